@@ -1,0 +1,109 @@
+import { resolve } from 'node:path';
+import { StoreError } from '../core/store/store';
+import { GitError } from '../core/git/exec';
+import { openContext, UsageError } from './context';
+import { indexCommand, INDEX_USAGE } from './indexCommand';
+import { showCommand, SHOW_USAGE } from './showCommand';
+import { diffCommand, DIFF_USAGE } from './diffCommand';
+import { logCommand, LOG_USAGE } from './logCommand';
+import { expsCommand, EXPS_USAGE } from './expsCommand';
+
+const USAGE = `Usage: lineage [--repo DIR] [--store FILE] [--no-index] <command> [options]
+
+Experiments, metrics and params from DVC pipelines, DVCLive and Git history, from one
+local index (<git dir>/lineage/index.sqlite, shared with the ML Lineage editor extension).
+
+Commands:
+  index                 bring the index up to date (incremental)
+  show [REV...]         metrics (or --params) at revisions
+  metrics diff [A] [B]  metric changes between two revisions (default HEAD vs workspace)
+  params diff [A] [B]   param changes between two revisions
+  log --metric KEY      one metric along a branch's history
+  exps                  DVC experiments by baseline
+  demo-repo DIR         write the demo ML repository to DIR
+
+Every command accepts --help. Exit codes: 0 success, 1 a failed check (--fail-if-worse),
+2 bad usage or input.
+`;
+
+const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'metrics diff': DIFF_USAGE('metrics'), 'params diff': DIFF_USAGE('params'), log: LOG_USAGE, exps: EXPS_USAGE, 'demo-repo': 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n' };
+
+export async function main(argv: string[]): Promise<number> {
+  const global: { repo?: string; store?: string; index: boolean } = { index: true };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--repo' || a === '--store') {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      if (a === '--repo') global.repo = v; else global.store = v;
+    } else if (a.startsWith('--repo=')) global.repo = a.slice(7);
+    else if (a.startsWith('--store=')) global.store = a.slice(8);
+    else if (a === '--no-index') global.index = false;
+    else break;
+  }
+  let command = argv[i];
+  let rest = argv.slice(i + 1);
+  if (command === 'metrics' || command === 'params') {
+    if (rest[0] !== 'diff') throw new UsageError(`unknown command "${command} ${rest[0] ?? ''}" (did you mean "${command} diff"?)`);
+    command = `${command} diff`;
+    rest = rest.slice(1);
+  }
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write('0.1.0\n');
+    return 0;
+  }
+  if (!(command in HELP)) throw new UsageError(`unknown command "${command}" (lineage --help lists them)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP[command]);
+    return 0;
+  }
+  if (command === 'demo-repo') {
+    if (rest.length !== 1) throw new UsageError('demo-repo takes one folder');
+    const { generateDemoRepo } = await import('../core/demo/demoRepo');
+    const info = await generateDemoRepo(resolve(rest[0]));
+    process.stdout.write(`Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.tags.length} tags, ${info.expRefs.length} experiments.\n`);
+    return 0;
+  }
+  const ctx = await openContext({ repo: global.repo, store: global.store, rebuild: command === 'index' && rest.includes('--rebuild') });
+  try {
+    if (command === 'index') return await indexCommand(ctx, rest);
+    if (global.index) await import('./context').then((m) => m.refresh(ctx));
+    switch (command) {
+      case 'show': return await showCommand(ctx, rest);
+      case 'metrics diff': return await diffCommand(ctx, 'metrics', rest);
+      case 'params diff': return await diffCommand(ctx, 'params', rest);
+      case 'log': return await logCommand(ctx, rest);
+      case 'exps': return await expsCommand(ctx, rest);
+    }
+    return 2;
+  } finally {
+    ctx.store.close();
+  }
+}
+
+/** Errors a user can act on become one line on stderr and exit 2; anything else is a bug. */
+export function reportError(error: unknown): number {
+  if (error instanceof UsageError || error instanceof StoreError) {
+    process.stderr.write(`lineage: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`lineage: ${error.message} (see --help)\n`);
+    return 2;
+  }
+  if (error instanceof GitError) {
+    process.stderr.write(`lineage: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`lineage: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  return 3;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => { process.exitCode = reportError(error); });
+}

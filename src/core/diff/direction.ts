@@ -1,0 +1,20 @@
+/** Whether a bigger value of a metric is good news. */
+export type Direction = 'higher' | 'lower';
+
+const LOWER_IS_BETTER = /(loss|error|err\b|latency|time|rmse|mae|mse|perplexity|duration)/i;
+
+/** Default direction by name; an explicit map (settings, CLI flags) wins by exact key. */
+export function directionOf(key: string, overrides: Record<string, Direction> = {}): Direction {
+  if (overrides[key]) return overrides[key];
+  const leaf = key.slice(key.lastIndexOf('.') + 1);
+  return LOWER_IS_BETTER.test(leaf) || LOWER_IS_BETTER.test(key) ? 'lower' : 'higher';
+}
+
+export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
+
+export function verdictOf(key: string, diff: number | undefined, overrides: Record<string, Direction> = {}): Verdict {
+  if (diff === undefined || Number.isNaN(diff)) return 'n/a';
+  if (diff === 0) return 'same';
+  const up = diff > 0;
+  return (directionOf(key, overrides) === 'higher') === up ? 'better' : 'worse';
+}

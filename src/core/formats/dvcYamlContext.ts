@@ -1,0 +1,190 @@
+// The templating context and `${}` interpolation of dvc.yaml, after DVC 3.x's
+// dvc/parsing/context.py and dvc/parsing/interpolate.py. Errors are plain Errors carrying
+// DVC's wording; dvcYamlRender.ts adds the stage and the position.
+
+import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
+import type { CmdFlagOptions } from './pyStr';
+import type { PathPart } from './dvcYaml';
+import { projectPathOf } from './dvcYaml';
+import type { DataMap, ParseFailure } from './types';
+
+export type Files = Map<string, DataMap | ParseFailure | undefined>;
+type Obj = { [key: string]: unknown };
+
+// --- context ---------------------------------------------------------------------------
+
+/** Where a context value came from, for DVC's "cannot redefine" message. */
+interface Origin { source: string; path: string }
+export type Tree = Map<string, { value: unknown; origin: Origin; children?: Tree }>;
+
+export function toTree(obj: Obj, source: string, prefix: string): Tree {
+  const tree: Tree = new Map();
+  for (const [k, v] of Object.entries(obj)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    tree.set(k, { value: v, origin: { source, path }, children: isPlainObject(v) ? toTree(v, source, path) : undefined });
+  }
+  return tree;
+}
+
+function treeValue(tree: Tree): Obj {
+  const out: Obj = {};
+  for (const [k, node] of tree) out[k] = node.children ? treeValue(node.children) : node.value;
+  return out;
+}
+
+function cloneTree(tree: Tree): Tree {
+  const out: Tree = new Map();
+  for (const [k, node] of tree) out.set(k, { ...node, children: node.children && cloneTree(node.children) });
+  return out;
+}
+
+/** DVC's Context: nested mappings merge; any other redefinition is an error. */
+export class Context {
+  tree: Tree = new Map();
+  /** path -> selected keys, or null when the whole file is loaded (DVC's `imports`). */
+  imports = new Map<string, string[] | null>();
+  reserved = new Set<string>();
+
+  clone(): Context {
+    const c = new Context();
+    c.tree = cloneTree(this.tree);
+    c.imports = new Map([...this.imports].map(([k, v]) => [k, v && [...v]]));
+    c.reserved = new Set(this.reserved);
+    return c;
+  }
+
+  merge(update: Tree, item?: string): void {
+    const clash = [...update.keys()].filter((k) => this.reserved.has(k));
+    if (clash.length > 0) {
+      const keys = clash.map((k) => `'${k}'`).join(', ');
+      throw new Error(`attempted to modify reserved key${clash.length > 1 ? 's' : ''} ${keys}${item ? ` in '${item}'` : ''}`);
+    }
+    const mergeInto = (into: Tree, from: Tree): void => {
+      for (const [k, node] of from) {
+        const existing = into.get(k);
+        if (existing?.children && node.children) mergeInto(existing.children, node.children);
+        else if (existing) {
+          throw new Error(`cannot redefine '${node.origin.path}' from '${node.origin.source}' as it already exists in '${existing.origin.source}'`);
+        } else into.set(k, node);
+      }
+    };
+    mergeInto(this.tree, update);
+  }
+
+  /** `merge_from`: a vars file, optionally `file:key1,key2`, relative to `wdir`. */
+  mergeFrom(item: string, wdir: string, files: Files): void {
+    const colon = item.indexOf(':');
+    const file = colon < 0 ? item : item.slice(0, colon);
+    const keys = colon < 0 ? null : item.slice(colon + 1).split(',').filter(Boolean);
+    const selected = keys && keys.length > 0 ? keys : null;
+    const path = projectPathOf(wdir, file);
+    if (this.imports.has(path)) {
+      const imported = this.imports.get(path) ?? null;
+      if (!selected && imported === null) return; // the same whole file twice is allowed
+      if (!selected || (imported !== null && selected.some((k) => imported.includes(k)))) {
+        throw new Error(`cannot load '${item}' as it's partially loaded already`);
+      }
+      if (imported === null) throw new Error(`cannot partially load '${item}' as it's already loaded.`);
+    }
+    const data = files.get(path);
+    if (data === undefined) throw new Error(`'${path}' does not exist`);
+    if (data.ok === false) throw new Error(`unable to read '${path}': ${(data as ParseFailure).message}`);
+    let obj = data as DataMap;
+    if (selected) {
+      const picked: Obj = {};
+      for (const k of selected) {
+        if (!(k in obj)) throw new Error(`could not find '${k}' in '${path}'`);
+        picked[k] = obj[k];
+      }
+      obj = picked as DataMap;
+    }
+    this.merge(toTree(obj, path, ''), item);
+    const prev = this.imports.get(path);
+    this.imports.set(path, selected ? [...(prev ?? []), ...selected] : null);
+  }
+
+  loadVars(vars: unknown[], wdir: string, files: Files, stageName?: string): void {
+    vars.forEach((item, i) => {
+      if (typeof item === 'string') this.mergeFrom(item, wdir, files);
+      else this.merge(toTree(item as Obj, `${stageName ? `${stageName}.` : ''}vars[${i}]`, ''));
+    });
+  }
+
+  /** `Context.select`: `a.b`, `a[0]`; list indexes follow Python's int() (negative too). */
+  select(expr: string): unknown {
+    const parts = expr.replace(/\[/g, '.').replace(/\]/g, '').split('.').map((s) => s.trim());
+    let cur: unknown = treeValue(this.tree);
+    for (const part of parts) {
+      if (Array.isArray(cur)) {
+        if (!/^[+-]?\d+(?:_\d+)*$/.test(part)) throw new Error(`Could not find '${expr}'`);
+        let idx = Number(part.replace(/_/g, ''));
+        if (idx < 0) idx += cur.length;
+        if (idx < 0 || idx >= cur.length) throw new Error(`Could not find '${expr}'`);
+        cur = cur[idx];
+      } else if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, part)) {
+        cur = cur[part];
+      } else {
+        throw new Error(`Could not find '${expr}'`);
+      }
+    }
+    return cur;
+  }
+}
+
+// --- interpolation ---------------------------------------------------------------------
+
+export const KEYCRE = /(?<!\\)\$\{(.*?)\}/g;
+export const HAS_EXPR = new RegExp(KEYCRE.source);
+// The pyparsing grammar: word ('.' word | '[' word ']')*, a word being anything but . [ ]
+const EXPR = /^[^.[\]]+(?:\.[^.[\]]+|\[[^.[\]]+\])*$/;
+
+export function checkExpressions(s: string): void {
+  for (const m of s.matchAll(KEYCRE)) {
+    if (!EXPR.test(m[1])) throw new Error(`invalid interpolation '${m[0]}'`);
+  }
+}
+
+/** Walks strings (mapping keys included, like DVC's `recurse`) with their raw paths. */
+export function eachString(v: unknown, path: PathPart[], fn: (s: string, path: PathPart[]) => void): void {
+  if (typeof v === 'string') fn(v, path);
+  else if (Array.isArray(v)) v.forEach((x, i) => eachString(x, [...path, i], fn));
+  else if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      fn(k, [...path, k]);
+      eachString(x, [...path, k], fn);
+    }
+  }
+}
+
+/** `validate_value`: containers only into `foreach`, and mappings only into `cmd`. */
+function validateValue(value: unknown, key: string | undefined): void {
+  const primitive = value === null || typeof value !== 'object';
+  if (primitive || key === undefined || key.includes('foreach')) return;
+  if (isPlainObject(value) && key === 'cmd') return;
+  throw new Error(`Cannot interpolate data of type '${pyTypeName(value)}'`);
+}
+
+/**
+ * `Context.resolve_str`: a string that is exactly one `${x}` yields x itself (any type);
+ * otherwise each `${}` renders with DVC's to_str, and `\${` becomes a literal `${`.
+ * `key` is the stage key being rendered ('cmd', 'outs', ...), undefined for foreach/matrix
+ * data and top-level sections, which DVC does not restrict.
+ */
+export function interpolate(ctx: Context, src: string, key: string | undefined, options: CmdFlagOptions): unknown {
+  checkExpressions(src);
+  const matches = [...src.matchAll(KEYCRE)];
+  if (matches.length === 1 && matches[0][0] === src) {
+    const value = ctx.select(matches[0][1]);
+    validateValue(value, key);
+    return value;
+  }
+  let buf = '';
+  let index = 0;
+  for (const m of matches) {
+    const value = ctx.select(m[1]);
+    validateValue(value, key);
+    buf += src.slice(index, m.index) + dvcToStr(value, options);
+    index = (m.index ?? 0) + m[0].length;
+  }
+  return (buf + src.slice(index)).split('\\${').join('${');
+}

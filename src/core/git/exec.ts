@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+
+/** Raised when git exits non-zero; carries git's own stderr so callers can say what failed. */
+export class GitError extends Error {
+  constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
+    super(`git ${args.slice(0, 3).join(' ')} failed (exit ${exitCode}): ${stderr.trim().split('\n')[0] ?? ''}`);
+    this.name = 'GitError';
+  }
+}
+
+/** Environment for every git call: no prompts, no pager, stable output. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
+}
+
+/**
+ * Runs git with an argument array (never a shell string) and returns stdout as bytes.
+ * Callers put user-supplied revisions after `--end-of-options` or validate them first.
+ */
+export function runGit(cwd: string, args: readonly string[], options: { input?: string; allowExit?: number[] } = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args as string[], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new GitError(args, null, e.message)));
+    child.on('close', (code) => {
+      if (code === 0 || (code !== null && options.allowExit?.includes(code))) resolve(Buffer.concat(out));
+      else reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function runGitText(cwd: string, args: readonly string[], options: { input?: string; allowExit?: number[] } = {}): Promise<string> {
+  return (await runGit(cwd, args, options)).toString('utf8');
+}

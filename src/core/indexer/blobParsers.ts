@@ -1,0 +1,78 @@
+import { classifyContent, decodeText } from '../formats/content';
+import { parseStructured } from '../formats/structured';
+import { parseDvcLock } from '../formats/dvcLock';
+import { parseDvcYaml } from '../formats/dvcYaml';
+import { parseStepSeries } from '../formats/stepSeries';
+import { parsePlotData } from '../formats/plotData';
+import { flattenParams } from '../formats/flatten';
+import type { FlatMap, ParseResult } from '../formats/types';
+
+/**
+ * How a blob is parsed. Data files carry their loader in the role because DVC picks the
+ * loader by extension: the same bytes as .json and as .yaml are two different parses.
+ */
+export type BlobRole = 'dvcyaml' | 'lock' | `data.${DataLoader}` | 'series' | `plot.${PlotLoader}` | 'image';
+export type DataLoader = 'json' | 'yaml' | 'toml' | 'py';
+export type PlotLoader = 'json' | 'yaml' | 'csv' | 'tsv';
+
+export function dataRole(path: string): BlobRole {
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  return ext === 'json' || ext === 'toml' || ext === 'py' ? `data.${ext}` : 'data.yaml';
+}
+
+const IMAGE = /\.(png|jpe?g|svg|gif)$/i;
+
+export function plotRole(path: string): BlobRole {
+  if (IMAGE.test(path)) return 'image';
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  return ext === 'json' || ext === 'csv' || ext === 'tsv' ? `plot.${ext}` : 'plot.yaml';
+}
+
+export interface ParsedBlob {
+  status: 'ok' | 'error' | 'unsupported' | 'skipped';
+  message?: string;
+  line?: number;
+  col?: number;
+  /** The parsed value kept in memory (dvc.yaml raw form, data map, lock, series, table). */
+  value?: unknown;
+  /** What goes into blob.payload (dvc.yaml is re-parsed on demand instead). */
+  payload?: unknown;
+  /** Flattened leaves for data blobs, one blob_value row each. */
+  values?: FlatMap;
+}
+
+export function skippedBlob(reason: string): ParsedBlob {
+  return { status: 'skipped', message: reason };
+}
+
+/** Parses one blob for its role; never throws. */
+export function parseBlob(role: BlobRole, bytes: Buffer): ParsedBlob {
+  if (role === 'image') return { status: 'ok' };
+  const kind = classifyContent(bytes);
+  if (kind === 'binary') return skippedBlob('binary content, not a text file');
+  if (kind === 'too-large') return skippedBlob(`file is ${(bytes.length / 1048576).toFixed(1)} MB, too large to parse`);
+  const text = decodeText(bytes);
+  try {
+    return fromResult(role, text);
+  } catch (error) {
+    // A parser bug must not stop the index: record it against the file like bad input.
+    return { status: 'error', message: `internal parser error: ${(error as Error).message}` };
+  }
+}
+
+function fromResult(role: BlobRole, text: string): ParsedBlob {
+  let result: ParseResult<unknown>;
+  if (role === 'dvcyaml') result = parseDvcYaml(text);
+  else if (role === 'lock') result = parseDvcLock(text);
+  else if (role === 'series') result = parseStepSeries(text, 'value');
+  else if (role.startsWith('data.')) result = parseStructured(text, `file.${role.slice(5)}`);
+  else result = parsePlotData(text, `file.${role.slice(5)}`);
+  if (!result.ok) {
+    return { status: result.kind === 'unsupported' ? 'unsupported' : 'error', message: result.message, line: result.line, col: result.column };
+  }
+  const parsed: ParsedBlob = { status: 'ok', value: result.value };
+  if (role !== 'dvcyaml') parsed.payload = result.value;
+  if (role.startsWith('data.')) parsed.values = flattenParams(result.value as never);
+  if (result.warnings?.length) parsed.message = result.warnings.join(' ');
+  return parsed;
+}

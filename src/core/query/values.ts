@@ -1,0 +1,88 @@
+import type { FlatMap } from '../formats/types';
+import type { Store } from '../store/store';
+import { decodePayload, decodeValue } from '../util/values';
+import type { FileValues } from '../diff/diff';
+
+export interface FileProblem { path: string; status: string; message: string; line?: number; column?: number }
+
+export interface ValuesAtRevision {
+  values: FileValues;
+  /** Files named by the pipeline that could not be read at this revision, with why. */
+  problems: FileProblem[];
+}
+
+interface Row { path: string; status: string; detail: string | null; selector: string | null; bstatus: string | null; message: string | null; line: number | null; col: number | null; key: string | null; value: string | null }
+
+/**
+ * Metrics or params of one revision as DVC shows them: metrics keep number/string/bool leaves
+ * (lists and nulls dropped); params keep what the pipeline tracks (selected keys or whole file).
+ */
+export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params'): ValuesAtRevision {
+  const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, bv.key, bv.value
+      FROM revision r JOIN revision_file rf ON rf.rev_id = r.id
+      LEFT JOIN blob b ON b.id = rf.blob_id
+      LEFT JOIN blob_value bv ON bv.blob_id = b.id
+      WHERE r.sha = ? AND rf.role = ?`).all(sha, kind) as Row[];
+  const values: FileValues = {};
+  const problems = new Map<string, FileProblem>();
+  for (const row of rows) {
+    if (row.status !== 'ok') {
+      problems.set(row.path, { path: row.path, status: row.status, message: row.detail ?? `${row.path} is ${row.status}` });
+      continue;
+    }
+    if (row.bstatus !== 'ok') {
+      problems.set(row.path, { path: row.path, status: row.bstatus ?? 'error', message: row.message ?? 'unreadable', line: row.line ?? undefined, column: row.col ?? undefined });
+      continue;
+    }
+    const file: FlatMap = values[row.path] ?? (values[row.path] = {});
+    if (row.key === null || row.value === null) continue;
+    const value = decodeValue(row.value);
+    if (kind === 'metrics') {
+      if (value === null || Array.isArray(value)) continue;
+    } else if (!selected(row.key, row.selector)) continue;
+    file[row.key] = value;
+  }
+  return { values, problems: [...problems.values()] };
+}
+
+function selected(key: string, selector: string | null): boolean {
+  if (selector === null || selector === 'null') return true;
+  const keys = JSON.parse(selector) as string[];
+  return keys.some((s) => key === s || key.startsWith(s + '.'));
+}
+
+/** Every unreadable file of a revision (parse errors with line and column, refusals, cache misses). */
+export function problemsAt(store: Store, sha: string): (FileProblem & { role: string })[] {
+  const rows = store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
+      FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
+      WHERE r.sha = ? AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY rf.path`).all(sha) as (Row & { role: string })[];
+  return rows.map((r) => r.status !== 'ok'
+    ? { path: r.path, role: r.role, status: r.status, message: r.detail ?? r.status }
+    : { path: r.path, role: r.role, status: r.bstatus!, message: r.message ?? r.bstatus!, line: r.line ?? undefined, column: r.col ?? undefined });
+}
+
+/** DVC's _extract_metrics on a nested document: number/string/bool leaves; lists, nulls and empty maps dropped. */
+export function metricsTree(value: unknown): unknown {
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const m = metricsTree(v);
+    if (m !== undefined && !(typeof m === 'object' && Object.keys(m as object).length === 0)) out[k] = m;
+  }
+  return out;
+}
+
+/** Nested metrics documents of a revision, the shape `dvc metrics show --json` prints. */
+export function metricsDocumentsAt(store: Store, sha: string): Record<string, { data: unknown } | { error: FileProblem }> {
+  const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col, b.payload
+      FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
+      WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.path`).all(sha) as (Row & { payload: string | null })[];
+  const out: Record<string, { data: unknown } | { error: FileProblem }> = {};
+  for (const r of rows) {
+    if (r.status !== 'ok') out[r.path] = { error: { path: r.path, status: r.status, message: r.detail ?? r.status } };
+    else if (r.bstatus !== 'ok') out[r.path] = { error: { path: r.path, status: r.bstatus ?? 'error', message: r.message ?? 'unreadable', line: r.line ?? undefined, column: r.col ?? undefined } };
+    else out[r.path] = { data: metricsTree(r.payload ? decodePayload(r.payload) : {}) ?? {} };
+  }
+  return out;
+}
