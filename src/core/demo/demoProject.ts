@@ -5,7 +5,8 @@
 
 import * as code from './demoCode';
 import { CodeFlags } from './demoCode';
-import { Rng, dirListing, dvcYaml, md5, pyJson, round, sha256 } from './demoUtil';
+import { Rng, dirListing, dvcYaml, md5, pyJson, round } from './demoUtil';
+import { blob, confusionCsv, rawCsv, rocCsv, splitRows } from './demoData';
 import { buildDvcYaml, Stage, stagesFor } from './demoPipeline';
 
 export interface Params {
@@ -65,44 +66,6 @@ export function cloneState(s: ProjectState): ProjectState {
   return JSON.parse(JSON.stringify(s)) as ProjectState;
 }
 
-const WORDS = ['great', 'poor', 'battery', 'screen', 'fast', 'slow', 'love', 'broke', 'cheap', 'solid', 'returned', 'recommend'];
-
-/** Deterministic pseudo-content for a generated artifact, keyed by what produced it. */
-function blob(key: string, size: number): Buffer {
-  const rng = new Rng(parseInt(sha256(key).slice(0, 8), 16));
-  const buf = Buffer.alloc(size);
-  buf[0] = 0x80; // pickle protocol marker, so the files look like what the scripts write
-  buf[1] = 0x04;
-  for (let i = 2; i < size; i++) {
-    buf[i] = Math.floor(rng.next() * 256);
-  }
-  return buf;
-}
-
-function rawCsv(version: number): Buffer {
-  const rng = new Rng(1000 + version);
-  const rows = ['id,text,label'];
-  for (let i = 0; i < 80 + version * 40; i++) {
-    const text = [rng.pick(WORDS), rng.pick(WORDS), rng.pick(WORDS)].join(' ');
-    rows.push(`${i},${text},${rng.chance(0.55) ? 1 : 0}`);
-  }
-  return Buffer.from(rows.join('\n') + '\n');
-}
-
-function splitRows(raw: Buffer, key: string, testShare: number): Map<string, Buffer> {
-  const rng = new Rng(parseInt(sha256(key).slice(0, 8), 16));
-  const [header, ...rows] = raw.toString('utf8').trimEnd().split('\n');
-  const train = [header];
-  const test = [header];
-  for (const r of rows) {
-    (rng.next() < testShare ? test : train).push(r);
-  }
-  return new Map([
-    ['test.csv', Buffer.from(test.join('\n') + '\n')],
-    ['train.csv', Buffer.from(train.join('\n') + '\n')],
-  ]);
-}
-
 /** Pick the keys a stage tracks out of params.yaml, as dvc.lock stores them (dotted, sorted). */
 function lockParams(params: Params, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -132,27 +95,6 @@ function computeMetrics(s: ProjectState, rng: Rng): { accuracy: number; loss: nu
   const f1 = (2 * precision * recall) / (precision + recall);
   const auc = Math.min(0.995, accuracy + 0.055 + rng.noise(0.01));
   return { accuracy: round(accuracy), loss: round(loss), f1: round(f1), precision: round(precision), recall: round(recall), auc: round(auc) };
-}
-
-function rocCsv(auc: number): string {
-  // tpr = fpr^k has area 1/(k+1); choosing k from the AUC keeps the plot consistent with it.
-  const k = 1 / auc - 1;
-  const rows = ['fpr,tpr,threshold'];
-  for (let i = 0; i <= 20; i++) {
-    const fpr = i / 20;
-    rows.push(`${round(fpr, 3)},${round(Math.pow(fpr, k), 4)},${round(1 - fpr, 3)}`);
-  }
-  return rows.join('\n') + '\n';
-}
-
-function confusionCsv(accuracy: number, rng: Rng): string {
-  const rows = ['actual,predicted'];
-  for (let i = 0; i < 60; i++) {
-    const actual = rng.chance(0.55) ? 'positive' : 'negative';
-    const flip = rng.next() > accuracy;
-    rows.push(`${actual},${flip ? (actual === 'positive' ? 'negative' : 'positive') : actual}`);
-  }
-  return rows.join('\n') + '\n';
 }
 
 /** DVCLive TSVs: one row per epoch, approaching the final value. */
