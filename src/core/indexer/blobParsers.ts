@@ -1,7 +1,7 @@
 import { classifyContent, decodeText } from '../formats/content';
 import { parseStructured } from '../formats/structured';
 import { parseDvcLock } from '../formats/dvcLock';
-import { parseDvcYaml } from '../formats/dvcYaml';
+import { contextFilesOf, parseDvcYaml, type RawDvcYaml } from '../formats/dvcYaml';
 import { parseStepSeries } from '../formats/stepSeries';
 import { parsePlotData } from '../formats/plotData';
 import { flattenParams } from '../formats/flatten';
@@ -41,6 +41,9 @@ export interface ParsedBlob {
   values?: FlatMap;
 }
 
+/** What a dvc.yaml blob holds in memory; `raw` is absent when it came from the store. */
+export interface DvcYamlValue { context: string[]; raw?: RawDvcYaml }
+
 export function skippedBlob(reason: string): ParsedBlob {
   return { status: 'skipped', message: reason };
 }
@@ -70,8 +73,14 @@ function fromResult(role: BlobRole, text: string): ParsedBlob {
   if (!result.ok) {
     return { status: result.kind === 'unsupported' ? 'unsupported' : 'error', message: result.message, line: result.line, col: result.column };
   }
-  const parsed: ParsedBlob = { status: 'ok', value: result.value };
-  if (role !== 'dvcyaml') parsed.payload = result.value;
+  if (role === 'dvcyaml') {
+    // The store keeps only the templating inputs: enough to key the rendered pipeline
+    // without parsing the dvc.yaml again; the raw form is re-read only to render anew.
+    const raw = result.value as RawDvcYaml;
+    const context = contextFilesOf(raw);
+    return { status: 'ok', value: { context, raw } satisfies DvcYamlValue, payload: { context } };
+  }
+  const parsed: ParsedBlob = { status: 'ok', value: result.value, payload: result.value };
   if (role.startsWith('data.')) parsed.values = flattenParams(result.value as never);
   if (result.warnings?.length) parsed.message = result.warnings.join(' ');
   return parsed;

@@ -37,7 +37,7 @@ export class BlobRegistry {
       if (known) {
         this.known.set(key, known);
         if (!needValue || known.hasValue || known.parsed.status !== 'ok') continue;
-        if (ref.role !== 'dvcyaml' && this.loadPayload(ref.oid, ref.role, known)) continue;
+        if (this.loadPayload(known)) continue;
       }
       toFetch.set(key, ref);
     }
@@ -79,13 +79,18 @@ export class BlobRegistry {
     return { id: row.id, hasValue: false, parsed: { status: row.status, message: row.message ?? undefined, line: row.line ?? undefined, col: row.col ?? undefined } };
   }
 
-  private loadPayload(oid: string, role: BlobRole, known: Known): boolean {
+  private loadPayload(known: Known): boolean {
     const row = this.store.sql('SELECT payload FROM blob WHERE id = ?').get(known.id) as { payload: string | null } | undefined;
     if (!row?.payload) return false;
     known.parsed = { ...known.parsed, value: decodePayload(row.payload) };
     known.hasValue = true;
-    void oid; void role;
     return true;
+  }
+
+  /** Fetches and parses again even if known: the raw dvc.yaml form is not kept in the store. */
+  async reparse(oid: string, role: BlobRole): Promise<ParsedBlob> {
+    await this.fetchAndParse([{ oid, role }]);
+    return this.get(oid, role);
   }
 
   idOf(oid: string, role: BlobRole): number {

@@ -65,7 +65,7 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
       report.timings.historyMs = Date.now() - t;
       report.commitsWalked = walked.length;
       t = Date.now();
-      report.commitsIndexed = await indexCommits(repo, store, walked, { blobs, pipelines, planner }, options);
+      await indexCommits(repo, store, walked, { blobs, pipelines, planner }, options, (n) => { report.commitsIndexed += n; });
       report.timings.commitsMs = Date.now() - t;
       report.refs = store.transaction(() => syncRefs(store, refs, repo));
     }
@@ -116,14 +116,13 @@ async function walkNew(repo: RepoInfo, store: Store, objects: ObjectReader, refs
 
 interface Engine { blobs: BlobRegistry; pipelines: PipelineCache; planner: RevisionPlanner }
 
-async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[], engine: Engine, options: IndexOptions): Promise<number> {
+async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[], engine: Engine, options: IndexOptions, onWritten: (count: number) => void): Promise<void> {
   const batchSize = options.batchSize ?? 200;
   const indexed = new Set((store.sql('SELECT sha FROM revision WHERE indexed_at IS NOT NULL').all() as { sha: string }[]).map((r) => r.sha));
   const states = new Map<string, TreeState>();
   const children = new Map<string, number>();
   for (const c of walked) for (const p of c.parents.slice(0, 1)) children.set(p, (children.get(p) ?? 0) + 1);
   let done = 0;
-  let written = 0;
   for (let start = 0; start < walked.length; start += batchSize) {
     if (options.signal?.aborted) throw new IndexCancelled();
     const batch = walked.slice(start, start + batchSize);
@@ -147,12 +146,11 @@ async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[]
       work.forEach((w, i) => writeRevision(store, engine.blobs, engine.pipelines, w.commit, plans[i], now));
     });
     for (const w of work) indexed.add(w.commit.sha);
-    written += work.length;
+    onWritten(work.length);
     done += batch.length;
     options.onProgress?.({ phase: 'commits', done, total: walked.length });
     options.log?.(`indexed ${done}/${walked.length} commits`);
   }
-  return written;
 }
 
 async function stateOf(repo: RepoInfo, commit: WalkedCommit, states: Map<string, TreeState>): Promise<TreeState> {

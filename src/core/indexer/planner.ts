@@ -1,10 +1,10 @@
-import { contextFilesOf, type PipelineDef, type RawDvcYaml } from '../formats/dvcYaml';
+import type { PipelineDef } from '../formats/dvcYaml';
 import { renderPipeline } from '../formats/dvcYamlRender';
 import type { LockFile } from '../formats/dvcLock';
 import type { DataMap, ParseFailure } from '../formats/types';
 import { dirOf, isUnder, resolveInRepo } from '../util/paths';
 import { CACHE_OID_PREFIX } from './blobFetcher';
-import { dataRole, plotRole, type BlobRole } from './blobParsers';
+import { dataRole, plotRole, type BlobRole, type DvcYamlValue } from './blobParsers';
 import type { BlobRegistry } from './blobRegistry';
 import type { DvcCache } from './dvcCache';
 import type { RevisionFiles } from './fileSources';
@@ -60,8 +60,8 @@ export class RevisionPlanner {
         if (lockFile.status === 'ok') planned.push(lockFile);
         continue;
       }
-      const raw = parsed.value as RawDvcYaml;
-      const context = contextFilesOf(raw).map((rel) => ({ rel, resolved: resolveInRepo(d.project, rel) }));
+      const yamlValue = parsed.value as DvcYamlValue;
+      const context = yamlValue.context.map((rel) => ({ rel, resolved: resolveInRepo(d.project, rel) }));
       const contextEntries = context.map((c) => (c.resolved.ok ? { ...c, lookup: files.lookup(c.resolved.path) } : { ...c, lookup: { kind: 'absent' as const } }));
       await this.blobs.ensure([
         ...contextEntries.flatMap((c) => (c.lookup.kind === 'file' && c.resolved.ok ? [{ oid: c.lookup.oid, role: dataRole(c.resolved.path) }] : [])),
@@ -77,6 +77,7 @@ export class RevisionPlanner {
           const blob = this.blobs.get(c.lookup.oid, dataRole(c.resolved.path));
           inputs.set(c.rel, blob.status === 'ok' ? (blob.value as DataMap) : { ok: false, kind: 'error', message: blob.message ?? 'unreadable', line: blob.line, column: blob.col });
         }
+        const raw = yamlValue.raw ?? ((await this.blobs.reparse(file.oid!, 'dvcyaml')).value as DvcYamlValue).raw!;
         def = renderPipeline(raw, inputs);
         this.pipelines.put(key, def);
       }
