@@ -31,6 +31,8 @@ export async function openContext(options: { repo?: string; store?: string; rebu
   return { repo, store: Store.open(storeFile), storeFile };
 }
 
-export async function refresh(ctx: Context, extraTips: string[] = []): Promise<IndexReport> {
-  return indexRepository(ctx.repo, ctx.store, { extraTips });
+export async function refresh(ctx: Context, extraTips: string[] = [], log?: (message: string) => void): Promise<IndexReport> {
+  // LINEAGE_INDEX_BATCH: commits per transaction; small values let tests kill a run mid-way.
+  const batch = Number(process.env.LINEAGE_INDEX_BATCH);
+  return indexRepository(ctx.repo, ctx.store, { extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined });
 }

@@ -3,7 +3,7 @@ import type { IndexReport } from '../core/indexer/indexer';
 import { allProblems } from '../core/query/problems';
 import { refresh, type Context } from './context';
 
-export const INDEX_USAGE = `Usage: lineage index [--rebuild] [--json] [--quiet]
+export const INDEX_USAGE = `Usage: lineage index [--rebuild] [--json] [--quiet] [--verbose]
 
 Brings the index up to date: new commits, moved or deleted branches, tags and DVC
 experiment refs, and the workspace. Only what changed since the last run is read.
@@ -11,11 +11,12 @@ experiment refs, and the workspace. Only what changed since the last run is read
   --rebuild   delete the index file first and index everything again
   --json      print the report as JSON
   --quiet     print nothing but errors
+  --verbose   print progress to stderr
 `;
 
 export async function indexCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts } = parseArgs({ args: argv, strict: true, options: { rebuild: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } } });
-  const report = await refresh(ctx);
+  const { values: opts } = parseArgs({ args: argv, strict: true, options: { rebuild: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, verbose: { type: 'boolean' } } });
+  const report = await refresh(ctx, [], opts.verbose ? (m) => process.stderr.write(`${m}\n`) : undefined);
   const problems = allProblems(ctx.store);
   if (opts.json) {
     process.stdout.write(JSON.stringify({ ...report, store: ctx.storeFile, driver: ctx.store.driver, problems }, null, 2) + '\n');
