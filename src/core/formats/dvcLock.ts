@@ -13,6 +13,7 @@
 
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, YAMLMap } from 'yaml';
+import { fastToDocument, fastYaml } from './fastYaml';
 import type { DataValue, ParseResult } from './types';
 import { failure, success } from './types';
 import { isDataMap, setEntry } from './flatten';
@@ -148,7 +149,9 @@ export function parseDvcLock(text: string): ParseResult<LockFile> {
 }
 
 function readLock(text: string): ParseResult<LockFile> {
-  const doc: Document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // dvc.lock as DVC writes it is plain block YAML: the fast path builds the same nodes.
+  const fast = fastYaml(text);
+  const doc: Document = fast ? fastToDocument(fast) : parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];

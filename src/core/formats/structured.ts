@@ -5,6 +5,7 @@
 // empty mapping rather than an error.
 
 import { parseDocument } from 'yaml';
+import { fastToJS, fastYaml } from './fastYaml';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { DataMap, DataValue, ParseResult } from './types';
 import { failure, success } from './types';
@@ -54,6 +55,9 @@ function firstLine(message: string): string {
 
 /** YAML 1.2 core schema, which is what ruamel's safe loader in DVC implements. */
 export function parseYamlValue(text: string): ParseResult<DataValue> {
+  // Plain block YAML (nearly every params/metrics file) skips the full parser's cost.
+  const fast = fastYaml(text);
+  if (fast) return success(toDataValue(fastToJS(fast)));
   try {
     // ruamel applies `<<` merge keys and rejects duplicate keys; yaml needs to be told the first.
     const doc = parseDocument(text, { merge: true, prettyErrors: true, uniqueKeys: true });

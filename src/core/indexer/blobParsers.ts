@@ -77,11 +77,25 @@ function fromResult(role: BlobRole, text: string): ParsedBlob {
     // The store keeps only the templating inputs: enough to key the rendered pipeline
     // without parsing the dvc.yaml again; the raw form is re-read only to render anew.
     const raw = result.value as RawDvcYaml;
-    const context = contextFilesOf(raw);
+    const context = needsContext(raw) ? contextFilesOf(raw) : [];
     return { status: 'ok', value: { context, raw } satisfies DvcYamlValue, payload: { context } };
   }
   const parsed: ParsedBlob = { status: 'ok', value: result.value, payload: result.value };
   if (role.startsWith('data.')) parsed.values = flattenParams(result.value as never);
   if (result.warnings?.length) parsed.message = result.warnings.join(' ');
   return parsed;
+}
+
+// Names a foreach/matrix body defines for itself: a dvc.yaml that only uses these renders the
+// same whatever params.yaml holds, so its rendering does not depend on that file.
+const LOCAL_NAMES = new Set(['item', 'key']);
+
+/** Whether rendering reads params.yaml or vars files: any `vars`, or a `${name}` of another root. */
+export function needsContext(raw: RawDvcYaml): boolean {
+  const text = JSON.stringify(raw.data);
+  if (/"vars":/.test(text)) return true;
+  for (const match of text.matchAll(/\$\{\s*([^.\[}\s]+)/g)) {
+    if (!LOCAL_NAMES.has(match[1])) return true;
+  }
+  return false;
 }

@@ -10,7 +10,9 @@ interface Known {
   hasValue: boolean;
 }
 
-const KEEP_VALUE: ReadonlySet<string> = new Set(['dvcyaml', 'lock', 'data.json', 'data.yaml', 'data.toml', 'data.py']);
+// Only dvc.yaml keeps its parsed form after a flush: the rest is reloaded from the store on the
+// rare occasion it is needed again (rendering a new pipeline), which keeps memory flat.
+const KEEP_VALUE: ReadonlySet<string> = new Set(['dvcyaml', 'lock']);
 
 /**
  * Parse each blob once, ever: a blob known to the store is never parsed again, and within a
@@ -23,7 +25,12 @@ export class BlobRegistry {
   private pending: { oid: string; role: BlobRole; known: Known }[] = [];
   parsedCount = 0;
 
-  constructor(private readonly store: Store, private readonly fetcher: BlobFetcher) {}
+  /** An empty store at start (a cold index) answers no lookups: skip them. */
+  private readonly storeHadBlobs: boolean;
+
+  constructor(private readonly store: Store, private readonly fetcher: BlobFetcher) {
+    this.storeHadBlobs = Boolean(store.sql('SELECT 1 FROM blob LIMIT 1').get());
+  }
 
   /** Makes sure each blob is known; with needValue, also that its parsed value is in memory. */
   async ensure(refs: readonly { oid: string; role: BlobRole }[], needValue: boolean): Promise<void> {
@@ -72,6 +79,7 @@ export class BlobRegistry {
   }
 
   private fromStore(oid: string, role: BlobRole): Known | undefined {
+    if (!this.storeHadBlobs) return undefined;
     const row = this.store.sql('SELECT id, status, message, line, col FROM blob WHERE oid = ? AND role = ?').get(oid, role) as
       | { id: number; status: ParsedBlob['status']; message: string | null; line: number | null; col: number | null }
       | undefined;

@@ -22,13 +22,32 @@ export interface RevisionFiles {
 
 export type TreeState = Map<string, { oid: string; mode: string }>;
 
+// dvc.yaml paths per tree state. A commit that touches no dvc.yaml inherits its parent's
+// list, so the walk does not scan every tracked path of every commit.
+const pipelineIndex = new WeakMap<TreeState, string[]>();
+
+export function pipelinePathsOf(state: TreeState): string[] {
+  let paths = pipelineIndex.get(state);
+  if (!paths) {
+    paths = [...state.keys()].filter((p) => baseOf(p) === 'dvc.yaml').sort();
+    pipelineIndex.set(state, paths);
+  }
+  return paths;
+}
+
+/** Records a child state's pipeline list from its parent's when no changed path is a dvc.yaml. */
+export function inheritPipelinePaths(parent: TreeState, child: TreeState, changedPaths: readonly string[]): void {
+  const known = pipelineIndex.get(parent);
+  if (known && !changedPaths.some((p) => baseOf(p) === 'dvc.yaml')) pipelineIndex.set(child, known);
+}
+
 /** A commit's candidate files, from the history walk. Symlinks are never followed in Git. */
 export class TreeFiles implements RevisionFiles {
   readonly source = 'git' as const;
   constructor(private readonly state: TreeState) {}
 
   pipelinePaths(): string[] {
-    return [...this.state.keys()].filter((p) => baseOf(p) === 'dvc.yaml').sort();
+    return pipelinePathsOf(this.state);
   }
 
   under(dir: string): string[] {

@@ -9,7 +9,7 @@ import { isCandidatePath } from '../util/paths';
 import { BlobFetcher } from './blobFetcher';
 import { BlobRegistry } from './blobRegistry';
 import { DvcCache } from './dvcCache';
-import { TreeFiles, WorkspaceFiles, walkWorkspace, type TreeState } from './fileSources';
+import { TreeFiles, WorkspaceFiles, walkWorkspace, inheritPipelinePaths, type TreeState } from './fileSources';
 import { PipelineCache } from './pipelineCache';
 import { RevisionPlanner } from './planner';
 import { WORKSPACE, writeRevision } from './writeRevision';
@@ -84,7 +84,7 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
     store.transaction(() => {
       blobs.flush();
       pipelines.flush();
-      writeRevision(store, blobs, pipelines, meta, plan, Date.now());
+      writeRevision(store, blobs, pipelines, meta, plan, Date.now(), true);
       store.setMeta('head', repo.head ?? '');
       store.setMeta('branch', repo.branch ?? '');
       store.setMeta('indexed_at', String(Date.now()));
@@ -143,7 +143,7 @@ async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[]
       engine.blobs.flush();
       engine.pipelines.flush();
       const now = Date.now();
-      work.forEach((w, i) => writeRevision(store, engine.blobs, engine.pipelines, w.commit, plans[i], now));
+      work.forEach((w, i) => writeRevision(store, engine.blobs, engine.pipelines, w.commit, plans[i], now, false));
     });
     for (const w of work) indexed.add(w.commit.sha);
     onWritten(work.length);
@@ -171,5 +171,6 @@ async function stateOf(repo: RepoInfo, commit: WalkedCommit, states: Map<string,
     if (change.oid === undefined) state.delete(change.path);
     else state.set(change.path, { oid: change.oid, mode: change.mode! });
   }
+  inheritPipelinePaths(base, state, commit.changes.map((c) => c.path));
   return state;
 }

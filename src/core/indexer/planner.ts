@@ -63,13 +63,13 @@ export class RevisionPlanner {
       const yamlValue = parsed.value as DvcYamlValue;
       const context = yamlValue.context.map((rel) => ({ rel, resolved: resolveInRepo(d.project, rel) }));
       const contextEntries = context.map((c) => (c.resolved.ok ? { ...c, lookup: files.lookup(c.resolved.path) } : { ...c, lookup: { kind: 'absent' as const } }));
-      await this.blobs.ensure([
-        ...contextEntries.flatMap((c) => (c.lookup.kind === 'file' && c.resolved.ok ? [{ oid: c.lookup.oid, role: dataRole(c.resolved.path) }] : [])),
-        ...(lockFile.status === 'ok' ? [{ oid: lockFile.oid!, role: 'lock' as const }] : []),
-      ], true);
+      const contextRefs = contextEntries.flatMap((c) => (c.lookup.kind === 'file' && c.resolved.ok ? [{ oid: c.lookup.oid, role: dataRole(c.resolved.path) }] : []));
+      if (lockFile.status === 'ok') await this.blobs.ensure([{ oid: lockFile.oid!, role: 'lock' }], true);
       const keyParts = [file.oid!, ...contextEntries.map((c) => `${c.rel}=${c.lookup.kind === 'file' ? c.lookup.oid : '-'}`)];
       const key = PipelineCache.keyOf(keyParts);
       let def = this.pipelines.get(key);
+      // Without a rendered pipeline for these inputs, the templating files are needed parsed.
+      await this.blobs.ensure(contextRefs, !def);
       if (!def) {
         const inputs = new Map<string, DataMap | ParseFailure | undefined>();
         for (const c of contextEntries) {
