@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { openRepo, type RepoInfo } from '../core/git/repo';
 import { Store } from '../core/store/store';
 import { indexRepository, type IndexReport } from '../core/indexer/indexer';
@@ -22,8 +22,10 @@ export function defaultStoreFile(repo: RepoInfo): string {
 export async function openContext(options: { repo?: string; store?: string; rebuild?: boolean }): Promise<Context> {
   const folder = resolve(options.repo ?? process.cwd());
   if (!existsSync(folder)) throw new UsageError(`--repo ${folder}: no such folder`);
+  if (!statSync(folder).isDirectory()) throw new UsageError(`--repo ${folder}: not a folder`);
   const repo = await openRepo(folder);
   const storeFile = options.store ? resolve(options.store) : defaultStoreFile(repo);
+  if (existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
   if (options.rebuild) {
     // Explicitly asked for: the only path that deletes an index.
     for (const suffix of ['', '-wal', '-shm']) rmSync(storeFile + suffix, { force: true });

@@ -54,7 +54,7 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   for (const key of opts['fail-if-worse'] ?? []) {
     const hit = Object.values(result).map((keys) => keys[key]).find(Boolean);
     if (hit && verdictOf(key, hit.diff, directions) === 'worse') {
-      process.stderr.write(`${key} got worse: ${formatValue(hit.old)} -> ${formatValue(hit.new)} (${la} -> ${lb})\n`);
+      process.stderr.write(`lineage: ${key} got worse: ${formatValue(hit.old)} -> ${formatValue(hit.new)} (${la} -> ${lb})\n`);
       failed = true;
     }
   }

@@ -45,7 +45,11 @@ export async function main(argv: string[]): Promise<number> {
   let command = argv[i];
   let rest = argv.slice(i + 1);
   if (command === 'metrics' || command === 'params') {
-    if (rest[0] !== 'diff') throw new UsageError(`unknown command "${command} ${rest[0] ?? ''}" (did you mean "${command} diff"?)`);
+    if (rest[0] === '--help' || rest[0] === '-h') {
+      process.stdout.write(HELP[`${command} diff`]);
+      return 0;
+    }
+    if (rest[0] !== 'diff') throw new UsageError(`unknown command "${[command, ...rest.slice(0, 1)].join(' ')}" (did you mean "${command} diff"?)`);
     command = `${command} diff`;
     rest = rest.slice(1);
   }
@@ -88,16 +92,13 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Errors a user can act on become one line on stderr and exit 2; anything else is a bug. */
 export function reportError(error: unknown): number {
-  if (error instanceof UsageError || error instanceof StoreError) {
-    process.stderr.write(`lineage: ${error.message}\n`);
+  const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
+  if (error instanceof UsageError || error instanceof StoreError || error instanceof GitError) {
+    process.stderr.write(`lineage: ${oneLine(error.message)}\n`);
     return 2;
   }
   if (error instanceof Error && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`lineage: ${error.message} (see --help)\n`);
-    return 2;
-  }
-  if (error instanceof GitError) {
-    process.stderr.write(`lineage: ${error.message}\n`);
+    process.stderr.write(`lineage: ${oneLine(error.message)} (see --help)\n`);
     return 2;
   }
   process.stderr.write(`lineage: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);

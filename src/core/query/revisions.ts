@@ -21,7 +21,7 @@ export class RevisionError extends Error {}
 /** Rejects what git would read as an option or what cannot be a revision at all. */
 export function validateRevisionText(text: string): void {
   if (!text || text.startsWith('-') || /[\0\n\r]/.test(text) || text.length > 1024) {
-    throw new RevisionError(`"${text}" is not a valid revision name`);
+    throw new RevisionError(`${JSON.stringify(text)} is not a valid revision name`);
   }
 }
 

@@ -51,8 +51,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqlDataba
       };
     } catch (error) {
       const message = (error as Error).message;
-      // A file that is not a database is the caller's problem, not the driver's: report it.
-      if (/not a database|malformed|SQLITE_/i.test(message)) throw error;
+      // Only a binary that does not load means "try the next driver"; a file that cannot be
+      // opened or is not a database is the caller's problem and is reported as it is.
+      const loadFailure = (error as { code?: string }).code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|compiled against|bindings file|self-register|ELF|Cannot find module/i.test(message);
+      if (!loadFailure) throw error;
       errors.push(`better-sqlite3${binding ? ` (${binding})` : ''}: ${message.split('\n')[0]}`);
     }
   }

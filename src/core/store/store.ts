@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { openDatabase, type SqlDatabase, type SqlStatement, type OpenOptions } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 
-export type StoreProblem = 'corrupt' | 'newer-schema' | 'locked';
+export type StoreProblem = 'corrupt' | 'newer-schema' | 'locked' | 'unopenable';
 
 /** A store that cannot be used as it is; the message says what to do. Never auto-deleted. */
 export class StoreError extends Error {
@@ -107,6 +107,9 @@ function classify(error: unknown, file: string): Error {
   const message = (error as Error).message ?? String(error);
   if (/not a database|malformed|corrupt/i.test(message)) {
     return new StoreError('corrupt', file, `The index ${file} is not a readable SQLite database (${message}). Rebuild it with \`lineage index --rebuild\` (or "Lineage: Rebuild Index"); it is never overwritten without asking.`);
+  }
+  if (/unable to open|cannot open|EACCES|EISDIR|readonly/i.test(message)) {
+    return new StoreError('unopenable', file, `The index ${file} cannot be opened (${message}). Check the path and its permissions, or pass another with --store.`);
   }
   if (/locked|busy/i.test(message)) {
     return new StoreError('locked', file, `The index ${file} is locked by another process (${message}). Try again when it finishes.`);
