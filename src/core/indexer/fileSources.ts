@@ -20,25 +20,74 @@ export interface RevisionFiles {
   lookup(path: string): Lookup;
 }
 
-export type TreeState = Map<string, { oid: string; mode: string }>;
+export interface TreeEntry { oid: string; mode: string }
 
-// dvc.yaml paths per tree state. A commit that touches no dvc.yaml inherits its parent's
-// list, so the walk does not scan every tracked path of every commit.
-const pipelineIndex = new WeakMap<TreeState, string[]>();
+/**
+ * A commit's candidate files as a delta over its parent's: copying a few hundred entries for
+ * each of 10,000 commits dominated the walk. Chains are flattened every MAX_DEPTH levels so a
+ * lookup visits at most that many small maps.
+ */
+export class TreeState {
+  private static readonly MAX_DEPTH = 24;
+  private pipelines: string[] | undefined;
 
-export function pipelinePathsOf(state: TreeState): string[] {
-  let paths = pipelineIndex.get(state);
-  if (!paths) {
-    paths = [...state.keys()].filter((p) => baseOf(p) === 'dvc.yaml').sort();
-    pipelineIndex.set(state, paths);
+  private constructor(private readonly parent: TreeState | undefined, private readonly own: Map<string, TreeEntry | null>, private readonly depth: number) {}
+
+  static of(entries: Iterable<[string, TreeEntry]>): TreeState {
+    return new TreeState(undefined, new Map(entries), 0);
   }
-  return paths;
-}
 
-/** Records a child state's pipeline list from its parent's when no changed path is a dvc.yaml. */
-export function inheritPipelinePaths(parent: TreeState, child: TreeState, changedPaths: readonly string[]): void {
-  const known = pipelineIndex.get(parent);
-  if (known && !changedPaths.some((p) => baseOf(p) === 'dvc.yaml')) pipelineIndex.set(child, known);
+  /** The state after `changes` (an entry without oid deletes the path). */
+  child(changes: readonly { path: string; oid?: string; mode?: string }[]): TreeState {
+    if (changes.length === 0) return this;
+    const own = new Map<string, TreeEntry | null>();
+    for (const c of changes) own.set(c.path, c.oid === undefined ? null : { oid: c.oid, mode: c.mode! });
+    let next: TreeState;
+    if (this.depth + 1 >= TreeState.MAX_DEPTH) {
+      const flat = this.materialize();
+      for (const [path, entry] of own) entry ? flat.set(path, entry) : flat.delete(path);
+      next = new TreeState(undefined, flat, 0);
+    } else {
+      next = new TreeState(this, own, this.depth + 1);
+    }
+    if (!changes.some((c) => c.path === 'dvc.yaml' || c.path.endsWith('/dvc.yaml'))) next.pipelines = this.pipelines ?? this.pipelinePaths();
+    return next;
+  }
+
+  get(path: string): TreeEntry | undefined {
+    for (let s: TreeState | undefined = this; s; s = s.parent) {
+      const entry = s.own.get(path);
+      if (entry !== undefined) return entry ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** Paths at or below `dir` (all paths for ''), sorted. */
+  under(dir: string): string[] {
+    const seen = new Set<string>();
+    const found: string[] = [];
+    for (let s: TreeState | undefined = this; s; s = s.parent) {
+      for (const [path, entry] of s.own) {
+        if (seen.has(path) || !isUnder(path, dir)) continue;
+        seen.add(path);
+        if (entry) found.push(path);
+      }
+    }
+    return found.sort();
+  }
+
+  pipelinePaths(): string[] {
+    if (!this.pipelines) this.pipelines = this.under('').filter((p) => baseOf(p) === 'dvc.yaml');
+    return this.pipelines;
+  }
+
+  private materialize(): Map<string, TreeEntry> {
+    const chain: TreeState[] = [];
+    for (let s: TreeState | undefined = this; s; s = s.parent) chain.push(s);
+    const flat = new Map<string, TreeEntry>();
+    for (const s of chain.reverse()) for (const [path, entry] of s.own) entry ? flat.set(path, entry) : flat.delete(path);
+    return flat;
+  }
 }
 
 /** A commit's candidate files, from the history walk. Symlinks are never followed in Git. */
@@ -47,11 +96,11 @@ export class TreeFiles implements RevisionFiles {
   constructor(private readonly state: TreeState) {}
 
   pipelinePaths(): string[] {
-    return pipelinePathsOf(this.state);
+    return this.state.pipelinePaths();
   }
 
   under(dir: string): string[] {
-    return [...this.state.keys()].filter((p) => p !== dir && isUnder(p, dir)).sort();
+    return this.state.under(dir).filter((p) => p !== dir);
   }
 
   lookup(path: string): Lookup {

@@ -9,7 +9,7 @@ import { isCandidatePath } from '../util/paths';
 import { BlobFetcher } from './blobFetcher';
 import { BlobRegistry } from './blobRegistry';
 import { DvcCache } from './dvcCache';
-import { TreeFiles, WorkspaceFiles, walkWorkspace, inheritPipelinePaths, type TreeState } from './fileSources';
+import { TreeFiles, TreeState, WorkspaceFiles, walkWorkspace } from './fileSources';
 import { PipelineCache } from './pipelineCache';
 import { RevisionPlanner } from './planner';
 import { WORKSPACE, writeRevision } from './writeRevision';
@@ -54,6 +54,13 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
     limitations: [...repo.limitations], timings: { refsMs: 0, historyMs: 0, commitsMs: 0, workspaceMs: 0, totalMs: 0 },
   };
   try {
+    const listing = repo.gitDir
+      ? runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).then((b) => b.toString('utf8').split('\0').filter((p) => p && isCandidatePath(p)))
+      : Promise.resolve(walkWorkspace(repo.root, isCandidatePath));
+    const dirtyCount = repo.head ? simpleGitAt(repo.root).status().then((st) => st.files.length) : Promise.resolve(0);
+    // Unobserved rejections would crash the process before they are awaited below.
+    listing.catch(() => undefined);
+    dirtyCount.catch(() => undefined);
     let refs: RefInfo[] = [];
     if (repo.gitDir) {
       let t = Date.now();
@@ -71,12 +78,9 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
     }
     const t = Date.now();
     options.onProgress?.({ phase: 'workspace', done: 0, total: 1 });
-    const listed = repo.gitDir
-      ? (await runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).toString('utf8').split('\0').filter((p) => p && isCandidatePath(p))
-      : walkWorkspace(repo.root, isCandidatePath);
-    const files = new WorkspaceFiles(repo.root, listed, workspaceBytes);
+    const files = new WorkspaceFiles(repo.root, await listing, workspaceBytes);
     const plan = await planner.plan(files);
-    const dirty = repo.head ? (await simpleGitAt(repo.root).status()).files.length : 0;
+    const dirty = await dirtyCount;
     const meta: CommitMeta = {
       sha: WORKSPACE, parents: repo.head ? [repo.head] : [], authorName: '', authorEmail: '', authorTime: Math.floor(Date.now() / 1000),
       commitTime: Math.floor(Date.now() / 1000), subject: repo.head ? `Workspace (${dirty} uncommitted change${dirty === 1 ? '' : 's'})` : 'Workspace', body: '',
@@ -118,7 +122,10 @@ interface Engine { blobs: BlobRegistry; pipelines: PipelineCache; planner: Revis
 
 async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[], engine: Engine, options: IndexOptions, onWritten: (count: number) => void): Promise<void> {
   const batchSize = options.batchSize ?? 200;
-  const indexed = new Set((store.sql('SELECT sha FROM revision WHERE indexed_at IS NOT NULL').all() as { sha: string }[]).map((r) => r.sha));
+  // Only the walked commits can matter; a resumed run finds the ones a killed run wrote.
+  const indexed = new Set<string>();
+  const isIndexed = store.sql('SELECT 1 FROM revision WHERE sha = ? AND indexed_at IS NOT NULL');
+  for (const c of walked) if (isIndexed.get(c.sha)) indexed.add(c.sha);
   const states = new Map<string, TreeState>();
   const children = new Map<string, number>();
   for (const c of walked) for (const p of c.parents.slice(0, 1)) children.set(p, (children.get(p) ?? 0) + 1);
@@ -155,22 +162,15 @@ async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[]
 
 async function stateOf(repo: RepoInfo, commit: WalkedCommit, states: Map<string, TreeState>): Promise<TreeState> {
   const parent = commit.parents[0];
-  let base = parent === undefined ? new Map() : states.get(parent);
+  let base = parent === undefined ? TreeState.of([]) : states.get(parent);
   if (!base) {
     // The parent was indexed in an earlier run (or lies past a shallow boundary): read its tree once.
     try {
-      base = new Map((await listTree(repo.root, parent!, isCandidatePath)).map((e) => [e.path, { oid: e.oid!, mode: e.mode! }]));
+      base = TreeState.of((await listTree(repo.root, parent!, isCandidatePath)).map((e) => [e.path, { oid: e.oid!, mode: e.mode! }]));
     } catch {
-      base = new Map();
+      base = TreeState.of([]);
     }
     states.set(parent!, base);
   }
-  if (commit.changes.length === 0) return base;
-  const state: TreeState = new Map(base);
-  for (const change of commit.changes) {
-    if (change.oid === undefined) state.delete(change.path);
-    else state.set(change.path, { oid: change.oid, mode: change.mode! });
-  }
-  inheritPipelinePaths(base, state, commit.changes.map((c) => c.path));
-  return state;
+  return base.child(commit.changes);
 }
