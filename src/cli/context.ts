@@ -1,23 +1,14 @@
-import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { openRepo, type RepoInfo } from '../core/git/repo';
 import { Store } from '../core/store/store';
+import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexReport } from '../core/indexer/indexer';
 
 /** Bad usage or bad input: exit code 2, one line naming what and where. */
 export class UsageError extends Error {}
 
 export interface Context { repo: RepoInfo; store: Store; storeFile: string }
-
-/** Where the index lives: inside the Git directory (never committed, shared with the editor). */
-export function defaultStoreFile(repo: RepoInfo): string {
-  if (repo.gitDir) return join(repo.gitDir, 'lineage', 'index.sqlite');
-  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  const id = createHash('sha1').update(repo.root).digest('hex').slice(0, 16);
-  return join(cacheHome, 'ml-lineage', id, 'index.sqlite');
-}
 
 export async function openContext(options: { repo?: string; store?: string; rebuild?: boolean }): Promise<Context> {
   const folder = resolve(options.repo ?? process.cwd());

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { openRepo } from '../core/git/repo';
 import { Store, StoreError } from '../core/store/store';
 import { indexRepository } from '../core/indexer/indexer';
-import { defaultStoreFile } from '../cli/context';
+import { defaultStoreFile } from '../core/store/location';
 import { COMMANDS } from './commands';
 
 /**
