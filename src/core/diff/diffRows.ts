@@ -1,0 +1,57 @@
+import type { Store } from '../store/store';
+import type { FlatValue } from '../formats/types';
+import { valuesAt, type FileProblem } from '../query/values';
+import { diffValues } from './diff';
+import { verdictOf, type Direction, type Verdict } from './direction';
+
+/** One row of a side-by-side comparison: a metric or param of one file at two revisions. */
+export interface DiffRow {
+  kind: 'metric' | 'param';
+  file: string;
+  key: string;
+  old: FlatValue | null;
+  new: FlatValue | null;
+  /** new - old when both are numbers. */
+  delta?: number;
+  /** delta / |old| when old is a non-zero number. */
+  relative?: number;
+  changed: boolean;
+  /** Metrics only: better/worse by the metric's direction; params are 'n/a'. */
+  verdict: Verdict;
+}
+
+export interface DiffTable {
+  rows: DiffRow[];
+  improved: number;
+  regressed: number;
+  problems: (FileProblem & { side: 'old' | 'new' })[];
+}
+
+/** Every metric and param of two revisions (unchanged ones too, flagged), for tables and webviews. */
+export function buildDiffTable(store: Store, oldSha: string, newSha: string, directions: Record<string, Direction> = {}): DiffTable {
+  const rows: DiffRow[] = [];
+  const problems: DiffTable['problems'] = [];
+  let improved = 0;
+  let regressed = 0;
+  for (const kind of ['metrics', 'params'] as const) {
+    const a = valuesAt(store, oldSha, kind);
+    const b = valuesAt(store, newSha, kind);
+    for (const p of a.problems) problems.push({ ...p, side: 'old' });
+    for (const p of b.problems) problems.push({ ...p, side: 'new' });
+    const all = diffValues(a.values, b.values, { all: true });
+    const changed = diffValues(a.values, b.values);
+    for (const [file, keys] of Object.entries(all)) {
+      for (const [key, d] of Object.entries(keys)) {
+        const isChanged = Boolean(changed[file]?.[key]);
+        const verdict = kind === 'metrics' ? verdictOf(key, d.diff, directions) : 'n/a';
+        if (verdict === 'better') improved++;
+        else if (verdict === 'worse') regressed++;
+        const row: DiffRow = { kind: kind === 'metrics' ? 'metric' : 'param', file, key, old: d.old, new: d.new, changed: isChanged, verdict };
+        if (d.diff !== undefined) row.delta = d.diff;
+        if (d.diff !== undefined && typeof d.old === 'number' && d.old !== 0) row.relative = d.diff / Math.abs(d.old);
+        rows.push(row);
+      }
+    }
+  }
+  return { rows, improved, regressed, problems };
+}
