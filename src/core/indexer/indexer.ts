@@ -110,6 +110,9 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
 /** Commits reachable from the refs (and HEAD) that the store has not indexed yet. */
 async function walkNew(repo: RepoInfo, store: Store, objects: ObjectReader, refs: RefInfo[], extraTips: string[]): Promise<WalkedCommit[]> {
   const tips = [...new Set([...refs.map((r) => r.sha), ...(repo.head ? [repo.head] : []), ...extraTips])];
+  // Nothing new (a no-op run, or only deleted/moved-back refs): no git walk at all.
+  const isIndexed = store.sql('SELECT 1 FROM revision WHERE sha = ? AND indexed_at IS NOT NULL');
+  if (tips.every((sha) => isIndexed.get(sha))) return [];
   const known = store.sql(`SELECT DISTINCT ref.sha AS sha FROM ref JOIN revision ON revision.sha = ref.sha WHERE revision.indexed_at IS NOT NULL
                            UNION SELECT value FROM meta WHERE key = 'head' AND value != ''`).all() as { sha: string }[];
   // A stored tip that git no longer has (deleted and pruned) would make `git log ^sha` fail.
