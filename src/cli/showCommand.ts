@@ -3,6 +3,7 @@ import { formatValue } from '../core/diff/format';
 import { metricsDocumentsAt, valuesAt } from '../core/query/values';
 import { resolveIndexed, label } from './revisionArgs';
 import type { Context } from './context';
+import { WORKSPACE } from '../core/indexer/writeRevision';
 import { renderTable } from './table';
 
 export const SHOW_USAGE = `Usage: lineage show [REV...] [--params] [--json]
@@ -19,7 +20,8 @@ export async function showCommand(ctx: Context, argv: string[]): Promise<number>
   if (opts.json) {
     const out: Record<string, unknown> = {};
     shas.forEach((sha, i) => {
-      const name = texts[i];
+      // DVC names the workspace "" in `metrics show --json`.
+      const name = sha === WORKSPACE ? '' : texts[i];
       if (kind === 'metrics') out[name] = { data: metricsDocumentsAt(ctx.store, sha) };
       else out[name] = { data: Object.fromEntries(Object.entries(valuesAt(ctx.store, sha, 'params').values).map(([p, data]) => [p, { data }])) };
     });

@@ -200,10 +200,11 @@ describe('lineage CLI (dist/cli.js)', function () {
 
       it('defaults to the workspace, which after the demo\'s "dvc pull" equals main', function () {
         const both = JSON.parse(expectOk(run(['show', 'workspace', 'main', '--json']))) as Record<string, { data: unknown }>;
-        assert.deepEqual(both.workspace.data, both.main.data);
+        // DVC names the workspace "" in `metrics show --json`.
+        assert.deepEqual(both[''].data, both.main.data);
         const dflt = JSON.parse(expectOk(run(['show', '--json']))) as Record<string, { data: unknown }>;
-        assert.deepEqual(Object.keys(dflt), ['workspace']);
-        assert.deepEqual(dflt.workspace.data, both.main.data);
+        assert.deepEqual(Object.keys(dflt), ['']);
+        assert.deepEqual(dflt[''].data, both.main.data);
       });
 
       it('a full sha, a short sha and HEAD~1 resolve to the same commits as git', function () {
@@ -537,7 +538,7 @@ describe('lineage CLI (dist/cli.js)', function () {
     it('show works on the workspace files', function () {
       const out = expectOk(run(['show']));
       expectGolden('plain-show.txt', out);
-      assert.deepEqual(JSON.parse(expectOk(run(['show', '--json']))), { workspace: { data: { 'metrics.json': { data: { acc: 0.5, loss: 1.25 } } } } });
+      assert.deepEqual(JSON.parse(expectOk(run(['show', '--json']))), { '': { data: { 'metrics.json': { data: { acc: 0.5, loss: 1.25 } } } } });
       assert.match(expectOk(run(['show', '--params'])), /params\.yaml\s+lr\s+0\.01/);
     });
 
