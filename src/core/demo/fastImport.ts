@@ -2,8 +2,8 @@
 // hundreds to tens of thousands of commits with fixed authors and dates; creating them with
 // porcelain commands (one process per commit) would take minutes, while one fast-import
 // stream builds them in seconds and lets us set every timestamp exactly.
+import { runGitText } from '../git/exec';
 
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
@@ -41,36 +41,9 @@ export interface TagSpec {
   message: string;
 }
 
-/** Environment for child git processes without variables that would redirect them elsewhere. */
-export function gitEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_NAMESPACE']) {
-    delete env[key];
-  }
-  return env;
-}
-
-/** Runs git with an argument array (no shell) and resolves with its stdout. */
-export function runGit(cwd: string, args: string[], input?: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    // A dying git closes stdin early; the exit handler reports the real error instead.
-    child.stdin.on('error', () => undefined);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) {
-        resolve(Buffer.concat(out).toString('utf8'));
-      } else {
-        const msg = Buffer.concat(err).toString('utf8').trim();
-        reject(new Error(`git ${args[0]} failed (exit ${code}): ${msg}`));
-      }
-    });
-    child.stdin.end(input ?? Buffer.alloc(0));
-  });
+/** Runs git with an argument array (no shell) and resolves with its stdout as text. */
+export async function runGit(cwd: string, args: string[], input?: Buffer): Promise<string> {
+  return runGitText(cwd, args, { input });
 }
 
 function identLine(kind: string, who: GitIdent): string {

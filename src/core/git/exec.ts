@@ -8,16 +8,21 @@ export class GitError extends Error {
   }
 }
 
-/** Environment for every git call: no prompts, no pager, stable output. */
+/**
+ * Environment for every git call: no prompts, no pager, stable output, and none of the
+ * variables that would point git at another repository than the `cwd` we pass.
+ */
 export function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
+  for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_NAMESPACE']) delete env[key];
+  return env;
 }
 
 /**
  * Runs git with an argument array (never a shell string) and returns stdout as bytes.
  * Callers put user-supplied revisions after `--end-of-options` or validate them first.
  */
-export function runGit(cwd: string, args: readonly string[], options: { input?: string; allowExit?: number[] } = {}): Promise<Buffer> {
+export function runGit(cwd: string, args: readonly string[], options: { input?: string | Buffer; allowExit?: number[] } = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args as string[], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -34,6 +39,6 @@ export function runGit(cwd: string, args: readonly string[], options: { input?: 
   });
 }
 
-export async function runGitText(cwd: string, args: readonly string[], options: { input?: string; allowExit?: number[] } = {}): Promise<string> {
+export async function runGitText(cwd: string, args: readonly string[], options: { input?: string | Buffer; allowExit?: number[] } = {}): Promise<string> {
   return (await runGit(cwd, args, options)).toString('utf8');
 }

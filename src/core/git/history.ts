@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { gitEnv, GitError } from './exec';
+import { runGit } from './exec';
 
 export interface CommitMeta {
   sha: string;
@@ -63,29 +62,16 @@ export function parseRawLog(output: string, keep: (path: string) => boolean): Wa
  * Walks the commits reachable from `tips` but not from `exclude`, parents before children,
  * with their changes against the first parent. One git process for the whole walk.
  */
-export function walkCommits(root: string, tips: readonly string[], exclude: readonly string[], keep: (path: string) => boolean): Promise<WalkedCommit[]> {
-  if (tips.length === 0) return Promise.resolve([]);
+export async function walkCommits(root: string, tips: readonly string[], exclude: readonly string[], keep: (path: string) => boolean): Promise<WalkedCommit[]> {
+  if (tips.length === 0) return [];
   const args = ['log', '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--topo-order', '--reverse', `--format=${LOG_FORMAT}`, '--stdin'];
   // Tips travel on stdin: thousands of refs would overflow a command line.
   const input = [...tips, ...exclude.map((sha) => `^${sha}`)].join('\n') + '\n';
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: root, env: gitEnv() });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new GitError(args, null, e.message)));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
-      resolve(parseRawLog(Buffer.concat(out).toString('utf8'), keep));
-    });
-    child.stdin.end(input);
-  });
+  return parseRawLog((await runGit(root, args, { input })).toString('utf8'), keep);
 }
 
 /** The tracked paths of one commit (filtered), for commits whose parent state is not in memory. */
 export async function listTree(root: string, sha: string, keep: (path: string) => boolean): Promise<PathChange[]> {
-  const { runGit } = await import('./exec');
   const out = (await runGit(root, ['ls-tree', '-r', '-z', '--full-tree', sha])).toString('utf8');
   const entries: PathChange[] = [];
   for (const record of out.split('\0')) {

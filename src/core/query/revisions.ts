@@ -1,18 +1,11 @@
 import { runGitText } from '../git/exec';
 import { FULL_SHA } from '../git/objectId';
 import type { RepoInfo } from '../git/repo';
+import type { CommitMeta } from '../git/history';
 import type { Store } from '../store/store';
 import { WORKSPACE } from '../indexer/writeRevision';
 
-export interface Revision {
-  sha: string;
-  parents: string[];
-  authorName: string;
-  authorEmail: string;
-  authorTime: number;
-  commitTime: number;
-  subject: string;
-}
+export type Revision = Omit<CommitMeta, 'body'>;
 
 export interface RefRow { name: string; short: string; kind: 'branch' | 'tag' | 'exp'; sha: string; annotated: boolean; time: number | null; message: string | null; baseline: string | null }
 
