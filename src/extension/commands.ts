@@ -2,6 +2,19 @@
 export const COMMANDS = {
   refreshIndex: 'lineage.refreshIndex',
   rebuildIndex: 'lineage.rebuildIndex',
+  compareRevisions: 'lineage.compareRevisions',
+  compareWith: 'lineage.compareWith',
+  compareWithBaseline: 'lineage.compareWithBaseline',
+  showMetricsAtRevision: 'lineage.showMetricsAtRevision',
+  setBaselineBranch: 'lineage.setBaselineBranch',
+  openMetricsFileAtRevision: 'lineage.openMetricsFileAtRevision',
+  diffMetricsFileWithBaseline: 'lineage.diffMetricsFileWithBaseline',
+  copyDiffAsMarkdown: 'lineage.copyDiffAsMarkdown',
+  copySha: 'lineage.copySha',
+  checkout: 'lineage.checkout',
+  showMoreCommits: 'lineage.showMoreCommits',
+  openDemoRepository: 'lineage.openDemoRepository',
+  openWalkthrough: 'lineage.openWalkthrough',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -1,59 +1,85 @@
 import * as vscode from 'vscode';
-import { rmSync } from 'node:fs';
-import { openRepo } from '../core/git/repo';
-import { Store, StoreError } from '../core/store/store';
-import { indexRepository } from '../core/indexer/indexer';
-import { defaultStoreFile } from '../core/store/location';
-import { COMMANDS } from './commands';
+import { Engines } from './engines';
+import { createWatchers } from './watchers';
+import { RunsTreeProvider } from './runs/runsTreeProvider';
+import { PipelinesTreeProvider } from './pipelines/pipelinesTreeProvider';
+import { ModelsTreeProvider } from './models/modelsTreeProvider';
+import { EngineDiffSource } from './diffDataSource';
+import { LineageDocuments, SCHEME } from './lineageDocuments';
+import { registerMetricDiffSerializer, type DiffDataSource } from './metricDiff/metricDiffPanel';
+import { registerCompareCommands } from './commands/compareCommands';
+import { registerRunCommands } from './commands/runCommands';
+import { registerWelcomeCommands } from './commands/welcomeCommands';
+import type { FolderEngine } from './folderEngine';
+import type { LineageTestApi } from './testApi';
 
 /**
- * Composition root. Everything is created here and handed down; nothing runs in an untrusted
- * workspace (package.json also declares untrustedWorkspaces: false, so VS Code does not even
- * activate us there).
+ * Composition root: creates every part, hands dependencies down and owns the disposables.
+ * Opening stores and indexing start only when a view becomes visible or a command runs, so
+ * activation itself stays cheap.
  */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): LineageTestApi {
+  const started = Date.now();
   const log = vscode.window.createOutputChannel('ML Lineage', { log: true });
-  context.subscriptions.push(log);
-  if (!vscode.workspace.isTrusted) {
-    log.warn('Workspace is not trusted: ML Lineage stays inactive.');
-    return;
-  }
-  const refresh = async (rebuild: boolean) => {
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ML Lineage: indexing ${folder.name}`, cancellable: false }, async (progress) => {
-        const repo = await openRepo(folder.uri.fsPath);
-        const configured = vscode.workspace.getConfiguration('lineage', folder.uri).get<string>('storePath');
-        const file = configured || defaultStoreFile(repo);
-        if (rebuild) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-        let store: Store;
-        try {
-          store = Store.open(file, { extensionRoot: context.extensionPath, log: (m) => log.info(m) });
-        } catch (error) {
-          if (error instanceof StoreError) {
-            const choice = await vscode.window.showErrorMessage(error.message, 'Rebuild Index');
-            if (choice === 'Rebuild Index') await vscode.commands.executeCommand(COMMANDS.rebuildIndex);
-            return;
-          }
-          throw error;
-        }
-        try {
-          const report = await indexRepository(repo, store, {
-            log: (m) => log.debug(m),
-            onProgress: (p) => progress.report({ message: p.total ? `${p.phase} ${p.done}/${p.total}` : p.phase }),
-          });
-          log.info(`${folder.name}: ${report.commitsIndexed} commits indexed (${report.commitsWalked} walked), ${report.blobsParsed} files parsed in ${report.timings.totalMs} ms`);
-          for (const l of report.limitations) log.warn(l);
-        } finally {
-          store.close();
-        }
-      });
-    }
+  const engines = new Engines(context.extensionPath, log);
+  const runsTree = new RunsTreeProvider(engines, log);
+  const pipelinesTree = new PipelinesTreeProvider(engines);
+  const modelsTree = new ModelsTreeProvider(engines);
+  const sources = new Map<FolderEngine, EngineDiffSource>();
+  const sourceFor = (engine: FolderEngine) => {
+    let s = sources.get(engine);
+    if (!s) sources.set(engine, (s = new EngineDiffSource(engine, engines.onDidChange)));
+    return s;
   };
+  // The serializer restores panels after a reload; it gets a source that follows the first folder with an index.
+  const anySource: DiffDataSource = {
+    onDidChangeIndex: engines.onDidChange,
+    load: async (a, b) => { await engines.whenIndexed(); return sourceFor(firstReady(engines)).load(a, b); },
+    pickRevision: (side) => sourceFor(firstReady(engines)).pickRevision(side),
+    copyMarkdown: (a, b, ids) => sourceFor(firstReady(engines)).copyMarkdown(a, b, ids),
+  };
+  const refresh = async () => {
+    await engines.whenIndexed();
+    await engines.indexAll('refresh');
+    runsTree.refresh();
+    pipelinesTree.refresh();
+  };
+  const start = () => void engines.whenIndexed().catch((e: Error) => log.error(`Indexing failed: ${e.message}`));
+  const views = [
+    vscode.window.createTreeView('lineage.runs', { treeDataProvider: runsTree, showCollapseAll: true }),
+    vscode.window.createTreeView('lineage.pipelines', { treeDataProvider: pipelinesTree }),
+    vscode.window.createTreeView('lineage.models', { treeDataProvider: modelsTree }),
+  ];
+  for (const view of views) {
+    if (view.visible) start();
+    context.subscriptions.push(view, view.onDidChangeVisibility((e) => { if (e.visible) start(); }));
+  }
   context.subscriptions.push(
-    vscode.commands.registerCommand(COMMANDS.refreshIndex, () => refresh(false)),
-    vscode.commands.registerCommand(COMMANDS.rebuildIndex, () => refresh(true)),
+    log, engines, runsTree, pipelinesTree, modelsTree,
+    createWatchers(engines),
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, new LineageDocuments(engines)),
+    registerMetricDiffSerializer(context, anySource),
+    ...registerCompareCommands({ engines, extensionUri: context.extensionUri, sourceFor }),
+    ...registerRunCommands({ engines, runsTree, log, refresh }),
+    ...registerWelcomeCommands(context.extensionUri, log),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void engines.trustGranted()),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lineage')) { runsTree.refresh(); pipelinesTree.refresh(); } }),
   );
-  void refresh(false).catch((error: Error) => log.error(`Indexing failed: ${error.message}`));
+  void vscode.commands.executeCommand('setContext', 'lineage.hasWorkspace', false);
+  log.info(`Activated in ${Date.now() - started} ms`);
+  return {
+    engines: () => engines.list().map((e) => ({ folder: e.folder.uri.fsPath, get repo() { return e.repo; }, get store() { return e.store; }, get state() { return e.state; } })),
+    runsTree, pipelinesTree, modelsTree,
+    diffSource: anySource,
+    whenIndexed: () => engines.whenIndexed(),
+    refresh,
+  };
+}
+
+function firstReady(engines: Engines): FolderEngine {
+  const engine = engines.list().find((e) => e.store);
+  if (!engine) throw new Error('No workspace folder has an index yet.');
+  return engine;
 }
 
 export function deactivate(): void {}

@@ -15,7 +15,8 @@ describe('package.json manifest', () => {
     assert.equal(manifest.main, './dist/extension.js');
     assert.equal(manifest.bin.lineage, './dist/cli.js');
     assert.ok(manifest.publisher && manifest.engines.vscode);
-    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, false);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    for (const c of manifest.contributes.commands as { category?: string }[]) assert.equal(c.category, 'Lineage');
     for (const script of ['build', 'watch', 'test', 'bench', 'package']) assert.ok(manifest.scripts[script], script);
   });
 

@@ -1,0 +1,108 @@
+import * as vscode from 'vscode';
+import { resolveRevision } from '../../core/query/revisions';
+import { valuesAt } from '../../core/query/values';
+import { COMMANDS } from '../commands';
+import { MetricDiffPanel } from '../metricDiff/metricDiffPanel';
+import type { Engines } from '../engines';
+import type { FolderEngine } from '../folderEngine';
+import type { EngineDiffSource } from '../diffDataSource';
+import { pickEngine, pickRevision } from '../revisionPicker';
+import { isRevisionNode, type RevisionNode } from '../runs/runNodes';
+import { baselineBranchName } from '../runs/runsTreeProvider';
+import { lineageUri, metricsSummaryUri } from '../lineageDocuments';
+
+export interface CompareDeps { engines: Engines; extensionUri: vscode.Uri; sourceFor(engine: FolderEngine): EngineDiffSource }
+
+/** The node a context menu passed, else a folder and a revision the user picks. */
+async function target(deps: CompareDeps, arg: unknown, title: string): Promise<RevisionNode | undefined> {
+  if (isRevisionNode(arg)) return arg;
+  const engine = await pickEngine(deps.engines);
+  const rev = engine && (await pickRevision(engine, title));
+  return engine && rev ? { engine, rev, label: rev, sha: rev } : undefined;
+}
+
+function baselineOf(engine: FolderEngine): string | undefined {
+  const name = baselineBranchName(engine);
+  if (!name) void vscode.window.showWarningMessage('ML Lineage: no baseline branch (no main/master). Pick one with "Lineage: Set Baseline Branch…".');
+  return name;
+}
+
+async function guarded(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`ML Lineage: ${(error as Error).message}`);
+  }
+}
+
+export function registerCompareCommands(deps: CompareDeps): vscode.Disposable[] {
+  const show = (engine: FolderEngine, oldRev: string, newRev: string) => MetricDiffPanel.show(deps.extensionUri, deps.sourceFor(engine), oldRev, newRev);
+  const twoRevisions = async (): Promise<[FolderEngine, string, string] | undefined> => {
+    const engine = await pickEngine(deps.engines);
+    const a = engine && (await pickRevision(engine, 'Compare revisions (1/2): old side'));
+    const b = engine && a && (await pickRevision(engine, `Compare ${a} with (2/2): new side`));
+    return engine && a && b ? [engine, a, b] : undefined;
+  };
+  return [
+    vscode.commands.registerCommand(COMMANDS.compareRevisions, () => guarded(async () => {
+      const picked = await twoRevisions();
+      if (picked) show(...picked);
+    })),
+    vscode.commands.registerCommand(COMMANDS.compareWith, (arg?: unknown) => guarded(async () => {
+      const node = await target(deps, arg, 'Compare (new side)');
+      const other = node && (await pickRevision(node.engine, `Compare ${node.label} with…`));
+      if (node && other) show(node.engine, other, node.rev);
+    })),
+    vscode.commands.registerCommand(COMMANDS.compareWithBaseline, (arg?: unknown) => guarded(async () => {
+      const node = isRevisionNode(arg) ? arg : await (async () => { const e = await pickEngine(deps.engines); return e ? { engine: e, rev: 'workspace', label: 'workspace', sha: 'workspace' } : undefined; })();
+      const base = node && baselineOf(node.engine);
+      if (node && base) show(node.engine, base, node.rev);
+    })),
+    vscode.commands.registerCommand(COMMANDS.showMetricsAtRevision, (arg?: unknown) => guarded(async () => {
+      const node = await target(deps, arg, 'Show metrics at revision');
+      if (!node) return;
+      const sha = await resolveRevision(node.engine.store!, node.engine.repo!, node.rev);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(metricsSummaryUri(node.engine, sha, node.label)), { preview: true });
+    })),
+    vscode.commands.registerCommand(COMMANDS.copyDiffAsMarkdown, (arg?: unknown) => guarded(async () => {
+      let picked: [FolderEngine, string, string] | undefined;
+      if (isRevisionNode(arg)) { const base = baselineOf(arg.engine); picked = base ? [arg.engine, base, arg.rev] : undefined; }
+      else picked = await twoRevisions();
+      if (!picked) return;
+      await deps.sourceFor(picked[0]).copyMarkdown(picked[1], picked[2], []);
+      void vscode.window.setStatusBarMessage(`ML Lineage: diff of ${picked[1]} → ${picked[2]} copied as Markdown`, 4000);
+    })),
+    vscode.commands.registerCommand(COMMANDS.openMetricsFileAtRevision, (arg?: unknown) => guarded(async () => {
+      const node = await target(deps, arg, 'Open a metrics file at revision');
+      if (!node) return;
+      const sha = await resolveRevision(node.engine.store!, node.engine.repo!, node.rev);
+      const file = await pickMetricsFile(node.engine, sha);
+      if (file) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(lineageUri(node.engine, file, sha, node.label)), { preview: true });
+    })),
+    vscode.commands.registerCommand(COMMANDS.diffMetricsFileWithBaseline, (arg?: unknown) => guarded(async () => {
+      const node = isRevisionNode(arg) ? arg : undefined;
+      const engine = node?.engine ?? (await pickEngine(deps.engines));
+      const base = engine && baselineOf(engine);
+      if (!engine || !base) return;
+      const rev = node?.rev ?? 'workspace';
+      const [baseSha, sha] = await Promise.all([resolveRevision(engine.store!, engine.repo!, base), resolveRevision(engine.store!, engine.repo!, rev)]);
+      const file = await pickMetricsFile(engine, sha, baseSha);
+      if (!file) return;
+      await vscode.commands.executeCommand('vscode.diff', lineageUri(engine, file, baseSha, base), lineageUri(engine, file, sha, node?.label ?? rev), `${file} (${base} ↔ ${node?.label ?? rev})`);
+    })),
+  ];
+}
+
+/** The metrics files of a revision (and optionally a second one); the only one is taken without asking. */
+async function pickMetricsFile(engine: FolderEngine, ...shas: string[]): Promise<string | undefined> {
+  const files = new Set<string>();
+  for (const sha of shas) {
+    const v = valuesAt(engine.store!, sha, 'metrics');
+    for (const f of Object.keys(v.values)) files.add(f);
+    for (const p of v.problems) files.add(p.path);
+  }
+  const list = [...files].sort();
+  if (list.length === 0) { void vscode.window.showInformationMessage('ML Lineage: no metrics files at this revision.'); return undefined; }
+  if (list.length === 1) return list[0];
+  return vscode.window.showQuickPick(list, { placeHolder: 'Metrics file' });
+}

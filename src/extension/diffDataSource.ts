@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { resolveRevision, getRevision, isIndexed } from '../core/query/revisions';
+import { buildDiffTable, type DiffTable } from '../core/diff/diffRows';
+import { diffToMarkdown } from '../core/diff/markdown';
+import type { DiffResult } from '../core/diff/diff';
+import type { DiffState, RevisionLabel } from '../protocol/metricDiff';
+import { rowId } from '../protocol/metricDiff';
+import type { DiffDataSource } from './metricDiff/metricDiffPanel';
+import type { FolderEngine } from './folderEngine';
+import { directionsFor, readSettings } from './settings';
+import { pickRevision } from './revisionPicker';
+
+/** The Metric Diff panel's view of one folder's engine. */
+export class EngineDiffSource implements DiffDataSource {
+  constructor(private readonly engine: FolderEngine, readonly onDidChangeIndex: vscode.Event<void>) {}
+
+  async load(oldRev: string, newRev: string): Promise<DiffState> {
+    const { table, oldLabel, newLabel } = await this.table(oldRev, newRev);
+    return { old: oldLabel, new: newLabel, rows: table.rows, improved: table.improved, regressed: table.regressed, problems: this.problems(table, oldLabel, newLabel) };
+  }
+
+  pickRevision(side: 'old' | 'new'): Promise<string | undefined> {
+    return pickRevision(this.engine, side === 'old' ? 'Compare from (old side)' : 'Compare to (new side)');
+  }
+
+  async copyMarkdown(oldRev: string, newRev: string, rowIds: string[]): Promise<void> {
+    const { table, oldLabel, newLabel } = await this.table(oldRev, newRev);
+    const wanted = new Set(rowIds);
+    const rows = table.rows.filter((r) => (wanted.size ? wanted.has(rowId(r)) : r.changed));
+    const text = ['metric', 'param'].map((kind) => {
+      const result: DiffResult = {};
+      for (const r of rows.filter((x) => x.kind === kind)) (result[r.file] ??= {})[r.key] = { old: r.old, new: r.new, ...(r.delta !== undefined ? { diff: r.delta } : {}) };
+      return Object.keys(result).length ? diffToMarkdown(result, oldLabel.label, newLabel.label, { kind: kind === 'metric' ? 'metrics' : 'params', directions: this.directions(rows.map((r) => r.key)) }) : '';
+    }).filter(Boolean).join('\n');
+    await vscode.env.clipboard.writeText(text || `No differences between ${oldLabel.label} and ${newLabel.label}.\n`);
+  }
+
+  async table(oldRev: string, newRev: string): Promise<{ table: DiffTable; oldLabel: RevisionLabel; newLabel: RevisionLabel }> {
+    const store = this.engine.store;
+    if (!this.engine.repo || !store) throw new Error(`${this.engine.folder.name}: the index is not open`);
+    const [oldSha, newSha] = await Promise.all([resolveRevision(store, this.engine.repo, oldRev), resolveRevision(store, this.engine.repo, newRev)]);
+    let table = buildDiffTable(store, oldSha, newSha);
+    const directions = this.directions(table.rows.filter((r) => r.kind === 'metric').map((r) => r.key));
+    if (Object.keys(directions).length) table = buildDiffTable(store, oldSha, newSha, directions);
+    return { table, oldLabel: this.label(oldRev, oldSha), newLabel: this.label(newRev, newSha) };
+  }
+
+  private directions(keys: string[]) {
+    return directionsFor(keys, readSettings(this.engine.folder.uri).metricDirections);
+  }
+
+  private label(text: string, sha: string): RevisionLabel {
+    const rev = getRevision(this.engine.store!, sha);
+    return { label: text.replace(/^refs\/(heads|tags)\//, ''), sha, subject: rev?.subject };
+  }
+
+  /** Problems phrased for people: file, side and revision, line and column when known. */
+  private problems(table: DiffTable, oldLabel: RevisionLabel, newLabel: RevisionLabel): string[] {
+    const out: string[] = [];
+    for (const [label] of [[oldLabel], [newLabel]]) {
+      if (label.sha !== 'workspace' && !isIndexed(this.engine.store!, label.sha)) out.push(`${label.label} (${label.sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
+    }
+    for (const p of table.problems) {
+      const label = p.side === 'old' ? oldLabel : newLabel;
+      const where = p.line !== undefined ? `, line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}` : '';
+      out.push(`${p.path} at ${label.label} (${p.side} side${where}): ${p.message}`);
+    }
+    return out;
+  }
+}

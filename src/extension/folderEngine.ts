@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import { rmSync } from 'node:fs';
+import { openRepo, type RepoInfo } from '../core/git/repo';
+import { Store, StoreError } from '../core/store/store';
+import { defaultStoreFile } from '../core/store/location';
+import { indexRepository, type IndexProgress, type IndexReport } from '../core/indexer/indexer';
+import { readSettings } from './settings';
+
+export type EngineState =
+  | { kind: 'opening' }
+  | { kind: 'ready' }
+  /** Restricted Mode with no index on disk yet: nothing to show until the folder is trusted. */
+  | { kind: 'untrusted-empty' }
+  | { kind: 'store-error'; error: StoreError }
+  | { kind: 'failed'; message: string };
+
+export interface IndexRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+}
+
+/**
+ * One workspace folder's engine: its repository, its store and its index runs. Runs never
+ * overlap (one store writer per folder); a request during a run queues exactly one more.
+ */
+export class FolderEngine implements vscode.Disposable {
+  repo: RepoInfo | undefined;
+  store: Store | undefined;
+  state: EngineState = { kind: 'opening' };
+  private running: Promise<IndexReport | undefined> | undefined;
+  private queued = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when what the trees show may have changed (store opened, a batch indexed, a run ended). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(readonly folder: vscode.WorkspaceFolder, private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel) {}
+
+  get storeFile(): string | undefined {
+    if (!this.repo) return undefined;
+    return readSettings(this.folder.uri).storePath || defaultStoreFile(this.repo);
+  }
+
+  /** Opens the repository and store; a broken store is kept as a state (the UI offers Rebuild). */
+  async open(trusted: boolean): Promise<void> {
+    const t = Date.now();
+    try {
+      this.repo = await openRepo(this.folder.uri.fsPath);
+      const file = this.storeFile!;
+      if (!trusted && !Store.exists(file)) {
+        this.state = { kind: 'untrusted-empty' };
+      } else {
+        this.store = Store.open(file, { extensionRoot: this.extensionRoot, log: (m) => this.log.info(m), readonly: !trusted });
+        this.state = { kind: 'ready' };
+        this.log.info(`${this.folder.name}: opened ${file} (${this.store.driver}) in ${Date.now() - t} ms`);
+      }
+    } catch (error) {
+      this.state = error instanceof StoreError ? { kind: 'store-error', error } : { kind: 'failed', message: (error as Error).message };
+      this.log.error(`${this.folder.name}: ${(error as Error).message}`);
+    }
+    this.changed.fire();
+  }
+
+  /** An incremental run after a burst of file events settles. */
+  schedule(delayMs = 500): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.index().catch((e: Error) => this.log.error(`${this.folder.name}: indexing failed: ${e.message}`));
+    }, delayMs);
+  }
+
+  async index(options: IndexRunOptions = {}): Promise<IndexReport | undefined> {
+    if (this.running) {
+      // The current run's caller picks up the queued run; this caller waits for that one run.
+      this.queued = true;
+      return this.running;
+    }
+    this.running = this.runOnce(options).finally(() => { this.running = undefined; });
+    const report = await this.running;
+    if (this.queued) {
+      this.queued = false;
+      return this.index(options);
+    }
+    return report;
+  }
+
+  private async runOnce(options: IndexRunOptions): Promise<IndexReport | undefined> {
+    if (!this.repo || !this.store || this.state.kind !== 'ready') return undefined;
+    const report = await indexRepository(this.repo, this.store, {
+      signal: options.signal,
+      log: (m) => this.log.debug(`${this.folder.name}: ${m}`),
+      onProgress: (p) => { options.onProgress?.(p); if (p.phase === 'commits') this.changed.fire(); },
+    });
+    // The branch or HEAD may have moved: the trees read these from the repo info.
+    this.repo = await openRepo(this.folder.uri.fsPath);
+    const tm = report.timings;
+    this.log.info(`${this.folder.name}: ${report.commitsIndexed} commits indexed (${report.commitsWalked} walked), ${report.blobsParsed} files parsed, refs +${report.refs.added} ~${report.refs.moved} -${report.refs.removed}` +
+      ` in ${tm.totalMs} ms (refs ${tm.refsMs}, history ${tm.historyMs}, commits ${tm.commitsMs}, workspace ${tm.workspaceMs})${report.cancelled ? ', cancelled' : ''}`);
+    for (const l of report.limitations) this.log.warn(`${this.folder.name}: ${l}`);
+    this.changed.fire();
+    return report;
+  }
+
+  /** Deletes the index file (only when the user asked) and indexes from scratch. */
+  async rebuild(options: IndexRunOptions = {}): Promise<IndexReport | undefined> {
+    await this.running;
+    this.store?.close();
+    this.store = undefined;
+    if (!this.repo) this.repo = await openRepo(this.folder.uri.fsPath);
+    const file = this.storeFile!;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    this.log.info(`${this.folder.name}: deleted ${file} to rebuild it`);
+    await this.open(true);
+    return this.index(options);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.store?.close();
+    this.store = undefined;
+    this.changed.dispose();
+  }
+}

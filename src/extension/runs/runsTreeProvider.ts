@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import type { Engines } from '../engines';
+import type { FolderEngine } from '../folderEngine';
+import { COMMANDS } from '../commands';
+import { readSettings } from '../settings';
+import { listRefRows } from '../../core/query/revisions';
+import { baselinesWithExperiments, commitPage, defaultBaselineBranch, experimentRuns, firstMetricKey, stagesAt, summarize, workspaceSummary } from '../../core/query/runTree';
+import { engineStateNode } from '../stateNodes';
+import { runTreeItem } from './runTreeItems';
+import type { RunNode } from './runNodes';
+
+/**
+ * Runs view: workspace → branches (current first) and tags → first-parent commits, paged →
+ * experiments of a baseline commit → stages. Every read is a small indexed query, so the
+ * tree can be rebuilt on each index event.
+ */
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Commits shown per branch tip (grows with "Show more…"). */
+  private readonly shown = new Map<string, number>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly engines: Engines, private readonly log: vscode.LogOutputChannel) {
+    this.subscription = engines.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  showMore(node: Extract<RunNode, { kind: 'more' }>): void {
+    const key = `${node.engine.folder.uri.toString()}|${node.tip}`;
+    this.shown.set(key, node.shown + readSettings(node.engine.folder.uri).commitsPerPage);
+    this.refresh();
+  }
+
+  getTreeItem(node: RunNode): vscode.TreeItem {
+    return runTreeItem(node);
+  }
+
+  getChildren(node?: RunNode): RunNode[] {
+    const started = Date.now();
+    try {
+      if (!node) return this.roots();
+      return this.children(node);
+    } catch (error) {
+      this.log.error(`Runs view: ${(error as Error).message}`);
+      return [{ kind: 'message', text: `Could not read the index: ${(error as Error).message}`, icon: 'error' }];
+    } finally {
+      const ms = Date.now() - started;
+      if (ms > 100) this.log.info(`Runs view: ${node?.kind ?? 'roots'} children in ${ms} ms`);
+    }
+  }
+
+  private roots(): RunNode[] {
+    const engines = this.engines.list();
+    if (engines.length === 0) return [];
+    // A folder with neither Git nor ML files shows nothing, so the welcome view explains it.
+    const browsable = engines.filter((e) => e.repo?.gitDir || e.state.kind !== 'ready' || e.store?.sql('SELECT 1 FROM revision_file LIMIT 1').get());
+    return browsable.map((engine) => {
+      const state = engineStateNode(engine);
+      if (state) return state;
+      const key = headlineKey(engine);
+      return { kind: 'workspace', engine, run: workspaceSummary(engine.store!, key), key, rev: 'workspace', label: engine.folder.name, sha: 'workspace' } as RunNode;
+    });
+  }
+
+  private children(node: RunNode): RunNode[] {
+    const engine = 'engine' in node ? node.engine : undefined;
+    const store = engine?.store;
+    if (!engine || !store) return [];
+    const key = headlineKey(engine);
+    switch (node.kind) {
+      case 'workspace': return this.refNodes(engine, key);
+      case 'tags': {
+        const baseSha = baselineSha(engine);
+        return listRefRows(store, 'tag').reverse().map((ref) => ({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: false, key, run: summarize(store, ref.sha, key, baseSha), against: 'baseline' }));
+      }
+      case 'ref': return this.commits(engine, node.sha, key);
+      case 'commit': {
+        const exps: RunNode[] = experimentRuns(store, node.sha, key).map((run) => ({ kind: 'exp', engine, run, key, rev: run.ref, label: run.name, sha: run.sha }));
+        return [...exps, ...stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }) as RunNode)];
+      }
+      case 'exp': return stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }));
+      default: return [];
+    }
+  }
+
+  private refNodes(engine: FolderEngine, key: string | undefined): RunNode[] {
+    const store = engine.store!;
+    const repo = engine.repo;
+    const out: RunNode[] = [];
+    if (repo?.gitDir && !repo.head) {
+      out.push({ kind: 'message', engine, icon: 'info', text: `No commits yet${repo.unbornBranch ? ` on ${repo.unbornBranch}` : ''}: only the workspace is shown.`, detail: 'Commit your pipeline, params and metrics files to see runs per commit.' });
+      return out;
+    }
+    if (!repo?.gitDir) return [{ kind: 'message', engine, icon: 'info', text: 'Not a Git repository: only the workspace files are indexed.' }];
+    const configured = readSettings(engine.folder.uri).baselineBranch;
+    const branches = listRefRows(store, 'branch');
+    if (configured && !branches.some((b) => b.short === configured)) {
+      out.push({ kind: 'message', engine, icon: 'warning', text: `Baseline branch "${configured}" does not exist (deleted?)`, detail: 'Deltas of branches and tags are shown without a baseline. Pick another with "Lineage: Set Baseline Branch…".', command: { command: COMMANDS.setBaselineBranch, title: 'Set Baseline Branch…' } });
+    }
+    if (repo.head && !repo.branch) {
+      out.push({ kind: 'message', engine, icon: 'debug-disconnect', text: `HEAD is detached at ${repo.head.slice(0, 8)}`, detail: 'Its commits are listed under "HEAD (detached)"; check out a branch to follow it.' });
+      const ref = { name: 'HEAD', short: 'HEAD (detached)', kind: 'branch' as const, sha: repo.head, annotated: false, time: null, message: null, baseline: null };
+      out.push({ kind: 'ref', engine, ref, rev: repo.head, label: ref.short, sha: repo.head, current: true, key, run: summarize(store, repo.head, key, baselineSha(engine)), against: 'baseline' });
+    }
+    const baseSha = baselineSha(engine);
+    const ordered = [...branches].sort((a, b) => Number(b.short === repo.branch) - Number(a.short === repo.branch));
+    for (const ref of ordered) {
+      out.push({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: ref.short === repo.branch, key, run: summarize(store, ref.sha, key, baseSha), against: 'baseline' });
+    }
+    const tags = listRefRows(store, 'tag').length;
+    if (tags > 0) out.push({ kind: 'tags', engine, count: tags });
+    return out;
+  }
+
+  private commits(engine: FolderEngine, tip: string, key: string | undefined): RunNode[] {
+    const store = engine.store!;
+    const perPage = readSettings(engine.folder.uri).commitsPerPage;
+    const shown = this.shown.get(`${engine.folder.uri.toString()}|${tip}`) ?? perPage;
+    const page = commitPage(store, tip, key, 0, shown);
+    const withExps = baselinesWithExperiments(store);
+    const nodes: RunNode[] = page.commits.map((run) => ({ kind: 'commit', engine, run, key, tip, rev: run.sha, label: run.sha.slice(0, 8), sha: run.sha, expandable: withExps.has(run.sha) || run.hasPipeline }));
+    if (page.commits.length === 0) nodes.push({ kind: 'message', engine, icon: 'loading~spin', text: 'Not indexed yet…' });
+    if (page.hasMore) nodes.push({ kind: 'more', engine, tip, shown });
+    return nodes;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** The headline metric: the setting, else the first metric key at HEAD (or anywhere). */
+export function headlineKey(engine: FolderEngine): string | undefined {
+  const configured = readSettings(engine.folder.uri).headlineMetric;
+  if (configured) return configured;
+  return engine.store ? firstMetricKey(engine.store, engine.repo?.head) : undefined;
+}
+
+export function baselineBranchName(engine: FolderEngine): string | undefined {
+  return readSettings(engine.folder.uri).baselineBranch || (engine.store ? defaultBaselineBranch(engine.store) : undefined);
+}
+
+function baselineSha(engine: FolderEngine): string | undefined {
+  const name = baselineBranchName(engine);
+  return name ? listRefRows(engine.store!, 'branch').find((b) => b.short === name)?.sha : undefined;
+}

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import type { Direction } from '../core/diff/direction';
+
+/** The extension's settings, read fresh each time (they can change per folder and at any time). */
+export interface LineageSettings {
+  baselineBranch: string;
+  headlineMetric: string;
+  metricDirections: Record<string, Direction>;
+  excludePaths: string[];
+  commitsPerPage: number;
+  storePath: string;
+}
+
+export function readSettings(scope?: vscode.Uri): LineageSettings {
+  const c = vscode.workspace.getConfiguration('lineage', scope);
+  const perPage = c.get<number>('commitsPerPage', 50);
+  return {
+    baselineBranch: c.get<string>('baselineBranch', '').trim(),
+    headlineMetric: c.get<string>('headlineMetric', '').trim(),
+    metricDirections: sanitizeDirections(c.get<unknown>('metricDirections', {})),
+    excludePaths: (c.get<unknown[]>('excludePaths', []) ?? []).filter((p): p is string => typeof p === 'string'),
+    commitsPerPage: Number.isInteger(perPage) && perPage > 0 ? Math.min(perPage, 1000) : 50,
+    storePath: c.get<string>('storePath', '').trim(),
+  };
+}
+
+/** Settings are user-editable JSON: keep only glob -> 'higher' | 'lower'. */
+function sanitizeDirections(raw: unknown): Record<string, Direction> {
+  const out: Record<string, Direction> = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [glob, d] of Object.entries(raw as Record<string, unknown>)) if (d === 'higher' || d === 'lower') out[glob] = d;
+  return out;
+}
+
+/** A glob over metric keys ('*' within a dotted segment, '**' across segments) as a RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i];
+    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; }
+    else if (ch === '*') re += '[^.]*';
+    else if (ch === '?') re += '[^.]';
+    else re += ch.replace(/[\\^$+.()|{}[\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The engine takes exact keys; settings hold globs. Expands the globs against the keys of one
+ * comparison (first matching glob wins, in settings order).
+ */
+export function directionsFor(keys: Iterable<string>, globs: Record<string, Direction>): Record<string, Direction> {
+  const compiled = Object.entries(globs).map(([g, d]) => [globToRegExp(g), d] as const);
+  const out: Record<string, Direction> = {};
+  if (compiled.length === 0) return out;
+  for (const key of keys) {
+    const hit = compiled.find(([re]) => re.test(key));
+    if (hit) out[key] = hit[1];
+  }
+  return out;
+}
