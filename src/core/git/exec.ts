@@ -15,6 +15,24 @@ export class GitError extends Error {
 export function gitEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
   for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_NAMESPACE']) delete env[key];
+  return withSafeConfig(env);
+}
+
+/**
+ * A repository's own .git/config can name commands git runs on read-only calls (an fsmonitor
+ * hook runs on `status` and `ls-files`). Reading a downloaded repository must not execute its
+ * code, so those settings are overridden for every call through GIT_CONFIG_COUNT.
+ */
+export const SAFE_CONFIG: readonly [string, string][] = [['core.fsmonitor', 'false'], ['core.untrackedCache', 'false']];
+
+export function withSafeConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  let n = Number(env.GIT_CONFIG_COUNT) || 0;
+  for (const [key, value] of SAFE_CONFIG) {
+    env[`GIT_CONFIG_KEY_${n}`] = key;
+    env[`GIT_CONFIG_VALUE_${n}`] = value;
+    n++;
+  }
+  env.GIT_CONFIG_COUNT = String(n);
   return env;
 }
 
