@@ -62,6 +62,8 @@ describe('metric diff webview HTML', () => {
   it('refuses a weak nonce and escapes URIs in attributes', () => {
     assert.throws(() => buildMetricDiffHtml({ ...inputs(), nonce: 'short' }), /nonce/);
     assert.throws(() => buildMetricDiffHtml({ ...inputs(), cspSource: "x'; script-src *" }), /cspSource/);
+    // code-server's webview.cspSource is a quoted keyword plus a host pattern.
+    assert.match(buildMetricDiffHtml({ ...inputs(), cspSource: "'self' https://*.vscode-cdn.net" }), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
     const html = buildMetricDiffHtml({ ...inputs(), scriptUri: 'https://x/a"><img src=x onerror=alert(1)>.js' });
     assert.doesNotMatch(html, /<img/);
     assert.ok(html.includes('a&quot;&gt;&lt;img src=x'));

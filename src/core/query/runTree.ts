@@ -26,15 +26,28 @@ export interface RunSummary {
 
 export interface CommitPage { commits: RunSummary[]; hasMore: boolean }
 
+// Keys that usually name a model's quality, in order of preference; counters like `step` or
+// `epoch` are never a good headline.
+const PREFERRED = [/(^|[._/])(acc|accuracy)$/i, /(^|[._/])(f1|auc|roc_auc|map|r2|score)$/i, /(^|[._/])(loss|rmse|mae|error)$/i];
+const NOT_HEADLINE = /(^|[._/])(step|steps|epoch|epochs|timestamp|time|n_samples|count)$/i;
+
 /**
- * The metric a tree shows by default: the first key of the first metrics file, at the given
- * revision if it has metrics, else anywhere in the index.
+ * The metric a tree shows by default: a quality-like key (accuracy, f1, auc, loss...) from the
+ * revision's metrics, else its first numeric key that is not a counter, else the same anywhere
+ * in the index.
  */
 export function firstMetricKey(store: Store, sha?: string): string | undefined {
-  const q = `SELECT bv.key FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob_value bv ON bv.blob_id = rf.blob_id
-    WHERE rf.role = 'metrics' AND rf.status = 'ok' AND (? IS NULL OR r.sha = ?) AND bv.num IS NOT NULL ORDER BY rf.path, bv.key LIMIT 1`;
-  const at = sha ? (store.sql(q).get(sha, sha) as { key: string } | undefined) : undefined;
-  return (at ?? (store.sql(q).get(null, null) as { key: string } | undefined))?.key;
+  const q = `SELECT DISTINCT bv.key FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob_value bv ON bv.blob_id = rf.blob_id
+    WHERE rf.role = 'metrics' AND rf.status = 'ok' AND (? IS NULL OR r.sha = ?) AND bv.num IS NOT NULL ORDER BY rf.path, bv.key LIMIT 500`;
+  const pick = (keys: string[]) => {
+    for (const pattern of PREFERRED) {
+      const hit = keys.find((k) => pattern.test(k));
+      if (hit) return hit;
+    }
+    return keys.find((k) => !NOT_HEADLINE.test(k)) ?? keys[0];
+  };
+  const at = sha ? pick((store.sql(q).all(sha, sha) as { key: string }[]).map((r) => r.key)) : undefined;
+  return at ?? pick((store.sql(q).all(null, null) as { key: string }[]).map((r) => r.key));
 }
 
 /** The headline metric at a revision: the first metrics file (by path) that has the key. */

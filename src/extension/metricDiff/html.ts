@@ -37,7 +37,9 @@ function attr(value: string): string {
 
 export function buildMetricDiffHtml(inputs: HtmlInputs): string {
   if (!/^[A-Za-z0-9+/=_-]{32,}$/.test(inputs.nonce)) throw new Error('nonce must be 32+ base64/alphanumeric characters');
-  if (/[;'"\r\n]/.test(inputs.cspSource)) throw new Error('unexpected characters in cspSource');
+  // cspSource is a list of CSP source expressions ("'self' https://*.vscode-cdn.net" in
+  // code-server); a semicolon, double quote or newline would end or break the directive.
+  if (/[;"\r\n<>]/.test(inputs.cspSource)) throw new Error('unexpected characters in cspSource');
   const csp = contentSecurityPolicy(inputs.cspSource, inputs.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
