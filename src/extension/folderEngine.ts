@@ -89,6 +89,7 @@ export class FolderEngine implements vscode.Disposable {
     if (!this.repo || !this.store || this.state.kind !== 'ready') return undefined;
     const report = await indexRepository(this.repo, this.store, {
       signal: options.signal,
+      excludePaths: readSettings(this.folder.uri).excludePaths,
       log: (m) => this.log.debug(`${this.folder.name}: ${m}`),
       onProgress: (p) => { options.onProgress?.(p); if (p.phase === 'commits') this.changed.fire(); },
     });

@@ -124,7 +124,7 @@ export class WorkspaceFiles implements RevisionFiles {
   /** Bytes read during lookup, by blob id, so parsing does not read the file twice. */
   private readonly cache = new Map<string, Lookup>();
 
-  constructor(private readonly root: string, private readonly listed: string[], readonly bytes = new Map<string, Buffer>()) {}
+  constructor(private readonly root: string, private readonly listed: string[], readonly bytes = new Map<string, Buffer>(), private readonly included: (path: string) => boolean = () => true) {}
 
   pipelinePaths(): string[] {
     return this.listed.filter((p) => baseOf(p) === 'dvc.yaml').sort();
@@ -139,7 +139,7 @@ export class WorkspaceFiles implements RevisionFiles {
       for (const entry of entries) {
         const child = rel ? `${rel}/${entry.name}` : entry.name;
         if (entry.isDirectory()) { if (!SKIP_DIRS.has(entry.name)) walk(child); }
-        else found.push(child);
+        else if (this.included(child)) found.push(child);
       }
     };
     walk(dir);
@@ -147,6 +147,7 @@ export class WorkspaceFiles implements RevisionFiles {
   }
 
   lookup(path: string): Lookup {
+    if (!this.included(path)) return { kind: 'absent' };
     let result = this.cache.get(path);
     if (!result) {
       result = this.read(path);

@@ -6,6 +6,7 @@ import { listRefs, type RefInfo } from '../git/refs';
 import type { RepoInfo } from '../git/repo';
 import type { Store } from '../store/store';
 import { isCandidatePath } from '../util/paths';
+import { notExcluded } from '../util/glob';
 import { BlobFetcher } from './blobFetcher';
 import { BlobRegistry } from './blobRegistry';
 import { DvcCache } from './dvcCache';
@@ -25,6 +26,8 @@ export interface IndexOptions {
   batchSize?: number;
   /** Commits to index even if no ref reaches them (a sha the user asked about). */
   extraTips?: string[];
+  /** Path globs left out of the index (settings: lineage.excludePaths). */
+  excludePaths?: string[];
 }
 
 export interface IndexReport {
@@ -49,14 +52,16 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
   const blobs = new BlobRegistry(store, new BlobFetcher(objects, cache, workspaceBytes));
   const pipelines = new PipelineCache(store);
   const planner = new RevisionPlanner(blobs, cache, pipelines);
+  const included = notExcluded(options.excludePaths);
+  const keep = (path: string) => isCandidatePath(path) && included(path);
   const report: IndexReport = {
     commitsWalked: 0, commitsIndexed: 0, refs: { added: 0, moved: 0, removed: 0 }, blobsParsed: 0, workspaceFiles: 0, cancelled: false,
     limitations: [...repo.limitations], timings: { refsMs: 0, historyMs: 0, commitsMs: 0, workspaceMs: 0, totalMs: 0 },
   };
   try {
     const listing = repo.gitDir
-      ? runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).then((b) => b.toString('utf8').split('\0').filter((p) => p && isCandidatePath(p)))
-      : Promise.resolve(walkWorkspace(repo.root, isCandidatePath));
+      ? runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).then((b) => b.toString('utf8').split('\0').filter((p) => p && keep(p)))
+      : Promise.resolve(walkWorkspace(repo.root, keep));
     const dirtyCount = repo.head ? simpleGitAt(repo.root).status().then((st) => st.files.length) : Promise.resolve(0);
     // Unobserved rejections would crash the process before they are awaited below.
     listing.catch(() => undefined);
@@ -68,27 +73,33 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
       refs = await listRefs(repo.root);
       report.timings.refsMs = Date.now() - t;
       t = Date.now();
-      const walked = await walkNew(repo, store, objects!, refs, options.extraTips ?? []);
+      const walked = await walkNew(repo, store, objects!, refs, options.extraTips ?? [], keep);
       report.timings.historyMs = Date.now() - t;
       report.commitsWalked = walked.length;
       t = Date.now();
-      await indexCommits(repo, store, walked, { blobs, pipelines, planner }, options, (n) => { report.commitsIndexed += n; });
+      await indexCommits(repo, store, walked, { blobs, pipelines, planner, keep }, options, (n) => { report.commitsIndexed += n; });
       report.timings.commitsMs = Date.now() - t;
       report.refs = store.transaction(() => syncRefs(store, refs, repo));
     }
     const t = Date.now();
     options.onProgress?.({ phase: 'workspace', done: 0, total: 1 });
-    const files = new WorkspaceFiles(repo.root, await listing, workspaceBytes);
+    const files = new WorkspaceFiles(repo.root, await listing, workspaceBytes, included);
     const plan = await planner.plan(files);
     const dirty = await dirtyCount;
     const meta: CommitMeta = {
       sha: WORKSPACE, parents: repo.head ? [repo.head] : [], authorName: '', authorEmail: '', authorTime: Math.floor(Date.now() / 1000),
       commitTime: Math.floor(Date.now() / 1000), subject: repo.head ? `Workspace (${dirty} uncommitted change${dirty === 1 ? '' : 's'})` : 'Workspace', body: '',
     };
+    const excludeKey = JSON.stringify(options.excludePaths ?? []);
+    const previous = store.getMeta('exclude_paths');
+    if (previous !== undefined && previous !== excludeKey) {
+      report.limitations.push('The excluded paths changed since commits were indexed: rebuild the index to apply them to history.');
+    }
     store.transaction(() => {
       blobs.flush();
       pipelines.flush();
       writeRevision(store, blobs, pipelines, meta, plan, Date.now(), true);
+      store.setMeta('exclude_paths', excludeKey);
       store.setMeta('head', repo.head ?? '');
       store.setMeta('branch', repo.branch ?? '');
       store.setMeta('indexed_at', String(Date.now()));
@@ -108,7 +119,7 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
 }
 
 /** Commits reachable from the refs (and HEAD) that the store has not indexed yet. */
-async function walkNew(repo: RepoInfo, store: Store, objects: ObjectReader, refs: RefInfo[], extraTips: string[]): Promise<WalkedCommit[]> {
+async function walkNew(repo: RepoInfo, store: Store, objects: ObjectReader, refs: RefInfo[], extraTips: string[], keep: (path: string) => boolean): Promise<WalkedCommit[]> {
   const tips = [...new Set([...refs.map((r) => r.sha), ...(repo.head ? [repo.head] : []), ...extraTips])];
   // Nothing new (a no-op run, or only deleted/moved-back refs): no git walk at all.
   const isIndexed = store.sql('SELECT 1 FROM revision WHERE sha = ? AND indexed_at IS NOT NULL');
@@ -118,10 +129,10 @@ async function walkNew(repo: RepoInfo, store: Store, objects: ObjectReader, refs
   // A stored tip that git no longer has (deleted and pruned) would make `git log ^sha` fail.
   const infos = await objects.info(known.map((k) => k.sha));
   const exclude = known.filter((_, i) => !('missing' in infos[i])).map((k) => k.sha);
-  return walkCommits(repo.root, tips, exclude, isCandidatePath);
+  return walkCommits(repo.root, tips, exclude, keep);
 }
 
-interface Engine { blobs: BlobRegistry; pipelines: PipelineCache; planner: RevisionPlanner }
+interface Engine { blobs: BlobRegistry; pipelines: PipelineCache; planner: RevisionPlanner; keep: (path: string) => boolean }
 
 async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[], engine: Engine, options: IndexOptions, onWritten: (count: number) => void): Promise<void> {
   const batchSize = options.batchSize ?? 200;
@@ -138,7 +149,7 @@ async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[]
     const batch = walked.slice(start, start + batchSize);
     const work: { commit: WalkedCommit; state: TreeState }[] = [];
     for (const commit of batch) {
-      const state = await stateOf(repo, commit, states);
+      const state = await stateOf(repo, commit, states, engine.keep);
       states.set(commit.sha, state);
       const parent = commit.parents[0];
       if (parent !== undefined) {
@@ -163,13 +174,13 @@ async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[]
   }
 }
 
-async function stateOf(repo: RepoInfo, commit: WalkedCommit, states: Map<string, TreeState>): Promise<TreeState> {
+async function stateOf(repo: RepoInfo, commit: WalkedCommit, states: Map<string, TreeState>, keep: (path: string) => boolean): Promise<TreeState> {
   const parent = commit.parents[0];
   let base = parent === undefined ? TreeState.of([]) : states.get(parent);
   if (!base) {
     // The parent was indexed in an earlier run (or lies past a shallow boundary): read its tree once.
     try {
-      base = TreeState.of((await listTree(repo.root, parent!, isCandidatePath)).map((e) => [e.path, { oid: e.oid!, mode: e.mode! }]));
+      base = TreeState.of((await listTree(repo.root, parent!, keep)).map((e) => [e.path, { oid: e.oid!, mode: e.mode! }]));
     } catch {
       base = TreeState.of([]);
     }
