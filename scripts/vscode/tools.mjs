@@ -100,7 +100,11 @@ async function ensureHeaders(root) {
 
 /** The environment for anything built or run under Node 24: it first on PATH, its headers for node-gyp. */
 export function node24Env(node, extra = {}) {
-  return { ...process.env, PATH: `${dirname(node.nodeBin)}:${process.env.PATH}`, npm_config_nodedir: node.nodeDir, ...extra };
+  // Under `npm test` the outer npm (on the system Node) exports npm_* variables; an inner npm
+  // would inherit them as config, e.g. npm_config_user_agent "node/v20", which code-server's
+  // postinstall reads to refuse the install. Everything npm-specific is dropped here.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+  return { ...env, PATH: `${dirname(node.nodeBin)}:${process.env.PATH}`, npm_config_nodedir: node.nodeDir, ...extra };
 }
 
 async function ensureCodeServer(root, node) {
