@@ -3,7 +3,8 @@
 // DVC fails the whole file on the first problem; here a problem drops only the stage it is
 // in, so one bad stage does not hide the rest of the pipeline from the index.
 
-import { STAGE_KEYS, StageSchemaError, TOP_KEYS, buildArtifact, buildStage, buildTopPlot, normalizePath, positionOf, projectPathOf } from './dvcYaml';
+import { STAGE_KEYS, TOP_KEYS, normalizePath, positionOf, projectPathOf } from './dvcYaml';
+import { StageSchemaError, buildArtifact, buildStage, buildTopPlot } from './dvcYamlBuild';
 import type { PathPart, PipelineDef, PipelineError, RawDvcYaml, StageDef } from './dvcYaml';
 import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
 import type { CmdFlagOptions } from './pyStr';
