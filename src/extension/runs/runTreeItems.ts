@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import { SafeTooltip, headline, oneLine, runTooltip } from '../tooltips';
 import { shortSha, stateIcon, type RunNode } from './runNodes';
+import { liveRunIn } from '../../core/query/liveRun';
 
 const C = vscode.TreeItemCollapsibleState;
 
@@ -11,7 +12,10 @@ export function runTreeItem(node: RunNode): vscode.TreeItem {
     case 'workspace': {
       const item = new vscode.TreeItem(oneLine(node.label), C.Expanded);
       item.description = headline(node.key, node.run?.value, node.run?.delta);
-      item.iconPath = stateIcon('folder-active', node.run?.state);
+      // A DVCLive training writing into this workspace right now.
+      const live = liveRunIn(node.engine.folder.uri.fsPath);
+      item.iconPath = live ? new vscode.ThemeIcon('sync~spin') : stateIcon('folder-active', node.run?.state);
+      if (live) item.description = [`running${live.step !== undefined ? ` (step ${live.step})` : ''}`, item.description].filter(Boolean).join(' · ');
       item.contextValue = 'lineage.workspace';
       item.tooltip = node.run ? runTooltip(node.run, node.key, 'HEAD', 'Workspace (uncommitted files)') : undefined;
       item.id = `ws:${node.engine.folder.uri.toString()}`;
