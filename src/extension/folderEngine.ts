@@ -28,7 +28,8 @@ export class FolderEngine implements vscode.Disposable {
   store: Store | undefined;
   state: EngineState = { kind: 'opening' };
   private running: Promise<IndexReport | undefined> | undefined;
-  private queued = false;
+  /** The run that starts after the current one; every caller during a run waits for it. */
+  private next: Promise<IndexReport | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when what the trees show may have changed (store opened, a batch indexed, a run ended). */
@@ -70,19 +71,22 @@ export class FolderEngine implements vscode.Disposable {
     }, delayMs);
   }
 
-  async index(options: IndexRunOptions = {}): Promise<IndexReport | undefined> {
-    if (this.running) {
-      // The current run's caller picks up the queued run; this caller waits for that one run.
-      this.queued = true;
+  /**
+   * Indexes now, or, while a run is going, after it: a caller that wrote a file just before
+   * calling must see it, so it waits for the next run (one queued run serves every caller).
+   */
+  index(options: IndexRunOptions = {}): Promise<IndexReport | undefined> {
+    if (!this.running) {
+      this.running = this.runOnce(options).finally(() => { this.running = undefined; });
       return this.running;
     }
-    this.running = this.runOnce(options).finally(() => { this.running = undefined; });
-    const report = await this.running;
-    if (this.queued) {
-      this.queued = false;
-      return this.index(options);
+    if (!this.next) {
+      this.next = this.running.catch(() => undefined).then(() => {
+        this.next = undefined;
+        return this.index(options);
+      });
     }
-    return report;
+    return this.next;
   }
 
   private async runOnce(options: IndexRunOptions): Promise<IndexReport | undefined> {

@@ -18,10 +18,11 @@ export class SafeTooltip {
 
   /** A bold label and a value, both escaped (labels can be metric names). */
   field(label: string, value: string): this {
+    // A newline inside **…** would end the bold run and show the asterisks: one line each.
     this.md.appendMarkdown('**');
-    this.md.appendText(label);
+    this.md.appendText(oneLine(label));
     this.md.appendMarkdown(':** ');
-    this.md.appendText(value);
+    this.md.appendText(oneLine(value));
     this.md.appendMarkdown('  \n');
     return this;
   }

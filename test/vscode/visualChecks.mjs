@@ -1,9 +1,10 @@
 // Checks of what a person sees, run by runInCodeServer.mjs after the in-host suites (so the
 // demo repository is indexed). Each returns { status: 'passed' | 'skipped', detail?, shots? }
 // or throws (a failure). A check whose feature is not built yet returns 'skipped'.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clearNotifications, runCommand, screenshot, showViewContainer, treeViewLabels, webviewFrame } from './workbench.mjs';
+import { clearNotifications, runCommand, screenshot, showViewContainer, treeViewLabels, viewPane, webviewFrame } from './workbench.mjs';
 
 export const visualChecks = [
   {
@@ -20,9 +21,15 @@ export const visualChecks = [
       if (!(await showViewContainer(page, 'ML Lineage'))) {
         return { status: 'skipped', detail: 'no "ML Lineage" activity-bar item or "View: Show ML Lineage" command yet', shots: [await screenshot(page, outDir, '02-runs-view')] };
       }
-      const rows = (await treeViewLabels(page, 'Runs')).map((r) => r.trim());
+      // A tree refresh (an index run ending) can land between folding and reading: try again then.
+      let rows = [];
+      let missing = demoBranches;
+      for (let attempt = 0; attempt < 3 && missing.length; attempt++) {
+        if (attempt) await page.waitForTimeout(1000);
+        rows = (await treeViewLabels(page, 'Runs')).map((r) => r.trim());
+        missing = demoBranches.filter((b) => !rows.includes(b));
+      }
       const shots = [await screenshot(page, outDir, '02-runs-view')];
-      const missing = demoBranches.filter((b) => !rows.includes(b));
       if (missing.length) throw new Error(`the Runs view does not list ${missing.join(', ')}; rows: ${JSON.stringify(rows.slice(0, 40))}`);
       return { status: 'passed', detail: `${rows.length} rows`, shots };
     },
@@ -69,4 +76,167 @@ export const visualChecks = [
       return { status: 'passed', shots: [await screenshot(page, outDir, '04-output-ml-lineage')] };
     },
   },
+  {
+    name: '10,000 metric keys: the Metric Diff renders them virtualized and scrolls smoothly',
+    async run({ page, outDir, demo }) {
+      // eval/metrics.json is declared as a metric in dvc.yaml: overwrite it with 10,000 keys.
+      const file = join(demo, 'eval', 'metrics.json');
+      const KEYS = 10000;
+      const big = {};
+      for (let i = 0; i < KEYS; i++) big[`m${String(i).padStart(5, '0')}`] = Math.round(Math.sin(i) * 1e6) / 1e6;
+      writeFileSync(file, JSON.stringify(big, null, 1) + '\n');
+      try {
+        await closeAllEditors(page);
+        if (!(await runCommand(page, 'Lineage: Refresh Index'))) throw new Error('no "Lineage: Refresh Index" command');
+        await page.waitForTimeout(3000);
+        const started = Date.now();
+        if (!(await runCommand(page, 'Lineage: Compare with Baseline'))) throw new Error('no "Lineage: Compare with Baseline" command');
+        const frame = await webviewFrame(page);
+        // Rows rendered and the summary counting every key (the first init may predate the index run; deltas follow).
+        const inFrame = await frame.waitForFunction((min) => {
+          const total = Number(/of (\d+)/.exec(document.querySelector('.summary')?.textContent ?? '')?.[1] ?? 0);
+          const rows = document.querySelectorAll('.body .row:not([hidden])').length;
+          return total >= min && rows > 0 ? { total, rows, docMs: Math.round(performance.now()) } : false;
+        }, KEYS, { timeout: 60000, polling: 'raf' }).then((h) => h.jsonValue());
+        const renderMs = Date.now() - started;
+
+        // Scroll top → bottom in 20 steps; each step waits two animation frames (the table renders in
+        // the first), and counts the row elements in the DOM.
+        const scroll = await frame.evaluate(async () => {
+          const viewport = document.querySelector('.viewport');
+          const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          viewport.scrollTop = 0;
+          await frames();
+          const max = viewport.scrollHeight - viewport.clientHeight;
+          const steps = [];
+          let maxRowsInDom = 0;
+          let maxShown = 0;
+          const t0 = performance.now();
+          for (let i = 1; i <= 20; i++) {
+            const t = performance.now();
+            viewport.scrollTop = Math.round((max * i) / 20);
+            await frames();
+            steps.push(performance.now() - t);
+            maxRowsInDom = Math.max(maxRowsInDom, document.querySelectorAll('.body .row').length);
+            maxShown = Math.max(maxShown, document.querySelectorAll('.body .row:not([hidden])').length);
+          }
+          const totalMs = performance.now() - t0;
+          const shownIndexes = [...document.querySelectorAll('.body .row:not([hidden])')].map((r) => Number(r.getAttribute('aria-rowindex')));
+          return { totalMs, steps, maxStepMs: Math.max(...steps), maxRowsInDom, maxShown, lastRowIndex: Math.max(...shownIndexes), rowCount: Number(viewport.getAttribute('aria-rowcount')), scrollHeight: viewport.scrollHeight };
+        });
+        const shots = [await screenshot(page, outDir, '05-metric-diff-10k')];
+        const detail = `${inFrame.total} rows; rows on screen ${renderMs} ms after the command (${inFrame.docMs} ms after the webview document started); ` +
+          `scroll top→bottom in 20 steps ${scroll.totalMs.toFixed(0)} ms (slowest step ${scroll.maxStepMs.toFixed(0)} ms, median ${median(scroll.steps).toFixed(0)} ms); ` +
+          `at most ${scroll.maxRowsInDom} row elements in the DOM (${scroll.maxShown} shown)`;
+        process.stdout.write(`[vscode]   10k keys: ${detail}\n`);
+        if (scroll.maxRowsInDom >= 200) throw new Error(`not virtualized: ${scroll.maxRowsInDom} row elements in the DOM (${detail})`);
+        if (scroll.lastRowIndex !== scroll.rowCount) throw new Error(`the bottom of the table is not rendered after scrolling: last row index ${scroll.lastRowIndex}, aria-rowcount ${scroll.rowCount}`);
+        if (renderMs + scroll.totalMs > 10000) throw new Error(`too slow for a sanity bound of 10 s: ${detail}`);
+        return { status: 'passed', detail, shots };
+      } finally {
+        execFileSync('git', ['-C', demo, 'checkout', '--', 'eval/metrics.json']);
+        await closeAllEditors(page);
+        await runCommand(page, 'Lineage: Refresh Index').catch(() => false);
+        await page.waitForTimeout(1500);
+      }
+    },
+  },
+  {
+    name: 'metric names with markup, quotes and newlines show as text (Metric Diff, Runs tooltip)',
+    async run({ page, outDir, demo }) {
+      const EVIL = '<img src=x onerror=alert(1)>';
+      const QUOTED = 'say "hi" & \'bye\'\nsecond line';
+      const file = join(demo, 'eval', 'metrics.json');
+      const settingsDir = join(demo, '.vscode');
+      const dialogs = [];
+      const onDialog = (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss().catch(() => {}); };
+      page.on('dialog', onDialog);
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), [EVIL]: 0.5, [QUOTED]: 0.25 }, null, 4) + '\n');
+      try {
+        await closeAllEditors(page);
+        if (!(await runCommand(page, 'Lineage: Refresh Index'))) throw new Error('no "Lineage: Refresh Index" command');
+        await page.waitForTimeout(2500);
+        if (!(await runCommand(page, 'Lineage: Compare with Baseline'))) throw new Error('no "Lineage: Compare with Baseline" command');
+        const frame = await webviewFrame(page);
+        // The key column shows a newline as ⏎ (one line per row); the row's title keeps the key as it is.
+        const shownAs = [EVIL, QUOTED].map((k) => k.replace(/\r\n|\r|\n/g, '⏎'));
+        await frame.waitForFunction((names) => {
+          const keys = [...document.querySelectorAll('.body .row:not([hidden]) .col-key')].map((c) => c.textContent);
+          return names.every((n) => keys.includes(n));
+        }, shownAs, { timeout: 30000 }).catch(async (error) => {
+          const keys = await frame.evaluate(() => [...document.querySelectorAll('.body .row:not([hidden]) .col-key')].map((c) => c.textContent)).catch(() => []);
+          throw new Error(`${error.message.split('\n')[0]}; key cells: ${JSON.stringify(keys)}`);
+        });
+        const found = await frame.evaluate(({ names, shown }) => {
+          const cells = [...document.querySelectorAll('.body .row .col-key')];
+          const rowOf = (name) => cells.find((c) => c.textContent === shown[names.indexOf(name)])?.closest('.row');
+          return {
+            images: document.querySelectorAll('img').length,
+            inlineHandlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name))).length,
+            titles: names.map((n) => rowOf(n)?.getAttribute('title') ?? null),
+            cellChildren: shown.map((n) => cells.find((c) => c.textContent === n)?.children.length ?? -1),
+          };
+        }, { names: [EVIL, QUOTED], shown: shownAs });
+        const shots = [await screenshot(page, outDir, '06-metric-diff-bad-names')];
+        if (found.images !== 0) throw new Error(`${found.images} <img> element(s) in the Metric Diff webview`);
+        if (found.inlineHandlers !== 0) throw new Error(`${found.inlineHandlers} element(s) with on* attributes in the Metric Diff webview`);
+        if (found.cellChildren.some((n) => n !== 0)) throw new Error(`key cells have child elements: ${JSON.stringify(found.cellChildren)}`);
+        if (!found.titles.every((t, i) => t?.includes([EVIL, QUOTED][i]))) throw new Error(`row titles do not carry the names as text: ${JSON.stringify(found.titles)}`);
+
+        // The Runs tree's tooltip, as VS Code renders it: the name as headline metric (workspace setting).
+        await closeAllEditors(page);
+        mkdirSync(settingsDir, { recursive: true });
+        writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'lineage.headlineMetric': EVIL }, null, 2) + '\n');
+        if (!(await showViewContainer(page, 'ML Lineage'))) throw new Error('no ML Lineage view container');
+        const pane = await viewPane(page, 'Runs');
+        const row = pane.locator('.monaco-list-row[aria-level="1"]').first();
+        const description = pane.locator('.monaco-list-row[aria-level="1"] .label-description').first();
+        await page.waitForFunction(({ sel, name }) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(name)),
+          { sel: '.sidebar .monaco-list-row[aria-level="1"] .label-description', name: EVIL }, { timeout: 15000 });
+        const descriptionText = await description.innerText();
+        // Hovers render `&nbsp;` as U+00A0: compare with plain spaces.
+        const hoverOver = async () => {
+          await page.mouse.move(700, 450);
+          await page.waitForTimeout(300);
+          await row.hover();
+          const hover = page.locator('.monaco-hover:visible, .workbench-hover:visible').first();
+          await hover.waitFor({ state: 'visible', timeout: 10000 });
+          await page.waitForTimeout(300);
+          return { text: (await hover.innerText()).replace(/\u00a0/g, ' '), images: await hover.locator('img').count() };
+        };
+        const evilHover = await hoverOver();
+        shots.push(await screenshot(page, outDir, '07-runs-tooltip-bad-name'));
+        if (evilHover.images !== 0) throw new Error(`${evilHover.images} <img> element(s) in the Runs tooltip: ${JSON.stringify(evilHover.text)}`);
+        if (!evilHover.text.includes(`${EVIL}: 0.5`)) throw new Error(`the Runs tooltip does not show ${EVIL} as text: ${JSON.stringify(evilHover.text)}`);
+
+        writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'lineage.headlineMetric': QUOTED }, null, 2) + '\n');
+        await page.waitForFunction(({ sel, name }) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes(name)),
+          { sel: '.sidebar .monaco-list-row[aria-level="1"] .label-description', name: 'say "hi"' }, { timeout: 15000 });
+        const quotedHover = await hoverOver();
+        shots.push(await screenshot(page, outDir, '08-runs-tooltip-quoted-name'));
+        if (quotedHover.images !== 0) throw new Error(`${quotedHover.images} <img> element(s) in the Runs tooltip`);
+        if (!quotedHover.text.includes('say "hi" & \'bye\'') || !quotedHover.text.includes('second line')) throw new Error(`the Runs tooltip does not show the quoted name as text: ${JSON.stringify(quotedHover.text)}`);
+        const hoverText = `${evilHover.text} ||| ${quotedHover.text}`;
+        if (dialogs.length) throw new Error(`dialogs opened: ${JSON.stringify(dialogs)}`);
+        return { status: 'passed', detail: `webview: 0 <img>, names as text; tree description ${JSON.stringify(descriptionText)}; tooltip ${JSON.stringify(hoverText.replace(/\s+/g, ' ').slice(0, 160))}`, shots };
+      } finally {
+        page.off('dialog', onDialog);
+        await page.mouse.move(700, 450).catch(() => {});
+        rmSync(settingsDir, { recursive: true, force: true });
+        execFileSync('git', ['-C', demo, 'checkout', '--', 'eval/metrics.json']);
+        await closeAllEditors(page);
+        await runCommand(page, 'Lineage: Refresh Index').catch(() => false);
+      }
+    },
+  },
 ];
+
+async function closeAllEditors(page) {
+  await runCommand(page, 'View: Close All Editors').catch(() => false);
+  await page.waitForTimeout(300);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+}

@@ -108,6 +108,13 @@ export async function treeViewLabels(page, title, { collapse = true } = {}) {
       await closed.first().locator('.monaco-tl-twistie').click();
       await page.waitForTimeout(300);
     }
+    // Items that start expanded (the current branch) open again when the tree refreshes after
+    // "Collapse All" (an index run ending): fold the second level so the top level fits on screen.
+    const open = pane.locator('.monaco-list-row[aria-level="2"][aria-expanded="true"]');
+    for (let i = await open.count(); i > 0; i--) {
+      await open.first().locator('.monaco-tl-twistie').click();
+      await page.waitForTimeout(200);
+    }
   }
   await pane.locator('.monaco-list-row').first().waitFor({ timeout: 20000 });
   await page.waitForTimeout(300);

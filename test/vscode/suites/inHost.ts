@@ -71,3 +71,69 @@ export function querySqlite(file: string, sql: string): unknown[] {
     db.close();
   }
 }
+
+// ─── Shared by the Runs tree / Metric Diff suites ─────────────────────────────────────────
+
+export interface TreeProvider<T = unknown> {
+  getChildren(node?: T): vscode.ProviderResult<T[]>;
+  getTreeItem(node: T): vscode.TreeItem | Thenable<vscode.TreeItem>;
+}
+
+/** One row of DiffState.rows (src/core/diff/diffRows.ts), as the suites read it. */
+export interface DiffRowLike {
+  kind: 'metric' | 'param';
+  file: string;
+  key: string;
+  old: unknown;
+  new: unknown;
+  delta?: number;
+  relative?: number;
+  changed: boolean;
+  verdict: 'better' | 'worse' | 'same' | 'n/a';
+}
+
+export interface DiffStateLike {
+  old: { label: string; sha: string; subject?: string };
+  new: { label: string; sha: string; subject?: string };
+  rows: DiffRowLike[];
+  improved: number;
+  regressed: number;
+  problems: string[];
+}
+
+/** The members of src/extension/testApi.ts the suites use (typed loosely: the bundle is another module instance). */
+export interface LineageApi {
+  whenIndexed(): Promise<void>;
+  refresh(): Promise<void>;
+  engines(): { folder: string; readonly store: unknown; readonly state: { kind: string } }[];
+  runsTree: TreeProvider;
+  diffSource: { load(oldRev: string, newRev: string): Promise<DiffStateLike> };
+}
+
+export const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+
+/** The Runs tree's items under its first root (the demo folder's workspace node), with their nodes. */
+export async function childItems<T>(tree: TreeProvider<T>, parent?: T): Promise<{ node: T; item: vscode.TreeItem }[]> {
+  const out: { node: T; item: vscode.TreeItem }[] = [];
+  for (const node of (await tree.getChildren(parent)) ?? []) out.push({ node, item: await tree.getTreeItem(node) });
+  return out;
+}
+
+/** Sets a `lineage.*` user setting (undefined removes it) and waits until this host reads it back. */
+export async function setLineageSetting(name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('lineage').update(name, value, vscode.ConfigurationTarget.Global);
+  await eventually(() => JSON.stringify(vscode.workspace.getConfiguration('lineage').inspect(name)?.globalValue) === JSON.stringify(value), `lineage.${name} = ${JSON.stringify(value)}`, 10000);
+}
+
+/** The first editor tab matching `test`, polling up to `timeoutMs`. */
+export async function findTab(test: (tab: vscode.Tab) => boolean, timeoutMs = 15000): Promise<vscode.Tab | undefined> {
+  return eventually(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(test), 'an editor tab', timeoutMs).catch(() => undefined);
+}
+
+export const isMetricDiffTab = (tab: vscode.Tab): boolean => tab.input instanceof vscode.TabInputWebview && /metricDiff/i.test(tab.input.viewType);
+
+/** Closes every Metric Diff tab (tests leave the editor area as they found it). */
+export async function closeMetricDiffTabs(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isMetricDiffTab);
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
