@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { openRepo, type RepoInfo } from '../core/git/repo';
 import { Store } from '../core/store/store';
 import { defaultStoreFile } from '../core/store/location';
@@ -19,7 +19,7 @@ export async function openContext(options: { repo?: string; store?: string; rebu
   if (existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
   if (options.rebuild) {
     // Explicitly asked for: the only path that deletes an index.
-    for (const suffix of ['', '-wal', '-shm']) rmSync(storeFile + suffix, { force: true });
+    Store.remove(storeFile);
   }
   return { repo, store: Store.open(storeFile), storeFile };
 }

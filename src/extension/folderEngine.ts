@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { rmSync } from 'node:fs';
 import { openRepo, type RepoInfo } from '../core/git/repo';
 import { Store, StoreError } from '../core/store/store';
 import { defaultStoreFile } from '../core/store/location';
@@ -114,7 +113,7 @@ export class FolderEngine implements vscode.Disposable {
     this.store = undefined;
     if (!this.repo) this.repo = await openRepo(this.folder.uri.fsPath);
     const file = this.storeFile!;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    Store.remove(file);
     this.log.info(`${this.folder.name}: deleted ${file} to rebuild it`);
     await this.open(true);
     return this.index(options);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openDatabase, type SqlDatabase, type SqlStatement, type OpenOptions } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
@@ -47,6 +47,11 @@ export class Store {
 
   static exists(file: string): boolean {
     return existsSync(file);
+  }
+
+  /** Deletes an index file with its WAL and shared-memory files: only on an explicit rebuild. */
+  static remove(file: string): void {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
 
   get driver(): string {
