@@ -7,7 +7,8 @@ import type { DiffState, RevisionLabel } from '../protocol/metricDiff';
 import { rowId } from '../protocol/metricDiff';
 import type { DiffDataSource } from './metricDiff/metricDiffPanel';
 import type { FolderEngine } from './folderEngine';
-import { directionsFor, readSettings } from './settings';
+import { readSettings } from './settings';
+import { directionsFor } from '../core/diff/direction';
 import { pickRevision } from './revisionPicker';
 
 /** The Metric Diff panel's view of one folder's engine. */

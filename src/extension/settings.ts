@@ -32,30 +32,3 @@ function sanitizeDirections(raw: unknown): Record<string, Direction> {
   return out;
 }
 
-/** A glob over metric keys ('*' within a dotted segment, '**' across segments) as a RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; }
-    else if (ch === '*') re += '[^.]*';
-    else if (ch === '?') re += '[^.]';
-    else re += ch.replace(/[\\^$+.()|{}[\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/**
- * The engine takes exact keys; settings hold globs. Expands the globs against the keys of one
- * comparison (first matching glob wins, in settings order).
- */
-export function directionsFor(keys: Iterable<string>, globs: Record<string, Direction>): Record<string, Direction> {
-  const compiled = Object.entries(globs).map(([g, d]) => [globToRegExp(g), d] as const);
-  const out: Record<string, Direction> = {};
-  if (compiled.length === 0) return out;
-  for (const key of keys) {
-    const hit = compiled.find(([re]) => re.test(key));
-    if (hit) out[key] = hit[1];
-  }
-  return out;
-}

@@ -1,3 +1,5 @@
+import { keyGlobToRegExp } from '../util/glob';
+
 /** Whether a bigger value of a metric is good news. */
 export type Direction = 'higher' | 'lower';
 
@@ -17,4 +19,19 @@ export function verdictOf(key: string, diff: number | undefined, overrides: Reco
   if (diff === 0) return 'same';
   const up = diff > 0;
   return (directionOf(key, overrides) === 'higher') === up ? 'better' : 'worse';
+}
+
+/**
+ * Settings hold globs (`**.loss`), the diff takes exact keys: expands the globs against the
+ * keys of one comparison; the first matching glob wins, in settings order.
+ */
+export function directionsFor(keys: Iterable<string>, globs: Record<string, Direction>): Record<string, Direction> {
+  const compiled = Object.entries(globs).map(([g, d]) => [keyGlobToRegExp(g), d] as const);
+  const out: Record<string, Direction> = {};
+  if (compiled.length === 0) return out;
+  for (const key of keys) {
+    const hit = compiled.find(([re]) => re.test(key));
+    if (hit) out[key] = hit[1];
+  }
+  return out;
 }

@@ -5,18 +5,32 @@
  */
 export function globToRegExp(glob: string): RegExp {
   const trimmed = glob.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-  let body = '';
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i];
-    if (c === '*' && trimmed[i + 1] === '*') {
-      body += trimmed[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += trimmed[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') body += '[^/]*';
-    else if (c === '?') body += '[^/]';
-    else body += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
+  const body = globBody(trimmed, '/');
   const anchored = trimmed.includes('/') ? `^${body}` : `^(?:.*/)?${body}`;
   return new RegExp(`${anchored}(?:/.*)?$`);
+}
+
+/** A glob over dotted metric keys (`*` within a segment, `**` across), matching the whole key. */
+export function keyGlobToRegExp(glob: string): RegExp {
+  return new RegExp(`^${globBody(glob, '.')}$`);
+}
+
+/** The regular expression body of a glob whose segments are separated by `sep`. */
+function globBody(glob: string, sep: '/' | '.'): string {
+  const notSep = sep === '/' ? '[^/]' : '[^.]';
+  let body = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      // "**/" may also match no folder at all: eval/**/m.json matches eval/m.json.
+      const slash = sep === '/' && glob[i + 2] === '/';
+      body += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') body += `${notSep}*`;
+    else if (c === '?') body += notSep;
+    else body += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return body;
 }
 
 /** A predicate that is true for paths matching none of the globs. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { diffValues } from '../../../src/core/diff/diff';
 import { diffToMarkdown, mdCell } from '../../../src/core/diff/markdown';
-import { directionOf, verdictOf } from '../../../src/core/diff/direction';
+import { directionOf, directionsFor, verdictOf } from '../../../src/core/diff/direction';
 
 describe('diffValues (dvc metrics/params diff semantics)', () => {
   it('gives {old, new, diff} with diff only for numbers, null for a missing side, unchanged omitted', () => {
@@ -51,5 +51,14 @@ describe('Markdown and directions', () => {
     assert.equal(verdictOf('loss', 0.1), 'worse');
     assert.equal(verdictOf('acc', 0), 'same');
     assert.equal(verdictOf('acc', undefined), 'n/a');
+  });
+
+  it('expands metric-direction globs from settings: * within a dotted segment, ** across, first match wins', () => {
+    const keys = ['loss', 'train.loss', 'train.val.loss', 'acc', 'a.b'];
+    assert.deepEqual(directionsFor(keys, { '**.loss': 'higher', 'loss': 'higher', 'a.*': 'lower', 'train.*': 'lower' }), {
+      'train.loss': 'higher', 'train.val.loss': 'higher', loss: 'higher', 'a.b': 'lower',
+    });
+    assert.deepEqual(directionsFor(keys, { 'train.*': 'lower' }), { 'train.loss': 'lower' });
+    assert.deepEqual(directionsFor(keys, {}), {});
   });
 });
