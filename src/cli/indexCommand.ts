@@ -21,7 +21,7 @@ export async function indexCommand(ctx: Context, argv: string[]): Promise<number
   if (opts.json) {
     process.stdout.write(JSON.stringify({ ...report, store: ctx.storeFile, driver: ctx.store.driver, problems }, null, 2) + '\n');
   } else if (!opts.quiet) {
-    process.stdout.write(summary(report, ctx));
+    process.stdout.write(summary(report, ctx, problems.length));
     for (const p of problems.slice(0, 20)) {
       process.stdout.write(`  ${p.path}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} at ${p.firstSeen.slice(0, 7)}${p.revisions > 1 ? ` (+${p.revisions - 1} more revisions)` : ''}: ${p.message}\n`);
     }
@@ -30,14 +30,13 @@ export async function indexCommand(ctx: Context, argv: string[]): Promise<number
   return 0;
 }
 
-function summary(report: IndexReport, ctx: Context): string {
+function summary(report: IndexReport, ctx: Context, problemCount: number): string {
   const lines = [
     `Indexed ${report.commitsIndexed} new commit${report.commitsIndexed === 1 ? '' : 's'} (${report.commitsWalked} walked), ${report.blobsParsed} files parsed, in ${(report.timings.totalMs / 1000).toFixed(2)} s.`,
     `Refs: +${report.refs.added} added, ${report.refs.moved} moved, ${report.refs.removed} removed. Workspace: ${report.workspaceFiles} files.`,
     `Index: ${ctx.storeFile} (${ctx.store.driver}).`,
   ];
   for (const l of report.limitations) lines.push(`Note: ${l}`);
-  const problems = allProblems(ctx.store);
-  if (problems.length > 0) lines.push(`${problems.length} file problem${problems.length === 1 ? '' : 's'} (the rest is indexed):`);
+  if (problemCount > 0) lines.push(`${problemCount} file problem${problemCount === 1 ? '' : 's'} (the rest is indexed):`);
   return lines.join('\n') + '\n';
 }
