@@ -7,6 +7,9 @@ import { showCommand, SHOW_USAGE } from './showCommand';
 import { diffCommand, DIFF_USAGE } from './diffCommand';
 import { logCommand, LOG_USAGE } from './logCommand';
 import { expsCommand, EXPS_USAGE } from './expsCommand';
+import { statusCommand, STATUS_USAGE } from './statusCommand';
+import { reproCommand, REPRO_USAGE } from './reproCommand';
+import { envCommand, ENV_USAGE } from './envCommand';
 
 const USAGE = `Usage: lineage [--repo DIR] [--store FILE] [--no-index] <command> [options]
 
@@ -20,13 +23,16 @@ Commands:
   params diff [A] [B]   param changes between two revisions
   log --metric KEY      one metric along a branch's history
   exps                  DVC experiments by baseline
+  status [STAGE...]     which pipeline stages are out of date (like dvc status)
+  repro [STAGE...]      reproduce pipeline stages and write dvc.lock (like dvc repro)
+  env [REV]             the environment recorded for the stages of a revision
   demo-repo DIR         write the demo ML repository to DIR
 
-Every command accepts --help. Exit codes: 0 success, 1 a failed check (--fail-if-worse),
-2 bad usage or input.
+Every command accepts --help. Exit codes: 0 success, 1 a failed check (--fail-if-worse,
+a failed stage, status -q with changes), 2 bad usage or input.
 `;
 
-const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'metrics diff': DIFF_USAGE('metrics'), 'params diff': DIFF_USAGE('params'), log: LOG_USAGE, exps: EXPS_USAGE, 'demo-repo': 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n' };
+const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'metrics diff': DIFF_USAGE('metrics'), 'params diff': DIFF_USAGE('params'), log: LOG_USAGE, exps: EXPS_USAGE, status: STATUS_USAGE, repro: REPRO_USAGE, env: ENV_USAGE, 'demo-repo': 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n' };
 
 export async function main(argv: string[]): Promise<number> {
   const global: { repo?: string; store?: string; index: boolean } = { index: true };
@@ -76,13 +82,17 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = await openContext({ repo: global.repo, store: global.store, rebuild: command === 'index' && rest.includes('--rebuild') });
   try {
     if (command === 'index') return await indexCommand(ctx, rest);
-    if (global.index) await import('./context').then((m) => m.refresh(ctx));
+    // status and repro read the workspace files themselves; the index is not needed first.
+    if (global.index && command !== 'status' && command !== 'repro') await import('./context').then((m) => m.refresh(ctx));
     switch (command) {
       case 'show': return await showCommand(ctx, rest);
       case 'metrics diff': return await diffCommand(ctx, 'metrics', rest);
       case 'params diff': return await diffCommand(ctx, 'params', rest);
       case 'log': return await logCommand(ctx, rest);
       case 'exps': return await expsCommand(ctx, rest);
+      case 'status': return await statusCommand(ctx, rest);
+      case 'repro': return await reproCommand(ctx, rest);
+      case 'env': return await envCommand(ctx, rest);
     }
     return 2;
   } finally {

@@ -63,6 +63,41 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (rev_id, project)
   ) WITHOUT ROWID;
   `,
+  // 2: one row per stage run by ML Lineage's repro, with the environment it ran in (lineage
+  // question 5). Linked to commits by the hashes of the outs it produced, because the commit
+  // that records a run is usually made after the run.
+  `
+  CREATE TABLE repro_run (
+    id INTEGER PRIMARY KEY,
+    project TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    head TEXT,
+    dirty INTEGER,
+    cmd TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    exit_code INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'cancelled')),
+    outs_key TEXT,
+    env TEXT NOT NULL
+  );
+  CREATE INDEX repro_run_outs ON repro_run (outs_key);
+  CREATE INDEX repro_run_head ON repro_run (head);
+  `,
+  // 3: DVC file hashes of workspace files, so checking an unchanged dataset costs a stat per
+  // file. A row is trusted only while the file's inode, mtime (ns, as text: beyond 2^53) and
+  // size are unchanged; keyed by kind first so one folder's rows load with one range query.
+  `
+  CREATE TABLE hash_cache (
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    inode TEXT NOT NULL,
+    mtime_ns TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    md5 TEXT NOT NULL,
+    PRIMARY KEY (kind, path)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,185 @@
+// `dvc repro` without DVC: plan the stages (targets + upstream, or downstream, or only the
+// targets), then for each in topological order decide from its status whether to run it,
+// run its command, hash and cache its outs and write its dvc.lock entry. The first failure
+// stops the run and leaves that stage's lock entry as it was (dvc/repo/reproduce.py,
+// dvc/stage/__init__.py Stage.reproduce/run).
+
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../store/store';
+import { resolveInRepo } from '../util/paths';
+import { buildDag, planStages, resolveTargets, type DagStage } from './dag';
+import { captureEnvironment } from './envRecord';
+import { acquireReproLock } from './reproMutex';
+import { commandLines, runLine } from './runCommand';
+import { finishRun, startRun } from './runRecords';
+import { stageStatus, describeChanges, type StatusIO } from './status';
+import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
+import type { HashKind, PathHash, ReproEvent, ReproOptions, ReproResult } from './types';
+
+export interface LockedPath { path: string; hash: PathHash; kind: HashKind }
+export interface LockEntryInput { cmd: string | string[]; deps: LockedPath[]; params: Record<string, Record<string, unknown>>; outs: LockedPath[] }
+
+export interface RunnerIO extends StatusIO {
+  putInCache(relPath: string, hash: PathHash, kind: HashKind): Promise<void>;
+  /** Writes one stage's entry into the dvc.lock at lockPath (repository-relative), atomically. */
+  writeLockEntry(lockPath: string, stage: string, entry: LockEntryInput): Promise<void>;
+}
+
+export class ReproError extends Error {}
+
+const NEW_KIND: HashKind = 'md5';
+
+function repoPath(stage: DagStage, written: string): string {
+  const r = resolveInRepo(stage.project, stage.def.wdir === '.' ? written : `${stage.def.wdir}/${written}`);
+  if (!r.ok) throw new ReproError(`stage '${stage.address}': ${r.reason}`);
+  return r.path;
+}
+
+async function hashAll(io: RunnerIO, stage: DagStage, paths: string[], what: 'dependency' | 'output'): Promise<LockedPath[]> {
+  const out: LockedPath[] = [];
+  for (const p of paths) {
+    const hash = await io.hash(repoPath(stage, p), NEW_KIND);
+    if (!hash) throw new ReproError(`${what} '${p}' of stage '${stage.address}' does not exist.`);
+    out.push({ path: p, hash, kind: NEW_KIND });
+  }
+  return out;
+}
+
+async function trackedParams(io: RunnerIO, stage: DagStage): Promise<Record<string, Record<string, unknown>>> {
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const spec of stage.def.params) {
+    const values = await io.readParams(repoPath(stage, spec.file), spec.keys);
+    if (values === undefined) throw new ReproError(`params file '${spec.file}' of stage '${stage.address}' does not exist.`);
+    params[spec.file] = values;
+  }
+  return params;
+}
+
+/** Runs one stage that needs it; returns false when it failed or was cancelled (already reported). */
+async function runStage(root: string, io: RunnerIO, stage: DagStage, project: WorkspaceProject, options: ReproOptions, emit: (e: ReproEvent) => void, store: Store | undefined): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
+  const def = stage.def;
+  const cwd = join(root, ...repoPath(stage, '.').split('/').filter(Boolean));
+  const lines = commandLines(def.cmd);
+  for (const line of lines) emit({ type: 'start', stage: stage.address, cmd: line, cwd });
+  if (options.dry) return { ok: true };
+  if (stage.refused.length) throw new ReproError(`stage '${stage.address}': ${stage.refused.join('; ')}`);
+  await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
+  // DVC deletes outs before running so a stale out can never pass for a fresh one.
+  for (const o of def.outs) if (!o.persist) rmSync(join(root, ...repoPath(stage, o.path).split('/')), { recursive: true, force: true });
+  const env = await captureEnvironment(root, lines.join('\n'), cwd);
+  const started = Date.now();
+  const runId = store ? startRun(store, stage.project, def.name, env, started) : undefined;
+  const finish = (status: 'ok' | 'failed' | 'cancelled', exitCode: number | null, outs?: LockedPath[]) => {
+    if (store && runId !== undefined) finishRun(store, runId, { status, exitCode, endedAt: Date.now(), project: stage.project, stage: def.name, outs: outs?.map((o) => ({ path: o.path, md5: o.hash.md5 })) });
+  };
+  const childEnv = { ...process.env, DVC_ROOT: process.env.DVC_ROOT ?? root, DVC_STAGE: stage.address };
+  for (const line of lines) {
+    let outcome;
+    try {
+      outcome = await runLine(line, cwd, childEnv, (stream, text) => emit({ type: 'output', stage: stage.address, stream, text }), options.signal);
+    } catch (e) {
+      finish('failed', null);
+      return { ok: false, exitCode: null, message: `failed to run: ${line}: ${(e as Error).message}` };
+    }
+    if (outcome.cancelled) { finish('cancelled', outcome.exitCode); return { ok: false, cancelled: true, exitCode: outcome.exitCode }; }
+    if (outcome.exitCode !== 0) {
+      finish('failed', outcome.exitCode);
+      const how = outcome.exitCode === null ? `was killed by ${outcome.signal}` : `exited with ${outcome.exitCode}`;
+      return { ok: false, exitCode: outcome.exitCode, message: `failed to run: ${line}, ${how}` };
+    }
+  }
+  try {
+    const deps = await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
+    const outs = await hashAll(io, stage, def.outs.map((o) => o.path), 'output');
+    for (const o of def.outs) {
+      const locked = outs.find((x) => x.path === o.path)!;
+      if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
+    }
+    const params = await trackedParams(io, stage);
+    await io.writeLockEntry(project.lockPath, def.name, { cmd: def.cmd, deps, params, outs });
+    finish('ok', 0, outs);
+    emit({ type: 'done', stage: stage.address, exitCode: 0, ms: Date.now() - started });
+    emit({ type: 'locked', stage: stage.address, lockFile: project.lockPath });
+    return { ok: true };
+  } catch (e) {
+    finish('failed', 0);
+    return { ok: false, exitCode: 0, message: (e as Error).message };
+  }
+}
+
+export async function reproduce(root: string, io: RunnerIO, options: ReproOptions, onEvent: (e: ReproEvent) => void, deps: { store?: Store } = {}): Promise<ReproResult> {
+  const release = options.dry ? () => undefined : acquireReproLock(root);
+  try {
+    const { projects } = loadWorkspacePipelines(root);
+    const dag = buildDag(projects);
+    const { addresses, unknown } = resolveTargets(dag, options.targets);
+    if (unknown.length) throw new ReproError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
+    const plan = planStages(dag, addresses, { singleItem: options.singleItem, downstream: options.downstream });
+    const projectOf = new Map(projects.map((p) => [p.project, p]));
+    const brokenProblem = dag.problems.find((p) => plan.some((s) => s.address === p.stage || dag.broken.has(s.address)));
+    if (brokenProblem) throw new ReproError(`${brokenProblem.file}${brokenProblem.line ? `:${brokenProblem.line}` : ''}: ${brokenProblem.message}`);
+    for (const s of plan) {
+      const lockProblem = projectOf.get(s.project)!.lockProblem;
+      if (lockProblem) throw new ReproError(lockProblem.message);
+    }
+    onEvent({ type: 'plan', stages: plan.map((s) => s.address) });
+    const result: ReproResult = { ok: true, ran: [], skipped: [] };
+    // A forced or reproduced stage makes nothing downstream forced (DVC's default, no --force-downstream).
+    for (const stage of plan) {
+      if (options.signal?.aborted) { result.ok = false; result.cancelled = true; onEvent({ type: 'cancelled', stage: stage.address }); break; }
+      const project = projectOf.get(stage.project)!;
+      // Re-read the lock: an upstream stage of the same project may just have rewritten it.
+      const fresh = loadWorkspacePipelines(root, [project.dvcYaml]).projects[0] ?? project;
+      let status;
+      try {
+        if (stage.refused.length) throw new ReproError(`stage '${stage.address}': ${stage.refused.join('; ')}`);
+        status = await stageStatus(io, stage, fresh.lock);
+      } catch (e) {
+        const message = (e as Error).message;
+        result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
+        onEvent({ type: 'failed', stage: stage.address, exitCode: null, message });
+        break;
+      }
+      if (stage.def.frozen) {
+        const missing = Object.entries(status.changes.outs).filter(([, c]) => c === 'deleted').map(([p]) => p);
+        if (missing.length) {
+          const message = `stage '${stage.address}' is frozen and its outputs are missing: ${missing.join(', ')}.`;
+          result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
+          onEvent({ type: 'failed', stage: stage.address, exitCode: null, message });
+          break;
+        }
+        result.skipped.push(stage.address);
+        onEvent({ type: 'skip', stage: stage.address, reason: 'frozen' });
+        continue;
+      }
+      if (!options.force && status.upToDate) {
+        result.skipped.push(stage.address);
+        onEvent({ type: 'skip', stage: stage.address, reason: 'up to date' });
+        continue;
+      }
+      onEvent({ type: 'stage', stage: stage.address, reasons: options.force ? ['forced'] : describeChanges(status.changes) });
+      let outcome;
+      try {
+        outcome = await runStage(root, io, stage, fresh, options, onEvent, deps.store);
+      } catch (e) {
+        outcome = { ok: false, exitCode: null, message: (e as Error).message };
+      }
+      if (outcome.cancelled) {
+        result.ok = false; result.cancelled = true;
+        onEvent({ type: 'cancelled', stage: stage.address });
+        break;
+      }
+      if (!outcome.ok) {
+        const message = outcome.message ?? 'failed';
+        result.ok = false; result.failed = { stage: stage.address, exitCode: outcome.exitCode ?? null, message };
+        onEvent({ type: 'failed', stage: stage.address, exitCode: outcome.exitCode ?? null, message });
+        break;
+      }
+      result.ran.push(stage.address);
+    }
+    return result;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,539 @@
+// YAML loaded the two ways DVC loads it, on top of the `yaml` package's node tree (failsafe
+// schema, so every scalar arrives as text and is resolved here with ruamel's YAML 1.2 rules,
+// see yamlResolve.ts):
+// - loadYamlSafe: ruamel's YAML(typ='safe'), which DVC uses for params files and for the
+//   dvc.lock values it compares (dvc/utils/serialize/_yaml.py parse_yaml). Floats stay
+//   PyFloat, ints past 2^53 become bigint, dates become PyTimestamp, dicts keep order.
+// - loadYamlRoundTrip: ruamel's YAML(typ='rt'), which DVC uses to re-read dvc.lock before it
+//   writes a stage into it (Lockfile.dump_stages -> modify_yaml). The result is the node
+//   graph the dumper writes back: a float keeps its written form as ruamel's ScalarFloat
+//   does (`1.0e-5` stays, `.5e-3` becomes `50.e-5`), ints keep hex/octal/underscores/leading
+//   zeros, quotes are dropped, block scalars, flow collections and used anchors are kept.
+//   Comments are not kept here (ruamel keeps them; see lockWriter.ts for how they are handled).
+
+import { Alias, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node as YNode, Scalar as YScalar } from 'yaml';
+import { PyFloat, PyTimestamp, formatExpAbs, formatFixedAbs } from './pyFloat';
+import type { PyDict, PyKey, PyValue } from './pyFloat';
+import { floatText, scalar } from './dvcYamlDump';
+import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
+import { TIMESTAMP, resolvePlainTag } from './yamlResolve';
+
+export interface YamlLoadError { message: string; line?: number; column?: number }
+export type YamlLoadResult<T> = { ok: true; value: T } | ({ ok: false } & YamlLoadError);
+
+class LoadFailure extends Error {
+  constructor(message: string, readonly offset?: number) {
+    super(message);
+  }
+}
+
+// ruamel's Reader refuses these characters anywhere in the stream (reader.py NON_PRINTABLE).
+const NON_PRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+function parse(text: string): { doc: Document; lines: LineCounter } | YamlLoadError {
+  const lines = new LineCounter();
+  const bad = NON_PRINTABLE.exec(text);
+  if (bad) {
+    const code = bad[0].codePointAt(0) ?? 0;
+    const before = text.slice(0, bad.index);
+    const line = before.split('\n').length;
+    return { message: `unacceptable character #x${code.toString(16).padStart(4, '0')}: special characters are not allowed`, line, column: bad.index - before.lastIndexOf('\n') };
+  }
+  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: true, lineCounter: lines, keepSourceTokens: false });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    return { message: err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line: pos?.line, column: pos?.col };
+  }
+  return { doc, lines };
+}
+
+function run<T>(input: string, fn: (doc: Document, text: string) => T): YamlLoadResult<T> {
+  // DVC opens the file in text mode: universal newlines turn \r\n and a lone \r into \n.
+  const text = input.replace(/\r\n?/g, '\n');
+  const parsed = parse(text);
+  if (!('doc' in parsed)) return { ok: false, ...parsed };
+  try {
+    return { ok: true, value: fn(parsed.doc, text) };
+  } catch (e) {
+    if (!(e instanceof LoadFailure)) throw e;
+    const pos = e.offset !== undefined ? parsed.lines.linePos(e.offset) : undefined;
+    return { ok: false, message: e.message, line: pos?.line, column: pos?.col };
+  }
+}
+
+const STD = 'tag:yaml.org,2002:';
+
+type Kind = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' | 'merge';
+
+/** The kind ruamel constructs for a scalar: explicit !!tags, else quoted = str, plain = resolved. */
+function scalarKind(node: YScalar): Kind {
+  const tag = node.tag;
+  if (tag && tag !== '!') {
+    const short = tag.startsWith(STD) ? tag.slice(STD.length) : tag;
+    if (['str', 'int', 'float', 'bool', 'null', 'timestamp'].includes(short)) return short as Kind;
+    throw new LoadFailure(`could not determine a constructor for the tag '${tag}'`, node.range?.[0]);
+  }
+  if (node.type !== 'PLAIN' || tag === '!') return 'str';
+  const resolved = resolvePlainTag(String(node.value));
+  if (resolved === 'value') throw new LoadFailure(`could not determine a constructor for the tag 'tag:yaml.org,2002:value'`, node.range?.[0]);
+  return resolved;
+}
+
+// --- construction shared by both loaders -----------------------------------------------
+
+function parseIntText(text: string): bigint {
+  let s = text.replace(/_/g, '');
+  let sign = 1n;
+  if (s[0] === '-') sign = -1n;
+  if (s[0] === '+' || s[0] === '-') s = s.slice(1);
+  if (s === '0' || s === '') return 0n;
+  if (s.startsWith('0b')) return sign * BigInt('0b' + (s.slice(2) || '0'));
+  if (s.startsWith('0x')) return sign * BigInt('0x' + (s.slice(2) || '0'));
+  if (s.startsWith('0o')) return sign * BigInt('0o' + (s.slice(2) || '0'));
+  return sign * BigInt(s);
+}
+
+function intValue(n: bigint): number | bigint {
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+}
+
+function parseFloatText(text: string): number {
+  let s = text.replace(/_/g, '').toLowerCase();
+  let sign = 1;
+  if (s[0] === '-') sign = -1;
+  if (s[0] === '+' || s[0] === '-') s = s.slice(1);
+  if (s === '.inf') return sign * Infinity;
+  if (s === '.nan') return NaN;
+  return sign * Number(s);
+}
+
+const TS_PARTS = /^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:([Tt])|[ \t]+)([0-9][0-9]?):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9]{2}))?))?)?$/;
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/** create_timestamp in ruamel/yaml/util.py; `rt` = the text the round-trip representer writes. */
+function timestamp(text: string, offset: number | undefined, rt: boolean): PyTimestamp {
+  const m = TS_PARTS.exec(text);
+  if (!m) throw new LoadFailure(`failed to construct timestamp from "${text}"`, offset);
+  const [, y, mo, d, t, h, mi, s, fraction, tz, tzSign, tzHour, tzMinute] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const probe = new Date(Date.UTC(2000, month - 1, day));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const maxDay = month === 2 ? (leap ? 29 : 28) : new Date(Date.UTC(2001, month, 0)).getUTCDate();
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > maxDay || Number.isNaN(probe.getTime())) {
+    throw new LoadFailure(`failed to construct timestamp from "${text}": day is out of range for month`, offset);
+  }
+  const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  if (h === undefined) return new PyTimestamp(date, 'date');
+  const hour = Number(h);
+  if (hour > 23 || Number(mi) > 59 || Number(s) > 59) throw new LoadFailure(`failed to construct timestamp from "${text}"`, offset);
+  let micro = 0;
+  if (fraction) {
+    micro = Number(fraction.slice(0, 6).padEnd(6, '0'));
+    if (fraction.length > 6 && Number(fraction[6]) > 4) micro += 1;
+    if (micro > 999999) micro = 0; // ruamel then adds a second; too rare to follow
+  }
+  let clock = `${pad(hour, 2)}:${mi}:${s}${micro ? '.' + pad(micro, 6) : ''}`;
+  let zone = '';
+  if (tzSign) zone = `${tzSign}${pad(Number(tzHour), 2)}:${pad(tzMinute ? Number(tzMinute) : 0, 2)}`;
+  else if (tz === 'Z') zone = '+00:00';
+  if (!rt) return new PyTimestamp(`${date} ${clock}${zone}`, 'datetime');
+  // Round trip: a TimeStamp (when 'T' or a zone was written) keeps 'T' and the zone as written.
+  if (!t && !tz) return new PyTimestamp(`${date} ${clock}`, 'datetime');
+  clock = `${date}${t ? 'T' : ' '}${clock}`;
+  if (tz) return new PyTimestamp(`${clock}${tz}`, 'datetime');
+  return new PyTimestamp(clock, 'datetime');
+}
+
+// --- safe loader -----------------------------------------------------------------------
+
+/** A Python dict key's identity (1 == 1.0 == True), for DuplicateKeyError. */
+function keyIdentity(k: PyKey): string {
+  if (typeof k === 'boolean') return `n:${k ? 1 : 0}`;
+  if (typeof k === 'number' || typeof k === 'bigint') return `n:${k}`;
+  if (k instanceof PyFloat) return Number.isInteger(k.value) ? `n:${BigInt(k.value)}` : `f:${k.value}`;
+  if (k instanceof PyTimestamp) return `t:${k.text}`;
+  return typeof k === 'string' ? `s:${k}` : 'None';
+}
+
+function safeScalar(node: YScalar): PyValue {
+  const text = String(node.value ?? '');
+  const at = node.range?.[0];
+  switch (scalarKind(node)) {
+    case 'null':
+      return null;
+    case 'bool':
+      if (!/^(?:true|false)$/i.test(text)) throw new LoadFailure(`invalid boolean '${text}'`, at);
+      return text.toLowerCase() === 'true';
+    case 'int':
+      try {
+        return intValue(parseIntText(text));
+      } catch {
+        throw new LoadFailure(`invalid int '${text}'`, at);
+      }
+    case 'float': {
+      const n = parseFloatText(text);
+      if (Number.isNaN(n) && !/nan$/i.test(text)) throw new LoadFailure(`invalid float '${text}'`, at);
+      return new PyFloat(n);
+    }
+    case 'timestamp':
+      return timestamp(text, at, false);
+    case 'merge':
+      return '<<';
+    default:
+      return text;
+  }
+}
+
+/**
+ * ruamel's safe load: the document as Python would hold it. An empty document is null (DVC
+ * then uses `{}`). Duplicate keys, unknown tags and bad timestamps fail as they do in DVC.
+ */
+export function loadYamlSafe(text: string): YamlLoadResult<PyValue> {
+  return run(text, (doc) => {
+    const memo = new Map<unknown, PyValue>();
+    const build = (node: unknown): PyValue => {
+      if (node === null || node === undefined) return null;
+      if (isAlias(node)) {
+        const target = (node as Alias).resolve(doc);
+        if (!target) throw new LoadFailure(`found undefined alias '${(node as Alias).source}'`, (node as Alias).range?.[0]);
+        return memo.has(target) ? (memo.get(target) as PyValue) : build(target);
+      }
+      if (isScalar(node)) {
+        const v = safeScalar(node);
+        memo.set(node, v);
+        return v;
+      }
+      if (isSeq(node)) {
+        const out: PyValue[] = [];
+        memo.set(node, out);
+        for (const item of node.items) out.push(build(item));
+        return out;
+      }
+      if (isMap(node)) {
+        const out: PyDict = new Map();
+        memo.set(node, out);
+        const ids = new Map<string, PyKey>();
+        const own: [PyKey, PyValue][] = [];
+        const merged: [PyKey, PyValue][] = [];
+        for (const pair of node.items) {
+          const keyNode = pair.key as YNode | null;
+          if (isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.value === '<<') {
+            // flatten_mapping: merged keys come first; the mapping's own keys override them.
+            const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+            for (const src of sources) {
+              const value = build(src);
+              if (!(value instanceof Map)) throw new LoadFailure('expected a mapping or list of mappings for merging', (pair.value as YNode)?.range?.[0]);
+              for (const [k, v] of value) if (!merged.some(([mk]) => keyIdentity(mk) === keyIdentity(k))) merged.push([k, v]);
+            }
+            continue;
+          }
+          const key = build(keyNode);
+          if (Array.isArray(key) || key instanceof Map) throw new LoadFailure('found unhashable key', keyNode?.range?.[0]);
+          const id = keyIdentity(key as PyKey);
+          if (ids.has(id)) throw new LoadFailure(`found duplicate key "${String(key)}"`, keyNode?.range?.[0]);
+          ids.set(id, key as PyKey);
+          own.push([key as PyKey, build(pair.value)]);
+        }
+        for (const [k, v] of merged) if (!ids.has(keyIdentity(k))) out.set(k, v);
+        for (const [k, v] of own) out.set(k, v);
+        return out;
+      }
+      throw new LoadFailure('unexpected YAML node');
+    };
+    return build(doc.contents);
+  });
+}
+
+// --- round-trip loader -----------------------------------------------------------------
+
+/** Python `format(n, spec)` for ints: base 'd'|'b'|'o'|'x'|'X', zero-padded to width (sign included). */
+function formatInt(n: bigint, base: 'd' | 'b' | 'o' | 'x' | 'X', width: number | null): string {
+  const radix = base === 'd' ? 10 : base === 'b' ? 2 : base === 'o' ? 8 : 16;
+  let digits = (n < 0n ? -n : n).toString(radix);
+  if (base === 'X') digits = digits.toUpperCase();
+  const sign = n < 0n ? '-' : '';
+  if (width !== null && sign.length + digits.length < width) digits = digits.padStart(width - sign.length, '0');
+  return sign + digits;
+}
+
+/** RoundTripRepresenter.insert_underscore. */
+function insertUnderscore(prefix: string, s: string, underscore: [number, boolean, boolean] | null): string {
+  if (!underscore) return prefix + s;
+  if (underscore[0]) {
+    const chars = [...s];
+    for (let pos = s.length - underscore[0]; pos > 0; pos -= underscore[0]) chars.splice(pos, 0, '_');
+    s = chars.join('');
+  }
+  if (underscore[1]) s = '_' + s;
+  if (underscore[2]) s += '_';
+  return prefix + s;
+}
+
+/** RoundTripConstructor.construct_yaml_int + the ScalarInt representers: the text written back. */
+export function roundTripIntText(source: string): string {
+  const stripped = source.replace(/_+$/, '');
+  const last = stripped.lastIndexOf('_');
+  const underscore: [number, boolean, boolean] | null = last >= 0 ? [stripped.length - last - 1, false, false] : null;
+  let s = source.replace(/_/g, '');
+  let sign = 1n;
+  if (s[0] === '+' || s[0] === '-') {
+    if (s[0] === '-') sign = -1n;
+    s = s.slice(1);
+  }
+  const value = parseIntText(source);
+  const prefixed = (prefix: string, base: 'b' | 'o' | 'x' | 'X'): string => {
+    const width = s[2] === '0' ? s.length - 2 : null;
+    if (underscore) {
+      underscore[1] = source[2] === '_';
+      underscore[2] = source.length - 2 > 1 && source.endsWith('_');
+    }
+    return insertUnderscore(prefix, formatInt(value, base, width), underscore);
+  };
+  if (s.startsWith('0b')) return prefixed('0b', 'b');
+  if (s.startsWith('0x')) {
+    const letters = s.slice(2).match(/[a-fA-F]/);
+    return prefixed('0x', letters && /[A-F]/.test(letters[0]) ? 'X' : 'x');
+  }
+  if (s.startsWith('0o')) return prefixed('0o', 'o');
+  if (s[0] === '0') {
+    if (underscore) underscore[2] = source.length > 1 && source.endsWith('_');
+    return insertUnderscore('', formatInt(sign * parseIntText(s), 'd', s.length), underscore);
+  }
+  if (underscore) {
+    underscore[2] = source.length > 1 && source.endsWith('_');
+    return insertUnderscore('', formatInt(value, 'd', null), underscore);
+  }
+  return value.toString();
+}
+
+/** Python `f'{x:{width}.{prec}e}'`. */
+function pyExp(x: number, width: number, prec: number): string {
+  const s = (x < 0 || Object.is(x, -0) ? '-' : '') + formatExpAbs(x, prec);
+  return s.padStart(width, ' ');
+}
+
+function leadingZeros(v: string): number {
+  let n = 0;
+  for (const ch of v) {
+    if (ch !== '0' && ch !== '.') break;
+    if (ch === '0') n++;
+  }
+  return n;
+}
+
+/** RoundTripConstructor.construct_yaml_float + represent_scalar_float: the text written back. */
+export function roundTripFloatText(source: string): string {
+  const lower = source.replace(/_/g, '').toLowerCase();
+  let body = lower;
+  let mSign = '';
+  if (body[0] === '+' || body[0] === '-') {
+    mSign = body[0];
+    body = body.slice(1);
+  }
+  const value = parseFloatText(source);
+  if (body === '.inf' || body === '.nan' || !Number.isFinite(value)) return floatText(value);
+  const expAt = source.search(/[eE]/);
+  if (expAt < 0) {
+    const width = source.length;
+    const prec = source.indexOf('.');
+    if (prec > 0 && prec === width - 1) return `${mSign}${formatFixedAbs(Math.trunc(value), 0)}.`;
+    let out: string;
+    if (prec < 0) out = mSign + formatFixedAbs(Math.trunc(value), 0).padStart(width - mSign.length, '0');
+    else {
+      out = mSign + formatFixedAbs(value, width - prec - 1).padStart(width - mSign.length, '0');
+      if (prec === 0 || (prec === 1 && mSign !== '')) out = out.split('0.').join('.');
+    }
+    while (out.length < width) out += '0';
+    return out;
+  }
+  const mantissa = source.slice(0, expAt);
+  const exponent = source.slice(expAt + 1);
+  const exp = source[expAt];
+  const lead0 = leadingZeros(mantissa);
+  let width = mantissa.length;
+  const prec = mantissa.indexOf('.');
+  if (mSign) width -= 1;
+  const eWidth = exponent.length;
+  const eSign = exponent[0] === '+' || exponent[0] === '-';
+  const formatted = pyExp(value, width, width + (mSign ? 1 : 0));
+  let [m, es] = formatted.split('e');
+  let w = prec > 0 ? width : width + 1;
+  if (value < 0) w += 1;
+  m = m.slice(0, w);
+  let e = Number(es);
+  let [m1, m2 = ''] = m.split('.');
+  while (m1.length + m2.length < width - (prec >= 0 ? 1 : 0)) m2 += '0';
+  if (mSign && value > 0) m1 = '+' + m1;
+  const expText = (n: number): string => {
+    const sign = n < 0 ? '-' : eSign ? '+' : '';
+    return sign + String(Math.abs(n)).padStart(Math.max(0, eWidth - sign.length), '0');
+  };
+  if (prec < 0) {
+    if (m2 !== '0') e -= m2.length;
+    else m2 = '';
+    while (m1.length + m2.length - (mSign ? 1 : 0) < width) {
+      m2 += '0';
+      e -= 1;
+    }
+    return m1 + m2 + exp + expText(e);
+  }
+  if (prec === 0) {
+    e -= m2.length;
+    return m1 + m2 + '.' + exp + expText(e);
+  }
+  if (lead0 > 0) {
+    m2 = '0'.repeat(lead0 - 1) + m1 + m2;
+    m1 = '0';
+    m2 = m2.slice(0, m2.length - lead0);
+    e += lead0;
+  }
+  while (m1.length < prec && m2.length > 0) {
+    m1 += m2[0];
+    m2 = m2.slice(1);
+    e -= 1;
+  }
+  return m1 + '.' + m2 + exp + expText(e);
+}
+
+/** Fold positions of a `>` block scalar, marked with '\x07' as ruamel's round-trip scanner does. */
+function foldedWithMarks(node: YScalar, text: string): string {
+  const value = String(node.value);
+  const [start, end] = node.range ?? [0, 0];
+  const src = text.slice(start, end);
+  const lines = src.split('\n').slice(1); // after the header line
+  const body = lines.filter((l) => l.trim() !== '');
+  if (body.length === 0) return value;
+  const header = src.split('\n')[0];
+  const explicit = /[1-9]/.exec(header);
+  const indent = explicit ? -1 : Math.min(...body.map((l) => l.length - l.trimStart().length));
+  if (explicit) return value; // explicit indentation: rare, keep the value unmarked
+  const content = lines.map((l) => (l.trim() === '' ? null : l.slice(indent)));
+  let out = '';
+  let pendingBreaks = 0;
+  let started = false;
+  let prevNormal = false;
+  for (const line of content) {
+    if (line === null) {
+      if (started) pendingBreaks++;
+      else out += '\n'; // leading empty lines are kept as breaks
+      continue;
+    }
+    const normal = !line.startsWith(' ') && !line.startsWith('\t');
+    if (started) {
+      // scan_block_scalar: a fold between two normal lines is a space, or the blank lines
+      // alone; next to a more-indented line the line break stays.
+      out += '\x07';
+      if (prevNormal && normal) out += pendingBreaks === 0 ? ' ' : '\n'.repeat(pendingBreaks);
+      else out += '\n' + '\n'.repeat(pendingBreaks);
+    }
+    out += line;
+    started = true;
+    pendingBreaks = 0;
+    prevNormal = normal;
+  }
+  // Accept the marks only when they explain the parsed value exactly (ignoring chomping).
+  const plain = out.split('\x07').join('');
+  if (!value.startsWith(plain) || value.slice(plain.length).replace(/\n/g, '') !== '') return value;
+  // represent_folded_scalarstring keeps a mark only on a space between two non-spaces.
+  let marked = '';
+  const chars = [...out];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] !== '\x07') {
+      marked += chars[i];
+      continue;
+    }
+    const next = chars[i + 1];
+    const prev = chars[i - 1];
+    const after = chars[i + 2];
+    if (next === ' ' && prev !== undefined && !/\s/.test(prev) && after !== undefined && !/\s/.test(after)) marked += '\x07';
+  }
+  return marked + value.slice(plain.length);
+}
+
+/**
+ * ruamel's round-trip load of dvc.lock, as the node graph DVC's dump writes back. The root
+ * of an empty document is null. Comments are dropped (see the file comment).
+ */
+export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null> {
+  return run(input, (doc, text) => {
+    const memo = new Map<unknown, YamlNode>();
+    const build = (node: unknown, isKey: boolean): YamlNode => {
+      if (node === null || node === undefined) return scalar('null', '');
+      if (isAlias(node)) {
+        const target = (node as Alias).resolve(doc);
+        if (!target) throw new LoadFailure(`found undefined alias '${(node as Alias).source}'`, (node as Alias).range?.[0]);
+        const seen = memo.get(target);
+        if (seen && !(seen.kind === 'scalar' && seen.tag === 'null')) return seen;
+        return build(target, isKey);
+      }
+      let out: YamlNode;
+      if (isScalar(node)) {
+        out = rtScalar(node, text);
+        // Scalars that carry an anchor keep it even when nothing refers to it (always_dump).
+        if (node.anchor && out.tag !== 'null') {
+          out.anchor = node.anchor;
+          out.anchorAlways = true;
+        }
+      } else if (isSeq(node)) {
+        const seq: YamlSeq = { kind: 'seq', items: [], flow: !!node.flow || node.items.length === 0 };
+        if (node.anchor) seq.anchor = node.anchor;
+        memo.set(node, seq);
+        for (const item of node.items) seq.items.push(build(item, false));
+        return seq;
+      } else if (isMap(node)) {
+        const map: YamlMap = { kind: 'map', pairs: [], flow: !!node.flow || node.items.length === 0 };
+        if (node.anchor) map.anchor = node.anchor;
+        memo.set(node, map);
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          const key = build(pair.key, true);
+          const id = key.kind === 'scalar' ? `${key.tag === 'str' || key.tag === 'merge' ? 's' : 'n'}:${key.value}` : '';
+          if (id && seen.has(id)) throw new LoadFailure(`found duplicate key "${key.kind === 'scalar' ? key.value : ''}"`, (pair.key as YNode)?.range?.[0]);
+          seen.add(id);
+          map.pairs.push([key, build(pair.value, false)]);
+        }
+        return map;
+      } else {
+        throw new LoadFailure('unexpected YAML node');
+      }
+      void isKey;
+      memo.set(node, out);
+      return out;
+    };
+    if (doc.contents === null || doc.contents === undefined) return null;
+    const root = build(doc.contents, false);
+    if (root.kind === 'scalar' && root.tag === 'null') return null;
+    return root;
+  });
+}
+
+function rtScalar(node: YScalar, text: string): YamlScalar {
+  const value = String(node.value ?? '');
+  const at = node.range?.[0];
+  const kind = scalarKind(node);
+  if (node.type === 'BLOCK_LITERAL' && kind === 'str') return scalar('str', value, '|');
+  if (node.type === 'BLOCK_FOLDED' && kind === 'str') return scalar('str', foldedWithMarks(node, text), '>');
+  switch (kind) {
+    case 'null':
+      return scalar('null', '');
+    case 'bool':
+      return scalar('bool', value.toLowerCase() === 'true' ? 'true' : 'false');
+    case 'int':
+      if (node.type !== 'PLAIN') return scalar('int', parseIntText(value).toString());
+      return scalar('int', roundTripIntText(value));
+    case 'float':
+      if (node.type !== 'PLAIN') return scalar('float', floatText(parseFloatText(value)));
+      return scalar('float', roundTripFloatText(value));
+    case 'timestamp':
+      return scalar('timestamp', timestamp(value, at, true).text);
+    case 'merge':
+      return scalar('merge', '<<');
+    default:
+      return scalar('str', value);
+  }
+}
