@@ -79,20 +79,49 @@ async function gpus(cwd: string): Promise<EnvRecord['gpus']> {
   });
 }
 
-/** Everything but the run's own outcome; taken before the command starts. */
-export async function captureEnvironment(root: string, cmd: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<EnvRecord> {
-  const python = pythonOf(cmd);
+/**
+ * Slow probes (pip freeze, nvidia-smi) shared by the stages of one repro run: they take
+ * seconds and give the same answer for every stage that uses the same interpreter.
+ */
+export class EnvProbes {
+  private readonly python = new Map<string, Promise<EnvRecord['python']>>();
+  private gpu: Promise<EnvRecord['gpus']> | undefined;
+
+  pythonInfo(python: string, cwd: string): Promise<EnvRecord['python']> {
+    const key = python.includes('/') ? `${cwd}\n${python}` : python;
+    let p = this.python.get(key);
+    if (!p) this.python.set(key, (p = pythonInfo(python, cwd)));
+    return p;
+  }
+
+  gpus(cwd: string): Promise<EnvRecord['gpus']> {
+    return (this.gpu ??= gpus(cwd));
+  }
+}
+
+/** The cheap part, taken right before the command starts: Git state, OS, variables. */
+export async function captureBaseEnvironment(root: string, cmd: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<EnvRecord> {
   const cpus = os.cpus();
-  const [git, py, gpu] = await Promise.all([gitState(root), python ? pythonInfo(python, cwd) : Promise.resolve(undefined), gpus(cwd)]);
   return {
-    git, cmd, cwd,
-    ...(py ? { python: py } : {}),
+    git: await gitState(root), cmd, cwd,
     node: process.version,
     os: { platform: os.platform(), release: os.release(), arch: os.arch(), hostname: os.hostname() },
     cpu: { model: cpus[0]?.model ?? 'unknown', count: cpus.length, memoryBytes: os.totalmem() },
-    gpus: gpu,
+    gpus: [],
     ...selectVars(env),
   };
+}
+
+/** Adds the interpreter, its packages and the GPUs; runs while the command runs. */
+export async function completeEnvironment(base: EnvRecord, probes: EnvProbes = new EnvProbes()): Promise<EnvRecord> {
+  const python = pythonOf(base.cmd);
+  const [py, gpu] = await Promise.all([python ? probes.pythonInfo(python, base.cwd) : Promise.resolve(undefined), probes.gpus(base.cwd)]);
+  return { ...base, ...(py ? { python: py } : {}), gpus: gpu };
+}
+
+/** Everything but the run's own outcome. */
+export async function captureEnvironment(root: string, cmd: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<EnvRecord> {
+  return completeEnvironment(await captureBaseEnvironment(root, cmd, cwd, env));
 }
 
 /** Identifies the outs a run produced, so a later commit whose dvc.lock has them finds the run. */

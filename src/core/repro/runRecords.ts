@@ -34,9 +34,10 @@ export function startRun(store: Store, project: string, stage: string, env: EnvR
   return Number(info.lastInsertRowid);
 }
 
-export function finishRun(store: Store, id: number, outcome: { status: RunStatus; exitCode?: number | null; endedAt: number; outs?: { path: string; md5?: string }[]; project: string; stage: string }): void {
+export function finishRun(store: Store, id: number, outcome: { status: RunStatus; exitCode?: number | null; endedAt: number; outs?: { path: string; md5?: string }[]; project: string; stage: string; env?: EnvRecord }): void {
   const key = outcome.status === 'ok' && outcome.outs ? outsKey(outcome.project, outcome.stage, outcome.outs) : undefined;
-  store.sql('UPDATE repro_run SET status = ?, exit_code = ?, ended_at = ?, outs_key = ? WHERE id = ?').run(outcome.status, outcome.exitCode ?? null, outcome.endedAt, key ?? null, id);
+  store.sql('UPDATE repro_run SET status = ?, exit_code = ?, ended_at = ?, outs_key = ?, env = coalesce(?, env) WHERE id = ?')
+    .run(outcome.status, outcome.exitCode ?? null, outcome.endedAt, key ?? null, outcome.env ? JSON.stringify(outcome.env) : null, id);
 }
 
 /** Most recent runs first. */

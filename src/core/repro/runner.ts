@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Store } from '../store/store';
 import { resolveInRepo } from '../util/paths';
 import { buildDag, planStages, resolveTargets, type DagStage } from './dag';
-import { captureEnvironment } from './envRecord';
+import { captureBaseEnvironment, completeEnvironment, EnvProbes, type EnvRecord } from './envRecord';
 import { acquireReproLock } from './reproMutex';
 import { commandLines, runLine } from './runCommand';
 import { finishRun, startRun } from './runRecords';
@@ -57,7 +57,7 @@ async function trackedParams(io: RunnerIO, stage: DagStage): Promise<Record<stri
 }
 
 /** Runs one stage that needs it; returns false when it failed or was cancelled (already reported). */
-async function runStage(root: string, io: RunnerIO, stage: DagStage, project: WorkspaceProject, options: ReproOptions, emit: (e: ReproEvent) => void, store: Store | undefined): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
+async function runStage(root: string, io: RunnerIO, stage: DagStage, project: WorkspaceProject, options: ReproOptions, emit: (e: ReproEvent) => void, store: Store | undefined, probes: EnvProbes, pending: Promise<void>[]): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
   const def = stage.def;
   const cwd = join(root, ...repoPath(stage, '.').split('/').filter(Boolean));
   const lines = commandLines(def.cmd);
@@ -67,11 +67,17 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
   await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
   // DVC deletes outs before running so a stale out can never pass for a fresh one.
   for (const o of def.outs) if (!o.persist) rmSync(join(root, ...repoPath(stage, o.path).split('/')), { recursive: true, force: true });
-  const env = await captureEnvironment(root, lines.join('\n'), cwd);
+  const base = await captureBaseEnvironment(root, lines.join('\n'), cwd);
+  // pip freeze and nvidia-smi take seconds: they run beside the command, not before it.
+  const full = completeEnvironment(base, probes).catch((): EnvRecord => base);
   const started = Date.now();
-  const runId = store ? startRun(store, stage.project, def.name, env, started) : undefined;
-  const finish = (status: 'ok' | 'failed' | 'cancelled', exitCode: number | null, outs?: LockedPath[]) => {
-    if (store && runId !== undefined) finishRun(store, runId, { status, exitCode, endedAt: Date.now(), project: stage.project, stage: def.name, outs: outs?.map((o) => ({ path: o.path, md5: o.hash.md5 })) });
+  const runId = store ? startRun(store, stage.project, def.name, base, started) : undefined;
+  const finish = async (status: 'ok' | 'failed' | 'cancelled', exitCode: number | null, outs?: LockedPath[]) => {
+    if (!store || runId === undefined) return;
+    const outcome = { status, exitCode, endedAt: Date.now(), project: stage.project, stage: def.name, outs: outs?.map((o) => ({ path: o.path, md5: o.hash.md5 })) };
+    finishRun(store!, runId!, outcome);
+    // The next stage need not wait for pip freeze; reproduce() awaits these before returning.
+    pending.push(full.then((env) => finishRun(store!, runId!, { ...outcome, env })));
   };
   const childEnv = { ...process.env, DVC_ROOT: process.env.DVC_ROOT ?? root, DVC_STAGE: stage.address };
   for (const line of lines) {
@@ -79,12 +85,12 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
     try {
       outcome = await runLine(line, cwd, childEnv, (stream, text) => emit({ type: 'output', stage: stage.address, stream, text }), options.signal);
     } catch (e) {
-      finish('failed', null);
+      await finish('failed', null);
       return { ok: false, exitCode: null, message: `failed to run: ${line}: ${(e as Error).message}` };
     }
-    if (outcome.cancelled) { finish('cancelled', outcome.exitCode); return { ok: false, cancelled: true, exitCode: outcome.exitCode }; }
+    if (outcome.cancelled) { await finish('cancelled', outcome.exitCode); return { ok: false, cancelled: true, exitCode: outcome.exitCode }; }
     if (outcome.exitCode !== 0) {
-      finish('failed', outcome.exitCode);
+      await finish('failed', outcome.exitCode);
       const how = outcome.exitCode === null ? `was killed by ${outcome.signal}` : `exited with ${outcome.exitCode}`;
       return { ok: false, exitCode: outcome.exitCode, message: `failed to run: ${line}, ${how}` };
     }
@@ -98,12 +104,12 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
     }
     const params = await trackedParams(io, stage);
     await io.writeLockEntry(project.lockPath, def.name, { cmd: def.cmd, deps, params, outs });
-    finish('ok', 0, outs);
+    await finish('ok', 0, outs);
     emit({ type: 'done', stage: stage.address, exitCode: 0, ms: Date.now() - started });
     emit({ type: 'locked', stage: stage.address, lockFile: project.lockPath });
     return { ok: true };
   } catch (e) {
-    finish('failed', 0);
+    await finish('failed', 0);
     return { ok: false, exitCode: 0, message: (e as Error).message };
   }
 }
@@ -125,6 +131,8 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
     }
     onEvent({ type: 'plan', stages: plan.map((s) => s.address) });
     const result: ReproResult = { ok: true, ran: [], skipped: [] };
+    const probes = new EnvProbes();
+    const pending: Promise<void>[] = [];
     // A forced or reproduced stage makes nothing downstream forced (DVC's default, no --force-downstream).
     for (const stage of plan) {
       if (options.signal?.aborted) { result.ok = false; result.cancelled = true; onEvent({ type: 'cancelled', stage: stage.address }); break; }
@@ -161,7 +169,7 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
       onEvent({ type: 'stage', stage: stage.address, reasons: options.force ? ['forced'] : describeChanges(status.changes) });
       let outcome;
       try {
-        outcome = await runStage(root, io, stage, fresh, options, onEvent, deps.store);
+        outcome = await runStage(root, io, stage, fresh, options, onEvent, deps.store, probes, pending);
       } catch (e) {
         outcome = { ok: false, exitCode: null, message: (e as Error).message };
       }
@@ -178,6 +186,7 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
       }
       result.ran.push(stage.address);
     }
+    await Promise.all(pending);
     return result;
   } finally {
     release();
