@@ -7,6 +7,7 @@ export const COMMANDS = {
   compareWithBaseline: 'lineage.compareWithBaseline',
   showMetricsAtRevision: 'lineage.showMetricsAtRevision',
   setBaselineBranch: 'lineage.setBaselineBranch',
+  toggleInlineDiffs: 'lineage.toggleInlineDiffs',
   openMetricsFileAtRevision: 'lineage.openMetricsFileAtRevision',
   diffMetricsFileWithBaseline: 'lineage.diffMetricsFileWithBaseline',
   copyDiffAsMarkdown: 'lineage.copyDiffAsMarkdown',
@@ -15,6 +16,13 @@ export const COMMANDS = {
   showMoreCommits: 'lineage.showMoreCommits',
   openDemoRepository: 'lineage.openDemoRepository',
   openWalkthrough: 'lineage.openWalkthrough',
+  showMetricHistory: 'lineage.showMetricHistory',
+  showPlots: 'lineage.showPlots',
+  reproduceStage: 'lineage.reproduceStage',
+  reproduceDownstream: 'lineage.reproduceDownstream',
+  reproducePipeline: 'lineage.reproducePipeline',
+  showStageStatus: 'lineage.showStageStatus',
+  showPipelineDag: 'lineage.showPipelineDag',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -33,6 +33,9 @@ export class FolderEngine implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when what the trees show may have changed (store opened, a batch indexed, a run ended). */
   readonly onDidChange = this.changed.event;
+  private readonly progressed = new vscode.EventEmitter<IndexProgress | undefined>();
+  /** Progress of every index run (scheduled ones too), then undefined when the run ends: the status bar's spinner. */
+  readonly onDidProgress = this.progressed.event;
 
   constructor(readonly folder: vscode.WorkspaceFolder, private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel) {}
 
@@ -94,8 +97,8 @@ export class FolderEngine implements vscode.Disposable {
       signal: options.signal,
       excludePaths: readSettings(this.folder.uri).excludePaths,
       log: (m) => this.log.debug(`${this.folder.name}: ${m}`),
-      onProgress: (p) => { options.onProgress?.(p); if (p.phase === 'commits') this.changed.fire(); },
-    });
+      onProgress: (p) => { options.onProgress?.(p); this.progressed.fire(p); if (p.phase === 'commits') this.changed.fire(); },
+    }).finally(() => this.progressed.fire(undefined));
     // The branch or HEAD may have moved: the trees read these from the repo info.
     this.repo = await openRepo(this.folder.uri.fsPath);
     const tm = report.timings;
@@ -124,5 +127,6 @@ export class FolderEngine implements vscode.Disposable {
     this.store?.close();
     this.store = undefined;
     this.changed.dispose();
+    this.progressed.dispose();
   }
 }

@@ -3,6 +3,9 @@ import { Engines } from './engines';
 import { createWatchers } from './watchers';
 import { RunsTreeProvider } from './runs/runsTreeProvider';
 import { PipelinesTreeProvider } from './pipelines/pipelinesTreeProvider';
+import { ReproModel } from './repro/reproModel';
+import { coreReproEngine } from './repro/reproEngine';
+import { registerRepro } from './repro/registerRepro';
 import { ModelsTreeProvider } from './models/modelsTreeProvider';
 import { EngineDiffSource } from './diffDataSource';
 import { LineageDocuments, SCHEME } from './lineageDocuments';
@@ -10,6 +13,8 @@ import { registerMetricDiffSerializer, type DiffDataSource } from './metricDiff/
 import { registerCompareCommands } from './commands/compareCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerWelcomeCommands } from './commands/welcomeCommands';
+import { registerCharts } from './plots/registerCharts';
+import { registerEditorFeatures } from './inline/registerEditorFeatures';
 import type { FolderEngine } from './folderEngine';
 import type { LineageTestApi } from './testApi';
 
@@ -23,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
   const log = vscode.window.createOutputChannel('ML Lineage', { log: true });
   const engines = new Engines(context.extensionPath, log);
   const runsTree = new RunsTreeProvider(engines, log);
-  const pipelinesTree = new PipelinesTreeProvider(engines);
+  const reproModel = new ReproModel(engines, coreReproEngine, log);
+  const pipelinesTree = new PipelinesTreeProvider(engines, reproModel);
+  const repro = registerRepro(engines, reproModel, context.extensionUri);
   const modelsTree = new ModelsTreeProvider(engines);
   const sources = new Map<FolderEngine, EngineDiffSource>();
   const sourceFor = (engine: FolderEngine) => {
@@ -54,8 +61,13 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
     if (view.visible) start();
     context.subscriptions.push(view, view.onDidChangeVisibility((e) => { if (e.visible) start(); }));
   }
+  const charts = registerCharts({ context, engines, runsTree, revealRun: (node, options) => (views[0] as vscode.TreeView<unknown>).reveal(node, options), log });
+  context.subscriptions.push(...charts.disposables);
+  const editor = registerEditorFeatures(engines, log);
+  context.subscriptions.push(...editor.disposables);
   context.subscriptions.push(
-    log, engines, runsTree, pipelinesTree, modelsTree,
+    log, engines, reproModel, runsTree, pipelinesTree, modelsTree,
+    ...repro.disposables,
     createWatchers(engines),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new LineageDocuments(engines)),
     registerMetricDiffSerializer(context, anySource),
@@ -70,7 +82,10 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
   return {
     engines: () => engines.list().map((e) => ({ folder: e.folder.uri.fsPath, get repo() { return e.repo; }, get store() { return e.store; }, get state() { return e.state; } })),
     runsTree, pipelinesTree, modelsTree,
+    repro: { engines, model: reproModel, tasks: repro.tasks, codeLens: repro.codeLens, dagPanels: repro.dagPanels },
     diffSource: anySource,
+    charts: charts.api,
+    editor: editor.api,
     whenIndexed: () => engines.whenIndexed(),
     refresh,
   };

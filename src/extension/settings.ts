@@ -9,6 +9,8 @@ export interface LineageSettings {
   excludePaths: string[];
   commitsPerPage: number;
   storePath: string;
+  /** Inline diffs in params/metrics editors (lineage.inlineDiffs.*). */
+  inlineDiffs: { enabled: boolean; showUnchanged: boolean; historyLength: number };
 }
 
 export function readSettings(scope?: vscode.Uri): LineageSettings {
@@ -21,7 +23,16 @@ export function readSettings(scope?: vscode.Uri): LineageSettings {
     excludePaths: (c.get<unknown[]>('excludePaths', []) ?? []).filter((p): p is string => typeof p === 'string'),
     commitsPerPage: Number.isInteger(perPage) && perPage > 0 ? Math.min(perPage, 1000) : 50,
     storePath: c.get<string>('storePath', '').trim(),
+    inlineDiffs: {
+      enabled: c.get<boolean>('inlineDiffs.enabled', true) !== false,
+      showUnchanged: c.get<boolean>('inlineDiffs.showUnchanged', false) === true,
+      historyLength: clampInt(c.get<number>('inlineDiffs.historyLength', 5), 0, 50, 5),
+    },
   };
+}
+
+function clampInt(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
 /** Settings are user-editable JSON: keep only glob -> 'higher' | 'lower'. */

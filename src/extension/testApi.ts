@@ -5,6 +5,13 @@ import type { RunsTreeProvider } from './runs/runsTreeProvider';
 import type { PipelinesTreeProvider } from './pipelines/pipelinesTreeProvider';
 import type { ModelsTreeProvider } from './models/modelsTreeProvider';
 import type { DiffDataSource } from './metricDiff/metricDiffPanel';
+import type { EditorFeaturesTestApi } from './inline/registerEditorFeatures';
+import type { ChartsTestApi } from './plots/registerCharts';
+import type { ReproModel } from './repro/reproModel';
+import type { Engines } from './engines';
+import type { ReproTaskProvider } from './repro/reproTasks';
+import type { ReproCodeLensProvider } from './repro/reproCodeLens';
+import type { PipelineDagPanel } from './repro/pipelineDagPanel';
 
 /** One workspace folder's engine as tests see it. */
 export interface TestEngine {
@@ -20,7 +27,13 @@ export interface LineageTestApi {
   runsTree: RunsTreeProvider;
   pipelinesTree: PipelinesTreeProvider;
   modelsTree: ModelsTreeProvider;
+  /** Live pipeline state, the `lineage` task provider, the dvc.yaml CodeLens and the open Pipeline DAG panels. */
+  repro: { engines: Engines; model: ReproModel; tasks: ReproTaskProvider; codeLens: ReproCodeLensProvider; dagPanels(): readonly PipelineDagPanel[] };
   diffSource: DiffDataSource;
+  /** Metric History and Plots panels and commands. */
+  charts: ChartsTestApi;
+  /** Inline diffs in params/metrics editors, the status bar items and the Explorer/Runs badges. */
+  editor: EditorFeaturesTestApi;
   /** Resolves after the first index of every folder (or at once in Restricted Mode). */
   whenIndexed(): Promise<void>;
   /** An incremental index run of every folder; resolves when the trees have the result. */

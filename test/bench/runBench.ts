@@ -4,6 +4,7 @@
 //
 //   BENCH_SIZES=1000,10000   main-line commit counts to run (default both)
 //   BENCH_RUNS=3             repetitions; figures are medians
+//   BENCH_HASH=0             skip the stage-status hashing section (10,000 files, 1 GB)
 
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -20,6 +21,7 @@ import { commitPage, firstMetricKey, summarize, workspaceSummary } from '../../s
 import { listRefRows } from '../../src/core/query/revisions';
 import { ensureRepo, removeStore, type BenchRepo } from './benchRepo';
 import { median, msSince, runChecked, runChild, runWithPeakRss, timed, timedSync } from './measure';
+import { benchHashing, formatHashTable, HASH_TARGETS, type HashBenchResult } from './hashBench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -377,15 +379,27 @@ async function main(): Promise<number> {
       log(`${commits} commits: CRASHED\n${text}`);
     }
   }
+  let hashing: HashBenchResult | undefined;
+  let hashingError: string | undefined;
+  if (process.env.BENCH_HASH !== '0') {
+    try {
+      hashing = await benchHashing(BENCH_DIR, runs, log);
+    } catch (error) {
+      hashingError = (error as Error).stack ?? String(error);
+      log(`status hashing: CRASHED\n${hashingError}`);
+    }
+  }
   const seconds = (Date.now() - started) / 1000;
   if (results.length > 0) process.stdout.write(printTable(results, runs) + '\n');
   for (const f of failures) process.stdout.write(`\n${f.commits} commits: crashed: ${f.error.split('\n')[0]}\n`);
+  if (hashing) process.stdout.write('\n' + formatHashTable(hashing) + '\n');
+  if (hashingError) process.stdout.write(`\nstatus hashing: crashed: ${hashingError.split('\n')[0]}\n`);
   process.stdout.write(`\nBench took ${seconds.toFixed(0)} s (excluding build). Figures: ${join(BENCH_DIR, 'results.json')}\n`);
   writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, git: gitVersion, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 2 ** 20),
-    runs, targets: TARGETS, seconds, results, failures,
+    runs, targets: { ...TARGETS, hashing: HASH_TARGETS }, seconds, results, failures, hashing, hashingError,
   }, null, 2) + '\n');
-  return failures.length > 0 ? 1 : 0;
+  return failures.length > 0 || hashingError ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (error) => {

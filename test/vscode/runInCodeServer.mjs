@@ -9,12 +9,12 @@
 //      (out/test/vscode/suites/**/*.test.js) in that host and writes results.json,
 //   6. checks of what a person sees (visualChecks.mjs), screenshots in test-output/vscode/.
 // Exit code 0 when every in-host test and visual check passed, else 1.
-// Options: --no-build, --grep <pattern>, --keep (keep the temporary folder), --headed-url
+// Options: --no-build, --grep <pattern>, --visual <pattern> (only matching visual checks), --keep (keep the temporary folder), --headed-url
 // (print the URL and wait for Ctrl-C after the run, to look around).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { freePort, startCodeServer, writeUserSettings } from '../../scripts/vscode/codeServer.mjs';
 import { stageExtension, stageTestRunner } from '../../scripts/vscode/stageExtension.mjs';
 import { ensureTools, projectRoot } from '../../scripts/vscode/tools.mjs';
@@ -28,9 +28,11 @@ const opts = {
   keep: argv.includes('--keep'),
   stay: argv.includes('--headed-url'),
   grep: option('--grep'),
+  visual: option('--visual'),
   resultsTimeoutMs: Number(process.env.LINEAGE_VSCODE_TIMEOUT_MS ?? 300000),
 };
-const outDir = join(projectRoot, 'test-output', 'vscode');
+// LINEAGE_VSCODE_OUT moves the artifacts (two runs at once would otherwise wipe each other's).
+const outDir = process.env.LINEAGE_VSCODE_OUT ? resolve(process.env.LINEAGE_VSCODE_OUT) : join(projectRoot, 'test-output', 'vscode');
 const say = (m) => process.stdout.write(`[vscode] ${m}\n`);
 const timings = [];
 async function step(title, fn) {
@@ -132,7 +134,8 @@ try {
 
   const visual = [];
   await step('visual checks and screenshots', async () => {
-    for (const check of visualChecks) {
+    // --visual <pattern>: only the checks whose name matches (all by default).
+    for (const check of visualChecks.filter((c) => !opts.visual || new RegExp(opts.visual, 'i').test(c.name))) {
       try {
         const r = await check.run({ page, outDir, demo, demoBranches });
         visual.push({ name: check.name, ...r });

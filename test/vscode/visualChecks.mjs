@@ -2,11 +2,13 @@
 // demo repository is indexed). Each returns { status: 'passed' | 'skipped', detail?, shots? }
 // or throws (a failure). A check whose feature is not built yet returns 'skipped'.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearNotifications, runCommand, screenshot, showViewContainer, treeViewLabels, viewPane, webviewFrame } from './workbench.mjs';
+import { chartChecks } from './chartChecks.mjs';
+import { inlineDiffsCheck } from './inlineDiffsVisual.mjs';
 
-export const visualChecks = [
+const allChecks = [
   {
     name: 'workbench opens on the demo repository',
     async run({ page, outDir }) {
@@ -229,7 +231,117 @@ export const visualChecks = [
       }
     },
   },
+  {
+    name: 'Pipeline DAG: stages and files laid out without overlaps, colored by state; a click opens dvc.yaml with CodeLens',
+    async run({ page, outDir, demo }) {
+      // A dep edited on disk (then Refresh) makes evaluate "changed": two states, two colors.
+      const dep = join(demo, 'src', 'evaluate.py');
+      writeFileSync(dep, `${readFileSync(dep, 'utf8')}# tweak\n`);
+      try {
+        return await pipelineDagCheck(page, outDir);
+      } finally {
+        execFileSync('git', ['-C', demo, 'checkout', '--', 'src/evaluate.py']);
+        await closeAllEditors(page);
+        await runCommand(page, 'Lineage: Refresh Index').catch(() => false);
+      }
+    },
+  },
+  {
+    name: 'Reproduce Stage… lists stages with their state and runs the pick as a task in the terminal',
+    async run({ page, outDir, demo }) {
+      // The demo's stages need pandas and torch: a small project with a shell command stands in.
+      const dir = join(demo, 'repro-visual');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'dvc.yaml'), 'stages:\n  report:\n    cmd: echo "reading notes.txt" && sleep 1 && wc -l < notes.txt > report.txt && echo "report written"\n    deps:\n      - notes.txt\n    outs:\n      - report.txt\n');
+      writeFileSync(join(dir, 'notes.txt'), 'one\ntwo\n');
+      try {
+        await closeAllEditors(page);
+        await runCommand(page, 'Lineage: Refresh Index').catch(() => false);
+        await page.waitForTimeout(1500);
+        if (!(await runCommand(page, 'Lineage: Reproduce Stage…'))) return { status: 'skipped', detail: 'no "Lineage: Reproduce Stage…" command yet' };
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'repro-visual/dvc.yaml:report' }).first();
+        await row.waitFor({ timeout: 20000 });
+        const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+        const shots = [await screenshot(page, outDir, '11-reproduce-stage-pick')];
+        if (!rows.some((r) => r.includes('repro-visual/dvc.yaml:report') && r.includes('never run'))) throw new Error(`the pick does not show the stage's state: ${JSON.stringify(rows)}`);
+        await row.click();
+        const lock = join(dir, 'dvc.lock');
+        const deadline = Date.now() + 30000;
+        while (!existsSync(lock) && Date.now() < deadline) await page.waitForTimeout(250);
+        if (!existsSync(lock)) throw new Error('no repro-visual/dvc.lock 30 s after picking the stage');
+        await page.waitForTimeout(1000);
+        shots.push(await screenshot(page, outDir, '12-reproduce-terminal'));
+        return { status: 'passed', detail: `pick rows ${JSON.stringify(rows.map((r) => r.split('\n')[0]))}; repro-visual/dvc.lock written`, shots };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await page.keyboard.press('Escape').catch(() => {});
+        await runCommand(page, 'View: Hide Panel').catch(() => false);
+        await runCommand(page, 'Lineage: Refresh Index').catch(() => false);
+      }
+    },
+  },
+  ...chartChecks,
+  {
+    name: 'inline diffs in a metrics file: colored hints, CodeLens, status bar, Explorer badge and hover',
+    run: inlineDiffsCheck,
+  },
 ];
+
+/** LINEAGE_VISUAL_GREP=<regexp> runs only the checks whose name matches (while working on one feature). */
+export const visualChecks = process.env.LINEAGE_VISUAL_GREP ? allChecks.filter((c) => new RegExp(process.env.LINEAGE_VISUAL_GREP, 'i').test(c.name)) : allChecks;
+
+/** The DAG webview as a person sees it (run by the check above, with evaluate made "changed"). */
+async function pipelineDagCheck(page, outDir) {
+  await closeAllEditors(page);
+  await runCommand(page, 'View: Hide Panel').catch(() => false);
+  if (!(await runCommand(page, 'Lineage: Refresh Index'))) throw new Error('no "Lineage: Refresh Index" command');
+  if (!(await runCommand(page, 'Lineage: Show Pipeline DAG'))) return { status: 'skipped', detail: 'no "Lineage: Show Pipeline DAG" command yet' };
+  const frame = await webviewFrame(page);
+  await frame.locator('svg.dag .node.stage.state-changed').first().waitFor({ timeout: 30000 });
+  await page.waitForTimeout(500);
+  const info = await frame.evaluate(() => {
+    const boxes = [...document.querySelectorAll('svg.dag .node')].map((g) => ({ id: g.getAttribute('data-id'), r: g.querySelector('.box').getBoundingClientRect() }));
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r;
+        const b = boxes[j].r;
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps.push(`${boxes[i].id} / ${boxes[j].id}`);
+      }
+    }
+    const states = [...new Set([...document.querySelectorAll('svg.dag .node.stage')].map((g) => [...g.classList].find((c) => c.startsWith('state-'))))];
+    const colors = Object.fromEntries(states.map((s) => [s, getComputedStyle(document.querySelector(`.node.stage.${s} .box`)).stroke]));
+    return {
+      stages: [...document.querySelectorAll('.node.stage .label')].map((e) => e.textContent),
+      files: document.querySelectorAll('.node.file').length,
+      edges: document.querySelectorAll('.edge').length,
+      overlaps, colors,
+      images: document.querySelectorAll('img').length,
+      inlineHandlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name))).length,
+      summary: document.querySelector('.summary')?.textContent,
+    };
+  });
+  const shots = [await screenshot(page, outDir, '09-pipeline-dag')];
+  const missing = ['prepare', 'featurize', 'train@small', 'train@large', 'evaluate'].filter((s) => !info.stages.includes(s));
+  if (missing.length) throw new Error(`the DAG lacks stages ${missing.join(', ')}: ${JSON.stringify(info)}`);
+  if (info.overlaps.length) throw new Error(`overlapping nodes: ${info.overlaps.join(', ')}`);
+  if (info.edges < info.stages.length || info.files === 0) throw new Error(`too few edges or files: ${JSON.stringify(info)}`);
+  if (info.images || info.inlineHandlers) throw new Error(`${info.images} <img>, ${info.inlineHandlers} on* attributes in the DAG webview`);
+  const colorValues = Object.values(info.colors);
+  if (colorValues.length < 2) throw new Error(`expected up-to-date and changed stages: ${JSON.stringify(info.colors)}`);
+  if (new Set(colorValues).size !== colorValues.length) throw new Error(`two states share a color: ${JSON.stringify(info.colors)}`);
+
+  // A click on a stage opens its dvc.yaml at the stage, with "▶ Reproduce · <state>" CodeLens.
+  await frame.locator('.node.stage .label', { hasText: /^evaluate$/ }).first().click();
+  const lens = page.locator('.monaco-editor .codelens-decoration:visible', { hasText: 'Reproduce' }).first();
+  await lens.waitFor({ timeout: 20000 });
+  await page.waitForTimeout(500);
+  const lensTexts = await page.locator('.monaco-editor .codelens-decoration').allInnerTexts();
+  shots.push(await screenshot(page, outDir, '10-dvc-yaml-codelens'));
+  if (!lensTexts.some((t) => /^▶ Reproduce( \S+)? · /.test(t.trim()))) throw new Error(`no "▶ Reproduce · <state>" CodeLens: ${JSON.stringify(lensTexts)}`);
+
+  return { status: 'passed', detail: `${info.summary}; ${info.files} files, ${info.edges} edges; stroke by state ${JSON.stringify(info.colors)}; CodeLens ${JSON.stringify(lensTexts.slice(0, 3))}`, shots };
+}
 
 async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors').catch(() => false);

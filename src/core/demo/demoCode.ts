@@ -1,5 +1,8 @@
-// Source files of the demo classifier project. They are never run; they exist so code
-// changes show up in history (and in dvc.lock dep hashes) the way a real project's would.
+// Source files of the demo classifier project. They change over history the way a real
+// project's do (flags flipped by "refactor"/"fix" commits, new stages), and each version is
+// a working script: standard-library Python 3 only, seeded and byte-for-byte deterministic,
+// so `dvc repro` (or ML Lineage's repro) really rebuilds the pipeline in a few seconds.
+// Model, training and evaluation scripts are in demoTrainCode.ts.
 
 /** Switches flipped by "refactor"/"fix" commits; each changes one script's bytes. */
 export interface CodeFlags {
@@ -22,28 +25,97 @@ export const INITIAL_FLAGS: CodeFlags = {
   pickBest: false,
 };
 
+export const when = (cond: boolean, text: string): string => (cond ? text : '');
+
+/** Reads params.yaml without PyYAML; every stage's script carries a copy. */
+export const PARAMS_READER = String.raw`def load_params(path="params.yaml"):
+    """params.yaml as nested dicts. Only the subset of YAML this project writes (block
+    mappings of numbers, booleans and strings), so the pipeline needs no PyYAML."""
+    root = {}
+    stack = [(-1, root)]
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            text = line.rstrip()
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            key, colon, value = text.strip().partition(":")
+            if not colon or key.startswith("-"):
+                raise SystemExit(f"{path}:{number}: expected 'key: value', found {text.strip()!r}")
+            indent = len(text) - len(text.lstrip(" "))
+            while indent <= stack[-1][0]:
+                stack.pop()
+            key, value = key.strip("'\""), value.split(" #", 1)[0].strip()
+            parent = stack[-1][1]
+            if value:
+                parent[key] = scalar(value)
+            else:
+                parent[key] = {}
+                stack.append((indent, parent[key]))
+    return root
+
+
+def scalar(text):
+    if text in ("true", "false"):
+        return text == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text.strip("'\"")
+`;
+
+/** Writes nested dicts as block YAML laid out like DVC's (and demoUtil's dvcYaml). */
+export const YAML_WRITER = String.raw`def to_yaml(mapping, indent=0):
+    """Nested dicts of numbers and strings as block YAML, keys in insertion order."""
+    lines = []
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            lines.append(" " * indent + f"{key}:\n" + to_yaml(value, indent + 2))
+        else:
+            lines.append(" " * indent + f"{key}: {value}\n")
+    return "".join(lines)
+`;
+
 export function prepareScript(f: CodeFlags): string {
-  return `"""Split the raw reviews into train and test sets."""
+  return String.raw`"""Split the raw reviews into train and test sets."""
+import csv
+import os
+import random
 import sys
-from pathlib import Path
 
-import pandas as pd
-import yaml
-from sklearn.model_selection import train_test_split
+FIELDS = ["id", "text", "label"]
 
+
+${PARAMS_READER}
 
 def main(raw_path: str, out_dir: str) -> None:
-    params = yaml.safe_load(open("params.yaml"))["prepare"]
-    df = pd.read_csv(raw_path)
-${f.dedupe ? '    # Identical reviews used to land on both sides of the split and inflate accuracy.\n    df = df.drop_duplicates(subset="text")\n' : ''}    train, test = train_test_split(
-        df,
-        test_size=params["split"],
-        random_state=params["seed"],${f.stratify ? '\n        stratify=df["label"],' : ''}
-    )
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    train.to_csv(out / "train.csv", index=False)
-    test.to_csv(out / "test.csv", index=False)
+    params = load_params()["prepare"]
+    with open(raw_path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+${when(f.dedupe, String.raw`    # Identical reviews used to land on both sides of the split and inflate accuracy.
+    seen = set()
+    unique = []
+    for row in rows:
+        if row["text"] not in seen:
+            seen.add(row["text"])
+            unique.append(row)
+    rows = unique
+`)}    rng = random.Random(params["seed"])
+${f.stratify ? String.raw`    # Split each label on its own so train and test keep the same class balance.
+    groups = [[row for row in rows if row["label"] == label] for label in sorted({row["label"] for row in rows})]
+` : `    groups = [rows]
+`}    test_ids = set()
+    for group in groups:
+        ids = [row["id"] for row in group]
+        rng.shuffle(ids)
+        test_ids.update(ids[: round(len(ids) * params["split"])])
+    os.makedirs(out_dir, exist_ok=True)
+    for name, is_test in (("train.csv", False), ("test.csv", True)):
+        with open(os.path.join(out_dir, name), "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(row for row in rows if (row["id"] in test_ids) == is_test)
 
 
 if __name__ == "__main__":
@@ -52,31 +124,60 @@ if __name__ == "__main__":
 }
 
 export function featurizeScript(f: CodeFlags): string {
-  return `"""Turn review text into TF-IDF features."""
+  return String.raw`"""Turn review text into TF-IDF features: one sparse row of (index, weight) pairs per review."""
+import csv
+import math
+import os
 import pickle
 import sys
-from pathlib import Path
 
-import pandas as pd
-import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+${PARAMS_READER}
+
+def terms(text: str, ngrams: int) -> list:
+    words = text${f.lowercase ? '.lower()' : ''}.split()
+    return [" ".join(words[i : i + n]) for n in range(1, ngrams + 1) for i in range(len(words) - n + 1)]
+
+
+def read(path: str) -> list:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 def main(in_dir: str, out_dir: str) -> None:
-    params = yaml.safe_load(open("params.yaml"))["featurize"]
-    vectorizer = TfidfVectorizer(
-        max_features=params["max_features"],
-        ngram_range=(1, params["ngrams"]),
-        lowercase=${f.lowercase ? 'True' : 'False'},
-    )
-    train = pd.read_csv(Path(in_dir) / "train.csv")
-    test = pd.read_csv(Path(in_dir) / "test.csv")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "train.pkl", "wb") as fh:
-        pickle.dump((vectorizer.fit_transform(train.text), train.label), fh)
-    with open(out / "test.pkl", "wb") as fh:
-        pickle.dump((vectorizer.transform(test.text), test.label), fh)
+    params = load_params()["featurize"]
+    train = read(os.path.join(in_dir, "train.csv"))
+    test = read(os.path.join(in_dir, "test.csv"))
+    df = {}
+    for row in train:
+        for term in set(terms(row["text"], params["ngrams"])):
+            df[term] = df.get(term, 0) + 1
+    # The most frequent terms, ties broken by the term itself (never by set order).
+    vocabulary = sorted(sorted(df, key=lambda t: (-df[t], t))[: params["max_features"]])
+    index = {term: i for i, term in enumerate(vocabulary)}
+    # Smoothed inverse document frequency, as scikit-learn's TfidfVectorizer computes it.
+    idf = [math.log((1 + len(train)) / (1 + df[term])) + 1 for term in vocabulary]
+
+    def vectorize(text: str) -> list:
+        counts = {}
+        for term in terms(text, params["ngrams"]):
+            if term in index:
+                counts[index[term]] = counts.get(index[term], 0) + 1
+        weights = {i: count * idf[i] for i, count in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return [(i, round(weights[i] / norm, 6)) for i in sorted(weights)]
+
+    os.makedirs(out_dir, exist_ok=True)
+    for name, rows in (("train.pkl", train), ("test.pkl", test)):
+        data = {
+            "vocabulary": vocabulary,
+            "idf": [round(x, 6) for x in idf],
+            "rows": [vectorize(row["text"]) for row in rows],
+            "labels": [int(row["label"]) for row in rows],
+        }
+        with open(os.path.join(out_dir, name), "wb") as fh:
+            # Protocol 4 and plain types only, so the same features always give the same bytes.
+            pickle.dump(data, fh, protocol=4)
 
 
 if __name__ == "__main__":
@@ -84,132 +185,24 @@ if __name__ == "__main__":
 `;
 }
 
-export function trainScript(f: CodeFlags, pipeline: number): string {
-  const live = pipeline >= 3;
-  return `"""Train a small feed-forward classifier."""
-import argparse
-import pickle
-
-import torch
-import yaml
-${live ? 'from dvclive import Live\n' : ''}
-from model import build_model, batches
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--family", default="base")
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("features")
-    parser.add_argument("output")
-    args = parser.parse_args()
-    params = yaml.safe_load(open("params.yaml"))["train"]
-
-    with open(args.features + "/train.pkl" if ${pipeline >= 2 ? 'True' : 'False'} else args.features, "rb") as fh:
-        x, y = pickle.load(fh)
-    model = build_model(x.shape[1], args.hidden, **params["model"])
-    optimizer = torch.optim.Adam(model.parameters(), lr=params["lr"])
-${f.scheduler ? '    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, params["epochs"])\n' : ''}${live ? '    with Live() as live:\n        live.log_params({**params, "family": args.family})\n' : ''}    best = float("inf")
-    for epoch in range(params["epochs"]):
-        loss, acc = 0.0, 0.0
-        for xb, yb in batches(x, y, params["batch_size"]):
-            optimizer.zero_grad()
-            out = model(xb)
-            step_loss = torch.nn.functional.cross_entropy(out, yb)
-            step_loss.backward()
-${f.clipGrad ? '            # Large learning rates blew the loss up to NaN without clipping.\n            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n' : ''}            optimizer.step()
-            loss += step_loss.item()
-            acc += (out.argmax(1) == yb).float().mean().item()
-${f.scheduler ? '        scheduler.step()\n' : ''}${live ? '        live.log_metric("train/loss", loss)\n        live.log_metric("train/acc", acc)\n        live.next_step()\n' : ''}${f.earlyStopping ? '        if loss > best * 1.05:\n            break\n' : ''}        best = min(best, loss)
-
-    with open(args.output, "wb") as fh:
-        pickle.dump(model, fh)
-
-
-if __name__ == "__main__":
-    main()
-`;
-}
-
-export function evaluateScript(f: CodeFlags, pipeline: number): string {
-  return `"""Score the trained model(s) and write metrics and plot data."""
-import json
-import pickle
-import sys
-from pathlib import Path
-
-import yaml
-from sklearn import metrics
-
-
-def score(model_path: str, x, y) -> dict:
-    with open(model_path, "rb") as fh:
-        model = pickle.load(fh)
-    proba = model.predict_proba(x)[:, 1]
-    pred = proba > 0.5
-    return {
-        "accuracy": metrics.accuracy_score(y, pred),
-        "f1": metrics.f1_score(y, pred),
-        "roc_auc": metrics.roc_auc_score(y, proba),
-        "proba": proba,
-    }
-
-
-def main(argv: list) -> None:
-    *models, features = argv
-    with open(Path(features) / "test.pkl" if ${pipeline >= 2 ? 'True' : 'False'} else features, "rb") as fh:
-        x, y = pickle.load(fh)
-    results = {m: score(m, x, y) for m in models}
-${f.pickBest ? '    # The registry tracks one artifact; ship whichever family scored better.\n    best = max(results, key=lambda m: results[m]["roc_auc"])\n' : '    best = models[-1]\n'}    Path("eval/plots").mkdir(parents=True, exist_ok=True)
-    fpr, tpr, thr = metrics.roc_curve(y, results[best]["proba"])
-    with open("eval/plots/roc.csv", "w") as fh:
-        fh.write("fpr,tpr,threshold\\n")
-        fh.writelines(f"{a},{b},{c}\\n" for a, b, c in zip(fpr, tpr, thr))
-    summary = {k: v for k, v in results[best].items() if k != "proba"}
-    json.dump(summary, open("eval/metrics.json", "w"), indent=4)
-${pipeline >= 2 ? '    yaml.safe_dump({"models": {Path(m).stem: {k: v for k, v in r.items() if k != "proba"} for m, r in results.items()}}, open("eval/scores.yaml", "w"))\n    Path("models/model.pkl").write_bytes(Path(best).read_bytes())\n' : ''}
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
-`;
-}
-
 export function readme(pipeline: number): string {
   return `# Review sentiment classifier
 
 Classifies product reviews as positive or negative. The pipeline is managed with
-[DVC](https://dvc.org): \`dvc repro\` rebuilds everything from \`data/raw.csv\`.
+[DVC](https://dvc.org): \`dvc repro\` rebuilds everything from \`data/raw.csv\`. The scripts
+need nothing but Python 3's standard library, and every run gives the same bytes.
 
 ## Stages
 - \`prepare\`: train/test split (\`params.yaml: prepare\`)
-${pipeline >= 2 ? '- `featurize`: TF-IDF features (`params.yaml: featurize`)\n- `train@small`, `train@large`: two model families from one `foreach` stage\n' : '- `train`: feed-forward classifier\n'}- \`evaluate\`: metrics in \`eval/\`, ROC${pipeline >= 2 ? ' and confusion' : ''} plot data in \`eval/plots/\`
-${pipeline >= 3 ? '\nTraining curves are logged with DVCLive into `dvclive/`.\n' : ''}`;
+${pipeline >= 2 ? '- `featurize`: TF-IDF features (`params.yaml: featurize`)\n- `train@small`, `train@large`: two model families from one `foreach` stage\n' : '- `train`: logistic-regression classifier\n'}- \`evaluate\`: metrics in \`eval/\`, ROC${pipeline >= 2 ? ' and confusion' : ''} plot data in \`eval/plots/\`
+${pipeline >= 3 ? '\nTraining curves are logged in DVCLive\'s layout into `dvclive/`.\n' : ''}`;
 }
 
 export function requirements(pipeline: number, liveV3: boolean): string {
-  const lines = ['dvc>=3.30', 'pandas>=2.1', 'pyyaml>=6.0', 'scikit-learn>=1.3', 'torch>=2.1'];
+  // The scripts use the standard library only; these are the tools around them.
+  const lines = ['dvc>=3.30'];
   if (pipeline >= 3) {
     lines.push(liveV3 ? 'dvclive>=3.0' : 'dvclive>=2.16');
   }
   return lines.sort().join('\n') + '\n';
 }
-
-export const MODEL_SCRIPT = `"""Model definition shared by training and evaluation."""
-import torch
-
-
-def build_model(n_in: int, hidden: int, layers: int = 2, dropout: float = 0.0) -> torch.nn.Module:
-    blocks = []
-    width = n_in
-    for _ in range(layers):
-        blocks += [torch.nn.Linear(width, hidden), torch.nn.ReLU(), torch.nn.Dropout(dropout)]
-        width = hidden
-    return torch.nn.Sequential(*blocks, torch.nn.Linear(width, 2))
-
-
-def batches(x, y, size: int):
-    for start in range(0, x.shape[0], size):
-        xb = torch.tensor(x[start : start + size].toarray(), dtype=torch.float32)
-        yb = torch.tensor(y[start : start + size].values)
-        yield xb, yb
-`;

@@ -1,13 +1,17 @@
 // The demo project's state at one commit and how it renders to files: sources tracked by
 // Git, pipeline outputs (dvc.lock, metrics, plots, DVCLive) and the DVC-cached outs that
-// live only in .dvc/cache. Outputs are derived from their inputs' hashes so an out changes
-// exactly when a stage would have re-run, as with a real `dvc repro`.
+// live only in .dvc/cache. Outputs are derived from their inputs so an out changes only when
+// a stage would have re-run, as with a real `dvc repro`. Metrics follow the story's trend
+// (they are not what the scripts would compute); the cached features and models are
+// loadable pickles (demoArtifacts), so any one stage can be re-run on its own.
 
 import * as code from './demoCode';
 import { CodeFlags } from './demoCode';
+import { MODEL_SCRIPT, evaluateScript, trainScript } from './demoTrainCode';
 import { Rng, dirListing, dvcYaml, md5, pyJson, round } from './demoUtil';
-import { blob, confusionCsv, rawCsv, rocCsv, splitRows } from './demoData';
-import { buildDvcYaml, Stage, stagesFor } from './demoPipeline';
+import { confusionCsv, rawCsv, rocCsv, splitRows } from './demoData';
+import { bagOfWords, featurePickles, featurize, modelPickle } from './demoArtifacts';
+import { FAMILIES, buildDvcYaml, Stage, stagesFor } from './demoPipeline';
 
 export interface Params {
   prepare: { split: number; seed: number };
@@ -135,8 +139,11 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
   }
   // Hash and size of every produced path, for dvc.lock; dirs also expose their listing.
   const produced = new Map<string, { md5: string; size: number; nfiles?: number }>();
+  // Bytes of every produced out, for the stages that read them.
+  const outputs = new Map<string, Buffer | Map<string, Buffer>>();
   const addFile = (p: string, bytes: Buffer, cached: boolean): void => {
     produced.set(p, { md5: md5(bytes), size: bytes.length });
+    outputs.set(p, bytes);
     if (cached) {
       cache.set(md5(bytes), bytes);
       workspace.set(p, bytes);
@@ -145,6 +152,7 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
   const addDir = (p: string, entries: Map<string, Buffer>): void => {
     const listing = dirListing(entries);
     produced.set(p, { md5: listing.md5, size: listing.size, nfiles: listing.nfiles });
+    outputs.set(p, entries);
     cache.set(listing.md5, listing.json);
     for (const [name, bytes] of entries) {
       cache.set(md5(bytes), bytes);
@@ -165,9 +173,9 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
 
   put('params.yaml', dvcYaml(s.pipeline >= 2 ? s.params : { prepare: s.params.prepare, train: s.params.train }));
   put('src/prepare.py', code.prepareScript(s.flags));
-  put('src/train.py', code.trainScript(s.flags, s.pipeline));
-  put('src/model.py', code.MODEL_SCRIPT);
-  put('src/evaluate.py', code.evaluateScript(s.flags, s.pipeline));
+  put('src/train.py', trainScript(s.flags, s.pipeline));
+  put('src/model.py', MODEL_SCRIPT);
+  put('src/evaluate.py', evaluateScript(s.flags, s.pipeline));
   if (s.pipeline >= 2) put('src/featurize.py', code.featurizeScript(s.flags));
   if (s.artifacts) {
     put('artifacts.yaml', dvcYaml({ classifier: { type: 'model', path: 'models/model.pkl', description: 'Review sentiment classifier (best of the small and large families)', labels: ['nlp', 'sentiment'] } }));
@@ -184,7 +192,7 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
   const lock: Record<string, unknown> = {};
   for (const st of stages) {
     const inputKey = st.deps.map(hashOf).join(',') + JSON.stringify(lockParams(s.params, st.params)) + st.cmd;
-    runStage(st, inputKey, s, m, rng, time, { put, addFile, addDir, ignores });
+    runStage(st, inputKey, s, m, rng, time, { put, addFile, addDir, ignores, outputs });
     const entry = (p: string): Record<string, unknown> => {
       const h = produced.get(p) ?? { md5: md5(files.get(p) as Buffer), size: (files.get(p) as Buffer).length };
       return { path: p, hash: 'md5', md5: h.md5, size: h.size, ...(h.nfiles !== undefined ? { nfiles: h.nfiles } : {}) };
@@ -209,6 +217,18 @@ interface Sink {
   addFile: (p: string, bytes: Buffer, cached: boolean) => void;
   addDir: (p: string, entries: Map<string, Buffer>) => void;
   ignores: Map<string, string[]>;
+  outputs: Map<string, Buffer | Map<string, Buffer>>;
+}
+
+/** Loadable features and models (demoArtifacts), computed from the stage's real deps. */
+function pickledOut(st: Stage, outPath: string, s: ProjectState, sink: Sink): Map<string, Buffer> | Buffer {
+  const prepared = sink.outputs.get('data/prepared') as Map<string, Buffer>;
+  const features = () => featurize(prepared, s.params.featurize, s.flags.lowercase);
+  if (outPath === 'data/features') return featurePickles(features());
+  if (st.name === 'train') return modelPickle(bagOfWords(prepared.get('train.csv') as Buffer), 128, s.params.train, true);
+  if (st.name.startsWith('train@')) return modelPickle(features().train, FAMILIES[st.name.slice(6)].hidden, s.params.train, false);
+  // evaluate ships one of the families as models/model.pkl.
+  return sink.outputs.get('models/large.pkl') as Buffer;
 }
 
 /** Writes one stage's outs: cached ones into the cache, the others into Git. */
@@ -218,9 +238,9 @@ function runStage(st: Stage, inputKey: string, s: ProjectState, m: ReturnType<ty
     if (out.path === 'data/prepared') {
       sink.addDir(out.path, splitRows(rawCsv(s.rawVersion), inputKey, s.params.prepare.split));
     } else if (out.path === 'data/features') {
-      sink.addDir(out.path, new Map([['test.pkl', blob(inputKey + 'test', 96)], ['train.pkl', blob(inputKey + 'train', 384)]]));
+      sink.addDir(out.path, pickledOut(st, out.path, s, sink) as Map<string, Buffer>);
     } else if (out.path.endsWith('.pkl')) {
-      bytes = blob(inputKey + out.path, 512);
+      bytes = pickledOut(st, out.path, s, sink) as Buffer;
     } else if (out.path === 'eval/metrics.json') {
       bytes = Buffer.from(pyJson({ accuracy: m.accuracy, f1: m.f1, precision: m.precision, recall: m.recall, roc_auc: m.auc, loss: m.loss }));
     } else if (out.path === 'eval/scores.yaml') {

@@ -3,12 +3,19 @@
 // DVC's wording; dvcYamlRender.ts adds the stage and the position.
 
 import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
+import { PyTimestamp } from '../repro/pyFloat';
 import type { CmdFlagOptions } from './pyStr';
 import type { PathPart } from './dvcYaml';
 import { projectPathOf } from './dvcYaml';
 import type { DataMap, ParseFailure } from './types';
 
-export type Files = Map<string, DataMap | ParseFailure | undefined>;
+/**
+ * Parsed templating files by project-relative path. Values may carry Python types
+ * (PyFloat, bigint, PyTimestamp from src/core/repro/paramValues.ts templateData) so that
+ * `${lr}` with `lr: 1.0` renders `1.0` as DVC does; plain DataMaps render integral floats as ints.
+ */
+export type ContextMap = DataMap | { [key: string]: unknown };
+export type Files = Map<string, ContextMap | ParseFailure | undefined>;
 type Obj = { [key: string]: unknown };
 
 // --- context ---------------------------------------------------------------------------
@@ -17,7 +24,15 @@ type Obj = { [key: string]: unknown };
 interface Origin { source: string; path: string }
 export type Tree = Map<string, { value: unknown; origin: Origin; children?: Tree }>;
 
+/** DVC's context holds only None, int, float, str, bool, lists and dicts (Container._convert). */
+function checkSupported(v: unknown, where: string): void {
+  if (v instanceof PyTimestamp) throw new Error(`Unsupported value of type '${v.kind}' in '${where}'`);
+  if (Array.isArray(v)) v.forEach((x, i) => checkSupported(x, `${where}.${i}`));
+  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) checkSupported(x, `${where}.${k}`);
+}
+
 export function toTree(obj: Obj, source: string, prefix: string): Tree {
+  if (!prefix) for (const [k, v] of Object.entries(obj)) checkSupported(v, `${source}:${k}`);
   const tree: Tree = new Map();
   for (const [k, v] of Object.entries(obj)) {
     const path = prefix ? `${prefix}.${k}` : k;
@@ -89,14 +104,14 @@ export class Context {
     const data = files.get(path);
     if (data === undefined) throw new Error(`'${path}' does not exist`);
     if (data.ok === false) throw new Error(`unable to read '${path}': ${(data as ParseFailure).message}`);
-    let obj = data as DataMap;
+    let obj = data as Obj;
     if (selected) {
       const picked: Obj = {};
       for (const k of selected) {
         if (!(k in obj)) throw new Error(`could not find '${k}' in '${path}'`);
         picked[k] = obj[k];
       }
-      obj = picked as DataMap;
+      obj = picked;
     }
     this.merge(toTree(obj, path, ''), item);
     const prev = this.imports.get(path);
@@ -158,7 +173,7 @@ export function eachString(v: unknown, path: PathPart[], fn: (s: string, path: P
 
 /** `validate_value`: containers only into `foreach`, and mappings only into `cmd`. */
 function validateValue(value: unknown, key: string | undefined): void {
-  const primitive = value === null || typeof value !== 'object';
+  const primitive = value === null || typeof value !== 'object' || (!Array.isArray(value) && !isPlainObject(value));
   if (primitive || key === undefined || key.includes('foreach')) return;
   if (isPlainObject(value) && key === 'cmd') return;
   throw new Error(`Cannot interpolate data of type '${pyTypeName(value)}'`);

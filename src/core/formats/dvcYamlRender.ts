@@ -8,7 +8,7 @@ import { StageSchemaError, buildArtifact, buildStage, buildTopPlot } from './dvc
 import type { PathPart, PipelineDef, PipelineError, RawDvcYaml, StageDef } from './dvcYaml';
 import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
 import type { CmdFlagOptions } from './pyStr';
-import type { DataMap, ParseFailure } from './types';
+
 import { Context, HAS_EXPR, checkExpressions, eachString, interpolate, toTree } from './dvcYamlContext';
 import type { Files } from './dvcYamlContext';
 
@@ -199,7 +199,7 @@ function renderGroup(r: Renderer, ctx: Context, name: string, def: unknown, file
  * mapping, undefined when the file does not exist at that revision, or a ParseFailure
  * (see contextFilesOf). Problems go to `errors`; each drops only the stage or entry it is in.
  */
-export function renderPipeline(raw: RawDvcYaml, files: Map<string, DataMap | ParseFailure | undefined>, options: RenderOptions = {}): PipelineDef {
+export function renderPipeline(raw: RawDvcYaml, files: Files, options: RenderOptions = {}): PipelineDef {
   const result: PipelineDef = { stages: [], params: [], metrics: [], plots: [], artifacts: [], errors: [] };
   const addError = (message: string, path: PathPart[], stage?: string, preferKey = false): void => {
     const pos = positionOf(raw, path, preferKey);

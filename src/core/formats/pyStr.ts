@@ -3,9 +3,11 @@
 // formatting, so to reproduce the `cmd` DVC writes to dvc.lock byte for byte we need
 // Python's float repr (1e-05, 0.1, 100.0), `None`, `True`, and shlex quoting.
 //
-// Known gap: JSON/YAML readers in JS give integral floats (`1.0`) as the number 1, so they
-// render as `1` where Python writes `1.0`. Callers cannot tell the two apart from a DataValue.
+// Floats: a plain JS number that is integral is taken to be a Python int. Values loaded with
+// their Python types (src/core/repro/paramValues.ts) carry floats as PyFloat, so YAML `1.0`
+// renders `1.0` as DVC does; the indexer still passes plain numbers (`1.0` renders `1`).
 
+import { PyFloat, PyTimestamp } from '../repro/pyFloat';
 import type { DataValue } from './types';
 
 /** How DVC's `parsing` config renders a mapping into command-line flags (.dvc/config). */
@@ -17,32 +19,11 @@ export interface CmdFlagOptions {
 }
 
 export function isPlainObject(v: unknown): v is { [key: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof PyTimestamp);
 }
 
-/** Python's `repr(float)`: shortest round-trip digits, scientific below 1e-4 and from 1e16. */
-export function pyFloatRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
-  // toExponential() without an argument yields the shortest digits that round-trip,
-  // the same digits Python's repr picks; only the layout differs.
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(n.toExponential());
-  if (!m) return String(n);
-  const [, sign, lead, rest = '', expText] = m;
-  const digits = lead + rest;
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 16) {
-    const mantissa = rest ? `${lead}.${rest}` : lead;
-    const absExp = String(Math.abs(exp)).padStart(2, '0');
-    return `${sign}${mantissa}e${exp < 0 ? '-' : '+'}${absExp}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const fracPart = digits.slice(exp + 1);
-  return `${sign}${intPart}.${fracPart || '0'}`;
-}
+export { pyFloatRepr } from '../repro/pyFloat';
+import { pyFloatRepr } from '../repro/pyFloat';
 
 /** Python's str() of a number: integral values are taken to be ints (see the gap above). */
 export function pyNumberStr(n: number): string {
@@ -72,6 +53,13 @@ export function pyStrRepr(s: string): string {
 /** Python's repr() of a value as it would come out of a YAML/JSON load. */
 export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return pyStrRepr(v);
+  if (v instanceof PyTimestamp) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(v.text);
+    if (!m) return v.text;
+    const n = m.slice(1).filter((x) => x !== undefined).map(Number);
+    while (n.length > 5 && n[n.length - 1] === 0) n.pop(); // datetime's repr drops zero seconds
+    return `datetime.${v.kind}(${n.join(', ')})`;
+  }
   if (Array.isArray(v)) return '[' + v.map(pyRepr).join(', ') + ']';
   if (isPlainObject(v)) {
     return '{' + Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`).join(', ') + '}';
@@ -84,6 +72,9 @@ export function pyStr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return pyNumberStr(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof PyFloat) return pyFloatRepr(v.value);
+  if (v instanceof PyTimestamp) return v.text;
   if (typeof v === 'string') return v;
   return pyRepr(v);
 }
@@ -146,6 +137,9 @@ export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (v instanceof PyFloat) return 'float';
+  if (v instanceof PyTimestamp) return v.kind;
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return 'list';
   return 'dict';

@@ -210,15 +210,10 @@ export class DvcIgnore {
     return matcher;
   }
 
-  /** `childDirs` of `dirRel` that are DVC sub-repositories; DVC's walk skips them. */
+  /** Whether folder `dirRel` is a DVC sub-repository; DVC's walk skips those. */
   isSubRepo(dirRel: string): boolean {
-    if (dirRel === '') return false;
-    try {
-      statSync(join(this.root, dirRel, '.dvc'));
-      return true;
-    } catch {
-      return false;
-    }
+    // DVC asks fs.exists(<dir>/.dvc): a file counts as much as a folder.
+    return dirRel !== '' && statSync(join(this.root, dirRel, '.dvc'), { throwIfNoEntry: false }) !== undefined;
   }
 
   /** Whether DVC ignores this path (a file unless isDir), its folders' rules and sub-repositories included. */

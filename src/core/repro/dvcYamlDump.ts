@@ -17,6 +17,15 @@ export type ScalarTag = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' 
 
 /** The node graph the emitter writes. The same object used twice becomes an anchor and alias. */
 export type YamlNode = YamlScalar | YamlSeq | YamlMap;
+
+/**
+ * Comments and blank lines a round-trip load attached to a node, as ruamel re-emits them.
+ * `post`: after a scalar, after `key:` of a block collection, or after a flow collection's
+ * closing bracket; `column` is set when it started on the same line (a `# comment`), else
+ * the text starts with a line break. `pre`: whole lines written before a key or item.
+ */
+export interface NodeComments { pre?: string; post?: { text: string; column?: number } }
+
 export interface YamlScalar {
   kind: 'scalar';
   tag: ScalarTag;
@@ -28,9 +37,10 @@ export interface YamlScalar {
   anchor?: string;
   /** A loaded scalar's anchor is written even when nothing refers to it (ruamel's always_dump). */
   anchorAlways?: boolean;
+  comments?: NodeComments;
 }
-export interface YamlSeq { kind: 'seq'; items: YamlNode[]; flow: boolean; anchor?: string }
-export interface YamlMap { kind: 'map'; pairs: [YamlNode, YamlNode][]; flow: boolean; anchor?: string }
+export interface YamlSeq { kind: 'seq'; items: YamlNode[]; flow: boolean; anchor?: string; comments?: NodeComments }
+export interface YamlMap { kind: 'map'; pairs: [YamlNode, YamlNode][]; flow: boolean; anchor?: string; comments?: NodeComments }
 
 // --- representer -----------------------------------------------------------------------
 
@@ -317,10 +327,16 @@ class Emitter {
   }
 
   private blockSequence(node: YamlSeq): void {
+    if (node.comments?.post) {
+      this.writeComment(node.comments.post);
+      this.indention = false;
+      this.noNewline = true;
+    }
     const indentless = this.mappingContext ? !this.indention : false;
     this.increaseIndent(false, true, indentless);
     this.afterSequenceStart();
     for (const item of node.items) {
+      this.writePreComment(item);
       const nonl = this.column === 0 ? this.noNewline : false;
       this.writeIndent();
       this.writeIndicator('-', true, false, true);
@@ -332,8 +348,10 @@ class Emitter {
   }
 
   private blockMapping(node: YamlMap): void {
+    if (node.comments?.post) this.writeComment(node.comments.post);
     this.increaseIndent(false, false);
     for (const [key, value] of node.pairs) {
+      this.writePreComment(key);
       this.writeIndent();
       if (this.checkSimpleKey(key)) {
         this.expectNode(key, { map: true, simpleKey: true });
@@ -359,7 +377,8 @@ class Emitter {
       this.popIndent();
       this.flowContext.pop();
       this.writeIndicator(']', false);
-      if (this.flowLevel === 0) this.writeLineBreak();
+      if (node.comments?.post) this.writeComment(node.comments.post);
+      else if (this.flowLevel === 0) this.writeLineBreak();
       return;
     }
     node.items.forEach((item, i) => {
@@ -370,7 +389,8 @@ class Emitter {
     this.popIndent();
     this.flowContext.pop();
     this.writeIndicator(']', false);
-    this.noNewline = false;
+    if (node.comments?.post) this.writeComment(node.comments.post);
+    else this.noNewline = false;
   }
 
   private flowMapping(node: YamlMap): void {
@@ -384,7 +404,8 @@ class Emitter {
       this.popIndent();
       this.flowContext.pop();
       this.writeIndicator('}', false);
-      if (this.flowLevel === 0) this.writeLineBreak();
+      if (node.comments?.post) this.writeComment(node.comments.post);
+      else if (this.flowLevel === 0) this.writeLineBreak();
       return;
     }
     node.pairs.forEach(([key, value], i) => {
@@ -404,7 +425,8 @@ class Emitter {
     this.popIndent();
     const popped = this.flowContext.pop();
     if (popped !== '') this.writeIndicator('}', false);
-    this.noNewline = false;
+    if (node.comments?.post) this.writeComment(node.comments.post);
+    else this.noNewline = false;
   }
 
   /** check_simple_key: the length counts the tag the event carries ('!!str' etc.) too. */
@@ -474,6 +496,28 @@ class Emitter {
     else this.writePlain(t, split);
     this.analysis = null;
     this.style = null;
+    if (node.comments?.post) this.writeComment(node.comments.post);
+  }
+
+  /** Emitter.write_comment for a post comment: back to its column (at least one space). */
+  private writeComment(c: { text: string; column?: number }): void {
+    const value = c.text.endsWith('\n') ? c.text.slice(0, -1) : c.text;
+    let spaces = 0;
+    if (c.column !== undefined && !value.startsWith('\n')) {
+      spaces = c.column - this.column;
+      if (this.column && value.trim() && spaces < 1) spaces = 1;
+    }
+    this.write(' '.repeat(Math.max(0, spaces)) + value);
+    this.writeLineBreak();
+  }
+
+  /** write_pre_comment: whole comment lines before a key or an item. */
+  private writePreComment(node: YamlNode): void {
+    const pre = node.comments?.pre;
+    if (!pre) return;
+    if (this.column !== 0) this.writeLineBreak();
+    this.write(pre);
+    this.column = 0;
   }
 
   // --- writers ---

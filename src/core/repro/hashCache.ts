@@ -8,9 +8,6 @@ import type { HashKind } from './types';
 /** What identifies one version of a file's bytes without reading them. */
 export interface FileStamp { ino: bigint; mtimeNs: bigint; size: bigint }
 
-/** A row as loaded: `stamp` is "<inode> <mtime ns> <size>" (stampKey), compared as a string. */
-export interface CachedHash { stamp: string; md5: string }
-
 export interface HashCacheWrite { path: string; stat: FileStamp; md5: string }
 
 export interface HashCacheOptions {
@@ -31,17 +28,22 @@ export function isRacy(stat: FileStamp, nowNs: bigint): boolean {
   return stat.mtimeNs + window > nowNs;
 }
 
+/** "<inode> <mtime ns> <size>": the stamp compared as one string (SQLite builds the same). */
 export function stampKey(stat: FileStamp): string {
   return `${stat.ino} ${stat.mtimeNs} ${stat.size}`;
 }
 
-export function stampMatches(row: CachedHash | undefined, stat: FileStamp): row is CachedHash {
-  return row !== undefined && row.stamp === stampKey(stat);
+export function stampOf(stat: BigIntStats): FileStamp {
+  return { ino: stat.ino, mtimeNs: stat.mtimeNs, size: stat.size };
 }
 
 const STAMP_SQL = `inode || ' ' || mtime_ns || ' ' || size`;
+const MD5_LENGTH = 32;
 
 const nowNsDefault = () => BigInt(Date.now()) * 1_000_000n;
+
+/** A loaded folder: path -> "<stamp> <md5>" (kept as one string; split only on a hit). */
+export type LoadedHashes = Map<string, string>;
 
 export class HashCache {
   /** Lookups answered without reading the file, and those that were not. */
@@ -56,8 +58,8 @@ export class HashCache {
 
   /** One file's cached md5 when its stamp still matches. */
   get(path: string, kind: HashKind, stat: FileStamp): string | undefined {
-    const row = this.store.sql(`SELECT ${STAMP_SQL} AS stamp, md5 FROM hash_cache WHERE kind = ? AND path = ?`).get(kind, path) as CachedHash | undefined;
-    return this.count(row, stat);
+    const row = this.store.sql(`SELECT ${STAMP_SQL} || ' ' || md5 AS v FROM hash_cache WHERE kind = ? AND path = ?`).get(kind, path) as { v: string } | undefined;
+    return this.match(row?.v, stampKey(stat));
   }
 
   /**
@@ -65,7 +67,7 @@ export class HashCache {
    * arrays built by SQLite: for 10,000 rows that is about half the time of 10,000 row objects,
    * and this load is most of what a warm check costs beyond its stats.
    */
-  loadUnder(dir: string, kind: HashKind): Map<string, CachedHash> {
+  loadUnder(dir: string, kind: HashKind): LoadedHashes {
     const select = `SELECT json_group_array(path) AS paths, json_group_array(${STAMP_SQL} || ' ' || md5) AS vals FROM hash_cache WHERE kind = ?`;
     const row = (dir === ''
       ? this.store.sql(select).get(kind)
@@ -73,20 +75,16 @@ export class HashCache {
       : this.store.sql(`${select} AND path > ? AND path < ?`).get(kind, `${dir}/`, `${dir}0`)) as { paths: string; vals: string };
     const paths = JSON.parse(row.paths) as string[];
     const vals = JSON.parse(row.vals) as string[];
-    const map = new Map<string, CachedHash>();
-    for (let i = 0; i < paths.length; i++) map.set(paths[i], { stamp: vals[i].slice(0, -33), md5: vals[i].slice(-32) });
+    const map: LoadedHashes = new Map();
+    for (let i = 0; i < paths.length; i++) map.set(paths[i], vals[i]);
     return map;
   }
 
-  /** Counts a lookup in a loaded map. */
-  match(row: CachedHash | undefined, stat: FileStamp): string | undefined {
-    return this.count(row, stat);
-  }
-
-  private count(row: CachedHash | undefined, stat: FileStamp): string | undefined {
-    if (stampMatches(row, stat)) {
+  /** The md5 in a loaded value when its stamp is `stamp` (counted as a hit), else undefined. */
+  match(value: string | undefined, stamp: string): string | undefined {
+    if (value !== undefined && value.length === stamp.length + 1 + MD5_LENGTH && value.startsWith(stamp)) {
       this.hits++;
-      return row.md5;
+      return value.slice(-MD5_LENGTH);
     }
     this.misses++;
     return undefined;
@@ -111,8 +109,4 @@ export class HashCache {
     if (dir === '') this.store.sql('DELETE FROM hash_cache').run();
     else this.store.sql('DELETE FROM hash_cache WHERE path = ? OR (path > ? AND path < ?)').run(dir, `${dir}/`, `${dir}0`);
   }
-}
-
-export function stampOf(stat: BigIntStats): FileStamp {
-  return { ino: stat.ino, mtimeNs: stat.mtimeNs, size: stat.size };
 }

@@ -6,7 +6,7 @@
 // file sizes and the file count.
 
 import { readdirSync, realpathSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
-import { join, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { DvcIgnore } from './dvcIgnore';
 import { CHUNK_SIZE, hashBytes, hashFileStamped, isExecutable, type HashFileOptions } from './hashFile';
 import type { DirEntry, HashKind, PathHash } from './types';
@@ -19,17 +19,24 @@ export class HashPathError extends Error {
   }
 }
 
+/**
+ * One file to hash, with what the hash cache needs from its stat. The stat object itself is
+ * not kept: 10,000 retained BigIntStats cost more garbage collection than the stats took.
+ */
 export interface WalkedFile {
   /** Path inside the hashed folder, '/'-separated: the listing's relpath. */
   relpath: string;
   /** Path from the repository root (the hash cache key). */
   repoPath: string;
   absPath: string;
-  stat: BigIntStats;
+  size: number;
+  mode: number;
+  /** stampKey() of the stat: "<inode> <mtime ns> <size>". */
+  stamp: string;
 }
 
-function isInside(real: string, realRoot: string): boolean {
-  return real === realRoot || real.startsWith(realRoot.endsWith('/') ? realRoot : realRoot + '/');
+export function isInside(real: string, realRoot: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 }
 
 /**
@@ -88,7 +95,7 @@ export async function walkDir(root: string, dirRel: string, ignore: DvcIgnore = 
       }
       stat ??= statSync(absPath, { bigint: true });
       if (!stat.isFile()) throw new HashPathError(repoPath, `${repoPath} is not a regular file (a FIFO, socket or device); DVC cannot hash it. List it in .dvcignore.`);
-      out.push({ relpath, repoPath, absPath, stat });
+      out.push({ relpath, repoPath, absPath, size: Number(stat.size), mode: Number(stat.mode), stamp: `${stat.ino} ${stat.mtimeNs} ${stat.size}` });
     }
     if (++visited % 16 === 0) await new Promise((r) => setImmediate(r));
   }
@@ -174,7 +181,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 }
 
 export interface HashDirOptions {
-  /** Repository root (for .dvcignore and the symlink boundary); default: absDir's parent chain is not searched, absDir itself is the root. */
+  /** Repository root: where .dvcignore rules start and what symbolic links may not leave. Default: absDir. */
   root?: string;
   ignore?: DvcIgnore;
   concurrency?: number;
@@ -190,7 +197,7 @@ export async function hashWalkedFiles(files: WalkedFile[], kind: HashKind, concu
   const buffers: Buffer[] = [];
   return mapLimit(files, concurrency, async (file, slot) => {
     buffers[slot] ??= Buffer.allocUnsafe(CHUNK_SIZE);
-    const r = await hashFileStamped(file.absPath, kind, { ...hashOptions, buffer: buffers[slot] }, file.stat);
+    const r = await hashFileStamped(file.absPath, kind, { ...hashOptions, buffer: buffers[slot] });
     return { md5: r.hash.md5, size: r.hash.size, stat: r.stat };
   });
 }
@@ -198,11 +205,11 @@ export async function hashWalkedFiles(files: WalkedFile[], kind: HashKind, concu
 /** DVC's hash of the folder `absDir` with its listing entries. */
 export async function hashDir(absDir: string, kind: HashKind, options: HashDirOptions = {}): Promise<DirHash> {
   const root = options.root ?? absDir;
-  const rel = absDir === root ? '' : absDir.slice(root.length + 1).split(/[\\/]/).join('/');
-  if (rel === '' && absDir !== root) throw new HashPathError(absDir, `${absDir} is not inside ${root}`);
+  const rel = relative(root, absDir).split(sep).join('/');
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw new HashPathError(absDir, `${absDir} is not inside the repository ${root}; refused.`);
   const files = await walkDir(root, rel, options.ignore ?? new DvcIgnore(root));
   const hashes = options.resolve ? await options.resolve(files, kind) : await hashWalkedFiles(files, kind, options.concurrency, options.hashOptions);
-  const entries: DirEntry[] = files.map((f, i) => ({ relpath: f.relpath, md5: hashes[i].md5, size: hashes[i].size, isexec: isExecutable(f.stat.mode) }));
+  const entries: DirEntry[] = files.map((f, i) => ({ relpath: f.relpath, md5: hashes[i].md5, size: hashes[i].size, isexec: isExecutable(f.mode) }));
   sortByRelpath(entries);
   const { hash, listing } = dirHashOf(entries, kind);
   return { hash, entries, listing };

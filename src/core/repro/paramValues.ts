@@ -16,6 +16,7 @@ import { parseJsonPython } from '../formats/jsonPython';
 import { parsePyParams } from '../formats/pyParams';
 import { structuredFormat } from '../formats/structured';
 import type { DataValue } from '../formats/types';
+import type { RawDvcYaml } from '../formats/dvcYaml';
 import { PyFloat, PyTimestamp, pyEqual } from './pyFloat';
 import type { PyDict, PyKey, PyValue } from './pyFloat';
 import type { ParamChange } from './types';
@@ -346,4 +347,40 @@ export function loadLockParams(lockText: string): { ok: true; stages: Map<string
     stages.set(String(name), files);
   }
   return { ok: true, stages };
+}
+
+// --- templating ------------------------------------------------------------------------
+
+/**
+ * A loaded params/vars file as renderPipeline's context wants it: plain objects for dicts
+ * (non-string keys as Python's str()), PyFloat/bigint/PyTimestamp kept so `${lr}` renders
+ * `1.0` and `1e-05` as DVC does.
+ */
+export function templateData(value: PyDict): { [key: string]: unknown } {
+  const conv = (v: PyValue): unknown => {
+    if (Array.isArray(v)) return v.map(conv);
+    if (v instanceof Map) return templateData(v);
+    return v;
+  };
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of value) {
+    const key = typeof k === 'string' ? k : k === null ? 'None' : typeof k === 'boolean' ? (k ? 'True' : 'False') : String(k);
+    Object.defineProperty(out, key, { value: conv(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * dvc.yaml's data as DVC's safe loader reads it (floats stay floats, `1_000` is an int,
+ * dates are dates), for rendering: `foreach: [1.0, 1e-5]` makes stages `x@1.0` and
+ * `x@1e-05` as in DVC. Positions stay those of `raw`. When ruamel's rules reject the text
+ * (duplicate keys by Python equality, `=` values), the problem is returned with `raw` as it was.
+ */
+export function withPythonValues(raw: RawDvcYaml, text: string): { raw: RawDvcYaml; error?: ParamsProblem } {
+  const loaded = loadYamlSafe(text);
+  if (!loaded.ok) return { raw, error: { message: loaded.message, line: loaded.line, column: loaded.column } };
+  const value = loaded.value;
+  if (value === null) return { raw: { ...raw, data: {} } };
+  if (!(value instanceof Map)) return { raw };
+  return { raw: { ...raw, data: templateData(value) } };
 }

@@ -3,10 +3,10 @@
 // and never resolve outside the repository, through `..` or through a symbolic link.
 
 import { realpathSync, statSync, type BigIntStats } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { resolveInRepo } from '../util/paths';
 import { DvcIgnore } from './dvcIgnore';
-import { HashPathError, hashDir, hashWalkedFiles, type WalkedFile } from './hashDir';
+import { HashPathError, hashDir, hashWalkedFiles, isInside, type WalkedFile } from './hashDir';
 import { hashFileStamped, isExecutable, type HashFileOptions } from './hashFile';
 import { stampOf, type HashCache, type HashCacheWrite } from './hashCache';
 import type { DirEntry, HashKind, PathHash } from './types';
@@ -99,7 +99,7 @@ export class WorkspaceHasher {
   private checkInside(rel: string, abs: string): void {
     this.realRoot ??= realpathSync.native(this.root);
     const real = realpathSync.native(abs);
-    if (real !== this.realRoot && !real.startsWith(this.realRoot.endsWith(sep) ? this.realRoot : this.realRoot + sep)) {
+    if (!isInside(real, this.realRoot)) {
       throw new HashPathError(rel, `${rel} resolves to ${real}, outside the repository (a symbolic link); refused.`);
     }
   }
@@ -128,14 +128,19 @@ export class WorkspaceHasher {
   /** Cache hits by stamp; the rest read `concurrency` at a time; one transaction for the writes. */
   private async resolveFiles(rel: string, files: WalkedFile[], kind: HashKind): Promise<{ md5: string; size: number }[]> {
     this.stats.files += files.length;
-    const known = this.cache?.loadUnder(rel, kind);
+    const cache = this.cache;
+    const known = cache?.loadUnder(rel, kind);
     const out = new Array<{ md5: string; size: number }>(files.length);
     const missing: number[] = [];
-    files.forEach((f, i) => {
-      const md5 = this.cache?.match(known!.get(f.repoPath), stampOf(f.stat));
-      if (md5 !== undefined) out[i] = { md5, size: Number(f.stat.size) };
+    let rowsSeen = 0;
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i];
+      const row = known?.get(f.repoPath);
+      if (row !== undefined) rowsSeen++;
+      const md5 = cache?.match(row, f.stamp);
+      if (md5 !== undefined) out[i] = { md5, size: f.size };
       else missing.push(i);
-    });
+    }
     this.stats.cacheHits += files.length - missing.length;
     const writes: HashCacheWrite[] = [];
     if (missing.length > 0) {
@@ -146,10 +151,14 @@ export class WorkspaceHasher {
         writes.push({ path: files[i].repoPath, stat: stampOf(hashed[j].stat), md5: hashed[j].md5 });
       });
     }
-    if (this.cache) {
-      const present = new Set(files.map((f) => f.repoPath));
-      const removed = [...known!.keys()].filter((p) => !present.has(p));
-      this.cache.update(kind, writes, removed);
+    if (cache && known) {
+      // Rows of files no longer there (only looked for when some row found no file).
+      let removed: string[] = [];
+      if (rowsSeen < known.size) {
+        const present = new Set(files.map((f) => f.repoPath));
+        removed = [...known.keys()].filter((p) => !present.has(p));
+      }
+      cache.update(kind, writes, removed);
     }
     return out;
   }

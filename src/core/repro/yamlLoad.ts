@@ -8,15 +8,15 @@
 //   writes a stage into it (Lockfile.dump_stages -> modify_yaml). The result is the node
 //   graph the dumper writes back: a float keeps its written form as ruamel's ScalarFloat
 //   does (`1.0e-5` stays, `.5e-3` becomes `50.e-5`), ints keep hex/octal/underscores/leading
-//   zeros, quotes are dropped, block scalars, flow collections and used anchors are kept.
-//   Comments are not kept here (ruamel keeps them; see lockWriter.ts for how they are handled).
+//   zeros, quotes are dropped, block scalars, flow collections and used anchors are kept,
+//   and so are comments and blank lines where ruamel attaches them (see attachComments).
 
-import { Alias, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Alias, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node as YNode, Scalar as YScalar } from 'yaml';
 import { PyFloat, PyTimestamp, formatExpAbs, formatFixedAbs } from './pyFloat';
 import type { PyDict, PyKey, PyValue } from './pyFloat';
 import { floatText, scalar } from './dvcYamlDump';
-import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
+import type { NodeComments, YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
 import { TIMESTAMP, resolvePlainTag } from './yamlResolve';
 
 export interface YamlLoadError { message: string; line?: number; column?: number }
@@ -480,13 +480,14 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
           out.anchorAlways = true;
         }
       } else if (isSeq(node)) {
-        const seq: YamlSeq = { kind: 'seq', items: [], flow: !!node.flow || node.items.length === 0 };
+        // An empty `[]`/`{}` is written flow anyway; once it gets items ruamel writes it as block.
+        const seq: YamlSeq = { kind: 'seq', items: [], flow: !!node.flow && node.items.length > 0 };
         if (node.anchor) seq.anchor = node.anchor;
         memo.set(node, seq);
         for (const item of node.items) seq.items.push(build(item, false));
         return seq;
       } else if (isMap(node)) {
-        const map: YamlMap = { kind: 'map', pairs: [], flow: !!node.flow || node.items.length === 0 };
+        const map: YamlMap = { kind: 'map', pairs: [], flow: !!node.flow && node.items.length > 0 };
         if (node.anchor) map.anchor = node.anchor;
         memo.set(node, map);
         const seen = new Set<string>();
@@ -508,8 +509,142 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
     if (doc.contents === null || doc.contents === undefined) return null;
     const root = build(doc.contents, false);
     if (root.kind === 'scalar' && root.tag === 'null') return null;
+    attachComments(doc, text, memo);
     return root;
   });
+}
+
+// --- comments --------------------------------------------------------------------------
+
+/** Blank and comment lines as ruamel's tokens carry them: whitespace-only lines are empty. */
+function commentLines(text: string): string {
+  return text.split('\n').map((l) => (l.trim() === '' ? '' : l)).join('\n');
+}
+
+/**
+ * ruamel's RoundTripScanner keeps comments and blank lines as tokens attached to the token
+ * before or after them (scanner.py get_token / _gather_comments): a comment on the same line
+ * as a scalar, a `:` or a closing bracket, together with the comment and blank lines that
+ * follow it, goes after that token; comment and blank lines after a scalar go after the
+ * scalar; anything else goes before the next key or item. The emitter writes them back in
+ * those places, so they survive as long as the node they hang on does.
+ */
+function attachComments(doc: Document, text: string, memo: Map<unknown, YamlNode>): void {
+  if (!text.includes('#') && !/\n[ \t]*\n/.test(text)) return;
+  const scalarEnd = new Map<number, YamlNode>(); // end offset of a scalar/alias -> its node
+  const skip: [number, number][] = []; // spans where '#' is content
+  const colon = new Map<number, YamlNode>(); // ':' offset -> block collection value
+  const close = new Map<number, YamlNode>(); // closing bracket offset -> flow collection
+  const starts = new Map<number, YamlNode>(); // key start or '-' offset -> node for pre comments
+  const nodeOf = (n: unknown): YamlNode | undefined => memo.get(n);
+  visit(doc, {
+    Scalar(_k, n) {
+      if (!n.range) return;
+      skip.push([n.range[0], n.range[1]]);
+      const node = nodeOf(n);
+      if (node) scalarEnd.set(n.range[1], node);
+    },
+    Alias(_k, n) {
+      if (n.range) skip.push([n.range[0], n.range[1]]);
+    },
+    Map(_k, n) {
+      const self = nodeOf(n);
+      if (n.flow && n.range && self) close.set(n.range[1] - 1, self);
+      for (const pair of n.items) {
+        const key = pair.key as YNode | null;
+        if (!n.flow && key?.range && isScalar(key)) {
+          const k = nodeOf(key);
+          if (k) starts.set(key.range[0], k);
+        }
+        const value = pair.value as YNode | null;
+        if (key?.range && value && (isMap(value) || isSeq(value)) && !value.flow) {
+          const at = text.indexOf(':', key.range[1]);
+          const v = nodeOf(value);
+          if (at >= 0 && v) colon.set(at, v);
+        }
+      }
+    },
+    Seq(_k, n) {
+      const self = nodeOf(n);
+      if (n.flow && n.range && self) close.set(n.range[1] - 1, self);
+      if (n.flow) return;
+      for (const item of n.items) {
+        const r = (item as YNode | null)?.range;
+        const node = nodeOf(item);
+        if (!r || !node) continue;
+        const dash = text.lastIndexOf('-', r[0]);
+        if (dash >= 0) starts.set(dash, node);
+      }
+    },
+  });
+  skip.sort((a, b) => a[0] - b[0]);
+  // Walk the gaps between tokens: runs of spaces, line breaks and comments.
+  let pos = 0;
+  let si = 0;
+  let prevEnd = -1;
+  while (pos < text.length) {
+    while (si < skip.length && skip[si][1] <= pos) si++;
+    if (si < skip.length && skip[si][0] <= pos) {
+      pos = skip[si][1];
+      prevEnd = pos;
+      continue;
+    }
+    const c = text[pos];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '#') {
+      const start = pos;
+      while (pos < text.length) {
+        const ch = text[pos];
+        if (ch === '#' && (pos === start || /\s/.test(text[pos - 1]))) {
+          const eol = text.indexOf('\n', pos);
+          pos = eol < 0 ? text.length : eol;
+        } else if (ch === ' ' || ch === '\t' || ch === '\n') pos++;
+        else break;
+      }
+      if (si < skip.length && skip[si][0] < pos) pos = skip[si][0];
+      placeGap(text, start, pos, prevEnd, { scalarEnd, colon, close, starts });
+      continue;
+    }
+    pos++;
+    prevEnd = pos;
+  }
+}
+
+interface Anchors { scalarEnd: Map<number, YamlNode>; colon: Map<number, YamlNode>; close: Map<number, YamlNode>; starts: Map<number, YamlNode> }
+
+function addComments(node: YamlNode, c: NodeComments): void {
+  node.comments = { ...node.comments, ...c };
+}
+
+function placeGap(text: string, start: number, end: number, prevEnd: number, at: Anchors): void {
+  let gap = text.slice(start, end);
+  // The indentation of the next token's line is not part of any comment.
+  const lastBreak = gap.lastIndexOf('\n');
+  gap = lastBreak < 0 ? (end >= text.length ? gap : '') : gap.slice(0, lastBreak + 1);
+  if (end >= text.length && gap !== '' && !gap.endsWith('\n')) gap += '\n';
+  const firstBreak = gap.indexOf('\n');
+  const firstLine = firstBreak < 0 ? gap : gap.slice(0, firstBreak);
+  const hashOnFirst = firstLine.indexOf('#');
+  const extraLines = firstBreak >= 0 ? gap.slice(firstBreak + 1) : '';
+  const hasExtra = extraLines !== '';
+  if (hashOnFirst < 0 && !hasExtra) return;
+  const prevScalar = at.scalarEnd.get(prevEnd);
+  const prevColon = at.colon.get(prevEnd - 1);
+  const prevClose = at.close.get(prevEnd - 1);
+  const sameLineOwner = prevScalar ?? prevColon ?? prevClose;
+  if (hashOnFirst >= 0 && sameLineOwner && start === prevEnd) {
+    const column = start + hashOnFirst - (text.lastIndexOf('\n', start - 1) + 1);
+    addComments(sameLineOwner, { post: { text: commentLines(gap.slice(hashOnFirst)), column } });
+    return;
+  }
+  if (prevScalar && start === prevEnd) {
+    addComments(prevScalar, { post: { text: commentLines(gap) } });
+    return;
+  }
+  const next = at.starts.get(end);
+  if (!next) return; // comments before a closing bracket or the end: not kept here
+  const pre = prevEnd < 0 ? gap : extraLines;
+  if (pre.trim() === '' && prevEnd >= 0 && !hasExtra) return;
+  addComments(next, { pre: commentLines(pre) });
 }
 
 function rtScalar(node: YScalar, text: string): YamlScalar {

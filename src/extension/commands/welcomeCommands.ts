@@ -3,7 +3,9 @@ import { COMMANDS } from '../commands';
 import { generateDemoRepo } from '../../core/demo/demoRepo';
 import { requireTrust } from './runCommands';
 
-/** Welcome-view actions: write the demo repository into a folder the user picks, and open docs. */
+export const WALKTHROUGH_ID = 'ml-lineage.ml-lineage#lineage.gettingStarted';
+
+/** Welcome-view actions: write the demo repository into a folder the user picks, and open the walkthrough. */
 export function registerWelcomeCommands(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.openDemoRepository, async () => {
@@ -24,7 +26,7 @@ export function registerWelcomeCommands(extensionUri: vscode.Uri, log: vscode.Lo
         void vscode.window.showErrorMessage(`ML Lineage: could not write the demo repository: ${(error as Error).message}`);
       }
     }),
-    // The walkthrough comes with a later issue; until then the README explains the views.
-    vscode.commands.registerCommand(COMMANDS.openWalkthrough, () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(extensionUri, 'README.md'))),
+    // contributes.walkthroughs in package.json: `<publisher>.<name>#<walkthrough id>`.
+    vscode.commands.registerCommand(COMMANDS.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
   ];
 }

@@ -1,105 +1,145 @@
 import * as vscode from 'vscode';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
-import { WorkspaceHasher, pipelineStatus, type EntryStatus, type ProjectStatus, type StageStatus } from '../../core/query/pipelineStatus';
+import { describeChanges } from '../../core/repro/status';
+import type { ReproProblem, StageStatus } from '../../core/repro/types';
+import type { FolderPipelines, ReproModel } from '../repro/reproModel';
+import { dvcYamlOf, problemText, stageState, stateText, type StageState } from '../repro/stageText';
 import { engineStateNode } from '../stateNodes';
 import { SafeTooltip, oneLine } from '../tooltips';
 
 export type PipelineNode =
-  | { kind: 'project'; engine: FolderEngine; project: ProjectStatus; multiFolder: boolean }
-  | { kind: 'stage'; engine: FolderEngine; stage: StageStatus }
+  | { kind: 'project'; engine: FolderEngine; pipelines: FolderPipelines; project: string; multiFolder: boolean }
+  | { kind: 'stage'; engine: FolderEngine; pipelines: FolderPipelines; stage: StageStatus }
+  | { kind: 'problem'; engine: FolderEngine; root: string; problem: ReproProblem }
   | { kind: 'message'; text: string; icon: string; detail?: string; command?: vscode.Command };
 
-const STATE_TEXT: Record<StageStatus['state'], string> = { 'up-to-date': 'up to date', changed: 'changed', 'never-run': 'not in dvc.lock', unknown: 'not checked' };
-const STATE_ICON: Record<StageStatus['state'], vscode.ThemeIcon> = {
+const STATE_ICON: Record<StageState, vscode.ThemeIcon> = {
   'up-to-date': new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   changed: new vscode.ThemeIcon('diff-modified', new vscode.ThemeColor('gitDecoration.modifiedResourceForeground')),
   'never-run': new vscode.ThemeIcon('circle-outline'),
-  unknown: new vscode.ThemeIcon('question'),
+  frozen: new vscode.ThemeIcon('lock'),
+  running: new vscode.ThemeIcon('sync~spin'),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  broken: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
 };
 
 /**
- * Pipelines view: per dvc.yaml project, stages in DAG order, with dvc.lock md5s compared to
- * the workspace files. Hashing is async and cached by (size, mtime), so refreshes are cheap.
+ * Pipelines view: per dvc.yaml, its stages in DAG order with their live state — computed from
+ * the workspace files as `dvc status` does, plus running/failed from this session's runs —
+ * and the problems (unparsable dvc.yaml or dvc.lock, cycles, outs written twice) as nodes.
  */
 export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PipelineNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly hashers = new Map<string, WorkspaceHasher>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly engines: Engines) {
-    this.subscription = engines.onDidChange(() => this.refresh());
+  constructor(private readonly engines: Engines, private readonly model: ReproModel, private readonly trusted: () => boolean = () => vscode.workspace.isTrusted) {
+    this.subscriptions = [engines.onDidChange(() => this.changed.fire(undefined)), model.onDidChange(() => this.changed.fire(undefined))];
   }
 
+  /** Recomputes the statuses (Refresh, settings changed) and redraws. */
   refresh(): void {
-    this.changed.fire(undefined);
+    this.model.invalidate(0);
   }
 
   getTreeItem(node: PipelineNode): vscode.TreeItem {
-    if (node.kind === 'message') {
-      const item = new vscode.TreeItem(oneLine(node.text, 200));
-      item.iconPath = new vscode.ThemeIcon(node.icon);
-      if (node.detail) item.tooltip = new SafeTooltip().text(node.detail).md;
-      item.command = node.command;
-      return item;
+    switch (node.kind) {
+      case 'message': {
+        const item = new vscode.TreeItem(oneLine(node.text, 200));
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        if (node.detail) item.tooltip = new SafeTooltip().text(node.detail).md;
+        item.command = node.command;
+        return item;
+      }
+      case 'problem': {
+        const item = new vscode.TreeItem(oneLine(node.problem.message, 200));
+        item.description = oneLine(`${node.problem.file}${node.problem.line ? `:${node.problem.line}` : ''}`, 80);
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+        item.tooltip = new SafeTooltip().text(problemText(node.problem)).md;
+        item.command = openAt(vscode.Uri.joinPath(vscode.Uri.file(node.root), ...node.problem.file.split('/')), node.problem.line);
+        item.contextValue = 'lineage.pipelineProblem';
+        return item;
+      }
+      case 'project': return this.projectItem(node);
+      case 'stage': return this.stageItem(node);
     }
-    if (node.kind === 'project') {
-      const file = node.project.project ? `${node.project.project}/dvc.yaml` : 'dvc.yaml';
-      const item = new vscode.TreeItem(oneLine(node.multiFolder ? `${node.engine.folder.name}: ${file}` : file), vscode.TreeItemCollapsibleState.Expanded);
-      const changed = node.project.stages.filter((s) => s.state === 'changed').length;
-      item.description = `${node.project.stages.length} stages${changed ? `, ${changed} changed` : ''}${node.project.errors.length ? `, ${node.project.errors.length} errors` : ''}`;
-      item.iconPath = new vscode.ThemeIcon(node.project.errors.length ? 'warning' : 'type-hierarchy');
-      const t = new SafeTooltip().field('Pipeline', file);
-      for (const e of node.project.errors) t.text(e);
-      item.tooltip = t.md;
-      item.resourceUri = vscode.Uri.joinPath(node.engine.folder.uri, file);
-      item.command = { command: 'vscode.open', title: 'Open dvc.yaml', arguments: [item.resourceUri] };
-      item.contextValue = 'lineage.pipeline';
-      return item;
-    }
-    const s = node.stage;
-    const item = new vscode.TreeItem(oneLine(s.name, 80));
-    item.description = describe(s);
-    item.iconPath = STATE_ICON[s.state];
-    const t = new SafeTooltip().field('Stage', s.name).field('Command', s.cmd).field('State', STATE_TEXT[s.state]);
-    for (const e of [...s.deps.map((d) => ['dep', d] as const), ...s.outs.map((o) => ['out', o] as const)]) t.field(`${e[0]} ${e[1].path}`, entryText(e[1]));
-    item.tooltip = t.md;
-    item.contextValue = 'lineage.pipelineStage';
-    return item;
   }
 
   async getChildren(node?: PipelineNode): Promise<PipelineNode[]> {
-    if (node?.kind === 'project') return node.project.stages.map((stage) => ({ kind: 'stage', engine: node.engine, stage }));
+    if (node?.kind === 'project') {
+      const { pipelines: p, engine } = node;
+      const file = dvcYamlOf(node.project);
+      const lock = node.project ? `${node.project}/dvc.lock` : 'dvc.lock';
+      return [
+        ...p.problems.filter((pr) => pr.file === file || pr.file === lock).map((problem): PipelineNode => ({ kind: 'problem', engine, root: p.root, problem })),
+        ...p.stages.filter((s) => s.project === node.project).map((stage): PipelineNode => ({ kind: 'stage', engine, pipelines: p, stage })),
+      ];
+    }
     if (node) return [];
     const engines = this.engines.list();
     const out: PipelineNode[] = [];
+    if (engines.length && !this.trusted()) {
+      out.push({ kind: 'message', icon: 'shield', text: 'Restricted Mode: stage states are shown; reproducing needs a trusted workspace', detail: 'Running a stage runs its command. Trust this workspace to reproduce stages.', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } });
+    }
     for (const engine of engines) {
       const state = engineStateNode(engine);
-      if (state) { out.push({ kind: 'message', text: state.text, icon: state.icon, detail: state.detail, command: state.command }); continue; }
-      const key = engine.folder.uri.toString();
-      const hasher = this.hashers.get(key) ?? new WorkspaceHasher();
-      this.hashers.set(key, hasher);
-      const projects = await pipelineStatus(engine.store!, engine.repo!.root, hasher);
-      for (const project of projects) out.push({ kind: 'project', engine, project, multiFolder: engines.length > 1 });
+      if (engine.state.kind === 'opening') { if (state) out.push({ kind: 'message', text: state.text, icon: state.icon }); continue; }
+      // The stages come from the files, not the index: a broken or missing index does not hide them.
+      if (state && engine.state.kind !== 'ready' && engine.state.kind !== 'untrusted-empty') out.push({ kind: 'message', text: state.text, icon: state.icon, detail: state.detail, command: state.command });
+      const p = await this.model.pipelines(engine);
+      if (p.error) out.push({ kind: 'message', icon: 'error', text: `${engine.folder.name}: pipeline status failed: ${p.error}`, detail: p.error });
+      const projects = [...new Set(p.stages.map((s) => s.project))].sort();
+      const projectFiles = new Set(projects.flatMap((pr) => [dvcYamlOf(pr), pr ? `${pr}/dvc.lock` : 'dvc.lock']));
+      for (const project of projects) out.push({ kind: 'project', engine, pipelines: p, project, multiFolder: engines.length > 1 });
+      for (const problem of p.problems) if (!projectFiles.has(problem.file)) out.push({ kind: 'problem', engine, root: p.root, problem });
     }
-    if (out.length === 0 && engines.length > 0) out.push({ kind: 'message', icon: 'info', text: 'No dvc.yaml in the workspace (as of the last index).' });
+    if (engines.length > 0 && !out.some((n) => n.kind !== 'message' || n.icon !== 'shield')) out.push({ kind: 'message', icon: 'info', text: 'No dvc.yaml in the workspace.' });
     return out;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    this.subscriptions.forEach((d) => d.dispose());
     this.changed.dispose();
+  }
+
+  private projectItem(node: Extract<PipelineNode, { kind: 'project' }>): vscode.TreeItem {
+    const file = dvcYamlOf(node.project);
+    const item = new vscode.TreeItem(oneLine(node.multiFolder ? `${node.engine.folder.name}: ${file}` : file), vscode.TreeItemCollapsibleState.Expanded);
+    const stages = node.pipelines.stages.filter((s) => s.project === node.project);
+    const states = stages.map((s) => stageState(s, this.model.live(node.engine, s, node.pipelines)));
+    const count = (st: StageState) => states.filter((x) => x === st).length;
+    const errors = node.pipelines.problems.filter((pr) => pr.file === file).length;
+    item.description = [`${stages.length} stages`, count('running') ? 'running' : '', count('changed') ? `${count('changed')} changed` : '', count('never-run') ? `${count('never-run')} never run` : '', count('failed') ? `${count('failed')} failed` : '', errors ? `${errors} problems` : ''].filter(Boolean).join(', ');
+    item.iconPath = new vscode.ThemeIcon(errors ? 'warning' : 'type-hierarchy');
+    item.tooltip = new SafeTooltip().field('Pipeline', file).field('Stages', String(stages.length)).md;
+    item.resourceUri = vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...file.split('/'));
+    item.command = { command: 'vscode.open', title: 'Open dvc.yaml', arguments: [item.resourceUri] };
+    item.contextValue = 'lineage.pipeline';
+    return item;
+  }
+
+  private stageItem(node: Extract<PipelineNode, { kind: 'stage' }>): vscode.TreeItem {
+    const s = node.stage;
+    const live = this.model.live(node.engine, s, node.pipelines);
+    const state = stageState(s, live);
+    const item = new vscode.TreeItem(oneLine(s.name, 80));
+    item.id = `${node.engine.folder.uri}#${s.address}`;
+    item.description = oneLine(stateText(s, live, 100), 120);
+    item.iconPath = STATE_ICON[state];
+    const t = new SafeTooltip().field('Stage', s.address).field('Command', Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd).field('State', stateText(s, live, 200));
+    if (live.failed) t.field('Last run', live.failed.message);
+    for (const line of describeChanges(s.changes)) t.field('Changed', line);
+    for (const d of s.deps) t.field('dep', d);
+    for (const o of s.outs) t.field('out', o);
+    item.tooltip = t.md;
+    item.contextValue = state === 'running' ? 'lineage.pipelineStage.running' : 'lineage.pipelineStage';
+    item.command = openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...dvcYamlOf(s.project).split('/')), s.line);
+    return item;
   }
 }
 
-function entryText(e: EntryStatus): string {
-  return e.state === 'same' ? 'matches dvc.lock' : e.state === 'changed' ? 'changed since dvc.lock' : e.state === 'missing' ? 'missing' : `not checked${e.reason ? ` (${e.reason})` : ''}`;
-}
-
-function describe(s: StageStatus): string {
-  if (s.state !== 'changed') return STATE_TEXT[s.state];
-  const deps = s.deps.filter((d) => d.state === 'changed' || d.state === 'missing').map((d) => d.path);
-  const outs = s.outs.filter((d) => d.state === 'changed' || d.state === 'missing').map((d) => d.path);
-  return oneLine(['changed:', deps.length ? `deps ${deps.join(', ')}` : '', outs.length ? `outs ${outs.join(', ')}` : ''].filter(Boolean).join(' '), 120);
+function openAt(uri: vscode.Uri, line?: number): vscode.Command {
+  const at = Math.max(0, (line ?? 1) - 1);
+  return { command: 'vscode.open', title: 'Open', arguments: [uri, { selection: new vscode.Range(at, 0, at, 0), preview: true }] };
 }

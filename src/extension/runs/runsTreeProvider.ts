@@ -6,7 +6,9 @@ import { readSettings } from '../settings';
 import { listRefRows } from '../../core/query/revisions';
 import { baselinesWithExperiments, commitPage, defaultBaselineBranch, experimentRuns, firstMetricKey, stagesAt, summarize, workspaceSummary } from '../../core/query/runTree';
 import { engineStateNode } from '../stateNodes';
+import { firstParentDepth } from '../../core/query/historySeries';
 import { runTreeItem } from './runTreeItems';
+import { decorateRunItem } from '../decorations/runDecorations';
 import type { RunNode } from './runNodes';
 
 /**
@@ -19,6 +21,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   readonly onDidChangeTreeData = this.changed.event;
   /** Commits shown per branch tip (grows with "Show more…"). */
   private readonly shown = new Map<string, number>();
+  /** The parent of every node handed out, for TreeView.reveal (ids make fresh objects equal). */
+  private readonly parents = new WeakMap<RunNode, RunNode>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly engines: Engines, private readonly log: vscode.LogOutputChannel) {
@@ -36,14 +40,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   }
 
   getTreeItem(node: RunNode): vscode.TreeItem {
-    return runTreeItem(node);
+    return decorateRunItem(runTreeItem(node), node);
   }
 
   getChildren(node?: RunNode): RunNode[] {
     const started = Date.now();
     try {
       if (!node) return this.roots();
-      return this.children(node);
+      const children = this.children(node);
+      for (const child of children) this.parents.set(child, node);
+      return children;
     } catch (error) {
       this.log.error(`Runs view: ${(error as Error).message}`);
       return [{ kind: 'message', text: `Could not read the index: ${(error as Error).message}`, icon: 'error' }];
@@ -126,6 +132,36 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     if (page.commits.length === 0) nodes.push({ kind: 'message', engine, icon: 'loading~spin', text: 'Not indexed yet…' });
     if (page.hasMore) nodes.push({ kind: 'more', engine, tip, shown });
     return nodes;
+  }
+
+  getParent(node: RunNode): RunNode | undefined {
+    return this.parents.get(node);
+  }
+
+  /**
+   * The commit node of `sha` under the branch `rev` names (else the first branch, current
+   * first, whose first-parent chain holds it), showing more of that branch when the commit
+   * lies beyond its pages. For TreeView.reveal (Metric History's "click a point").
+   */
+  findCommit(engine: FolderEngine, sha: string, rev?: string): RunNode | undefined {
+    const store = engine.store;
+    const ws = this.getChildren().find((n) => n.kind === 'workspace' && n.engine === engine);
+    if (!store || !ws) return undefined;
+    const refs = this.getChildren(ws).filter((n): n is Extract<RunNode, { kind: 'ref' }> => n.kind === 'ref');
+    const preferred = refs.filter((r) => r.rev === rev || r.ref.short === rev || r.sha === rev);
+    for (const ref of [...preferred, ...refs.filter((r) => !preferred.includes(r))]) {
+      const depth = firstParentDepth(store, ref.sha, sha);
+      if (depth === undefined) continue;
+      const key = `${engine.folder.uri.toString()}|${ref.sha}`;
+      const perPage = readSettings(engine.folder.uri).commitsPerPage;
+      if (depth >= (this.shown.get(key) ?? perPage)) {
+        this.shown.set(key, Math.ceil((depth + 1) / perPage) * perPage);
+        this.refresh();
+      }
+      const node = this.getChildren(ref).find((n) => n.kind === 'commit' && n.sha === sha);
+      if (node) return node;
+    }
+    return undefined;
   }
 
   dispose(): void {

@@ -121,6 +121,11 @@ describe('repro/hashDir: DVC directory hashes', () => {
     assert.deepEqual(await new WorkspaceHasher(root).hash('alias', 'md5'), { md5: '53d78917aecf6f4b17107356c6b2eb22.dir', size: 67, nfiles: 13 });
   });
 
+  it('tells which paths DVC ignores (an ignored out counts as missing for DVC)', () => {
+    const hasher = new WorkspaceHasher(root);
+    assert.deepEqual(['dataset/x.tmp', 'dataset/keep.tmp', 'dataset/skip_dir', 'dataset/subrepo/f.txt', 'nested/inner/x.log', 'nested/inner/keep.txt'].map((p) => hasher.isIgnored(p)), [true, false, true, true, true, false]);
+  });
+
   it('returns undefined for a missing path and refuses paths leaving the repository', async () => {
     const hasher = new WorkspaceHasher(root);
     assert.equal(await hasher.hash('nope/missing.txt', 'md5'), undefined);

@@ -1,0 +1,181 @@
+// Host side of the Metric History webview: one panel per folder; its selection (metrics,
+// revisions, step-series revisions) is changed from the page or by commands.
+import * as vscode from 'vscode';
+import type { HistorySelection, HistoryState, HostMessage, RenderedChart, WebviewMessage } from '../../protocol/metricHistory';
+import { sameMetric } from '../../protocol/metricHistory';
+import { buildChartHtml, makeNonce } from '../plots/html';
+import { LivePanel } from '../plots/livePanel';
+import { saveExport, type SaveTarget } from '../plots/exportFile';
+import { computeHistoryDelta } from './historyDelta';
+import { parseHistoryMessage, selectionFromSavedState } from './messages';
+import type { HistoryDataSource } from './historySource';
+
+export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
+  static readonly viewType = 'lineage.metricHistory';
+  private static readonly open = new Set<MetricHistoryPanel>();
+  private current: HistorySelection;
+  private rendered: { charts: RenderedChart[]; ms: number } | undefined;
+  private readonly renderedListeners = new Set<(r: { charts: RenderedChart[]; ms: number }) => void>();
+
+  /** Opens the folder's panel, or shows the selection in the one already open. */
+  static show(extensionUri: vscode.Uri, source: HistoryDataSource, selection: HistorySelection, saveTarget?: () => SaveTarget | undefined): MetricHistoryPanel {
+    const existing = [...MetricHistoryPanel.open].find((p) => p.source === source);
+    if (existing) {
+      existing.panel.reveal();
+      void existing.setSelection(selection);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(MetricHistoryPanel.viewType, 'Metric History', vscode.ViewColumn.Active, MetricHistoryPanel.options(extensionUri));
+    return new MetricHistoryPanel(panel, extensionUri, source, selection, saveTarget);
+  }
+
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: HistoryDataSource, state: unknown, fallback: HistorySelection): MetricHistoryPanel {
+    return new MetricHistoryPanel(panel, extensionUri, source, selectionFromSavedState(state) ?? fallback);
+  }
+
+  static panels(): readonly MetricHistoryPanel[] {
+    return [...MetricHistoryPanel.open];
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: HistoryDataSource, selection: HistorySelection, private readonly saveTarget?: () => SaveTarget | undefined) {
+    super(panel, source.onDidChangeIndex);
+    this.current = clone(selection);
+    MetricHistoryPanel.open.add(this);
+    this.disposables.push(new vscode.Disposable(() => MetricHistoryPanel.open.delete(this)));
+    const webview = panel.webview;
+    webview.options = MetricHistoryPanel.options(extensionUri);
+    panel.title = this.title();
+    this.disposables.push(webview.onDidReceiveMessage((raw) => void this.receive(raw)));
+    webview.html = buildChartHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'metricHistory.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'metricHistory.css')).toString(),
+      nonce: makeNonce(),
+      title: 'Metric History',
+      dataImages: false,
+    });
+    void this.load();
+  }
+
+  get selection(): HistorySelection {
+    return clone(this.current);
+  }
+
+  lastRendered(): { charts: RenderedChart[]; ms: number } | undefined {
+    return this.rendered;
+  }
+
+  onDidRender(listener: (r: { charts: RenderedChart[]; ms: number }) => void): vscode.Disposable {
+    this.renderedListeners.add(listener);
+    return new vscode.Disposable(() => this.renderedListeners.delete(listener));
+  }
+
+  async setSelection(selection: HistorySelection): Promise<void> {
+    this.current = clone(selection);
+    this.panel.title = this.title();
+    this.post({ type: 'loading' });
+    await this.load();
+  }
+
+  /** Adds metrics to what is shown (a second "Show Metric History" on another key). */
+  async addMetrics(selection: HistorySelection): Promise<void> {
+    const metrics = [...this.current.metrics];
+    for (const m of selection.metrics) if (!metrics.some((x) => sameMetric(x, m))) metrics.push(m);
+    await this.setSelection({ ...selection, metrics });
+  }
+
+  protected fetch(): Promise<HistoryState> {
+    return this.source.load(this.selection);
+  }
+
+  protected initMessage(state: HistoryState): HostMessage {
+    return { type: 'init', state };
+  }
+
+  protected errorMessage(message: string): HostMessage {
+    return { type: 'error', message };
+  }
+
+  protected loadingMessage(): HostMessage {
+    return { type: 'loading' };
+  }
+
+  protected deltaMessage(prev: HistoryState, next: HistoryState): HostMessage | undefined {
+    return computeHistoryDelta(prev, next);
+  }
+
+  /** Handles a message as the webview sends it (untrusted: parsed first); resolves when handled. */
+  receive(raw: unknown): Promise<void> {
+    return this.onMessage(parseHistoryMessage(raw));
+  }
+
+  /** What a click on a point does: reveal the commit in the Runs view (false: not on a listed branch). */
+  async revealPoint(sha: string, rev: string): Promise<boolean> {
+    const found = await this.source.reveal(sha, rev);
+    this.post({ type: 'revealed', sha, found });
+    if (!found) void vscode.window.setStatusBarMessage(`ML Lineage: ${sha.slice(0, 8)} is not on a branch the Runs view lists`, 4000);
+    return found;
+  }
+
+  private async onMessage(message: WebviewMessage | undefined): Promise<void> {
+    if (!message || this.disposed) return;
+    switch (message.type) {
+      case 'ready':
+        this.onReady();
+        return;
+      case 'select':
+        await this.setSelection(message.selection);
+        return;
+      case 'pickRevisions': {
+        const steps = message.target === 'steps';
+        const current = steps ? this.current.stepRevisions : this.current.revisions;
+        const picked = await this.source.pickRevisions(steps ? 'Step series (DVCLive) of…' : 'Metric history along…', current);
+        if (!picked || this.disposed) return;
+        // Revisions already shown keep their place (and color); new ones come after.
+        const kept = current.filter((c) => picked.some((p) => p.rev === c.rev));
+        const ordered = [...kept, ...picked.filter((p) => !kept.some((c) => c.rev === p.rev))];
+        await this.setSelection(steps ? { ...this.current, stepRevisions: ordered } : { ...this.current, revisions: ordered });
+        return;
+      }
+      case 'reveal':
+        await this.revealPoint(message.sha, message.rev);
+        return;
+      case 'export': {
+        const file = await saveExport(message, this.source.folder, this.saveTarget?.());
+        if (file) this.post({ type: 'exported', file });
+        return;
+      }
+      case 'rendered':
+        this.rendered = { charts: message.charts, ms: message.ms };
+        for (const l of this.renderedListeners) l(this.rendered);
+        return;
+    }
+  }
+
+  private title(): string {
+    const keys = this.current.metrics.map((m) => m.key);
+    return `Metric History: ${keys.length ? keys.slice(0, 3).join(', ') + (keys.length > 3 ? '…' : '') : 'steps'}`;
+  }
+}
+
+function clone(s: HistorySelection): HistorySelection {
+  return { metrics: s.metrics.map((m) => ({ ...m })), revisions: s.revisions.map((r) => ({ ...r })), stepRevisions: s.stepRevisions.map((r) => ({ ...r })) };
+}
+
+export function registerMetricHistorySerializer(context: vscode.ExtensionContext, source: () => Promise<{ source: HistoryDataSource; fallback: HistorySelection }>): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(MetricHistoryPanel.viewType, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+      const s = await source();
+      MetricHistoryPanel.revive(panel, context.extensionUri, s.source, state, s.fallback);
+    },
+  });
+}
