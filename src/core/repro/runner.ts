@@ -15,6 +15,7 @@ import { commandLines, runLine } from './runCommand';
 import { finishRun, startRun } from './runRecords';
 import { stageStatus, describeChanges, type StatusIO } from './status';
 import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
+import type { LockEntry } from '../formats/dvcLock';
 import type { HashKind, PathHash, ReproEvent, ReproOptions, ReproResult } from './types';
 
 export interface LockedPath { path: string; hash: PathHash; kind: HashKind }
@@ -36,10 +37,20 @@ function repoPath(stage: DagStage, written: string): string {
   return r.path;
 }
 
-async function hashAll(io: RunnerIO, stage: DagStage, paths: string[], what: 'dependency' | 'output'): Promise<LockedPath[]> {
+/**
+ * DVC 3 keeps a DVC 2 (md5-dos2unix) lock entry as it is while its hash is unchanged and
+ * moves it to `hash: md5` only when the file changed; new entries are md5.
+ */
+async function hashAll(io: RunnerIO, stage: DagStage, paths: string[], what: 'dependency' | 'output', previous: LockEntry[] = []): Promise<LockedPath[]> {
   const out: LockedPath[] = [];
   for (const p of paths) {
-    const hash = await io.hash(repoPath(stage, p), NEW_KIND);
+    const rel = repoPath(stage, p);
+    const old = previous.find((e) => e.path === p);
+    if (old?.hashKind === 'md5-dos2unix' && old.md5) {
+      const legacy = await io.hash(rel, 'md5-dos2unix');
+      if (legacy && legacy.md5 === old.md5) { out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' }); continue; }
+    }
+    const hash = await io.hash(rel, NEW_KIND);
     if (!hash) throw new ReproError(`${what} '${p}' of stage '${stage.address}' does not exist.`);
     out.push({ path: p, hash, kind: NEW_KIND });
   }
@@ -96,8 +107,9 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
     }
   }
   try {
-    const deps = await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
-    const outs = await hashAll(io, stage, def.outs.map((o) => o.path), 'output');
+    const previous = project.lock?.stages[def.name];
+    const deps = await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency', previous?.deps);
+    const outs = await hashAll(io, stage, def.outs.map((o) => o.path), 'output', previous?.outs);
     for (const o of def.outs) {
       const locked = outs.find((x) => x.path === o.path)!;
       if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);

@@ -174,4 +174,13 @@ describe('repro runner', function () {
     assert.ok(!('LINEAGE_TEST_SECRET_TOKEN' in env.vars));
     assert.equal(found[1].run.status, 'ok');
   });
+
+  it('keeps a DVC 2 lock entry whose file did not change, as DVC 3 does (expected lock written by DVC 3.67)', async () => {
+    const p = project({ 'dvc.yaml': 'stages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps: [x.txt, y.txt]\n    outs: [out.txt]\n', 'x.txt': 'x\n', 'y.txt': 'y\n' });
+    await run(p);
+    writeFileSync(join(p.repo.dir, 'dvc.lock'), read(p, 'dvc.lock').replace(/ *hash: md5\n/g, ''));
+    writeFileSync(join(p.repo.dir, 'y.txt'), 'y2\n');
+    assert.deepEqual((await run(p)).result.ran, ['a']);
+    assert.equal(read(p, 'dvc.lock'), "schema: '2.0'\nstages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps:\n    - path: x.txt\n      md5: 401b30e3b8b5d629635a5c613cdb7919\n      size: 2\n    - path: y.txt\n      hash: md5\n      md5: 87bbea99cd64aa772e1420eca3314ceb\n      size: 3\n    outs:\n    - path: out.txt\n      hash: md5\n      md5: d7e7669a46951cc3267f52e88d146a4a\n      size: 5\n");
+  });
 });
