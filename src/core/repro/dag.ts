@@ -6,6 +6,7 @@
 import type { StageDef } from '../formats/dvcYaml';
 import { isUnder, resolveInRepo } from '../util/paths';
 import type { WorkspaceProject } from './workspacePipelines';
+import type { DataSource } from './dvcFiles';
 import { stageAddress, type ReproProblem } from './types';
 
 export interface DagStage {
@@ -20,6 +21,8 @@ export interface DagStage {
   /** Addresses of the stages producing this stage's deps. */
   upstream: string[];
   downstream: string[];
+  /** Set for a `.dvc` data file: a stage without a command whose "lock" is the file itself. */
+  source?: DataSource;
 }
 
 export interface Dag {
@@ -44,7 +47,7 @@ function repoPaths(project: string, paths: string[], refused: string[]): string[
 
 const overlaps = (a: string, b: string): boolean => isUnder(a, b) || isUnder(b, a);
 
-export function buildDag(projects: WorkspaceProject[]): Dag {
+export function buildDag(projects: WorkspaceProject[], sources: DataSource[] = []): Dag {
   const stages: DagStage[] = [];
   for (const p of projects) {
     for (const def of p.def.stages) {
@@ -56,6 +59,10 @@ export function buildDag(projects: WorkspaceProject[]): Dag {
         refused, upstream: [], downstream: [],
       });
     }
+  }
+  for (const src of sources) {
+    const refused: string[] = [];
+    stages.push({ project: src.project, address: src.file, def: src.def, dvcYaml: src.file, deps: [], outs: repoPaths(src.project, src.def.outs.map((o) => o.projectPath), refused), refused, upstream: [], downstream: [], source: src });
   }
   const problems: ReproProblem[] = [];
   const broken = new Set<string>();

@@ -13,7 +13,7 @@ import { PyFloat, PyTimestamp, pyFloatRepr } from './pyFloat';
 import { resolvePlainTag } from './yamlResolve';
 
 export type ScalarStyle = '' | "'" | '"' | '|' | '>';
-export type ScalarTag = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' | 'merge';
+export type ScalarTag = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' | 'merge' | 'value';
 
 /** The node graph the emitter writes. The same object used twice becomes an anchor and alias. */
 export type YamlNode = YamlScalar | YamlSeq | YamlMap;
@@ -24,7 +24,17 @@ export type YamlNode = YamlScalar | YamlSeq | YamlMap;
  * closing bracket; `column` is set when it started on the same line (a `# comment`), else
  * the text starts with a line break. `pre`: whole lines written before a key or item.
  */
-export interface NodeComments { pre?: string; post?: { text: string; column?: number } }
+export interface NodeComments {
+  pre?: string;
+  post?: { text: string; column?: number };
+  /** Lines written when a block collection ends (comments before a dedent or the end). */
+  end?: string;
+  /** A `# comment` on a block scalar's header line, spaces before it included. */
+  header?: string;
+  /** On a key: comments after its `:` and before the first entry of its block value. */
+  valuePost?: { text: string; column?: number };
+  valuePre?: string;
+}
 
 export interface YamlScalar {
   kind: 'scalar';
@@ -231,6 +241,7 @@ class Emitter {
   private readonly anchors = new Map<YamlNode, string | null>();
   private readonly serialized = new Set<YamlNode>();
   private lastAnchor = 0;
+  private pairComments: NodeComments | undefined;
 
   document(root: YamlNode): string {
     this.anchorNode(root);
@@ -327,15 +338,20 @@ class Emitter {
   }
 
   private blockSequence(node: YamlSeq): void {
-    if (node.comments?.post) {
-      this.writeComment(node.comments.post);
+    const inherited = this.takePairComments();
+    const post = inherited?.valuePost ?? node.comments?.post;
+    if (post) {
+      this.writeComment(post);
       this.indention = false;
       this.noNewline = true;
     }
+    let firstPre = inherited?.valuePre;
     const indentless = this.mappingContext ? !this.indention : false;
     this.increaseIndent(false, true, indentless);
     this.afterSequenceStart();
     for (const item of node.items) {
+      this.writeLines(firstPre);
+      firstPre = undefined;
       this.writePreComment(item);
       const nonl = this.column === 0 ? this.noNewline : false;
       this.writeIndent();
@@ -343,12 +359,16 @@ class Emitter {
       if (nonl) this.noNewline = true;
       this.expectNode(item, { seq: true });
     }
+    this.writeEndComment(node);
     this.popIndent();
     this.noNewline = false;
   }
 
   private blockMapping(node: YamlMap): void {
-    if (node.comments?.post) this.writeComment(node.comments.post);
+    const inherited = this.takePairComments();
+    const post = inherited?.valuePost ?? node.comments?.post;
+    if (post) this.writeComment(post);
+    this.writeLines(inherited?.valuePre);
     this.increaseIndent(false, false);
     for (const [key, value] of node.pairs) {
       this.writePreComment(key);
@@ -362,8 +382,12 @@ class Emitter {
         this.writeIndent();
         this.writeIndicator(':', true, false, true);
       }
+      const blockValue = (value.kind === 'map' && !value.flow && value.pairs.length > 0) || (value.kind === 'seq' && !value.flow && value.items.length > 0);
+      this.pairComments = blockValue && !this.serialized.has(value) ? key.comments : undefined;
       this.expectNode(value, { map: true });
+      this.pairComments = undefined;
     }
+    this.writeEndComment(node);
     this.popIndent();
   }
 
@@ -491,8 +515,8 @@ class Emitter {
     const t = this.chars;
     if (this.style === '"') this.writeDoubleQuoted(t, split);
     else if (this.style === "'") this.writeSingleQuoted(t, split);
-    else if (this.style === '>') this.writeFolded(t);
-    else if (this.style === '|') this.writeLiteral(t);
+    else if (this.style === '>') this.writeFolded(t, node.comments?.header ?? '');
+    else if (this.style === '|') this.writeLiteral(t, node.comments?.header ?? '');
     else this.writePlain(t, split);
     this.analysis = null;
     this.style = null;
@@ -513,10 +537,24 @@ class Emitter {
 
   /** write_pre_comment: whole comment lines before a key or an item. */
   private writePreComment(node: YamlNode): void {
-    const pre = node.comments?.pre;
-    if (!pre) return;
+    this.writeLines(node.comments?.pre);
+  }
+
+  /** The comments a key holds for its block value, taken by that value's emission. */
+  private takePairComments(): NodeComments | undefined {
+    const c = this.pairComments;
+    this.pairComments = undefined;
+    return c;
+  }
+
+  private writeEndComment(node: YamlNode): void {
+    this.writeLines(node.comments?.end);
+  }
+
+  private writeLines(text: string | undefined): void {
+    if (!text) return;
     if (this.column !== 0) this.writeLineBreak();
-    this.write(pre);
+    this.write(text);
     this.column = 0;
   }
 
@@ -726,9 +764,9 @@ class Emitter {
     return { hints: hints + indicator, keep: indicator === '+' };
   }
 
-  private writeLiteral(t: string[]): void {
+  private writeLiteral(t: string[], header: string): void {
     const { hints, keep } = this.blockHints(t);
-    this.writeIndicator('|' + hints, true);
+    this.writeIndicator('|' + hints + header, true);
     if (keep) this.openEnded = true;
     this.writeLineBreak();
     let breaks = true;
@@ -751,9 +789,9 @@ class Emitter {
   }
 
   /** Folded block scalar; '\x07' marks a fold kept from the loaded document. */
-  private writeFolded(t: string[]): void {
+  private writeFolded(t: string[], header: string): void {
     const { hints, keep } = this.blockHints(t);
-    this.writeIndicator('>' + hints, true);
+    this.writeIndicator('>' + hints + header, true);
     if (keep) this.openEnded = true;
     this.writeLineBreak();
     let leadingSpace = true;

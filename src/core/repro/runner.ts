@@ -15,6 +15,7 @@ import { commandLines, runLine } from './runCommand';
 import { finishRun, startRun } from './runRecords';
 import { stageStatus, describeChanges, type StatusIO } from './status';
 import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
+import { updateDvcFile } from './dvcFiles';
 import type { LockEntry } from '../formats/dvcLock';
 import type { HashKind, PathHash, ReproEvent, ReproOptions, ReproResult } from './types';
 
@@ -126,11 +127,29 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
   }
 }
 
+/**
+ * A `.dvc` data file whose data changed: DVC's repro verifies it, caches the new data and
+ * rewrites the file's hashes (as `dvc commit` does). Imports would need the network.
+ */
+async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, options: ReproOptions, emit: (e: ReproEvent) => void): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
+  const src = stage.source!;
+  if (src.isImport) return { ok: false, exitCode: null, message: `'${src.file}' is an import; ML Lineage does not re-run imports (run \`dvc update ${src.file}\`).` };
+  if (options.dry) return { ok: true };
+  const outs = await hashAll(io, stage, src.def.outs.map((o) => o.path), 'output', src.lock.stages[src.file].outs);
+  for (const o of src.def.outs) {
+    const locked = outs.find((x) => x.path === o.path)!;
+    if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
+  }
+  updateDvcFile(join(root, ...src.file.split('/')), outs);
+  emit({ type: 'locked', stage: stage.address, lockFile: src.file });
+  return { ok: true };
+}
+
 export async function reproduce(root: string, io: RunnerIO, options: ReproOptions, onEvent: (e: ReproEvent) => void, deps: { store?: Store } = {}): Promise<ReproResult> {
   const release = options.dry ? () => undefined : acquireReproLock(root);
   try {
-    const { projects } = loadWorkspacePipelines(root);
-    const dag = buildDag(projects);
+    const { projects, sources } = loadWorkspacePipelines(root);
+    const dag = buildDag(projects, sources);
     const { addresses, unknown } = resolveTargets(dag, options.targets);
     if (unknown.length) throw new ReproError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
     const plan = planStages(dag, addresses, { singleItem: options.singleItem, downstream: options.downstream });
@@ -138,7 +157,7 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
     const brokenProblem = dag.problems.find((p) => plan.some((s) => s.address === p.stage || dag.broken.has(s.address)));
     if (brokenProblem) throw new ReproError(`${brokenProblem.file}${brokenProblem.line ? `:${brokenProblem.line}` : ''}: ${brokenProblem.message}`);
     for (const s of plan) {
-      const lockProblem = projectOf.get(s.project)!.lockProblem;
+      const lockProblem = s.source ? undefined : projectOf.get(s.project)!.lockProblem;
       if (lockProblem) throw new ReproError(lockProblem.message);
     }
     onEvent({ type: 'plan', stages: plan.map((s) => s.address) });
@@ -148,13 +167,13 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
     // A forced or reproduced stage makes nothing downstream forced (DVC's default, no --force-downstream).
     for (const stage of plan) {
       if (options.signal?.aborted) { result.ok = false; result.cancelled = true; onEvent({ type: 'cancelled', stage: stage.address }); break; }
-      const project = projectOf.get(stage.project)!;
+      const project = stage.source ? undefined : projectOf.get(stage.project)!;
       // Re-read the lock: an upstream stage of the same project may just have rewritten it.
-      const fresh = loadWorkspacePipelines(root, [project.dvcYaml]).projects[0] ?? project;
+      const fresh = project ? loadWorkspacePipelines(root, [project.dvcYaml]).projects[0] ?? project : undefined;
       let status;
       try {
         if (stage.refused.length) throw new ReproError(`stage '${stage.address}': ${stage.refused.join('; ')}`);
-        status = await stageStatus(io, stage, fresh.lock);
+        status = await stageStatus(io, stage, fresh ? fresh.lock : stage.source!.lock);
       } catch (e) {
         const message = (e as Error).message;
         result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
@@ -181,7 +200,9 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
       onEvent({ type: 'stage', stage: stage.address, reasons: options.force ? ['forced'] : describeChanges(status.changes) });
       let outcome;
       try {
-        outcome = await runStage(root, io, stage, fresh, options, onEvent, deps.store, probes, pending);
+        outcome = stage.source
+          ? await commitDataSource(root, io, stage, options, onEvent)
+          : await runStage(root, io, stage, fresh!, options, onEvent, deps.store, probes, pending);
       } catch (e) {
         outcome = { ok: false, exitCode: null, message: (e as Error).message };
       }

@@ -55,9 +55,11 @@ async function paramChanges(io: StatusIO, project: string, stage: DagStage, lock
     const resolved = resolveInRepo(project, spec.projectPath);
     if (!resolved.ok) throw new Error(resolved.reason);
     const actual = await io.readParams(resolved.path, spec.keys);
-    if (actual === undefined) { out[spec.file] = 'deleted'; continue; }
+    // Keys are repository-relative paths, as DVC prints them from the repository root.
+    const key = resolved.path;
+    if (actual === undefined) { out[key] = 'deleted'; continue; }
     const info = lock?.params[spec.file];
-    if (!lock || info === undefined) { out[spec.file] = 'new'; continue; }
+    if (!lock || info === undefined) { out[key] = 'new'; continue; }
     const keys = spec.keys ?? [...new Set([...Object.keys(actual), ...Object.keys(info)])];
     const changes: Record<string, ParamChange> = {};
     for (const key of keys) {
@@ -65,8 +67,13 @@ async function paramChanges(io: StatusIO, project: string, stage: DagStage, lock
       else if (!(key in info)) changes[key] = 'new';
       else if (!io.paramEqual(actual[key], info[key])) changes[key] = 'modified';
     }
-    if (Object.keys(changes).length > 0) out[spec.file] = changes;
+    if (Object.keys(changes).length > 0) out[key] = changes;
   }
+}
+
+function repoKey(stage: DagStage, written: string): string {
+  const r = resolveInRepo(stage.project, withWdir(stage.def.wdir, written));
+  return r.ok ? r.path : written;
 }
 
 export function isUpToDate(c: StageChanges): boolean {
@@ -80,13 +87,13 @@ export async function stageStatus(io: StatusIO, stage: DagStage, lockFile: Works
   if (!def.frozen) {
     for (const dep of def.deps) {
       const c = await entryChange(io, stage.project, def.wdir, dep.path, lockEntryFor(lock?.deps, dep.path), undefined);
-      if (c) changes.deps[dep.path] = c;
+      if (c) changes.deps[repoKey(stage, dep.path)] = c;
     }
     await paramChanges(io, stage.project, stage, lock, changes.deps);
   }
   for (const out of def.outs) {
     const c = await entryChange(io, stage.project, def.wdir, out.path, lockEntryFor(lock?.outs, out.path), out.cache);
-    if (c) changes.outs[out.path] = c;
+    if (c) changes.outs[repoKey(stage, out.path)] = c;
   }
   if (lock) changes.changedCommand = JSON.stringify(lock.cmd) !== JSON.stringify(def.cmd);
   return {
@@ -97,8 +104,8 @@ export async function stageStatus(io: StatusIO, stage: DagStage, lockFile: Works
 
 /** Every stage (or the targets) of the workspace, upstream first. */
 export async function stageStatuses(root: string, io: StatusIO, options: { targets?: string[] } = {}): Promise<StatusReport> {
-  const { projects, problems } = loadWorkspacePipelines(root);
-  const dag = buildDag(projects);
+  const { projects, problems, sources } = loadWorkspacePipelines(root);
+  const dag = buildDag(projects, sources);
   problems.push(...dag.problems);
   let stages = dag.stages;
   if (options.targets && options.targets.length > 0) {
@@ -108,9 +115,10 @@ export async function stageStatuses(root: string, io: StatusIO, options: { targe
   }
   const lockOf = new Map(projects.map((p) => [p.project, p.lock]));
   const out: StageStatus[] = [];
-  for (const s of stages) {
+  // DVC lists dvc.yaml stages first and .dvc data files after them.
+  for (const s of [...stages.filter((x) => !x.source), ...stages.filter((x) => x.source)]) {
     try {
-      out.push(await stageStatus(io, s, lockOf.get(s.project)));
+      out.push(await stageStatus(io, s, s.source ? s.source.lock : lockOf.get(s.project)));
     } catch (e) {
       problems.push({ file: s.dvcYaml, line: s.def.line, stage: s.address, message: (e as Error).message });
     }

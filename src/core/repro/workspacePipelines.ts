@@ -12,6 +12,7 @@ import type { DataMap, ParseFailure } from '../formats/types';
 import { walkWorkspace } from '../indexer/fileSources';
 import { baseOf, dirOf, resolveInRepo } from '../util/paths';
 import type { ReproProblem } from './types';
+import { loadDataSources, type DataSource } from './dvcFiles';
 
 export interface WorkspaceProject {
   /** dvc.yaml folder relative to the repository root, '' for the root. */
@@ -27,7 +28,7 @@ export interface WorkspaceProject {
   lockProblem?: ReproProblem;
 }
 
-export interface WorkspacePipelines { projects: WorkspaceProject[]; problems: ReproProblem[] }
+export interface WorkspacePipelines { projects: WorkspaceProject[]; problems: ReproProblem[]; sources: DataSource[] }
 
 function readText(root: string, rel: string): string | undefined {
   try {
@@ -74,5 +75,8 @@ export function loadWorkspacePipelines(root: string, only?: string[]): Workspace
     }
     projects.push(entry);
   }
-  return { projects, problems };
+  // Only a full scan looks for .dvc files; a reload of chosen dvc.yaml files does not need them.
+  const data = only ? { sources: [], problems: [] } : loadDataSources(root);
+  problems.push(...data.problems);
+  return { projects, problems, sources: data.sources };
 }

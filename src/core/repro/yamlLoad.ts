@@ -9,14 +9,15 @@
 //   graph the dumper writes back: a float keeps its written form as ruamel's ScalarFloat
 //   does (`1.0e-5` stays, `.5e-3` becomes `50.e-5`), ints keep hex/octal/underscores/leading
 //   zeros, quotes are dropped, block scalars, flow collections and used anchors are kept,
-//   and so are comments and blank lines where ruamel attaches them (see attachComments).
+//   and so are comments and blank lines where ruamel attaches them (yamlComments.ts).
 
-import { Alias, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { Alias, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YNode, Scalar as YScalar } from 'yaml';
 import { PyFloat, PyTimestamp, formatExpAbs, formatFixedAbs } from './pyFloat';
 import type { PyDict, PyKey, PyValue } from './pyFloat';
 import { floatText, scalar } from './dvcYamlDump';
-import type { NodeComments, YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
+import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
+import { attachComments } from './yamlComments';
 import { TIMESTAMP, resolvePlainTag } from './yamlResolve';
 
 export interface YamlLoadError { message: string; line?: number; column?: number }
@@ -65,10 +66,13 @@ function run<T>(input: string, fn: (doc: Document, text: string) => T): YamlLoad
 
 const STD = 'tag:yaml.org,2002:';
 
-type Kind = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' | 'merge';
+type Kind = 'str' | 'int' | 'float' | 'bool' | 'null' | 'timestamp' | 'merge' | 'value';
 
-/** The kind ruamel constructs for a scalar: explicit !!tags, else quoted = str, plain = resolved. */
-function scalarKind(node: YScalar): Kind {
+/**
+ * The kind ruamel constructs for a scalar: explicit !!tags, else quoted = str, plain =
+ * resolved. A plain `=` fails the safe loader; the round-trip loader keeps it (`roundTrip`).
+ */
+function scalarKind(node: YScalar, roundTrip = false): Kind {
   const tag = node.tag;
   if (tag && tag !== '!') {
     const short = tag.startsWith(STD) ? tag.slice(STD.length) : tag;
@@ -77,7 +81,7 @@ function scalarKind(node: YScalar): Kind {
   }
   if (node.type !== 'PLAIN' || tag === '!') return 'str';
   const resolved = resolvePlainTag(String(node.value));
-  if (resolved === 'value') throw new LoadFailure(`could not determine a constructor for the tag 'tag:yaml.org,2002:value'`, node.range?.[0]);
+  if (resolved === 'value' && !roundTrip) throw new LoadFailure(`could not determine a constructor for the tag 'tag:yaml.org,2002:value'`, node.range?.[0]);
   return resolved;
 }
 
@@ -366,7 +370,8 @@ export function roundTripFloatText(source: string): string {
   if (value < 0) w += 1;
   m = m.slice(0, w);
   let e = Number(es);
-  let [m1, m2 = ''] = m.split('.');
+  if (!m.includes('.')) throw new LoadFailure(`ruamel.yaml cannot write the float '${source}' back (DVC fails on it too)`);
+  let [m1, m2] = m.split('.');
   while (m1.length + m2.length < width - (prec >= 0 ? 1 : 0)) m2 += '0';
   if (mSign && value > 0) m1 = '+' + m1;
   const expText = (n: number): string => {
@@ -392,7 +397,9 @@ export function roundTripFloatText(source: string): string {
     m2 = m2.slice(0, m2.length - lead0);
     e += lead0;
   }
-  while (m1.length < prec && m2.length > 0) {
+  while (m1.length < prec) {
+    // ruamel raises IndexError here, so DVC cannot write such a lock back either.
+    if (m2.length === 0) throw new LoadFailure(`ruamel.yaml cannot write the float '${source}' back (DVC fails on it too)`);
     m1 += m2[0];
     m2 = m2.slice(1);
     e -= 1;
@@ -408,7 +415,7 @@ function foldedWithMarks(node: YScalar, text: string): string {
   const lines = src.split('\n').slice(1); // after the header line
   const body = lines.filter((l) => l.trim() !== '');
   if (body.length === 0) return value;
-  const header = src.split('\n')[0];
+  const header = /^[|>][-+1-9]*/.exec(src.split('\n')[0])?.[0] ?? '';
   const explicit = /[1-9]/.exec(header);
   const indent = explicit ? -1 : Math.min(...body.map((l) => l.length - l.trimStart().length));
   if (explicit) return value; // explicit indentation: rare, keep the value unmarked
@@ -514,145 +521,18 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
   });
 }
 
-// --- comments --------------------------------------------------------------------------
-
-/** Blank and comment lines as ruamel's tokens carry them: whitespace-only lines are empty. */
-function commentLines(text: string): string {
-  return text.split('\n').map((l) => (l.trim() === '' ? '' : l)).join('\n');
-}
-
-/**
- * ruamel's RoundTripScanner keeps comments and blank lines as tokens attached to the token
- * before or after them (scanner.py get_token / _gather_comments): a comment on the same line
- * as a scalar, a `:` or a closing bracket, together with the comment and blank lines that
- * follow it, goes after that token; comment and blank lines after a scalar go after the
- * scalar; anything else goes before the next key or item. The emitter writes them back in
- * those places, so they survive as long as the node they hang on does.
- */
-function attachComments(doc: Document, text: string, memo: Map<unknown, YamlNode>): void {
-  if (!text.includes('#') && !/\n[ \t]*\n/.test(text)) return;
-  const scalarEnd = new Map<number, YamlNode>(); // end offset of a scalar/alias -> its node
-  const skip: [number, number][] = []; // spans where '#' is content
-  const colon = new Map<number, YamlNode>(); // ':' offset -> block collection value
-  const close = new Map<number, YamlNode>(); // closing bracket offset -> flow collection
-  const starts = new Map<number, YamlNode>(); // key start or '-' offset -> node for pre comments
-  const nodeOf = (n: unknown): YamlNode | undefined => memo.get(n);
-  visit(doc, {
-    Scalar(_k, n) {
-      if (!n.range) return;
-      skip.push([n.range[0], n.range[1]]);
-      const node = nodeOf(n);
-      if (node) scalarEnd.set(n.range[1], node);
-    },
-    Alias(_k, n) {
-      if (n.range) skip.push([n.range[0], n.range[1]]);
-    },
-    Map(_k, n) {
-      const self = nodeOf(n);
-      if (n.flow && n.range && self) close.set(n.range[1] - 1, self);
-      for (const pair of n.items) {
-        const key = pair.key as YNode | null;
-        if (!n.flow && key?.range && isScalar(key)) {
-          const k = nodeOf(key);
-          if (k) starts.set(key.range[0], k);
-        }
-        const value = pair.value as YNode | null;
-        if (key?.range && value && (isMap(value) || isSeq(value)) && !value.flow) {
-          const at = text.indexOf(':', key.range[1]);
-          const v = nodeOf(value);
-          if (at >= 0 && v) colon.set(at, v);
-        }
-      }
-    },
-    Seq(_k, n) {
-      const self = nodeOf(n);
-      if (n.flow && n.range && self) close.set(n.range[1] - 1, self);
-      if (n.flow) return;
-      for (const item of n.items) {
-        const r = (item as YNode | null)?.range;
-        const node = nodeOf(item);
-        if (!r || !node) continue;
-        const dash = text.lastIndexOf('-', r[0]);
-        if (dash >= 0) starts.set(dash, node);
-      }
-    },
-  });
-  skip.sort((a, b) => a[0] - b[0]);
-  // Walk the gaps between tokens: runs of spaces, line breaks and comments.
-  let pos = 0;
-  let si = 0;
-  let prevEnd = -1;
-  while (pos < text.length) {
-    while (si < skip.length && skip[si][1] <= pos) si++;
-    if (si < skip.length && skip[si][0] <= pos) {
-      pos = skip[si][1];
-      prevEnd = pos;
-      continue;
-    }
-    const c = text[pos];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '#') {
-      const start = pos;
-      while (pos < text.length) {
-        const ch = text[pos];
-        if (ch === '#' && (pos === start || /\s/.test(text[pos - 1]))) {
-          const eol = text.indexOf('\n', pos);
-          pos = eol < 0 ? text.length : eol;
-        } else if (ch === ' ' || ch === '\t' || ch === '\n') pos++;
-        else break;
-      }
-      if (si < skip.length && skip[si][0] < pos) pos = skip[si][0];
-      placeGap(text, start, pos, prevEnd, { scalarEnd, colon, close, starts });
-      continue;
-    }
-    pos++;
-    prevEnd = pos;
-  }
-}
-
-interface Anchors { scalarEnd: Map<number, YamlNode>; colon: Map<number, YamlNode>; close: Map<number, YamlNode>; starts: Map<number, YamlNode> }
-
-function addComments(node: YamlNode, c: NodeComments): void {
-  node.comments = { ...node.comments, ...c };
-}
-
-function placeGap(text: string, start: number, end: number, prevEnd: number, at: Anchors): void {
-  let gap = text.slice(start, end);
-  // The indentation of the next token's line is not part of any comment.
-  const lastBreak = gap.lastIndexOf('\n');
-  gap = lastBreak < 0 ? (end >= text.length ? gap : '') : gap.slice(0, lastBreak + 1);
-  if (end >= text.length && gap !== '' && !gap.endsWith('\n')) gap += '\n';
-  const firstBreak = gap.indexOf('\n');
-  const firstLine = firstBreak < 0 ? gap : gap.slice(0, firstBreak);
-  const hashOnFirst = firstLine.indexOf('#');
-  const extraLines = firstBreak >= 0 ? gap.slice(firstBreak + 1) : '';
-  const hasExtra = extraLines !== '';
-  if (hashOnFirst < 0 && !hasExtra) return;
-  const prevScalar = at.scalarEnd.get(prevEnd);
-  const prevColon = at.colon.get(prevEnd - 1);
-  const prevClose = at.close.get(prevEnd - 1);
-  const sameLineOwner = prevScalar ?? prevColon ?? prevClose;
-  if (hashOnFirst >= 0 && sameLineOwner && start === prevEnd) {
-    const column = start + hashOnFirst - (text.lastIndexOf('\n', start - 1) + 1);
-    addComments(sameLineOwner, { post: { text: commentLines(gap.slice(hashOnFirst)), column } });
-    return;
-  }
-  if (prevScalar && start === prevEnd) {
-    addComments(prevScalar, { post: { text: commentLines(gap) } });
-    return;
-  }
-  const next = at.starts.get(end);
-  if (!next) return; // comments before a closing bracket or the end: not kept here
-  const pre = prevEnd < 0 ? gap : extraLines;
-  if (pre.trim() === '' && prevEnd >= 0 && !hasExtra) return;
-  addComments(next, { pre: commentLines(pre) });
-}
-
 function rtScalar(node: YScalar, text: string): YamlScalar {
   const value = String(node.value ?? '');
   const at = node.range?.[0];
-  const kind = scalarKind(node);
-  if (node.type === 'BLOCK_LITERAL' && kind === 'str') return scalar('str', value, '|');
-  if (node.type === 'BLOCK_FOLDED' && kind === 'str') return scalar('str', foldedWithMarks(node, text), '>');
+  const kind = scalarKind(node, true);
+  if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && kind === 'str') {
+    const out = node.type === 'BLOCK_LITERAL' ? scalar('str', value, '|') : scalar('str', foldedWithMarks(node, text), '>');
+    // scan_block_scalar_ignored_line: a comment on the header line stays there.
+    const headerLine = text.slice(node.range?.[0] ?? 0).split('\n')[0];
+    const comment = /^[|>][-+1-9]*( *#.*)$/.exec(headerLine)?.[1];
+    if (comment) out.comments = { header: comment };
+    return out;
+  }
   switch (kind) {
     case 'null':
       return scalar('null', '');
@@ -663,11 +543,17 @@ function rtScalar(node: YScalar, text: string): YamlScalar {
       return scalar('int', roundTripIntText(value));
     case 'float':
       if (node.type !== 'PLAIN') return scalar('float', floatText(parseFloatText(value)));
-      return scalar('float', roundTripFloatText(value));
+      try {
+        return scalar('float', roundTripFloatText(value));
+      } catch (e) {
+        throw e instanceof LoadFailure ? new LoadFailure(e.message, at) : e;
+      }
     case 'timestamp':
       return scalar('timestamp', timestamp(value, at, true).text);
     case 'merge':
       return scalar('merge', '<<');
+    case 'value':
+      return scalar('value', '=');
     default:
       return scalar('str', value);
   }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { rmSync, appendFileSync, writeFileSync } from 'node:fs';
+import { rmSync, appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitFixture } from '../../helpers/gitFixture';
 import { stageStatuses, toDvcStatusJson } from '../../../src/core/repro/status';
@@ -58,6 +58,28 @@ describe('stage status (agreement with dvc status)', function () {
     writeFileSync(join(repo.dir, 'dvc.yaml'), 'stages:\n  a:\n    cmd: echo 2 > a.txt\n    params:\n    - cfg.yaml:\n    outs: [a.txt]\n');
     writeFileSync(join(repo.dir, 'cfg.yaml'), 'z: 3\nx: 1\n');
     assert.equal(JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)), '{"a":[{"changed deps":{"cfg.yaml":{"z":"new","y":"deleted"}}},"changed command"]}');
+  });
+});
+
+describe('.dvc data files (agreement with dvc status / dvc repro)', function () {
+  this.timeout(20000);
+
+  it('reports a changed data file under its .dvc path and rewrites its hash on repro as DVC does', async () => {
+    // Expected strings: DVC 3.67.1 on the same files (`dvc add data/d.csv`, edit, `dvc repro`).
+    const repo = GitFixture.create().write({
+      '.dvc/config': '', 'data/d.csv': 'a\n',
+      'data/d.csv.dvc': 'outs:\n- md5: 60b725f10c9c85c70d97880dfe8191b3\n  size: 2\n  hash: md5\n  path: d.csv\n',
+      'dvc.yaml': 'stages:\n  use:\n    cmd: cat data/d.csv > used.txt\n    deps: [data/d.csv]\n    outs: [used.txt]\n',
+    });
+    const io = createReproIO(repo.dir);
+    await reproduce(repo.dir, io, { targets: [] }, () => undefined);
+    appendFileSync(join(repo.dir, 'data/d.csv'), 'b\n');
+    assert.equal(JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)), '{"use":[{"changed deps":{"data/d.csv":"modified"}}],"data/d.csv.dvc":[{"changed outs":{"data/d.csv":"modified"}}]}');
+    const result = await reproduce(repo.dir, io, { targets: [] }, () => undefined);
+    assert.deepEqual(result.ran, ['data/d.csv.dvc', 'use']);
+    assert.equal(readFileSync(join(repo.dir, 'data/d.csv.dvc'), 'utf8'), 'outs:\n- md5: dd8c6a395b5dd36c56d23275028f526c\n  size: 4\n  hash: md5\n  path: d.csv\n');
+    assert.equal(readFileSync(join(repo.dir, '.dvc/cache/files/md5/dd/8c6a395b5dd36c56d23275028f526c'), 'utf8'), 'a\nb\n');
+    assert.equal(JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)), '{}');
   });
 });
 
