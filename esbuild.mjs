@@ -5,6 +5,8 @@ import { readdirSync, existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// --outdir=<dir>: where the bundles go (scripts/package.mjs builds into its staging folder).
+const outdir = (process.argv.find((a) => a.startsWith('--outdir=')) ?? '--outdir=dist').slice('--outdir='.length);
 
 const common = {
   bundle: true,
@@ -17,16 +19,18 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/extension/main.ts'],
-    outfile: 'dist/extension.js',
+    outfile: `${outdir}/extension.js`,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', 'better-sqlite3'],
+    // The .vsix has no node_modules: its bundle carries better-sqlite3's JavaScript, whose
+    // binary the driver seam loads from native/ by path (src/core/store/driver.ts).
+    external: production ? ['vscode'] : ['vscode', 'better-sqlite3'],
   },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
+    outfile: `${outdir}/cli.js`,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -42,7 +46,7 @@ if (existsSync('webview')) {
       builds.push({
         ...common,
         entryPoints: [`webview/${entry.name}/main.ts`],
-        outfile: `dist/webview/${entry.name}.js`,
+        outfile: `${outdir}/webview/${entry.name}.js`,
         platform: 'browser',
         format: 'iife',
         target: 'es2022',

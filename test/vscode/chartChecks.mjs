@@ -223,6 +223,7 @@ export const chartChecks = [
       const frame = await chartFrame(page, '.chart-card[data-chart-id^="history:"][data-points]');
       const chartId = await frame.locator('.chart-card[data-chart-id^="history:"]').first().getAttribute('data-chart-id');
       const drawnMs = Date.now() - started;
+      const renderMs = await frame.locator('.history-grid').getAttribute('data-render-ms');
       const counts = await frame.evaluate((id) => window.lineageCharts.counts(id), chartId);
       const painted = await paintedPixels(frame, `.chart-card[data-chart-id="${chartId}"] canvas`);
       if (painted < 2000) throw new Error(`the history canvas looks blank: ${painted} painted pixels`);
@@ -258,7 +259,7 @@ export const chartChecks = [
       await frame.waitForFunction((id) => Object.keys(window.lineageCharts.counts(id)).length >= 3, chartId, { timeout: 20000 }).catch(() => undefined);
       const overlaid = await frame.evaluate((id) => window.lineageCharts.counts(id), chartId);
       shots.push(await tallShot(page, outDir, '13-metric-history'));
-      return { status: 'passed', detail: `${counts.main} points on main = ${expected.length} commits with accuracy; ${painted} painted pixels; on screen ${drawnMs} ms after the metric was picked; tooltip ${JSON.stringify(text)}; overlay ${JSON.stringify(overlaid)}`, shots };
+      return { status: 'passed', detail: `${counts.main} points on main = ${expected.length} commits with accuracy; ${painted} painted pixels; on screen ${drawnMs} ms after the metric was picked (page drawing: ${renderMs} ms); tooltip ${JSON.stringify(text)}; overlay ${JSON.stringify(overlaid)}`, shots };
     },
   },
   {
@@ -274,6 +275,7 @@ export const chartChecks = [
       const frame = await chartFrame(page, '.plot-grid[data-rendered] .plot-card[data-kind="confusion"]');
       await page.waitForTimeout(500);
       const revisions = await frame.locator('.rev-chip').allInnerTexts();
+      const plotsMs = await frame.locator('.plot-grid').getAttribute('data-render-ms');
       if (revisions.length < 2) throw new Error(`expected two revisions, the page shows ${JSON.stringify(revisions)}`);
       const rocRows = (rev) => git(demo, 'show', `${rev}:eval/plots/roc.csv`).trim().split('\n').length - 1;
       const counts = await frame.evaluate(() => window.lineageCharts.counts('plot:roc'));
@@ -325,7 +327,7 @@ export const chartChecks = [
         rmSync(dir, { recursive: true, force: true });
       }
       shots.push(await tallShot(page, outDir, '15-plots-wide'));
-      return { status: 'passed', detail: `revisions ${JSON.stringify(revisions)}; ROC points ${JSON.stringify(counts)} (${rocPainted} px); matrices ${JSON.stringify(matrices)} (${matrixPainted} px); cell tooltip ${JSON.stringify(cellTip.replace(/\s+/g, ' '))}; PNG export ${exported}`, shots };
+      return { status: 'passed', detail: `revisions ${JSON.stringify(revisions)}; ${await frame.locator('.plot-card').count()} plots drawn in ${plotsMs} ms; ROC points ${JSON.stringify(counts)} (${rocPainted} px); matrices ${JSON.stringify(matrices)} (${matrixPainted} px); cell tooltip ${JSON.stringify(cellTip.replace(/\s+/g, ' '))}; PNG export ${exported}`, shots };
     },
   },
   {

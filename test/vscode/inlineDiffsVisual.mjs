@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand, screenshot } from './workbench.mjs';
+import { runCommand, screenshot, showViewContainer, treeViewLabels } from './workbench.mjs';
 
 /** DVC's table rounding: 5 decimals, trailing zeros dropped (as the hints print numbers). */
 const num = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(5)) || v.toPrecision(3)));
@@ -72,9 +72,23 @@ export async function inlineDiffsCheck({ page, outDir, demo }) {
     shots.push(await screenshot(page, outDir, 'inline-diffs-hover'));
     if (!hoverText.includes(`main (baseline`) || !/Last \d+ values? on main/.test(hoverText)) throw new Error(`hover: ${JSON.stringify(hoverText)}`);
     await page.mouse.move(1400, 880);
+
+    // The Runs view: branches whose headline metric moved against main are colored and badged.
+    let runs = [];
+    if (await showViewContainer(page, 'ML Lineage')) {
+      await treeViewLabels(page, 'Runs');
+      await page.waitForTimeout(1000);
+      // A decorated row carries its badge and its color on the label.
+      runs = await page.evaluate(() => [...document.querySelectorAll('.sidebar .monaco-list-row[aria-level="2"]')].map((r) => ({
+        label: r.querySelector('.label-name')?.textContent ?? '',
+        badge: [...r.querySelectorAll('.monaco-decoration-badge, [class*="decoration"]')].map((e) => e.textContent || getComputedStyle(e, '::after').content).filter(Boolean).join(' '),
+        color: getComputedStyle(r.querySelector('.label-name') ?? r).color,
+      })));
+      shots.push(await screenshot(page, outDir, 'inline-diffs-runs-badges'));
+    }
     return {
       status: 'passed',
-      detail: `better ${JSON.stringify(seen.better)}, worse ${JSON.stringify(seen.worse)}, new ${JSON.stringify(seen.added)}; CodeLens ${JSON.stringify(seen.lens)}; status ${JSON.stringify(seen.status)}; explorer ${JSON.stringify(seen.badge)}`,
+      detail: `better ${JSON.stringify(seen.better)}, worse ${JSON.stringify(seen.worse)}, new ${JSON.stringify(seen.added)}; CodeLens ${JSON.stringify(seen.lens)}; status ${JSON.stringify(seen.status)}; explorer ${JSON.stringify(seen.badge)}; runs ${JSON.stringify(runs)}`,
       shots,
     };
   } finally {

@@ -11,6 +11,7 @@ import { formatNumber, paletteColor, slug, withAlpha } from '../plots/chartModel
 import { applyChartDefaults, canvasesToPng, Chart, onThemeChange, readTheme, type Theme } from '../plots/chartTheme';
 import { registerChart, unregisterChart } from '../plots/chartRegistry';
 import { ChartTooltip, externalTooltip } from '../plots/tooltip';
+import { button, chartCard, chip, div, indexes, labelled, option } from './dom';
 import { applyHistoryDelta, commitTooltip, dateTick, historyCharts, historyCsv, stepCharts, stepsCsv, type HistoryChart, type HistoryPersisted, type StepChart, type XMode } from './model';
 
 export interface HistoryHost {
@@ -310,6 +311,7 @@ export class MetricHistoryApp {
       ...history.map((c) => ({ id: c.id, kind: 'history' as const, points: Object.fromEntries(c.datasets.map((d) => [d.label, d.points.length])) })),
       ...steps.map((c) => ({ id: c.id, kind: 'steps' as const, points: Object.fromEntries(c.datasets.map((d) => [d.label, d.raw.length])) })),
     ];
+    this.historyGrid.dataset.renderMs = String(Math.round(ms));
     requestAnimationFrame(() => this.host.post({ type: 'rendered', charts, ms: Math.round(ms) }));
   }
 
@@ -340,68 +342,4 @@ export class MetricHistoryApp {
     clearTimeout(this.statusTimer);
     if (text) this.statusTimer = window.setTimeout(() => (this.status.textContent = ''), 5000);
   }
-}
-
-function chartCard(title: string, id: string, png: () => void, csv: () => void): { card: HTMLElement; canvas: HTMLCanvasElement; wrap: HTMLElement } {
-  const card = document.createElement('section');
-  card.className = 'chart-card';
-  card.dataset.chartId = id;
-  const header = document.createElement('header');
-  const h = document.createElement('h3');
-  h.textContent = title;
-  const tools = div('chart-tools');
-  tools.append(button('PNG', 'Export this chart as a PNG image', png), button('CSV', 'Export the data of this chart as CSV', csv));
-  header.append(h, tools);
-  const wrap = div('chart-wrap');
-  const canvas = document.createElement('canvas');
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', title);
-  wrap.append(canvas);
-  card.append(header, wrap);
-  return { card, canvas, wrap };
-}
-
-function indexes(value: unknown): number[] {
-  const list = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
-  return list.map(Number).filter((n) => Number.isInteger(n) && n >= 0);
-}
-
-function labelled(text: string, control: HTMLElement): HTMLElement {
-  const wrap = div('labelled');
-  const label = document.createElement('span');
-  label.className = 'label';
-  label.textContent = text;
-  wrap.append(label, control);
-  return wrap;
-}
-
-function chip(text: string): HTMLElement {
-  const c = document.createElement('span');
-  c.className = 'rev-chip';
-  c.textContent = text;
-  return c;
-}
-
-function button(text: string, title: string, onClick: () => void): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.secondary = true;
-  b.textContent = text;
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function option(value: string, label: string, selected: boolean, description?: string): HTMLElement {
-  const node = document.createElement('vscode-option');
-  node.value = value;
-  node.textContent = label;
-  node.selected = selected;
-  if (description) node.description = description;
-  return node;
-}
-
-function div(className: string): HTMLDivElement {
-  const node = document.createElement('div');
-  node.className = className;
-  return node;
 }

@@ -135,8 +135,10 @@ export class PlotsApp {
     this.showMessage(state.plots.length ? '' : 'No plots at these revisions.', false);
     requestAnimationFrame(() => {
       const plots: RenderedPlot[] = state.plots.map((p) => ({ id: p.id, kind: p.kind, points: pointCounts(p) }));
+      const ms = Math.round(performance.now() - started);
       this.grid.dataset.rendered = String(plots.length);
-      this.host.post({ type: 'rendered', plots, ms: Math.round(performance.now() - started) });
+      this.grid.dataset.renderMs = String(ms);
+      this.host.post({ type: 'rendered', plots, ms });
     });
   }
 

@@ -24,15 +24,18 @@ export type YamlNode = YamlScalar | YamlSeq | YamlMap;
  * closing bracket; `column` is set when it started on the same line (a `# comment`), else
  * the text starts with a line break. `pre`: whole lines written before a key or item.
  */
+/** `block`: after a block scalar, where ruamel pulls a comment at or past its indent back to indent - 1. */
+export interface PostComment { text: string; column?: number; block?: boolean }
+
 export interface NodeComments {
   pre?: string;
-  post?: { text: string; column?: number };
+  post?: PostComment;
   /** Lines written when a block collection ends (comments before a dedent or the end). */
   end?: string;
   /** A `# comment` on a block scalar's header line, spaces before it included. */
   header?: string;
   /** On a key: comments after its `:` and before the first entry of its block value. */
-  valuePost?: { text: string; column?: number };
+  valuePost?: PostComment;
   valuePre?: string;
 }
 
@@ -382,8 +385,7 @@ class Emitter {
         this.writeIndent();
         this.writeIndicator(':', true, false, true);
       }
-      const blockValue = (value.kind === 'map' && !value.flow && value.pairs.length > 0) || (value.kind === 'seq' && !value.flow && value.items.length > 0);
-      this.pairComments = blockValue && !this.serialized.has(value) ? key.comments : undefined;
+      this.pairComments = value.kind !== 'scalar' && !this.serialized.has(value) ? key.comments : undefined;
       this.expectNode(value, { map: true });
       this.pairComments = undefined;
     }
@@ -392,6 +394,7 @@ class Emitter {
   }
 
   private flowSequence(node: YamlSeq): void {
+    const post = this.takePairComments()?.valuePost ?? node.comments?.post;
     const ind = this.seqFlowAlign(this.column);
     this.writeIndicator(' '.repeat(Math.max(0, ind)) + '[', true, true);
     this.increaseIndent(true, true);
@@ -401,7 +404,7 @@ class Emitter {
       this.popIndent();
       this.flowContext.pop();
       this.writeIndicator(']', false);
-      if (node.comments?.post) this.writeComment(node.comments.post);
+      if (post) this.writeComment(post);
       else if (this.flowLevel === 0) this.writeLineBreak();
       return;
     }
@@ -413,11 +416,12 @@ class Emitter {
     this.popIndent();
     this.flowContext.pop();
     this.writeIndicator(']', false);
-    if (node.comments?.post) this.writeComment(node.comments.post);
+    if (post) this.writeComment(post);
     else this.noNewline = false;
   }
 
   private flowMapping(node: YamlMap): void {
+    const post = this.takePairComments()?.valuePost ?? node.comments?.post;
     const ind = this.seqFlowAlign(this.column);
     const single = node.pairs.length === 1;
     const init = single && this.flowLevel > 0 && this.flowContext[this.flowContext.length - 1] === '[' ? '' : '{';
@@ -428,7 +432,7 @@ class Emitter {
       this.popIndent();
       this.flowContext.pop();
       this.writeIndicator('}', false);
-      if (node.comments?.post) this.writeComment(node.comments.post);
+      if (post) this.writeComment(post);
       else if (this.flowLevel === 0) this.writeLineBreak();
       return;
     }
@@ -449,7 +453,7 @@ class Emitter {
     this.popIndent();
     const popped = this.flowContext.pop();
     if (popped !== '') this.writeIndicator('}', false);
-    if (node.comments?.post) this.writeComment(node.comments.post);
+    if (post) this.writeComment(post);
     else this.noNewline = false;
   }
 
@@ -524,11 +528,13 @@ class Emitter {
   }
 
   /** Emitter.write_comment for a post comment: back to its column (at least one space). */
-  private writeComment(c: { text: string; column?: number }): void {
+  private writeComment(c: PostComment): void {
     const value = c.text.endsWith('\n') ? c.text.slice(0, -1) : c.text;
     let spaces = 0;
     if (c.column !== undefined && !value.startsWith('\n')) {
-      spaces = c.column - this.column;
+      const indent = this.indent ?? 0;
+      const column = c.block && c.column >= indent ? indent - 1 : c.column;
+      spaces = column - this.column;
       if (this.column && value.trim() && spaces < 1) spaces = 1;
     }
     this.write(' '.repeat(Math.max(0, spaces)) + value);

@@ -67,12 +67,16 @@ function scanComments(c: Cursor): Tok[] {
 
 const joined = (toks: Tok[]): string => toks.map((t, i) => (i === 0 ? t.value : ' '.repeat(t.col) + t.value)).join('');
 
-type PrevKind = 'plain' | 'quoted' | 'block' | 'colon' | 'close' | 'other';
+type PrevKind = 'plain' | 'quoted' | 'block' | 'colon' | 'colonNull' | 'close' | 'other';
 
 interface Context {
   scalars: Map<number, { node: YamlNode; kind: 'plain' | 'quoted' | 'block'; line: number }>;
   /** ':' offset -> the key of a pair whose value is a block collection. */
   colon: Map<number, YamlNode>;
+  /** ':' offset -> the empty (null) value after it. */
+  colonNull: Map<number, YamlNode>;
+  /** A flow collection's closing bracket -> the key of its pair. */
+  closeOfPair: Map<number, YamlNode>;
   /** Start of a block collection value's first entry -> the key of its pair. */
   firstChild: Map<number, YamlNode>;
   close: Map<number, YamlNode>;
@@ -91,7 +95,7 @@ function add(node: YamlNode, c: NodeComments): void {
 /** Attaches the comments of `text` to the nodes built from `doc` (memo: yaml node -> node). */
 export function attachComments(doc: Document, text: string, memo: Map<unknown, YamlNode>): void {
   if (!text.includes('#') && !/\n[ \t]*\n/.test(text)) return;
-  const ctx: Context = { scalars: new Map(), colon: new Map(), firstChild: new Map(), close: new Map(), starts: new Map(), blocks: [], root: memo.get(doc.contents) };
+  const ctx: Context = { scalars: new Map(), colon: new Map(), colonNull: new Map(), closeOfPair: new Map(), firstChild: new Map(), close: new Map(), starts: new Map(), blocks: [], root: memo.get(doc.contents) };
   const spans: [number, number][] = [];
   visit(doc, {
     Scalar(_k, n) {
@@ -119,6 +123,14 @@ export function attachComments(doc: Document, text: string, memo: Map<unknown, Y
         }
         const value = pair.value as YNode | null;
         const k = memo.get(key);
+        if (key?.range && k && value && (isMap(value) || isSeq(value)) && value.flow && value.range) {
+          ctx.closeOfPair.set(value.range[1] - 1, k);
+        }
+        if (key?.range && value && isScalar(value) && value.range && value.range[0] === value.range[1]) {
+          const v = memo.get(value);
+          const at = text.indexOf(':', key.range[1]);
+          if (v && at >= 0) ctx.colonNull.set(at, v);
+        }
         if (key?.range && k && value && (isMap(value) || isSeq(value)) && !value.flow && value.items.length > 0) {
           // Comments after `key:` and before the value's first entry belong to the pair:
           // they stay when the value is replaced (the stage entry DVC rewrites).
@@ -180,7 +192,8 @@ export function attachComments(doc: Document, text: string, memo: Map<unknown, Y
 
 function placeGap(text: string, start: number, end: number, prevEnd: number, ctx: Context): void {
   const scalar = start === prevEnd ? ctx.scalars.get(prevEnd) : undefined;
-  const kind: PrevKind = scalar ? scalar.kind : start === prevEnd && ctx.colon.has(prevEnd - 1) ? 'colon' : start === prevEnd && ctx.close.has(prevEnd - 1) ? 'close' : 'other';
+  const at = (m: Map<number, YamlNode>): boolean => start === prevEnd && m.has(prevEnd - 1);
+  const kind: PrevKind = scalar ? scalar.kind : at(ctx.colon) ? 'colon' : at(ctx.colonNull) ? 'colonNull' : at(ctx.close) ? 'close' : 'other';
   const prevLine = prevEnd > 0 ? lineCol(text, prevEnd - 1).line : -1;
   const c = new Cursor(text, start, end);
   if (kind === 'block') {
@@ -197,8 +210,13 @@ function placeGap(text: string, start: number, end: number, prevEnd: number, ctx
       trailing += '\n';
     }
     const toks = scanComments(c);
-    const value = trailing + toks.map((t) => ' '.repeat(t.col) + t.value).join('');
-    if (value) add(scalar!.node, { post: { text: value } });
+    if (trailing === '') {
+      // No trailing blank line: the scalar's end mark is on the comment's line, so the
+      // comment is a same-line one (written back at most at the block's indent - 1).
+      if (toks.length > 0) add(scalar!.node, { post: { text: joined(toks), column: toks[0].col, block: true } });
+      return;
+    }
+    add(scalar!.node, { post: { text: trailing + toks.map((t) => ' '.repeat(t.col) + t.value).join('') } });
     return;
   }
   if (kind === 'plain') {
@@ -217,10 +235,15 @@ function placeGap(text: string, start: number, end: number, prevEnd: number, ctx
   }
   const toks = scanComments(c);
   if (toks.length === 0) return;
-  const owner = kind === 'plain' || kind === 'quoted' ? scalar!.node : kind === 'colon' ? ctx.colon.get(prevEnd - 1) : kind === 'close' ? ctx.close.get(prevEnd - 1) : undefined;
+  const pairKey = kind === 'close' ? ctx.closeOfPair.get(prevEnd - 1) : undefined;
+  const owner = kind === 'plain' || kind === 'quoted' ? scalar!.node
+    : kind === 'colon' ? ctx.colon.get(prevEnd - 1)
+    : kind === 'colonNull' ? ctx.colonNull.get(prevEnd - 1)
+    : kind === 'close' ? pairKey ?? ctx.close.get(prevEnd - 1) : undefined;
   if (owner && toks[0].line === prevLine) {
     const post = { text: joined(toks), column: toks[0].col };
-    add(owner, kind === 'colon' ? { valuePost: post } : { post });
+    // A pair keeps the comment after its `key:` or its flow value when the value is replaced.
+    add(owner, kind === 'colon' || pairKey ? { valuePost: post } : { post });
     return;
   }
   if (owner && (kind === 'plain' || kind === 'quoted')) {
@@ -239,7 +262,7 @@ function placeGap(text: string, start: number, end: number, prevEnd: number, ctx
     return;
   }
   // Before a closing block or the end: the innermost block collection that ends here.
-  const closing = ctx.blocks.find((b) => b.start < start && b.end <= end && b.end >= prevEnd);
-  const target = closing?.node ?? (end >= text.length ? ctx.root : undefined);
+  const closing = end >= text.length ? undefined : ctx.blocks.find((b) => b.start < start && b.end <= end && b.end >= prevEnd);
+  const target = end >= text.length ? ctx.root : closing?.node;
   if (target) add(target, { end: pre });
 }

@@ -164,10 +164,13 @@ function keyIdentity(k: PyKey): string {
   return typeof k === 'string' ? `s:${k}` : 'None';
 }
 
-function safeScalar(node: YScalar): PyValue {
+function safeScalar(node: YScalar, isKey: boolean): PyValue {
   const text = String(node.value ?? '');
   const at = node.range?.[0];
-  switch (scalarKind(node)) {
+  // A plain `=` fails as a value but is a str as a mapping key.
+  switch (scalarKind(node, isKey)) {
+    case 'value':
+      return '=';
     case 'null':
       return null;
     case 'bool':
@@ -200,15 +203,15 @@ function safeScalar(node: YScalar): PyValue {
 export function loadYamlSafe(text: string): YamlLoadResult<PyValue> {
   return run(text, (doc) => {
     const memo = new Map<unknown, PyValue>();
-    const build = (node: unknown): PyValue => {
+    const build = (node: unknown, isKey = false): PyValue => {
       if (node === null || node === undefined) return null;
       if (isAlias(node)) {
         const target = (node as Alias).resolve(doc);
         if (!target) throw new LoadFailure(`found undefined alias '${(node as Alias).source}'`, (node as Alias).range?.[0]);
-        return memo.has(target) ? (memo.get(target) as PyValue) : build(target);
+        return memo.has(target) ? (memo.get(target) as PyValue) : build(target, isKey);
       }
       if (isScalar(node)) {
-        const v = safeScalar(node);
+        const v = safeScalar(node, isKey);
         memo.set(node, v);
         return v;
       }
@@ -236,7 +239,7 @@ export function loadYamlSafe(text: string): YamlLoadResult<PyValue> {
             }
             continue;
           }
-          const key = build(keyNode);
+          const key = build(keyNode, true);
           if (Array.isArray(key) || key instanceof Map) throw new LoadFailure('found unhashable key', keyNode?.range?.[0]);
           const id = keyIdentity(key as PyKey);
           if (ids.has(id)) throw new LoadFailure(`found duplicate key "${String(key)}"`, keyNode?.range?.[0]);
@@ -413,13 +416,15 @@ function foldedWithMarks(node: YScalar, text: string): string {
   const [start, end] = node.range ?? [0, 0];
   const src = text.slice(start, end);
   const lines = src.split('\n').slice(1); // after the header line
-  const body = lines.filter((l) => l.trim() !== '');
+  // Only spaces indent; a line holding a tab is content (more indented), not an empty line.
+  const isEmpty = (l: string): boolean => /^ *$/.test(l);
+  const body = lines.filter((l) => !isEmpty(l));
   if (body.length === 0) return value;
   const header = /^[|>][-+1-9]*/.exec(src.split('\n')[0])?.[0] ?? '';
   const explicit = /[1-9]/.exec(header);
-  const indent = explicit ? -1 : Math.min(...body.map((l) => l.length - l.trimStart().length));
+  const indent = explicit ? -1 : Math.min(...body.map((l) => /^ */.exec(l)![0].length));
   if (explicit) return value; // explicit indentation: rare, keep the value unmarked
-  const content = lines.map((l) => (l.trim() === '' ? null : l.slice(indent)));
+  const content = lines.map((l) => (isEmpty(l) ? null : l.slice(indent)));
   let out = '';
   let pendingBreaks = 0;
   let started = false;
@@ -480,7 +485,7 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
       }
       let out: YamlNode;
       if (isScalar(node)) {
-        out = rtScalar(node, text);
+        out = rtScalar(node, text, isKey);
         // Scalars that carry an anchor keep it even when nothing refers to it (always_dump).
         if (node.anchor && out.tag !== 'null') {
           out.anchor = node.anchor;
@@ -509,7 +514,6 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
       } else {
         throw new LoadFailure('unexpected YAML node');
       }
-      void isKey;
       memo.set(node, out);
       return out;
     };
@@ -521,7 +525,7 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
   });
 }
 
-function rtScalar(node: YScalar, text: string): YamlScalar {
+function rtScalar(node: YScalar, text: string, isKey: boolean): YamlScalar {
   const value = String(node.value ?? '');
   const at = node.range?.[0];
   const kind = scalarKind(node, true);
@@ -553,7 +557,8 @@ function rtScalar(node: YScalar, text: string): YamlScalar {
     case 'merge':
       return scalar('merge', '<<');
     case 'value':
-      return scalar('value', '=');
+      // Kept as tagged as a value; as a key it comes back as a plain str (quoted on dump).
+      return isKey ? scalar('str', '=') : scalar('value', '=');
     default:
       return scalar('str', value);
   }

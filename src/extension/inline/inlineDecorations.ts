@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { spansInLines, type KeySpan } from '../../core/formats/keyPositions';
 import type { InlineEntry, InlineStatus } from '../../core/diff/inlineDiff';
 import { formatValue } from '../../core/diff/format';
-import { formatDelta, oneLine, SafeTooltip } from '../tooltips';
+import { formatDelta, oneLine } from '../tooltips';
 import type { DocumentModel, ModelDiff } from './documentModels';
 
 /** Lines above and below the visible ranges that get hints too, so a small scroll shows them at once. */
@@ -91,8 +91,8 @@ export class InlineDecorations implements vscode.Disposable {
         const text = hintText(entry, usable.baseline);
         const options: vscode.DecorationOptions = {
           range: new vscode.Range(at, at),
+          // No hoverMessage: the hover provider answers for the whole line, history included.
           renderOptions: { after: { contentText: text } },
-          hoverMessage: entryTooltip(entry, usable.baseline),
         };
         (byStatus.get(entry.status) ?? byStatus.set(entry.status, []).get(entry.status)!).push(options);
         hints.push({ key: span.key, line: at.line, character: at.character, text, status: entry.status, value: entry.value, base: entry.base, delta: entry.delta });
@@ -131,13 +131,4 @@ function visibleLines(editor: vscode.TextEditor): [number, number][] {
 function anchor(document: vscode.TextDocument, span: KeySpan, shared: boolean): vscode.Position {
   if (shared && span.valueEnd.line === span.keyStart.line) return new vscode.Position(span.valueEnd.line, span.valueEnd.character);
   return new vscode.Position(span.keyStart.line, document.lineAt(span.keyStart.line).text.length);
-}
-
-/** The decoration's own hover: the two values and the change, all file-derived text escaped. */
-export function entryTooltip(entry: InlineEntry, baseline: string): vscode.MarkdownString {
-  const t = new SafeTooltip();
-  t.field(entry.key, entry.status === 'removed' ? '(removed)' : formatValue(entry.value));
-  t.field(baseline, entry.status === 'new' ? '(not there)' : formatValue(entry.base));
-  if (entry.delta !== undefined && entry.status !== 'same') t.field('Change', `${formatDelta(entry.delta)}${entry.status === 'better' || entry.status === 'worse' ? ` (${entry.status})` : ''}`);
-  return t.md;
 }

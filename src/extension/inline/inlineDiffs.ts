@@ -43,7 +43,7 @@ export class InlineDiffs implements vscode.Disposable {
       vscode.languages.registerHoverProvider(selector, new InlineHover(this.models, baselines)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => { this.startIfNeeded(editors); for (const e of editors) this.schedule(e.document, 0); }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document, SCROLL_DELAY_MS)),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, this.editDelay(e.document)); }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && e.document.uri.scheme === 'file') this.schedule(e.document, this.editDelay(e.document)); }),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
       baselines.onDidChange(() => { this.codeLens.refresh(); this.updateAll(); }),
     );
@@ -81,12 +81,15 @@ export class InlineDiffs implements vscode.Disposable {
     try {
       if (!readSettings(document.uri).inlineDiffs.enabled) {
         this.diagnostics.delete(document.uri);
+        if (!this.decorations.lastRender.has(document.uri.toString())) return undefined;
         let state: RenderedState | undefined;
         for (const editor of editors) state = this.decorations.render(editor, undefined, undefined, false, 'inline diffs are turned off (lineage.inlineDiffs.enabled)');
         return state;
       }
       const before = this.models.parses.get(document.uri.toString());
       const model = this.models.model(document);
+      // Not a params/metrics file (and never was): nothing to draw or clear.
+      if (!model && !this.decorations.lastRender.has(document.uri.toString())) return undefined;
       const parsed = this.models.parses.get(document.uri.toString()) !== before;
       if (model && parsed && model.length > LARGE_DOCUMENT) this.codeLens.refresh();
       if (model?.error) this.diagnostics.set(document.uri, [diagnostic(document, model.file.path, model.error)]);

@@ -87,7 +87,7 @@ export class InlineHover implements vscode.HoverProvider {
       t.text(`Last ${history.length} value${history.length === 1 ? '' : 's'} on ${model.engine.repo?.branch ?? 'HEAD'} (first-parent history, newest first):`);
       for (const h of history) {
         const date = h.authorTime ? new Date(h.authorTime * 1000).toISOString().slice(0, 10) : '';
-        t.field(h.sha.slice(0, 7), [formatValue(h.value), oneLine(h.subject, 80), date + (h.truncated ? ' or earlier' : '')].filter(Boolean).join(' · '));
+        t.field(h.sha.slice(0, 8), [formatValue(h.value), oneLine(h.subject, 80), date + (h.truncated ? ' or earlier' : '')].filter(Boolean).join(' · '));
       }
     }
     return new vscode.Hover(t.md, new vscode.Range(span.keyStart.line, span.keyStart.character, span.keyEnd.line, span.keyEnd.character));

@@ -15,6 +15,8 @@ export abstract class LivePanel<State, Host extends { type: string }> {
   private generation = 0;
   private loading: Promise<void> | undefined;
   private reloadQueued = false;
+  /** An index change arrived while the page was hidden (its next `ready` reloads). */
+  private stale = false;
   protected disposed = false;
   protected readonly disposables: vscode.Disposable[] = [];
   private readonly listeners = new Set<(message: Host) => void>();
@@ -57,6 +59,12 @@ export abstract class LivePanel<State, Host extends { type: string }> {
   protected onReady(): void {
     this.live = true;
     this.resolveReady();
+    if (this.stale) {
+      // The index changed while the page was hidden: load once now instead of on every change.
+      this.stale = false;
+      void this.load();
+      return;
+    }
     this.sendWhole();
   }
 
@@ -83,6 +91,10 @@ export abstract class LivePanel<State, Host extends { type: string }> {
   /** After an index change: reload and post only what changed. */
   protected reload(): void {
     if (this.disposed) return;
+    if (!this.live && this.posted) {
+      this.stale = true;
+      return;
+    }
     if (this.loading) {
       this.reloadQueued = true;
       return;

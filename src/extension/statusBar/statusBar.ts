@@ -95,7 +95,7 @@ export class LineageStatusBar implements vscode.Disposable {
     const switchTooltip = (what: string) => new SafeTooltip().text(what).text('Click to pick another baseline branch.').md;
     this.show('baseline', 'sha' in ref
       ? { text: `$(git-compare) vs ${noIcons(ref.name)}`, tooltip: switchTooltip(`Deltas and inline diffs compare with ${ref.name} (${ref.sha.slice(0, 8)}).`), command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch } }
-      : { text: '$(git-compare) no baseline', tooltip: switchTooltip(`No baseline: ${ref.problem}.`), command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch }, warning: true });
+      : { text: name ? `$(git-compare) ${noIcons(name)} missing` : '$(git-compare) no baseline', tooltip: switchTooltip(`No baseline: ${ref.problem}.`), command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch }, warning: true });
   }
 
   private show(which: 'headline' | 'baseline', content: { text: string; tooltip: vscode.MarkdownString; command?: vscode.Command; warning?: boolean } | undefined): void {

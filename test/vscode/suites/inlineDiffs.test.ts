@@ -150,7 +150,7 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     assert.ok(text.includes('Last 5 values on main'), text);
     let at = 0;
     for (const e of expected) {
-      const entry = `${e.sha.slice(0, 7)}:** ${num(e.value)} · ${e.subject} · ${e.date}`;
+      const entry = `${e.sha.slice(0, 8)}:** ${num(e.value)} · ${e.subject} · ${e.date}`;
       const found = text.indexOf(entry, at);
       assert.ok(found >= 0, `history entry ${JSON.stringify(entry)} (in order) missing from:\n${text}`);
       at = found;
@@ -330,14 +330,31 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     assert.ok(badged >= 1, 'no Runs item has a badge');
   });
 
-  it('lineage.inlineDiffs.enabled = false turns hints, CodeLens and hover off; on again brings them back', async () => {
+  it('Lineage: Toggle Inline Diffs (lineage.inlineDiffs.enabled) turns hints, CodeLens and hover off, and on again', async () => {
     const { doc } = await open('eval/metrics.json');
-    await setLineageSetting('inlineDiffs.enabled', false);
+    await vscode.commands.executeCommand('lineage.toggleInlineDiffs');
+    assert.equal(vscode.workspace.getConfiguration('lineage').get('inlineDiffs.enabled'), false);
     await rendered(doc, 'no hints when turned off', (x) => x.hints.length === 0);
     assert.deepEqual(await lensTitles(doc.uri), []);
     assert.equal((await hoverText(doc.uri, new vscode.Position(lineOf(doc, '"accuracy"'), 6))).includes('baseline'), false);
-    await setLineageSetting('inlineDiffs.enabled', undefined);
+    assert.equal(api.editor.fileDecoration(uriOf('eval/metrics.json')), undefined, 'no Explorer badge either');
+    await vscode.commands.executeCommand('lineage.toggleInlineDiffs');
     await rendered(doc, 'hints again', (x) => x.hints.length > 0);
+    await setLineageSetting('inlineDiffs.enabled', undefined);
+  });
+
+  it('status bar while indexing: a spinner with the commit count, then the headline again', async () => {
+    const seen = new Set<string>();
+    const poll = setInterval(() => seen.add(api.editor.statusBar().headline.text), 20);
+    try {
+      await vscode.commands.executeCommand('lineage.rebuildIndex');
+      await eventually(() => api.editor.statusBar().headline.text.startsWith('$(graph)'), 'the headline after the rebuild');
+    } finally {
+      clearInterval(poll);
+    }
+    const spinning = [...seen].filter((t) => t.startsWith('$(sync~spin) Indexing'));
+    assert.ok(spinning.length > 0, `no spinner seen: ${JSON.stringify([...seen])}`);
+    assert.ok(spinning.some((t) => /^\$\(sync~spin\) Indexing \d+\/\d+$/.test(t)), `no count: ${JSON.stringify(spinning)}`);
   });
 });
 
