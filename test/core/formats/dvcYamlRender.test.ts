@@ -6,6 +6,7 @@ import type { RenderOptions } from '../../../src/core/formats/dvcYamlRender';
 import { cmdFlags, dvcToStr, pyFloatRepr, pyStr, shellQuote } from '../../../src/core/formats/pyStr';
 import { failure } from '../../../src/core/formats/types';
 import type { DataMap, ParseFailure } from '../../../src/core/formats/types';
+import { PyFloat, PyTimestamp } from '../../../src/core/repro/pyFloat';
 
 type Files = Record<string, DataMap | ParseFailure | undefined>;
 
@@ -377,5 +378,50 @@ describe('dvcYamlRender: foreach and matrix', () => {
     assert.equal(by.get('m1')!.line, 4);
     assert.match(by.get('m2')!.message, /stage 'm2': 'matrix' must be a mapping/);
     assert.equal(by.get('m2')!.line, 7);
+  });
+});
+
+describe('renderPipeline with Python-typed values (src/core/repro/paramValues templateData)', () => {
+  // Expected strings are what DVC 3.67.1 wrote into dvc.lock for the same params.yaml:
+  // lr: 1.0, small: 1e-5, flag: true, train: {batch: 32, opt: {name: adam, beta: 0.9}},
+  // huge: 1e16, weird: 1_000, ratio: 0.30000000000000004 (test/core/repro/fixtures/lock-e2e).
+  const params = {
+    lr: new PyFloat(1),
+    small: new PyFloat(1e-5),
+    flag: true,
+    train: { batch: 32, opt: { name: 'adam', beta: new PyFloat(0.9) } },
+    huge: new PyFloat(1e16),
+    weird: 1000,
+    ratio: new PyFloat(0.30000000000000004),
+    big: 12345678901234567890n,
+  };
+
+  it('renders floats as Python does: 1.0, 1e-05, 1e+16', () => {
+    const def = render([
+      'stages:',
+      '  prep:',
+      '    cmd: echo ${lr} ${small} ${flag} ${train} ${huge} ${weird} ${ratio} ${big} > out1.txt',
+    ], { 'params.yaml': params as unknown as DataMap });
+    assert.equal(stage(def, 'prep').cmd, 'echo 1.0 1e-05 true --batch 32 --opt.name adam --opt.beta 0.9 1e+16 1000 0.30000000000000004 12345678901234567890 > out1.txt');
+  });
+
+  it('names foreach members from float items as DVC does (x@1.0, x@1e-05)', () => {
+    const def = render([
+      'stages:',
+      '  gen:',
+      '    foreach: ${rates}',
+      '    do:',
+      '      cmd: echo ${item}',
+    ], { 'params.yaml': { rates: [new PyFloat(1), new PyFloat(2.5), new PyFloat(1e-5)] } as unknown as DataMap });
+    assert.deepEqual(def.stages.map((s) => [s.name, s.cmd]), [['gen@1.0', 'echo 1.0'], ['gen@2.5', 'echo 2.5'], ['gen@1e-05', 'echo 1e-05']]);
+  });
+
+  it('refuses a date in params.yaml as DVC does (Unsupported value of type)', () => {
+    const def = render(['stages:', '  a:', '    cmd: echo ${x}'], { 'params.yaml': { x: 1, when: new PyTimestamp('2020-01-01', 'date') } as unknown as DataMap });
+    assert.match(def.errors[0].message, /Unsupported value of type 'date' in 'params.yaml:when'/);
+  });
+
+  it('still renders plain JS numbers as before (integral = int)', () => {
+    assert.equal(stage(render(['stages:', '  a:', '    cmd: echo ${lr}'], { 'params.yaml': { lr: 1 } }), 'a').cmd, 'echo 1');
   });
 });

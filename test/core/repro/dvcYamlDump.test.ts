@@ -68,9 +68,9 @@ describe('dumpDvcYaml (DVC 3.67.1 / ruamel.yaml 0.19.1 dump_yaml)', () => {
     assert.equal(q('\x07'), '"\\a"');
   });
 
-  it('folds a long plain cmd at column 80, leaving the space before a word that moves down', () => {
+  it('folds a long plain cmd at column 80, leaving a trailing space where a line breaks', () => {
     const cmd = 'python train.py --lr 0.1 ' + 'x'.repeat(70) + ' and more words here to fold the line';
-    assert.equal(dumpDvcYaml(m(['cmd', cmd])), `cmd: python train.py --lr 0.1 \n  ${'x'.repeat(70)} and\n  more words here to fold the line\n`);
+    assert.equal(dumpDvcYaml(m(['cmd', cmd])), `cmd: python train.py --lr 0.1 \n  ${'x'.repeat(70)} and \n  more words here to fold the line\n`);
   });
 
   it('writes None in a list as "- " and a key of 123+ characters in explicit form', () => {
