@@ -7,7 +7,7 @@
 // their Python types (src/core/repro/paramValues.ts) carry floats as PyFloat, so YAML `1.0`
 // renders `1.0` as DVC does; the indexer still passes plain numbers (`1.0` renders `1`).
 
-import { PyFloat, PyTimestamp } from '../repro/pyFloat';
+import { PyFloat, PyTimestamp, pyFloatRepr } from '../repro/pyFloat';
 import type { DataValue } from './types';
 
 /** How DVC's `parsing` config renders a mapping into command-line flags (.dvc/config). */
@@ -22,10 +22,10 @@ export function isPlainObject(v: unknown): v is { [key: string]: unknown } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof PyTimestamp);
 }
 
-export { pyFloatRepr } from '../repro/pyFloat';
-import { pyFloatRepr } from '../repro/pyFloat';
+/** Python's `repr(float)`, kept here for the templating code that imports it from pyStr. */
+export { pyFloatRepr };
 
-/** Python's str() of a number: integral values are taken to be ints (see the gap above). */
+/** Python's str() of a plain JS number: integral values are taken to be ints (see the file comment). */
 export function pyNumberStr(n: number): string {
   if (Number.isInteger(n) && !Object.is(n, -0)) {
     return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BigInt(n).toString();

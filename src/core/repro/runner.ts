@@ -16,6 +16,7 @@ import { finishRun, startRun } from './runRecords';
 import { stageStatus, describeChanges, type StatusIO } from './status';
 import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
 import { updateDvcFile } from './dvcFiles';
+import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
 import type { HashKind, PathHash, ReproEvent, ReproOptions, ReproResult } from './types';
 
@@ -63,6 +64,8 @@ async function trackedParams(io: RunnerIO, stage: DagStage): Promise<Record<stri
   for (const spec of stage.def.params) {
     const values = await io.readParams(repoPath(stage, spec.file), spec.keys);
     if (values === undefined) throw new ReproError(`params file '${spec.file}' of stage '${stage.address}' does not exist.`);
+    const missing = (spec.keys ?? []).filter((k) => !(k in values));
+    if (missing.length) throw new ReproError(`stage '${stage.address}': ${missingParamsMessage(spec.file, missing)}`);
     params[spec.file] = values;
   }
   return params;
@@ -76,7 +79,9 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
   for (const line of lines) emit({ type: 'start', stage: stage.address, cmd: line, cwd });
   if (options.dry) return { ok: true };
   if (stage.refused.length) throw new ReproError(`stage '${stage.address}': ${stage.refused.join('; ')}`);
+  // Like DVC's save_deps(): a missing dep or param fails the stage before its command runs.
   await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
+  await trackedParams(io, stage);
   // DVC deletes outs before running so a stale out can never pass for a fresh one.
   for (const o of def.outs) if (!o.persist) rmSync(join(root, ...repoPath(stage, o.path).split('/')), { recursive: true, force: true });
   const base = await captureBaseEnvironment(root, lines.join('\n'), cwd);

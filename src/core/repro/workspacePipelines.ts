@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { contextFilesOf, parseDvcYaml, type PipelineDef } from '../formats/dvcYaml';
 import { renderPipeline } from '../formats/dvcYamlRender';
 import { parseDvcLock, type LockFile } from '../formats/dvcLock';
-import { parseStructured } from '../formats/structured';
+import { loadParamsText, templateData, withPythonValues } from './paramValues';
 import type { DataMap, ParseFailure } from '../formats/types';
 import { walkWorkspace } from '../indexer/fileSources';
 import { baseOf, dirOf, resolveInRepo } from '../util/paths';
@@ -52,15 +52,17 @@ export function loadWorkspacePipelines(root: string, only?: string[]): Workspace
       problems.push({ file: dvcYaml, line: parsed.line, message: parsed.message });
       continue;
     }
+    // Python's types (1.0 stays a float) so `${lr}` renders as DVC renders it.
+    const typed = withPythonValues(parsed.value, text);
     const inputs = new Map<string, DataMap | ParseFailure | undefined>();
-    for (const rel of contextFilesOf(parsed.value)) {
+    for (const rel of contextFilesOf(typed.raw)) {
       const resolved = resolveInRepo(project, rel);
       const ctxText = resolved.ok ? readText(root, resolved.path) : undefined;
       if (ctxText === undefined) { inputs.set(rel, undefined); continue; }
-      const ctx = parseStructured(ctxText, rel);
-      inputs.set(rel, ctx.ok ? ctx.value : ctx);
+      const ctx = loadParamsText(ctxText, rel);
+      inputs.set(rel, ctx.ok ? (templateData(ctx.value) as DataMap) : { ok: false, kind: 'error', message: ctx.message, line: ctx.line, column: ctx.column });
     }
-    const def = renderPipeline(parsed.value, inputs);
+    const def = renderPipeline(typed.raw, inputs);
     for (const e of def.errors) problems.push({ file: dvcYaml, line: e.line, stage: e.stage, message: e.message });
     const lockPath = project ? `${project}/dvc.lock` : 'dvc.lock';
     const entry: WorkspaceProject = { project, dvcYaml, lockPath, def };

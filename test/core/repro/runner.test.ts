@@ -183,4 +183,19 @@ describe('repro runner', function () {
     assert.deepEqual((await run(p)).result.ran, ['a']);
     assert.equal(read(p, 'dvc.lock'), "schema: '2.0'\nstages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps:\n    - path: x.txt\n      md5: 401b30e3b8b5d629635a5c613cdb7919\n      size: 2\n    - path: y.txt\n      hash: md5\n      md5: 87bbea99cd64aa772e1420eca3314ceb\n      size: 3\n    outs:\n    - path: out.txt\n      hash: md5\n      md5: d7e7669a46951cc3267f52e88d146a4a\n      size: 5\n");
   });
+
+  it('renders floats in cmd and params the way DVC does (lock bytes written by DVC 3.67)', async () => {
+    const p = project({ 'params.yaml': 'lr: 1.0\nwd: 1e-5\nbig: 1e16\nn: 3\n', 'dvc.yaml': 'stages:\n  t:\n    cmd: echo ${lr} ${wd} ${big} ${n} > o.txt\n    params: [lr, wd, big, n]\n    outs: [o.txt]\n' });
+    assert.deepEqual((await run(p)).result.ran, ['t']);
+    assert.equal(read(p, 'o.txt'), '1.0 1e-05 1e+16 3\n');
+    assert.equal(read(p, 'dvc.lock'), "schema: '2.0'\nstages:\n  t:\n    cmd: echo 1.0 1e-05 1e+16 3 > o.txt\n    params:\n      params.yaml:\n        big: 1e+16\n        lr: 1.0\n        n: 3\n        wd: 1e-05\n    outs:\n    - path: o.txt\n      hash: md5\n      md5: 4276ad5e0a295f77722c9f0533bd63c8\n      size: 18\n");
+  });
+
+  it('a tracked param missing from params.yaml fails the stage with DVC\'s message', async () => {
+    const p = project({ 'dvc.yaml': 'stages:\n  t:\n    cmd: echo hi > o.txt\n    params: [nope]\n    outs: [o.txt]\n' });
+    const { result } = await run(p);
+    assert.equal(result.ok, false);
+    assert.match(result.failed!.message, /nope/);
+    assert.equal(existsSync(join(p.repo.dir, 'o.txt')), false, 'the command did not run');
+  });
 });

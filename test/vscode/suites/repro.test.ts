@@ -141,7 +141,8 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
     assert.ok(await doc.save());
     const changed = await eventually(async () => { const s = await treeState('copy'); return s?.startsWith('changed') && s; }, 'the Pipelines view to show copy changed after saving input.txt', 10000);
     const changedMs = Date.now() - saved;
-    assert.equal(changed, 'changed: deps input.txt');
+    // Paths are repository-relative, as `dvc status` prints them from the root.
+    assert.equal(changed, 'changed: deps repro-e2e/input.txt');
 
     const second = await runTask(`Reproduce ${address('copy')}`);
     assert.equal(second.exitCode, 0);
@@ -230,7 +231,7 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
       assert.ok(await vscode.workspace.applyEdit(edit));
       assert.ok(await doc.save());
       const update = await eventually(() => posted.find((m) => m.type === 'states'), 'a states update after saving input.txt', 10000);
-      assert.ok(update.type === 'states' && update.updates.some((u) => u.id === `stage:${address('copy')}` && u.state === 'changed' && u.detail === 'deps input.txt'), JSON.stringify(update));
+      assert.ok(update.type === 'states' && update.updates.some((u) => u.id === `stage:${address('copy')}` && u.state === 'changed' && u.detail === 'deps repro-e2e/input.txt'), JSON.stringify(update));
       assert.ok(!posted.some((m) => m.type === 'graph'), 'a whole new graph for a state change');
     } finally {
       sub.dispose();
