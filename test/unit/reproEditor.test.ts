@@ -11,7 +11,7 @@ const changes = (c: Partial<StageChanges> = {}): StageChanges => ({ deps: {}, ou
 function status(name: string, c: Partial<StageChanges> = {}, extra: Partial<StageStatus> = {}): StageStatus {
   const ch = changes(c);
   const upToDate = !ch.changedCommand && !ch.alwaysChanged && !Object.keys(ch.deps).length && !Object.keys(ch.outs).length;
-  return { project: '', name, address: name, upToDate, frozen: false, changes: ch, cmd: `run ${name}`, wdir: '.', line: 2, deps: [], outs: [], ...extra };
+  return { project: '', name, address: name, file: 'dvc.yaml', upToDate, frozen: false, changes: ch, cmd: `run ${name}`, wdir: '.', line: 2, deps: [], outs: [], ...extra };
 }
 
 describe('stage state words (Pipelines view, CodeLens, DAG)', () => {

@@ -97,7 +97,7 @@ export async function stageStatus(io: StatusIO, stage: DagStage, lockFile: Works
   }
   if (lock) changes.changedCommand = JSON.stringify(lock.cmd) !== JSON.stringify(def.cmd);
   return {
-    project: stage.project, name: def.name, address: stage.address, upToDate: isUpToDate(changes), frozen: def.frozen, changes,
+    project: stage.project, name: def.name, address: stage.address, file: stage.dvcYaml, upToDate: isUpToDate(changes), frozen: def.frozen, changes,
     cmd: def.cmd, wdir: def.wdir, line: def.line, deps: stage.deps, outs: stage.outs,
   };
 }

@@ -47,6 +47,8 @@ export interface StageChanges {
 
 export interface StageStatus extends StageRef {
   address: string;
+  /** Repository-relative file that defines the stage: its dvc.yaml, or the `.dvc` data file. */
+  file: string;
   upToDate: boolean;
   frozen: boolean;
   changes: StageChanges;

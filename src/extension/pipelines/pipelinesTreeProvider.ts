@@ -4,7 +4,7 @@ import type { FolderEngine } from '../folderEngine';
 import { describeChanges } from '../../core/repro/status';
 import type { ReproProblem, StageStatus } from '../../core/repro/types';
 import type { FolderPipelines, ReproModel } from '../repro/reproModel';
-import { dvcYamlOf, problemText, stageState, stateText, type StageState } from '../repro/stageText';
+import { problemText, stageState, stateText, type StageState } from '../repro/stageText';
 import { engineStateNode } from '../stateNodes';
 import { SafeTooltip, oneLine } from '../tooltips';
 
@@ -29,6 +29,11 @@ const STATE_ICON: Record<StageState, vscode.ThemeIcon> = {
  * the workspace files as `dvc status` does, plus running/failed from this session's runs —
  * and the problems (unparsable dvc.yaml or dvc.lock, cycles, outs written twice) as nodes.
  */
+/** The dvc.lock beside a dvc.yaml; a `.dvc` file is its own lock. */
+function lockOf(file: string): string {
+  return file.endsWith('dvc.yaml') ? file.slice(0, -'dvc.yaml'.length) + 'dvc.lock' : file;
+}
+
 export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PipelineNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -69,11 +74,12 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
   async getChildren(node?: PipelineNode): Promise<PipelineNode[]> {
     if (node?.kind === 'project') {
       const { pipelines: p, engine } = node;
-      const file = dvcYamlOf(node.project);
-      const lock = node.project ? `${node.project}/dvc.lock` : 'dvc.lock';
+      // node.project is the defining file: a dvc.yaml, or a `.dvc` data file.
+      const file = node.project;
+      const lock = lockOf(file);
       return [
         ...p.problems.filter((pr) => pr.file === file || pr.file === lock).map((problem): PipelineNode => ({ kind: 'problem', engine, root: p.root, problem })),
-        ...p.stages.filter((s) => s.project === node.project).map((stage): PipelineNode => ({ kind: 'stage', engine, pipelines: p, stage })),
+        ...p.stages.filter((s) => s.file === file).map((stage): PipelineNode => ({ kind: 'stage', engine, pipelines: p, stage })),
       ];
     }
     if (node) return [];
@@ -89,8 +95,10 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
       if (state && engine.state.kind !== 'ready' && engine.state.kind !== 'untrusted-empty') out.push({ kind: 'message', text: state.text, icon: state.icon, detail: state.detail, command: state.command });
       const p = await this.model.pipelines(engine);
       if (p.error) out.push({ kind: 'message', icon: 'error', text: `${engine.folder.name}: pipeline status failed: ${p.error}`, detail: p.error });
-      const projects = [...new Set(p.stages.map((s) => s.project))].sort();
-      const projectFiles = new Set(projects.flatMap((pr) => [dvcYamlOf(pr), pr ? `${pr}/dvc.lock` : 'dvc.lock']));
+      // dvc.yaml files first, then `.dvc` data files, each sorted.
+      const files = [...new Set(p.stages.map((s) => s.file))].sort((a, b) => Number(a.endsWith('.dvc')) - Number(b.endsWith('.dvc')) || (a < b ? -1 : a > b ? 1 : 0));
+      const projects = files;
+      const projectFiles = new Set(files.flatMap((f) => [f, lockOf(f)]));
       for (const project of projects) out.push({ kind: 'project', engine, pipelines: p, project, multiFolder: engines.length > 1 });
       for (const problem of p.problems) if (!projectFiles.has(problem.file)) out.push({ kind: 'problem', engine, root: p.root, problem });
     }
@@ -104,13 +112,13 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
   }
 
   private projectItem(node: Extract<PipelineNode, { kind: 'project' }>): vscode.TreeItem {
-    const file = dvcYamlOf(node.project);
+    const file = node.project;
     const item = new vscode.TreeItem(oneLine(node.multiFolder ? `${node.engine.folder.name}: ${file}` : file), vscode.TreeItemCollapsibleState.Expanded);
-    const stages = node.pipelines.stages.filter((s) => s.project === node.project);
+    const stages = node.pipelines.stages.filter((s) => s.file === file);
     const states = stages.map((s) => stageState(s, this.model.live(node.engine, s, node.pipelines)));
     const count = (st: StageState) => states.filter((x) => x === st).length;
     const errors = node.pipelines.problems.filter((pr) => pr.file === file).length;
-    item.description = [`${stages.length} stages`, count('running') ? 'running' : '', count('changed') ? `${count('changed')} changed` : '', count('never-run') ? `${count('never-run')} never run` : '', count('failed') ? `${count('failed')} failed` : '', errors ? `${errors} problems` : ''].filter(Boolean).join(', ');
+    item.description = [`${stages.length} ${stages.length === 1 ? 'stage' : 'stages'}`, count('running') ? 'running' : '', count('changed') ? `${count('changed')} changed` : '', count('never-run') ? `${count('never-run')} never run` : '', count('failed') ? `${count('failed')} failed` : '', errors ? `${errors} problems` : ''].filter(Boolean).join(', ');
     item.iconPath = new vscode.ThemeIcon(errors ? 'warning' : 'type-hierarchy');
     item.tooltip = new SafeTooltip().field('Pipeline', file).field('Stages', String(stages.length)).md;
     item.resourceUri = vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...file.split('/'));
@@ -134,7 +142,7 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
     for (const o of s.outs) t.field('out', o);
     item.tooltip = t.md;
     item.contextValue = state === 'running' ? 'lineage.pipelineStage.running' : 'lineage.pipelineStage';
-    item.command = openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...dvcYamlOf(s.project).split('/')), s.line);
+    item.command = openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...s.file.split('/')), s.line);
     return item;
   }
 }

@@ -11,7 +11,7 @@ import { buildDagGraph, sameShape, stateUpdates, type GraphStage } from './dagGr
 import { buildPipelineDagHtml, makeNonce, parseDagMessage } from './dagHtml';
 import type { FolderPipelines, ReproModel } from './reproModel';
 import { stageArg } from './stageArgs';
-import { changeSummary, dvcYamlOf, problemText, stageState, stateText } from './stageText';
+import { changeSummary, problemText, stageState, stateText } from './stageText';
 
 export interface DagPanelDeps { extensionUri: vscode.Uri; model: ReproModel; trusted: () => boolean }
 
@@ -128,7 +128,7 @@ export class PipelineDagPanel {
   private async reveal(address: string): Promise<void> {
     const s = this.latest.pipelines?.stages.find((st) => st.address === address);
     if (!s || !this.latest.pipelines) return;
-    const uri = vscode.Uri.joinPath(vscode.Uri.file(this.latest.pipelines.root), ...dvcYamlOf(s.project).split('/'));
+    const uri = vscode.Uri.joinPath(vscode.Uri.file(this.latest.pipelines.root), ...s.file.split('/'));
     const line = Math.max(0, (s.line ?? 1) - 1);
     const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0), viewColumn: column, preview: true });

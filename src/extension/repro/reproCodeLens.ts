@@ -5,7 +5,7 @@ import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
 import { repoRelative, type ReproModel } from './reproModel';
 import { stageArg } from './stageArgs';
-import { dvcYamlOf, stageGroupOf, stageKeyLines, stateText } from './stageText';
+import { stageGroupOf, stageKeyLines, stateText } from './stageText';
 
 export const DVC_YAML_SELECTOR: vscode.DocumentSelector = { scheme: 'file', pattern: '**/dvc.yaml' };
 
@@ -22,7 +22,7 @@ export class ReproCodeLensProvider implements vscode.CodeLensProvider {
     if (!engine || token.isCancellationRequested) return [];
     const p = await this.model.pipelines(engine);
     const rel = repoRelative(p.root, doc.uri.fsPath);
-    const stages = p.stages.filter((s) => dvcYamlOf(s.project) === rel);
+    const stages = p.stages.filter((s) => s.file === rel);
     // Unsaved edits move lines: then find each stage's key in the text as it is.
     const keyLines = doc.isDirty ? stageKeyLines(doc.getText()) : undefined;
     const lineOf = (name: string, line?: number) => (keyLines ? keyLines.get(stageGroupOf(name)) : line);

@@ -9,7 +9,7 @@ import type { FolderEngine } from '../folderEngine';
 import type { ReproOptions, ReproResult } from '../../core/repro/types';
 import { repoRelative, type ReproModel } from './reproModel';
 import { exitCodeOf, ReproTranscript, type StageWhere } from './reproTranscript';
-import { dvcYamlOf, stateText } from './stageText';
+import { stateText } from './stageText';
 
 export const TASK_TYPE = 'lineage';
 export const PROBLEM_MATCHER = '$lineage-repro';
@@ -113,7 +113,7 @@ export class ReproTerminal implements vscode.Pseudoterminal {
       const snapshot = await this.model.pipelines(this.engine);
       // The problem matcher resolves relative paths against the workspace folder, which may lie below the repository root.
       const folderIsRoot = repoRelative(snapshot.root, this.engine.folder.uri.fsPath) === '';
-      for (const s of snapshot.stages) where.set(s.address, { file: folderIsRoot ? dvcYamlOf(s.project) : join(snapshot.root, dvcYamlOf(s.project)), line: s.line });
+      for (const s of snapshot.stages) where.set(s.address, { file: folderIsRoot ? s.file : join(snapshot.root, s.file), line: s.line });
       result = await this.model.run(this.engine, reproOptions(this.def, this.abort.signal), (e) => this.written.fire(transcript.event(e)));
       code = exitCodeOf(result);
     } catch (error) {

@@ -100,11 +100,6 @@ export function problemText(p: ReproProblem): string {
   return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.stage && !p.message.includes(`'${p.stage}'`) ? `stage '${p.stage}': ` : ''}${p.message}`;
 }
 
-/** dvc.yaml of a stage's project, repository-relative. */
-export function dvcYamlOf(project: string): string {
-  return project ? `${project}/dvc.yaml` : 'dvc.yaml';
-}
-
 /**
  * 1-based lines of the keys under the top-level `stages:` of a dvc.yaml text, by key. Used
  * while the document has unsaved edits (the engine's lines are those of the file on disk).
