@@ -6,7 +6,7 @@ import { parsePlotsMessage, plotRevisionsFromSavedState, safeFileName } from '..
 
 const ROOT = join(__dirname, '..', '..', '..');
 const inputs = (o: Partial<Parameters<typeof buildChartHtml>[0]> = {}) => ({
-  cspSource: "'self' https://*.vscode-cdn.net", scriptUri: 'https://file+.vscode-resource/dist/webview/plots.js', styleUri: 'https://file+.vscode-resource/media/plots.css',
+  cspSource: "'self' https://*.vscode-cdn.net", scriptUri: 'https://file+.vscode-resource/dist/webview/plots.js', styleUri: 'https://file+.vscode-resource/media/charts.css',
   nonce: makeNonce(), title: 'Plots', dataImages: true, ...o,
 });
 

@@ -35,12 +35,15 @@ function attr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function buildMetricDiffHtml(inputs: HtmlInputs): string {
+/**
+ * The one HTML shell of every webview: a fixed page with a strict CSP (the caller may pass a
+ * stricter or wider one), one nonce'd script and one stylesheet. No data is in the markup.
+ */
+export function webviewShell(inputs: HtmlInputs, title: string, csp = contentSecurityPolicy(inputs.cspSource, inputs.nonce)): string {
   if (!/^[A-Za-z0-9+/=_-]{32,}$/.test(inputs.nonce)) throw new Error('nonce must be 32+ base64/alphanumeric characters');
   // cspSource is a list of CSP source expressions ("'self' https://*.vscode-cdn.net" in
   // code-server); a semicolon, double quote or newline would end or break the directive.
   if (/[;"\r\n<>]/.test(inputs.cspSource)) throw new Error('unexpected characters in cspSource');
-  const csp = contentSecurityPolicy(inputs.cspSource, inputs.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -48,7 +51,7 @@ export function buildMetricDiffHtml(inputs: HtmlInputs): string {
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(inputs.styleUri)}">
-<title>Metric Diff</title>
+<title>${attr(title)}</title>
 </head>
 <body>
 <div id="app" class="app"></div>
@@ -56,4 +59,8 @@ export function buildMetricDiffHtml(inputs: HtmlInputs): string {
 </body>
 </html>
 `;
+}
+
+export function buildMetricDiffHtml(inputs: HtmlInputs): string {
+  return webviewShell(inputs, 'Metric Diff');
 }

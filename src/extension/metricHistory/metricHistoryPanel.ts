@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { HistorySelection, HistoryState, HostMessage, RenderedChart, WebviewMessage } from '../../protocol/metricHistory';
 import { sameMetric } from '../../protocol/metricHistory';
 import { buildChartHtml, makeNonce } from '../plots/html';
-import { LivePanel } from '../plots/livePanel';
+import { LivePanel, chartPanelOptions } from '../plots/livePanel';
 import { saveExport, type SaveTarget } from '../plots/exportFile';
 import { computeHistoryDelta } from './historyDelta';
 import { parseHistoryMessage, selectionFromSavedState } from './messages';
@@ -25,7 +25,7 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
       void existing.setSelection(selection);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MetricHistoryPanel.viewType, 'Metric History', vscode.ViewColumn.Active, MetricHistoryPanel.options(extensionUri));
+    const panel = vscode.window.createWebviewPanel(MetricHistoryPanel.viewType, 'Metric History', vscode.ViewColumn.Active, chartPanelOptions(extensionUri));
     return new MetricHistoryPanel(panel, extensionUri, source, selection, saveTarget);
   }
 
@@ -37,28 +37,19 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     return [...MetricHistoryPanel.open];
   }
 
-  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
-  }
-
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: HistoryDataSource, selection: HistorySelection, private readonly saveTarget?: () => SaveTarget | undefined) {
     super(panel, source.onDidChangeIndex);
     this.current = clone(selection);
     MetricHistoryPanel.open.add(this);
     this.disposables.push(new vscode.Disposable(() => MetricHistoryPanel.open.delete(this)));
     const webview = panel.webview;
-    webview.options = MetricHistoryPanel.options(extensionUri);
+    webview.options = chartPanelOptions(extensionUri);
     panel.title = this.title();
     this.disposables.push(webview.onDidReceiveMessage((raw) => void this.receive(raw)));
     webview.html = buildChartHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'metricHistory.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'metricHistory.css')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'charts.css')).toString(),
       nonce: makeNonce(),
       title: 'Metric History',
       dataImages: false,

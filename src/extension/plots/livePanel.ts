@@ -168,6 +168,16 @@ export abstract class LivePanel<State, Host extends { type: string }> {
   }
 }
 
+/** Options of the chart pages (Metric History, Plots): scripts from dist/webview, styles from media. */
+export function chartPanelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
 export function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split(/\r?\n/)[0] || 'unknown error';

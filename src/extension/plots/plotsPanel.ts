@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { HostMessage, PlotsState, RenderedPlot, WebviewMessage } from '../../protocol/plots';
 import { buildChartHtml, makeNonce } from './html';
-import { LivePanel } from './livePanel';
+import { LivePanel, chartPanelOptions } from './livePanel';
 import { parsePlotsMessage, plotRevisionsFromSavedState } from './messages';
 import { computePlotsDelta } from './plotsDelta';
 import type { PlotsDataSource } from './plotsSource';
@@ -25,7 +25,7 @@ export class PlotsPanel extends LivePanel<PlotsState, HostMessage> {
       void existing.setRevisions(revisions);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PlotsPanel.viewType, 'Plots', vscode.ViewColumn.Active, PlotsPanel.options(extensionUri));
+    const panel = vscode.window.createWebviewPanel(PlotsPanel.viewType, 'Plots', vscode.ViewColumn.Active, chartPanelOptions(extensionUri));
     return new PlotsPanel(panel, extensionUri, source, revisions, saveTarget);
   }
 
@@ -37,28 +37,19 @@ export class PlotsPanel extends LivePanel<PlotsState, HostMessage> {
     return [...PlotsPanel.open];
   }
 
-  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
-  }
-
   private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: PlotsDataSource, revisions: string[], private readonly saveTarget?: () => SaveTarget | undefined) {
     super(panel, source.onDidChangeIndex);
     this.revs = [...revisions];
     PlotsPanel.open.add(this);
     this.disposables.push(new vscode.Disposable(() => PlotsPanel.open.delete(this)));
     const webview = panel.webview;
-    webview.options = PlotsPanel.options(extensionUri);
+    webview.options = chartPanelOptions(extensionUri);
     panel.title = this.title();
     this.disposables.push(webview.onDidReceiveMessage((raw) => void this.receive(raw)));
     webview.html = buildChartHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'plots.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'plots.css')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'charts.css')).toString(),
       nonce: makeNonce(),
       title: 'Plots',
       dataImages: true,
