@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { stageStatuses, toDvcStatusJson } from '../core/repro/status';
+import { dvcStatusLines, stageStatuses, toDvcStatusJson } from '../core/repro/status';
 import { createReproIO } from '../core/repro/reproIO';
 import type { StageStatus } from '../core/repro/types';
 import { UsageError, type Context } from './context';
@@ -14,29 +14,7 @@ stage is out of date.
 
 function statusText(stages: StageStatus[]): string {
   const lines: string[] = [];
-  const pad = (label: string) => `${label}:`.padEnd(20);
-  for (const s of stages) {
-    if (s.upToDate) continue;
-    lines.push(`${s.address}:`);
-    const deps = Object.entries(s.changes.deps);
-    if (deps.length) {
-      lines.push('\tchanged deps:');
-      for (const [path, c] of deps) {
-        if (typeof c === 'string') lines.push(`\t\t${pad(c)}${path}`);
-        else {
-          lines.push(`\t\t${path}:`);
-          for (const [key, kc] of Object.entries(c)) lines.push(`\t\t\t${pad(kc)}${key}`);
-        }
-      }
-    }
-    const outs = Object.entries(s.changes.outs);
-    if (outs.length) {
-      lines.push('\tchanged outs:');
-      for (const [path, c] of outs) lines.push(`\t\t${pad(c)}${path}`);
-    }
-    if (s.changes.alwaysChanged) lines.push('\talways changed');
-    if (s.changes.changedCommand) lines.push('\tchanged command');
-  }
+  for (const s of stages) if (!s.upToDate) lines.push(`${s.address}:`, ...dvcStatusLines(s.changes));
   return lines.length ? lines.join('\n') + '\n' : 'Data and pipelines are up to date.\n';
 }
 

@@ -140,6 +140,34 @@ export function toDvcStatusJson(stages: StageStatus[]): Record<string, unknown[]
   return json;
 }
 
+/**
+ * The lines `dvc status` prints under a stage's name ("\tchanged deps:", "\t\tmodified:  path",
+ * ...), shared by `lineage status` and the editor's status document.
+ */
+export function dvcStatusLines(c: StageChanges, options: { deps?: boolean } = {}): string[] {
+  const lines: string[] = [];
+  const pad = (label: string) => `${label}:`.padEnd(20);
+  const deps = Object.entries(c.deps);
+  if (deps.length && options.deps !== false) {
+    lines.push('\tchanged deps:');
+    for (const [path, ch] of deps) {
+      if (typeof ch === 'string') lines.push(`\t\t${pad(ch)}${path}`);
+      else {
+        lines.push(`\t\t${path}:`);
+        for (const [key, kc] of Object.entries(ch)) lines.push(`\t\t\t${pad(kc)}${key}`);
+      }
+    }
+  }
+  const outs = Object.entries(c.outs);
+  if (outs.length) {
+    lines.push('\tchanged outs:');
+    for (const [path, ch] of outs) lines.push(`\t\t${pad(ch)}${path}`);
+  }
+  if (c.alwaysChanged) lines.push('\talways changed');
+  if (c.changedCommand) lines.push('\tchanged command');
+  return lines;
+}
+
 /** One line per change, for the CLI, CodeLens and tree tooltips: "deps data/raw modified". */
 export function describeChanges(c: StageChanges): string[] {
   const lines: string[] = [];

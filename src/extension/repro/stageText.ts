@@ -1,6 +1,7 @@
 // Words for a stage's state, shared by the Pipelines view, CodeLens, the DAG and the status
 // document. Pure (no vscode import), tested in Node.
 import type { ReproProblem, StageChanges, StageStatus } from '../../core/repro/types';
+import { dvcStatusLines } from '../../core/repro/status';
 
 /** What the editor shows for a stage: the engine's status plus what this session saw run. */
 export type StageState = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed' | 'broken';
@@ -59,7 +60,6 @@ export function stateText(s: StageStatus, live: LiveMark = {}, max = 80): string
 /** `dvc status`-like text for some stages, then the up-to-date ones and the problems. */
 export function statusDocument(title: string, stages: StageStatus[], problems: ReproProblem[], live: (s: StageStatus) => LiveMark = () => ({})): string {
   const lines: string[] = [`# ${title}`, ''];
-  const pad = (label: string) => `${label}:`.padEnd(20);
   const upToDate: string[] = [];
   for (const s of stages) {
     const mark = live(s);
@@ -67,24 +67,7 @@ export function statusDocument(title: string, stages: StageStatus[], problems: R
     if (state === 'up-to-date') { upToDate.push(s.address); continue; }
     lines.push(`${s.address}:${state === 'changed' ? '' : `  (${stateText(s, mark)})`}`);
     if (mark.failed) lines.push(`\tlast run: ${mark.failed.message}`);
-    const deps = Object.entries(s.changes.deps);
-    if (deps.length && !s.changes.neverRun) {
-      lines.push('\tchanged deps:');
-      for (const [path, c] of deps) {
-        if (typeof c === 'string') lines.push(`\t\t${pad(c)}${path}`);
-        else {
-          lines.push(`\t\t${path}:`);
-          for (const [key, kc] of Object.entries(c)) lines.push(`\t\t\t${pad(kc)}${key}`);
-        }
-      }
-    }
-    const outs = Object.entries(s.changes.outs);
-    if (outs.length) {
-      lines.push('\tchanged outs:');
-      for (const [path, c] of outs) lines.push(`\t\t${pad(c)}${path}`);
-    }
-    if (s.changes.alwaysChanged) lines.push('\talways changed');
-    if (s.changes.changedCommand) lines.push('\tchanged command');
+    lines.push(...dvcStatusLines(s.changes, { deps: !s.changes.neverRun }));
   }
   if (stages.length === 0) lines.push('No pipeline stages (no dvc.yaml, or none that parses).');
   else if (upToDate.length === stages.length) lines.push('Data and pipelines are up to date.');
