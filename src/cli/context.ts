@@ -4,6 +4,7 @@ import { openRepo, type RepoInfo } from '../core/git/repo';
 import { Store } from '../core/store/store';
 import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexReport } from '../core/indexer/indexer';
+import { syncRuns } from '../core/runs/runSync';
 
 /** Bad usage or bad input: exit code 2, one line naming what and where. */
 export class UsageError extends Error {}
@@ -27,5 +28,10 @@ export async function openContext(options: { repo?: string; store?: string; rebu
 export async function refresh(ctx: Context, extraTips: string[] = [], log?: (message: string) => void): Promise<IndexReport> {
   // LINEAGE_INDEX_BATCH: commits per transaction; small values let tests kill a run mid-way.
   const batch = Number(process.env.LINEAGE_INDEX_BATCH);
-  return indexRepository(ctx.repo, ctx.store, { extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined });
+  const report = await indexRepository(ctx.repo, ctx.store, { extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined });
+  if (report.cancelled) return report;
+  // MLflow/W&B runs in the workspace, after Git so runs can link to freshly indexed commits.
+  const runs = await syncRuns(ctx.repo.root, ctx.store, { log });
+  log?.(`runs: ${runs.sources} source(s), ${runs.read} read, ${runs.unchanged} unchanged, ${runs.failed} failed, ${runs.removed} removed in ${runs.ms} ms`);
+  return report;
 }

@@ -3,7 +3,8 @@ import { diffValues } from '../core/diff/diff';
 import { diffToMarkdown } from '../core/diff/markdown';
 import { verdictOf, type Direction } from '../core/diff/direction';
 import { formatValue } from '../core/diff/format';
-import { valuesAt } from '../core/query/values';
+import { pyStr } from '../core/formats/pyStr';
+import { comparisonReader } from '../core/runs/runDiff';
 import { resolveIndexed, label } from './revisionArgs';
 import { UsageError, type Context } from './context';
 import { renderTable } from './table';
@@ -12,7 +13,8 @@ export const DIFF_USAGE = (kind: string) => `Usage: lineage ${kind} diff [A] [B]
 
 Compares ${kind} of revision A (default HEAD) with B (default the workspace), like
 \`dvc ${kind} diff\`: same keys, same JSON shape {file: {key: {old, new, diff}}}.
-A and B are branches, tags, experiment names, commits or "workspace".
+A and B are branches, tags, experiment names, commits or "workspace", or MLflow/W&B runs:
+mlflow:<run id>, wandb:<run id> or <source>:<experiment>/<run name> (see lineage runs).
 
   --json                  print DVC's JSON
   --md                    print a Markdown table for a pull-request comment
@@ -34,8 +36,10 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   if (opts.json && opts.md) throw new UsageError('--json and --md cannot be combined');
   const texts = [positionals[0] ?? 'HEAD', positionals[1] ?? 'workspace'];
   const [a, b] = await resolveIndexed(ctx, texts);
-  const oldSide = valuesAt(ctx.store, a, kind);
-  const newSide = valuesAt(ctx.store, b, kind);
+  // Either side may be an MLflow/W&B run (mlflow:<id>); its values line up with a commit's by key.
+  const read = comparisonReader(ctx.store, a, b);
+  const oldSide = read(a, kind);
+  const newSide = read(b, kind);
   const result = diffValues(oldSide.values, newSide.values, { all: opts.all });
   const directions: Record<string, Direction> = {};
   for (const k of opts['lower-is-better'] ?? []) directions[k] = 'lower';
@@ -44,7 +48,8 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   for (const p of [...oldSide.problems.map((p) => ({ ...p, rev: la })), ...newSide.problems.map((p) => ({ ...p, rev: lb }))]) {
     process.stderr.write(`warning: ${p.path} at ${p.rev}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.message}\n`);
   }
-  if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
+  // DVC's format_dict prints list values as Python's str(): "['a', 'b']", not a JSON array.
+  if (opts.json) process.stdout.write(JSON.stringify(result, (key, v: unknown) => ((key === 'old' || key === 'new') && Array.isArray(v) ? pyStr(v) : v)) + '\n');
   else if (opts.md) process.stdout.write(diffToMarkdown(result, la, lb, { kind, directions }));
   else {
     const rows = Object.entries(result).flatMap(([path, keys]) => Object.entries(keys).map(([key, d]) => [path, key, formatValue(d.old), formatValue(d.new), d.diff === undefined ? '—' : formatValue(d.diff)]));

@@ -10,6 +10,9 @@ import { expsCommand, EXPS_USAGE } from './expsCommand';
 import { statusCommand, STATUS_USAGE } from './statusCommand';
 import { reproCommand, REPRO_USAGE } from './reproCommand';
 import { envCommand, ENV_USAGE } from './envCommand';
+import { runsCommand, RUNS_USAGE } from './runsCommand';
+import { lineageCommand, LINEAGE_USAGE } from './lineageCommand';
+import { registryCommand, REGISTRY_HELP } from './registryCommand';
 
 const USAGE = `Usage: lineage [--repo DIR] [--store FILE] [--no-index] <command> [options]
 
@@ -26,13 +29,21 @@ Commands:
   status [STAGE...]     which pipeline stages are out of date (like dvc status)
   repro [STAGE...]      reproduce pipeline stages and write dvc.lock (like dvc repro)
   env [REV]             the environment recorded for the stages of a revision
+  runs                  MLflow and W&B runs in the workspace, with their commits
+  lineage MODEL[@V|#S]  the lineage card of a model version: code, data, params, metrics, environment
+  registry              models, versions and stages from Git tags (GTO's format; --json as gto show)
+  register ART [REV]    register a model version (next semver, or --version)
+  assign ART[@V] STAGE  promote a version to a stage or alias (unassigns the previous holder)
+  unassign ART@V STAGE  remove a stage from a version
+  rollback ART STAGE    give a stage back to the version that held it before
+  deprecate ART         deprecate a model
   demo-repo DIR         write the demo ML repository to DIR
 
 Every command accepts --help. Exit codes: 0 success, 1 a failed check (--fail-if-worse,
 a failed stage, status -q with changes), 2 bad usage or input.
 `;
 
-const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'metrics diff': DIFF_USAGE('metrics'), 'params diff': DIFF_USAGE('params'), log: LOG_USAGE, exps: EXPS_USAGE, status: STATUS_USAGE, repro: REPRO_USAGE, env: ENV_USAGE, 'demo-repo': 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n' };
+const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'metrics diff': DIFF_USAGE('metrics'), 'params diff': DIFF_USAGE('params'), log: LOG_USAGE, exps: EXPS_USAGE, status: STATUS_USAGE, repro: REPRO_USAGE, env: ENV_USAGE, runs: RUNS_USAGE, lineage: LINEAGE_USAGE, ...REGISTRY_HELP, 'demo-repo': 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n' };
 
 export async function main(argv: string[]): Promise<number> {
   const global: { repo?: string; store?: string; index: boolean } = { index: true };
@@ -79,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.tags.length} tags, ${info.expRefs.length} experiments.\n`);
     return 0;
   }
+  if (command in REGISTRY_HELP) return await registryCommand(command, rest, global.repo);
   const ctx = await openContext({ repo: global.repo, store: global.store, rebuild: command === 'index' && rest.includes('--rebuild') });
   try {
     if (command === 'index') return await indexCommand(ctx, rest);
@@ -93,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'status': return await statusCommand(ctx, rest);
       case 'repro': return await reproCommand(ctx, rest);
       case 'env': return await envCommand(ctx, rest);
+      case 'runs': return await runsCommand(ctx, rest);
+      case 'lineage': return await lineageCommand(ctx, rest);
     }
     return 2;
   } finally {

@@ -23,6 +23,15 @@ export const COMMANDS = {
   reproducePipeline: 'lineage.reproducePipeline',
   showStageStatus: 'lineage.showStageStatus',
   showPipelineDag: 'lineage.showPipelineDag',
+  compareRunWith: 'lineage.compareRunWith',
+  setMlflowTrackingToken: 'lineage.setMlflowTrackingToken',
+  showLineage: 'lineage.showLineage',
+  refreshModels: 'lineage.refreshModels',
+  registerModelVersion: 'lineage.registerModelVersion',
+  promoteModelVersion: 'lineage.promoteModelVersion',
+  rollbackModelStage: 'lineage.rollbackModelStage',
+  deprecateModel: 'lineage.deprecateModel',
+  compareModelWithPrevious: 'lineage.compareModelWithPrevious',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -9,7 +9,9 @@ import type { DiffDataSource } from './metricDiff/metricDiffPanel';
 import type { FolderEngine } from './folderEngine';
 import { readSettings } from './settings';
 import { directionsFor } from '../core/diff/direction';
-import { pickRevision } from './revisionPicker';
+import { isRunRevision, resolveRunRevision, runLabel, runRevision } from '../core/runs/runRevision';
+import { comparisonReader } from '../core/runs/runDiff';
+import { pickRevisionOrRun } from './runs/runPicker';
 
 /** The Metric Diff panel's view of one folder's engine. */
 export class EngineDiffSource implements DiffDataSource {
@@ -21,7 +23,7 @@ export class EngineDiffSource implements DiffDataSource {
   }
 
   pickRevision(side: 'old' | 'new'): Promise<string | undefined> {
-    return pickRevision(this.engine, side === 'old' ? 'Compare from (old side)' : 'Compare to (new side)');
+    return pickRevisionOrRun(this.engine, side === 'old' ? 'Compare from (old side)' : 'Compare to (new side)');
   }
 
   async copyMarkdown(oldRev: string, newRev: string, rowIds: string[]): Promise<void> {
@@ -39,10 +41,14 @@ export class EngineDiffSource implements DiffDataSource {
   async table(oldRev: string, newRev: string): Promise<{ table: DiffTable; oldLabel: RevisionLabel; newLabel: RevisionLabel }> {
     const store = this.engine.store;
     if (!this.engine.repo || !store) throw new Error(`${this.engine.folder.name}: the index is not open`);
-    const [oldSha, newSha] = await Promise.all([resolveRevision(store, this.engine.repo, oldRev), resolveRevision(store, this.engine.repo, newRev)]);
-    let table = buildDiffTable(store, oldSha, newSha);
+    const repo = this.engine.repo;
+    // A side may be an MLflow/W&B run (mlflow:<id>): it resolves to its canonical run revision.
+    const resolve = async (rev: string) => (isRunRevision(rev) ? runRevision(resolveRunRevision(store, rev)) : resolveRevision(store, repo, rev));
+    const [oldSha, newSha] = await Promise.all([resolve(oldRev), resolve(newRev)]);
+    const read = comparisonReader(store, oldSha, newSha);
+    let table = buildDiffTable(store, oldSha, newSha, {}, read);
     const directions = this.directions(table.rows.filter((r) => r.kind === 'metric').map((r) => r.key));
-    if (Object.keys(directions).length) table = buildDiffTable(store, oldSha, newSha, directions);
+    if (Object.keys(directions).length) table = buildDiffTable(store, oldSha, newSha, directions, read);
     return { table, oldLabel: this.label(oldRev, oldSha), newLabel: this.label(newRev, newSha) };
   }
 
@@ -51,6 +57,12 @@ export class EngineDiffSource implements DiffDataSource {
   }
 
   private label(text: string, sha: string): RevisionLabel {
+    if (isRunRevision(sha)) {
+      // The commit the run was made from stands in the sha slot, so the header says where it came from.
+      const run = resolveRunRevision(this.engine.store!, sha);
+      const kind = run.source === 'mlflow' ? 'MLflow' : 'W&B';
+      return { label: runLabel(run), sha: run.git.commit ?? '', subject: `${kind} run ${run.id}${run.experiment ? ` in ${run.experiment}` : ''} (${run.status})` };
+    }
     const rev = getRevision(this.engine.store!, sha);
     return { label: text.replace(/^refs\/(heads|tags)\//, ''), sha, subject: rev?.subject };
   }
@@ -59,7 +71,7 @@ export class EngineDiffSource implements DiffDataSource {
   private problems(table: DiffTable, oldLabel: RevisionLabel, newLabel: RevisionLabel): string[] {
     const out: string[] = [];
     for (const [label] of [[oldLabel], [newLabel]]) {
-      if (label.sha !== 'workspace' && !isIndexed(this.engine.store!, label.sha)) out.push(`${label.label} (${label.sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
+      if (label.sha !== 'workspace' && !isRunRevision(label.label) && !isIndexed(this.engine.store!, label.sha)) out.push(`${label.label} (${label.sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
     }
     for (const p of table.problems) {
       const label = p.side === 'old' ? oldLabel : newLabel;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FolderEngine } from './folderEngine';
 import { COMMANDS } from './commands';
+import { mlflowServers } from './runs/mlflowServer';
 
 /**
  * All folders' engines (multi-root: one per workspace folder) and the first index. Trees
@@ -16,7 +17,8 @@ export class Engines implements vscode.Disposable {
   private opening: Promise<void> | undefined;
   private storeErrorShown = false;
 
-  constructor(private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel) {}
+  // SecretStorage holds MLflow server tokens; without it only MLFLOW_TRACKING_TOKEN is used.
+  constructor(private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel, private readonly secrets?: vscode.SecretStorage) {}
 
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
@@ -54,7 +56,7 @@ export class Engines implements vscode.Disposable {
   }
 
   private async add(folder: vscode.WorkspaceFolder): Promise<FolderEngine> {
-    const engine = new FolderEngine(folder, this.extensionRoot, this.log);
+    const engine = new FolderEngine(folder, this.extensionRoot, this.log, mlflowServers(this.secrets));
     this.byFolder.set(folder.uri.toString(), engine);
     engine.onDidChange(() => this.fireSoon());
     await engine.open(this.trusted);

@@ -4,6 +4,11 @@ import { Store, StoreError } from '../core/store/store';
 import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexProgress, type IndexReport } from '../core/indexer/indexer';
 import { readSettings } from './settings';
+import { syncRuns } from '../core/runs/runSync';
+import { mlflowServers, type RunServerProvider } from './runs/mlflowServer';
+
+/** A tracking server is re-read at most this often by automatic refreshes (file events fire often during training). */
+const SERVER_INTERVAL_MS = 2 * 60 * 1000;
 
 export type EngineState =
   | { kind: 'opening' }
@@ -37,7 +42,8 @@ export class FolderEngine implements vscode.Disposable {
   /** Progress of every index run (scheduled ones too), then undefined when the run ends: the status bar's spinner. */
   readonly onDidProgress = this.progressed.event;
 
-  constructor(readonly folder: vscode.WorkspaceFolder, private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel) {}
+  constructor(readonly folder: vscode.WorkspaceFolder, private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel,
+    private readonly runServers: RunServerProvider = mlflowServers()) {}
 
   get storeFile(): string | undefined {
     if (!this.repo) return undefined;
@@ -99,6 +105,7 @@ export class FolderEngine implements vscode.Disposable {
       log: (m) => this.log.debug(`${this.folder.name}: ${m}`),
       onProgress: (p) => { options.onProgress?.(p); this.progressed.fire(p); if (p.phase === 'commits') this.changed.fire(); },
     }).finally(() => this.progressed.fire(undefined));
+    if (!report.cancelled) await this.syncExternalRuns(options.signal);
     // The branch or HEAD may have moved: the trees read these from the repo info.
     this.repo = await openRepo(this.folder.uri.fsPath);
     const tm = report.timings;
@@ -107,6 +114,22 @@ export class FolderEngine implements vscode.Disposable {
     for (const l of report.limitations) this.log.warn(`${this.folder.name}: ${l}`);
     this.changed.fire();
     return report;
+  }
+
+  /** MLflow/W&B runs after the Git index (runs link to its commits); a failure here never fails the Git index. */
+  private async syncExternalRuns(signal: AbortSignal | undefined): Promise<void> {
+    if (!this.repo || !this.store) return;
+    try {
+      const servers = await this.runServers(this.folder.uri);
+      const r = await syncRuns(this.repo.root, this.store, {
+        excludePaths: readSettings(this.folder.uri).excludePaths, servers, serverMinIntervalMs: SERVER_INTERVAL_MS, signal,
+        log: (m) => this.log.debug(`${this.folder.name}: ${m}`),
+      });
+      if (r.sources > 0) this.log.info(`${this.folder.name}: runs from ${r.sources} source(s): ${r.read} read (${r.runs} runs), ${r.unchanged} unchanged, ${r.failed} failed, ${r.removed} removed in ${r.ms} ms`);
+      for (const e of r.errors) this.log.warn(`${this.folder.name}: ${e}`);
+    } catch (error) {
+      this.log.error(`${this.folder.name}: MLflow/W&B runs not indexed: ${(error as Error).message}`);
+    }
   }
 
   /** Deletes the index file (only when the user asked) and indexes from scratch. */

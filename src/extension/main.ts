@@ -7,12 +7,15 @@ import { ReproModel } from './repro/reproModel';
 import { coreReproEngine } from './repro/reproEngine';
 import { registerRepro } from './repro/registerRepro';
 import { ModelsTreeProvider } from './models/modelsTreeProvider';
+import { registerModelCommands } from './models/modelCommands';
 import { EngineDiffSource } from './diffDataSource';
 import { LineageDocuments, SCHEME } from './lineageDocuments';
 import { registerMetricDiffSerializer, type DiffDataSource } from './metricDiff/metricDiffPanel';
 import { registerCompareCommands } from './commands/compareCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerWelcomeCommands } from './commands/welcomeCommands';
+import { registerExternalRuns } from './runs/registerExternalRuns';
+import { registerLineageCommands } from './lineage/lineageCommands';
 import { registerCharts } from './plots/registerCharts';
 import { registerEditorFeatures } from './inline/registerEditorFeatures';
 import type { FolderEngine } from './folderEngine';
@@ -26,12 +29,12 @@ import type { LineageTestApi } from './testApi';
 export function activate(context: vscode.ExtensionContext): LineageTestApi {
   const started = Date.now();
   const log = vscode.window.createOutputChannel('ML Lineage', { log: true });
-  const engines = new Engines(context.extensionPath, log);
+  const engines = new Engines(context.extensionPath, log, context.secrets);
   const runsTree = new RunsTreeProvider(engines, log);
   const reproModel = new ReproModel(engines, coreReproEngine, log);
   const pipelinesTree = new PipelinesTreeProvider(engines, reproModel);
   const repro = registerRepro(engines, reproModel, context.extensionUri);
-  const modelsTree = new ModelsTreeProvider(engines);
+  const modelsTree = new ModelsTreeProvider(engines, context.secrets, log);
   const sources = new Map<FolderEngine, EngineDiffSource>();
   const sourceFor = (engine: FolderEngine) => {
     let s = sources.get(engine);
@@ -73,7 +76,14 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
     registerMetricDiffSerializer(context, anySource),
     ...registerCompareCommands({ engines, extensionUri: context.extensionUri, sourceFor }),
     ...registerRunCommands({ engines, runsTree, log, refresh }),
+    ...registerModelCommands({ engines, tree: modelsTree, extensionUri: context.extensionUri, sourceFor }),
     ...registerWelcomeCommands(context.extensionUri, log),
+    ...registerExternalRuns({ engines, extensionUri: context.extensionUri, sourceFor, secrets: context.secrets }),
+    ...registerLineageCommands({ engines, extensionUri: context.extensionUri, revealCommit: async (engine, sha) => {
+      const node = runsTree.findCommit(engine, sha);
+      if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
+      return Boolean(node);
+    } }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void engines.trustGranted()),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lineage')) { runsTree.refresh(); pipelinesTree.refresh(); } }),
   );

@@ -44,6 +44,21 @@ export interface StepLine {
   points: [step: number, value: number][];
 }
 
+/**
+ * Points a running training appended to a step series (tail-read from its file), or with
+ * `reset` the whole series as it is now (the file was rewritten); `gone`: the file was deleted.
+ */
+export interface StepAppend {
+  rev: string;
+  label: string;
+  sha: string;
+  name: string;
+  path: string;
+  points: [step: number, value: number][];
+  reset: boolean;
+  gone?: boolean;
+}
+
 /** What the host chose to draw; kept by the webview for a reload. */
 export interface HistorySelection {
   metrics: MetricId[];
@@ -71,7 +86,11 @@ export type HostMessage =
   | { type: 'error'; message: string }
   /** Answer to `reveal`: whether the commit was found in the Runs view. */
   | { type: 'revealed'; sha: string; found: boolean }
-  | { type: 'exported'; file: string };
+  | { type: 'exported'; file: string }
+  /** A live run's new step-series points: appended to the charts without redrawing the page. */
+  | { type: 'stepsAppend'; appends: StepAppend[]; problems?: string[] }
+  /** Whether a run is writing the shown series now (the "● live" badge), and why. */
+  | { type: 'live'; live: boolean; detail: string };
 
 /** Webview -> host. */
 export type WebviewMessage =
@@ -100,4 +119,30 @@ export function lineId(line: Pick<HistoryLine, 'metric' | 'rev'>): string {
 
 export function sameMetric(a: MetricId, b: MetricId): boolean {
   return a.file === b.file && a.key === b.key;
+}
+
+/**
+ * Step lines after a live run's appends: points added (or replaced on reset), a deleted file's
+ * line dropped, a new series placed among its revision's lines by path (the index's order).
+ */
+export function applyStepAppends(steps: StepLine[], appends: StepAppend[]): StepLine[] {
+  let out = [...steps];
+  for (const a of appends) {
+    const i = out.findIndex((s) => s.rev === a.rev && s.name === a.name);
+    if (a.gone) {
+      if (i >= 0) out = [...out.slice(0, i), ...out.slice(i + 1)];
+      continue;
+    }
+    if (i >= 0) {
+      const line = out[i];
+      out[i] = { ...line, path: a.path, points: a.reset ? [...a.points] : [...line.points, ...a.points] };
+      continue;
+    }
+    const line: StepLine = { rev: a.rev, label: a.label, sha: a.sha, name: a.name, path: a.path, points: [...a.points] };
+    const after = out.findIndex((s) => s.rev === a.rev && s.path > a.path);
+    const lastOfRev = out.map((s) => s.rev).lastIndexOf(a.rev);
+    const at = after >= 0 ? after : lastOfRev >= 0 ? lastOfRev + 1 : out.length;
+    out = [...out.slice(0, at), line, ...out.slice(at)];
+  }
+  return out;
 }

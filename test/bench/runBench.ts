@@ -5,6 +5,10 @@
 //   BENCH_SIZES=1000,10000   main-line commit counts to run (default both)
 //   BENCH_RUNS=3             repetitions; figures are medians
 //   BENCH_HASH=0             skip the stage-status hashing section (10,000 files, 1 GB)
+//   BENCH_DVC=0              skip the real-DVC comparison (1,000 commits; makes the interop venv)
+//   BENCH_DVC_RUNS=1         repetitions of the DVC comparison (each runs dvc exp show -A twice)
+//   BENCH_MLFLOW=0           skip the MLflow SQLite import section (5M metric rows, ~400 MB)
+//   BENCH_WANDB=0            skip the W&B section (a 100 MB .wandb log read into a run)
 
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +26,9 @@ import { listRefRows } from '../../src/core/query/revisions';
 import { ensureRepo, removeStore, type BenchRepo } from './benchRepo';
 import { median, msSince, runChecked, runChild, runWithPeakRss, timed, timedSync } from './measure';
 import { benchHashing, formatHashTable, HASH_TARGETS, type HashBenchResult } from './hashBench';
+import { benchDvcCompare, formatDvcCompareTable, prepareVenv, type DvcCompareResult } from './dvcCompareBench';
+import { benchMlflow, formatMlflowTable, MLFLOW_TARGETS, type MlflowBenchResult } from './mlflowBench';
+import { benchWandb, formatWandbTable, WANDB_TARGETS, type WandbBenchResult } from './wandbBench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -389,17 +396,57 @@ async function main(): Promise<number> {
       log(`status hashing: CRASHED\n${hashingError}`);
     }
   }
+  let dvcCompare: DvcCompareResult | undefined;
+  let dvcCompareError: string | undefined;
+  if (process.env.BENCH_DVC !== '0') {
+    const unusable = prepareVenv(log);
+    if (unusable) dvcCompareError = `DVC comparison skipped: ${unusable}`;
+    else {
+      try {
+        dvcCompare = await benchDvcCompare(BENCH_DIR, 1000, envNumbers('BENCH_DVC_RUNS', [1])[0], log);
+      } catch (error) {
+        dvcCompareError = `DVC comparison crashed: ${(error as Error).stack ?? String(error)}`;
+      }
+    }
+    if (dvcCompareError) log(dvcCompareError);
+  }
+  let mlflow: MlflowBenchResult | undefined;
+  let mlflowError: string | undefined;
+  if (process.env.BENCH_MLFLOW !== '0') {
+    try {
+      mlflow = await benchMlflow(BENCH_DIR, runs, log);
+    } catch (error) {
+      mlflowError = (error as Error).stack ?? String(error);
+      log(`MLflow import: CRASHED\n${mlflowError}`);
+    }
+  }
+  let wandb: WandbBenchResult | undefined;
+  let wandbError: string | undefined;
+  if (process.env.BENCH_WANDB !== '0') {
+    try {
+      wandb = await benchWandb(BENCH_DIR, runs, log);
+    } catch (error) {
+      wandbError = (error as Error).stack ?? String(error);
+      log(`W&B log: CRASHED\n${wandbError}`);
+    }
+  }
   const seconds = (Date.now() - started) / 1000;
   if (results.length > 0) process.stdout.write(printTable(results, runs) + '\n');
   for (const f of failures) process.stdout.write(`\n${f.commits} commits: crashed: ${f.error.split('\n')[0]}\n`);
   if (hashing) process.stdout.write('\n' + formatHashTable(hashing) + '\n');
   if (hashingError) process.stdout.write(`\nstatus hashing: crashed: ${hashingError.split('\n')[0]}\n`);
+  if (dvcCompare) process.stdout.write('\n' + formatDvcCompareTable(dvcCompare) + '\n');
+  if (dvcCompareError) process.stdout.write(`\n${dvcCompareError.split('\n')[0]}\n`);
+  if (mlflow) process.stdout.write('\n' + formatMlflowTable(mlflow) + '\n');
+  if (mlflowError) process.stdout.write(`\nMLflow import: crashed: ${mlflowError.split('\n')[0]}\n`);
+  if (wandb) process.stdout.write('\n' + formatWandbTable(wandb) + '\n');
+  if (wandbError) process.stdout.write(`\nW&B log: crashed: ${wandbError.split('\n')[0]}\n`);
   process.stdout.write(`\nBench took ${seconds.toFixed(0)} s (excluding build). Figures: ${join(BENCH_DIR, 'results.json')}\n`);
   writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, git: gitVersion, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 2 ** 20),
-    runs, targets: { ...TARGETS, hashing: HASH_TARGETS }, seconds, results, failures, hashing, hashingError,
+    runs, targets: { ...TARGETS, hashing: HASH_TARGETS, mlflow: MLFLOW_TARGETS, wandb: WANDB_TARGETS }, seconds, results, failures, hashing, hashingError, dvcCompare, dvcCompareError, mlflow, mlflowError, wandb, wandbError,
   }, null, 2) + '\n');
-  return failures.length > 0 || hashingError ? 1 : 0;
+  return failures.length > 0 || hashingError || mlflowError || wandbError || dvcCompareError?.startsWith('DVC comparison crashed') ? 1 : 0;
 }
 
 main().then((code) => { process.exitCode = code; }, (error) => {

@@ -12,7 +12,7 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const HOST_TYPES = new Set<HostMessage['type']>(['init', 'delta', 'loading', 'error', 'revealed', 'exported']);
+const HOST_TYPES = new Set<HostMessage['type']>(['init', 'delta', 'loading', 'error', 'revealed', 'exported', 'stepsAppend', 'live']);
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app');

@@ -6,12 +6,13 @@ import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { HistorySelection, HistoryState, HostMessage, MetricId, RenderedChart, RevisionChoice, WebviewMessage } from '../../src/protocol/metricHistory';
-import { metricIdText } from '../../src/protocol/metricHistory';
+import { applyStepAppends, metricIdText } from '../../src/protocol/metricHistory';
 import { formatNumber, paletteColor, slug, withAlpha } from '../plots/chartModel';
 import { applyChartDefaults, canvasesToPng, Chart, onThemeChange, readTheme, type Theme } from '../plots/chartTheme';
-import { registerChart, unregisterChart } from '../plots/chartRegistry';
+import { chartOf, registerChart, unregisterChart } from '../plots/chartRegistry';
 import { ChartTooltip, externalTooltip } from '../plots/tooltip';
 import { button, chartCard, chip, div, indexes, labelled, option } from './dom';
+import { liveBadge, refreshStepChart, stepTooltip } from './live';
 import { applyHistoryDelta, commitTooltip, dateTick, historyCharts, historyCsv, stepCharts, stepsCsv, type HistoryChart, type HistoryPersisted, type StepChart, type XMode } from './model';
 
 export interface HistoryHost {
@@ -36,6 +37,9 @@ export class MetricHistoryApp {
   private readonly problems = div('problems');
   private readonly message = div('message');
   private readonly status = div('status');
+  private readonly badge = liveBadge();
+  /** The data each step chart shows now (tooltips read it, so appended points have theirs). */
+  private readonly stepModels = new Map<string, StepChart>();
   private chartIds: string[] = [];
   private readonly reported: { history: HistoryChart[]; steps: StepChart[] } = { history: [], steps: [] };
   private statusTimer = 0;
@@ -63,7 +67,7 @@ export class MetricHistoryApp {
       this.save();
       this.renderHistory();
     });
-    controls.append(labelled('Metrics', this.metricSelect), labelled('Along', this.revisionSelect), more, labelled('X axis', this.xSelect), div('grow'), this.status);
+    controls.append(labelled('Metrics', this.metricSelect), labelled('Along', this.revisionSelect), more, labelled('X axis', this.xSelect), div('grow'), this.badge, this.status);
 
     const historySection = document.createElement('section');
     historySection.className = 'history-section';
@@ -119,6 +123,16 @@ export class MetricHistoryApp {
         if (!this.state) return;
         this.state = applyHistoryDelta(this.state, message);
         this.renderAll();
+        return;
+      case 'stepsAppend':
+        if (!this.state) return;
+        this.state = { ...this.state, steps: applyStepAppends(this.state.steps, message.appends), problems: message.problems ?? this.state.problems };
+        if (message.problems) this.problems.replaceChildren(...this.state.problems.map((p) => { const d = div('problem'); d.textContent = p; return d; }));
+        this.appendSteps(new Set(message.appends.map((a) => a.name)));
+        return;
+      case 'live':
+        this.badge.hidden = !message.live;
+        this.badge.title = message.detail;
         return;
       case 'loading':
         this.setStatus('Loading…');
@@ -205,12 +219,36 @@ export class MetricHistoryApp {
     const started = performance.now();
     for (const id of this.chartIds.filter((i) => i.startsWith('steps:'))) unregisterChart(id);
     this.chartIds = this.chartIds.filter((i) => !i.startsWith('steps:'));
+    this.stepModels.clear();
     const charts = stepCharts(state.steps, this.smoothing);
     const colorOf = new Map(state.selection.stepRevisions.map((r, i) => [r.rev, paletteColor(this.theme.palette, i)]));
     this.stepsGrid.replaceChildren(...charts.map((c) => this.stepCard(c, colorOf)));
     this.stepsSection.hidden = state.selection.stepRevisions.length === 0 && charts.length === 0;
     this.reported.steps = charts;
     if (report) this.report(performance.now() - started);
+  }
+
+  /** A live run's points: the charts of these series take them in place; anything else new draws the section anew. */
+  private appendSteps(names: Set<string>): void {
+    const state = this.state!;
+    const started = performance.now();
+    const charts = stepCharts(state.steps, this.smoothing);
+    const drawn = this.reported.steps.map((c) => c.id).join('\0');
+    const refreshed = drawn === charts.map((c) => c.id).join('\0') && charts.filter((c) => names.has(c.name)).every((c) => {
+      const chart = chartOf(c.id);
+      return chart !== undefined && refreshStepChart(chart, c, this.smoothing > 0);
+    });
+    if (!refreshed) {
+      this.renderSteps();
+      return;
+    }
+    for (const c of charts) {
+      this.stepModels.set(c.id, c);
+      const card = [...this.stepsGrid.children].find((e) => (e as HTMLElement).dataset.chartId === c.id) as HTMLElement | undefined;
+      if (card) card.dataset.points = JSON.stringify(Object.fromEntries(c.datasets.map((d) => [d.label, d.raw.length])));
+    }
+    this.reported.steps = charts;
+    this.report(performance.now() - started);
   }
 
   private historyCard(chart: HistoryChart, colorOf: Map<string, string>): HTMLElement {
@@ -271,14 +309,12 @@ export class MetricHistoryApp {
     const tooltip = new ChartTooltip(wrap);
     const smoothed = this.smoothing > 0;
     const datasets: object[] = [];
-    const lines: string[][][] = [];
+    this.stepModels.set(chart.id, chart);
     for (const d of chart.datasets) {
       const color = colorOf.get(d.rev) ?? this.theme.palette[0];
       datasets.push({ label: d.label, data: d.raw, borderColor: smoothed ? withAlpha(color, 0.28) : color, backgroundColor: color, borderWidth: smoothed ? 1 : 2, pointRadius: 0, pointHoverRadius: 4 });
-      lines.push(d.raw.map((p, i) => [d.label, `step ${p.x}`, `${chart.name}: ${formatNumber(p.y)}`, ...(smoothed ? [`smoothed: ${formatNumber(d.smoothed[i].y)}`] : [])]));
       if (smoothed) {
         datasets.push({ label: `${d.label} (smoothed)`, derived: true, data: d.smoothed, borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, pointHoverRadius: 4 });
-        lines.push(d.raw.map((p, i) => [`${d.label} (smoothed)`, `step ${p.x}`, `${chart.name}: ${formatNumber(d.smoothed[i].y)}`, `raw: ${formatNumber(p.y)}`]));
       }
     }
     const c = new Chart(canvas, {
@@ -294,7 +330,7 @@ export class MetricHistoryApp {
         },
         plugins: {
           legend: { display: true, position: 'bottom', labels: { filter: (item) => !String(item.text).endsWith('(smoothed)') } },
-          tooltip: { enabled: false, external: externalTooltip(tooltip, (di, i) => lines[di]?.[i]) as never },
+          tooltip: { enabled: false, external: externalTooltip(tooltip, (di, i) => stepTooltip(this.stepModels.get(chart.id) ?? chart, smoothed, di, i)) as never },
         },
       },
     });

@@ -8,6 +8,7 @@ import { FastImportWriter, checkoutMain, initEmptyRepo, runGit } from './fastImp
 import { DemoHistory, HistoryNode, tune, tuneOne } from './demoHistory';
 import { ProjectState, cloneState, initialState } from './demoProject';
 import { DEMO_EPOCH, PEOPLE, Person, Rng, ident, sha256, writeDvcCache, writeTree } from './demoUtil';
+import { DEMO_REGISTRY_TAGS } from './demoRegistry';
 
 export interface DemoExpRef {
   name: string;
@@ -107,14 +108,6 @@ const RELEASES: [string, number, boolean][] = [
   ['v0.1.0', 10, true], ['v0.2.0', 30, false], ['v0.3.0', 50, true], ['v0.4.0', 75, true], ['v0.5.0', 100, true],
   ['v0.6.0', 120, true], ['v0.7.0', 130, true], ['v1.0.0', 140, true], ['v1.1.0', 172, true], ['v1.2.0', 195, true],
 ];
-const GTO: [string, number, number, string][] = [
-  ['classifier@v0.9.0', 120, 2, 'Registering artifact classifier version v0.9.0'],
-  ['classifier@v1.0.0', 140, 2, 'Registering artifact classifier version v1.0.0'],
-  ['classifier#prod#1', 140, 5, 'Assigning stage prod to artifact classifier version v1.0.0'],
-  ['classifier@v1.1.0', 172, 2, 'Registering artifact classifier version v1.1.0'],
-  ['classifier#staging#2', 172, 3, 'Assigning stage staging to artifact classifier version v1.1.0'],
-  ['classifier#prod#3', 172, 30, 'Assigning stage prod to artifact classifier version v1.1.0'],
-];
 const ADJECTIVES = ['tidy', 'brave', 'lumpy', 'sleek', 'hairy', 'bushy', 'stony', 'quick'];
 const NOUNS = ['sash', 'quay', 'mica', 'yawl', 'fern', 'doze', 'kiln', 'lens'];
 
@@ -169,9 +162,9 @@ export async function generateDemoRepo(dir: string, opts: { seed?: number } = {}
       history.writer.lightweightTag(name, main[at].id);
     }
   }
-  for (const [name, at, hoursLater, message] of GTO) {
+  for (const { name, target, after, hours, message } of DEMO_REGISTRY_TAGS) {
     tags.push(name);
-    history.writer.annotatedTag({ name, target: main[at].id, tagger: ident(PEOPLE[0], times[at] + hoursLater * HOUR), message });
+    history.writer.annotatedTag({ name, target: main[target].id, tagger: ident(PEOPLE[0], times[after] + hours * HOUR), message });
   }
   const marks = await history.writer.run(dir);
   const sha = (node: HistoryNode): string => marks.get(node.id) as string;

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store';
 import type { FlatValue } from '../formats/types';
-import { valuesAt, type FileProblem } from '../query/values';
+import { valuesAt, type FileProblem, type ValuesAtRevision } from '../query/values';
 import { diffValues } from './diff';
 import { verdictOf, type Direction, type Verdict } from './direction';
 
@@ -28,14 +28,15 @@ export interface DiffTable {
 }
 
 /** Every metric and param of two revisions (unchanged ones too, flagged), for tables and webviews. */
-export function buildDiffTable(store: Store, oldSha: string, newSha: string, directions: Record<string, Direction> = {}): DiffTable {
+export function buildDiffTable(store: Store, oldSha: string, newSha: string, directions: Record<string, Direction> = {},
+  read: (sha: string, kind: 'metrics' | 'params') => ValuesAtRevision = (sha, kind) => valuesAt(store, sha, kind)): DiffTable {
   const rows: DiffRow[] = [];
   const problems: DiffTable['problems'] = [];
   let improved = 0;
   let regressed = 0;
   for (const kind of ['metrics', 'params'] as const) {
-    const a = valuesAt(store, oldSha, kind);
-    const b = valuesAt(store, newSha, kind);
+    const a = read(oldSha, kind);
+    const b = read(newSha, kind);
     for (const p of a.problems) problems.push({ ...p, side: 'old' });
     for (const p of b.problems) problems.push({ ...p, side: 'new' });
     const all = diffValues(a.values, b.values, { all: true });

@@ -31,6 +31,9 @@ export interface RevisionPlan {
   pipelines: { project: string; key: string }[];
 }
 
+/** The repository root's params.yaml: dvc/repo/params/show.py adds it as a wholly tracked file. */
+export const DEFAULT_PARAMS_FILE = 'params.yaml';
+
 interface Wanted { path: string; role: FileRole; project: string; selector?: string[] | null; refused?: string }
 
 /**
@@ -87,6 +90,11 @@ export class RevisionPlanner {
       const lockOuts = lock?.status === 'ok' ? lockOutsByPath(def, lock.value as LockFile, d.project) : new Map();
       for (const w of wantedFiles(def, d.project)) wanted.push(w);
       for (const w of this.expand(files, wanted.splice(0), lockOuts)) planned.push(this.resolveWanted(files, w, lockOuts));
+    }
+    // DVC's params show/diff and exp show read the root params.yaml whole whenever it exists,
+    // with or without a dvc.yaml and whatever keys stages pick (a sub-project's only through its stages).
+    if (files.lookup(DEFAULT_PARAMS_FILE).kind !== 'absent') {
+      planned.push(this.resolveWanted(files, { path: DEFAULT_PARAMS_FILE, role: 'params', project: '', selector: null }, new Map()));
     }
     const dedup = dedupe(planned);
     await this.blobs.ensure(dedup.filter((f) => f.status === 'ok' && f.role !== 'pipeline' && f.role !== 'lock').map((f) => ({ oid: f.oid!, role: f.blobRole! })), false);

@@ -10,13 +10,14 @@ import { extractMetrics, selectParams } from '../formats/flatten';
 import { decodeValue } from '../util/values';
 import { pythonEquals } from '../diff/diff';
 import { WORKSPACE } from '../indexer/writeRevision';
+import { isSelected, paramsSelector } from './values';
 
 export type ValueRole = 'metrics' | 'params';
 
 export interface TrackedFile {
   path: string;
   role: ValueRole;
-  /** Params keys the pipeline tracks; null for the whole file (always null for metrics). */
+  /** Params keys DVC shows (the stages' selection); null for the whole file, as for the root params.yaml (always null for metrics). */
   selector: string[] | null;
 }
 
@@ -27,8 +28,7 @@ export function trackedFiles(store: Store, sha: string = WORKSPACE): Map<string,
   const out = new Map<string, TrackedFile>();
   for (const r of rows) {
     if (out.get(r.path)?.role === 'metrics') continue;
-    const selector = r.role === 'params' && r.selector !== null && r.selector !== 'null' ? (JSON.parse(r.selector) as string[]) : null;
-    out.set(r.path, { path: r.path, role: r.role, selector: selector && selector.length ? selector : null });
+    out.set(r.path, { path: r.path, role: r.role, selector: r.role === 'params' ? paramsSelector(r.path, r.selector) : null });
   }
   return out;
 }
@@ -61,10 +61,6 @@ export function fileValuesAt(store: Store, sha: string, path: string, role: Valu
     values[row.key] = value;
   }
   return { status: 'ok', values };
-}
-
-function isSelected(key: string, selector: string[] | null): boolean {
-  return selector === null || selector.some((s) => key === s || key.startsWith(`${s}.`));
 }
 
 /** The values of a file's current text (an editor buffer), parsed and kept exactly as the indexer would. */

@@ -2,6 +2,7 @@ import type { FlatMap } from '../formats/types';
 import type { Store } from '../store/store';
 import { decodePayload, decodeValue } from '../util/values';
 import type { FileValues } from '../diff/diff';
+import { DEFAULT_PARAMS_FILE } from '../indexer/planner';
 
 export interface FileProblem { path: string; status: string; message: string; line?: number; column?: number }
 
@@ -15,7 +16,8 @@ interface Row { path: string; status: string; detail: string | null; selector: s
 
 /**
  * Metrics or params of one revision as DVC shows them: metrics keep number/string/bool leaves
- * (lists and nulls dropped); params keep what the pipeline tracks (selected keys or whole file).
+ * (lists and nulls dropped); params keep what the pipeline tracks (selected keys or whole file)
+ * and the root params.yaml whole.
  */
 export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params'): ValuesAtRevision {
   const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, bv.key, bv.value
@@ -39,16 +41,25 @@ export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params'):
     const value = decodeValue(row.value);
     if (kind === 'metrics') {
       if (value === null || Array.isArray(value)) continue;
-    } else if (!selected(row.key, row.selector)) continue;
+    } else if (!isSelected(row.key, paramsSelector(row.path, row.selector))) continue;
     file[row.key] = value;
   }
   return { values, problems: [...problems.values()] };
 }
 
-function selected(key: string, selector: string | null): boolean {
-  if (selector === null || selector === 'null') return true;
-  const keys = JSON.parse(selector) as string[];
-  return keys.some((s) => key === s || key.startsWith(s + '.'));
+/**
+ * The keys of a params file DVC shows, from its stored selector (JSON; null = whole file). The
+ * root params.yaml is always whole: indexes written before the planner said so carry the
+ * stages' keys on it, and this keeps them right without re-indexing.
+ */
+export function paramsSelector(path: string, stored: string | null): string[] | null {
+  if (path === DEFAULT_PARAMS_FILE || stored === null || stored === 'null') return null;
+  const keys = JSON.parse(stored) as string[];
+  return keys.length ? keys : null;
+}
+
+export function isSelected(key: string, selector: string[] | null): boolean {
+  return selector === null || selector.some((s) => key === s || key.startsWith(`${s}.`));
 }
 
 /** Every unreadable file of a revision (parse errors with line and column, refusals, cache misses). */

@@ -31,6 +31,8 @@ export interface RegistryEvent {
   commit: string;
   /** Tagger time, seconds since the epoch. */
   time: number;
+  /** Tagger time as ISO 8601 with the tagger's UTC offset (what `gto history` prints). */
+  timeIso?: string;
   author: string | null;
   authorEmail: string | null;
   message: string;

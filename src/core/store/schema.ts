@@ -98,6 +98,68 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, path)
   ) WITHOUT ROWID;
   `,
+  // 4: external runs (MLflow, W&B) read from run folders, MLflow databases and tracking
+  // servers. A source is re-read only when its fingerprint changes, and its rows are replaced
+  // as a whole. Metric values are REAL with NULL standing for NaN (SQLite stores NaN as NULL;
+  // a logged metric is never null), ±Infinity are stored as they are.
+  `
+  CREATE TABLE run_source (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('mlflow', 'wandb')),
+    format TEXT NOT NULL CHECK (format IN ('mlflow-files', 'mlflow-sqlite', 'mlflow-server', 'wandb-dir')),
+    location TEXT NOT NULL UNIQUE,
+    fingerprint TEXT,
+    synced_at INTEGER,
+    read_ms INTEGER,
+    error TEXT
+  );
+  CREATE TABLE ext_run (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES run_source (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    experiment_id TEXT, experiment TEXT, name TEXT,
+    status TEXT NOT NULL,
+    start_time INTEGER, end_time INTEGER,
+    user TEXT,
+    git_commit TEXT, git_branch TEXT, git_remote TEXT,
+    parent_id TEXT,
+    tags TEXT NOT NULL, environment TEXT, models TEXT NOT NULL, artifacts TEXT NOT NULL, labels TEXT NOT NULL,
+    UNIQUE (source_id, run_id)
+  );
+  CREATE INDEX ext_run_commit ON ext_run (git_commit);
+  CREATE INDEX ext_run_lookup ON ext_run (kind, run_id);
+  CREATE INDEX ext_run_experiment ON ext_run (kind, experiment, start_time);
+  CREATE TABLE ext_run_param (
+    run INTEGER NOT NULL REFERENCES ext_run (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (run, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE ext_run_metric (
+    run INTEGER NOT NULL REFERENCES ext_run (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (run, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE ext_run_step (
+    run INTEGER NOT NULL REFERENCES ext_run (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    step REAL NOT NULL,
+    value REAL,
+    timestamp INTEGER,
+    PRIMARY KEY (run, key, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_problem (
+    source_id INTEGER NOT NULL REFERENCES run_source (id) ON DELETE CASCADE,
+    file TEXT NOT NULL,
+    line INTEGER,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX run_problem_source ON run_problem (source_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

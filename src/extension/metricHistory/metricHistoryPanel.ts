@@ -2,13 +2,16 @@
 // revisions, step-series revisions) is changed from the page or by commands.
 import * as vscode from 'vscode';
 import type { HistorySelection, HistoryState, HostMessage, RenderedChart, WebviewMessage } from '../../protocol/metricHistory';
-import { sameMetric } from '../../protocol/metricHistory';
+import { applyStepAppends, sameMetric } from '../../protocol/metricHistory';
 import { buildChartHtml, makeNonce } from '../plots/html';
 import { LivePanel, chartPanelOptions } from '../plots/livePanel';
 import { saveExport, type SaveTarget } from '../plots/exportFile';
 import { computeHistoryDelta } from './historyDelta';
 import { parseHistoryMessage, selectionFromSavedState } from './messages';
 import type { HistoryDataSource } from './historySource';
+import type { LiveSignal } from '../../core/live/liveSignal';
+import { LiveFeed, type LiveUpdate } from './liveFeed';
+import { appendsOf, liveDirsOf, withLiveSeries, WORKSPACE_REV } from './liveSteps';
 
 export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   static readonly viewType = 'lineage.metricHistory';
@@ -16,6 +19,9 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   private current: HistorySelection;
   private rendered: { charts: RenderedChart[]; ms: number } | undefined;
   private readonly renderedListeners = new Set<(r: { charts: RenderedChart[]; ms: number }) => void>();
+  /** Follows the workspace's DVCLive folders while its step series are shown. */
+  private readonly liveFeed: LiveFeed | undefined;
+  private livePosted: string | undefined;
 
   /** Opens the folder's panel, or shows the selection in the one already open. */
   static show(extensionUri: vscode.Uri, source: HistoryDataSource, selection: HistorySelection, saveTarget?: () => SaveTarget | undefined): MetricHistoryPanel {
@@ -46,6 +52,10 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     webview.options = chartPanelOptions(extensionUri);
     panel.title = this.title();
     this.disposables.push(webview.onDidReceiveMessage((raw) => void this.receive(raw)));
+    if (source.folder) {
+      this.liveFeed = new LiveFeed(source.folder, (update) => this.onLiveUpdate(update));
+      this.disposables.push(this.liveFeed);
+    }
     webview.html = buildChartHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'metricHistory.js')).toString(),
@@ -84,8 +94,56 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     await this.setSelection({ ...selection, metrics });
   }
 
-  protected fetch(): Promise<HistoryState> {
-    return this.source.load(this.selection);
+  protected async fetch(): Promise<HistoryState> {
+    return this.withLive(await this.source.load(this.selection));
+  }
+
+  /** Whether a run is writing the shown series, and which DVCLive folders are followed. */
+  liveStatus(): { live: boolean; detail: string; following: string[] } {
+    const signal = this.liveFeed?.live ?? { live: false };
+    return { live: signal.live, detail: liveDetail(signal), following: this.liveFeed?.dirs ?? [] };
+  }
+
+  /** The workspace's series of followed folders as the files hold them now (the index may lag behind). */
+  private withLive(state: HistoryState): HistoryState {
+    const feed = this.liveFeed;
+    const choice = state.selection.stepRevisions.find((r) => r.rev === WORKSPACE_REV);
+    if (!feed || !choice || this.disposed) {
+      feed?.stop();
+      this.postLive();
+      return state;
+    }
+    const dirs = liveDirsOf(state.steps);
+    feed.follow(dirs);
+    const next = withLiveSeries(state, choice, feed.readAll().flatMap((r) => r.series));
+    next.problems = [...new Set([...next.problems, ...feed.problems])];
+    this.postLive();
+    return next;
+  }
+
+  /** New points of a live run: appended to the page's charts, and to the state a reload compares with. */
+  private onLiveUpdate(update: LiveUpdate): void {
+    if (this.disposed) return;
+    const choice = this.current.stepRevisions.find((r) => r.rev === WORKSPACE_REV);
+    const appends = choice ? appendsOf(choice, update.deltas) : [];
+    const problems = update.problems.length ? [...new Set([...(this.state?.problems ?? []), ...this.liveFeed!.problems])] : undefined;
+    if (appends.length || problems) {
+      for (const s of new Set([this.state, this.postedState()])) {
+        if (!s) continue;
+        s.steps = applyStepAppends(s.steps, appends);
+        if (problems) s.problems = problems;
+      }
+      this.post({ type: 'stepsAppend', appends, ...(problems ? { problems } : {}) });
+    }
+    this.postLive();
+  }
+
+  private postLive(force = false): void {
+    const { live, detail } = this.liveStatus();
+    const key = `${live}\0${detail}`;
+    if (!force && key === this.livePosted) return;
+    this.livePosted = key;
+    this.post({ type: 'live', live, detail });
   }
 
   protected initMessage(state: HistoryState): HostMessage {
@@ -122,6 +180,7 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     switch (message.type) {
       case 'ready':
         this.onReady();
+        this.postLive(true);
         return;
       case 'select':
         await this.setSelection(message.selection);
@@ -155,6 +214,19 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   private title(): string {
     const keys = this.current.metrics.map((m) => m.key);
     return `Metric History: ${keys.length ? keys.slice(0, 3).join(', ') + (keys.length > 3 ? '…' : '') : 'steps'}`;
+  }
+}
+
+function liveDetail(signal: LiveSignal): string {
+  switch (signal.reason) {
+    case 'dvclive-signal':
+      return `A DVCLive run (pid ${signal.pid}) is writing${signal.step !== undefined ? `, step ${signal.step}` : ''}`;
+    case 'mlflow-running':
+      return 'An MLflow run is RUNNING';
+    case 'recent-write':
+      return 'Step series files were written moments ago';
+    default:
+      return '';
   }
 }
 

@@ -1,77 +1,97 @@
 import * as vscode from 'vscode';
 import type { Engines } from '../engines';
-import { listRefRows } from '../../core/query/revisions';
+import type { FolderEngine } from '../folderEngine';
+import { getRevision } from '../../core/query/revisions';
+import type { RegistryBackend, RegistryState } from '../../core/registry/types';
 import { engineStateNode } from '../stateNodes';
-import { SafeTooltip, oneLine } from '../tooltips';
+import { modelNodes, modelTreeItem, versionNodes, type ModelContext, type ModelNode } from './modelNodes';
+import { registryBackendFor, registryBackendKind } from './registryBackends';
 
-// GTO writes model versions as tags `<name>@v<semver>` (and stage assignments as `<name>#<stage>#N`).
-const GTO_VERSION = /^(.+)@v(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?)$/;
+interface Loaded { ctx: ModelContext; backend: RegistryBackend | null; state: RegistryState | null; error: string | null }
 
-export type ModelNode =
-  | { kind: 'model'; name: string; versions: { version: string; tag: string; sha: string; message: string | null }[] }
-  | { kind: 'version'; name: string; version: string; tag: string; sha: string; message: string | null }
-  | { kind: 'message'; text: string; icon: string };
-
-/** Models view: GTO version tags grouped by model, newest version first. The registry issue fills in stages and artifacts. */
+/**
+ * Models view: model → versions (newest first, with stage and alias badges) → commit, from
+ * the folder's registry (Git tags by default, or an MLflow server). States are read once per
+ * refresh; index changes (new tags) refresh the view.
+ */
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private readonly loads = new Map<FolderEngine, Promise<Loaded>>();
 
-  constructor(private readonly engines: Engines) {
-    this.subscription = engines.onDidChange(() => this.changed.fire(undefined));
+  constructor(private readonly engines: Engines, private readonly secrets?: vscode.SecretStorage, private readonly log?: vscode.LogOutputChannel) {
+    this.subscription = engines.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.loads.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** The registry and its state for a folder (cached until the next refresh). */
+  registryOf(engine: FolderEngine): Promise<Loaded> {
+    let load = this.loads.get(engine);
+    if (!load) {
+      load = this.load(engine);
+      this.loads.set(engine, load);
+    }
+    return load;
+  }
+
+  private async load(engine: FolderEngine): Promise<Loaded> {
+    const root = engine.repo!.root;
+    const ctx: ModelContext = { engine, backend: registryBackendKind(engine.folder.uri), root };
+    let backend: RegistryBackend;
+    try {
+      backend = await registryBackendFor(root, engine.folder.uri, this.secrets);
+    } catch (error) {
+      return { ctx, backend: null, state: null, error: (error as Error).message };
+    }
+    try {
+      const state = await backend.read();
+      for (const i of state.ignored) this.log?.info(`Registry (${engine.folder.name}): ignored tag ${JSON.stringify(i.tag)}: ${i.reason}`);
+      return { ctx, backend, state, error: null };
+    } catch (error) {
+      this.log?.warn(`Registry (${engine.folder.name}): ${(error as Error).message}`);
+      return { ctx, backend, state: null, error: (error as Error).message };
+    }
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
-    if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.text);
-      item.iconPath = new vscode.ThemeIcon(node.icon);
-      return item;
-    }
-    if (node.kind === 'model') {
-      const item = new vscode.TreeItem(oneLine(node.name, 80), vscode.TreeItemCollapsibleState.Collapsed);
-      item.description = `v${oneLine(node.versions[0].version, 40)} (${node.versions.length} version${node.versions.length === 1 ? '' : 's'})`;
-      item.iconPath = new vscode.ThemeIcon('package');
-      return item;
-    }
-    const item = new vscode.TreeItem(`v${oneLine(node.version, 40)}`);
-    item.description = node.sha.slice(0, 8);
-    item.iconPath = new vscode.ThemeIcon('tag');
-    const t = new SafeTooltip().field('Model', node.name).field('Tag', node.tag).field('Commit', node.sha);
-    if (node.message) t.text(node.message);
-    item.tooltip = t.md;
-    item.contextValue = 'lineage.modelVersion';
-    return item;
+    return modelTreeItem(node, this.engines.list().length > 1);
   }
 
-  getChildren(node?: ModelNode): ModelNode[] {
-    if (node?.kind === 'model') return node.versions.map((v) => ({ kind: 'version', name: node.name, ...v }));
-    if (node) return [];
-    const models = new Map<string, Extract<ModelNode, { kind: 'model' }>>();
-    for (const engine of this.engines.list()) {
-      if (engineStateNode(engine) || !engine.store) continue;
-      for (const tag of listRefRows(engine.store, 'tag')) {
-        const m = GTO_VERSION.exec(tag.short);
-        if (!m) continue;
-        const model = models.get(m[1]) ?? { kind: 'model', name: m[1], versions: [] };
-        model.versions.push({ version: m[2], tag: tag.short, sha: tag.sha, message: tag.message });
-        models.set(m[1], model);
-      }
+  async getChildren(node?: ModelNode): Promise<ModelNode[]> {
+    if (node?.kind === 'model') return versionNodes(node.ctx, node.artifact);
+    if (node?.kind === 'version') {
+      const { engine } = node.ctx;
+      const subject = engine.store ? getRevision(engine.store, node.version.commit)?.subject ?? null : null;
+      return [{ kind: 'commit', ctx: node.ctx, engine, rev: node.version.commit, label: node.version.commit.slice(0, 8), sha: node.version.commit, subject }];
     }
-    for (const m of models.values()) m.versions.sort((a, b) => compareSemver(b.version, a.version));
-    if (models.size === 0) return [{ kind: 'message', icon: 'info', text: 'No model versions (GTO tags like model@v1.0.0) yet.' }];
-    return [...models.values()].sort((a, b) => a.name.localeCompare(b.name));
+    if (node) return [];
+    await this.engines.whenOpen();
+    const out: ModelNode[] = [];
+    for (const engine of this.engines.list()) {
+      const state = engineStateNode(engine);
+      // Without Git (workspace-only mode) there are no registry tags to read.
+      if (state || !engine.repo?.gitDir) {
+        if (state) out.push({ kind: 'message', text: state.text, icon: state.icon });
+        continue;
+      }
+      const loaded = await this.registryOf(engine);
+      if (loaded.error !== null || !loaded.state) {
+        out.push({ kind: 'message', icon: 'warning', text: `Registry: ${loaded.error}`, detail: loaded.error ?? undefined });
+        continue;
+      }
+      out.push(...modelNodes(loaded.ctx, loaded.state));
+    }
+    if (out.length === 0) out.push({ kind: 'message', icon: 'info', text: 'No models yet: declare one in artifacts.yaml, or register a version with "Register New Version…".' });
+    return out;
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
   }
-}
-
-function compareSemver(a: string, b: string): number {
-  const pa = a.split(/[-+]/)[0].split('.').map(Number);
-  const pb = b.split(/[-+]/)[0].split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return a.localeCompare(b);
 }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { FolderEngine } from '../folderEngine';
 import type { RefRow } from '../../core/query/revisions';
 import type { ExperimentRun, RunState, RunSummary, StageRow } from '../../core/query/runTree';
+import type { RunGroup } from '../../core/runs/runQueries';
+import type { ExternalRun } from '../../core/runs/types';
 
 /** Something a context-menu command can compare, show, copy or check out. */
 export interface RevisionNode {
@@ -21,7 +23,13 @@ export type RunNode =
   | { kind: 'more'; engine: FolderEngine; tip: string; shown: number }
   | ({ kind: 'exp'; run: ExperimentRun; key?: string } & RevisionNode)
   | { kind: 'stage'; engine: FolderEngine; stage: StageRow; sha: string }
-  | { kind: 'message'; engine?: FolderEngine; text: string; detail?: string; icon: string; command?: vscode.Command };
+  | { kind: 'message'; engine?: FolderEngine; text: string; detail?: string; icon: string; command?: vscode.Command }
+  /** An MLflow experiment or W&B project. */
+  | { kind: 'runGroup'; engine: FolderEngine; group: RunGroup }
+  /** Runs whose commit is unknown or not in this repository. */
+  | { kind: 'unlinkedRuns'; engine: FolderEngine; count: number }
+  /** An MLflow/W&B run; `under` tells its places apart (a run shows under its experiment and its commit). */
+  | { kind: 'extRun'; engine: FolderEngine; ext: ExternalRun; under: string };
 
 export function isRevisionNode(node: unknown): node is RevisionNode & RunNode {
   const n = node as { kind?: string; rev?: unknown; engine?: unknown } | undefined;

@@ -3,6 +3,7 @@ import { COMMANDS } from '../commands';
 import { SafeTooltip, headline, oneLine, runTooltip } from '../tooltips';
 import { shortSha, stateIcon, type RunNode } from './runNodes';
 import { liveRunIn } from '../../core/query/liveRun';
+import { externalRunItem, runGroupItem, unlinkedRunsItem } from './externalRunItems';
 
 const C = vscode.TreeItemCollapsibleState;
 
@@ -73,6 +74,9 @@ export function runTreeItem(node: RunNode): vscode.TreeItem {
       item.contextValue = 'lineage.stage';
       return item;
     }
+    case 'runGroup': return runGroupItem(node);
+    case 'unlinkedRuns': return unlinkedRunsItem(node);
+    case 'extRun': return externalRunItem(node);
     case 'message': {
       const item = new vscode.TreeItem(oneLine(node.text, 200), C.None);
       item.iconPath = new vscode.ThemeIcon(node.icon);

@@ -10,6 +10,11 @@ import { firstParentDepth } from '../../core/query/historySeries';
 import { runTreeItem } from './runTreeItems';
 import { decorateRunItem } from '../decorations/runDecorations';
 import type { RunNode } from './runNodes';
+import { commitsWithRuns, hasRunTables, runGroups, runsForCommit, runsInGroup, unlinkedRunCount, unlinkedRuns } from '../../core/runs/runQueries';
+import type { ExternalRun } from '../../core/runs/types';
+
+/** Runs listed under one node; a bigger experiment says how many are left out. */
+const MAX_RUNS_SHOWN = 500;
 
 /**
  * Runs view: workspace → branches (current first) and tags → first-parent commits, paged →
@@ -63,7 +68,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     const engines = this.engines.list();
     if (engines.length === 0) return [];
     // A folder with neither Git nor ML files shows nothing, so the welcome view explains it.
-    const browsable = engines.filter((e) => e.repo?.gitDir || e.state.kind !== 'ready' || e.store?.sql('SELECT 1 FROM revision_file LIMIT 1').get());
+    const browsable = engines.filter((e) => e.repo?.gitDir || e.state.kind !== 'ready' || e.store?.sql('SELECT 1 FROM revision_file LIMIT 1').get() || (e.store && hasRunTables(e.store) && e.store.sql('SELECT 1 FROM ext_run LIMIT 1').get()));
     return browsable.map((engine) => {
       const state = engineStateNode(engine);
       if (state) return state;
@@ -78,7 +83,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     if (!engine || !store) return [];
     const key = headlineKey(engine);
     switch (node.kind) {
-      case 'workspace': return this.refNodes(engine, key);
+      case 'workspace': return [...this.refNodes(engine, key), ...externalRunRoots(engine)];
       case 'tags': {
         const baseSha = baselineSha(engine);
         return listRefRows(store, 'tag').reverse().map((ref) => ({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: false, key, run: summarize(store, ref.sha, key, baseSha), against: 'baseline' }));
@@ -86,9 +91,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       case 'ref': return this.commits(engine, node.sha, key);
       case 'commit': {
         const exps: RunNode[] = experimentRuns(store, node.sha, key).map((run) => ({ kind: 'exp', engine, run, key, rev: run.ref, label: run.name, sha: run.sha }));
-        return [...exps, ...stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }) as RunNode)];
+        const runs = hasRunTables(store) ? runNodes(engine, runsForCommit(store, node.sha), `commit:${node.sha}`) : [];
+        return [...exps, ...runs, ...stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }) as RunNode)];
       }
       case 'exp': return stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }));
+      case 'runGroup': return runNodes(engine, runsInGroup(store, node.group.source, node.group.experiment, MAX_RUNS_SHOWN), `group:${node.group.source}:${node.group.experiment ?? ''}`, node.group.runs);
+      case 'unlinkedRuns': return runNodes(engine, unlinkedRuns(store, MAX_RUNS_SHOWN), 'unlinked', node.count);
       default: return [];
     }
   }
@@ -128,7 +136,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     const shown = this.shown.get(`${engine.folder.uri.toString()}|${tip}`) ?? perPage;
     const page = commitPage(store, tip, key, 0, shown);
     const withExps = baselinesWithExperiments(store);
-    const nodes: RunNode[] = page.commits.map((run) => ({ kind: 'commit', engine, run, key, tip, rev: run.sha, label: run.sha.slice(0, 8), sha: run.sha, expandable: withExps.has(run.sha) || run.hasPipeline }));
+    const withRuns = hasRunTables(store) ? commitsWithRuns(store) : new Set<string>();
+    const nodes: RunNode[] = page.commits.map((run) => ({ kind: 'commit', engine, run, key, tip, rev: run.sha, label: run.sha.slice(0, 8), sha: run.sha, expandable: withExps.has(run.sha) || withRuns.has(run.sha) || run.hasPipeline }));
     if (page.commits.length === 0) nodes.push({ kind: 'message', engine, icon: 'loading~spin', text: 'Not indexed yet…' });
     if (page.hasMore) nodes.push({ kind: 'more', engine, tip, shown });
     return nodes;
@@ -184,4 +193,21 @@ export function baselineBranchName(engine: FolderEngine): string | undefined {
 function baselineSha(engine: FolderEngine): string | undefined {
   const name = baselineBranchName(engine);
   return name ? listRefRows(engine.store!, 'branch').find((b) => b.short === name)?.sha : undefined;
+}
+
+/** MLflow experiments and W&B projects beside the branches, then the runs no commit here claims. */
+function externalRunRoots(engine: FolderEngine): RunNode[] {
+  const store = engine.store!;
+  if (!hasRunTables(store)) return [];
+  const nodes: RunNode[] = runGroups(store).map((group) => ({ kind: 'runGroup', engine, group }));
+  const unlinked = nodes.length ? unlinkedRunCount(store) : 0;
+  if (unlinked > 0) nodes.push({ kind: 'unlinkedRuns', engine, count: unlinked });
+  return nodes;
+}
+
+function runNodes(engine: FolderEngine, runs: ExternalRun[], under: string, total = runs.length): RunNode[] {
+  const nodes: RunNode[] = runs.slice(0, MAX_RUNS_SHOWN).map((ext) => ({ kind: 'extRun', engine, ext, under }));
+  const hidden = Math.max(total, runs.length) - Math.min(runs.length, MAX_RUNS_SHOWN);
+  if (hidden > 0) nodes.push({ kind: 'message', engine, icon: 'ellipsis', text: `${hidden} older runs not shown`, detail: '`lineage runs` in a terminal lists every run.' });
+  return nodes;
 }

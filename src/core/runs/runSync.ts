@@ -1,0 +1,112 @@
+import type { Store } from '../store/store';
+import { readMlflowFileStore } from '../mlflow/mlflowFileStore';
+import { readMlflowSqlite } from '../mlflow/mlflowSqlite';
+import { readMlflowServer } from '../mlflow/mlflowRest';
+import { readWandbDir } from '../wandb/wandbRuns';
+import type { RunReadResult } from './types';
+import { discoverRunSources, fingerprintSource } from './runSources';
+import { listSources, recordSourceFailure, removeSources, replaceSource, type RunSource, type RunSourceFormat } from './runStore';
+import { normalizeServerUrl } from './serverUrl';
+
+/** One reader per source format; tests swap one for a reader that fails on purpose. */
+export interface RunReaders {
+  local(format: Exclude<RunSourceFormat, 'mlflow-server'>, root: string, location: string): Promise<RunReadResult>;
+  server(url: string, token: string | undefined): Promise<RunReadResult>;
+}
+
+export const DEFAULT_READERS: RunReaders = {
+  local: (format, root, location) => {
+    switch (format) {
+      case 'mlflow-files': return readMlflowFileStore(root, location);
+      case 'mlflow-sqlite': return readMlflowSqlite(root, location);
+      case 'wandb-dir': return readWandbDir(root, location);
+    }
+  },
+  server: (url, token) => readMlflowServer(url, { token }),
+};
+
+export interface ServerSpec { url: string; token?: string }
+
+export interface RunSyncOptions {
+  excludePaths?: string[];
+  /** MLflow tracking servers to read besides the workspace's files. Servers not listed keep their last rows. */
+  servers?: ServerSpec[];
+  /** A server is re-read at most this often; 0 (the default) reads it on every sync. */
+  serverMinIntervalMs?: number;
+  readers?: RunReaders;
+  log?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunSyncReport {
+  sources: number;
+  read: number;
+  unchanged: number;
+  removed: number;
+  failed: number;
+  runs: number;
+  /** Configuration that could not be used (a malformed server URL), phrased for the user. */
+  errors: string[];
+  ms: number;
+}
+
+/**
+ * Brings the index's external runs up to date: discovers the workspace's sources, re-reads
+ * only those whose fingerprint changed, drops the ones that are gone. A reader that throws
+ * costs only its own source, recorded as a problem; every other source still syncs.
+ */
+export async function syncRuns(root: string, store: Store, options: RunSyncOptions = {}): Promise<RunSyncReport> {
+  const started = Date.now();
+  const readers = options.readers ?? DEFAULT_READERS;
+  const report: RunSyncReport = { sources: 0, read: 0, unchanged: 0, removed: 0, failed: 0, runs: 0, errors: [], ms: 0 };
+  const stored = new Map(listSources(store).map((s) => [s.location, s]));
+  const local = discoverRunSources(root, { excludePaths: options.excludePaths });
+  const gone = [...stored.values()].filter((s) => s.format !== 'mlflow-server' && !local.some((l) => l.location === s.location));
+  removeSources(store, gone.map((s) => s.id));
+  report.removed = gone.length;
+
+  const work: { source: RunSource; fingerprint: string | null; read: () => Promise<RunReadResult> }[] = [];
+  for (const source of local) {
+    const fingerprint = fingerprintSource(root, source);
+    if (fingerprint === undefined) continue;
+    report.sources++;
+    const previous = stored.get(source.location);
+    if (previous && previous.fingerprint === fingerprint && previous.format === source.format) { report.unchanged++; continue; }
+    work.push({ source, fingerprint, read: () => readers.local(source.format as Exclude<RunSourceFormat, 'mlflow-server'>, root, source.location) });
+  }
+  for (const spec of options.servers ?? []) {
+    let location: string;
+    try {
+      location = normalizeServerUrl(spec.url);
+    } catch (error) {
+      report.errors.push((error as Error).message);
+      continue;
+    }
+    report.sources++;
+    const previous = stored.get(location);
+    const interval = options.serverMinIntervalMs ?? 0;
+    // Failed reads wait too: a server that is down must not stall every refresh with its timeouts.
+    if (previous?.syncedAt && Date.now() - previous.syncedAt < interval) { report.unchanged++; continue; }
+    // A server has no cheap fingerprint: it is re-read when due and stamped with the read time.
+    work.push({ source: { kind: 'mlflow', format: 'mlflow-server', location }, fingerprint: `server:${Date.now()}`, read: () => readers.server(location, spec.token) });
+  }
+
+  for (const item of work) {
+    if (options.signal?.aborted) break;
+    const t = Date.now();
+    try {
+      const result = await item.read();
+      replaceSource(store, item.source, item.fingerprint, result.runs, result.problems, Date.now() - t);
+      report.read++;
+      report.runs += result.runs.length;
+      options.log?.(`runs: read ${result.runs.length} run(s) from ${item.source.location} in ${Date.now() - t} ms${result.problems.length ? `, ${result.problems.length} problem(s)` : ''}`);
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      recordSourceFailure(store, item.source, message);
+      report.failed++;
+      options.log?.(`runs: could not read ${item.source.location}: ${message}`);
+    }
+  }
+  report.ms = Date.now() - started;
+  return report;
+}
