@@ -66,10 +66,9 @@ describe('interop: DVC and lineage read the same values', function () {
     }
   });
 
-  // KNOWN DISAGREEMENT, left pending until the lead decides: DVC's params diff and exp show
-  // read the root params.yaml whole (dvc/repo/params/show.py adds it as a wholly tracked
-  // default file), we keep only the keys dvc.yaml's stages track. Remove .skip to see it fail.
-  it.skip('KNOWN DISAGREEMENT: params diff shows untracked keys of params.yaml', () => {
+  // DVC's params diff and exp show read the root params.yaml whole (dvc/repo/params/show.py
+  // adds it as a wholly tracked default file), keys no stage tracks included.
+  it('params diff shows the keys of the root params.yaml that no stage tracks', () => {
     const copy = copyRepo(repo, 'untracked');
     writeFileSync(join(copy, 'params.yaml'), 'prepare:\n  split: 0.2\n  seed: 42\nfeaturize:\n  max_features: 1000\n  ngrams: 2\ntrain:\n  lr: 0.001\n  epochs: 36\n  batch_size: 16\n  model:\n    layers: 5\n    dropout: 0.05\n  tags: [a, b]\nunused: 1\n');
     assertSameValues('dvc params diff (HEAD vs workspace) vs lineage', toolJson<DiffJson>('dvc', ['params', 'diff', '--json'], copy), lineageJson<DiffJson>(['params', 'diff', '--json'], copy));

@@ -58,10 +58,12 @@ async function writeRun(runDir: string, id: string, run: DemoRunInput, rng: Rng)
     'tags/mlflow.user': run.user,
     'tags/mlflow.source.name': 'src/train.py',
     'tags/mlflow.source.type': 'LOCAL',
-    'tags/mlflow.source.git.commit': run.sha,
-    'tags/mlflow.source.git.branch': run.branch,
-    'tags/mlflow.source.git.repoURL': 'https://example.invalid/demo/text-classifier.git',
   };
+  if (run.sha) {
+    files['tags/mlflow.source.git.commit'] = run.sha;
+    files['tags/mlflow.source.git.branch'] = run.branch;
+    files['tags/mlflow.source.git.repoURL'] = 'https://example.invalid/demo/text-classifier.git';
+  }
   for (const [key, value] of Object.entries(run.params)) files[`params/${key}`] = String(value);
   // Per-epoch curves that end at the commit's metrics, as a training loop would log them.
   const acc: string[] = [];
@@ -81,6 +83,7 @@ async function writeRun(runDir: string, id: string, run: DemoRunInput, rng: Rng)
     files['tags/mlflow.log-model.history'] = JSON.stringify([{ run_id: id, artifact_path: 'model', utc_time_created: created, model_uuid: uuid, flavors: { python_function: { loader_module: 'mlflow.sklearn', python_version: '3.11.9' }, sklearn: { pickled_model: 'model.pkl', sklearn_version: '1.5.2' } } }]);
     files['artifacts/model/MLmodel'] = mlmodel(id, uuid, created);
     files['artifacts/model/requirements.txt'] = 'mlflow==3.17.2\nscikit-learn==1.5.2\n';
+    files['artifacts/model/python_env.yaml'] = 'python: 3.11.9\nbuild_dependencies:\n- pip==24.0\ndependencies:\n- -r requirements.txt\n';
   }
   await writeFiles(runDir, files);
 }

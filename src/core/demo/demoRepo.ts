@@ -9,6 +9,7 @@ import { DemoHistory, HistoryNode, tune, tuneOne } from './demoHistory';
 import { ProjectState, cloneState, initialState } from './demoProject';
 import { DEMO_EPOCH, PEOPLE, Person, Rng, ident, sha256, writeDvcCache, writeTree } from './demoUtil';
 import { DEMO_REGISTRY_TAGS } from './demoRegistry';
+import { writeDemoRuns, type DemoRunCommit, type DemoRunsInfo } from './demoRuns';
 
 export interface DemoExpRef {
   name: string;
@@ -34,7 +35,14 @@ export interface DemoRepoInfo {
   /** Commits reachable from main (merged branch commits included). */
   mainCommitCount: number;
   cacheObjects: number;
+  /** MLflow run ids (mlruns/, one unlinked) and W&B offline run ids (wandb/), outside Git. */
+  runs: DemoRunsInfo;
 }
+
+/** Main commits with a logged MLflow run (model versions log their model), and the W&B ones. */
+const MLFLOW_RUNS = [105, 120, 140, 150, 160, 172, 180, 190, 195, 196, 197, 198, 199];
+const MODEL_VERSION_COMMITS = new Set([105, 120, 140, 172, 195]);
+const WANDB_RUNS = [197, 198, 199];
 
 const MAIN_LENGTH = 200;
 const HOUR = 3600;
@@ -200,6 +208,9 @@ export async function generateDemoRepo(dir: string, opts: { seed?: number } = {}
   // The workspace looks like after `dvc pull`: cached outs of main's head, plus the cache.
   await writeTree(dir, main[MAIN_LENGTH - 1].rendered.workspace);
   await writeDvcCache(dir, history.cache);
+  const runCommit = (i: number, node = main[i], branch = 'main'): DemoRunCommit => ({ sha: sha(node), node, branch, user: lead(i).name.split(' ')[0].toLowerCase(), modelVersion: branch === 'main' && MODEL_VERSION_COMMITS.has(i) });
+  const dropout = branchTips.get('exp/dropout-study') as HistoryNode;
+  const runs = await writeDemoRuns(dir, MLFLOW_RUNS.map((i) => runCommit(i)), [...WANDB_RUNS.map((i) => runCommit(i)), runCommit(170, dropout, 'exp/dropout-study')], rng.fork(9000));
 
   const count = async (args: string[]): Promise<number> => Number((await runGit(dir, ['rev-list', '--count', ...args])).trim());
   return {
@@ -213,6 +224,7 @@ export async function generateDemoRepo(dir: string, opts: { seed?: number } = {}
     commitCount: await count(['--all']),
     mainCommitCount: await count(['main']),
     cacheObjects: (await fs.readdir(path.join(dir, '.dvc', 'cache', 'files', 'md5'), { recursive: true })).filter((f) => f.length > 3).length,
+    runs,
   };
 }
 

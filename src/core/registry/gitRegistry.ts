@@ -65,6 +65,10 @@ export class GitRegistry implements RegistryBackend {
     if (atCommit && versionActive(atCommit) && atCommit.registrations.length > 0 && !options.force) {
       throw new RegistryInputError(`${artifact} is already registered at ${commit.slice(0, 7)} as ${atCommit.version}`);
     }
+    // GTO keeps one version per commit: a second name there would make its assignments ambiguous.
+    if (atCommit && version !== null && version !== atCommit.version) {
+      throw new RegistryInputError(`${commit.slice(0, 7)} already holds ${artifact} ${atCommit.version}; only that version can be registered there`);
+    }
     if (version !== null && registeredVersion(a, version) && registeredVersion(a, version) !== atCommit) {
       throw new RegistryInputError(`${artifact} ${version} already exists; pick another version`);
     }

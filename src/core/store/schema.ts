@@ -160,6 +160,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX run_problem_source ON run_problem (source_id);
   `,
+  // 5: the root params.yaml is now indexed whole at every commit (as DVC reads it), also where
+  // no stage names it. Forget the walked history so the next index walks it again; parsed
+  // blobs and pipelines stay, so the re-walk parses nothing it parsed before.
+  `
+  DELETE FROM revision_file;
+  DELETE FROM revision_pipeline;
+  DELETE FROM revision;
+  DELETE FROM ref;
+  DELETE FROM meta WHERE key IN ('head', 'branch');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,7 +2,7 @@
 // requirements.txt. wandb writes them for online runs (and older versions for every run);
 // when present they are what wandb itself uploads, so they win over the log.
 
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { isDataMap } from '../formats/flatten';
 import { parseJsonPython } from '../formats/jsonPython';
 import { parseYamlValue } from '../formats/structured';
@@ -36,9 +36,13 @@ export function parseRequirements(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-/** A file's text, or null when it does not exist. */
+/**
+ * A regular file's text, or null when there is none. Symlinks are not followed: a run folder
+ * is user data and a link could point anywhere outside the repository.
+ */
 export async function readOptional(path: string): Promise<string | null> {
   try {
+    if (!(await lstat(path)).isFile()) return null;
     return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

@@ -3,7 +3,7 @@
 // `latest-run` and the debug logs next to them are symlinks into those folders and skipped.
 
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { RunProblem, RunReadResult } from '../runs/types';
 import { RUNNING_WINDOW_MS, toExternalRun, type RunFolderData } from './wandbExternalRun';
@@ -104,8 +104,10 @@ export async function readWandbRunFolder(root: string, relFolder: string, option
   }
 
   const filesDir = join(folder, 'files');
+  // files/ itself may be a symlink out of the repository: then it is not read at all.
+  const filesReal = await lstat(filesDir).then((st) => st.isDirectory(), () => false);
   const read = async <T>(name: string, parse: (text: string) => { ok: true; value: T } | { ok: false; message: string; line?: number }): Promise<T | null> => {
-    const text = await readOptional(join(filesDir, name));
+    const text = filesReal ? await readOptional(join(filesDir, name)) : null;
     if (text === null) return null;
     const r = parse(text);
     if (r.ok) return r.value;
@@ -121,7 +123,7 @@ export async function readWandbRunFolder(root: string, relFolder: string, option
     summary: await read('wandb-summary.json', parseJsonObject),
     metadata: await read('wandb-metadata.json', parseJsonObject),
     requirements: await read('requirements.txt', (t) => ({ ok: true, value: parseRequirements(t) })),
-    files: await listFiles(filesDir),
+    files: filesReal ? await listFiles(filesDir) : [],
   };
   if (!state && !data.config && !data.summary && !data.metadata) {
     if (!logName) problems.push({ file: relFolder, message: `no run log (run-${folderId}.wandb) and no config.yaml, wandb-summary.json or wandb-metadata.json in files/: nothing to read` });

@@ -36,8 +36,8 @@ describe('indexer on a real repository', () => {
       const at0 = valuesAt(store, shas[0], 'metrics').values;
       assert.deepEqual(at0['metrics.json'], { acc: 0.5, loss: 1, 'nested.f1': 0.49 });
       assert.deepEqual(at0['eval/scores.yaml'], { auc: 0.5 });
-      // `unused` is in params.yaml but no stage tracks it, so DVC does not show it.
-      assert.deepEqual(valuesAt(store, shas[1], 'params').values, { 'params.yaml': { 'train.lr': 0.05, 'train.epochs': 10 } });
+      // No stage tracks `unused`, but DVC reads the root params.yaml whole, so it shows it too.
+      assert.deepEqual(valuesAt(store, shas[1], 'params').values, { 'params.yaml': { 'train.lr': 0.05, 'train.epochs': 10, unused: 1 } });
     } finally { store.close(); }
   });
 

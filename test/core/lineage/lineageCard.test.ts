@@ -94,7 +94,8 @@ describe('lineage card: the five answers for a model version', () => {
 
   it('answers hyperparameters and metrics, with deltas and verdicts against the previous version', async () => {
     const card = await buildLineageCard(project.refs[1], { store, root: repo.dir });
-    assert.deepEqual(card.hyperparameters?.params, { 'params.yaml': { 'train.lr': 0.05 } });
+    // The root params.yaml whole, as DVC shows it: epochs too, though no stage tracks it.
+    assert.deepEqual(card.hyperparameters?.params, { 'params.yaml': { 'train.lr': 0.05, 'train.epochs': 5 } });
     assert.deepEqual(card.metrics?.previous, { version: 'v1.0.0', commit: project.shas[0] });
     const acc = card.metrics?.rows.find((r) => r.key === 'accuracy');
     assert.equal(acc?.value, 0.9);

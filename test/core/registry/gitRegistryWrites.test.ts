@@ -30,6 +30,7 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
       assert.deepEqual((await reg.register('clf', null, c2, { bump: 'minor' })).actions, ['clf@v0.1.0']);
       await assert.rejects(reg.register('clf', 'v0.1.0', c3), /clf v0\.1\.0 already exists/);
       await assert.rejects(reg.register('clf', null, c2), /already registered at .* as v0\.1\.0/);
+      await assert.rejects(reg.register('clf', 'v7.0.0', c2, { force: true }), /already holds clf v0\.1\.0; only that version/);
       assert.deepEqual((await reg.register('clf', 'v1.0.0', 'HEAD')).actions, ['clf@v1.0.0']);
       assert.equal(tagInfo(repo.dir, 'clf@v1.0.0').time, T0 + 2);
       const state = await reg.read();

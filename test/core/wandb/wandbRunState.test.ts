@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataValue } from '../../../src/core/formats/types';
 import { WandbLogReader } from '../../../src/core/wandb/wandbLogReader';
 import { encodeWandbLog, historyRecord, summaryRecord } from '../../../src/core/wandb/wandbLogWriter';
 import type { WandbRecordBody } from '../../../src/core/wandb/wandbRecords';
@@ -10,12 +11,12 @@ import { tempDir } from './fixtures';
 describe('WandbRunState', () => {
   it('flattens nested history values, skips media, strings and internal keys, and sorts steps logged out of order', () => {
     const s = new WandbRunState();
-    const rows: [number, Record<string, unknown>][] = [
+    const rows: [number, Record<string, DataValue>][] = [
       [0, { loss: 1, val: { acc: 0.5, f1: { macro: 0.1 } }, img: { _type: 'image-file', path: 'a.png' }, note: 'hi', ok: true, _runtime: 1, _timestamp: 100 }],
       [20, { loss: 0.5, _timestamp: 102 }],
       [10, { loss: 0.7, _timestamp: 101 }],
     ];
-    rows.forEach(([step, row], i) => s.apply({ num: i + 1, ...historyRecord(step, row as never) }));
+    rows.forEach(([step, row], i) => s.apply({ num: i + 1, ...historyRecord(step, row) }));
     const series = s.sortedSeries();
     assert.deepEqual([...series.keys()], ['loss', 'val.acc', 'val.f1.macro']);
     assert.deepEqual(series.get('loss'), [{ step: 0, value: 1, timestamp: 100000 }, { step: 10, value: 0.7, timestamp: 101000 }, { step: 20, value: 0.5, timestamp: 102000 }]);

@@ -120,6 +120,7 @@ describe('readWandbDir', () => {
   it('skips latest-run and other symlinks, ignores other folders, and reads past a broken run', async () => {
     writeFiles(root, {
       [`${OFFLINE}/run-logonly1.wandb`]: offlineLog(0),
+      [`${OFFLINE}/files/requirements.txt`]: 'numpy\n',
       'wandb/offline-run-20250103_000000-badlog00/run-badlog00.wandb': 'not a log at all',
       'wandb/run-20250104_000000-empty000/logs/debug.log': '',
       'wandb/settings': '[default]\n',
@@ -127,8 +128,12 @@ describe('readWandbDir', () => {
     });
     symlinkSync('offline-run-20250102_093000-logonly1', join(root, 'wandb', 'latest-run'));
     symlinkSync(join(root, OFFLINE), join(root, 'wandb', 'offline-run-20250109_000000-linked00'));
+    // A files/ entry linking outside the repository is not followed.
+    writeFiles(root, { 'outside/secret.yaml': 'lr:\n  value: 99\n' });
+    symlinkSync(join(root, 'outside', 'secret.yaml'), join(root, OFFLINE, 'files', 'config.yaml'));
     const { runs, problems } = await readWandbDir(root, 'wandb', { now });
     assert.deepEqual(runs.map((r) => r.id), ['logonly1']);
+    assert.equal(runs[0].params.lr, 0.01, 'config from the log, not the linked file');
     assert.deepEqual(problems, [
       { file: 'wandb/offline-run-20250103_000000-badlog00/run-badlog00.wandb', message: 'not a W&B log (header 6e 6f 74 20 61 20 6c; expected 3a 57 26 42 e1 be 00, ":W&B" 0xBEE1 version 0)' },
       { file: 'wandb/run-20250104_000000-empty000', message: 'no run log (run-empty000.wandb) and no config.yaml, wandb-summary.json or wandb-metadata.json in files/: nothing to read' },
