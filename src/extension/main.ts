@@ -16,6 +16,7 @@ import { registerRunCommands } from './commands/runCommands';
 import { registerWelcomeCommands } from './commands/welcomeCommands';
 import { registerExternalRuns } from './runs/registerExternalRuns';
 import { registerLineageCommands } from './lineage/lineageCommands';
+import { LineageCardPanel } from './lineage/lineageCardPanel';
 import { registerCharts } from './plots/registerCharts';
 import { registerEditorFeatures } from './inline/registerEditorFeatures';
 import type { FolderEngine } from './folderEngine';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
     runsTree, pipelinesTree, modelsTree,
     repro: { engines, model: reproModel, tasks: repro.tasks, codeLens: repro.codeLens, dagPanels: repro.dagPanels },
     diffSource: anySource,
+    lineageCards: () => LineageCardPanel.panels(),
     charts: charts.api,
     editor: editor.api,
     whenIndexed: () => engines.whenIndexed(),

@@ -12,6 +12,7 @@ import type { Engines } from './engines';
 import type { ReproTaskProvider } from './repro/reproTasks';
 import type { ReproCodeLensProvider } from './repro/reproCodeLens';
 import type { PipelineDagPanel } from './repro/pipelineDagPanel';
+import type { LineageCardPanel } from './lineage/lineageCardPanel';
 
 /** One workspace folder's engine as tests see it. */
 export interface TestEngine {
@@ -30,6 +31,8 @@ export interface LineageTestApi {
   /** Live pipeline state, the `lineage` task provider, the dvc.yaml CodeLens and the open Pipeline DAG panels. */
   repro: { engines: Engines; model: ReproModel; tasks: ReproTaskProvider; codeLens: ReproCodeLensProvider; dagPanels(): readonly PipelineDagPanel[] };
   diffSource: DiffDataSource;
+  /** The open Lineage Card panels (their posted card: postedState()). */
+  lineageCards(): readonly LineageCardPanel[];
   /** Metric History and Plots panels and commands. */
   charts: ChartsTestApi;
   /** Inline diffs in params/metrics editors, the status bar items and the Explorer/Runs badges. */

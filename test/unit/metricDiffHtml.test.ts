@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildMetricDiffHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/metricDiff/html';
+import { baseStyleUri, buildMetricDiffHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/metricDiff/html';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 const inputs = (nonce = makeNonce()) => ({
@@ -52,11 +52,14 @@ describe('metric diff webview HTML', () => {
   it('is a fixed shell: no table data is ever interpolated (rows arrive by postMessage only)', () => {
     const a = inputs();
     const b = { cspSource: 'https://other.example', scriptUri: 'https://other.example/s.js', styleUri: 'https://other.example/s.css', nonce: makeNonce(40) };
-    const shell = (i: typeof a, html: string) => html.split(i.nonce).join('NONCE').split(i.scriptUri).join('SCRIPT').split(i.styleUri).join('STYLE').split(i.cspSource).join('SOURCE');
+    const shell = (i: typeof a, html: string) => html.split(i.nonce).join('NONCE').split(i.scriptUri).join('SCRIPT').split(i.styleUri).join('STYLE')
+      .split(baseStyleUri(i.styleUri)).join('BASE').split(i.cspSource).join('SOURCE');
     assert.equal(shell(a, buildMetricDiffHtml(a)), shell(b, buildMetricDiffHtml(b)));
     // The builder takes nothing else: its input type has exactly these fields.
     assert.deepEqual(Object.keys(a).sort(), ['cspSource', 'nonce', 'scriptUri', 'styleUri']);
     assert.match(buildMetricDiffHtml(a), /<div id="app" class="app"><\/div>/);
+    // The shared sheet loads first, from beside the page's own, so the page's rules win.
+    assert.match(buildMetricDiffHtml(a), /href="[^"]*\/media\/webviewBase\.css">\n<link rel="stylesheet" href="[^"]*\/media\/metricDiff\.css">/);
   });
 
   it('refuses a weak nonce and escapes URIs in attributes', () => {

@@ -60,7 +60,7 @@ describe('packaging (npm run package)', function () {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const required = ['extension.vsixmanifest', 'extension/package.json', 'extension/readme.md', 'extension/dist/extension.js'];
     for (const page of ['metricDiff', 'metricHistory', 'plots', 'pipelineDag']) required.push(`extension/dist/webview/${page}.js`);
-    for (const sheet of ['metricDiff', 'charts', 'pipelineDag']) required.push(`extension/media/${sheet}.css`);
+    for (const sheet of ['webviewBase', 'metricDiff', 'charts', 'pipelineDag', 'lineageCard']) required.push(`extension/media/${sheet}.css`);
     const steps = (manifest.contributes.walkthroughs as { steps: { media: Record<string, string> }[] }[]).flatMap((w) => w.steps);
     for (const step of steps) {
       for (const file of Object.values(step.media).filter((v) => /\.(png|md|svg)$/.test(v))) required.push(`extension/${file}`);

@@ -39,6 +39,11 @@ function attr(value: string): string {
  * The one HTML shell of every webview: a fixed page with a strict CSP (the caller may pass a
  * stricter or wider one), one nonce'd script and one stylesheet. No data is in the markup.
  */
+/** media/webviewBase.css (what every page shares) sits beside each page's own sheet in media/. */
+export function baseStyleUri(styleUri: string): string {
+  return styleUri.replace(/[^/]+$/, 'webviewBase.css');
+}
+
 export function webviewShell(inputs: HtmlInputs, title: string, csp = contentSecurityPolicy(inputs.cspSource, inputs.nonce)): string {
   if (!/^[A-Za-z0-9+/=_-]{32,}$/.test(inputs.nonce)) throw new Error('nonce must be 32+ base64/alphanumeric characters');
   // cspSource is a list of CSP source expressions ("'self' https://*.vscode-cdn.net" in
@@ -50,6 +55,7 @@ export function webviewShell(inputs: HtmlInputs, title: string, csp = contentSec
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attr(baseStyleUri(inputs.styleUri))}">
 <link rel="stylesheet" href="${attr(inputs.styleUri)}">
 <title>${attr(title)}</title>
 </head>

@@ -10,6 +10,7 @@ import type { EngineDiffSource } from '../diffDataSource';
 import { MetricDiffPanel } from '../metricDiff/metricDiffPanel';
 import { pickEngine, pickRevision } from '../revisionPicker';
 import { oneLine } from '../tooltips';
+import { engineOfArgs, isModelCommandArgs, requiredArg } from './modelCommandArgs';
 import { versionLabel, type ModelNode } from './modelNodes';
 import type { ModelsTreeProvider } from './modelsTreeProvider';
 import { pushRemoteSetting } from './registryBackends';
@@ -27,17 +28,26 @@ function requireTrust(): boolean {
   return false;
 }
 
-async function guarded(fn: () => Promise<unknown>): Promise<void> {
+/** A person sees a failure as a message; a caller that passed arguments (a script, a test) gets the error. */
+async function guarded<T>(arg: unknown, fn: () => Promise<T>): Promise<T | undefined> {
   try {
-    await fn();
+    return await fn();
   } catch (error) {
+    if (isModelCommandArgs(arg)) throw error;
     void vscode.window.showErrorMessage(`ML Lineage: ${(error as Error).message}`);
+    return undefined;
   }
 }
 
 /** The model a command acts on: the clicked node, else a folder and a model the user picks. */
 async function pickModel(deps: ModelCommandDeps, arg: unknown, allowNew: boolean): Promise<{ engine: FolderEngine; name: string; artifact: ModelArtifact | null } | undefined> {
   if (isNode(arg, 'model') || isNode(arg, 'version')) return { engine: arg.ctx.engine, name: arg.artifact.name, artifact: arg.artifact };
+  if (isModelCommandArgs(arg)) {
+    await deps.engines.whenOpen();
+    const engine = engineOfArgs(deps.engines, arg);
+    const { state } = await deps.tree.registryOf(engine);
+    return { engine, name: arg.artifact, artifact: state?.artifacts.find((a) => a.name === arg.artifact) ?? null };
+  }
   const engine = await pickEngine(deps.engines);
   if (!engine?.repo) return undefined;
   const { state } = await deps.tree.registryOf(engine);
@@ -62,10 +72,18 @@ async function confirmDeprecated(name: string): Promise<boolean> {
   return choice === 'Continue';
 }
 
-/** After a write: refresh, say what happened, and offer to push new Git tags (always asking first). */
-async function afterWrite(deps: ModelCommandDeps, engine: FolderEngine, result: RegistryWriteResult, git: boolean): Promise<void> {
+/**
+ * After a write: refresh, say what happened, and offer to push new Git tags (always asking
+ * first). The command does not wait for the answer, so callers get the result at once.
+ */
+function afterWrite(deps: ModelCommandDeps, engine: FolderEngine, result: RegistryWriteResult, git: boolean): RegistryWriteResult {
   deps.tree.refresh();
-  if (!git || result.actions.length === 0) { void vscode.window.showInformationMessage(`ML Lineage: ${result.message}`); return; }
+  if (!git || result.actions.length === 0) void vscode.window.showInformationMessage(`ML Lineage: ${result.message}`);
+  else void offerPush(engine, result).catch((error: Error) => vscode.window.showErrorMessage(`ML Lineage: ${oneLine(error.message)}`));
+  return result;
+}
+
+async function offerPush(engine: FolderEngine, result: RegistryWriteResult): Promise<void> {
   const configured = pushRemoteSetting(engine.folder.uri);
   const action = configured ? `Push to ${configured}` : 'Push…';
   const choice = await vscode.window.showInformationMessage(`ML Lineage: ${result.message}`, action);
@@ -86,15 +104,19 @@ async function afterWrite(deps: ModelCommandDeps, engine: FolderEngine, result: 
   }
 }
 
-async function registerVersion(deps: ModelCommandDeps, arg: unknown): Promise<void> {
+async function registerVersion(deps: ModelCommandDeps, arg: unknown): Promise<RegistryWriteResult | undefined> {
   if (!requireTrust()) return;
   const model = await pickModel(deps, arg, true);
   if (!model) return;
   const backend = await backendOf(deps, model.engine);
+  if (isModelCommandArgs(arg)) {
+    if (backend instanceof GitRegistry) return afterWrite(deps, model.engine, await backend.register(model.name, arg.version ?? null, arg.rev ?? 'HEAD', { force: arg.force === true }), true);
+    if (!arg.rev) throw new Error('Register New Version: pass "rev", the MLflow run id or model source URI');
+    return afterWrite(deps, model.engine, await backend.register(model.name, null, arg.rev), false);
+  }
   if (!(backend instanceof GitRegistry)) {
     const source = await vscode.window.showInputBox({ prompt: `MLflow: run id or model source URI for a new version of ${model.name}`, ignoreFocusOut: true });
-    if (source) await afterWrite(deps, model.engine, await backend.register(model.name, null, source.trim()), false);
-    return;
+    return source ? afterWrite(deps, model.engine, await backend.register(model.name, null, source.trim()), false) : undefined;
   }
   const bumps = await Promise.all((['patch', 'minor', 'major'] as const).map(async (b) => ({ label: await backend.suggestVersion(model.name, b), description: `${b} bump`, version: '' })));
   bumps.forEach((b) => { b.version = b.label; });
@@ -110,7 +132,7 @@ async function registerVersion(deps: ModelCommandDeps, arg: unknown): Promise<vo
   const force = model.artifact?.deprecated ? await confirmDeprecated(model.name) : false;
   if (model.artifact?.deprecated && !force) return;
   const commit = await resolveCommit(model.engine.repo!.root, rev);
-  await afterWrite(deps, model.engine, await backend.register(model.name, version, commit, { force }), true);
+  return afterWrite(deps, model.engine, await backend.register(model.name, version, commit, { force }), true);
 }
 
 /** Stages and aliases in use anywhere in the folder's registry, then common ones. */
@@ -124,57 +146,71 @@ function stageChoices(artifact: ModelArtifact, all: ModelArtifact[]): string[] {
 /** The version a command acts on: the clicked node, else a model and a version the user picks. */
 async function pickVersion(deps: ModelCommandDeps, arg: unknown): Promise<{ engine: FolderEngine; artifact: ModelArtifact; version: string } | undefined> {
   if (isNode(arg, 'version')) return { engine: arg.ctx.engine, artifact: arg.artifact, version: arg.version.version };
+  if (isModelCommandArgs(arg)) {
+    const version = requiredArg(arg, 'version', 'Promote');
+    const model = await pickModel(deps, arg, false);
+    if (!model?.artifact) throw new Error(`no model ${JSON.stringify(arg.artifact)} in the registry`);
+    return { engine: model.engine, artifact: model.artifact, version };
+  }
   const model = await pickModel(deps, arg, false);
   if (!model?.artifact) return undefined;
   const pick = await vscode.window.showQuickPick(model.artifact.versions.map((v) => ({ label: versionLabel(v.version), description: v.stages.join(' · '), version: v.version })), { placeHolder: `Version of ${model.name}` });
   return pick ? { engine: model.engine, artifact: model.artifact, version: pick.version } : undefined;
 }
 
-async function promote(deps: ModelCommandDeps, arg: unknown): Promise<void> {
+/** The stage to promote to, picked or typed; undefined when the user cancels. */
+async function pickStage(deps: ModelCommandDeps, engine: FolderEngine, artifact: ModelArtifact, version: string): Promise<string | undefined> {
+  const { state } = await deps.tree.registryOf(engine);
+  const stages = stageChoices(artifact, state?.artifacts ?? []);
+  const items = [...stages.map((s) => ({ label: s, description: artifact.stages[s] ? `now ${artifact.stages[s].map(versionLabel).join(', ')}` : undefined })), { label: '$(add) New stage or alias…', description: undefined }];
+  const pick = await vscode.window.showQuickPick(items, { title: `Promote ${artifact.name} ${versionLabel(version)} to…` });
+  if (!pick) return undefined;
+  return pick.label.startsWith('$(add)') ? (await vscode.window.showInputBox({ prompt: 'Stage or alias (letters, digits, - _ /)', ignoreFocusOut: true }))?.trim() : pick.label;
+}
+
+async function promote(deps: ModelCommandDeps, arg: unknown): Promise<RegistryWriteResult | undefined> {
   if (!requireTrust()) return;
   const target = await pickVersion(deps, arg);
   if (!target) return;
   const { artifact, version, engine } = target;
   const backend = await backendOf(deps, engine);
-  const { state } = await deps.tree.registryOf(engine);
-  const stages = stageChoices(artifact, state?.artifacts ?? []);
-  const items = [...stages.map((s) => ({ label: s, description: artifact.stages[s] ? `now ${artifact.stages[s].map(versionLabel).join(', ')}` : undefined })), { label: '$(add) New stage or alias…', description: undefined }];
-  const pick = await vscode.window.showQuickPick(items, { title: `Promote ${artifact.name} ${versionLabel(version)} to…` });
-  if (!pick) return;
-  const stage = pick.label.startsWith('$(add)') ? (await vscode.window.showInputBox({ prompt: 'Stage or alias (letters, digits, - _ /)', ignoreFocusOut: true }))?.trim() : pick.label;
+  const args = isModelCommandArgs(arg) ? arg : undefined;
+  const stage = args ? requiredArg(args, 'stage', 'Promote') : await pickStage(deps, engine, artifact, version);
   if (!stage) return;
-  const force = artifact.deprecated ? await confirmDeprecated(artifact.name) : false;
-  if (artifact.deprecated && !force) return;
+  const force = args ? args.force === true : artifact.deprecated ? await confirmDeprecated(artifact.name) : false;
+  if (artifact.deprecated && !force && !args) return;
   const archiveExisting = vscode.workspace.getConfiguration('lineage', engine.folder.uri).get<boolean>('registry.oneVersionPerStage', true) !== false;
   const result = backend instanceof GitRegistry
     ? await backend.assign(artifact.name, version, stage, { archiveExisting, force })
     : await backend.assign(artifact.name, version, stage, { archiveExisting });
-  await afterWrite(deps, engine, result, backend instanceof GitRegistry);
+  return afterWrite(deps, engine, result, backend instanceof GitRegistry);
 }
 
-async function rollback(deps: ModelCommandDeps, arg: unknown): Promise<void> {
+async function rollback(deps: ModelCommandDeps, arg: unknown): Promise<RegistryWriteResult | undefined> {
   if (!requireTrust()) return;
   const model = await pickModel(deps, arg, false);
   if (!model?.artifact) return;
   const backend = await backendOf(deps, model.engine);
   if (!(backend instanceof GitRegistry)) { void vscode.window.showInformationMessage('ML Lineage: Roll Back works on the Git-tag registry; in MLflow, promote the earlier version instead.'); return; }
+  if (isModelCommandArgs(arg)) return afterWrite(deps, model.engine, await backend.rollback(model.name, requiredArg(arg, 'stage', 'Roll Back'), { force: arg.force === true }), true);
   const held = isNode(arg, 'version') ? arg.version.stages : Object.keys(model.artifact.stages);
   if (held.length === 0) { void vscode.window.showInformationMessage(`ML Lineage: no stage of ${model.name} to roll back.`); return; }
   const stage = held.length === 1 ? held[0] : await vscode.window.showQuickPick(held, { placeHolder: `Roll back which stage of ${model.name}?` });
   if (!stage) return;
   const force = model.artifact.deprecated ? await confirmDeprecated(model.name) : false;
   if (model.artifact.deprecated && !force) return;
-  await afterWrite(deps, model.engine, await backend.rollback(model.name, stage, { force }), true);
+  return afterWrite(deps, model.engine, await backend.rollback(model.name, stage, { force }), true);
 }
 
-async function deprecate(deps: ModelCommandDeps, arg: unknown): Promise<void> {
+async function deprecate(deps: ModelCommandDeps, arg: unknown): Promise<RegistryWriteResult | undefined> {
   if (!requireTrust()) return;
   const model = await pickModel(deps, arg, false);
   if (!model) return;
-  const ok = await vscode.window.showWarningMessage(`Deprecate ${model.name}? Its versions stay, and later stage changes ask first.`, { modal: true }, 'Deprecate');
-  if (ok !== 'Deprecate') return;
+  // A caller passing arguments has decided already; a person confirms.
+  const ok = isModelCommandArgs(arg) || (await vscode.window.showWarningMessage(`Deprecate ${model.name}? Its versions stay, and later stage changes ask first.`, { modal: true }, 'Deprecate')) === 'Deprecate';
+  if (!ok) return;
   const backend = await backendOf(deps, model.engine);
-  await afterWrite(deps, model.engine, await backend.deprecate(model.name), backend instanceof GitRegistry);
+  return afterWrite(deps, model.engine, await backend.deprecate(model.name), backend instanceof GitRegistry);
 }
 
 function compareWithPrevious(deps: ModelCommandDeps, arg: unknown): void {
@@ -187,10 +223,10 @@ function compareWithPrevious(deps: ModelCommandDeps, arg: unknown): void {
 export function registerModelCommands(deps: ModelCommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.refreshModels, () => deps.tree.refresh()),
-    vscode.commands.registerCommand(COMMANDS.registerModelVersion, (arg?: unknown) => guarded(() => registerVersion(deps, arg))),
-    vscode.commands.registerCommand(COMMANDS.promoteModelVersion, (arg?: unknown) => guarded(() => promote(deps, arg))),
-    vscode.commands.registerCommand(COMMANDS.rollbackModelStage, (arg?: unknown) => guarded(() => rollback(deps, arg))),
-    vscode.commands.registerCommand(COMMANDS.deprecateModel, (arg?: unknown) => guarded(() => deprecate(deps, arg))),
-    vscode.commands.registerCommand(COMMANDS.compareModelWithPrevious, (arg?: unknown) => guarded(async () => compareWithPrevious(deps, arg))),
+    vscode.commands.registerCommand(COMMANDS.registerModelVersion, (arg?: unknown) => guarded(arg, () => registerVersion(deps, arg))),
+    vscode.commands.registerCommand(COMMANDS.promoteModelVersion, (arg?: unknown) => guarded(arg, () => promote(deps, arg))),
+    vscode.commands.registerCommand(COMMANDS.rollbackModelStage, (arg?: unknown) => guarded(arg, () => rollback(deps, arg))),
+    vscode.commands.registerCommand(COMMANDS.deprecateModel, (arg?: unknown) => guarded(arg, () => deprecate(deps, arg))),
+    vscode.commands.registerCommand(COMMANDS.compareModelWithPrevious, (arg?: unknown) => guarded(arg, async () => compareWithPrevious(deps, arg))),
   ];
 }
