@@ -8,16 +8,17 @@ import { RegistryInputError } from '../core/registry/tagGrammar';
 import type { Bump } from '../core/registry/semver';
 import type { ModelArtifact } from '../core/registry/types';
 import { UsageError } from './context';
+import { hasFlag, mlflowRegistryWrite, MLFLOW_REGISTRY_HELP, MLFLOW_WRITE_HELP, showMlflowRegistry } from './registryMlflow';
 import { renderTable } from './table';
 
-export const REGISTRY_USAGE = `Usage: lineage registry [--json] [--history]
+export const REGISTRY_USAGE = `Usage: lineage registry [--json] [--history] [--mlflow [PATH|URL]]
 
 The model registry kept in Git tags (GTO's format): each model, its latest version and
 which version holds each stage. --json prints what \`gto show --json\` prints;
 --history lists the events (newest first), with --json as \`gto history --json\`.
 Tags that look like registry tags but are not in GTO's grammar, or are lightweight, are
 ignored with a line on stderr.
-`;
+${MLFLOW_REGISTRY_HELP}`;
 
 const WRITE_NOTE = `Tags are annotated with GTO's messages. --push REMOTE pushes the new tags; when the push
 fails the tags stay local and the exit code is 1.`;
@@ -39,7 +40,7 @@ export const ROLLBACK_USAGE = `Usage: lineage rollback ART STAGE [--push REMOTE]
 export const DEPRECATE_USAGE = `Usage: lineage deprecate ART [--force] [--push REMOTE]\n\nMarks a model deprecated (GTO's ART@deprecated tag). ${WRITE_NOTE}\n`;
 
 export const REGISTRY_HELP: Record<string, string> = {
-  registry: REGISTRY_USAGE, register: REGISTER_USAGE, assign: ASSIGN_USAGE, unassign: UNASSIGN_USAGE, rollback: ROLLBACK_USAGE, deprecate: DEPRECATE_USAGE,
+  registry: REGISTRY_USAGE, register: REGISTER_USAGE + MLFLOW_WRITE_HELP, assign: ASSIGN_USAGE + MLFLOW_WRITE_HELP, unassign: UNASSIGN_USAGE + MLFLOW_WRITE_HELP, rollback: ROLLBACK_USAGE, deprecate: DEPRECATE_USAGE + MLFLOW_WRITE_HELP,
 };
 
 function registryTable(artifacts: ModelArtifact[]): string {
@@ -127,6 +128,9 @@ async function write(registry: GitRegistry, command: string, argv: string[]): Pr
 /** `lineage registry|register|assign|unassign|rollback|deprecate`; no index needed. */
 export async function registryCommand(command: string, argv: string[], repo: string | undefined): Promise<number> {
   const repoInfo = await openRepo(resolve(repo ?? process.cwd()));
+  // MLflow registries live in stores and servers, not in Git: no repository needed for them.
+  if (command === 'registry' && hasFlag(argv, '--mlflow')) return await showMlflowRegistry(repoInfo.root, argv);
+  if (command !== 'registry' && hasFlag(argv, '--mlflow-uri')) return await mlflowRegistryWrite(command, argv);
   if (!repoInfo.gitDir) throw new UsageError(`${repoInfo.root} is not a Git repository: the model registry lives in Git tags`);
   try {
     if (command === 'registry') return await showRegistry(repoInfo.root, argv);

@@ -59,11 +59,31 @@ export interface StepAppend {
   gone?: boolean;
 }
 
+/** An MLflow or W&B run whose step series are drawn with the DVCLive ones (one dataset per run). */
+export interface RunChoice {
+  source: 'mlflow' | 'wandb';
+  id: string;
+  /** Legend text: the run's name and its tool. */
+  label: string;
+}
+
+/** A drawn run as the index knows it; `rev` is the `rev` of its StepLines (runRev). */
+export interface RunShown extends RunChoice {
+  rev: string;
+  status: string;
+  location: string;
+  experimentId: string | null;
+  /** Its series are being followed as the training writes them. */
+  live: boolean;
+}
+
 /** What the host chose to draw; kept by the webview for a reload. */
 export interface HistorySelection {
   metrics: MetricId[];
   revisions: RevisionChoice[];
   stepRevisions: RevisionChoice[];
+  /** External runs overlaid on the step series (absent: none). */
+  runs?: RunChoice[];
 }
 
 export interface HistoryState {
@@ -75,6 +95,8 @@ export interface HistoryState {
   lines: HistoryLine[];
   steps: StepLine[];
   problems: string[];
+  /** The selection's runs as loaded (absent: none). */
+  runs?: RunShown[];
 }
 
 /** Host -> webview. */
@@ -115,6 +137,11 @@ export function metricIdText(m: MetricId): string {
 
 export function lineId(line: Pick<HistoryLine, 'metric' | 'rev'>): string {
   return `${metricIdText(line.metric)}\u0000${line.rev}`;
+}
+
+/** The `rev` of a run's step lines; revisions are full ref names, shas or 'workspace', so the two never meet. */
+export function runRev(run: Pick<RunChoice, 'source' | 'id'>): string {
+  return `run:${run.source}:${run.id}`;
 }
 
 export function sameMetric(a: MetricId, b: MetricId): boolean {

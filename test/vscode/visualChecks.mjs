@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { clearNotifications, runCommand, screenshot, showViewContainer, treeViewLabels, viewPane, webviewFrame } from './workbench.mjs';
 import { chartChecks } from './chartChecks.mjs';
 import { inlineDiffsCheck } from './inlineDiffsVisual.mjs';
+import { registryChecks } from './registryChecks.mjs';
 
 export const visualChecks = [
   {
@@ -285,6 +286,7 @@ export const visualChecks = [
     name: 'inline diffs in a metrics file: colored hints, CodeLens, status bar, Explorer badge and hover',
     run: inlineDiffsCheck,
   },
+  ...registryChecks,
 ];
 
 /** The DAG webview as a person sees it (run by the check above, with evaluate made "changed"). */

@@ -5,8 +5,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { HistorySelection, HistoryState, HostMessage, MetricId, RenderedChart, RevisionChoice, WebviewMessage } from '../../src/protocol/metricHistory';
-import { applyStepAppends, metricIdText } from '../../src/protocol/metricHistory';
+import type { HistorySelection, HistoryState, HostMessage, MetricId, RenderedChart, RevisionChoice, RunChoice, WebviewMessage } from '../../src/protocol/metricHistory';
+import { applyStepAppends, metricIdText, runRev } from '../../src/protocol/metricHistory';
 import { formatNumber, paletteColor, slug, withAlpha } from '../plots/chartModel';
 import { applyChartDefaults, canvasesToPng, Chart, onThemeChange, readTheme, type Theme } from '../plots/chartTheme';
 import { chartOf, registerChart, unregisterChart } from '../plots/chartRegistry';
@@ -159,13 +159,28 @@ export class MetricHistoryApp {
     this.fillMetricPicker(state);
     this.fillRevisionPicker(state);
     this.suppressChange = false;
-    this.stepRevisions.replaceChildren(...state.selection.stepRevisions.map((r) => chip(r.label)));
+    this.stepRevisions.replaceChildren(...state.selection.stepRevisions.map((r) => chip(r.label)), ...(state.selection.runs ?? []).map((r) => this.runChip(r, state)));
     this.problems.replaceChildren(...state.problems.map((p) => { const d = div('problem'); d.textContent = p; return d; }));
     if (this.status.textContent === 'Loading…') this.setStatus('');
     const started = performance.now();
     this.renderHistory(false);
     this.renderSteps(false);
     this.report(performance.now() - started);
+  }
+
+  /** An overlaid run: its label (status on hover), and a button that stops showing it. */
+  private runChip(run: RunChoice, state: HistoryState): HTMLElement {
+    const shown = state.runs?.find((r) => r.source === run.source && r.id === run.id);
+    const c = chip(run.label);
+    c.title = shown ? `${shown.location} · ${shown.id} · ${shown.live ? 'running, followed live' : shown.status}` : run.id;
+    const remove = button('×', `Stop showing ${run.label}`, () => {
+      const runs = (state.selection.runs ?? []).filter((r) => r !== run);
+      this.host.post({ type: 'select', selection: { ...state.selection, runs } });
+    });
+    remove.setAttribute('aria-label', `Stop showing ${run.label}`);
+    const wrap = document.createElement('span');
+    wrap.append(c, remove);
+    return wrap;
   }
 
   private fillMetricPicker(state: HistoryState): void {
@@ -191,7 +206,7 @@ export class MetricHistoryApp {
     if (this.suppressChange || !this.state) return;
     const metrics = indexes(this.metricSelect.value).map((i) => this.metricOptions[i]).filter(Boolean);
     const revisions = indexes(this.revisionSelect.value).map((i) => this.revisionOptions[i]).filter(Boolean);
-    const selection: HistorySelection = { metrics, revisions, stepRevisions: this.state.selection.stepRevisions };
+    const selection: HistorySelection = { ...this.state.selection, metrics, revisions };
     this.host.post({ type: 'select', selection });
   }
 
@@ -205,7 +220,7 @@ export class MetricHistoryApp {
     const colorOf = new Map(state.selection.revisions.map((r, i) => [r.rev, paletteColor(this.theme.palette, i)]));
     this.historyGrid.replaceChildren(...charts.map((c) => this.historyCard(c, colorOf)));
     const points = charts.reduce((n, c) => n + c.datasets.reduce((m, d) => m + d.points.length, 0), 0);
-    if (charts.length === 0) this.showMessage('Pick one or more metrics above.', false);
+    if (charts.length === 0) this.showMessage(state.selection.runs?.length ? '' : 'Pick one or more metrics above.', false);
     else if (points === 0 && state.selection.revisions.length === 0) this.showMessage('Pick one or more branches above.', false);
     else if (points === 0) this.showMessage('No numeric values of these metrics along these revisions.', false);
     else this.showMessage('', false);
@@ -221,7 +236,8 @@ export class MetricHistoryApp {
     this.chartIds = this.chartIds.filter((i) => !i.startsWith('steps:'));
     this.stepModels.clear();
     const charts = stepCharts(state.steps, this.smoothing);
-    const colorOf = new Map(state.selection.stepRevisions.map((r, i) => [r.rev, paletteColor(this.theme.palette, i)]));
+    const revs = [...state.selection.stepRevisions.map((r) => r.rev), ...(state.selection.runs ?? []).map(runRev)];
+    const colorOf = new Map(revs.map((rev, i) => [rev, paletteColor(this.theme.palette, i)]));
     this.stepsGrid.replaceChildren(...charts.map((c) => this.stepCard(c, colorOf)));
     this.stepsSection.hidden = state.selection.stepRevisions.length === 0 && charts.length === 0;
     this.reported.steps = charts;

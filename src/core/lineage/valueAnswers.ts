@@ -9,6 +9,7 @@ import { valuesAt } from '../query/values';
 import type { ExternalRun } from '../runs/types';
 import type { Store } from '../store/store';
 import type { ModelVersionRef } from '../registry/types';
+import { parseRegistryTag } from '../registry/tagGrammar';
 import type { CodeAnswer, HyperparametersAnswer, MetricRow, MetricsAnswer, RunRef } from './types';
 import { branchesContaining, commitMeta } from './gitAt';
 
@@ -23,7 +24,10 @@ export async function codeAnswer(store: Store, root: string, sha: string, proble
     const meta = await commitMeta(root, sha).catch(() => undefined);
     if (meta) row = { author_name: meta.author, author_email: meta.email, author_time: meta.time, subject: meta.subject, body: meta.body };
   }
-  const refs = (store.sql(`SELECT short FROM ref WHERE sha = ? AND kind IN ('branch', 'tag') ORDER BY kind, short`).all(sha) as { short: string }[]).map((r) => r.short);
+  // Registry events (stage assignments, deregistrations) are the card's stages, not names of
+  // the commit: a version promoted a few times would list every event tag here.
+  const refs = (store.sql(`SELECT short FROM ref WHERE sha = ? AND kind IN ('branch', 'tag') ORDER BY kind, short`).all(sha) as { short: string }[])
+    .map((r) => r.short).filter((name) => { const tag = parseRegistryTag(name); return !tag || tag.action === 'register'; });
   let branches: string[] = [];
   try {
     branches = await branchesContaining(root, sha);

@@ -52,6 +52,9 @@ export interface ModelVersion {
   /** Stages (and aliases) active on this version. */
   stages: string[];
   events: RegistryEvent[];
+  /** MLflow registries only: the version's source run (its commit is `commit`) and model URI. */
+  runId?: string | null;
+  source?: string | null;
 }
 
 export interface ModelArtifact {

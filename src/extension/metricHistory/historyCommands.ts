@@ -1,5 +1,6 @@
 // "Show Metric History…": from the palette (pick metrics), from a Runs node (that branch or
-// commit), or from a metrics file in the editor (the key under the cursor).
+// commit; an MLflow/W&B run: its step series, added to the panel), or from a metrics file in
+// the editor (the key under the cursor).
 import * as vscode from 'vscode';
 import { numericMetricKeys } from '../../core/query/historySeries';
 import type { MetricId, RevisionChoice } from '../../protocol/metricHistory';
@@ -8,7 +9,7 @@ import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
 import { pickEngine } from '../revisionPicker';
 import { headlineKey } from '../runs/runsTreeProvider';
-import { isRevisionNode } from '../runs/runNodes';
+import { isRevisionNode, type RunNode } from '../runs/runNodes';
 import { oneLine } from '../tooltips';
 import type { SaveTarget } from '../plots/exportFile';
 import { defaultSelection, type EngineHistorySource } from './historySource';
@@ -34,6 +35,10 @@ export async function showMetricHistory(deps: HistoryCommandDeps, arg?: unknown)
   let engine: FolderEngine | undefined;
   let revisions: RevisionChoice[] | undefined;
   let metrics: MetricId[] | undefined;
+  if (isExternalRunNode(arg)) {
+    if (!arg.engine.store) return undefined;
+    return MetricHistoryPanel.showRun(deps.extensionUri, deps.historySourceFor(arg.engine), arg.ext, deps.saveTarget);
+  }
   if (isRevisionNode(arg)) {
     engine = arg.engine;
     revisions = [{ rev: arg.rev, label: arg.label }];
@@ -60,6 +65,11 @@ export async function showMetricHistory(deps: HistoryCommandDeps, arg?: unknown)
   if (!metrics?.length) return undefined;
   const source = deps.historySourceFor(engine);
   return MetricHistoryPanel.show(deps.extensionUri, source, defaultSelection(source, metrics, revisions), deps.saveTarget);
+}
+
+function isExternalRunNode(arg: unknown): arg is Extract<RunNode, { kind: 'extRun' }> {
+  const n = arg as { kind?: unknown; engine?: unknown; ext?: { source?: unknown; id?: unknown } } | undefined;
+  return Boolean(n && n.kind === 'extRun' && n.engine && (n.ext?.source === 'mlflow' || n.ext?.source === 'wandb') && typeof n.ext.id === 'string');
 }
 
 function isMetricArg(arg: unknown): arg is { metrics: MetricId[]; revisions?: RevisionChoice[] } {

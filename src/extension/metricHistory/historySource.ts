@@ -8,6 +8,7 @@ import type { HistoryLine, HistorySelection, HistoryState, MetricId, RevisionCho
 import type { FolderEngine } from '../folderEngine';
 import { revisionItems } from '../revisionPicker';
 import { labelOf } from '../plots/plotsSource';
+import { loadRunSeries } from './runSeriesSource';
 
 export interface HistoryDataSource {
   readonly onDidChangeIndex: vscode.Event<void>;
@@ -67,7 +68,10 @@ export class EngineHistorySource implements HistoryDataSource {
       if (found.length === 0) problems.push(`No DVCLive step series (dvclive/plots/metrics/*.tsv) at ${choice.label}.`);
       for (const s of found) steps.push({ rev: choice.rev, label: choice.label, sha, ...s });
     }
-    return { selection, available: numericMetricKeys(store), branches: this.branchChoices(), lines, steps, problems: [...new Set(problems)] };
+    const runs = loadRunSeries(store, selection.runs ?? []);
+    steps.push(...runs.steps);
+    problems.push(...runs.problems);
+    return { selection, available: numericMetricKeys(store), branches: this.branchChoices(), lines, steps, problems: [...new Set(problems)], ...(runs.shown.length ? { runs: runs.shown } : {}) };
   }
 
   /** The current branch first, then the others, then the workspace. */

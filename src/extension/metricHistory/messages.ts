@@ -1,5 +1,5 @@
 // Checks on what arrives from the Metric History webview and from its saved state. Pure.
-import type { HistorySelection, MetricId, RenderedChart, RevisionChoice, WebviewMessage } from '../../protocol/metricHistory';
+import type { HistorySelection, MetricId, RenderedChart, RevisionChoice, RunChoice, WebviewMessage } from '../../protocol/metricHistory';
 import { isCountMap, isRevisionText, parseExport } from '../plots/messages';
 
 const MAX_METRICS = 32;
@@ -30,13 +30,28 @@ function revisionChoices(value: unknown): RevisionChoice[] | undefined {
   return out;
 }
 
+/** Run ids as MLflow and W&B make them (hex, base36); nothing that could leave a runs folder. */
+const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function runChoices(value: unknown): RunChoice[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_REVISIONS) return undefined;
+  const out: RunChoice[] = [];
+  for (const r of value as Record<string, unknown>[]) {
+    if (typeof r !== 'object' || r === null || (r.source !== 'mlflow' && r.source !== 'wandb') || typeof r.id !== 'string' || !RUN_ID.test(r.id) || !isText(r.label)) return undefined;
+    out.push({ source: r.source, id: r.id, label: r.label });
+  }
+  return out;
+}
+
 export function parseSelection(value: unknown): HistorySelection | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const s = value as Record<string, unknown>;
   const metrics = metricIds(s.metrics);
   const revisions = revisionChoices(s.revisions);
   const stepRevisions = revisionChoices(s.stepRevisions ?? []);
-  return metrics && revisions && stepRevisions ? { metrics, revisions, stepRevisions } : undefined;
+  const runs = s.runs === undefined ? undefined : runChoices(s.runs);
+  if (!metrics || !revisions || !stepRevisions || (s.runs !== undefined && !runs)) return undefined;
+  return { metrics, revisions, stepRevisions, ...(runs?.length ? { runs } : {}) };
 }
 
 export function parseHistoryMessage(raw: unknown): WebviewMessage | undefined {

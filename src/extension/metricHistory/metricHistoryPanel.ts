@@ -12,6 +12,9 @@ import type { HistoryDataSource } from './historySource';
 import type { LiveSignal } from '../../core/live/liveSignal';
 import { LiveFeed, type LiveUpdate } from './liveFeed';
 import { appendsOf, liveDirsOf, withLiveSeries, WORKSPACE_REV } from './liveSteps';
+import type { ExternalRun } from '../../core/runs/types';
+import { RunLiveFeed, problemText, type RunLiveUpdate } from './runLiveFeed';
+import { runAppends, withRun } from './runSeriesSource';
 
 export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   static readonly viewType = 'lineage.metricHistory';
@@ -21,6 +24,8 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   private readonly renderedListeners = new Set<(r: { charts: RenderedChart[]; ms: number }) => void>();
   /** Follows the workspace's DVCLive folders while its step series are shown. */
   private readonly liveFeed: LiveFeed | undefined;
+  /** Follows the shown MLflow/W&B runs that are running. */
+  private readonly runFeed: RunLiveFeed | undefined;
   private livePosted: string | undefined;
 
   /** Opens the folder's panel, or shows the selection in the one already open. */
@@ -28,11 +33,19 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     const existing = [...MetricHistoryPanel.open].find((p) => p.source === source);
     if (existing) {
       existing.panel.reveal();
-      void existing.setSelection(selection);
+      // The runs overlaid stay unless the caller chose runs.
+      void existing.setSelection({ ...selection, runs: selection.runs ?? existing.current.runs });
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(MetricHistoryPanel.viewType, 'Metric History', vscode.ViewColumn.Active, chartPanelOptions(extensionUri));
     return new MetricHistoryPanel(panel, extensionUri, source, selection, saveTarget);
+  }
+
+  /** Shows a run's step series: added to the folder's panel, or in a new one showing only them. */
+  static showRun(extensionUri: vscode.Uri, source: HistoryDataSource, run: Pick<ExternalRun, 'source' | 'id' | 'name'>, saveTarget?: () => SaveTarget | undefined): MetricHistoryPanel {
+    const existing = [...MetricHistoryPanel.open].find((p) => p.source === source);
+    const selection = withRun(existing?.current ?? { metrics: [], revisions: [], stepRevisions: [] }, run);
+    return MetricHistoryPanel.show(extensionUri, source, selection, saveTarget);
   }
 
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: HistoryDataSource, state: unknown, fallback: HistorySelection): MetricHistoryPanel {
@@ -55,6 +68,8 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     if (source.folder) {
       this.liveFeed = new LiveFeed(source.folder, (update) => this.onLiveUpdate(update));
       this.disposables.push(this.liveFeed);
+      this.runFeed = new RunLiveFeed(source.folder, (updates) => this.onRunUpdate(updates));
+      this.disposables.push(this.runFeed);
     }
     webview.html = buildChartHtml({
       cspSource: webview.cspSource,
@@ -95,13 +110,20 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   }
 
   protected async fetch(): Promise<HistoryState> {
-    return this.withLive(await this.source.load(this.selection));
+    const loaded = await this.source.load(this.selection);
+    // Runs first (it awaits), DVCLive last (synchronous, right before the panel takes the state).
+    const state = this.runFeed && !this.disposed ? await this.runFeed.withRuns(loaded) : loaded;
+    const runRevs = new Set(state.runs?.map((r) => r.rev));
+    const live = this.withLive({ ...state, steps: state.steps.filter((s) => !runRevs.has(s.rev)) });
+    return { ...live, steps: [...live.steps, ...state.steps.filter((s) => runRevs.has(s.rev))] };
   }
 
   /** Whether a run is writing the shown series, and which DVCLive folders are followed. */
   liveStatus(): { live: boolean; detail: string; following: string[] } {
     const signal = this.liveFeed?.live ?? { live: false };
-    return { live: signal.live, detail: liveDetail(signal), following: this.liveFeed?.dirs ?? [] };
+    const runs = this.runFeed?.running ?? [];
+    const detail = [liveDetail(signal), runs.length ? `Following ${runs.length === 1 ? 'a running run' : `${runs.length} running runs`}: ${runs.join(', ')}` : ''].filter(Boolean).join('. ');
+    return { live: signal.live || runs.length > 0, detail, following: [...(this.liveFeed?.dirs ?? []), ...(this.runFeed?.dirs ?? [])] };
   }
 
   /** The workspace's series of followed folders as the files hold them now (the index may lag behind). */
@@ -135,6 +157,22 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
       }
       this.post({ type: 'stepsAppend', appends, ...(problems ? { problems } : {}) });
     }
+    this.postLive();
+  }
+
+  /** New points of followed MLflow/W&B runs, as onLiveUpdate handles DVCLive's. */
+  private onRunUpdate(updates: RunLiveUpdate[]): void {
+    if (this.disposed) return;
+    const appends = updates.flatMap((u) => runAppends(u.run, u.deltas));
+    const found = updates.flatMap((u) => u.problems.map((p) => problemText(u.run, p)));
+    const problems = found.length ? [...new Set([...(this.state?.problems ?? []), ...found])] : undefined;
+    for (const s of new Set([this.state, this.postedState()])) {
+      if (!s) continue;
+      s.steps = applyStepAppends(s.steps, appends);
+      if (problems) s.problems = problems;
+      if (s.runs) s.runs = s.runs.map((r) => updates.find((u) => u.run.rev === r.rev)?.run ?? r);
+    }
+    if (appends.length || problems) this.post({ type: 'stepsAppend', appends, ...(problems ? { problems } : {}) });
     this.postLive();
   }
 
@@ -213,6 +251,7 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
 
   private title(): string {
     const keys = this.current.metrics.map((m) => m.key);
+    if (!keys.length && this.current.runs?.length) keys.push(...this.current.runs.map((r) => r.label));
     return `Metric History: ${keys.length ? keys.slice(0, 3).join(', ') + (keys.length > 3 ? '…' : '') : 'steps'}`;
   }
 }
@@ -231,7 +270,7 @@ function liveDetail(signal: LiveSignal): string {
 }
 
 function clone(s: HistorySelection): HistorySelection {
-  return { metrics: s.metrics.map((m) => ({ ...m })), revisions: s.revisions.map((r) => ({ ...r })), stepRevisions: s.stepRevisions.map((r) => ({ ...r })) };
+  return { metrics: s.metrics.map((m) => ({ ...m })), revisions: s.revisions.map((r) => ({ ...r })), stepRevisions: s.stepRevisions.map((r) => ({ ...r })), ...(s.runs ? { runs: s.runs.map((r) => ({ ...r })) } : {}) };
 }
 
 export function registerMetricHistorySerializer(context: vscode.ExtensionContext, source: () => Promise<{ source: HistoryDataSource; fallback: HistorySelection }>): vscode.Disposable {

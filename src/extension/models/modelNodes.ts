@@ -4,6 +4,8 @@ import type { ModelArtifact, ModelVersion, ModelVersionRef, RegistryState } from
 import type { FolderEngine } from '../folderEngine';
 import { SafeTooltip, oneLine } from '../tooltips';
 import type { RegistryBackendKind } from './registryBackends';
+import { localMlflowTreeItem } from './localMlflowRegistries';
+import type { LocalMlflowNode } from './mlflowLocalNodes';
 
 export interface ModelContext { engine: FolderEngine; backend: RegistryBackendKind; root: string }
 
@@ -13,7 +15,9 @@ export type ModelNode =
   | { kind: 'version'; ctx: ModelContext; artifact: ModelArtifact; version: ModelVersion; ref: ModelVersionRef; folder: string }
   /** A revision node (engine, rev, label, sha) so the Runs view's commit commands apply. */
   | { kind: 'commit'; ctx: ModelContext; engine: FolderEngine; rev: string; label: string; sha: string; subject: string | null }
-  | { kind: 'message'; text: string; icon: string; detail?: string };
+  | { kind: 'message'; text: string; icon: string; detail?: string }
+  /** A local MLflow registry (mlruns/models, mlflow.db) and its models and versions, read-only. */
+  | LocalMlflowNode;
 
 const SHA = /^[0-9a-f]{40}$/;
 export const versionLabel = (v: string): string => (SHA.test(v) ? `${v.slice(0, 8)} (unregistered commit)` : v);
@@ -50,7 +54,7 @@ function modelItem(node: Extract<ModelNode, { kind: 'model' }>, multiFolder: boo
 
 function versionItem(node: Extract<ModelNode, { kind: 'version' }>): vscode.TreeItem {
   const v = node.version;
-  const item = new vscode.TreeItem(oneLine(versionLabel(v.version), 60), vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(oneLine(versionLabel(v.version), 60), v.commit ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const badges = [...v.stages, ...(v.active ? [] : ['deregistered'])];
   item.description = oneLine([badges.join(' · '), v.commit.slice(0, 8)].filter(Boolean).join('  '), 80);
   item.iconPath = new vscode.ThemeIcon(!v.active ? 'circle-slash' : v.stages.length ? 'verified' : 'tag');
@@ -84,5 +88,6 @@ export function modelTreeItem(node: ModelNode, multiFolder: boolean): vscode.Tre
       if (node.detail) item.tooltip = node.detail;
       return item;
     }
+    default: return localMlflowTreeItem(node, multiFolder);
   }
 }

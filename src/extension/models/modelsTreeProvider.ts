@@ -6,6 +6,8 @@ import type { RegistryBackend, RegistryState } from '../../core/registry/types';
 import { engineStateNode } from '../stateNodes';
 import { modelNodes, modelTreeItem, versionNodes, type ModelContext, type ModelNode } from './modelNodes';
 import { registryBackendFor, registryBackendKind } from './registryBackends';
+import { LocalMlflowRegistries, localMlflowChildren } from './localMlflowRegistries';
+import { isLocalMlflowNode } from './mlflowLocalNodes';
 
 interface Loaded { ctx: ModelContext; backend: RegistryBackend | null; state: RegistryState | null; error: string | null }
 
@@ -19,13 +21,16 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private readonly loads = new Map<FolderEngine, Promise<Loaded>>();
+  private readonly localMlflow: LocalMlflowRegistries;
 
   constructor(private readonly engines: Engines, private readonly secrets?: vscode.SecretStorage, private readonly log?: vscode.LogOutputChannel) {
+    this.localMlflow = new LocalMlflowRegistries(log);
     this.subscription = engines.onDidChange(() => this.refresh());
   }
 
   refresh(): void {
     this.loads.clear();
+    this.localMlflow.clear();
     this.changed.fire(undefined);
   }
 
@@ -65,10 +70,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   async getChildren(node?: ModelNode): Promise<ModelNode[]> {
     if (node?.kind === 'model') return versionNodes(node.ctx, node.artifact);
     if (node?.kind === 'version') {
+      // An MLflow version whose source run has no git commit tag has no commit to show.
+      if (!node.version.commit) return [];
       const { engine } = node.ctx;
       const subject = engine.store ? getRevision(engine.store, node.version.commit)?.subject ?? null : null;
       return [{ kind: 'commit', ctx: node.ctx, engine, rev: node.version.commit, label: node.version.commit.slice(0, 8), sha: node.version.commit, subject }];
     }
+    if (node && isLocalMlflowNode(node)) return localMlflowChildren(node);
     if (node) return [];
     await this.engines.whenOpen();
     const out: ModelNode[] = [];
@@ -80,11 +88,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         continue;
       }
       const loaded = await this.registryOf(engine);
+      // With Git tags as the registry, local MLflow registries are shown too, read-only.
+      const local = loaded.ctx.backend === 'git' ? await this.localMlflow.nodes(loaded.ctx) : [];
       if (loaded.error !== null || !loaded.state) {
-        out.push({ kind: 'message', icon: 'warning', text: `Registry: ${loaded.error}`, detail: loaded.error ?? undefined });
+        out.push({ kind: 'message', icon: 'warning', text: `Registry: ${loaded.error}`, detail: loaded.error ?? undefined }, ...local);
         continue;
       }
-      out.push(...modelNodes(loaded.ctx, loaded.state));
+      out.push(...modelNodes(loaded.ctx, loaded.state), ...local);
     }
     if (out.length === 0) out.push({ kind: 'message', icon: 'info', text: 'No models yet: declare one in artifacts.yaml, or register a version with "Register New Version…".' });
     return out;

@@ -28,6 +28,11 @@ describe('lineage card: the five answers for a model version', () => {
     repo = GitFixture.create();
     project = writeLineageProject(repo);
     repo.git('branch', 'feature/x', project.shas[0]);
+    // A release tag, a registration and stage events (GTO's tags) on the first version's commit.
+    repo.git('tag', 'v1.0.0', project.shas[0]);
+    for (const [name, message] of [['sentiment@v1.0.0', 'Registering'], ['sentiment#prod#1', 'Assigning'], ['sentiment#prod!#2', 'Unassigning'], ['sentiment@v0.9.0!', 'Deregistering']]) {
+      repo.git('tag', '-a', '-m', message, name, project.shas[0]);
+    }
     store = (await indexFolder(repo.dir)).store;
   });
   after(() => {
@@ -43,7 +48,8 @@ describe('lineage card: the five answers for a model version', () => {
     assert.equal(card.code.author, 'Test User');
     assert.equal(card.code.authorEmail, 'test@example.com');
     assert.equal(card.code.date, 1735689660);
-    assert.deepEqual(card.code.refs, ['feature/x']);
+    // Branches, then tags; stage events and deregistrations are not names of the commit.
+    assert.deepEqual(card.code.refs, ['feature/x', 'sentiment@v1.0.0', 'v1.0.0']);
     assert.deepEqual(card.code.branches.sort(), ['feature/x', 'main']);
     assert.equal(card.code.dirty, null, 'no run record: unknown');
   });
