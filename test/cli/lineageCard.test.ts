@@ -71,7 +71,12 @@ describe('lineage lineage (CLI)', function () {
       assert.equal(raw?.inCache, 'yes');
       assert.ok(card.data?.deps.every((d) => !d.path.endsWith('.py')));
       assert.equal(card.metrics?.previous?.version, 'v1.0.0');
-      assert.equal(card.completeness.answered, 4);
+      // The demo logs an MLflow run at that commit, with the model's python_env.yaml: the
+      // environment is answered from it (the demo has no lineage repro record).
+      assert.equal(card.completeness.answered, 5, JSON.stringify(card.completeness.missing));
+      const env = card.environment?.records.find((e) => e.source === 'mlflow');
+      assert.ok(env, JSON.stringify(card.environment));
+      assert.ok(env.packages.includes('scikit-learn==1.5.2') || env.facts.some(([, v]) => v.includes('3.11.9')), JSON.stringify(env));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
