@@ -76,7 +76,7 @@ export class MetricHistoryApp {
     this.stepsSection.className = 'steps-section';
     const stepsHeader = div('steps-header');
     const h2 = document.createElement('h2');
-    h2.textContent = 'Step series (DVCLive)';
+    h2.textContent = 'Step series';
     this.slider.type = 'range';
     this.slider.min = '0';
     this.slider.max = '0.99';

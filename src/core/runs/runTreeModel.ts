@@ -27,12 +27,13 @@ export function groupLabel(group: Pick<RunGroup, 'source' | 'experiment' | 'expe
 }
 
 /** A tree item's description: status, headline metric, commit and start date. */
-export function runDescription(run: ExternalRun, preferredKey?: string): string {
+/** `withCommit: false` where the run is listed under its commit, whose node shows the sha already. */
+export function runDescription(run: ExternalRun, preferredKey?: string, { withCommit = true }: { withCommit?: boolean } = {}): string {
   const head = headlineOf(run, preferredKey);
   return [
     run.status,
     head ? `${head.key} ${formatValue(head.value)}` : '',
-    run.git.commit ? run.git.commit.slice(0, 8) : 'unlinked',
+    !withCommit ? '' : run.git.commit ? run.git.commit.slice(0, 8) : 'unlinked',
     run.startTime !== null && Number.isFinite(run.startTime) ? new Date(run.startTime).toISOString().slice(0, 10) : '',
   ].filter(Boolean).join(' · ');
 }

@@ -29,7 +29,8 @@ export function unlinkedRunsItem(node: Extract<RunNode, { kind: 'unlinkedRuns' }
 export function externalRunItem(node: Extract<RunNode, { kind: 'extRun' }>): vscode.TreeItem {
   const run = node.ext;
   const item = new vscode.TreeItem(oneLine(run.name || run.id, 80), C.None);
-  item.description = oneLine(runDescription(run, readSettings(node.engine.folder.uri).headlineMetric || undefined), 120);
+  const withCommit = !node.under.startsWith('commit:');
+  item.description = oneLine(runDescription(run, readSettings(node.engine.folder.uri).headlineMetric || undefined, { withCommit }), 120);
   const icon = statusIcon(run.status);
   item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
   item.contextValue = 'lineage.extRun';

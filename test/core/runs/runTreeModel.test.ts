@@ -19,6 +19,7 @@ describe('Runs tree model (pure)', () => {
     const run = externalRun({ id: 'r', status: 'failed', metrics: { acc: 0.91234567 }, git: { commit: 'abcdef1234567890', branch: null, remote: null }, startTime: Date.UTC(2025, 0, 2) });
     assert.equal(runDescription(run), 'failed · acc 0.91235 · abcdef12 · 2025-01-02');
     assert.equal(runDescription(externalRun({ id: 'r', startTime: null, status: 'running' })), 'running · unlinked');
+    assert.equal(runDescription(run, undefined, { withCommit: false }), 'failed · acc 0.91235 · 2025-01-02', 'under its commit node');
   });
 
   it('names groups and status icons', () => {
