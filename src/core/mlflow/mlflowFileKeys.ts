@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { classifyContent, decodeText } from '../formats/content';
 import type { MetricPoint, RunProblem } from '../runs/types';
+import { mlflowMetricPoint } from '../live/seriesLines';
 
 /**
  * The key/value folders of the MLflow file store (params/, metrics/, tags/): one file per key,
@@ -49,16 +50,6 @@ export async function readValues(dir: string, rel: string, problems: RunProblem[
   return values;
 }
 
-const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const SPECIAL: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': NaN, inf: Infinity, '+inf': Infinity, infinity: Infinity, '-inf': -Infinity, '-infinity': -Infinity };
-
-/** A value as Python's float() accepts it, for what MLflow writes (repr of a float, nan, inf). */
-export function parseFloatValue(text: string): number | undefined {
-  if (FLOAT.test(text)) return Number(text);
-  const lower = text.toLowerCase();
-  return Object.hasOwn(SPECIAL, lower) ? SPECIAL[lower] : undefined;
-}
-
 /** metrics/<key>: "<timestamp ms> <value> <step>" per line; two fields mean step 0 (MLflow < 1.0). */
 export function parseMetricLines(text: string, rel: string, problems: RunProblem[]): MetricPoint[] {
   const points: MetricPoint[] = [];
@@ -66,15 +57,13 @@ export function parseMetricLines(text: string, rel: string, problems: RunProblem
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
-    const fields = line.split(/\s+/);
-    const timestamp = /^-?\d+$/.test(fields[0]) ? Number(fields[0]) : undefined;
-    const value = fields.length >= 2 ? parseFloatValue(fields[1]) : undefined;
-    const step = fields.length === 2 ? 0 : fields.length === 3 && /^-?\d+$/.test(fields[2]) ? Number(fields[2]) : undefined;
-    if (timestamp === undefined || value === undefined || step === undefined) {
+    // One MLflow line rule for whole files and for tailing a running run.
+    const point = mlflowMetricPoint(line);
+    if (typeof point === 'string') {
       problems.push({ file: rel, line: i + 1, message: `not "<timestamp> <value> <step>": ${JSON.stringify(line.slice(0, 80))}; line skipped` });
       continue;
     }
-    points.push({ step, value, timestamp });
+    points.push(point);
   }
   return points;
 }
