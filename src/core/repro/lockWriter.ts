@@ -10,9 +10,8 @@
 // Unlike DVC (which truncates and writes in place) the file is replaced atomically: a temp
 // file in the same folder, fsync, rename. A lock that does not parse is never overwritten.
 
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, fchmodSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicWrite';
 import { parseDvcLock } from '../formats/dvcLock';
 import { emitYaml, represent, scalar } from './dvcYamlDump';
 import type { YamlMap, YamlNode } from './dvcYamlDump';
@@ -170,54 +169,6 @@ function stagesOf(root: YamlMap): YamlMap {
   }
   if (pair[1].kind !== 'map') throw new Error(`'stages' in dvc.lock is not a mapping`);
   return pair[1];
-}
-
-/** Writes `text` to `path` through a temp file in the same folder: never a partial file. */
-export function writeFileAtomic(path: string, text: string): void {
-  let target = path;
-  try {
-    target = realpathSync(path); // write through a symlink, as DVC's open() does
-  } catch {
-    // the file does not exist yet
-  }
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let mode: number | undefined;
-  try {
-    mode = statSync(target).mode & 0o7777;
-  } catch {
-    mode = undefined;
-  }
-  const fd = openSync(tmp, 'wx', 0o666);
-  try {
-    try {
-      if (mode !== undefined) fchmodSync(fd, mode);
-      const buf = Buffer.from(text, 'utf8');
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, target);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already renamed or never created
-    }
-    throw e;
-  }
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // directories cannot be fsynced everywhere (Windows); the rename is done
-  }
 }
 
 /** The text DVC writes for dvc.lock after recording `entry` for `stageName` into `oldText`. */
