@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { reproduce, ReproError } from '../core/repro/runner';
 import { ReproBusyError } from '../core/repro/reproMutex';
 import { createReproIO } from '../core/repro/reproIO';
-import type { ReproEvent } from '../core/repro/types';
+import { formatProblem, type ReproEvent } from '../core/repro/types';
 import { refresh, UsageError, type Context } from './context';
 
 export const REPRO_USAGE = `Usage: lineage repro [STAGE...] [--force] [--downstream] [-s|--single-item] [--dry]
@@ -16,8 +16,12 @@ variables) is recorded in the index: \`lineage env\` shows it.
   --downstream    the targets and the stages that depend on them
   -s, --single-item  only the targets
   --dry           print what would run
-Exit codes: 0 done, 1 a stage failed or was cancelled, 2 bad input (unknown stage, a cycle,
-an unreadable dvc.lock, another repro running).
+Before anything runs or is removed, the whole pipeline is checked: a file that cannot be
+evaluated, a cycle, two stages writing one path, or an out that is not the stage's to delete
+(the repository, .git, .dvc, a DVC or params file, a folder holding a pipeline, the stage's
+own dep) stops the run with every problem listed by file and line.
+Exit codes: 0 done, 1 a stage failed or was cancelled, 2 bad input (unknown stage, a
+pipeline that cannot be evaluated or is refused, another repro running).
 `;
 
 function printer(): (e: ReproEvent) => void {
@@ -30,6 +34,7 @@ function printer(): (e: ReproEvent) => void {
       case 'locked': process.stdout.write(`Updating lock file '${e.lockFile}'\n\n`); break;
       case 'failed': process.stderr.write(`lineage: stage '${e.stage}': ${e.message}\n`); break;
       case 'cancelled': process.stderr.write(`lineage: stage '${e.stage}' cancelled; its dvc.lock entry was not changed.\n`); break;
+      case 'warning': process.stderr.write(`lineage: warning: ${e.message}\n`); break;
       default: break;
     }
   };
@@ -53,6 +58,11 @@ export async function reproCommand(ctx: Context, argv: string[]): Promise<number
     if (result.ran.length && !opts.dry) await refresh(ctx);
     return result.ok ? 0 : 1;
   } catch (e) {
+    if (e instanceof ReproError && e.problems.length) {
+      for (const p of e.problems) process.stderr.write(`lineage: ERROR: ${formatProblem(p)}\n`);
+      process.stderr.write(`lineage: nothing was run or removed.\n`);
+      return 2;
+    }
     if (e instanceof ReproError || e instanceof ReproBusyError) throw new UsageError(e.message);
     throw e;
   } finally {

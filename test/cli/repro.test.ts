@@ -64,7 +64,9 @@ describe('lineage status / repro / env', function () {
     expectUsageError(runCli(['repro', 'nosuchstage'], { repo: repo.dir }));
     expectUsageError(runCli(['repro', '--downstream', '-s', 'train'], { repo: repo.dir }));
     writeFileSync(join(repo.dir, 'dvc.lock'), 'schema: [\n');
-    assert.match(expectUsageError(runCli(['repro'], { repo: repo.dir })), /dvc\.lock:\d+: .*will not be overwritten/);
+    const badLock = runCli(['repro'], { repo: repo.dir });
+    assert.equal(badLock.status, 2);
+    assert.match(badLock.stderr, /^lineage: ERROR: dvc\.lock:\d+(:\d+)?: .*will not be overwritten\.\nlineage: nothing was run or removed\.\n$/);
   });
 
   it('env prints the environment recorded for the stages a commit records', () => {

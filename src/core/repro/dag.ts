@@ -74,7 +74,11 @@ export function buildDag(projects: WorkspaceProject[], sources: DataSource[] = [
       for (const a of stages[i].outs) {
         const b = stages[j].outs.find((o) => overlaps(a, o));
         if (b === undefined) continue;
-        problems.push({ ...where(stages[j]), message: `output '${b}' of stage '${stages[j].address}' overlaps output '${a}' of stage '${stages[i].address}'; one path can be written by one stage only.` });
+        // DVC's OutputDuplicationError / OverlappingOutputPathsError (dvc/repo/trie.py), on one line.
+        const message = a === b
+          ? `output '${b}' is already specified in stage: '${stages[i].address}'; one path can be written by one stage only.`
+          : `The output paths '${a}'('${stages[i].address}') and '${b}'('${stages[j].address}') overlap and are thus in the same tracked directory; outputs should be in separate tracked directories or tracked individually.`;
+        problems.push({ ...where(stages[j]), message, kind: 'refused' });
         broken.add(stages[i].address).add(stages[j].address);
         break;
       }
@@ -102,7 +106,8 @@ export function buildDag(projects: WorkspaceProject[], sources: DataSource[] = [
     if (c === 'grey') {
       const cycle = path.slice(path.indexOf(s.address));
       if (!cycle.every((a) => broken.has(a))) {
-        problems.push({ ...where(s), message: `pipeline has a cycle: ${[...cycle, s.address].map((a) => `'${a}'`).join(' -> ')}.` });
+        // DVC's CyclicGraphError wording, with the cycle's path added.
+        problems.push({ ...where(s), kind: 'refused', message: `Same item(s) are defined as both a dependency and an output in stage${cycle.length > 1 ? 's' : ''}: ${cycle.join(', ')} (cycle ${[...cycle, s.address].map((a) => `'${a}'`).join(' -> ')}).` });
       }
       for (const a of cycle) broken.add(a);
       return;

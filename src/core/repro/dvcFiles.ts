@@ -4,7 +4,8 @@
 // new data and rewrites the file's hash (what `dvc commit` would do). Imports (a `.dvc` with
 // `deps`) are listed but never re-run: they need the network.
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicWrite';
 import { basename, join } from 'node:path';
 import type { StageDef } from '../formats/dvcYaml';
 import type { LockEntry, LockFile } from '../formats/dvcLock';
@@ -91,8 +92,5 @@ export function updateDvcFile(absPath: string, outs: LockedPath[]): void {
     const locked = pathNode?.kind === 'scalar' ? outs.find((o) => o.path === pathNode.value) : undefined;
     return locked ? outNode(item, locked) : item;
   });
-  const tmp = join(absPath, '..', `.${basename(absPath)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try { writeSync(fd, emitYaml(root)); fsyncSync(fd); } finally { closeSync(fd); }
-  renameSync(tmp, absPath);
+  writeFileAtomic(absPath, emitYaml(root));
 }

@@ -4,9 +4,9 @@
 // files plus its `.dir` listing, objects read-only (0444), folders 0777 & ~umask, present
 // objects skipped. Writes go to a temp file in the object's folder, then rename.
 
-import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { fsyncDir, sweepTemporaries, tempNameIn } from '../util/atomicWrite';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DvcCache } from '../indexer/dvcCache';
 import { resolveInRepo } from '../util/paths';
@@ -58,9 +58,20 @@ export function isInCache(root: string, hash: PathHash, kind: HashKind = 'md5'):
 
 export interface PutResult { added: number; present: number }
 
-const tempNameIn = (dir: string) => join(dir, `.${randomBytes(16).toString('base64url')}.tmp`);
+/**
+ * Removes temporaries that killed runs left in the cache and in .dvc/tmp (only names this
+ * project makes, only of processes that are gone). Called at the start of a repro.
+ */
+export function sweepReproTemporaries(root: string): string[] {
+  const cacheDir = cacheDirOf(root);
+  // Objects sit at <cache>/<2>/ (legacy) and <cache>/files/md5/<2>/.
+  return [...sweepTemporaries(cacheDir, 1), ...sweepTemporaries(join(cacheDir, 'files', 'md5'), 1), ...sweepTemporaries(join(root, '.dvc', 'tmp'))];
+}
 
-/** A finished object under its final name: temp file, read-only, rename (atomic on one file system). */
+/**
+ * A finished object under its final name: temp file (written, fsynced and checked by
+ * `write`), read-only, rename (atomic on one file system). A failure removes the temp file.
+ */
 function placeObject(dest: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const dir = dirname(dest);
   mkdirSync(dir, { recursive: true });
@@ -68,10 +79,20 @@ function placeObject(dest: string, write: (tmp: string) => Promise<void>): Promi
   return write(tmp).then(() => {
     chmodSync(tmp, CACHE_FILE_MODE);
     renameSync(tmp, dest);
+    fsyncDir(dir);
   }, (error) => {
     try { unlinkSync(tmp); } catch { /* never created */ }
     throw error;
   });
+}
+
+/** A full disk may take part of a buffer: loop until every byte is written or an error says why. */
+async function writeAll(output: FileHandle, data: Buffer, position: number): Promise<void> {
+  for (let off = 0; off < data.length;) {
+    const { bytesWritten } = await output.write(data, off, data.length - off, position + off);
+    if (bytesWritten <= 0) throw Object.assign(new Error(`write accepted no bytes at offset ${position + off}`), { code: 'ENOSPC' });
+    off += bytesWritten;
+  }
 }
 
 /** Copies `src` to `tmp` in DVC-sized chunks, hashing what is copied: the object holds exactly the bytes that have `md5`. */
@@ -81,7 +102,8 @@ async function copyVerified(src: string, tmp: string, md5: string, kind: HashKin
     const output = await open(tmp, 'wx', 0o644);
     try {
       const hasher = new DvcHasher(kind);
-      for (let pos = 0; ;) {
+      let pos = 0;
+      for (;;) {
         let filled = 0;
         while (filled < CHUNK_SIZE) {
           const { bytesRead } = await input.read(buffer, filled, CHUNK_SIZE - filled, pos + filled);
@@ -90,12 +112,16 @@ async function copyVerified(src: string, tmp: string, md5: string, kind: HashKin
         }
         if (filled === 0) break;
         hasher.update(buffer.subarray(0, filled));
-        await output.write(buffer, 0, filled, pos);
+        await writeAll(output, buffer.subarray(0, filled), pos);
         pos += filled;
         if (filled < CHUNK_SIZE) break;
       }
       const actual = hasher.digest();
       if (actual !== md5) throw new HashPathError(src, `${src} changed after it was hashed (md5 ${actual}, expected ${md5}); not put into the DVC cache. Run the stage again or re-hash.`);
+      await output.sync();
+      // The bytes hashed are the bytes read; the file on disk must hold all of them.
+      const written = (await output.stat()).size;
+      if (written !== pos) throw new HashPathError(src, `${tmp}: ${written} bytes on disk after copying ${pos}; not put into the DVC cache.`);
     } finally {
       await output.close();
     }
@@ -143,7 +169,11 @@ export async function putInCache(root: string, relPath: string, hash: PathHash, 
   else {
     await placeObject(dirDest, async (tmp) => {
       const out = await open(tmp, 'wx', 0o644);
-      try { await out.writeFile(listing); } finally { await out.close(); }
+      try {
+        await writeAll(out, listing, 0);
+        await out.sync();
+        if ((await out.stat()).size !== listing.length) throw new Error(`${tmp}: short write of the .dir listing`);
+      } finally { await out.close(); }
     });
     result.added++;
   }

@@ -4,11 +4,12 @@
 // stops the run and leaves that stage's lock entry as it was (dvc/repo/reproduce.py,
 // dvc/stage/__init__.py Stage.reproduce/run).
 
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/store';
 import { resolveInRepo } from '../util/paths';
-import { buildDag, planStages, resolveTargets, type DagStage } from './dag';
+import { buildDag, planStages, resolveTargets, type Dag, type DagStage } from './dag';
+import { pipelineProblems, removeOut, type Ownership } from './ownership';
+import { sweepReproTemporaries } from './dvcObjectCache';
 import { captureBaseEnvironment, completeEnvironment, EnvProbes, type EnvRecord } from './envRecord';
 import { acquireReproLock } from './reproMutex';
 import { commandLines, runLine } from './runCommand';
@@ -18,7 +19,7 @@ import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipeli
 import { updateDvcFile } from './dvcFiles';
 import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
-import type { HashKind, PathHash, ReproEvent, ReproOptions, ReproResult } from './types';
+import { formatProblem, type HashKind, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult } from './types';
 
 export interface LockedPath { path: string; hash: PathHash; kind: HashKind }
 export interface LockEntryInput { cmd: string | string[]; deps: LockedPath[]; params: Record<string, Record<string, unknown>>; outs: LockedPath[] }
@@ -29,7 +30,16 @@ export interface RunnerIO extends StatusIO {
   writeLockEntry(lockPath: string, stage: string, entry: LockEntryInput): Promise<void>;
 }
 
-export class ReproError extends Error {}
+/** The pipeline cannot be run: nothing ran and nothing was removed. `problems` says where. */
+export class ReproError extends Error {
+  constructor(message: string, readonly problems: ReproProblem[] = []) { super(message); }
+}
+
+function refusal(problems: ReproProblem[]): ReproError {
+  const lines = problems.map(formatProblem);
+  const head = problems.some((p) => p.kind !== 'refused') ? 'The pipeline cannot be evaluated' : 'The pipeline is refused';
+  return new ReproError(`${head}; nothing was run or removed:\n  ${lines.join('\n  ')}`, problems);
+}
 
 const NEW_KIND: HashKind = 'md5';
 
@@ -72,7 +82,7 @@ async function trackedParams(io: RunnerIO, stage: DagStage): Promise<Record<stri
 }
 
 /** Runs one stage that needs it; returns false when it failed or was cancelled (already reported). */
-async function runStage(root: string, io: RunnerIO, stage: DagStage, project: WorkspaceProject, options: ReproOptions, emit: (e: ReproEvent) => void, store: Store | undefined, probes: EnvProbes, pending: Promise<void>[]): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
+async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagStage, project: WorkspaceProject, options: ReproOptions, emit: (e: ReproEvent) => void, store: Store | undefined, probes: EnvProbes, pending: Promise<void>[]): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
   const def = stage.def;
   const cwd = join(root, ...repoPath(stage, '.').split('/').filter(Boolean));
   const lines = commandLines(def.cmd);
@@ -83,7 +93,7 @@ async function runStage(root: string, io: RunnerIO, stage: DagStage, project: Wo
   await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
   await trackedParams(io, stage);
   // DVC deletes outs before running so a stale out can never pass for a fresh one.
-  for (const o of def.outs) if (!o.persist) rmSync(join(root, ...repoPath(stage, o.path).split('/')), { recursive: true, force: true });
+  for (const o of def.outs) if (!o.persist) removeOut(own, stage, repoPath(stage, o.path));
   const base = await captureBaseEnvironment(root, lines.join('\n'), cwd);
   // pip freeze and nvidia-smi take seconds: they run beside the command, not before it.
   const full = completeEnvironment(base, probes).catch((): EnvRecord => base);
@@ -151,20 +161,21 @@ async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, opt
 }
 
 export async function reproduce(root: string, io: RunnerIO, options: ReproOptions, onEvent: (e: ReproEvent) => void, deps: { store?: Store } = {}): Promise<ReproResult> {
-  const release = options.dry ? () => undefined : acquireReproLock(root);
+  const lock = options.dry ? undefined : acquireReproLock(root);
+  if (lock?.warning) onEvent({ type: 'warning', message: lock.warning });
+  const release = () => lock?.release();
   try {
-    const { projects, sources } = loadWorkspacePipelines(root);
+    const loaded = loadWorkspacePipelines(root);
+    const { projects, sources } = loaded;
     const dag = buildDag(projects, sources);
+    const { problems, ownership } = pipelineProblems(root, loaded, dag);
+    if (problems.length) throw refusal(problems);
     const { addresses, unknown } = resolveTargets(dag, options.targets);
     if (unknown.length) throw new ReproError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
     const plan = planStages(dag, addresses, { singleItem: options.singleItem, downstream: options.downstream });
     const projectOf = new Map(projects.map((p) => [p.project, p]));
-    const brokenProblem = dag.problems.find((p) => plan.some((s) => s.address === p.stage || dag.broken.has(s.address)));
-    if (brokenProblem) throw new ReproError(`${brokenProblem.file}${brokenProblem.line ? `:${brokenProblem.line}` : ''}: ${brokenProblem.message}`);
-    for (const s of plan) {
-      const lockProblem = s.source ? undefined : projectOf.get(s.project)!.lockProblem;
-      if (lockProblem) throw new ReproError(lockProblem.message);
-    }
+    // A kill during an earlier run can leave temporaries in the cache; the lock says no run is writing now.
+    if (!options.dry) sweepReproTemporaries(root);
     onEvent({ type: 'plan', stages: plan.map((s) => s.address) });
     const result: ReproResult = { ok: true, ran: [], skipped: [] };
     const probes = new EnvProbes();
@@ -207,7 +218,7 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
       try {
         outcome = stage.source
           ? await commitDataSource(root, io, stage, options, onEvent)
-          : await runStage(root, io, stage, fresh!, options, onEvent, deps.store, probes, pending);
+          : await runStage(root, io, ownership, stage, fresh!, options, onEvent, deps.store, probes, pending);
       } catch (e) {
         outcome = { ok: false, exitCode: null, message: (e as Error).message };
       }

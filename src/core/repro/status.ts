@@ -13,6 +13,7 @@ import type { LockEntry, LockStage } from '../formats/dvcLock';
 import { resolveInRepo } from '../util/paths';
 import { buildDag, resolveTargets, type Dag, type DagStage } from './dag';
 import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
+import { pipelineProblems } from './ownership';
 import type { EntryChange, HashKind, ParamChange, PathHash, ReproProblem, StageChanges, StageStatus } from './types';
 
 /** File system access the status needs; the runner and tests pass real implementations. */
@@ -104,23 +105,26 @@ export async function stageStatus(io: StatusIO, stage: DagStage, lockFile: Works
 
 /** Every stage (or the targets) of the workspace, upstream first. */
 export async function stageStatuses(root: string, io: StatusIO, options: { targets?: string[] } = {}): Promise<StatusReport> {
-  const { projects, problems, sources } = loadWorkspacePipelines(root);
+  const loaded = loadWorkspacePipelines(root);
+  const { projects, sources } = loaded;
   const dag = buildDag(projects, sources);
-  problems.push(...dag.problems);
+  const { problems } = pipelineProblems(root, loaded, dag);
   let stages = dag.stages;
   if (options.targets && options.targets.length > 0) {
     const { addresses, unknown } = resolveTargets(dag, options.targets);
-    for (const u of unknown) problems.push({ file: 'dvc.yaml', message: `stage '${u}' not found in any dvc.yaml of the workspace.` });
+    for (const u of unknown) problems.push({ file: 'dvc.yaml', message: `stage '${u}' not found in any dvc.yaml of the workspace.`, kind: 'unknown-target' });
     stages = stages.filter((s) => addresses.includes(s.address));
   }
   const lockOf = new Map(projects.map((p) => [p.project, p.lock]));
   const out: StageStatus[] = [];
   // DVC lists dvc.yaml stages first and .dvc data files after them.
   for (const s of [...stages.filter((x) => !x.source), ...stages.filter((x) => x.source)]) {
+    // Paths that leave the repository, or a dvc.lock that cannot be read, are already a problem.
+    if (s.refused.length || (!s.source && projects.find((p) => p.project === s.project)?.lockProblem)) continue;
     try {
       out.push(await stageStatus(io, s, s.source ? s.source.lock : lockOf.get(s.project)));
     } catch (e) {
-      problems.push({ file: s.dvcYaml, line: s.def.line, stage: s.address, message: (e as Error).message });
+      problems.push({ file: s.dvcYaml, line: s.def.line, stage: s.address, message: (e as Error).message, kind: 'invalid' });
     }
   }
   return { stages: out, problems, dag, projects };

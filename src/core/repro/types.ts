@@ -62,8 +62,20 @@ export interface StageStatus extends StageRef {
   outs: string[];
 }
 
-/** A problem that stops status or repro for a project or a stage, with where it is. */
-export interface ReproProblem { file: string; line?: number; stage?: string; message: string }
+/**
+ * A problem that stops status or repro for a project or a stage, with where it is. 'refused'
+ * = the pipeline is readable but breaks the ownership rule (see ownership.ts); 'invalid' =
+ * it cannot be evaluated at all (parse, schema, templating, dvc.lock, params); 'unknown-target'
+ * = a stage named on the command line does not exist.
+ */
+export interface ReproProblem { file: string; line?: number; column?: number; stage?: string; message: string; kind?: 'refused' | 'invalid' | 'unknown-target' }
+
+/** One line for a person: `dvc.yaml:3:5: stage 'train': message`. */
+export function formatProblem(p: ReproProblem): string {
+  const where = `${p.file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}`;
+  const stage = p.stage && !p.message.includes(`'${p.stage}'`) ? `stage '${p.stage}': ` : '';
+  return `${where}: ${stage}${p.message}`;
+}
 
 export interface ReproOptions {
   /** Stage addresses or names; empty = every stage of every dvc.yaml. */
@@ -89,7 +101,9 @@ export type ReproEvent =
   | { type: 'done'; stage: string; exitCode: number; ms: number }
   | { type: 'locked'; stage: string; lockFile: string }
   | { type: 'failed'; stage: string; exitCode: number | null; message: string }
-  | { type: 'cancelled'; stage: string };
+  | { type: 'cancelled'; stage: string }
+  /** Something the user should know that did not stop the run (a stale lock taken over). */
+  | { type: 'warning'; message: string };
 
 export interface ReproResult {
   ok: boolean;
