@@ -17,6 +17,7 @@ import { finishRun, startRun } from './runRecords';
 import { stageStatus, describeChanges, type StatusIO } from './status';
 import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
 import { updateDvcFile } from './dvcFiles';
+import { ignoreOuts } from './gitignore';
 import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
 import { formatProblem, type HashKind, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult } from './types';
@@ -126,6 +127,7 @@ async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagSt
     const previous = project.lock?.stages[def.name];
     const deps = await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency', previous?.deps);
     const outs = await hashAll(io, stage, def.outs.map((o) => o.path), 'output', previous?.outs);
+    await ignoreOuts(root, def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path))); // DVC's Output.ignore(): .gitignore entries for cached outs
     for (const o of def.outs) {
       const locked = outs.find((x) => x.path === o.path)!;
       if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
@@ -151,6 +153,7 @@ async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, opt
   if (src.isImport) return { ok: false, exitCode: null, message: `'${src.file}' is an import; ML Lineage does not re-run imports (run \`dvc update ${src.file}\`).` };
   if (options.dry) return { ok: true };
   const outs = await hashAll(io, stage, src.def.outs.map((o) => o.path), 'output', src.lock.stages[src.file].outs);
+  await ignoreOuts(root, src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path))); // DVC's Output.ignore(), as in runStage
   for (const o of src.def.outs) {
     const locked = outs.find((x) => x.path === o.path)!;
     if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
