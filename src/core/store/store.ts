@@ -59,17 +59,27 @@ export class Store {
   }
 
   private migrate(readonly: boolean): void {
-    const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+    const version = this.userVersion();
     if (version > SCHEMA_VERSION) {
       throw new StoreError('newer-schema', this.file, `The index ${this.file} was written by a newer ML Lineage (schema ${version}, this one reads up to ${SCHEMA_VERSION}). Update ML Lineage, or rebuild the index (lineage index --rebuild) to replace it.`);
     }
     if (version === SCHEMA_VERSION || readonly) return;
-    for (let v = version; v < SCHEMA_VERSION; v++) {
-      this.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.exec(`PRAGMA user_version = ${v + 1}`);
+    // Two processes opening a fresh store at once (the editor and a terminal) both get here:
+    // each step re-reads the version inside its write transaction, so the second one waits for
+    // the first's step and then skips it instead of running the same migration twice.
+    for (let done = false; !done;) {
+      done = this.transaction(() => {
+        const current = this.userVersion();
+        if (current >= SCHEMA_VERSION) return true;
+        this.db.exec(MIGRATIONS[current]);
+        this.db.exec(`PRAGMA user_version = ${current + 1}`);
+        return false;
       });
     }
+  }
+
+  private userVersion(): number {
+    return Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   }
 
   /** A cached prepared statement. */
