@@ -34,7 +34,7 @@ export class Store {
     const store = new Store(db, file);
     try {
       db.exec('PRAGMA busy_timeout = 5000');
-      if (!options.readonly) db.exec('PRAGMA journal_mode = WAL');
+      if (!options.readonly) enterWal(db);
       db.exec('PRAGMA foreign_keys = ON');
       db.exec('PRAGMA synchronous = NORMAL');
       store.migrate(Boolean(options.readonly));
@@ -115,6 +115,23 @@ export class Store {
   close(): void {
     this.statements.clear();
     this.db.close();
+  }
+}
+
+/**
+ * Switching a fresh file to WAL needs it to itself, and SQLite answers "database is locked"
+ * at once (no busy handler) while another process is creating it; wait and try again.
+ */
+function enterWal(db: SqlDatabase): void {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!/locked|busy/i.test((error as Error).message) || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
   }
 }
 
