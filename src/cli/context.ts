@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { openRepo, type RepoInfo } from '../core/git/repo';
+import { rebuildStore } from '../core/store/rebuild';
 import { Store } from '../core/store/store';
 import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexReport } from '../core/indexer/indexer';
@@ -19,8 +20,10 @@ export async function openContext(options: { repo?: string; store?: string; rebu
   const storeFile = options.store ? resolve(options.store) : defaultStoreFile(repo);
   if (existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
   if (options.rebuild) {
-    // Explicitly asked for: the only path that deletes an index.
-    Store.remove(storeFile);
+    // Explicitly asked for: the only path that replaces an index; local-only records are kept.
+    const rebuilt = rebuildStore(storeFile);
+    if (rebuilt.warning) process.stderr.write(`lineage: warning: ${rebuilt.warning}\n`);
+    return { repo, store: rebuilt.store, storeFile };
   }
   return { repo, store: Store.open(storeFile), storeFile };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { openRepo, type RepoInfo } from '../core/git/repo';
 import { Store, StoreError } from '../core/store/store';
+import { rebuildStore } from '../core/store/rebuild';
 import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexProgress, type IndexReport } from '../core/indexer/indexer';
 import { readSettings } from './settings';
@@ -139,8 +140,11 @@ export class FolderEngine implements vscode.Disposable {
     this.store = undefined;
     if (!this.repo) this.repo = await openRepo(this.folder.uri.fsPath);
     const file = this.storeFile!;
-    Store.remove(file);
-    this.log.info(`${this.folder.name}: deleted ${file} to rebuild it`);
+    // Local-only records (run environments) are carried into the new file; then it is reopened as usual.
+    const rebuilt = rebuildStore(file, { extensionRoot: this.extensionRoot });
+    rebuilt.store.close();
+    this.log.info(`${this.folder.name}: rebuilt ${file} (kept ${Object.entries(rebuilt.kept).map(([t, n]) => `${n} ${t} rows`).join(', ') || 'no local records'})`);
+    if (rebuilt.warning) { this.log.warn(rebuilt.warning); void vscode.window.showWarningMessage(rebuilt.warning); }
     await this.open(true);
     return this.index(options);
   }
