@@ -31,7 +31,10 @@ export async function openContext(options: { repo?: string; store?: string; rebu
 export async function refresh(ctx: Context, extraTips: string[] = [], log?: (message: string) => void): Promise<IndexReport> {
   // LINEAGE_INDEX_BATCH: commits per transaction; small values let tests kill a run mid-way.
   const batch = Number(process.env.LINEAGE_INDEX_BATCH);
-  const report = await indexRepository(ctx.repo, ctx.store, { extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined });
+  const report = await indexRepository(ctx.repo, ctx.store, {
+    extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined,
+    onWaitForIndexer: (pid) => process.stderr.write(`lineage: waiting for another indexer (pid ${pid})\n`),
+  });
   if (report.cancelled) return report;
   // MLflow/W&B runs in the workspace, after Git so runs can link to freshly indexed commits.
   const runs = await syncRuns(ctx.repo.root, ctx.store, { log });

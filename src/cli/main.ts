@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { StoreError } from '../core/store/store';
+import { StoreError, storeFault } from '../core/store/store';
 import { GitError } from '../core/git/exec';
 import { openContext, UsageError } from './context';
 import { indexCommand, INDEX_USAGE } from './indexCommand';
@@ -47,6 +47,7 @@ const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'me
 
 export async function main(argv: string[]): Promise<number> {
   const global: { repo?: string; store?: string; index: boolean } = { index: true };
+  if (argv.includes('--debug')) { debug = true; argv = argv.filter((a) => a !== '--debug'); }
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -109,12 +110,21 @@ export async function main(argv: string[]): Promise<number> {
       case 'lineage': return await lineageCommand(ctx, rest);
     }
     return 2;
+  } catch (error) {
+    // A full disk, an I/O error or a damaged page: said as such, naming the index file.
+    throw storeFault(error, ctx.storeFile);
   } finally {
     ctx.store.close();
   }
 }
 
-/** Errors a user can act on become one line on stderr and exit 2; anything else is a bug. */
+/** `--debug` (anywhere on the line) or LINEAGE_DEBUG=1: internal errors print their stack. */
+let debug = process.env.LINEAGE_DEBUG === '1';
+
+/**
+ * Errors a user can act on become one line on stderr and exit 2. Anything else is a bug: also
+ * one line and exit 2 (the documented codes stay 0/1/2), with the stack under --debug.
+ */
 export function reportError(error: unknown): number {
   const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
   if (error instanceof UsageError || error instanceof StoreError || error instanceof GitError) {
@@ -125,8 +135,9 @@ export function reportError(error: unknown): number {
     process.stderr.write(`lineage: ${oneLine(error.message)} (see --help)\n`);
     return 2;
   }
-  process.stderr.write(`lineage: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-  return 3;
+  if (debug) process.stderr.write(`lineage: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  else process.stderr.write(`lineage: internal error: ${oneLine(error instanceof Error ? error.message : String(error))} (rerun with --debug for the stack)\n`);
+  return 2;
 }
 
 if (require.main === module) {

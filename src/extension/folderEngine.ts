@@ -104,6 +104,7 @@ export class FolderEngine implements vscode.Disposable {
       signal: options.signal,
       excludePaths: readSettings(this.folder.uri).excludePaths,
       log: (m) => this.log.debug(`${this.folder.name}: ${m}`),
+      onWaitForIndexer: (pid) => this.log.info(`${this.folder.name}: waiting for another indexer (pid ${pid}) to finish with this index`),
       onProgress: (p) => { options.onProgress?.(p); this.progressed.fire(p); if (p.phase === 'commits') this.changed.fire(); },
     }).finally(() => this.progressed.fire(undefined));
     if (!report.cancelled) await this.syncExternalRuns(options.signal);

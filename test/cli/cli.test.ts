@@ -554,7 +554,13 @@ describe('lineage CLI (dist/cli.js)', function () {
       const opts = { repo: dir, store, env };
       assert.match(expectUsageError(runCli(['show'], opts)), /lineage index --rebuild/);
       assert.equal(readFileSync(store, 'utf8'), 'not a database\n');
-      assert.match(expectOk(runCli(['index', '--rebuild'], opts)), /^Indexed 0 new commits/);
+      const rebuilt = runCli(['index', '--rebuild'], opts);
+      assert.equal(rebuilt.status, 0);
+      assert.match(rebuilt.stdout, /^Indexed 0 new commits/);
+      // What cannot be read is kept, never deleted: it may hold run environments.
+      const kept = /it is kept at (\S+)\.\n$/.exec(rebuilt.stderr);
+      assert.ok(kept, rebuilt.stderr);
+      assert.equal(readFileSync(kept[1], 'utf8'), 'not a database\n');
       assert.match(expectOk(runCli(['show'], opts)), /metrics\.json\s+acc\s+0\.5/);
     });
 

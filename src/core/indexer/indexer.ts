@@ -7,6 +7,7 @@ import type { RepoInfo } from '../git/repo';
 import type { Store } from '../store/store';
 import { isCandidatePath } from '../util/paths';
 import { notExcluded } from '../util/glob';
+import { waitForOwnerLock } from '../util/ownerLock';
 import { BlobFetcher } from './blobFetcher';
 import { BlobRegistry } from './blobRegistry';
 import { DvcCache } from './dvcCache';
@@ -20,6 +21,11 @@ export interface IndexProgress { phase: 'refs' | 'history' | 'commits' | 'worksp
 
 export interface IndexOptions {
   onProgress?: (progress: IndexProgress) => void;
+  /**
+   * Called once when another process has been indexing this store for a second: this run
+   * waits for it (then finds little left to do) instead of racing it.
+   */
+  onWaitForIndexer?: (holderPid: number) => void;
   signal?: AbortSignal;
   log?: (message: string) => void;
   /** Commits per transaction: a crash loses at most one batch of work. */
@@ -43,8 +49,35 @@ export interface IndexReport {
 
 export class IndexCancelled extends Error {}
 
-/** Brings the store up to date with the repository: new commits, moved refs, the workspace. */
+/**
+ * Brings the store up to date with the repository: new commits, moved refs, the workspace.
+ * One indexer per store at a time (the editor and a terminal share it): a second one waits.
+ */
 export async function indexRepository(repo: RepoInfo, store: Store, options: IndexOptions = {}): Promise<IndexReport> {
+  if (store.file === ':memory:') return indexUnlocked(repo, store, options);
+  let lock;
+  try {
+    lock = await waitForOwnerLock(`${store.file}.indexing.lock`, (holder) => options.onWaitForIndexer?.(holder.pid), { signal: options.signal });
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    return { ...emptyReport(repo), cancelled: true };
+  }
+  if (lock.warning) options.log?.(lock.warning);
+  try {
+    return await indexUnlocked(repo, store, options);
+  } finally {
+    lock.release();
+  }
+}
+
+function emptyReport(repo: RepoInfo): IndexReport {
+  return {
+    commitsWalked: 0, commitsIndexed: 0, refs: { added: 0, moved: 0, removed: 0 }, blobsParsed: 0, workspaceFiles: 0, cancelled: false,
+    limitations: [...repo.limitations], timings: { refsMs: 0, historyMs: 0, commitsMs: 0, workspaceMs: 0, totalMs: 0 },
+  };
+}
+
+async function indexUnlocked(repo: RepoInfo, store: Store, options: IndexOptions): Promise<IndexReport> {
   const started = Date.now();
   const objects = repo.gitDir ? new ObjectReader(repo.root) : undefined;
   const cache = new DvcCache(repo.root);
@@ -54,10 +87,7 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
   const planner = new RevisionPlanner(blobs, cache, pipelines);
   const included = notExcluded(options.excludePaths);
   const keep = (path: string) => isCandidatePath(path) && included(path);
-  const report: IndexReport = {
-    commitsWalked: 0, commitsIndexed: 0, refs: { added: 0, moved: 0, removed: 0 }, blobsParsed: 0, workspaceFiles: 0, cancelled: false,
-    limitations: [...repo.limitations], timings: { refsMs: 0, historyMs: 0, commitsMs: 0, workspaceMs: 0, totalMs: 0 },
-  };
+  const report = emptyReport(repo);
   try {
     const listing = repo.gitDir
       ? runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).then((b) => b.toString('utf8').split('\0').filter((p) => p && keep(p)))

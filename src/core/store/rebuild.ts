@@ -62,7 +62,7 @@ export function rebuildStore(file: string, options: OpenOptions = {}): RebuildRe
   if (!existsSync(file)) return { store: Store.open(file, options), kept: {} };
   const aside = `${file}.before-rebuild-${Date.now()}`;
   // The WAL holds committed rows not yet in the main file: it moves with it.
-  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  for (const suffix of ['', '-wal', '-shm', '.damaged']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
   const old = salvage(aside, options);
   const store = Store.open(file, options);
   if ('error' in old) {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openDatabase, type SqlDatabase, type SqlStatement, type OpenOptions } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 
-export type StoreProblem = 'corrupt' | 'newer-schema' | 'locked' | 'unopenable';
+export type StoreProblem = 'corrupt' | 'newer-schema' | 'locked' | 'unopenable' | 'full' | 'io';
 
 /** A store that cannot be used as it is; the message says what to do. Never auto-deleted. */
 export class StoreError extends Error {
@@ -24,6 +24,7 @@ export class Store {
   private constructor(readonly db: SqlDatabase, readonly file: string) {}
 
   static open(file: string, options: OpenOptions = {}): Store {
+    if (file !== ':memory:' && existsSync(damagedMarker(file))) throw corruptError(file, 'it failed an integrity check earlier');
     if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
     let db: SqlDatabase;
     try {
@@ -51,7 +52,7 @@ export class Store {
 
   /** Deletes an index file with its WAL and shared-memory files: only on an explicit rebuild. */
   static remove(file: string): void {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    for (const suffix of ['', '-wal', '-shm', DAMAGED]) rmSync(file + suffix, { force: true });
   }
 
   get driver(): string {
@@ -93,15 +94,43 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
+    if (!this.intact) this.checkIntegrity();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
+      // After SQLITE_FULL or an I/O error SQLite may have rolled back already; a failing
+      // ROLLBACK must not hide the error that matters.
+      try { this.db.exec('ROLLBACK'); } catch { /* already rolled back */ }
+      const fault = storeFault(error, this.file);
+      if (fault instanceof StoreError && fault.problem === 'corrupt') markDamaged(this.file, fault.message);
+      throw fault;
     }
+  }
+
+  private intact = false;
+
+  /**
+   * A damaged store is never written to: before the first write of this process, SQLite's
+   * quick_check reads every page; a failure marks the file so every later open refuses it
+   * (readers too) until it is rebuilt.
+   */
+  checkIntegrity(): void {
+    if (this.file === ':memory:') { this.intact = true; return; }
+    let rows: { quick_check: string }[];
+    try {
+      rows = this.db.prepare('PRAGMA quick_check(5)').all() as { quick_check: string }[];
+    } catch (error) {
+      rows = [{ quick_check: (error as Error).message }];
+    }
+    if (rows.length !== 1 || rows[0].quick_check !== 'ok') {
+      const why = rows.map((r) => r.quick_check).join('; ');
+      markDamaged(this.file, why);
+      throw corruptError(this.file, why);
+    }
+    this.intact = true;
   }
 
   getMeta(key: string): string | undefined {
@@ -135,10 +164,32 @@ function enterWal(db: SqlDatabase): void {
   }
 }
 
+const DAMAGED = '.damaged';
+const damagedMarker = (file: string) => file + DAMAGED;
+
+function markDamaged(file: string, why: string): void {
+  try { writeFileSync(damagedMarker(file), `${new Date().toISOString()} ${why}\n`); } catch { /* the open check then relies on SQLite's own errors */ }
+}
+
+function corruptError(file: string, why: string): StoreError {
+  return new StoreError('corrupt', file, `The index ${file} is damaged (${why}). Rebuild it with \`lineage index --rebuild\` (or "Lineage: Rebuild Index"); run environments recorded on this machine are kept. It is never written to until then.`);
+}
+
+/** What an SQLite error means for the user, naming the index file; other errors pass through. */
+export function storeFault(error: unknown, file: string): Error {
+  if (error instanceof StoreError) return error;
+  return classify(error, file);
+}
+
 function classify(error: unknown, file: string): Error {
   const message = (error as Error).message ?? String(error);
-  if (/not a database|malformed|corrupt/i.test(message)) {
-    return new StoreError('corrupt', file, `The index ${file} is not a readable SQLite database (${message}). Rebuild it with \`lineage index --rebuild\` (or "Lineage: Rebuild Index"); it is never overwritten without asking.`);
+  const code = String((error as { code?: string }).code ?? '');
+  if (/not a database|malformed|corrupt/i.test(message) || /SQLITE_(CORRUPT|NOTADB)/.test(code)) return corruptError(file, message);
+  if (/database or disk is full/i.test(message) || /SQLITE_FULL/.test(code)) {
+    return new StoreError('full', file, `The disk holding the index ${file} is full (${message}). Free some space and run the command again; what was indexed before is intact.`);
+  }
+  if (/disk I\/O error/i.test(message) || /SQLITE_IOERR/.test(code)) {
+    return new StoreError('io', file, `Reading or writing the index ${file} failed with an I/O error (${message}). Check the disk; if it persists, rebuild the index with \`lineage index --rebuild\`.`);
   }
   if (/unable to open|cannot open|EACCES|EISDIR|readonly/i.test(message)) {
     return new StoreError('unopenable', file, `The index ${file} cannot be opened (${message}). Check the path and its permissions, or pass another with --store.`);
