@@ -7,6 +7,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BROKEN_PIPELINES, makeBrokenPipeline } from '../helpers/brokenPipelines';
+import { GitFixture } from '../helpers/gitFixture';
+import { runCli } from '../helpers/runCli';
 import { describeTool, runTool } from './helpers';
 
 describe('interop: DVC refuses the pipelines lineage repro refuses', function () {
@@ -25,4 +27,16 @@ describe('interop: DVC refuses the pipelines lineage repro refuses', function ()
       assert.ok(existsSync(join(repo.dir, '.git', 'HEAD')), 'DVC left .git alone when refusing');
     });
   }
+
+  it('repro --dry with a data dep that is missing fails in DVC and in ours, naming the dep', () => {
+    const repo = GitFixture.create();
+    repo.commit('pipeline', { '.dvc/config': '', 'dvc.yaml': 'stages:\n  prepare:\n    cmd: cp data/raw.csv p.csv\n    deps: [data/raw.csv]\n    outs: [p.csv]\n' });
+    const dvc = runTool('dvc', ['repro', '--dry'], repo.dir);
+    assert.notEqual(dvc.status, 0, describeTool(dvc));
+    assert.match(dvc.stderr, /failed to reproduce 'prepare': .*No such file/);
+    const ours = runCli(['repro', '--dry'], { repo: repo.dir });
+    assert.equal(ours.status, 1, ours.stderr);
+    assert.match(ours.stderr, /stage 'prepare': dependency 'data\/raw\.csv' does not exist/);
+    assert.doesNotMatch(ours.stdout, /Running stage/);
+  });
 });

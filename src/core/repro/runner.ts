@@ -6,7 +6,7 @@
 
 import { join } from 'node:path';
 import type { Store } from '../store/store';
-import { resolveInRepo } from '../util/paths';
+import { isUnder, resolveInRepo } from '../util/paths';
 import { buildDag, planStages, resolveTargets, type Dag, type DagStage } from './dag';
 import { pipelineProblems, removeOut, type Ownership } from './ownership';
 import { sweepReproTemporaries } from './dvcObjectCache';
@@ -163,6 +163,20 @@ async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, opt
   return { ok: true };
 }
 
+/**
+ * Deps that are missing and that no stage planned to run before this one would produce. DVC
+ * fails its dry run even for a dep an upstream stage would make; we list those as would-run.
+ */
+async function missingInputs(io: RunnerIO, stage: DagStage, dag: Dag, ran: string[]): Promise<string[]> {
+  const producers = ran.map((a) => dag.byAddress.get(a)!).filter(Boolean);
+  const missing: string[] = [];
+  for (const dep of stage.deps) {
+    if (producers.some((p) => p.outs.some((o) => isUnder(dep, o) || isUnder(o, dep)))) continue;
+    if (!(await io.hash(dep, 'md5'))) missing.push(dep);
+  }
+  return missing;
+}
+
 export async function reproduce(root: string, io: RunnerIO, options: ReproOptions, onEvent: (e: ReproEvent) => void, deps: { store?: Store } = {}): Promise<ReproResult> {
   const lock = options.dry ? undefined : acquireReproLock(root);
   if (lock?.warning) onEvent({ type: 'warning', message: lock.warning });
@@ -215,6 +229,14 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
         result.skipped.push(stage.address);
         onEvent({ type: 'skip', stage: stage.address, reason: 'up to date' });
         continue;
+      }
+      const missing = options.dry ? await missingInputs(io, stage, dag, result.ran) : [];
+      if (missing.length) {
+        // DVC's dry run fails here too ("failed to reproduce 'prepare': No such file"): a run would.
+        const message = `${missing.map((d) => `dependency '${d}'`).join(', ')} does not exist and no stage that runs before it produces it; a run would fail.`;
+        result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
+        onEvent({ type: 'failed', stage: stage.address, exitCode: null, message });
+        break;
       }
       onEvent({ type: 'stage', stage: stage.address, reasons: options.force ? ['forced'] : describeChanges(status.changes) });
       let outcome;
