@@ -35,6 +35,7 @@ export async function statusCommand(ctx: Context, argv: string[]): Promise<numbe
     return 2;
   }
   const changed = report.stages.some((s) => !s.upToDate);
+  if (!opts.quiet) for (const n of report.notes) process.stderr.write(`lineage: note: ${n}\n`);
   if (opts.quiet) return changed ? 1 : 0;
   process.stdout.write(opts.json ? JSON.stringify(toDvcStatusJson(report.stages)) + '\n' : statusText(report.stages));
   return 0;

@@ -65,4 +65,15 @@ describe('repro and status refuse what they cannot evaluate or do not own', func
     writeFileSync(join(repo.dir, 'data/raw.csv'), 'b\n');
     assert.equal(runCli(['status', '-q'], { repo: repo.dir, store }).status, 1, '-q: 1 when out of date, as before');
   });
+
+  it('status says an import was not checked for updates instead of saying nothing', () => {
+    const repo = GitFixture.create();
+    const md5 = '0cc175b9c0f1b6a831c399e269772661'; // md5("a")
+    repo.commit('import', {
+      '.dvc/config': '', 'data.txt': 'a',
+      'data.txt.dvc': `md5: 11111111111111111111111111111111\nfrozen: true\ndeps:\n- path: data/data.txt\n  repo:\n    url: https://example.invalid/registry.git\n    rev_lock: 0123456789abcdef0123456789abcdef01234567\nouts:\n- md5: ${md5}\n  size: 1\n  hash: md5\n  path: data.txt\n`,
+    });
+    const r = runCli(['status'], { repo: repo.dir });
+    assert.match(r.stderr, /note: data\.txt\.dvc: imported from https:\/\/example\.invalid\/registry\.git \(data\/data\.txt\); whether it has an update was not checked/);
+  });
 });

@@ -26,6 +26,8 @@ export interface DataSource {
   /** The .dvc file's outs as a lock entry, so stage status compares them like lock outs. */
   lock: LockFile;
   isImport: boolean;
+  /** For an import: where from (`dvc import` repository URL and path, or the `import-url` source). */
+  importFrom?: string;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,7 +51,16 @@ export function parseDvcFile(file: string, text: string): { source?: DataSource;
   const project = dirOf(file);
   const def: StageDef = { name: file, cmd: '', wdir: typeof data.wdir === 'string' ? data.wdir : '.', deps: [], outs: specs, params: [], frozen: data.frozen === true, alwaysChanged: false, line: 1 };
   const lock: LockFile = { schema: '2.0', stages: { [file]: { cmd: '', deps: [], outs, params: {} } }, order: [file] };
-  return { source: { file, project, def, lock, isImport: Array.isArray(data.deps) && data.deps.length > 0 } };
+  const isImport = Array.isArray(data.deps) && data.deps.length > 0;
+  return { source: { file, project, def, lock, isImport, importFrom: isImport ? importSource((data.deps as unknown[])[0]) : undefined } };
+}
+
+/** `dvc import URL PATH` records {path, repo: {url}}; `dvc import-url` records the URL as path. */
+function importSource(dep: unknown): string | undefined {
+  if (!isMap(dep)) return undefined;
+  const repo = isMap(dep.repo) && typeof dep.repo.url === 'string' ? dep.repo.url : undefined;
+  const path = typeof dep.path === 'string' ? dep.path : undefined;
+  return repo ? `${repo}${path ? ` (${path})` : ''}` : path;
 }
 
 export function loadDataSources(root: string): { sources: DataSource[]; problems: ReproProblem[] } {

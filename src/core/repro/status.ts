@@ -26,7 +26,14 @@ export interface StatusIO {
   paramEqual(a: unknown, b: unknown): boolean;
 }
 
-export interface StatusReport { stages: StageStatus[]; problems: ReproProblem[]; dag: Dag; projects: WorkspaceProject[] }
+export interface StatusReport {
+  stages: StageStatus[];
+  problems: ReproProblem[];
+  dag: Dag;
+  projects: WorkspaceProject[];
+  /** What could not be checked, said rather than left out (imports need the network). */
+  notes: string[];
+}
 
 const DEFAULT_KIND: HashKind = 'md5';
 
@@ -127,7 +134,9 @@ export async function stageStatuses(root: string, io: StatusIO, options: { targe
       problems.push({ file: s.dvcYaml, line: s.def.line, stage: s.address, message: (e as Error).message, kind: 'invalid' });
     }
   }
-  return { stages: out, problems, dag, projects };
+  // `dvc status` asks an import's source whether it has an update; that needs the network.
+  const notes = stages.filter((s) => s.source?.isImport).map((s) => `${s.address}: imported from ${s.source!.importFrom ?? 'elsewhere'}; whether it has an update was not checked (needs the network: \`dvc update --dry ${s.address}\` or \`dvc status\`).`);
+  return { stages: out, problems, dag, projects, notes };
 }
 
 /** The `dvc status --json` shape: {address: [{"changed deps": ...}, {"changed outs": ...}, "always changed", "changed command"]}. */
