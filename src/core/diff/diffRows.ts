@@ -44,15 +44,24 @@ export function buildDiffTable(store: Store, oldSha: string, newSha: string, dir
     for (const [file, keys] of Object.entries(all)) {
       for (const [key, d] of Object.entries(keys)) {
         const isChanged = Boolean(changed[file]?.[key]);
-        const verdict = kind === 'metrics' ? verdictOf(key, d.diff, directions) : 'n/a';
+        const delta = d.diff === undefined ? undefined : Number(d.diff);
+        const verdict = kind === 'metrics' ? verdictOf(key, delta, directions) : 'n/a';
         if (verdict === 'better') improved++;
         else if (verdict === 'worse') regressed++;
-        const row: DiffRow = { kind: kind === 'metrics' ? 'metric' : 'param', file, key, old: d.old, new: d.new, changed: isChanged, verdict };
-        if (d.diff !== undefined) row.delta = d.diff;
-        if (d.diff !== undefined && typeof d.old === 'number' && d.old !== 0) row.relative = d.diff / Math.abs(d.old);
+        // Rows go to webviews as JSON: a big int (from an exact reader) travels as a number.
+        const row: DiffRow = { kind: kind === 'metrics' ? 'metric' : 'param', file, key, old: plain(d.old), new: plain(d.new), changed: isChanged, verdict };
+        if (delta !== undefined) row.delta = delta;
+        const old = typeof d.old === 'bigint' ? Number(d.old) : d.old;
+        if (delta !== undefined && typeof old === 'number' && old !== 0) row.relative = delta / Math.abs(old);
         rows.push(row);
       }
     }
   }
   return { rows, improved, regressed, problems };
+}
+
+function plain(v: FlatValue | null): FlatValue | null {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v) && v.some((x) => typeof x === 'bigint')) return v.map((x) => (typeof x === 'bigint' ? Number(x) : x));
+  return v;
 }

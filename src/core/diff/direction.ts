@@ -14,7 +14,8 @@ export function directionOf(key: string, overrides: Record<string, Direction> = 
 
 export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
 
-export function verdictOf(key: string, diff: number | undefined, overrides: Record<string, Direction> = {}): Verdict {
+export function verdictOf(key: string, change: number | bigint | undefined, overrides: Record<string, Direction> = {}): Verdict {
+  const diff = change === undefined ? undefined : Number(change);
   if (diff === undefined || Number.isNaN(diff)) return 'n/a';
   if (diff === 0) return 'same';
   const up = diff > 0;

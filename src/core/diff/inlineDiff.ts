@@ -51,7 +51,7 @@ export function inlineDiff(current: FlatMap, baseline: FlatMap, kind: 'metrics' 
     const entry: InlineEntry = { key, status: 'same' };
     if (inCurrent) entry.value = current[key];
     if (inBase) entry.base = baseline[key];
-    if (d.diff !== undefined) entry.delta = d.diff;
+    if (d.diff !== undefined) entry.delta = Number(d.diff);
     if (!inBase) entry.status = 'new';
     else if (!inCurrent) entry.status = 'removed';
     else if (d.diff === 0 || (d.diff === undefined && pythonEquals(d.old, d.new))) entry.status = 'same';

@@ -1,6 +1,6 @@
-import type { DiffResult } from './diff';
+import { printedDiff, type DiffResult } from './diff';
 import { verdictOf, type Direction } from './direction';
-import { formatValue } from './format';
+import { formatDiffValue } from './format';
 
 /** Escapes what would break a Markdown table cell; file-derived text is data, never markup. */
 export function mdCell(text: string): string {
@@ -14,13 +14,14 @@ export function diffToMarkdown(result: DiffResult, oldLabel: string, newLabel: s
   rows.push('| --- | --- | ---: | ---: | ---: |');
   for (const [path, keys] of Object.entries(result)) {
     for (const [key, d] of Object.entries(keys)) {
-      let change = d.diff === undefined ? '—' : `${d.diff > 0 ? '▲ +' : d.diff < 0 ? '▼ ' : ''}${formatValue(d.diff)}`;
+      const show = (v: unknown) => formatDiffValue(v, options.kind);
+      let change = d.diff === undefined ? '—' : `${d.diff > 0 ? '▲ +' : d.diff < 0 ? '▼ ' : ''}${show(printedDiff(d))}`;
       if (options.kind === 'metrics' && d.diff !== undefined) {
         const verdict = verdictOf(key, d.diff, options.directions);
         if (verdict === 'better') change += ' ✅';
         else if (verdict === 'worse') change += ' ❌';
       }
-      rows.push(`| ${mdCell(path)} | ${mdCell(key)} | ${mdCell(formatValue(d.old))} | ${mdCell(formatValue(d.new))} | ${change} |`);
+      rows.push(`| ${mdCell(path)} | ${mdCell(key)} | ${mdCell(show(d.old))} | ${mdCell(show(d.new))} | ${change} |`);
     }
   }
   if (rows.length === 2) return `No ${options.kind} changed between ${oldLabel} and ${newLabel}.\n`;

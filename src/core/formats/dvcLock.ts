@@ -8,6 +8,8 @@
 //   DVC 3 one. CHECKSUM_SCHEMA coerces an int checksum to str, lower-cases it and treats ''
 //   as absent. We read the checksum from the YAML source text, because an all-digit md5 (or
 //   one like 1234e567) would otherwise arrive as a float with its digits lost.
+// - params keep Python's exact ints: ruamel reads `seed: 9007199254740993` as that int, and
+//   status compares it with the params file exactly, so ints past 2^53 are bigints here.
 // A malformed stage is skipped with a warning instead of failing the whole file (DVC would
 // refuse the file): one bad stage should not hide the lineage of the others.
 
@@ -44,7 +46,8 @@ type Node = unknown;
 /** The checksum as written: the YAML scalar's source when it resolved to a number. */
 function checksum(jsValue: DataValue | undefined, node: Node, lower: boolean): string | undefined {
   if (jsValue === undefined || jsValue === null || isDataMap(jsValue) || Array.isArray(jsValue)) return undefined;
-  const raw = typeof jsValue === 'number' && isScalar(node) && node.source ? node.source : String(jsValue);
+  const numeric = typeof jsValue === 'number' || typeof jsValue === 'bigint';
+  const raw = numeric && isScalar(node) && node.source ? node.source : String(jsValue);
   if (raw === '') return undefined;
   return lower ? raw.toLowerCase() : raw;
 }
@@ -70,8 +73,8 @@ function readEntry(js: DataValue, node: Node, where: string, warnings: string[])
   if (etag !== undefined) entry.etag = etag;
   const sum = checksum(js.checksum, field('checksum'), true);
   if (sum !== undefined) entry.checksum = sum;
-  if (typeof js.size === 'number') entry.size = js.size;
-  if (typeof js.nfiles === 'number') entry.nfiles = js.nfiles;
+  if (typeof js.size === 'number' || typeof js.size === 'bigint') entry.size = Number(js.size);
+  if (typeof js.nfiles === 'number' || typeof js.nfiles === 'bigint') entry.nfiles = Number(js.nfiles);
   if (typeof js.isexec === 'boolean') entry.isexec = js.isexec;
   return entry;
 }
@@ -151,13 +154,13 @@ export function parseDvcLock(text: string): ParseResult<LockFile> {
 function readLock(text: string): ParseResult<LockFile> {
   // dvc.lock as DVC writes it is plain block YAML: the fast path builds the same nodes.
   const fast = fastYaml(text);
-  const doc: Document = fast ? fastToDocument(fast) : parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc: Document = fast ? fastToDocument(fast, true) : parseDocument(text, { prettyErrors: true, uniqueKeys: true, intAsBigInt: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
     return failure(err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), pos?.line, pos?.col);
   }
-  const js = toDataValue(doc.toJS({ maxAliasCount: 1000 }));
+  const js = toDataValue(doc.toJS({ maxAliasCount: 1000 }), true);
   const empty: LockFile = { schema: '2.0', stages: {}, order: [] };
   const root = doc.contents;
   if (js === null || js === '' || (isDataMap(js) && Object.keys(js).length === 0)) return success(empty);
@@ -170,7 +173,7 @@ function readLock(text: string): ParseResult<LockFile> {
   if (schema !== '2.0') {
     const node = root.get('schema', true);
     const line = isScalar(node) && node.range ? lineOf(text, node.range[0]) : undefined;
-    return failure(`Invalid dvc.lock schema version ${JSON.stringify(schema)}, expected '2.0'.`, line);
+    return failure(`Invalid dvc.lock schema version ${typeof schema === 'bigint' ? schema : JSON.stringify(schema)}, expected '2.0'.`, line);
   }
   const stagesNode = root.get('stages', true);
   if (js.stages === undefined || js.stages === null) return success(empty, warnings);

@@ -199,38 +199,52 @@ export function resolvePlain(s: string): null | boolean | number | string {
   return s;
 }
 
-export function fastToJS(node: FastNode): unknown {
-  if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'seq') return node.items.map(fastToJS);
+/**
+ * An int scalar past 2^53 as the exact bigint its source says (what `yaml` gives with
+ * intAsBigInt); every other scalar as resolved.
+ */
+function exactValue(node: FastNode & { kind: 'scalar' }): null | boolean | number | bigint | string {
+  const v = node.value;
+  if (typeof v !== 'number' || !Number.isInteger(v) || Number.isSafeInteger(v)) return v;
+  const s = node.source;
+  if (/^[-+]?[0-9]+$/.test(s)) return BigInt(s.replace(/^\+/, ''));
+  if (/^0o[0-7]+$/.test(s) || /^0x[0-9a-fA-F]+$/.test(s)) return BigInt(s);
+  return v;
+}
+
+/** The plain JS value; with `exact`, ints past 2^53 are bigints (see exactValue). */
+export function fastToJS(node: FastNode, exact = false): unknown {
+  if (node.kind === 'scalar') return exact ? exactValue(node) : node.value;
+  if (node.kind === 'seq') return node.items.map((item) => fastToJS(item, exact));
   const out: Record<string, unknown> = {};
   for (const [k, v] of node.entries) {
     // Plain assignment would hit Object.prototype's __proto__ setter.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: fastToJS(v), enumerable: true, writable: true, configurable: true });
-    else out[k] = fastToJS(v);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: fastToJS(v, exact), enumerable: true, writable: true, configurable: true });
+    else out[k] = fastToJS(v, exact);
   }
   return out;
 }
 
 /** The same tree as `yaml` nodes, for readers that walk the document (dvc.lock keeps md5 sources). */
-export function fastToDocument(node: FastNode): Document {
+export function fastToDocument(node: FastNode, exact = false): Document {
   const doc = new Document();
-  doc.contents = toYamlNode(node) as Document['contents'];
+  doc.contents = toYamlNode(node, exact) as Document['contents'];
   return doc;
 }
 
-function toYamlNode(node: FastNode): unknown {
+function toYamlNode(node: FastNode, exact: boolean): unknown {
   if (node.kind === 'scalar') {
-    const scalar = new Scalar(node.value);
+    const scalar = new Scalar(exact ? exactValue(node) : node.value);
     scalar.source = node.source;
     if (node.offset !== undefined) scalar.range = [node.offset, node.offset + node.source.length, node.offset + node.source.length];
     return scalar;
   }
   if (node.kind === 'seq') {
     const seq = new YAMLSeq();
-    for (const item of node.items) seq.items.push(toYamlNode(item));
+    for (const item of node.items) seq.items.push(toYamlNode(item, exact));
     return seq;
   }
   const map = new YAMLMap();
-  for (const [k, v] of node.entries) map.items.push(new Pair(new Scalar(k), toYamlNode(v)));
+  for (const [k, v] of node.entries) map.items.push(new Pair(new Scalar(k), toYamlNode(v, exact)));
   return map;
 }

@@ -44,7 +44,7 @@ function flattenInto(out: FlatMap, prefix: string | undefined, data: DataMap, ke
 }
 
 function isMetricLeaf(value: DataValue): boolean {
-  return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean';
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean';
 }
 
 /** Metrics as DVC shows them: number/string/boolean leaves only, nested keys joined with '.'. */

@@ -32,7 +32,7 @@ export function linePosition(text: string, pos: number): { line: number; column:
 
 class Parser {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly bigInts = false) {}
 
   parseDocument(): DataValue {
     if (this.text.charCodeAt(0) === 0xfeff) {
@@ -95,7 +95,10 @@ class Parser {
     const m = NUMBER.exec(this.text);
     if (m) {
       this.pos += m[0].length;
-      return Number(m[0]);
+      const n = Number(m[0]);
+      // Python's json reads an int of any size exactly; a double holds 2^53 at most.
+      if (this.bigInts && m[1] === undefined && m[2] === undefined && !Number.isSafeInteger(n)) return BigInt(m[0]);
+      return n;
     }
     throw new JsonError('Expecting value', this.pos);
   }
@@ -209,11 +212,12 @@ class Parser {
 
 /**
  * JSON as Python's json module reads it: accepts bare NaN, Infinity, -Infinity (as JS
- * NaN/±Infinity); errors give 1-based line and column; duplicate keys: last wins.
+ * NaN/±Infinity); errors give 1-based line and column; duplicate keys: last wins. With
+ * `bigInts`, an int past 2^53 comes back as an exact bigint instead of the nearest double.
  */
-export function parseJsonPython(text: string): ParseResult<DataValue> {
+export function parseJsonPython(text: string, options: { bigInts?: boolean } = {}): ParseResult<DataValue> {
   try {
-    return success(new Parser(text).parseDocument());
+    return success(new Parser(text, options.bigInts).parseDocument());
   } catch (err) {
     if (err instanceof JsonError) {
       const { line, column } = linePosition(text, err.pos);

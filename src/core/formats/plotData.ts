@@ -122,6 +122,7 @@ function isDatapoints(list: DataValue[]): boolean {
 }
 
 function toCell(value: DataValue): PlotCell {
+  if (typeof value === 'bigint') return Number(value); // plots draw doubles
   return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
 }
 

@@ -226,7 +226,8 @@ class LiteralReader {
       const n = this.peek();
       if (!n || n.kind !== 'number') throw new NotLiteral();
       const inner = this.readExpr();
-      return { value: t.text === '-' ? -(inner.value as number) : inner.value, isFloat: inner.isFloat };
+      const v = inner.value as number | bigint;
+      return { value: t.text === '-' ? -v : v, isFloat: inner.isFloat };
     }
     if (t.kind === 'number') {
       if (/[jJ]$/.test(t.text)) throw new NotLiteral();
@@ -235,7 +236,9 @@ class LiteralReader {
       // Number() reads 0x/0o/0b itself; a leading-zero decimal like 007 is a SyntaxError in
       // Python 3, hence not accepted here either.
       if (!isFloat && /^0\d/.test(clean) && !/^0+$/.test(clean)) throw new NotLiteral();
-      return { value: Number(clean), isFloat };
+      const value = Number(clean);
+      // Python ints have no size limit: past 2^53 an int stays exact (a bigint).
+      return { value: !isFloat && !Number.isSafeInteger(value) ? BigInt(clean) : value, isFloat };
     }
     if (t.kind === 'string') {
       let s = decodeString(t);
@@ -302,6 +305,7 @@ class LiteralReader {
 function pyKey({ value, isFloat }: { value: DataValue; isFloat?: boolean }): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return pyNumberKey(value, isFloat === true);
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (value === null) return 'None';
   throw new NotLiteral(); // tuple keys: no faithful string form
@@ -354,11 +358,23 @@ function readBlock(lines: LogicalLine[], start: number, end: number, onlySelf: b
   }
 }
 
+/** Ints past 2^53 as the nearest number, for readers that do not ask for exact values. */
+function roundBigInts(v: DataValue): DataValue {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(roundBigInts);
+  if (v !== null && typeof v === 'object') {
+    for (const key of Object.keys(v)) v[key] = roundBigInts(v[key]);
+  }
+  return v;
+}
+
 /**
  * DVC's Python params: module-level literal assignments and classes (nested mappings).
- * Anything else is skipped; a file the tokenizer cannot read fails as 'unsupported'.
+ * Anything else is skipped; a file the tokenizer cannot read fails as 'unsupported'. Ints
+ * have no size limit in Python (ast.literal_eval): with `bigInts` one past 2^53 is an exact
+ * bigint, else the nearest number.
  */
-export function parsePyParams(text: string): ParseResult<DataMap> {
+export function parsePyParams(text: string, options: { bigInts?: boolean } = {}): ParseResult<DataMap> {
   let lines: LogicalLine[];
   try {
     lines = tokenize(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -372,5 +388,5 @@ export function parsePyParams(text: string): ParseResult<DataMap> {
   } catch (err) {
     return failure(`Python file could not be read: ${String(err)}`, undefined, undefined, 'unsupported');
   }
-  return success(result);
+  return success(options.bigInts ? result : (roundBigInts(result) as DataMap));
 }

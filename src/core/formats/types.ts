@@ -3,11 +3,11 @@
 // and carry on with the rest of the revision.
 
 /** A value as read from a params/metrics file (JSON-compatible, lists and maps kept). */
-export type DataValue = null | boolean | number | string | DataValue[] | { [key: string]: DataValue };
+export type DataValue = null | boolean | number | bigint | string | DataValue[] | { [key: string]: DataValue };
 export type DataMap = { [key: string]: DataValue };
 
 /** A leaf as kept by DVC's metrics/params flattening. Lists survive only in params. */
-export type FlatValue = null | boolean | number | string | DataValue[];
+export type FlatValue = null | boolean | number | bigint | string | DataValue[];
 export type FlatMap = { [dottedKey: string]: FlatValue };
 
 export interface ParseFailure {

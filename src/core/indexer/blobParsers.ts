@@ -68,7 +68,8 @@ function fromResult(role: BlobRole, text: string): ParsedBlob {
   if (role === 'dvcyaml') result = parseDvcYaml(text);
   else if (role === 'lock') result = parseDvcLock(text);
   else if (role === 'series') result = parseStepSeries(text, 'value');
-  else if (role.startsWith('data.')) result = parseStructured(text, `file.${role.slice(5)}`);
+  // Params and metrics keep Python's exact ints (bigint past 2^53), stored as their digits.
+  else if (role.startsWith('data.')) result = parseStructured(text, `file.${role.slice(5)}`, { exact: true });
   else result = parsePlotData(text, `file.${role.slice(5)}`);
   if (!result.ok) {
     return { status: result.kind === 'unsupported' ? 'unsupported' : 'error', message: result.message, line: result.line, col: result.column };

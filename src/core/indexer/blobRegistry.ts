@@ -90,7 +90,7 @@ export class BlobRegistry {
   private loadPayload(known: Known): boolean {
     const row = this.store.sql('SELECT payload FROM blob WHERE id = ?').get(known.id) as { payload: string | null } | undefined;
     if (!row?.payload) return false;
-    known.parsed = { ...known.parsed, value: decodePayload(row.payload) };
+    known.parsed = { ...known.parsed, value: decodePayload(row.payload, { exact: true }) };
     known.hasValue = true;
     return true;
   }
@@ -118,7 +118,8 @@ export class BlobRegistry {
       known.id = Number((select.get(oid, role) as { id: number }).id);
       if (Number(result.changes) > 0 && p.values) {
         for (const [key, v] of Object.entries(p.values)) {
-          value.run(known.id, key, encodeValue(v), typeof v === 'number' && Number.isFinite(v) ? v : null);
+          // `num` is for ordering and filtering only; `value` holds a big int's exact digits.
+          value.run(known.id, key, encodeValue(v), typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : null);
         }
       }
       // Large plot tables and series are only needed again by queries, from the store.

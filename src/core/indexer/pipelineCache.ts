@@ -38,7 +38,7 @@ export class PipelineCache {
     const select = this.store.sql('SELECT id FROM pipeline WHERE key = ?');
     for (const key of this.pending) {
       const entry = this.byKey.get(key)!;
-      insert.run(key, JSON.stringify(entry.def));
+      insert.run(key, defText(entry.def));
       entry.id = (select.get(key) as { id: number }).id;
     }
     this.pending = [];
@@ -48,5 +48,14 @@ export class PipelineCache {
     const id = this.byKey.get(key)?.id;
     if (id === undefined) throw new Error(`pipeline ${key} has no id; flush() first`);
     return id;
+  }
+}
+
+/** A def may hold a big int a param rendered to (JSON.stringify throws on bigint): kept as a number. */
+function defText(def: PipelineDef): string {
+  try {
+    return JSON.stringify(def);
+  } catch {
+    return JSON.stringify(def, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
   }
 }

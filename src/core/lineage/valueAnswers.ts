@@ -63,7 +63,7 @@ export function metricsAnswer(store: Store, ref: ModelVersionRef, runs: External
     const diff = diffValues(before, values, { all: true });
     for (const [file, keys] of Object.entries(diff)) {
       for (const [key, d] of Object.entries(keys)) {
-        rows.push({ file, key, value: d.new, previous: d.old, ...(d.diff !== undefined ? { delta: d.diff } : {}), verdict: verdictOf(key, d.diff) });
+        rows.push({ file, key, value: d.new, previous: d.old, ...(d.diff !== undefined ? { delta: Number(d.diff) } : {}), verdict: verdictOf(key, d.diff) });
       }
     }
   } else {

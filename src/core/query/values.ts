@@ -1,6 +1,6 @@
 import type { FlatMap } from '../formats/types';
 import type { Store } from '../store/store';
-import { decodePayload, decodeValue } from '../util/values';
+import { decodePayload, decodeValue, type DecodeOptions } from '../util/values';
 import type { FileValues } from '../diff/diff';
 import { DEFAULT_PARAMS_FILE } from '../indexer/planner';
 
@@ -17,9 +17,10 @@ interface Row { path: string; status: string; detail: string | null; selector: s
 /**
  * Metrics or params of one revision as DVC shows them: metrics keep number/string/bool leaves
  * (lists and nulls dropped); params keep what the pipeline tracks (selected keys or whole file)
- * and the root params.yaml whole.
+ * and the root params.yaml whole. With `exact`, ints past 2^53 come back as bigints (Python's
+ * exact value); without it as the nearest number, for callers that pass values on as JSON.
  */
-export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params'): ValuesAtRevision {
+export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params', options: DecodeOptions = {}): ValuesAtRevision {
   const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, bv.key, bv.value
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id
       LEFT JOIN blob b ON b.id = rf.blob_id
@@ -38,7 +39,7 @@ export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params'):
     }
     const file: FlatMap = values[row.path] ?? (values[row.path] = {});
     if (row.key === null || row.value === null) continue;
-    const value = decodeValue(row.value);
+    const value = decodeValue(row.value, options);
     if (kind === 'metrics') {
       if (value === null || Array.isArray(value)) continue;
     } else if (!isSelected(row.key, paramsSelector(row.path, row.selector))) continue;
@@ -74,7 +75,7 @@ export function problemsAt(store: Store, sha: string): (FileProblem & { role: st
 
 /** DVC's _extract_metrics on a nested document: number/string/bool leaves; lists, nulls and empty maps dropped. */
 export function metricsTree(value: unknown): unknown {
-  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return value;
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
@@ -85,7 +86,7 @@ export function metricsTree(value: unknown): unknown {
 }
 
 /** Nested metrics documents of a revision, the shape `dvc metrics show --json` prints. */
-export function metricsDocumentsAt(store: Store, sha: string): Record<string, { data: unknown } | { error: FileProblem }> {
+export function metricsDocumentsAt(store: Store, sha: string, options: DecodeOptions = {}): Record<string, { data: unknown } | { error: FileProblem }> {
   const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
       WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.path`).all(sha) as (Row & { payload: string | null })[];
@@ -93,7 +94,7 @@ export function metricsDocumentsAt(store: Store, sha: string): Record<string, { 
   for (const r of rows) {
     if (r.status !== 'ok') out[r.path] = { error: { path: r.path, status: r.status, message: r.detail ?? r.status } };
     else if (r.bstatus !== 'ok') out[r.path] = { error: { path: r.path, status: r.bstatus ?? 'error', message: r.message ?? 'unreadable', line: r.line ?? undefined, column: r.col ?? undefined } };
-    else out[r.path] = { data: metricsTree(r.payload ? decodePayload(r.payload) : {}) ?? {} };
+    else out[r.path] = { data: metricsTree(r.payload ? decodePayload(r.payload, options) : {}) ?? {} };
   }
   return out;
 }

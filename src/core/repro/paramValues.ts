@@ -176,7 +176,7 @@ export function loadParamsText(text: string, fileName: string): ParamsLoad {
       return { ok: false, message: `TOML could not be read: ${String(e)}` };
     }
   } else {
-    const r = parsePyParams(text);
+    const r = parsePyParams(text, { bigInts: true });
     if (!r.ok) return { ok: false, message: r.message, line: r.line, column: r.column };
     value = dataToPy(r.value);
   }

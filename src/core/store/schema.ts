@@ -170,6 +170,25 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM ref;
   DELETE FROM meta WHERE key IN ('head', 'branch');
   `,
+  // 6: params, metrics and dvc.lock keep Python's exact ints: an int past 2^53 is stored with
+  // all its digits (blob_value.value and payloads are JSON text; `num` stays a REAL, for
+  // ordering and filtering). Blobs parsed before hold the nearest double instead: those with
+  // a number at or past 2^53 are parsed again. Only when there is one is history walked
+  // again (no other blob is parsed again), and pipelines are rendered again, since `${seed}`
+  // may have rendered a rounded int.
+  `
+  CREATE TEMP TABLE stale_blob AS
+    SELECT id FROM blob WHERE (role LIKE 'data.%' OR role = 'lock') AND json_valid(payload)
+      AND EXISTS (SELECT 1 FROM json_tree(blob.payload) WHERE type IN ('integer', 'real') AND abs(atom) >= 9007199254740992.0);
+  DELETE FROM revision_file WHERE EXISTS (SELECT 1 FROM stale_blob);
+  DELETE FROM revision_pipeline WHERE EXISTS (SELECT 1 FROM stale_blob);
+  DELETE FROM revision WHERE EXISTS (SELECT 1 FROM stale_blob);
+  DELETE FROM ref WHERE EXISTS (SELECT 1 FROM stale_blob);
+  DELETE FROM meta WHERE key IN ('head', 'branch') AND EXISTS (SELECT 1 FROM stale_blob);
+  DELETE FROM pipeline WHERE EXISTS (SELECT 1 FROM stale_blob);
+  DELETE FROM blob WHERE id IN (SELECT id FROM stale_blob);
+  DROP TABLE stale_blob;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

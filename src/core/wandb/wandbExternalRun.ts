@@ -31,7 +31,7 @@ function flattenParam(out: Record<string, RunParamValue>, key: string, value: Da
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenParam(out, `${key}.${k}`, v);
   } else {
-    out[key] = Array.isArray(value) ? toPythonJson(value) : value;
+    out[key] = Array.isArray(value) ? toPythonJson(value) : typeof value === 'bigint' ? Number(value) : value;
   }
 }
 

@@ -7,6 +7,7 @@ import type { TrackedParams } from '../../../src/core/repro/paramValues';
 import { PyFloat, PyTimestamp, pyEqual, pyFloatRepr } from '../../../src/core/repro/pyFloat';
 import type { PyDict, PyValue } from '../../../src/core/repro/pyFloat';
 import { loadYamlSafe } from '../../../src/core/repro/yamlLoad';
+import { parseDvcLock } from '../../../src/core/formats/dvcLock';
 import { decodeTyped, readFixture } from './fixtures/typedJson';
 
 const f = (n: number): PyFloat => new PyFloat(n);
@@ -146,6 +147,38 @@ describe('compareParams (ParamsDependency.workspace_status)', () => {
 
   it('accepts the lock side as plain values (parseDvcLock) too', () => {
     assert.deepEqual(compareParams({ lr: 0.1, n: 1 }, tracked([['lr', f(0.1)], ['n', f(1)]], ['lr', 'n'])), {});
+  });
+
+  // Python ints have no size limit: DVC reports seed 9007199254740993 -> 9007199254740992 as
+  // modified, though both are the same double. parseDvcLock reads the lock's ints exactly.
+  it('compares ints past 2^53 exactly, against the lock as parseDvcLock reads it', () => {
+    const lockText = "schema: '2.0'\nstages:\n  s:\n    cmd: x\n    params:\n      params.yaml:\n        seed: 9007199254740993\n        big: 100000000000000000000000000000\n        neg: -9223372036854775809\n        e16: 1e+16\n        f: 1.0\n      params.toml:\n        i64: 9223372036854775807\n        f300: 1e+300\n        tiny: 1e-07\n        nn: .nan\n";
+    const parsed = parseDvcLock(lockText);
+    assert.ok(parsed.ok);
+    const yamlLock = parsed.value.stages.s.params['params.yaml'];
+    assert.deepEqual(yamlLock, { seed: 9007199254740993n, big: 10n ** 29n, neg: -(2n ** 63n) - 1n, e16: 1e16, f: 1 });
+    const yamlKeys = ['seed', 'big', 'neg', 'e16', 'f'];
+    const same = load('seed: 9007199254740993\nbig: 100000000000000000000000000000\nneg: -9223372036854775809\ne16: 1e16\nf: 1\n');
+    assert.deepEqual(compareParams(yamlLock, tracked([...same] as [string, PyValue][], yamlKeys)), {});
+    const changed = load('seed: 9007199254740992\nbig: 100000000000000000000000000001\nneg: -9223372036854775809\ne16: 10000000000000000\nf: true\n');
+    assert.deepEqual(compareParams(yamlLock, tracked([...changed] as [string, PyValue][], yamlKeys)), { seed: 'modified', big: 'modified' }, '1e16 == 10**16 and 1.0 == True still hold');
+    // TOML as tomlkit reads it: ints past int64 too; floats as floats; nan != nan.
+    const tomlLock = parsed.value.stages.s.params['params.toml'];
+    const tomlKeys = ['i64', 'f300', 'tiny', 'nn'];
+    const toml = load('i64 = 9223372036854775807\nf300 = 1e300\ntiny = 1e-7\nnn = nan\n', 'params.toml');
+    assert.deepEqual(compareParams(tomlLock, tracked([...toml] as [string, PyValue][], tomlKeys)), { nn: 'modified' });
+    const toml2 = load('i64 = 9223372036854775806\nf300 = 1e300\ntiny = 1e-7\nnn = nan\n', 'params.toml');
+    assert.deepEqual(compareParams(tomlLock, tracked([...toml2] as [string, PyValue][], tomlKeys)), { i64: 'modified', nn: 'modified' });
+  });
+
+  it('loads big ints exactly from every format', () => {
+    assert.ok(same(load('a: 9007199254740993\n'), new Map([['a', 9007199254740993n]])));
+    assert.ok(same(load('{"a": 9007199254740993, "b": 9007199254740993.0}', 'params.json'), new Map<unknown, unknown>([['a', 9007199254740993n], ['b', f(9007199254740992)]])));
+    assert.ok(same(load('a = 100000000000000000000000000000\nb = 0xFFFFFFFFFFFFFFFFFF\n', 'params.toml'), new Map([['a', 10n ** 29n], ['b', 2n ** 72n - 1n]])));
+    assert.ok(same(load('A = 9007199254740993\nB = -100000000000000000000000000000\n', 'params.py'), new Map([['A', 9007199254740993n], ['B', -(10n ** 29n)]])));
+    // Python compares an int with a float exactly: 10**29 != 1e29 (99999999999999991433150857216), 2**72 == 2.0**72.
+    assert.ok(!pyEqual(load('a = 100000000000000000000000000000\n', 'params.toml').get('a'), f(1e29)));
+    assert.ok(pyEqual(2n ** 72n, f(2 ** 72)));
   });
 });
 

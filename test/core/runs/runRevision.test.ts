@@ -46,7 +46,7 @@ describe('run revisions', () => {
     const metrics = diffValues(read('mlflow:a1b2c3d4e5f60000', 'metrics').values, read('wandb:k3j9x2aa', 'metrics').values);
     assert.equal(metrics.metrics.acc.old, 0.8);
     assert.equal(metrics.metrics.acc.new, 0.85);
-    assert.ok(Math.abs(metrics.metrics.acc.diff! - 0.05) < 1e-12);
+    assert.ok(Math.abs(Number(metrics.metrics.acc.diff!) - 0.05) < 1e-12);
     assert.deepEqual(metrics.metrics.loss, { old: 0.5, new: null });
     // "0.01" logged by MLflow equals W&B's 0.01: no change; the bool param has no W&B side.
     const params = diffValues(read('mlflow:a1b2c3d4e5f60000', 'params').values, read('wandb:k3j9x2aa', 'params').values);
