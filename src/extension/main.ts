@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
   return {
     engines: () => engines.list().map((e) => ({ folder: e.folder.uri.fsPath, get repo() { return e.repo; }, get store() { return e.store; }, get state() { return e.state; } })),
     runsTree, pipelinesTree, modelsTree,
-    repro: { engines, model: reproModel, tasks: repro.tasks, codeLens: repro.codeLens, dagPanels: repro.dagPanels },
+    repro: { engines, model: reproModel, tasks: repro.tasks, codeLens: repro.codeLens, diagnostics: repro.diagnostics, dagPanels: repro.dagPanels },
     diffSource: anySource,
     lineageCards: () => LineageCardPanel.panels(),
     charts: charts.api,

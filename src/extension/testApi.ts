@@ -12,6 +12,7 @@ import type { Engines } from './engines';
 import type { ReproTaskProvider } from './repro/reproTasks';
 import type { ReproCodeLensProvider } from './repro/reproCodeLens';
 import type { PipelineDagPanel } from './repro/pipelineDagPanel';
+import type { PipelineDiagnostics } from './repro/pipelineDiagnostics';
 import type { LineageCardPanel } from './lineage/lineageCardPanel';
 
 /** One workspace folder's engine as tests see it. */
@@ -28,8 +29,8 @@ export interface LineageTestApi {
   runsTree: RunsTreeProvider;
   pipelinesTree: PipelinesTreeProvider;
   modelsTree: ModelsTreeProvider;
-  /** Live pipeline state, the `lineage` task provider, the dvc.yaml CodeLens and the open Pipeline DAG panels. */
-  repro: { engines: Engines; model: ReproModel; tasks: ReproTaskProvider; codeLens: ReproCodeLensProvider; dagPanels(): readonly PipelineDagPanel[] };
+  /** Live pipeline state, the `lineage` task provider, the dvc.yaml CodeLens, the pipeline diagnostics and the open Pipeline DAG panels. */
+  repro: { engines: Engines; model: ReproModel; tasks: ReproTaskProvider; codeLens: ReproCodeLensProvider; diagnostics: PipelineDiagnostics; dagPanels(): readonly PipelineDagPanel[] };
   diffSource: DiffDataSource;
   /** The open Lineage Card panels (their posted card: postedState()). */
   lineageCards(): readonly LineageCardPanel[];

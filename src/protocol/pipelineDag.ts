@@ -2,7 +2,8 @@
 // only. The host lays the graph out (src/extension/repro/dagLayout.ts); the webview draws it.
 // Every label and title is file-derived text: the webview sets it with textContent only.
 
-export type DagNodeState = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed' | 'broken';
+/** 'error': the stage, or its dvc.yaml/dvc.lock, has a problem (cannot be evaluated, or refused). */
+export type DagNodeState = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed' | 'broken' | 'error';
 
 export interface DagNodeView {
   /** 'stage:<address>' or 'file:<path>'. */
@@ -39,7 +40,7 @@ export interface DagGraph {
   edges: DagEdgeView[];
   /** "6 stages: 4 up to date, 2 changed". */
   summary: string;
-  /** Problems of the pipelines, one line each. */
+  /** Problems of the pipelines, one line each (`file:line:column: message`); a click sends `openProblem` with the index. */
   problems: string[];
   /** Reproducing needs a trusted workspace: the webview hides its run buttons without it. */
   canRun: boolean;
@@ -61,7 +62,9 @@ export type WebviewMessage =
   | { type: 'ready' }
   /** Open the stage's dvc.yaml at its line. */
   | { type: 'reveal'; address: string }
-  | { type: 'reproduce'; address: string };
+  | { type: 'reproduce'; address: string }
+  /** Open the file of `problems[index]` at its line and column. */
+  | { type: 'openProblem'; index: number };
 
 /** What the webview keeps across hide/show (vscode.setState). */
 export interface PersistedState { version: 1; zoom: number }

@@ -31,6 +31,12 @@ describe('stage state words (Pipelines view, CodeLens, DAG)', () => {
     assert.equal(stateText(status('a', {}, { frozen: true })), 'frozen');
     assert.equal(stateText(status('a')), 'up to date');
     assert.equal(stateText(status('a'), { broken: true }), 'cannot run (see problems)');
+    // A problem outranks every state read from the files, and a last failed run.
+    const refused = { file: 'dvc.yaml', stage: 'a', message: 'DVC file \'dvc.yaml\' cannot be an output.', kind: 'refused' as const };
+    assert.equal(stageState(status('a'), { problems: [refused], failed: { exitCode: 1, message: 'x' } }), 'error');
+    assert.equal(stateText(status('a'), { problems: [refused, refused] }), 'refused: DVC file \'dvc.yaml\' cannot be an output. (+1 more)');
+    assert.equal(stateText(status('a'), { problems: [{ ...refused, kind: 'invalid' }] }, 20), 'error: DVC file \'dv…');
+    assert.equal(stateText(status('b'), { problems: [{ ...refused, kind: 'invalid' }] }), 'error: stage \'a\': DVC file \'dvc.yaml\' cannot be an output.');
   });
 
   it('writes a dvc status-like document', () => {
@@ -38,8 +44,16 @@ describe('stage state words (Pipelines view, CodeLens, DAG)', () => {
     assert.match(text, /^# T\n/);
     assert.match(text, /train:\n\tchanged deps:\n\t\tmodified:\s+data\/raw\n\t\tparams.yaml:\n\t\t\tmodified:\s+lr\n\tchanged command\n/);
     assert.match(text, /Up to date: prepare/);
-    assert.match(text, /Problems:\n\tdvc.yaml:9: bad/);
+    assert.match(text, /^# T\n\nProblems \(1\): reproduce is refused until they are fixed\.\n\tdvc.yaml:9: bad\n/);
     assert.match(statusDocument('T', [status('a')], []), /Data and pipelines are up to date\./);
+    // Never "up to date" over a problem, nor the stage's file-derived state over its error.
+    const bad = { file: 'dvc.yaml', line: 3, column: 5, stage: 'a', message: 'Could not find \'lr\'', kind: 'invalid' as const };
+    const withProblem = statusDocument('T', [status('a'), status('b')], [bad], (s) => (s.name === 'a' ? { problems: [bad] } : {}));
+    assert.doesNotMatch(withProblem, /Data and pipelines are up to date/);
+    assert.match(withProblem, /\tdvc.yaml:3:5: stage 'a': Could not find 'lr'\n/);
+    assert.match(withProblem, /\na: {2}\(error: Could not find 'lr'\)\n/);
+    assert.match(withProblem, /Up to date: b\n$/);
+    assert.match(statusDocument('T', [], [bad]), /No pipeline stages could be read\./);
   });
 
   it('finds stage keys in unsaved dvc.yaml text', () => {

@@ -8,6 +8,7 @@ import { clearNotifications, runCommand, screenshot, showViewContainer, treeView
 import { chartChecks } from './chartChecks.mjs';
 import { inlineDiffsCheck } from './inlineDiffsVisual.mjs';
 import { registryChecks } from './registryChecks.mjs';
+import { pipelineProblemsCheck } from './pipelineProblemsVisual.mjs';
 
 export const visualChecks = [
   {
@@ -281,6 +282,7 @@ export const visualChecks = [
       }
     },
   },
+  pipelineProblemsCheck,
   ...chartChecks,
   {
     name: 'inline diffs in a metrics file: colored hints, CodeLens, status bar, Explorer badge and hover',

@@ -11,7 +11,7 @@ export interface ViewHost {
 const SVG = 'http://www.w3.org/2000/svg';
 const STATES: readonly [DagNodeState, string][] = [
   ['up-to-date', 'up to date'], ['changed', 'changed'], ['never-run', 'never run'], ['frozen', 'frozen'],
-  ['running', 'running'], ['failed', 'failed'], ['broken', 'cannot run'],
+  ['running', 'running'], ['failed', 'failed'], ['broken', 'cannot run'], ['error', 'error'],
 ];
 const MIN_ZOOM = 0.2;
 const MAX_ZOOM = 3;
@@ -211,8 +211,18 @@ export class DagView {
     }
   }
 
+  /** Each problem is text (file-derived) and a link that opens its file at the line. */
   private showProblems(problems: string[]): void {
-    this.problems.replaceChildren(...problems.map((p) => el('li', undefined, p)));
+    this.problems.replaceChildren(...problems.map((p, index) => {
+      const li = el('li', 'problem', p);
+      li.tabIndex = 0;
+      li.setAttribute('role', 'link');
+      li.title = 'Open in the editor';
+      const open = () => this.host.post({ type: 'openProblem', index });
+      li.addEventListener('click', open);
+      li.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
+      return li;
+    }));
     this.problems.hidden = problems.length === 0;
   }
 

@@ -2,9 +2,11 @@ import * as vscode from 'vscode';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
 import { describeChanges } from '../../core/repro/status';
-import type { ReproProblem, StageStatus } from '../../core/repro/types';
+import { formatProblem, type ReproProblem, type StageStatus } from '../../core/repro/types';
+import { fileProblems, pipelineFileOf, plural, problemMessage, problemWhere, stageLabel } from '../repro/problemPlaces';
 import type { FolderPipelines, ReproModel } from '../repro/reproModel';
-import { problemText, stageState, stateText, type StageState } from '../repro/stageText';
+import { openProblemCommand } from '../repro/reproProblems';
+import { stageState, stateText, type StageState } from '../repro/stageText';
 import { engineStateNode } from '../stateNodes';
 import { SafeTooltip, oneLine } from '../tooltips';
 
@@ -22,18 +24,16 @@ const STATE_ICON: Record<StageState, vscode.ThemeIcon> = {
   running: new vscode.ThemeIcon('sync~spin'),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   broken: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
 };
+const ERROR_ICON = STATE_ICON.error;
 
 /**
  * Pipelines view: per dvc.yaml, its stages in DAG order with their live state — computed from
  * the workspace files as `dvc status` does, plus running/failed from this session's runs —
- * and the problems (unparsable dvc.yaml or dvc.lock, cycles, outs written twice) as nodes.
+ * and the problems: on the stage they name (its state becomes the error), under the file they
+ * belong to (a dvc.yaml that does not parse shows its error instead of stages), or at the top.
  */
-/** The dvc.lock beside a dvc.yaml; a `.dvc` file is its own lock. */
-function lockOf(file: string): string {
-  return file.endsWith('dvc.yaml') ? file.slice(0, -'dvc.yaml'.length) + 'dvc.lock' : file;
-}
-
 export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PipelineNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -58,11 +58,13 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
         return item;
       }
       case 'problem': {
-        const item = new vscode.TreeItem(oneLine(node.problem.message, 200));
-        item.description = oneLine(`${node.problem.file}${node.problem.line ? `:${node.problem.line}` : ''}`, 80);
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-        item.tooltip = new SafeTooltip().text(problemText(node.problem)).md;
-        item.command = openAt(vscode.Uri.joinPath(vscode.Uri.file(node.root), ...node.problem.file.split('/')), node.problem.line);
+        // A problem naming a stage that could not be rendered reads like that stage's row.
+        const p = node.problem;
+        const item = new vscode.TreeItem(oneLine(p.stage ? stageLabel(p.stage) : problemMessage(p), 200));
+        item.description = oneLine(p.stage ? `${p.kind === 'refused' ? 'refused' : 'error'}: ${p.message}` : problemWhere(p), 200);
+        item.iconPath = ERROR_ICON;
+        item.tooltip = new SafeTooltip().text(formatProblem(p)).md;
+        item.command = openProblemCommand(node.root, p);
         item.contextValue = 'lineage.pipelineProblem';
         return item;
       }
@@ -76,9 +78,8 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
       const { pipelines: p, engine } = node;
       // node.project is the defining file: a dvc.yaml, or a `.dvc` data file.
       const file = node.project;
-      const lock = lockOf(file);
       return [
-        ...p.problems.filter((pr) => pr.file === file || pr.file === lock).map((problem): PipelineNode => ({ kind: 'problem', engine, root: p.root, problem })),
+        ...fileProblems(file, p.problems, p.stages).map((problem): PipelineNode => ({ kind: 'problem', engine, root: p.root, problem })),
         ...p.stages.filter((s) => s.file === file).map((stage): PipelineNode => ({ kind: 'stage', engine, pipelines: p, stage })),
       ];
     }
@@ -95,12 +96,12 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
       if (state && engine.state.kind !== 'ready' && engine.state.kind !== 'untrusted-empty') out.push({ kind: 'message', text: state.text, icon: state.icon, detail: state.detail, command: state.command });
       const p = await this.model.pipelines(engine);
       if (p.error) out.push({ kind: 'message', icon: 'error', text: `${engine.folder.name}: pipeline status failed: ${p.error}`, detail: p.error });
-      // dvc.yaml files first, then `.dvc` data files, each sorted.
-      const files = [...new Set(p.stages.map((s) => s.file))].sort((a, b) => Number(a.endsWith('.dvc')) - Number(b.endsWith('.dvc')) || (a < b ? -1 : a > b ? 1 : 0));
-      const projects = files;
-      const projectFiles = new Set(files.flatMap((f) => [f, lockOf(f)]));
-      for (const project of projects) out.push({ kind: 'project', engine, pipelines: p, project, multiFolder: engines.length > 1 });
-      for (const problem of p.problems) if (!projectFiles.has(problem.file)) out.push({ kind: 'problem', engine, root: p.root, problem });
+      // dvc.yaml files first, then `.dvc` data files, each sorted; a file with problems and no stages too.
+      const placed = p.problems.map((pr) => pipelineFileOf(pr, p.stages));
+      const files = [...new Set([...p.stages.map((s) => s.file), ...placed.filter((f): f is string => f !== undefined)])]
+        .sort((a, b) => Number(a.endsWith('.dvc')) - Number(b.endsWith('.dvc')) || (a < b ? -1 : a > b ? 1 : 0));
+      for (const project of files) out.push({ kind: 'project', engine, pipelines: p, project, multiFolder: engines.length > 1 });
+      p.problems.forEach((problem, i) => { if (placed[i] === undefined) out.push({ kind: 'problem', engine, root: p.root, problem }); });
     }
     if (engines.length > 0 && !out.some((n) => n.kind !== 'message' || n.icon !== 'shield')) out.push({ kind: 'message', icon: 'info', text: 'No dvc.yaml in the workspace.' });
     return out;
@@ -117,12 +118,17 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
     const stages = node.pipelines.stages.filter((s) => s.file === file);
     const states = stages.map((s) => stageState(s, this.model.live(node.engine, s, node.pipelines)));
     const count = (st: StageState) => states.filter((x) => x === st).length;
-    const errors = node.pipelines.problems.filter((pr) => pr.file === file).length;
-    item.description = [`${stages.length} ${stages.length === 1 ? 'stage' : 'stages'}`, count('running') ? 'running' : '', count('changed') ? `${count('changed')} changed` : '', count('never-run') ? `${count('never-run')} never run` : '', count('failed') ? `${count('failed')} failed` : '', errors ? `${errors} problems` : ''].filter(Boolean).join(', ');
-    item.iconPath = new vscode.ThemeIcon(errors ? 'warning' : 'type-hierarchy');
-    item.tooltip = new SafeTooltip().field('Pipeline', file).field('Stages', String(stages.length)).md;
+    const problems = node.pipelines.problems.filter((pr) => pipelineFileOf(pr, node.pipelines.stages) === file);
+    // A file that cannot be read at all says why in place of its stage count.
+    item.description = stages.length === 0 && problems.length
+      ? oneLine(`${problems[0].kind === 'refused' ? 'refused' : 'error'}: ${problemMessage(problems[0])}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, 200)
+      : [plural(stages.length, 'stage'), count('running') ? 'running' : '', count('changed') ? `${count('changed')} changed` : '', count('never-run') ? `${count('never-run')} never run` : '', count('failed') ? `${count('failed')} failed` : '', problems.length ? plural(problems.length, 'problem') : ''].filter(Boolean).join(', ');
+    item.iconPath = problems.length ? ERROR_ICON : new vscode.ThemeIcon('type-hierarchy');
+    const t = new SafeTooltip().field('Pipeline', file).field('Stages', String(stages.length));
+    for (const pr of problems) t.field('Problem', formatProblem(pr));
+    item.tooltip = t.md;
     item.resourceUri = vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...file.split('/'));
-    item.command = { command: 'vscode.open', title: 'Open dvc.yaml', arguments: [item.resourceUri] };
+    item.command = problems.length ? openProblemCommand(node.pipelines.root, problems[0]) : { command: 'vscode.open', title: 'Open dvc.yaml', arguments: [item.resourceUri] };
     item.contextValue = 'lineage.pipeline';
     return item;
   }
@@ -136,13 +142,15 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
     item.description = oneLine(stateText(s, live, 100), 120);
     item.iconPath = STATE_ICON[state];
     const t = new SafeTooltip().field('Stage', s.address).field('Command', Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd).field('State', stateText(s, live, 200));
+    for (const pr of live.problems ?? []) t.field('Problem', formatProblem(pr));
     if (live.failed) t.field('Last run', live.failed.message);
     for (const line of describeChanges(s.changes)) t.field('Changed', line);
     for (const d of s.deps) t.field('dep', d);
     for (const o of s.outs) t.field('out', o);
     item.tooltip = t.md;
     item.contextValue = state === 'running' ? 'lineage.pipelineStage.running' : 'lineage.pipelineStage';
-    item.command = openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...s.file.split('/')), s.line);
+    // A stage in error opens where the problem is; others at the stage.
+    item.command = live.problems?.length ? openProblemCommand(node.pipelines.root, live.problems[0]) : openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...s.file.split('/')), s.line);
     return item;
   }
 }

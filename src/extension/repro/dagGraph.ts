@@ -44,7 +44,7 @@ function sized(text: string, box: typeof STAGE): { width: number; label: string 
 }
 
 export function summaryOf(stages: { state: DagNodeState }[]): string {
-  const words: Record<DagNodeState, string> = { 'up-to-date': 'up to date', changed: 'changed', 'never-run': 'never run', frozen: 'frozen', running: 'running', failed: 'failed', broken: 'cannot run' };
+  const words: Record<DagNodeState, string> = { 'up-to-date': 'up to date', changed: 'changed', 'never-run': 'never run', frozen: 'frozen', running: 'running', failed: 'failed', broken: 'cannot run', error: 'with errors' };
   const counts = new Map<DagNodeState, number>();
   for (const s of stages) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   const parts = (Object.keys(words) as DagNodeState[]).filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${words[k]}`);
@@ -86,7 +86,8 @@ export function buildDagGraph(folder: string, stages: GraphStage[], problems: st
     height: layout.height,
     nodes: list.map((n) => ({ ...n, x: at.get(n.id)!.x, y: at.get(n.id)!.y })),
     edges: layout.edges.map((e): DagEdgeView => ({ from: e.from, to: e.to, points: e.points })),
-    summary: summaryOf(stages),
+    // Problems refuse every run: the summary says so next to the counts.
+    summary: `${summaryOf(stages)}${problems.length ? `; ${problems.length} problem${problems.length === 1 ? '' : 's'}` : ''}`,
     problems,
     canRun,
   };

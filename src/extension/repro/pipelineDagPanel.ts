@@ -3,6 +3,7 @@
 // (a save, a run starting or ending) arrive as `states` updates, and only a change of stages,
 // files or edges sends a new graph. Nothing is posted before `ready`.
 import * as vscode from 'vscode';
+import { formatProblem, type ReproProblem } from '../../core/repro/types';
 import type { DagGraph, HostMessage, WebviewMessage } from '../../protocol/pipelineDag';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
@@ -10,8 +11,9 @@ import type { FolderEngine } from '../folderEngine';
 import { buildDagGraph, sameShape, stateUpdates, type GraphStage } from './dagGraph';
 import { buildPipelineDagHtml, makeNonce, parseDagMessage } from './dagHtml';
 import type { FolderPipelines, ReproModel } from './reproModel';
+import { openProblem } from './reproProblems';
 import { stageArg } from './stageArgs';
-import { changeSummary, problemText, stageState, stateText } from './stageText';
+import { changeSummary, stageState, stateText } from './stageText';
 
 export interface DagPanelDeps { extensionUri: vscode.Uri; model: ReproModel; trusted: () => boolean }
 
@@ -23,7 +25,8 @@ export class PipelineDagPanel {
   private resolveReady!: () => void;
   private live = false;
   private posted: DagGraph | undefined;
-  private latest: { graph?: DagGraph; pipelines?: FolderPipelines; error?: string } = {};
+  /** `problemRefs[i]` is the problem behind `graph.problems[i]` (undefined: the status error, no place). */
+  private latest: { graph?: DagGraph; pipelines?: FolderPipelines; problemRefs?: (ReproProblem | undefined)[]; error?: string } = {};
   private updating: Promise<void> | undefined;
   private queued = false;
   private disposed = false;
@@ -116,6 +119,11 @@ export class PipelineDagPanel {
       case 'reveal':
         void this.reveal(message.address);
         return;
+      case 'openProblem': {
+        const problem = this.latest.problemRefs?.[message.index];
+        if (problem && this.latest.pipelines) void openProblem(this.latest.pipelines.root, problem, this.besideColumn());
+        return;
+      }
       case 'reproduce':
         // Only addresses of this folder's stages; the command checks trust again.
         if (this.latest.pipelines?.stages.some((s) => s.address === message.address)) {
@@ -130,8 +138,12 @@ export class PipelineDagPanel {
     if (!s || !this.latest.pipelines) return;
     const uri = vscode.Uri.joinPath(vscode.Uri.file(this.latest.pipelines.root), ...s.file.split('/'));
     const line = Math.max(0, (s.line ?? 1) - 1);
-    const column = this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0), viewColumn: column, preview: true });
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0), viewColumn: this.besideColumn(), preview: true });
+  }
+
+  /** Files open next to the graph, not over it. */
+  private besideColumn(): vscode.ViewColumn {
+    return this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
   }
 
   /** Recomputes the graph; bursts of changes coalesce into one more run. */
@@ -141,7 +153,7 @@ export class PipelineDagPanel {
     const run = (async () => {
       try {
         const p = await this.deps.model.pipelines(this.engine);
-        this.latest = { pipelines: p, graph: this.graphOf(p) };
+        this.latest = { pipelines: p, graph: this.graphOf(p), problemRefs: [...(p.error ? [undefined] : []), ...p.problems] };
       } catch (error) {
         this.latest = { error: (error as Error).message.split('\n')[0] };
       }
@@ -160,9 +172,10 @@ export class PipelineDagPanel {
       const state = stageState(s, live);
       // The color says "changed"; the node's second line says why.
       const detail = state === 'changed' ? changeSummary(s.changes, 200) : stateText(s, live, 200);
-      return { address: s.address, state, detail, title: `${s.address}\n${stateText(s, live, 400)}\n$ ${cmd}${live.failed ? `\nlast run: ${live.failed.message}` : ''}`, deps: s.deps, outs: s.outs };
+      const problems = (live.problems ?? []).map((pr) => `\n${formatProblem(pr)}`).join('');
+      return { address: s.address, state, detail, title: `${s.address}\n${stateText(s, live, 400)}\n$ ${cmd}${live.failed ? `\nlast run: ${live.failed.message}` : ''}${problems}`, deps: s.deps, outs: s.outs };
     });
-    const problems = [...(p.error ? [p.error] : []), ...p.problems.map(problemText)];
+    const problems = [...(p.error ? [p.error] : []), ...p.problems.map(formatProblem)];
     return buildDagGraph(this.engine.folder.name, stages, problems, this.deps.trusted());
   }
 

@@ -1,8 +1,12 @@
 // "▶ Reproduce · up to date" over each stage of every dvc.yaml. The state comes from the
 // live model, so it follows saves of dvc.yaml, params and deps, and runs (running, failed).
+// A stage with a problem says "error: …" instead; a problem no listed stage carries (a stage
+// that could not be rendered, a file-level error) gets its own lens at its line.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
+import { oneLine } from '../tooltips';
+import { fileProblems, problemMessage, problemWhere, stageLabel } from './problemPlaces';
 import { repoRelative, type ReproModel } from './reproModel';
 import { stageArg } from './stageArgs';
 import { stageGroupOf, stageKeyLines, stateText } from './stageText';
@@ -43,14 +47,29 @@ export class ReproCodeLensProvider implements vscode.CodeLensProvider {
         continue;
       }
       const live = this.model.live(engine, s, p);
-      const text = stateText(s, live, 60);
+      // Error texts quote the file: `$(…)` in them must not turn into icons.
+      const text = noIcons(stateText(s, live, 60));
       lenses.push(new vscode.CodeLens(range, live.running
         ? { title: `$(sync~spin) Reproducing${who}…`, command: '' }
         : { title: `▶ Reproduce${who} · ${text}`, tooltip: `Reproduce stage '${s.address}' (and what it depends on) as a task`, command: COMMANDS.reproduceStage, arguments: [stageArg(engine, s.address)] }));
+    }
+    // A problem in this file at its line (unsaved edits: at its stage's key, if it names one);
+    // one in dvc.lock or params at the stage it names, else at the top, with its file.
+    for (const pr of rel === undefined ? [] : fileProblems(rel, p.problems, p.stages)) {
+      const own = pr.file === rel;
+      const keyLine = pr.stage ? (keyLines ?? stageKeyLines(doc.getText())).get(stageGroupOf(stageLabel(pr.stage))) : undefined;
+      const line = (own && !doc.isDirty ? pr.line : undefined) ?? keyLine ?? (own ? pr.line : undefined) ?? 1;
+      if (line > doc.lineCount) continue;
+      const text = own ? problemMessage(pr) : `${problemWhere(pr)}: ${problemMessage(pr)}`;
+      lenses.push(new vscode.CodeLens(doc.lineAt(line - 1).range, { title: `$(error) ${noIcons(oneLine(text, 200))}`, tooltip: 'This pipeline cannot be reproduced until the problem is fixed (see the Problems panel).', command: '' }));
     }
     if (p.error && lenses.length === 0 && stages.length === 0) {
       lenses.push(new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `Pipeline status unavailable: ${p.error}`, command: COMMANDS.showStageStatus, arguments: [{ folder: engine.folder.uri.toString() }] }));
     }
     return lenses;
   }
+}
+
+function noIcons(text: string): string {
+  return text.replace(/\$\(/g, '$\u200b(');
 }

@@ -7,6 +7,7 @@ import type { FolderEngine } from '../folderEngine';
 import { oneLine } from '../tooltips';
 import { PipelineDagPanel, type DagPanelDeps } from './pipelineDagPanel';
 import type { ReproModel } from './reproModel';
+import { showRefusal } from './reproProblems';
 import { TASK_TYPE, type LineageTaskDefinition, type ReproTaskProvider } from './reproTasks';
 import { fromArg } from './stageArgs';
 import { stateText } from './stageText';
@@ -41,6 +42,11 @@ async function pickStage(deps: ReproCommandDeps, arg: unknown, title: string): P
   const engine = given?.engine ?? (await pickFolder(deps.engines));
   if (!engine) return undefined;
   const p = await deps.model.pipelines(engine);
+  // Nothing to pick from because nothing could be read: say why, as a refused run does.
+  if (p.stages.length === 0 && p.problems.length) {
+    void showRefusal(p.root, p.problems);
+    return undefined;
+  }
   if (p.stages.length === 0) {
     void vscode.window.showInformationMessage(`ML Lineage: no pipeline stages in ${engine.folder.name} (no dvc.yaml, or none that parses).`);
     return undefined;

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
-import type { ReproEvent, ReproOptions, ReproResult, StageStatus } from '../../core/repro/types';
+import type { ReproEvent, ReproOptions, ReproProblem, ReproResult, StageStatus } from '../../core/repro/types';
+import { problemsOf, refusal, stageProblems } from './problemPlaces';
 import type { PipelineSnapshot, ReproEngine } from './reproEngine';
 import type { LiveMark } from './stageText';
 
@@ -21,6 +22,9 @@ export interface FolderPipelines extends PipelineSnapshot {
 
 interface LiveRun { current?: string; planned: Set<string>; started: boolean }
 
+/** A run refused before anything ran or was removed: the pipelines have problems. */
+export interface ReproRefusal { engine: FolderEngine; root: string; problems: ReproProblem[] }
+
 const PIPELINE_FILES = /(^|\/)(dvc\.yaml|dvc\.lock|params\.(yaml|yml|json|toml|py)|\.dvcignore)$/;
 
 export class ReproModel implements vscode.Disposable {
@@ -31,6 +35,9 @@ export class ReproModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when statuses may have changed (after a save, a run event, an index run). */
   readonly onDidChange = this.changed.event;
+  private readonly refused = new vscode.EventEmitter<ReproRefusal>();
+  /** A Reproduce (any of its doors: Task, CodeLens, DAG, view, command) was refused; the notification listens. */
+  readonly onDidRefuse = this.refused.event;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private roots = '';
@@ -44,7 +51,7 @@ export class ReproModel implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher('**/{dvc.yaml,dvc.lock,params.yaml,params.yml,params.json,params.toml,params.py,.dvcignore}');
     const onFile = () => this.invalidate(500);
     this.disposables.push(
-      this.changed, watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile),
+      this.changed, this.refused, watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile),
       vscode.workspace.onDidSaveTextDocument((doc) => void this.saved(doc.uri)),
       // A folder opened, its repository found or its store reopened (trust granted): new roots.
       engines.onDidChange(() => {
@@ -86,6 +93,7 @@ export class ReproModel implements vscode.Disposable {
       running: this.runs.get(engine)?.current === s.address,
       failed: this.failures.get(engine)?.get(s.address),
       broken: snapshot?.broken.has(s.address),
+      problems: snapshot?.problems.length ? stageProblems(s, snapshot.problems, snapshot.stages) : undefined,
     };
   }
 
@@ -107,10 +115,18 @@ export class ReproModel implements vscode.Disposable {
     this.runs.set(engine, live);
     const store = this.writableStore(engine);
     try {
+      // The runner refuses pipelines with problems itself; the editor checks the statuses it
+      // already has as well, so a known problem never reaches a run however the engine evolves.
+      const known = await this.problemsBeforeRun(engine);
+      if (known.length) throw refusal(known);
       return await this.engine.reproduce(root, store, options, (e) => {
         this.track(engine, live, failures, e);
         onEvent(e);
       });
+    } catch (error) {
+      const problems = problemsOf(error);
+      if (problems.length) this.refused.fire({ engine, root, problems });
+      throw error;
     } finally {
       this.runs.delete(engine);
       this.snapshots.delete(engine);
@@ -122,6 +138,16 @@ export class ReproModel implements vscode.Disposable {
         void indexing.finally(() => this.pendingRefresh.delete(indexing));
       }
     }
+  }
+
+  /**
+   * The folder's problems as the statuses say. A snapshot can be a debounce old: one with
+   * problems is recomputed before it refuses, so a fix saved a moment ago counts.
+   */
+  private async problemsBeforeRun(engine: FolderEngine): Promise<ReproProblem[]> {
+    if ((await this.pipelines(engine)).problems.length === 0) return [];
+    this.snapshots.delete(engine);
+    return (await this.pipelines(engine)).problems;
   }
 
   /** Resolves when the index runs started after repro runs have ended (tests, refresh). */

@@ -8,6 +8,7 @@ import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
 import type { ReproOptions, ReproResult } from '../../core/repro/types';
 import { repoRelative, type ReproModel } from './reproModel';
+import { plural, problemsOf, problemsSummary } from './problemPlaces';
 import { exitCodeOf, ReproTranscript, type StageWhere } from './reproTranscript';
 import { stateText } from './stageText';
 
@@ -47,9 +48,13 @@ export class ReproTaskProvider implements vscode.TaskProvider {
     if (!this.trusted()) return [];
     const tasks: vscode.Task[] = [];
     for (const p of await this.model.all()) {
-      if (p.stages.length === 0) continue;
+      if (p.stages.length === 0 && p.problems.length === 0) continue;
       const outOfDate = p.stages.filter((s) => !s.upToDate && !s.frozen).length;
-      tasks.push(this.task(p.engine, { type: TASK_TYPE }, `${p.stages.length} stages, ${outOfDate ? `${outOfDate} out of date` : 'all up to date'}`));
+      // With problems the run is refused: the detail says so instead of "all up to date".
+      const detail = p.problems.length
+        ? `${plural(p.problems.length, 'problem')}, cannot run: ${problemsSummary(p.problems, 160)}`
+        : `${plural(p.stages.length, 'stage')}, ${outOfDate ? `${outOfDate} out of date` : 'all up to date'}`;
+      tasks.push(this.task(p.engine, { type: TASK_TYPE }, detail));
       for (const s of p.stages) tasks.push(this.task(p.engine, { type: TASK_TYPE, stage: s.address }, stateText(s, this.model.live(p.engine, s, p))));
     }
     return tasks;
@@ -117,8 +122,9 @@ export class ReproTerminal implements vscode.Pseudoterminal {
       result = await this.model.run(this.engine, reproOptions(this.def, this.abort.signal), (e) => this.written.fire(transcript.event(e)));
       code = exitCodeOf(result);
     } catch (error) {
-      // Bad input before any stage ran (unknown stage, a cycle, an unreadable dvc.lock, another run): as the CLI, exit 2.
-      this.written.fire(transcript.error((error as Error).message));
+      // Bad input before any stage ran (problems in the pipelines, unknown stage, another run): as the CLI, exit 2.
+      const problems = problemsOf(error);
+      this.written.fire(problems.length ? transcript.refused(problems) : transcript.error((error as Error).message));
       code = 2;
     }
     this.written.fire(transcript.summary(result, code));

@@ -3,7 +3,8 @@
 // format the `$lineage-repro` problem matcher reads:
 //   ERROR: <file>:<line>: <message>
 // Pure (no vscode import): the Pseudoterminal only forwards these strings.
-import type { ReproEvent, ReproResult } from '../../core/repro/types';
+import { formatProblem, type ReproEvent, type ReproProblem, type ReproResult } from '../../core/repro/types';
+import { plural } from './problemPlaces';
 
 export interface StageWhere { file: string; line?: number }
 
@@ -49,6 +50,15 @@ export class ReproTranscript {
     const located = /^([^\s:][^:]*):(\d+): (.*)$/s.exec(message);
     const text = located ? problemLine('ERROR', { file: located[1], line: Number(located[2]) }, located[3]) : `ERROR: ${message.replace(/[\r\n]+/g, ' ')}\r\n`;
     return this.line(text);
+  }
+
+  /**
+   * A plan refused for its problems: each one where it is. Not in the problem matcher's
+   * format on purpose: the Problems panel already has them, with columns, from the live statuses.
+   */
+  refused(problems: ReproProblem[]): string {
+    const head = `${RED}✖ Reproduce refused: the pipelines have ${plural(problems.length, 'problem')}. Nothing was run or removed.${RESET}\r\n`;
+    return this.line(head + problems.map((p) => `  ${formatProblem(p).replace(/[\r\n]+/g, ' ')}\r\n`).join(''));
   }
 
   /** The last line: what ran, what was skipped, how it ended. */
@@ -99,8 +109,4 @@ export function exitCodeOf(result: ReproResult): number {
   if (result.cancelled) return 130;
   if (result.failed) return result.failed.exitCode && result.failed.exitCode > 0 ? result.failed.exitCode : 1;
   return result.ok ? 0 : 1;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,20 +1,24 @@
 // Words for a stage's state, shared by the Pipelines view, CodeLens, the DAG and the status
 // document. Pure (no vscode import), tested in Node.
-import type { ReproProblem, StageChanges, StageStatus } from '../../core/repro/types';
+import { formatProblem, type ReproProblem, type StageChanges, type StageStatus } from '../../core/repro/types';
 import { dvcStatusLines } from '../../core/repro/status';
 
 /** What the editor shows for a stage: the engine's status plus what this session saw run. */
-export type StageState = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed' | 'broken';
+export type StageState = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed' | 'broken' | 'error';
 
 export interface LiveMark {
   running?: boolean;
   failed?: { exitCode: number | null; message: string };
-  /** Part of a cycle or an overlapping out: not runnable. */
+  /** Downstream of a stage that cannot run (cycle, overlapping out, refused): not runnable. */
   broken?: boolean;
+  /** Problems of this stage or of its whole dvc.yaml/dvc.lock: its state cannot be trusted and a run is refused. */
+  problems?: ReproProblem[];
 }
 
 export function stageState(s: StageStatus, live: LiveMark = {}): StageState {
   if (live.running) return 'running';
+  // A problem outranks any state read from the files: "up to date" is never shown over it.
+  if (live.problems?.length) return 'error';
   if (live.failed) return 'failed';
   if (live.broken) return 'broken';
   if (s.frozen) return 'frozen';
@@ -47,6 +51,13 @@ export function stateText(s: StageStatus, live: LiveMark = {}, max = 80): string
     case 'running': return 'running…';
     case 'failed': return live.failed!.exitCode === null ? 'failed' : `failed (exit ${live.failed!.exitCode})`;
     case 'broken': return 'cannot run (see problems)';
+    case 'error': {
+      const [first, ...rest] = live.problems!;
+      // Another stage's problem (the file is in doubt) says whose it is.
+      const own = !first.stage || [s.address, s.name, stageGroupOf(s.name)].includes(first.stage) || first.message.includes(`'${first.stage}'`);
+      const text = `${first.kind === 'refused' ? 'refused' : 'error'}: ${own ? '' : `stage '${first.stage}': `}${first.message.replace(/\s+/g, ' ')}${rest.length ? ` (+${rest.length} more)` : ''}`;
+      return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+    }
     case 'frozen': {
       const outs = Object.keys(s.changes.outs);
       return outs.length ? `frozen, outs ${outs.join(', ')} ${Object.values(s.changes.outs)[0]}` : 'frozen';
@@ -57,30 +68,30 @@ export function stateText(s: StageStatus, live: LiveMark = {}, max = 80): string
   }
 }
 
-/** `dvc status`-like text for some stages, then the up-to-date ones and the problems. */
+/**
+ * `dvc status`-like text for some stages, then the up-to-date ones. Problems come first: with
+ * any, nothing can be reproduced, so the page never opens with "up to date".
+ */
 export function statusDocument(title: string, stages: StageStatus[], problems: ReproProblem[], live: (s: StageStatus) => LiveMark = () => ({})): string {
   const lines: string[] = [`# ${title}`, ''];
+  if (problems.length) {
+    lines.push(`Problems (${problems.length}): reproduce is refused until they are fixed.`);
+    for (const p of problems) lines.push(`\t${formatProblem(p)}`);
+    lines.push('');
+  }
   const upToDate: string[] = [];
   for (const s of stages) {
     const mark = live(s);
     const state = stageState(s, mark);
     if (state === 'up-to-date') { upToDate.push(s.address); continue; }
-    lines.push(`${s.address}:${state === 'changed' ? '' : `  (${stateText(s, mark)})`}`);
+    lines.push(`${s.address}:${state === 'changed' ? '' : `  (${stateText(s, mark, 400)})`}`);
     if (mark.failed) lines.push(`\tlast run: ${mark.failed.message}`);
-    lines.push(...dvcStatusLines(s.changes, { deps: !s.changes.neverRun }));
+    if (state !== 'error') lines.push(...dvcStatusLines(s.changes, { deps: !s.changes.neverRun }));
   }
-  if (stages.length === 0) lines.push('No pipeline stages (no dvc.yaml, or none that parses).');
-  else if (upToDate.length === stages.length) lines.push('Data and pipelines are up to date.');
+  if (stages.length === 0) lines.push(problems.length ? 'No pipeline stages could be read.' : 'No pipeline stages (no dvc.yaml, or none that parses).');
+  else if (upToDate.length === stages.length && !problems.length) lines.push('Data and pipelines are up to date.');
   else if (upToDate.length) lines.push('', `Up to date: ${upToDate.join(', ')}`);
-  if (problems.length) {
-    lines.push('', 'Problems:');
-    for (const p of problems) lines.push(`\t${problemText(p)}`);
-  }
   return lines.join('\n') + '\n';
-}
-
-export function problemText(p: ReproProblem): string {
-  return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.stage && !p.message.includes(`'${p.stage}'`) ? `stage '${p.stage}': ` : ''}${p.message}`;
 }
 
 /**

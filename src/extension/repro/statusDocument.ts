@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
+import { stageProblems } from './problemPlaces';
 import type { ReproModel } from './reproModel';
 import { statusDocument } from './stageText';
 
@@ -42,7 +43,9 @@ export class StatusDocuments implements vscode.TextDocumentContentProvider, vsco
     const stages = query.address ? p.stages.filter((s) => s.address === query.address) : p.stages;
     if (query.address && stages.length === 0) return `No stage '${query.address}' in ${engine.folder.name} (renamed or removed?).\n`;
     const title = `${query.address ? `Stage '${query.address}'` : 'Pipelines'} of ${engine.folder.name}, as \`dvc status\` decides it (${new Date().toLocaleString()})`;
-    return statusDocument(title, stages, query.address ? p.problems.filter((pr) => !pr.stage || pr.stage === query.address) : p.problems, (s) => this.model.live(engine, s, p));
+    // One stage's page lists the problems that stop it: its own and its file's.
+    const problems = query.address ? stageProblems(stages[0], p.problems, p.stages) : p.problems;
+    return statusDocument(title, stages, problems, (s) => this.model.live(engine, s, p));
   }
 
   dispose(): void {
