@@ -14,8 +14,7 @@ import { walkWorkspace } from '../indexer/fileSources';
 import { dirOf } from '../util/paths';
 import { loadYamlRoundTrip } from './yamlLoad';
 import { emitYaml, represent, scalar, type YamlMap, type YamlNode, type YamlSeq } from './dvcYamlDump';
-import type { LockedPath } from './runner';
-import type { ReproProblem } from './types';
+import type { LockedPath, ReproProblem } from './types';
 
 export interface DataSource {
   /** Repository-relative path of the .dvc file; also its stage address. */

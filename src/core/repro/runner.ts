@@ -20,10 +20,10 @@ import { updateDvcFile } from './dvcFiles';
 import { ignoreOuts } from './gitignore';
 import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
-import { formatProblem, type HashKind, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult } from './types';
+import { formatProblem, type HashKind, type LockedPath, type LockEntryInput, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult } from './types';
 
-export interface LockedPath { path: string; hash: PathHash; kind: HashKind }
-export interface LockEntryInput { cmd: string | string[]; deps: LockedPath[]; params: Record<string, Record<string, unknown>>; outs: LockedPath[] }
+export type { LockedPath, LockEntryInput } from './types';
+
 
 export interface RunnerIO extends StatusIO {
   putInCache(relPath: string, hash: PathHash, kind: HashKind): Promise<void>;

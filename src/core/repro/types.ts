@@ -15,6 +15,10 @@ export interface PathHash {
   isexec?: boolean;
 }
 
+/** A dep or out as dvc.lock records it after hashing. */
+export interface LockedPath { path: string; hash: PathHash; kind: HashKind }
+export interface LockEntryInput { cmd: string | string[]; deps: LockedPath[]; params: Record<string, Record<string, unknown>>; outs: LockedPath[] }
+
 /** One file of a directory listing, as DVC stores it in the `.dir` object. */
 export interface DirEntry { relpath: string; md5: string; size: number; isexec: boolean }
 
