@@ -191,6 +191,17 @@ export function chromiumPath() {
   return found;
 }
 
+/**
+ * Node 24 and better-sqlite3 built for it, without code-server: what the core suite's run on
+ * node:sqlite needs (test/runCoreOnNodeSqlite.mjs). Cheap when cached.
+ */
+export async function ensureNodeTools() {
+  const root = toolsDir();
+  mkdirSync(root, { recursive: true });
+  const node = await ensureNode(root);
+  return { root, ...node, ...(await ensureSqliteBinding(root, node)) };
+}
+
 /** Installs what is missing and returns the paths; cheap when everything is cached. */
 export async function ensureTools() {
   const root = toolsDir();

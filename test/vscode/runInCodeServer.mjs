@@ -10,7 +10,10 @@
 //   6. checks of what a person sees (visualChecks.mjs), screenshots in test-output/vscode/.
 // Exit code 0 when every in-host test and visual check passed, else 1.
 // Options: --no-build, --grep <pattern>, --visual <pattern> (only matching visual checks), --keep (keep the temporary folder), --headed-url
-// (print the URL and wait for Ctrl-C after the run, to look around).
+// (print the URL and wait for Ctrl-C after the run, to look around), --sqlite-driver <better-sqlite3|node:sqlite>
+// (LINEAGE_SQLITE_DRIVER for code-server, inherited by the extension host; artifacts then default to
+// test-output/vscode-<driver>/), --node-sqlite-subset (node:sqlite, and only the suites and checks
+// that open the store, index the demo, and show the Runs view and the Metric Diff).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,16 +26,30 @@ import { openWorkbench, screenshot } from './workbench.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+// The node:sqlite pass of `npm test` (about a minute): the whole tier twice would double its ~8
+// minutes, so only what reads and writes the store in the host (open, index and rebuild the demo,
+// Runs tree, Metric Diff, hostile metric names, Metric History and Plots series, MLflow runs, a
+// corrupt or missing index) and the views a person sees from it.
+const NODE_SQLITE_SUBSET = {
+  grep: '^(ML Lineage in a real VS Code|ML Lineage test API|Metric Diff|Clear states in the Runs tree|A deleted baseline branch|Metric names with markup|Charts|Run series)',
+  visual: '^(workbench opens|the Runs view lists|Metric Diff shows rows|the ML Lineage output channel)',
+};
+const subset = argv.includes('--node-sqlite-subset');
 const opts = {
   build: !argv.includes('--no-build'),
   keep: argv.includes('--keep'),
   stay: argv.includes('--headed-url'),
-  grep: option('--grep'),
-  visual: option('--visual'),
+  grep: option('--grep') ?? (subset ? NODE_SQLITE_SUBSET.grep : undefined),
+  visual: option('--visual') ?? (subset ? NODE_SQLITE_SUBSET.visual : undefined),
+  sqliteDriver: option('--sqlite-driver') ?? (subset ? 'node:sqlite' : undefined),
   resultsTimeoutMs: Number(process.env.LINEAGE_VSCODE_TIMEOUT_MS ?? 300000),
 };
 // LINEAGE_VSCODE_OUT moves the artifacts (two runs at once would otherwise wipe each other's).
-const outDir = process.env.LINEAGE_VSCODE_OUT ? resolve(process.env.LINEAGE_VSCODE_OUT) : join(projectRoot, 'test-output', 'vscode');
+const outDir = process.env.LINEAGE_VSCODE_OUT
+  ? resolve(process.env.LINEAGE_VSCODE_OUT)
+  : join(projectRoot, 'test-output', opts.sqliteDriver ? `vscode-${opts.sqliteDriver.replace(/[^a-z0-9]+/gi, '-')}` : 'vscode');
+// Only code-server (and so the extension host) gets the driver: the CLI below runs on this Node.
+const driverEnv = opts.sqliteDriver ? { LINEAGE_SQLITE_DRIVER: opts.sqliteDriver } : {};
 const say = (m) => process.stdout.write(`[vscode] ${m}\n`);
 const timings = [];
 async function step(title, fn) {
@@ -120,12 +137,12 @@ try {
         logFile,
         timeoutMs: 60000,
         grep: opts.grep,
-        env: { LINEAGE_TEST_DEMO_REPO: demo },
+        env: { LINEAGE_TEST_DEMO_REPO: demo, ...driverEnv },
       },
     })}`);
   });
   const port = await freePort();
-  server = await step(`start code-server on 127.0.0.1:${port}`, () => startCodeServer({ tools, port, userDataDir, extensionsDir, workspace: demo, logFile: join(outDir, 'code-server.log') }));
+  server = await step(`start code-server on 127.0.0.1:${port}`, () => startCodeServer({ tools, port, userDataDir, extensionsDir, workspace: demo, logFile: join(outDir, 'code-server.log'), env: driverEnv }));
   let page;
   await step('open the workbench in Chromium', async () => {
     ({ browser, page } = await openWorkbench(server.workbenchUrl, { consoleLog: join(outDir, 'browser-console.log') }));
@@ -152,7 +169,7 @@ try {
   const failures = [...results.failures.map((f) => ({ title: f.fullTitle, message: f.error?.stack ?? f.error?.message })), ...visual.filter((v) => v.status === 'failed').map((v) => ({ title: `[visual] ${v.name}`, message: v.detail }))];
   const passing = results.passes.length + visual.filter((v) => v.status === 'passed').length;
   const pending = results.pending.length + visual.filter((v) => v.status === 'skipped').length;
-  process.stdout.write(`\nVS Code ${results.vscode}, extension host Node ${results.node}\n`);
+  process.stdout.write(`\nVS Code ${results.vscode}, extension host Node ${results.node}${opts.sqliteDriver ? `, LINEAGE_SQLITE_DRIVER=${opts.sqliteDriver}` : ''}\n`);
   for (const v of visual) process.stdout.write(`  [visual] ${v.status === 'passed' ? '✔' : v.status === 'skipped' ? '-' : '✖'} ${v.name}${v.detail ? ` (${v.detail})` : ''}${v.shots?.length ? ` → ${v.shots.map((s) => relative(projectRoot, s)).join(', ')}` : ''}\n`);
   process.stdout.write(`\n  ${passing} passing, ${failures.length} failing${pending ? `, ${pending} pending` : ''}\n`);
   failures.forEach((f, i) => process.stdout.write(`\n  ${i + 1}) ${f.title}\n     ${String(f.message).split('\n').slice(0, 8).join('\n     ')}\n`));

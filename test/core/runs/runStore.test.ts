@@ -6,7 +6,7 @@ import { Store } from '../../../src/core/store/store';
 import { listSources, recordSourceFailure, replaceSource, type RunSource } from '../../../src/core/runs/runStore';
 import { hasRunTables, listRuns, runById, runProblems, runSeries, runsForCommit, runGroups } from '../../../src/core/runs/runQueries';
 import { MIGRATIONS } from '../../../src/core/store/schema';
-import BetterSqlite3 from 'better-sqlite3';
+import { openDatabase } from '../../../src/core/store/driver';
 import { externalRun } from './mlflowFolders';
 
 const MLRUNS: RunSource = { kind: 'mlflow', format: 'mlflow-files', location: 'mlruns' };
@@ -72,9 +72,10 @@ describe('runs in the store', () => {
   });
 
   it('an index from before the runs tables, opened read-only, has none (and gets them when migrated)', () => {
-    const db = new BetterSqlite3(file);
+    // Through the seam, so the node:sqlite run of the suite never requires better-sqlite3.
+    const db = openDatabase(file);
     for (const migration of MIGRATIONS.slice(0, 3)) db.exec(migration);
-    db.pragma('user_version = 3');
+    db.exec('PRAGMA user_version = 3');
     db.close();
     const readonly = Store.open(file, { readonly: true });
     try { assert.equal(hasRunTables(readonly), false); } finally { readonly.close(); }

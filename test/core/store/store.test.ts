@@ -9,6 +9,7 @@ import { generateSyntheticRepo } from '../../../src/core/demo/syntheticRepo';
 import { valuesAt } from '../../../src/core/query/values';
 import { listRefRows } from '../../../src/core/query/revisions';
 import { indexFolder } from '../../helpers/storeFixture';
+import { expectedDriver } from '../../helpers/sqliteDrivers';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -23,7 +24,7 @@ describe('store', () => {
       assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, SCHEMA_VERSION);
       assert.equal((store.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
       assert.equal((store.db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys, 1);
-      assert.equal(store.driver, 'better-sqlite3');
+      assert.equal(store.driver, expectedDriver());
     } finally { store.close(); }
     // Re-opening runs no migration twice.
     Store.open(join(dir, 'a.sqlite')).close();
