@@ -8,8 +8,10 @@ export const ENV_USAGE = `Usage: lineage env [REV] [--json] [--packages]
 
 The environment each pipeline stage ran in, for the stages whose outputs REV (default HEAD)
 records in dvc.lock: commit and dirty state, command, Python and its packages (pip freeze),
-Node, OS, CPU, GPUs, selected environment variables (names containing KEY, TOKEN, SECRET or
-PASSWORD are never recorded), start and end time and exit code. Recorded by \`lineage repro\`
+Node, OS, CPU, GPUs, selected environment variables, start and end time and exit code.
+Secrets are never recorded nor shown: variables named like KEY, TOKEN, SECRET, PASS, PAT,
+AUTH…, credentials in URLs (https://***@host) and known token formats (ghp_…, hf_…) are
+masked (README: "What is recorded, and what is redacted"). Recorded by \`lineage repro\`
 and the editor's Reproduce tasks. REV "workspace" lists the most recent runs.
 --packages lists every Python package instead of a count.
 `;

@@ -13,6 +13,7 @@ import { envCommand, ENV_USAGE } from './envCommand';
 import { runsCommand, RUNS_USAGE } from './runsCommand';
 import { lineageCommand, LINEAGE_USAGE } from './lineageCommand';
 import { registryCommand, REGISTRY_HELP } from './registryCommand';
+import { guardTerminalOutput } from './terminal';
 
 const USAGE = `Usage: lineage [--repo DIR] [--store FILE] [--no-index] <command> [options]
 
@@ -141,5 +142,8 @@ export function reportError(error: unknown): number {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => { process.exitCode = reportError(error); });
+  const argv = process.argv.slice(2);
+  // Every command's --json is its whole stdout; anything else written is for a person.
+  guardTerminalOutput({ json: argv.includes('--json') });
+  main(argv).then((code) => { process.exitCode = code; }, (error) => { process.exitCode = reportError(error); });
 }

@@ -8,6 +8,7 @@ import { MlflowServerError } from '../core/mlflow/mlflowHttp';
 import type { RegistryState } from '../core/registry/types';
 import type { RunProblem } from '../core/runs/types';
 import { UsageError } from './context';
+import { MLFLOW_LIMIT_OPTIONS, MLFLOW_LIMITS_HELP, mlflowLimitsFromFlags, warnOnStderr } from './mlflowLimitFlags';
 import { renderTable } from './table';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -76,13 +77,14 @@ const label = (r: LocalMlflowRegistry) => `${r.location} (${r.format === 'mlflow
 
 /** `lineage registry --mlflow [PATH|URL] [--json]`: an MLflow model registry, read-only. */
 export async function showMlflowRegistry(root: string, argv: string[]): Promise<number> {
-  const { values: o, positionals } = parseArgs({ args: splitEquals(argv, '--mlflow'), allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, history: { type: 'boolean' }, mlflow: { type: 'boolean' } } });
+  const { values: o, positionals } = parseArgs({ args: splitEquals(argv, '--mlflow'), allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, history: { type: 'boolean' }, mlflow: { type: 'boolean' }, ...MLFLOW_LIMIT_OPTIONS } });
   if (o.history) throw new UsageError('registry --history reads the Git registry; MLflow keeps no event history');
   if (positionals.length > 1) throw new UsageError(`registry --mlflow takes one PATH or URL (got ${positionals.length})`);
   const target = positionals[0];
+  const limits = mlflowLimitsFromFlags(o);
   let registries: LocalMlflowRegistry[];
   if (target !== undefined && /^https?:\/\//i.test(target)) {
-    const registry = new MlflowRegistry(serverUrl(target, '--mlflow'), { token: process.env.MLFLOW_TRACKING_TOKEN || undefined });
+    const registry = new MlflowRegistry(serverUrl(target, '--mlflow'), { token: process.env.MLFLOW_TRACKING_TOKEN || undefined, ...limits, onWarning: warnOnStderr });
     try {
       registries = [{ location: target, format: 'mlflow-sqlite', state: await registry.read(), problems: [] }];
     } catch (error) {
@@ -135,13 +137,14 @@ function expect(command: string, p: string[], min: number, max: number): void {
 export async function mlflowRegistryWrite(command: string, argv: string[]): Promise<number> {
   const { values: o, positionals: p } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { 'mlflow-uri': { type: 'string' }, version: { type: 'string' }, 'keep-existing': { type: 'boolean' }, bump: { type: 'string' }, push: { type: 'string' }, force: { type: 'boolean' }, message: { type: 'string', short: 'm' } },
+    options: { 'mlflow-uri': { type: 'string' }, version: { type: 'string' }, 'keep-existing': { type: 'boolean' }, bump: { type: 'string' }, push: { type: 'string' }, force: { type: 'boolean' }, message: { type: 'string', short: 'm' }, ...MLFLOW_LIMIT_OPTIONS },
   });
   if (command === 'rollback') throw new UsageError('rollback works on the Git-tag registry only; on MLflow, assign the earlier version: lineage assign ART@VERSION STAGE --mlflow-uri URL');
   for (const gitOnly of ['bump', 'push', 'force', 'message'] as const) if (o[gitOnly] !== undefined) throw new UsageError(`--${gitOnly} is for the Git registry; it has no meaning with --mlflow-uri`);
   const url = serverUrl(o['mlflow-uri'] ?? '', '--mlflow-uri');
   let run: () => Promise<{ message: string }>;
-  const registry = () => new MlflowRegistry(url, { token: process.env.MLFLOW_TRACKING_TOKEN || undefined });
+  const limits = mlflowLimitsFromFlags(o);
+  const registry = () => new MlflowRegistry(url, { token: process.env.MLFLOW_TRACKING_TOKEN || undefined, ...limits, onWarning: warnOnStderr });
   switch (command) {
     case 'register': {
       expect(command, p, 2, 2);
@@ -185,12 +188,12 @@ With --mlflow, the MLflow model registry instead: of PATH (a repo-relative mlrun
 .db file), of a tracking server (an http(s) URL; MLFLOW_TRACKING_TOKEN is sent as a bearer
 token), or by default of every mlruns/models folder and mlflow.db with registered models
 found in the workspace. The table lists each version with its stage and aliases, its source
-run and that run's commit when known; --json prints the registry state.
-`;
+run and that run's commit when known; --json prints the registry state. Reading a server:
+${MLFLOW_LIMITS_HELP}`;
 
 export const MLFLOW_WRITE_HELP = `
 --mlflow-uri URL runs the operation against an MLflow tracking server's registry instead
 (register ART RUN_ID|SOURCE_URI, assign/unassign ART@N STAGE, deprecate ART; rollback is
 Git-only). MLflow numbers versions itself; stages Staging, Production, Archived and None are
-MLflow stages, any other name is an alias.
-`;
+MLflow stages, any other name is an alias. With --mlflow-uri:
+${MLFLOW_LIMITS_HELP}`;

@@ -4,6 +4,7 @@ import { ReproBusyError } from '../core/repro/reproMutex';
 import { createReproIO } from '../core/repro/reproIO';
 import { formatProblem, type ReproEvent } from '../core/repro/types';
 import { refresh, UsageError, type Context } from './context';
+import { writeRaw } from './terminal';
 
 export const REPRO_USAGE = `Usage: lineage repro [STAGE...] [--force] [--downstream] [-s|--single-item] [--dry]
 
@@ -30,7 +31,8 @@ function printer(): (e: ReproEvent) => void {
       case 'skip': process.stdout.write(`Stage '${e.stage}' didn't change, skipping${e.reason === 'frozen' ? ' (frozen)' : ''}\n`); break;
       case 'stage': process.stdout.write(`Running stage '${e.stage}'${e.reasons.length ? ` (${e.reasons.join(', ')})` : ''}:\n`); break;
       case 'start': process.stdout.write(`> ${e.cmd}\n`); break;
-      case 'output': (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.text); break;
+      // The stage's own output is its author's: progress bars and colours pass through raw.
+      case 'output': writeRaw(e.stream === 'stderr' ? process.stderr : process.stdout, e.text); break;
       case 'locked': process.stdout.write(`Updating lock file '${e.lockFile}'\n\n`); break;
       case 'failed': process.stderr.write(`lineage: stage '${e.stage}': ${e.message}\n`); break;
       case 'cancelled': process.stderr.write(`lineage: stage '${e.stage}' cancelled; its dvc.lock entry was not changed.\n`); break;

@@ -7,6 +7,7 @@ import { syncRuns } from '../core/runs/runSync';
 import type { ExternalRun, RunSourceKind } from '../core/runs/types';
 import { resolveIndexed } from './revisionArgs';
 import { UsageError, type Context } from './context';
+import { MLFLOW_LIMIT_OPTIONS, MLFLOW_LIMITS_HELP, mlflowLimitsFromFlags } from './mlflowLimitFlags';
 import { renderTable } from './table';
 
 export const RUNS_USAGE = `Usage: lineage runs [--source mlflow|wandb] [--experiment NAME] [--commit REV] [--json] [--mlflow-uri URL]
@@ -22,15 +23,16 @@ Compare runs with \`lineage metrics diff mlflow:<run id> wandb:<run id>\` (or a 
                      NaN and infinite values are written as the strings "NaN", "Infinity", "-Infinity"
   --mlflow-uri URL   also read an MLflow tracking server (default: MLFLOW_TRACKING_URI when it
                      is http(s)); its token is taken from MLFLOW_TRACKING_TOKEN
-`;
+${MLFLOW_LIMITS_HELP}`;
 
 export async function runsCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts } = parseArgs({
     args: argv, strict: true,
-    options: { source: { type: 'string' }, experiment: { type: 'string' }, commit: { type: 'string' }, json: { type: 'boolean' }, 'mlflow-uri': { type: 'string' } },
+    options: { source: { type: 'string' }, experiment: { type: 'string' }, commit: { type: 'string' }, json: { type: 'boolean' }, 'mlflow-uri': { type: 'string' }, ...MLFLOW_LIMIT_OPTIONS },
   });
   if (opts.source !== undefined && opts.source !== 'mlflow' && opts.source !== 'wandb') throw new UsageError(`--source ${opts.source}: expected mlflow or wandb`);
   const source = opts.source as RunSourceKind | undefined;
+  const limits = mlflowLimitsFromFlags(opts);
   const uri = opts['mlflow-uri'] ?? (isServerUri(process.env.MLFLOW_TRACKING_URI) ? process.env.MLFLOW_TRACKING_URI : undefined);
   if (uri !== undefined) {
     let url: string;
@@ -39,7 +41,7 @@ export async function runsCommand(ctx: Context, argv: string[]): Promise<number>
     } catch (error) {
       throw new UsageError(`--mlflow-uri: ${(error as Error).message}`);
     }
-    const report = await syncRuns(ctx.repo.root, ctx.store, { servers: [{ url, token: process.env.MLFLOW_TRACKING_TOKEN || undefined }] });
+    const report = await syncRuns(ctx.repo.root, ctx.store, { servers: [{ url, token: process.env.MLFLOW_TRACKING_TOKEN || undefined, limits }] });
     if (report.failed > 0) process.stderr.write(`warning: the tracking server ${url} could not be read; its runs are shown as last indexed (if ever)\n`);
   }
   let runs: ExternalRun[];

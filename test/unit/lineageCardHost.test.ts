@@ -15,7 +15,8 @@ function card(extra: Partial<LineageCard> = {}): LineageCard {
     model: { artifact: 'clf<img src=x>', version: 'v1.1.0', commit: SHA, path: 'models/model', type: 'model', stages: ['prod'], previousVersion: { version: 'v1.0.0', commit: 'b'.repeat(40) } },
     code: { commit: SHA, refs: ['main'], branches: ['main'], author: 'Ada', authorEmail: 'ada@example.com', date: 1735689600, subject: '<b>bold</b>', body: null, dirty: false, dirtySource: 'lineage repro of train' },
     data: { producedBy: ['train'], scope: 'model', note: null, deps: [{ path: 'data/raw.csv', stage: 'prepare', producedBy: null, version: 'c'.repeat(32), hashKind: 'md5', dvcFile: { path: 'data/raw.csv.dvc', md5: 'c'.repeat(32) }, size: 2048, nfiles: null, isDir: false, inCache: 'no', cacheDetail: 'not in the local DVC cache' }] },
-    hyperparameters: { params: { 'params.yaml': { 'train.lr': 0.1 } }, runs: [] },
+    artifact: { declaredIn: 'artifacts.yaml', outs: [{ path: 'models/model', stage: 'train<i>', dvcFile: null, version: 'd'.repeat(32) + '.dir', hashKind: 'md5', size: 4096, nfiles: 2, isDir: true, inCache: 'yes', cacheDetail: 'all 2 files in the local DVC cache', file: null }] },
+    hyperparameters: { scope: 'model', stages: ['train'], params: { 'params.yaml': { 'train.lr': 0.1 } }, note: 'As dvc.lock records them for train.', runs: [] },
     metrics: { previous: { version: 'v1.0.0', commit: 'b'.repeat(40) }, runs: [], rows: [{ file: 'metrics.json', key: 'acc', value: 0.9, previous: 0.8, delta: 0.1, verdict: 'better' }] },
     environment: null,
     completeness: { answered: 4, total: 5, missing: [{ question: 'environment', reason: 'no record', action: 'reproduce with ML Lineage (lineage repro) or log it with MLflow' }] },
@@ -63,6 +64,11 @@ describe('lineage card webview model and messages', () => {
     assert.equal(view.sections[1].tables[0].rows[0][3].text, 'no');
     assert.equal(view.sections[0].tables[0].rows[1][1].text, '<b>bold</b>');
     assert.deepEqual(view.mlmodel?.tables.map((t) => t.caption), ['Flavors', 'Signature inputs']);
+    // The model's own version (its out in dvc.lock) and where its commit declares it, as text.
+    const version = view.sections[0].tables[0].rows.find((r) => r[0].text === 'Model version');
+    assert.equal(version?.[1].text, `${'d'.repeat(32)}.dir, 4.0 KiB, 2 files · out of stage train<i> in dvc.lock`);
+    assert.equal(version?.[1].tone, 'ok');
+    assert.equal(view.sections[2].note, 'As dvc.lock records them for train.');
   });
 
   it('acts only on links the card holds', () => {
@@ -71,6 +77,7 @@ describe('lineage card webview model and messages', () => {
     assert.ok(kinds.includes('revealCommit:'));
     assert.ok(kinds.includes('fileAtCommit:data/raw.csv.dvc'));
     assert.ok(kinds.includes('fileAtCommit:metrics.json'));
+    assert.ok(kinds.includes('fileAtCommit:artifacts.yaml'), 'the declaration opens as it was at the version\'s commit');
     assert.ok(kinds.includes('workspaceFile:data/raw.csv'));
     assert.ok(linkAllowed(view, { kind: 'fileAtCommit', path: 'params.yaml' }));
     assert.ok(!linkAllowed(view, { kind: 'fileAtCommit', path: 'secret.txt' }));

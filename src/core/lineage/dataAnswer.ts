@@ -7,47 +7,29 @@ import { isUnder } from '../util/paths';
 import { parseDvcFile } from '../repro/dvcFiles';
 import type { LockEntry } from '../formats/dvcLock';
 import type { DataAnswer, DataDep } from './types';
-import type { LockedStage, LocksAt } from './locks';
+import type { LocksAt } from './locks';
+import { isCodePath, type ModelStages } from './stageWalk';
 import { blobsAt, readBlob } from './gitAt';
 import { cacheStateOf } from './cacheState';
 import { DvcCache } from '../indexer/dvcCache';
 
-const CODE = /\.(py|pyx|ipynb|r|jl|sh|bash|zsh|ps1|js|mjs|ts|java|scala|kt|go|rs|c|cc|cpp|h|hpp|m|swift|rb|pl|lua|sql)$/i;
-const CODE_NAMES = /(^|\/)(Dockerfile|Makefile|requirements[^/]*\.txt|pyproject\.toml|setup\.cfg|environment\.ya?ml|conda\.ya?ml|Pipfile(\.lock)?|poetry\.lock)$/;
-
-export function isCodePath(path: string): boolean {
-  return CODE.test(path) || CODE_NAMES.test(path);
-}
-
 type Located = LockEntry & { repoPath: string };
 
-/** The stages writing `path`: an out equal to it, holding it (a folder out), or inside it (the model is a folder). */
-export function stagesProducing(stages: LockedStage[], path: string): LockedStage[] {
-  return stages.filter((s) => s.outs.some((o) => isUnder(path, o.repoPath) || isUnder(o.repoPath, path)));
-}
-
-export async function dataAnswer(root: string, sha: string, locks: LocksAt, modelPath: string | null, problems: string[]): Promise<{ answer: DataAnswer | null; reason?: string }> {
+/**
+ * `walk` is the model's stages at the commit; `noPath` the note to show when the version
+ * declares no path (it says where the card looked).
+ */
+export async function dataAnswer(root: string, sha: string, locks: LocksAt, walk: ModelStages, modelPath: string | null, noPath: string, problems: string[]): Promise<{ answer: DataAnswer | null; reason?: string }> {
   if (locks.stages.length === 0) {
     return { answer: null, reason: locks.none ? `no dvc.lock at ${sha.slice(0, 8)}, so no data versions were recorded` : `the dvc.lock of ${sha.slice(0, 8)} could not be read (see problems)` };
   }
-  const producing = modelPath ? stagesProducing(locks.stages, modelPath) : [];
+  const { producing } = walk;
   let note: string | null = null;
   if (modelPath && producing.length === 0) note = `No stage in dvc.lock at ${sha.slice(0, 8)} writes ${modelPath}; listing the data of every stage.`;
-  if (!modelPath) note = 'The artifact declares no path; listing the data of every stage.';
-  const start = producing.length > 0 ? producing : locks.stages;
+  if (!modelPath) note = noPath;
   const found = new Map<string, { entry: Located; stage: string }>();
-  const queue = [...start];
-  const visited = new Set<string>();
-  while (queue.length > 0) {
-    const stage = queue.shift()!;
-    if (visited.has(stage.address)) continue;
-    visited.add(stage.address);
-    for (const dep of stage.deps) {
-      if (isCodePath(dep.repoPath)) continue;
-      if (!found.has(dep.repoPath)) found.set(dep.repoPath, { entry: dep, stage: stage.address });
-      // Only the model's own lineage is walked; with every stage listed there is nothing to add.
-      if (producing.length > 0) for (const up of stagesProducing(locks.stages, dep.repoPath)) queue.push(up);
-    }
+  for (const stage of walk.upstream) {
+    for (const dep of stage.deps) if (!isCodePath(dep.repoPath) && !found.has(dep.repoPath)) found.set(dep.repoPath, { entry: dep, stage: stage.address });
   }
   const sources = [...found.keys()].filter((p) => !locks.stages.some((s) => s.outs.some((o) => isUnder(p, o.repoPath))));
   const dvcFiles = await dvcFilesAt(root, sha, sources, problems);

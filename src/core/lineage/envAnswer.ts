@@ -4,6 +4,7 @@
 
 import type { RunRecord } from '../repro/runRecords';
 import type { ExternalRun } from '../runs/types';
+import { isSecretName, MASK } from '../util/redact';
 import type { EnvironmentRecord } from './types';
 
 export interface ReproFound { project: string; stage: string; run: RunRecord; match: 'outs' | 'head' }
@@ -54,7 +55,7 @@ function flatten(value: unknown, prefix: string, out: [string, string][], depth 
     return;
   }
   if (value === null || value === undefined) return;
-  out.push([prefix, typeof value === 'string' ? value : JSON.stringify(value)]);
+  out.push([prefix, isSecretName(prefix) ? MASK : typeof value === 'string' ? value : JSON.stringify(value)]);
 }
 
 export function externalRecord(run: ExternalRun): EnvironmentRecord | null {
@@ -66,7 +67,7 @@ export function externalRecord(run: ExternalRun): EnvironmentRecord | null {
     if (Array.isArray(requirements)) packages = requirements.filter((p): p is string => typeof p === 'string');
     else if (typeof requirements === 'string') packages = requirements.split('\n').map((l) => l.trim()).filter(Boolean);
   } else {
-    for (const [k, v] of Object.entries(run.tags)) if (ENV_TAG.test(k) && !k.startsWith('mlflow.source.git')) facts.push([k, v]);
+    for (const [k, v] of Object.entries(run.tags)) if (ENV_TAG.test(k) && !k.startsWith('mlflow.source.git')) facts.push([k, isSecretName(k) ? MASK : v]);
   }
   if (facts.length === 0 && packages.length === 0) return null;
   const tool = run.source === 'mlflow' ? 'MLflow' : 'W&B';

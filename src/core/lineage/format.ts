@@ -2,7 +2,7 @@
 
 import { formatValue } from '../diff/format';
 import type { SignatureField } from '../mlflow/mlmodel';
-import type { DataDep, MetricRow } from './types';
+import type { DataDep, MetricRow, ModelOut } from './types';
 
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return '—';
@@ -30,4 +30,17 @@ export function deltaText(r: MetricRow, marks = true): string {
 
 export function signatureType(f: SignatureField): string {
   return `${f.type}${f.shape ? ` [${f.shape.join(', ')}]` : ''}${f.required === false ? ' (optional)' : ''}${f.default !== null ? ` = ${f.default}` : ''}`;
+}
+
+/** The model's own version: "<md5>.dir, 1.2 KiB, 2 files", and the file's md5 when the model is one file of a folder out. */
+export function modelOutVersion(o: ModelOut): string {
+  const size = `${formatSize(o.size)}${o.nfiles !== null ? `, ${o.nfiles} files` : ''}`;
+  const file = o.file ? `; ${o.file.path} inside it: ${o.file.md5 ?? 'md5 unknown (the folder listing is not in the local DVC cache)'}` : '';
+  return `${o.version ?? '—'}, ${size}${file}`;
+}
+
+/** Where that version is recorded: "out of stage train in dvc.lock", "tracked by model.pkl.dvc". */
+export function modelOutSource(o: ModelOut): string {
+  const what = o.file ? `the folder ${o.path}, ` : '';
+  return `${what}${o.stage ? `out of stage ${o.stage} in dvc.lock` : `tracked by ${o.dvcFile ?? 'a .dvc file'}`}`;
 }

@@ -3,6 +3,8 @@
 // dvc.lock straight from Git.
 
 import { parseDvcLock, type LockEntry, type LockFile } from '../formats/dvcLock';
+import { flattenParams, isDataMap } from '../formats/flatten';
+import type { FlatMap, FlatValue } from '../formats/types';
 import { pipelinesAt } from '../query/history';
 import type { Store } from '../store/store';
 import { decodePayload } from '../util/values';
@@ -15,6 +17,8 @@ export interface LockedStage {
   project: string;
   deps: (LockEntry & { repoPath: string })[];
   outs: (LockEntry & { repoPath: string })[];
+  /** What dvc.lock recorded the stage ran with: params file (repository-relative) -> dotted key -> value. */
+  params: Record<string, FlatMap>;
 }
 
 export interface LocksAt {
@@ -68,8 +72,20 @@ export async function locksAt(store: Store, root: string, sha: string): Promise<
         if (!r.ok) { problems.push(`dvc.lock stage ${name} at ${short}: ${r.reason}`); return []; }
         return [{ ...e, repoPath: r.path }];
       });
-      stages.push({ address: project ? `${project}/dvc.yaml:${name}` : name, project, deps: located(stage.deps), outs: located(stage.outs) });
+      const params: Record<string, FlatMap> = {};
+      for (const [file, values] of Object.entries(stage.params ?? {})) {
+        const r = resolveInRepo(base.ok ? base.path : project, file);
+        if (!r.ok) { problems.push(`dvc.lock stage ${name} at ${short}: ${r.reason}`); continue; }
+        if (isDataMap(values)) params[r.path] = plainValues(flattenParams(values));
+      }
+      stages.push({ address: project ? `${project}/dvc.yaml:${name}` : name, project, deps: located(stage.deps), outs: located(stage.outs), params });
     }
   }
   return { stages, none: locks.length === 0 && problems.length === 0, problems };
+}
+
+/** The card is JSON (`--json`, the webview): ints past 2^53 become the nearest number, as the index gives them. */
+function plainValues(values: FlatMap): FlatMap {
+  const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.map(plain) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v);
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, plain(v) as FlatValue]));
 }

@@ -5,7 +5,7 @@
 import { mdCell } from '../diff/markdown';
 import { formatValue } from '../diff/format';
 import { completenessLine } from './card';
-import { dataVersion, deltaText, formatSize, signatureType } from './format';
+import { dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
 import type { LineageCard } from './types';
 
 const CACHE_WORDS = { yes: 'yes', no: 'no', partial: 'partly', 'not-cached': '—' } as const;
@@ -34,6 +34,8 @@ export function lineageCardMarkdown(card: LineageCard): string {
     if (k.refs.length) rows.push(['Refs at this commit', k.refs.map(c).join(', ')]);
     if (k.branches.length) rows.push(['Branches containing it', k.branches.map(c).join(', ')]);
     rows.push(['Uncommitted changes', k.dirty === null ? 'unknown' : `${k.dirty ? 'yes' : 'no'} (${c(k.dirtySource ?? '')})`]);
+    if (card.artifact?.declaredIn) rows.push(['Declared in', `${c(card.artifact.declaredIn)} (path ${c(m.path ?? 'none')})`]);
+    for (const o of card.artifact?.outs ?? []) rows.push(['Model version', `${c(modelOutVersion(o))} · ${c(modelOutSource(o))} · in local cache: ${CACHE_WORDS[o.inCache]}`]);
     out.push(...table(['', ''], rows));
   } else out.push(missingText(card, 'code'), '');
 
@@ -47,6 +49,7 @@ export function lineageCardMarkdown(card: LineageCard): string {
 
   out.push('### Hyperparameters', '');
   if (card.hyperparameters) {
+    if (card.hyperparameters.note) out.push(c(card.hyperparameters.note), '');
     const rows: string[][] = [];
     for (const [file, keys] of Object.entries(card.hyperparameters.params)) for (const [k, v] of Object.entries(keys)) rows.push([c(file), c(k), c(formatValue(v))]);
     for (const r of card.hyperparameters.runs) for (const [k, v] of Object.entries(r.params)) rows.push([c(`${r.source} run ${r.name ?? r.id}`), c(k), c(formatValue(v))]);

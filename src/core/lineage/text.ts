@@ -3,7 +3,7 @@
 
 import { formatValue } from '../diff/format';
 import { completenessLine } from './card';
-import { dataVersion, deltaText, formatSize, signatureType } from './format';
+import { dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
 import type { LineageCard, Question } from './types';
 
 const safe = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, ' ');
@@ -24,7 +24,10 @@ export function lineageCardText(card: LineageCard): string {
     if (c.date !== null) out.push(`  date:     ${new Date(c.date * 1000).toISOString()}`);
     if (c.refs.length) out.push(`  refs:     ${c.refs.map(safe).join(', ')}`);
     if (c.branches.length) out.push(`  branches: ${c.branches.map(safe).join(', ')}`);
-    out.push(`  dirty:    ${c.dirty === null ? 'unknown (no run record)' : `${c.dirty ? 'yes' : 'no'}, from ${safe(c.dirtySource ?? '')}`}`, '');
+    out.push(`  dirty:    ${c.dirty === null ? 'unknown (no run record)' : `${c.dirty ? 'yes' : 'no'}, from ${safe(c.dirtySource ?? '')}`}`);
+    if (card.artifact?.declaredIn) out.push(`  declared: ${safe(m.path ?? 'no path')} in ${safe(card.artifact.declaredIn)} at this commit`);
+    for (const o of card.artifact?.outs ?? []) out.push(`  model:    ${safe(modelOutVersion(o))}`, `      ${safe(modelOutSource(o))}; ${safe(o.cacheDetail)}`);
+    out.push('');
   } else unknown('code');
 
   out.push('Data');
@@ -39,6 +42,7 @@ export function lineageCardText(card: LineageCard): string {
 
   out.push('Hyperparameters');
   if (card.hyperparameters) {
+    if (card.hyperparameters.note) out.push(`  ${safe(card.hyperparameters.note)}`);
     for (const [file, keys] of Object.entries(card.hyperparameters.params)) for (const [k, v] of Object.entries(keys)) out.push(`  ${safe(file)}  ${safe(k)} = ${safe(formatValue(v))}`);
     for (const r of card.hyperparameters.runs) for (const [k, v] of Object.entries(r.params)) out.push(`  ${r.source} run ${safe(r.name ?? r.id)}  ${safe(k)} = ${safe(formatValue(v))}`);
     out.push('');

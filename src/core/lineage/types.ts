@@ -52,6 +52,36 @@ export interface DataDep {
   cacheDetail: string;
 }
 
+/**
+ * The model's own bytes at the version's commit: the dvc.lock out that is (or holds) the model
+ * path, or the `.dvc` file tracking it. Its hash is the version of the artifact itself.
+ */
+export interface ModelOut {
+  /** The recorded path, repository-relative: the model path itself or the folder out holding it. */
+  path: string;
+  /** The stage writing it (its address); null when a `.dvc` file tracks it. */
+  stage: string | null;
+  /** The `.dvc` file tracking it (`dvc add`), repository-relative. */
+  dvcFile: string | null;
+  version: string | null;
+  hashKind: 'md5' | 'md5-dos2unix' | 'etag' | 'checksum' | null;
+  size: number | null;
+  nfiles: number | null;
+  isDir: boolean;
+  inCache: CacheState;
+  cacheDetail: string;
+  /** The model file inside a folder out, with its md5 from the cached `.dir` listing (null when the listing is not here). */
+  file: { path: string; md5: string | null } | null;
+}
+
+/** Where the version's commit declares the artifact, and the version of its bytes there. */
+export interface ArtifactAnswer {
+  /** The file declaring the artifact at the version's commit (artifacts.yaml or a dvc.yaml); null when none does. */
+  declaredIn: string | null;
+  /** Usually one; several when the model path is a folder that several outs write into. */
+  outs: ModelOut[];
+}
+
 export interface DataAnswer {
   /** Stages whose outs are (or hold) the model's path; empty when scope is 'all-stages'. */
   producedBy: string[];
@@ -64,8 +94,17 @@ export interface DataAnswer {
 export interface RunRef { source: RunSourceKind; id: string; name: string | null; location: string }
 
 export interface HyperparametersAnswer {
-  /** DVC params at the commit: file -> dotted key -> value. */
+  /**
+   * 'model': the params dvc.lock records for the stages producing the model and their upstream
+   * stages; 'all-stages': for every stage (model path unknown or written by no stage); 'files':
+   * the params files whole (no dvc.lock at the commit to say which params made the model).
+   */
+  scope: 'model' | 'all-stages' | 'files';
+  /** The stages whose params these are (empty for 'files'). */
+  stages: string[];
+  /** file (repository-relative) -> dotted key -> value, as recorded at the commit. */
   params: FileValues;
+  note: string | null;
   runs: (RunRef & { params: Record<string, FlatValue> })[];
 }
 
@@ -99,7 +138,10 @@ export interface MissingAnswer { question: Question; reason: string; action: str
 
 export interface LineageCard {
   schema: 1;
+  /** The version; `path` and `type` as declared at the version's commit (not at HEAD). */
   model: ModelVersionRef;
+  /** The declaration and the model's own out at the version's commit; null when the commit is not here. */
+  artifact: ArtifactAnswer | null;
   code: CodeAnswer | null;
   data: DataAnswer | null;
   hyperparameters: HyperparametersAnswer | null;

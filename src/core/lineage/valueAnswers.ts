@@ -1,16 +1,13 @@
-// Lineage questions 1, 3 and 4: the commit (from the index, branches from Git), the params and
-// the metrics at it, the metrics' change since the previous model version, and what linked
-// MLflow / W&B runs logged.
+// Lineage questions 1 and 4: the commit (from the index, branches from Git), the metrics at it,
+// their change since the previous model version, and what linked MLflow / W&B runs logged.
 
-import { diffValues } from '../diff/diff';
+import { diffValues, type FileValues } from '../diff/diff';
 import { verdictOf } from '../diff/direction';
-import type { FlatValue } from '../formats/types';
-import { valuesAt } from '../query/values';
 import type { ExternalRun } from '../runs/types';
 import type { Store } from '../store/store';
 import type { ModelVersionRef } from '../registry/types';
 import { parseRegistryTag } from '../registry/tagGrammar';
-import type { CodeAnswer, HyperparametersAnswer, MetricRow, MetricsAnswer, RunRef } from './types';
+import type { CodeAnswer, MetricRow, MetricsAnswer, RunRef } from './types';
 import { branchesContaining, commitMeta } from './gitAt';
 
 export function runRef(run: ExternalRun): RunRef {
@@ -43,23 +40,10 @@ export async function codeAnswer(store: Store, root: string, sha: string, proble
   };
 }
 
-const linked = (runs: ExternalRun[], sha: string) => runs.filter((r) => r.git.commit === sha);
-
-export function hyperparametersAnswer(store: Store, sha: string, runs: ExternalRun[], problems: string[]): HyperparametersAnswer | null {
-  const { values, problems: bad } = valuesAt(store, sha, 'params');
-  for (const p of bad) problems.push(`${p.path} at ${sha.slice(0, 8)}${p.line ? `, line ${p.line}` : ''}: ${p.message}`);
-  const params = Object.fromEntries(Object.entries(values).filter(([, keys]) => Object.keys(keys).length > 0));
-  const withParams = linked(runs, sha).filter((r) => Object.keys(r.params).length > 0).map((r) => ({ ...runRef(r), params: r.params as Record<string, FlatValue> }));
-  if (Object.keys(params).length === 0 && withParams.length === 0) return null;
-  return { params, runs: withParams };
-}
-
-export function metricsAnswer(store: Store, ref: ModelVersionRef, runs: ExternalRun[], problems: string[]): MetricsAnswer | null {
-  const { values, problems: bad } = valuesAt(store, ref.commit, 'metrics');
-  for (const p of bad) problems.push(`${p.path} at ${ref.commit.slice(0, 8)}${p.line ? `, line ${p.line}` : ''}: ${p.message}`);
+/** The metrics at the version (`values`), against the previous version's (`before`) when there is one. */
+export function metricsAnswer(ref: ModelVersionRef, values: FileValues, before: FileValues | null, runs: ExternalRun[]): MetricsAnswer | null {
   const rows: MetricRow[] = [];
-  if (ref.previousVersion) {
-    const before = valuesAt(store, ref.previousVersion.commit, 'metrics').values;
+  if (ref.previousVersion && before) {
     const diff = diffValues(before, values, { all: true });
     for (const [file, keys] of Object.entries(diff)) {
       for (const [key, d] of Object.entries(keys)) {
@@ -71,7 +55,7 @@ export function metricsAnswer(store: Store, ref: ModelVersionRef, runs: External
       for (const key of Object.keys(values[file]).sort()) rows.push({ file, key, value: values[file][key], verdict: 'n/a' });
     }
   }
-  const withMetrics = linked(runs, ref.commit).filter((r) => Object.keys(r.metrics).length > 0).map((r) => ({ ...runRef(r), metrics: r.metrics }));
+  const withMetrics = runs.filter((r) => r.git.commit === ref.commit && Object.keys(r.metrics).length > 0).map((r) => ({ ...runRef(r), metrics: r.metrics }));
   // A metric only the previous version had is still worth a row, but it answers nothing alone.
   if (!rows.some((r) => r.value !== null) && withMetrics.length === 0) return null;
   return { rows, previous: ref.previousVersion, runs: withMetrics };

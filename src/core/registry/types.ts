@@ -78,7 +78,10 @@ export interface ModelVersionRef {
   artifact: string;
   version: string;
   commit: string;
-  /** The artifact's declared path (model file or folder), repo-relative, if declared. */
+  /**
+   * The artifact's declared path (model file or folder), repo-relative, as the registry reads it:
+   * at HEAD. A version's own path is its commit's; the lineage card re-reads it there.
+   */
   path: string | null;
   type: string | null;
   stages: string[];

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import { runGitText } from '../git/exec';
+import { isSecretName, redactDeep, redactText, redactVars } from '../util/redact';
 
 export interface EnvRecord {
   git: { head?: string; branch?: string; dirty?: boolean; changed?: string[] };
@@ -16,13 +17,11 @@ export interface EnvRecord {
   os: { platform: string; release: string; arch: string; hostname: string };
   cpu: { model: string; count: number; memoryBytes: number };
   gpus: { name: string; driver: string; memory: string }[];
-  /** Selected variables; secrets never stored, their names listed as redacted. */
+  /** Selected variables; secrets never stored, their names listed as redacted (src/core/util/redact.ts). */
   vars: Record<string, string>;
   redacted: string[];
 }
 
-/** Names that must never be recorded; matched case-insensitively anywhere in the name. */
-const DENY = ['KEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'CREDENTIAL', 'AUTH'];
 /** Variables that change what an ML run computes, or where. */
 const KEEP = [/^CUDA_/, /^NVIDIA_/, /^PYTHON/, /^VIRTUAL_ENV$/, /^CONDA_/, /^OMP_/, /^MKL_/, /^OPENBLAS_/, /^TF_/, /^TORCH/, /^PYTORCH_/, /^HF_/, /^TRANSFORMERS_/, /^DVC_/, /^MLFLOW_/, /^WANDB_/, /^LANG$/, /^LC_ALL$/, /^TZ$/, /^SEED$/, /^PATH$/];
 
@@ -32,8 +31,8 @@ export function selectVars(env: NodeJS.ProcessEnv): { vars: Record<string, strin
   for (const name of Object.keys(env).sort()) {
     const value = env[name];
     if (value === undefined || !KEEP.some((k) => k.test(name))) continue;
-    if (DENY.some((d) => name.toUpperCase().includes(d))) { redacted.push(name); continue; }
-    vars[name] = value;
+    if (isSecretName(name)) { redacted.push(name); continue; }
+    vars[name] = redactText(value);
   }
   return { vars, redacted };
 }
@@ -67,7 +66,8 @@ async function pythonInfo(python: string, cwd: string): Promise<EnvRecord['pytho
   if (!out) return undefined;
   const [executable, version] = out.trim().split('\n');
   const freeze = await run(executable, ['-m', 'pip', 'freeze', '--all'], cwd, 60000);
-  return { executable, version, packages: freeze ? freeze.split('\n').map((l) => l.trim()).filter(Boolean) : [] };
+  // `pip freeze` prints an editable install's remote as is: `-e git+https://bot:ghp_…@host/…`.
+  return { executable, version, packages: freeze ? freeze.split('\n').map((l) => redactText(l.trim())).filter(Boolean) : [] };
 }
 
 async function gpus(cwd: string): Promise<EnvRecord['gpus']> {
@@ -122,6 +122,15 @@ export async function completeEnvironment(base: EnvRecord, probes: EnvProbes = n
 /** Everything but the run's own outcome. */
 export async function captureEnvironment(root: string, cmd: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<EnvRecord> {
   return completeEnvironment(await captureBaseEnvironment(root, cmd, cwd, env));
+}
+
+/**
+ * The record with every secret masked: applied when a run is stored and again when it is read,
+ * because indexes written by older versions hold unmasked URLs, pip lines and variables.
+ */
+export function redactEnvRecord(env: EnvRecord): EnvRecord {
+  const { vars, redacted, ...rest } = env;
+  return { ...redactDeep(rest), ...redactVars(vars ?? {}, redacted ?? []) };
 }
 
 /** Identifies the outs a run produced, so a later commit whose dvc.lock has them finds the run. */

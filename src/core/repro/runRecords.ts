@@ -3,7 +3,8 @@
 import type { Store } from '../store/store';
 import type { LockFile } from '../formats/dvcLock';
 import { decodePayload } from '../util/values';
-import { outsKey, type EnvRecord } from './envRecord';
+import { redactText } from '../util/redact';
+import { outsKey, redactEnvRecord, type EnvRecord } from './envRecord';
 
 export type RunStatus = 'running' | 'ok' | 'failed' | 'cancelled';
 
@@ -25,10 +26,12 @@ interface Row { id: number; project: string; stage: string; head: string | null;
 
 const toRecord = (r: Row): RunRecord => ({
   id: r.id, project: r.project, stage: r.stage, head: r.head ?? undefined, dirty: r.dirty === null ? undefined : r.dirty === 1,
-  cmd: r.cmd, startedAt: r.started_at, endedAt: r.ended_at ?? undefined, exitCode: r.exit_code ?? undefined, status: r.status, env: JSON.parse(r.env) as EnvRecord,
+  // Masked again on the way out: rows written before redaction existed are still in old indexes.
+  cmd: redactText(r.cmd), startedAt: r.started_at, endedAt: r.ended_at ?? undefined, exitCode: r.exit_code ?? undefined, status: r.status, env: redactEnvRecord(JSON.parse(r.env) as EnvRecord),
 });
 
-export function startRun(store: Store, project: string, stage: string, env: EnvRecord, startedAt: number): number {
+export function startRun(store: Store, project: string, stage: string, recorded: EnvRecord, startedAt: number): number {
+  const env = redactEnvRecord(recorded);
   const info = store.sql(`INSERT INTO repro_run (project, stage, head, dirty, cmd, started_at, status, env) VALUES (?, ?, ?, ?, ?, ?, 'running', ?)`)
     .run(project, stage, env.git.head ?? null, env.git.dirty === undefined ? null : env.git.dirty ? 1 : 0, env.cmd, startedAt, JSON.stringify(env)) as { lastInsertRowid: number | bigint };
   return Number(info.lastInsertRowid);
@@ -37,7 +40,7 @@ export function startRun(store: Store, project: string, stage: string, env: EnvR
 export function finishRun(store: Store, id: number, outcome: { status: RunStatus; exitCode?: number | null; endedAt: number; outs?: { path: string; md5?: string }[]; project: string; stage: string; env?: EnvRecord }): void {
   const key = outcome.status === 'ok' && outcome.outs ? outsKey(outcome.project, outcome.stage, outcome.outs) : undefined;
   store.sql('UPDATE repro_run SET status = ?, exit_code = ?, ended_at = ?, outs_key = ?, env = coalesce(?, env) WHERE id = ?')
-    .run(outcome.status, outcome.exitCode ?? null, outcome.endedAt, key ?? null, outcome.env ? JSON.stringify(outcome.env) : null, id);
+    .run(outcome.status, outcome.exitCode ?? null, outcome.endedAt, key ?? null, outcome.env ? JSON.stringify(redactEnvRecord(outcome.env)) : null, id);
 }
 
 /** Most recent runs first. */

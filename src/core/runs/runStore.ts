@@ -1,6 +1,7 @@
 import type { Store } from '../store/store';
 import type { ExternalRun, MetricPoint, RunProblem, RunSourceKind } from './types';
 import { decodePayload, decodeValue, encodePayload, encodeValue } from '../util/values';
+import { redactExternalRun } from './runRedact';
 
 export type RunSourceFormat = 'mlflow-files' | 'mlflow-sqlite' | 'mlflow-server' | 'wandb-dir';
 
@@ -26,6 +27,11 @@ export function listSources(store: Store): StoredSource[] {
   return (store.sql('SELECT * FROM run_source ORDER BY location').all() as SourceRow[]).map((r) => ({
     id: r.id, kind: r.kind, format: r.format, location: r.location, fingerprint: r.fingerprint, syncedAt: r.synced_at, readMs: r.read_ms, error: r.error,
   }));
+}
+
+/** Ids of the sources with a run stored as running: its status can change with no file changing. */
+export function sourcesWithRunningRuns(store: Store): Set<number> {
+  return new Set((store.sql(`SELECT DISTINCT source_id FROM ext_run WHERE status = 'running'`).all() as { source_id: number }[]).map((r) => r.source_id));
 }
 
 function sourceId(store: Store, source: RunSource): number {
@@ -55,7 +61,8 @@ export function replaceSource(store: Store, source: RunSource, fingerprint: stri
     const param = store.sql('INSERT OR REPLACE INTO ext_run_param (run, key, value) VALUES (?, ?, ?)');
     const metric = store.sql('INSERT OR REPLACE INTO ext_run_metric (run, key, value) VALUES (?, ?, ?)');
     const step = store.sql('INSERT INTO ext_run_step (run, key, seq, step, value, timestamp) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const run of runs) {
+    for (const read of runs) {
+      const run = redactExternalRun(read);
       const info = insertRun.run(id, source.kind, run.location, run.id, run.experimentId, run.experiment, run.name, run.status, run.startTime, run.endTime, run.user,
         normalizeSha(run.git.commit), run.git.branch, run.git.remote, run.parentId,
         JSON.stringify(run.tags), run.environment ? encodePayload(run.environment) : null, JSON.stringify(run.models), JSON.stringify(run.artifacts), JSON.stringify(run.labels));
@@ -115,13 +122,14 @@ export function runFromRow(store: Store, row: RunRow, withSeries = false): Exter
   if (withSeries) {
     for (const { key } of store.sql('SELECT DISTINCT key FROM ext_run_step WHERE run = ? ORDER BY key').all(row.id) as { key: string }[]) series[key] = readSeries(store, row.id, key);
   }
-  return {
+  // Masked again on the way out: rows written before redaction existed are still in old indexes.
+  return redactExternalRun({
     source: row.kind, location: row.location, id: row.run_id, experimentId: row.experiment_id, experiment: row.experiment, name: row.name,
     status: row.status as ExternalRun['status'], startTime: row.start_time, endTime: row.end_time, user: row.user,
     git: { commit: row.git_commit, branch: row.git_branch, remote: row.git_remote },
     params, metrics, series, tags: JSON.parse(row.tags), environment: row.environment ? decodePayload(row.environment) : null,
     models: JSON.parse(row.models), artifacts: JSON.parse(row.artifacts), parentId: row.parent_id, labels: JSON.parse(row.labels),
-  };
+  });
 }
 
 export function readSeries(store: Store, runRowId: number, key: string): MetricPoint[] {

@@ -1,17 +1,18 @@
 import type { Store } from '../store/store';
 import { readMlflowFileStore } from '../mlflow/mlflowFileStore';
 import { readMlflowSqlite } from '../mlflow/mlflowSqlite';
+import type { MlflowLimits } from '../mlflow/mlflowLimits';
 import { readMlflowServer } from '../mlflow/mlflowRest';
 import { readWandbDir } from '../wandb/wandbRuns';
 import type { RunReadResult } from './types';
 import { discoverRunSources, fingerprintSource } from './runSources';
-import { listSources, recordSourceFailure, removeSources, replaceSource, type RunSource, type RunSourceFormat } from './runStore';
+import { listSources, recordSourceFailure, removeSources, replaceSource, sourcesWithRunningRuns, type RunSource, type RunSourceFormat } from './runStore';
 import { normalizeServerUrl } from './serverUrl';
 
 /** One reader per source format; tests swap one for a reader that fails on purpose. */
 export interface RunReaders {
   local(format: Exclude<RunSourceFormat, 'mlflow-server'>, root: string, location: string): Promise<RunReadResult>;
-  server(url: string, token: string | undefined): Promise<RunReadResult>;
+  server(url: string, token: string | undefined, limits?: MlflowLimits): Promise<RunReadResult>;
 }
 
 export const DEFAULT_READERS: RunReaders = {
@@ -22,10 +23,11 @@ export const DEFAULT_READERS: RunReaders = {
       case 'wandb-dir': return readWandbDir(root, location);
     }
   },
-  server: (url, token) => readMlflowServer(url, { token }),
+  server: (url, token, limits) => readMlflowServer(url, { ...limits, token }),
 };
 
-export interface ServerSpec { url: string; token?: string }
+/** A tracking server to read; `limits` raise (or lower) the reader's page, size and time limits. */
+export interface ServerSpec { url: string; token?: string; limits?: MlflowLimits }
 
 export interface RunSyncOptions {
   excludePaths?: string[];
@@ -66,12 +68,16 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
   report.removed = gone.length;
 
   const work: { source: RunSource; fingerprint: string | null; read: () => Promise<RunReadResult> }[] = [];
+  // A W&B run is "running" only while its writer lives (wandbLiveness.ts): a killed one leaves
+  // its folder untouched, so a folder with a running run is re-read even when unchanged.
+  const running = sourcesWithRunningRuns(store);
   for (const source of local) {
     const fingerprint = fingerprintSource(root, source);
     if (fingerprint === undefined) continue;
     report.sources++;
     const previous = stored.get(source.location);
-    if (previous && previous.fingerprint === fingerprint && previous.format === source.format) { report.unchanged++; continue; }
+    const recheck = source.format === 'wandb-dir' && previous !== undefined && running.has(previous.id);
+    if (previous && previous.fingerprint === fingerprint && previous.format === source.format && !recheck) { report.unchanged++; continue; }
     work.push({ source, fingerprint, read: () => readers.local(source.format as Exclude<RunSourceFormat, 'mlflow-server'>, root, source.location) });
   }
   for (const spec of options.servers ?? []) {
@@ -88,7 +94,7 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
     // Failed reads wait too: a server that is down must not stall every refresh with its timeouts.
     if (previous?.syncedAt && Date.now() - previous.syncedAt < interval) { report.unchanged++; continue; }
     // A server has no cheap fingerprint: it is re-read when due and stamped with the read time.
-    work.push({ source: { kind: 'mlflow', format: 'mlflow-server', location }, fingerprint: `server:${Date.now()}`, read: () => readers.server(location, spec.token) });
+    work.push({ source: { kind: 'mlflow', format: 'mlflow-server', location }, fingerprint: `server:${Date.now()}`, read: () => readers.server(location, spec.token, spec.limits) });
   }
 
   for (const item of work) {

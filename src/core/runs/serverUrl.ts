@@ -1,3 +1,5 @@
+import { redactText } from '../util/redact';
+
 /**
  * A tracking server URL as the index keys it: http(s) only, without credentials or fragment
  * (a `user:password@` part must never reach the index, the logs or a tooltip).
@@ -24,5 +26,5 @@ export function isServerUri(text: string | undefined): text is string {
 }
 
 function redact(text: string): string {
-  return text.replace(/\/\/[^/@\s]*@/, '//***@').slice(0, 200);
+  return redactText(text).slice(0, 200);
 }

@@ -9,7 +9,8 @@ import { toPythonJson } from './wandbValues';
  * A log without an exit record belongs to a run that is still running if the log changed in
  * the last RUNNING_WINDOW_MS, else to one that crashed or was killed. wandb appends a system
  * metrics record every 15 s while a run is alive (and history as it logs), so 5 minutes of
- * silence means nobody is writing.
+ * silence means nobody is writing. A writer known to be gone sooner (wandbLiveness.ts) makes it
+ * crashed at once.
  */
 export const RUNNING_WINDOW_MS = 5 * 60 * 1000;
 
@@ -20,6 +21,8 @@ export interface RunFolderData {
   state: WandbRunState | null;
   /** Modification time of the log (ms), when there is one. */
   logMtime: number | null;
+  /** The process that wrote the log is known to have exited (wandbLiveness.ts). */
+  writerGone?: boolean;
   config: Map<string, DataValue> | null;
   summary: { [key: string]: DataValue } | null;
   metadata: { [key: string]: DataValue } | null;
@@ -51,10 +54,10 @@ function summaryMetrics(summary: Iterable<[string, DataValue]>): Record<string, 
   return out;
 }
 
-export function runStatus(state: WandbRunState | null, logMtime: number | null, now: number): ExternalRunStatus {
+export function runStatus(state: WandbRunState | null, logMtime: number | null, now: number, writerGone = false): ExternalRunStatus {
   if (!state || logMtime === null) return 'unknown';
   if (state.exit) return state.exit.exitCode === 0 ? 'finished' : 'failed';
-  return now - logMtime <= RUNNING_WINDOW_MS ? 'running' : 'crashed';
+  return !writerGone && now - logMtime <= RUNNING_WINDOW_MS ? 'running' : 'crashed';
 }
 
 function str(v: unknown): string | null {
@@ -73,7 +76,7 @@ export function toExternalRun(d: RunFolderData, now: number): ExternalRun {
   const environment = env || d.requirements ? { ...env, ...(d.requirements ? { requirements: d.requirements } : {}) } : null;
   const envGit = (env?.git ?? null) as { remote?: string; commit?: string } | null;
 
-  const status = runStatus(s, d.logMtime, now);
+  const status = runStatus(s, d.logMtime, now, d.writerGone);
   const startedAt = typeof env?.startedAt === 'string' ? Date.parse(env.startedAt) : NaN;
   const startTime = run?.startTime ?? (Number.isNaN(startedAt) ? null : startedAt);
   let endTime: number | null = null;

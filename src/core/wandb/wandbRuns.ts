@@ -8,6 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { RunProblem, RunReadResult } from '../runs/types';
 import { RUNNING_WINDOW_MS, toExternalRun, type RunFolderData } from './wandbExternalRun';
 import { parseConfigYaml, parseJsonObject, parseRequirements, readOptional } from './wandbFiles';
+import { writerKnownGone } from './wandbLiveness';
 import { WandbLogError, WandbLogReader } from './wandbLogReader';
 import { WandbRunState } from './wandbRunState';
 
@@ -78,6 +79,15 @@ export async function readWandbDir(root: string, relDir: string, options: WandbR
   return result;
 }
 
+/**
+ * A log that ends inside a record with nobody left to finish it (wandbLiveness.ts): the bytes
+ * from `offset` on are lost, and a run without an exit record stopped there.
+ */
+function cutOffProblem(offset: number, pending: number, exited: boolean): string {
+  return `byte ${offset}: the log is cut off inside a record (it ends ${pending} byte${pending === 1 ? '' : 's'} later, at byte ${offset + pending}) and no wandb process is writing it any more; ` +
+    (exited ? 'the records after the exit record are lost' : 'the run stopped without an exit record (killed, crashed, or the file was copied while it ran), so it is shown as crashed');
+}
+
 /** Reads one run folder (`wandb/offline-run-…-<id>`): its log and files/. */
 export async function readWandbRunFolder(root: string, relFolder: string, options: WandbReadOptions = {}): Promise<RunReadResult> {
   const problems: RunProblem[] = [];
@@ -88,16 +98,24 @@ export async function readWandbRunFolder(root: string, relFolder: string, option
 
   let state: WandbRunState | null = null;
   let logMtime: number | null = null;
+  let writerGone = false;
   if (logName) {
     const file = `${relFolder}/${logName}`;
     const path = join(folder, logName);
     try {
       logMtime = (await stat(path)).mtimeMs;
       const s = new WandbRunState();
-      const read = await new WandbLogReader(path).read((record) => s.apply(record));
+      const reader = new WandbLogReader(path);
+      const read = await reader.read((record) => s.apply(record));
       for (const p of read.problems) problems.push({ file, message: p.message });
       for (const p of s.valueProblems) problems.push({ file, message: `record ${p.num}, key "${p.key}": unreadable value (${p.message}); skipped` });
       state = s;
+      const host = s.run?.host || (typeof s.environment?.host === 'string' ? s.environment.host : null);
+      // Only an unfinished log needs the question asked (a file read and a process probe).
+      if (!s.exit || read.pendingBytes > 0) writerGone = await writerKnownGone(folder, host);
+      // An unfinished last record is normal while wandb writes; only without a writer is it damage.
+      const live = !writerGone && (options.now ?? Date.now()) - logMtime <= RUNNING_WINDOW_MS;
+      if (read.pendingBytes > 0 && !live) problems.push({ file, message: cutOffProblem(reader.offset, read.pendingBytes, s.exit !== null) });
     } catch (error) {
       problems.push({ file, message: error instanceof WandbLogError ? error.message.slice(path.length + 2) : `cannot read: ${(error as Error).message}` });
     }
@@ -119,6 +137,7 @@ export async function readWandbRunFolder(root: string, relFolder: string, option
     folderId,
     state,
     logMtime,
+    writerGone,
     config: await read('config.yaml', parseConfigYaml),
     summary: await read('wandb-summary.json', parseJsonObject),
     metadata: await read('wandb-metadata.json', parseJsonObject),

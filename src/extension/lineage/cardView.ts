@@ -3,7 +3,7 @@
 // and linkAllowed checks a link coming back from the page against the card shown.
 
 import { completenessLine } from '../../core/lineage/card';
-import { dataVersion, deltaText, formatSize, signatureType } from '../../core/lineage/format';
+import { dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from '../../core/lineage/format';
 import { formatValue } from '../../core/diff/format';
 import type { LineageCard, MissingAnswer, Question } from '../../core/lineage/types';
 import type { CardCell, CardLink, CardSection, CardTable, CardView } from '../../protocol/lineageCard';
@@ -34,6 +34,11 @@ function codeTables(card: LineageCard): CardTable[] {
   rows.push([cell('Uncommitted changes'), k.dirty === null ? cell('unknown (no run record)', { tone: 'muted' }) : cell(k.dirty ? 'yes' : 'no', { tone: k.dirty ? 'warn' : 'ok', title: k.dirtySource ?? undefined })]);
   const files = [...new Set(card.data?.deps.flatMap((d) => (d.dvcFile ? [d.dvcFile.path] : [])) ?? [])];
   if (card.model.path) rows.push([cell('Model'), cell(card.model.path, { link: { kind: 'workspaceFile', path: card.model.path }, title: 'Open in the workspace' })]);
+  // Declared at the version's commit: the path HEAD declares may have moved since.
+  if (card.artifact?.declaredIn) rows.push([cell('Declared in'), cell(card.artifact.declaredIn, { link: atCommit(card.artifact.declaredIn), title: 'Open it as it was at this commit' })]);
+  for (const o of card.artifact?.outs ?? []) {
+    rows.push([cell('Model version'), cell(`${modelOutVersion(o)} · ${modelOutSource(o)}`, { tone: CACHE[o.inCache][1], title: `${o.hashKind ?? 'hash'}; ${o.cacheDetail}` })]);
+  }
   // Every project's dvc.yaml sits beside its dvc.lock; the root one is what most repositories have.
   if (card.data) rows.push([cell('Pipeline at this commit'), cell('dvc.yaml', { link: atCommit('dvc.yaml') })], [cell(''), cell('dvc.lock', { link: atCommit('dvc.lock') })]);
   for (const f of files) rows.push([cell(''), cell(f, { link: atCommit(f) })]);
@@ -95,7 +100,7 @@ export function cardView(card: LineageCard): CardView {
   const sections: CardSection[] = [
     section(card, 'code', () => ({ tables: codeTables(card) })),
     section(card, 'data', () => ({ tables: dataTables(card), note: card.data?.note ?? undefined })),
-    section(card, 'hyperparameters', () => ({ tables: paramsTables(card) })),
+    section(card, 'hyperparameters', () => ({ tables: paramsTables(card), note: card.hyperparameters?.note ?? undefined })),
     section(card, 'metrics', () => ({ tables: metricsTables(card), note: card.metrics?.previous ? `Change since ${card.metrics.previous.version} (${card.metrics.previous.commit.slice(0, 8)}).` : undefined })),
     section(card, 'environment', () => ({ tables: envTables(card) })),
   ];

@@ -91,7 +91,8 @@ async function pickModelVersion(engine: FolderEngine): Promise<ModelVersionRef |
   const items = refs.map((ref) => ({
     label: `${oneLine(ref.artifact, 80)} ${oneLine(ref.version, 40)}`.replace(/\$\(/g, '$\u200b('),
     description: ref.stages.length ? oneLine(ref.stages.join(', '), 80) : undefined,
-    detail: `${ref.commit.slice(0, 8)}${ref.path ? ` · ${oneLine(ref.path, 120)}` : ''}`,
+    // Not the path: the registry reads HEAD's declarations, and a version's own path is its commit's (the card shows it).
+    detail: ref.commit.slice(0, 8),
     ref,
   }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Show Lineage Card', placeHolder: 'Model version (type to filter)', matchOnDescription: true, matchOnDetail: true });

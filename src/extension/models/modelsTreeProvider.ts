@@ -49,7 +49,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     const ctx: ModelContext = { engine, backend: registryBackendKind(engine.folder.uri), root };
     let backend: RegistryBackend;
     try {
-      backend = await registryBackendFor(root, engine.folder.uri, this.secrets);
+      backend = await registryBackendFor(root, engine.folder.uri, this.secrets, (m) => this.log?.warn(`Registry (${engine.folder.name}): ${m}`));
     } catch (error) {
       return { ctx, backend: null, state: null, error: (error as Error).message };
     }

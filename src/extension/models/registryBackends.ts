@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { GitRegistry } from '../../core/registry/gitRegistry';
 import { MlflowRegistry } from '../../core/mlflow/mlflowRegistry';
 import type { RegistryBackend } from '../../core/registry/types';
-import { tokenKey, trackingUriSetting } from '../runs/mlflowServer';
+import { mlflowLimitsSetting, tokenKey, trackingUriSetting } from '../runs/mlflowServer';
 
 export type RegistryBackendKind = 'git' | 'mlflow';
 
@@ -22,12 +22,13 @@ function mlflowUrl(scope: vscode.Uri): string {
 
 /**
  * The registry a folder uses: Git tags (GTO's format) unless the workspace chose an MLflow
- * server. A thrown error is meant for the user (no server configured).
+ * server. A thrown error is meant for the user (no server configured); `onWarning` hears what
+ * did not stop a read (a server's paging cut short).
  */
-export async function registryBackendFor(root: string, scope: vscode.Uri, secrets: vscode.SecretStorage | undefined): Promise<RegistryBackend> {
+export async function registryBackendFor(root: string, scope: vscode.Uri, secrets: vscode.SecretStorage | undefined, onWarning?: (message: string) => void): Promise<RegistryBackend> {
   if (registryBackendKind(scope) === 'git') return new GitRegistry(root);
   const url = mlflowUrl(scope);
   if (!url) throw new Error('"lineage.registry.backend" is "mlflow" but no server is set: set "lineage.registry.mlflowTrackingUri" (or "lineage.mlflow.trackingUri").');
   const token = (await secrets?.get(tokenKey(url))) ?? process.env.MLFLOW_TRACKING_TOKEN;
-  return new MlflowRegistry(url, { token: token || undefined });
+  return new MlflowRegistry(url, { token: token || undefined, ...mlflowLimitsSetting(scope), onWarning });
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { limitsFrom, type MlflowLimits } from '../../core/mlflow/mlflowLimits';
 import { normalizeServerUrl } from '../../core/runs/serverUrl';
 import type { ServerSpec } from '../../core/runs/runSync';
 
@@ -7,6 +8,12 @@ export type RunServerProvider = (scope: vscode.Uri) => Promise<ServerSpec[]>;
 
 export function trackingUriSetting(scope: vscode.Uri): string {
   return vscode.workspace.getConfiguration('lineage', scope).get<string>('mlflow.trackingUri', '').trim();
+}
+
+/** `lineage.mlflow.maxPages` / `maxResponseMB` / `timeoutSeconds`; a value that is not a positive number keeps the default. */
+export function mlflowLimitsSetting(scope: vscode.Uri): MlflowLimits {
+  const config = vscode.workspace.getConfiguration('lineage', scope);
+  return limitsFrom({ maxPages: config.get('mlflow.maxPages'), maxResponseMB: config.get('mlflow.maxResponseMB'), timeoutSeconds: config.get('mlflow.timeoutSeconds') });
 }
 
 /**
@@ -32,6 +39,6 @@ export function mlflowServers(secrets?: vscode.SecretStorage): RunServerProvider
     } catch {
       // A malformed URL: syncRuns reports it; there is no token to look up.
     }
-    return [{ url, token: token || process.env.MLFLOW_TRACKING_TOKEN || undefined }];
+    return [{ url, token: token || process.env.MLFLOW_TRACKING_TOKEN || undefined, limits: mlflowLimitsSetting(scope) }];
   };
 }

@@ -89,19 +89,11 @@ describe('lineage card: the five answers for a model version', () => {
     }
   });
 
-  it('lists every stage\'s data when the model path is unknown or written by no stage', async () => {
-    const unknown = await buildLineageCard({ ...project.refs[1], path: null }, { store, root: repo.dir });
-    assert.equal(unknown.data?.scope, 'all-stages');
-    assert.deepEqual(unknown.data?.deps.map((d) => d.path).sort(), ['data/clean', 'data/raw.csv']);
-    assert.match(unknown.data?.note ?? '', /declares no path/);
-    const elsewhere = await buildLineageCard({ ...project.refs[1], path: 'models/other.onnx' }, { store, root: repo.dir });
-    assert.match(elsewhere.data?.note ?? '', /No stage in dvc\.lock .* writes models\/other\.onnx/);
-  });
-
   it('answers hyperparameters and metrics, with deltas and verdicts against the previous version', async () => {
     const card = await buildLineageCard(project.refs[1], { store, root: repo.dir });
-    // The root params.yaml whole, as DVC shows it: epochs too, though no stage tracks it.
-    assert.deepEqual(card.hyperparameters?.params, { 'params.yaml': { 'train.lr': 0.05, 'train.epochs': 5 } });
+    // What dvc.lock records for the model's stages: not epochs, which no stage tracks.
+    assert.deepEqual(card.hyperparameters?.params, { 'params.yaml': { 'train.lr': 0.05 } });
+    assert.deepEqual(card.hyperparameters?.stages, ['train']);
     assert.deepEqual(card.metrics?.previous, { version: 'v1.0.0', commit: project.shas[0] });
     const acc = card.metrics?.rows.find((r) => r.key === 'accuracy');
     assert.equal(acc?.value, 0.9);

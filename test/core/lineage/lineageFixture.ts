@@ -130,6 +130,8 @@ stages:
       'metrics.json': JSON.stringify({ accuracy: acc, loss: 1 - acc }),
       'data/raw.csv.dvc': `outs:\n- md5: ${rawMd5}\n  size: ${raw.length}\n  hash: md5\n  path: raw.csv\n`,
       'src/prepare.py': 'prep', 'src/train.py': 'train',
+      // The card reads the model's path from here, at the version's commit.
+      'artifacts.yaml': 'sentiment:\n  type: model\n  path: models/model\n',
     }));
   }
   const ref = (i: number): ModelVersionRef => ({

@@ -68,11 +68,14 @@ describe('MLmodel files', () => {
 
   it('reads an MLmodel committed to Git, and turns a malformed one into a problem line on the card', async () => {
     const repo = GitFixture.create();
-    const good = repo.commit('model', { 'clf/MLmodel': MLMODEL, 'clf/model.pkl': 'x' });
+    const good = repo.commit('model', { 'clf/MLmodel': MLMODEL, 'clf/model.pkl': 'x', 'artifacts.yaml': 'clf:\n  type: model\n  path: clf/model.pkl\n' });
     const bad = repo.commit('broken model', { 'clf/MLmodel': 'flavors: [\n' });
+    // A path whose MLmodel is neither in Git nor a DVC out (the workspace holds it, untracked).
+    const ws1 = repo.commit('declare ws', { 'artifacts.yaml': 'clf:\n  type: model\n  path: ws\n' });
+    const ws2 = repo.commit('later', { 'n.txt': '2' });
     const { store } = await indexFolder(repo.dir);
     try {
-      const ref = { artifact: 'clf', version: 'v1', commit: good, path: 'clf/model.pkl', type: 'model', stages: [], previousVersion: null };
+      const ref = { artifact: 'clf', version: 'v1', commit: good, path: null, type: null, stages: [], previousVersion: null };
       const card = await buildLineageCard(ref, { store, root: repo.dir });
       assert.equal(card.mlmodel?.source, 'git');
       assert.equal(card.mlmodel?.file, 'clf/MLmodel');
@@ -81,11 +84,10 @@ describe('MLmodel files', () => {
       assert.equal(broken.problems.length, 1);
       assert.match(broken.problems[0], new RegExp(`^clf/MLmodel \\(Git at ${bad.slice(0, 8)}\\), line \\d+: not valid YAML`));
       assert.ok(broken.code, 'the other answers still come');
-      // Neither in Git nor a DVC out: only the checked-out commit may take the workspace's file.
+      // Only the checked-out commit may take the workspace's file.
       repo.write({ 'ws/MLmodel': MLMODEL });
-      const wsRef = { ...ref, commit: bad, path: 'ws' };
-      assert.equal((await buildLineageCard(wsRef, { store, root: repo.dir, head: bad })).mlmodel?.source, 'workspace');
-      assert.equal((await buildLineageCard({ ...wsRef, commit: good }, { store, root: repo.dir, head: bad })).mlmodel, null);
+      assert.equal((await buildLineageCard({ ...ref, commit: ws2 }, { store, root: repo.dir, head: ws2 })).mlmodel?.source, 'workspace');
+      assert.equal((await buildLineageCard({ ...ref, commit: ws1 }, { store, root: repo.dir, head: ws2 })).mlmodel, null);
     } finally {
       store.close();
       repo.cleanup();
