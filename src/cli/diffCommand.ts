@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
 import { diffValues, printedDiff, type DiffResult } from '../core/diff/diff';
+import { asDiffResult, dvcDiff } from '../core/diff/dvcDiff';
+import { DvcDataReader } from '../core/query/dvcData';
+import type { FileProblem } from '../core/query/values';
+import { isRunRevision } from '../core/runs/runRevision';
+import { pyJsonDumps } from '../core/util/pyJson';
 import { diffToMarkdown } from '../core/diff/markdown';
 import { verdictOf, type Direction } from '../core/diff/direction';
 import { formatDiffValue } from '../core/diff/format';
 import { pyStr } from '../core/formats/pyStr';
 import { comparisonReader } from '../core/runs/runDiff';
-import { stringifyJson } from '../core/util/values';
 import { resolveIndexed, label } from './revisionArgs';
 import { UsageError, type Context } from './context';
 import { renderTable } from './table';
@@ -37,24 +41,16 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   if (opts.json && opts.md) throw new UsageError('--json and --md cannot be combined');
   const texts = [positionals[0] ?? 'HEAD', positionals[1] ?? 'workspace'];
   const [a, b] = await resolveIndexed(ctx, texts);
-  // Either side may be an MLflow/W&B run (mlflow:<id>); its values line up with a commit's by key.
-  // Exact values: an int past 2^53 compares, subtracts and prints with all its digits.
-  const read = comparisonReader(ctx.store, a, b, { exact: true });
-  const oldSide = read(a, kind);
-  const newSide = read(b, kind);
-  const result = diffValues(oldSide.values, newSide.values, { all: opts.all });
+  const { result, json, problems } = await compare(ctx, a, b, kind, Boolean(opts.all));
   const directions: Record<string, Direction> = {};
   for (const k of opts['lower-is-better'] ?? []) directions[k] = 'lower';
   for (const k of opts['higher-is-better'] ?? []) directions[k] = 'higher';
   const [la, lb] = [label(texts[0], a), label(texts[1], b)];
-  for (const p of [...oldSide.problems.map((p) => ({ ...p, rev: la })), ...newSide.problems.map((p) => ({ ...p, rev: lb }))]) {
+  for (const p of [...problems[0].map((p) => ({ ...p, rev: la })), ...problems[1].map((p) => ({ ...p, rev: lb }))]) {
     process.stderr.write(`warning: ${p.path} at ${p.rev}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.message}\n`);
   }
-  // DVC's format_dict prints list values as Python's str(): "['a', 'b']", not a JSON array.
-  // Numbers as Python's json.dumps writes them (ui.write_json): big ints with all their
-  // digits, floats as repr (1e-07, 1e+16). NaN and Infinity stay null (DVC writes them bare,
-  // which is not JSON) so the output stays parseable.
-  if (opts.json) process.stdout.write(stringifyJson(forJson(result), { nonFinite: 'null', numbers: 'python' }) + '\n');
+  // Python's json.dumps as DVC's ui.write_json prints it, NaN and Infinity bare as DVC writes them.
+  if (opts.json) process.stdout.write(json + '\n');
   else if (opts.md) process.stdout.write(diffToMarkdown(result, la, lb, { kind, directions }));
   else {
     const show = (v: unknown) => formatDiffValue(v, kind);
@@ -72,7 +68,29 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   return failed ? 1 : 0;
 }
 
-/** Lists as Python's str(), and a float difference that came out integral as a float (0.0). */
+/**
+ * Commits and the workspace compare as DVC compares them: files loaded again with Python's
+ * types (1.0 stays a float, keys keep the file's order). A run (mlflow:<id>) has only the
+ * index's values, which line up with a commit's by key; ints past 2^53 stay exact either way.
+ */
+async function compare(ctx: Context, a: string, b: string, kind: 'metrics' | 'params', all: boolean): Promise<{ result: DiffResult; json: string; problems: [FileProblem[], FileProblem[]] }> {
+  if (!isRunRevision(a) && !isRunRevision(b)) {
+    const reader = new DvcDataReader(ctx.store, ctx.repo);
+    try {
+      const [oldSide, newSide] = [await reader.at(a, kind), await reader.at(b, kind)];
+      const diff = dvcDiff(oldSide.files, newSide.files, all);
+      return { result: asDiffResult(diff), json: pyJsonDumps(diff), problems: [oldSide.problems, newSide.problems] };
+    } finally {
+      reader.close();
+    }
+  }
+  const read = comparisonReader(ctx.store, a, b, { exact: true });
+  const [oldSide, newSide] = [read(a, kind), read(b, kind)];
+  const result = diffValues(oldSide.values, newSide.values, { all });
+  return { result, json: pyJsonDumps(forJson(result)), problems: [oldSide.problems, newSide.problems] };
+}
+
+/** DVC's format_dict prints lists as Python's str(); a float difference that came out integral as a float (0.0). */
 function forJson(result: DiffResult): Record<string, Record<string, Record<string, unknown>>> {
   const out: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const [path, keys] of Object.entries(result)) {

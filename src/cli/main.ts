@@ -22,17 +22,17 @@ local index (<git dir>/lineage/index.sqlite, shared with the ML Lineage editor e
 
 Commands:
   index                 bring the index up to date (incremental)
-  show [REV...]         metrics (or --params) at revisions
+  show [REV...]         metrics (or --params) at revisions; -a/-T/-A: all branches, tags, commits
   metrics diff [A] [B]  metric changes between two revisions (default HEAD vs workspace)
   params diff [A] [B]   param changes between two revisions
   log --metric KEY      one metric along a branch's history
-  exps                  DVC experiments by baseline
+  exps                  DVC experiments by baseline, with params and metrics (--json as dvc exp show)
   status [STAGE...]     which pipeline stages are out of date (like dvc status)
   repro [STAGE...]      reproduce pipeline stages and write dvc.lock (like dvc repro)
   env [REV]             the environment recorded for the stages of a revision
   runs                  MLflow and W&B runs in the workspace, with their commits
   lineage MODEL[@V|#S]  the lineage card of a model version: code, data, params, metrics, environment
-  registry              models, versions and stages from Git tags (GTO's format; --json as gto show)
+  registry [MODEL]      models, versions and stages from Git tags (GTO's format; --json as gto show)
   register ART [REV]    register a model version (next semver, or --version)
   assign ART[@V] STAGE  promote a version to a stage or alias (unassigns the previous holder)
   unassign ART@V STAGE  remove a stage from a version

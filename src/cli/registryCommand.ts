@@ -9,13 +9,17 @@ import type { Bump } from '../core/registry/semver';
 import type { ModelArtifact } from '../core/registry/types';
 import { UsageError } from './context';
 import { hasFlag, mlflowRegistryWrite, MLFLOW_REGISTRY_HELP, MLFLOW_WRITE_HELP, showMlflowRegistry } from './registryMlflow';
+import { showModel } from './registryModel';
 import { renderTable } from './table';
 
-export const REGISTRY_USAGE = `Usage: lineage registry [--json] [--history] [--mlflow [PATH|URL]]
+export const REGISTRY_USAGE = `Usage: lineage registry [MODEL] [--json] [--history] [--mlflow [PATH|URL]]
 
 The model registry kept in Git tags (GTO's format): each model, its latest version and
 which version holds each stage. --json prints what \`gto show --json\` prints;
 --history lists the events (newest first), with --json as \`gto history --json\`.
+MODEL (or MODEL#STAGE, MODEL@VERSION, MODEL@latest) lists that model's versions with their
+registrations and stage history, --json as \`gto show MODEL --json\`; with --history,
+that model's events only.
 Tags that look like registry tags but are not in GTO's grammar, or are lightweight, are
 ignored with a line on stderr.
 ${MLFLOW_REGISTRY_HELP}`;
@@ -57,16 +61,19 @@ const short = (version: string) => (/^[0-9a-f]{40}$/.test(version) ? version.sli
 
 async function showRegistry(root: string, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, history: { type: 'boolean' } } });
-  if (positionals.length > 0) throw new UsageError(`registry takes no arguments (got ${JSON.stringify(positionals[0])})`);
+  if (positionals.length > 1) throw new UsageError(`registry takes at most one model (got ${positionals.map((p) => JSON.stringify(p)).join(', ')})`);
+  const model = positionals[0] as string | undefined;
   const loaded = await loadGitRegistry(root);
   for (const i of loaded.state.ignored) process.stderr.write(`lineage: ignored tag ${JSON.stringify(i.tag)}: ${i.reason}\n`);
   for (const p of loaded.problems) process.stderr.write(`lineage: ${p.message}\n`);
   if (opts.history) {
-    const events = gtoHistory(loaded.gto);
+    // `gto history MODEL` keeps the events whose artifact is exactly MODEL.
+    const events = gtoHistory(loaded.gto).filter((e) => model === undefined || e.artifact === model);
     if (opts.json) process.stdout.write(pythonJson(events) + '\n');
     else process.stdout.write(events.length === 0 ? 'No registry events.\n' : renderTable(['time', 'model', 'event', 'version', 'stage', 'tag'], events.map((e) => [e.timestamp, e.artifact, e.event, short(e.version ?? '-'), e.stage ?? '-', e.ref])));
     return 0;
   }
+  if (model !== undefined) return await showModel(root, loaded, model, Boolean(opts.json));
   process.stdout.write(opts.json ? pythonJson(gtoShow(loaded.gto, { stages: loaded.allowedStages })) + '\n' : registryTable(loaded.state.artifacts));
   return 0;
 }

@@ -1,34 +1,46 @@
 import { parseArgs } from 'node:util';
 import { formatDiffValue } from '../core/diff/format';
-import { stringifyJson } from '../core/util/values';
-import { metricsDocumentsAt, valuesAt } from '../core/query/values';
-import { resolveIndexed, label } from './revisionArgs';
+import { pyJsonDumps } from '../core/util/pyJson';
+import { DvcDataReader } from '../core/query/dvcData';
+import { valuesAt } from '../core/query/values';
+import { label } from './revisionArgs';
+import { showSelection } from './showRevisions';
 import type { Context } from './context';
 import { WORKSPACE } from '../core/indexer/writeRevision';
 import { renderTable } from './table';
 
-export const SHOW_USAGE = `Usage: lineage show [REV...] [--params] [--json]
+export const SHOW_USAGE = `Usage: lineage show [REV...] [-a|--all-branches] [-T|--all-tags] [-A|--all-commits] [--params] [--json]
 
 Metrics (or with --params, params) at each revision (default: the workspace).
 --json prints the shape of \`dvc metrics show --json\`: {rev: {data: {file: {data: {...}}}}}.
+-a, -T and -A add every branch, every tag or every commit, as \`dvc metrics show\` does:
+the workspace is then keyed "workspace" and left out when it equals the checked-out branch;
+names reaching one commit share one key, joined by commas ("v1.0.0,classifier@v1.0.0");
+with -A each commit is keyed by its sha.
 `;
 
 export async function showCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, params: { type: 'boolean' } } });
-  const texts = positionals.length > 0 ? positionals : ['workspace'];
-  const shas = await resolveIndexed(ctx, texts);
+  const { values: opts, positionals } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { json: { type: 'boolean' }, params: { type: 'boolean' }, 'all-branches': { type: 'boolean', short: 'a' }, 'all-tags': { type: 'boolean', short: 'T' }, 'all-commits': { type: 'boolean', short: 'A' } },
+  });
   const kind = opts.params ? 'params' : 'metrics';
+  const { texts, shas, brancher } = await showSelection(ctx, positionals, { allBranches: opts['all-branches'], allTags: opts['all-tags'], allCommits: opts['all-commits'] }, kind);
   if (opts.json) {
-    const out: Record<string, unknown> = {};
-    shas.forEach((sha, i) => {
-      // DVC names the workspace "" in `metrics show --json`.
-      const name = sha === WORKSPACE ? '' : texts[i];
-      if (kind === 'metrics') out[name] = { data: metricsDocumentsAt(ctx.store, sha, { exact: true }) };
-      else out[name] = { data: Object.fromEntries(Object.entries(valuesAt(ctx.store, sha, 'params', { exact: true }).values).map(([p, data]) => [p, { data }])) };
-    });
-    // As DVC's --json (Python's json.dumps): big ints with all their digits, floats as repr;
-    // NaN and Infinity stay null, as JSON has no such numbers.
-    process.stdout.write(stringifyJson(out, { nonFinite: 'null', numbers: 'python', indent: 2 }) + '\n');
+    // As `dvc metrics show --json` holds them: files in DVC's order, values with Python's
+    // types, DVC's {"error": {type, msg}} for a file it cannot read; printed as json.dumps.
+    const reader = new DvcDataReader(ctx.store, ctx.repo);
+    const out = new Map<string, unknown>();
+    try {
+      for (const [i, sha] of shas.entries()) {
+        // DVC keys the workspace "" only when no revision is asked for; its brancher calls it "workspace".
+        const name = sha === WORKSPACE && !brancher && positionals.length === 0 ? '' : texts[i];
+        out.set(name, { data: (await reader.at(sha, kind)).files });
+      }
+    } finally {
+      reader.close();
+    }
+    process.stdout.write(pyJsonDumps(out) + '\n');
     return 0;
   }
   const rows: string[][] = [];

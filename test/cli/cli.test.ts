@@ -200,8 +200,10 @@ describe('lineage CLI (dist/cli.js)', function () {
 
       it('defaults to the workspace, which after the demo\'s "dvc pull" equals main', function () {
         const both = JSON.parse(expectOk(run(['show', 'workspace', 'main', '--json']))) as Record<string, { data: unknown }>;
-        // DVC names the workspace "" in `metrics show --json`.
-        assert.deepEqual(both[''].data, both.main.data);
+        // DVC names the workspace "" in `metrics show --json` when no revision is asked for,
+        // and "workspace" when it is one of the revisions (dvc/repo/brancher.py).
+        assert.deepEqual(Object.keys(both), ['workspace', 'main']);
+        assert.deepEqual(both.workspace.data, both.main.data);
         const dflt = JSON.parse(expectOk(run(['show', '--json']))) as Record<string, { data: unknown }>;
         assert.deepEqual(Object.keys(dflt), ['']);
         assert.deepEqual(dflt[''].data, both.main.data);
@@ -367,12 +369,22 @@ describe('lineage CLI (dist/cli.js)', function () {
         for (const e of info.expRefs) assert.match(out, new RegExp(`^  ${e.name}\\s+${e.sha.slice(0, 7)}\\b`, 'm'));
       });
 
-      it('--json lists the refs/exps of the repository', function () {
-        const exps = JSON.parse(expectOk(run(['exps', '--json']))) as { name: string; ref: string; sha: string; baseline: string; metrics: Record<string, Record<string, unknown>> }[];
+      // The rows of `dvc exp show --json`: the workspace, then each baseline with its experiments.
+      type ExpRow = { rev: string; name: string | null; data: { timestamp: string | null; params: Record<string, { data?: Record<string, unknown> }>; metrics: Record<string, { data?: Record<string, unknown> }> } | null; error: unknown; experiments: { name: string; revs: ExpRow[] }[] | null };
+      const experimentsOf = (rows: ExpRow[]) => rows.slice(1).flatMap((b) => (b.experiments ?? []).map((e) => ({ name: e.name, ref: `refs/exps/${b.rev.slice(0, 2)}/${b.rev.slice(2)}/${e.name}`, sha: e.revs[0].rev, baseline: b.rev, row: e.revs[0] })));
+
+      it('--json lists the refs/exps of the repository under their baselines, with params and metrics', function () {
+        const rows = JSON.parse(expectOk(run(['exps', '--json']))) as ExpRow[];
+        assert.equal(rows[0].rev, 'workspace');
+        const exps = experimentsOf(rows);
         const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
         assert.deepEqual(exps.map((e) => ({ name: e.name, ref: e.ref, sha: e.sha, baseline: e.baseline })).sort(byName),
           info.expRefs.map((e) => ({ name: e.name, ref: e.ref, sha: e.sha, baseline: e.baseline })).sort(byName));
-        for (const e of exps) assert.equal(typeof e.metrics['eval/metrics.json']?.accuracy, 'number', e.name);
+        for (const e of exps) {
+          assert.equal(typeof e.row.data?.metrics['eval/metrics.json']?.data?.accuracy, 'number', e.name);
+          assert.equal(typeof e.row.data?.params['params.yaml']?.data?.train, 'object', e.name);
+        }
+        for (const b of rows.slice(1)) assert.equal(typeof b.data?.metrics['eval/metrics.json']?.data?.accuracy, 'number', `baseline ${b.name}`);
       });
 
       it('--baseline <sha> (full or short) keeps that baseline\'s experiments', function () {
@@ -380,14 +392,18 @@ describe('lineage CLI (dist/cli.js)', function () {
         const out = expectOk(run(['exps', '--baseline', baseline]));
         expectGolden('exps-baseline.txt', out);
         assert.equal(expectOk(run(['exps', '--baseline', baseline.slice(0, 7)])), out);
-        const exps = expectGoldenJson('exps-baseline.json', expectOk(run(['exps', '--baseline', baseline, '--json']))) as { name: string; baseline: string }[];
+        // Timestamps are local times, as DVC prints them: the golden file is in UTC.
+        const rows = expectGoldenJson('exps-baseline.json', expectOk(run(['exps', '--baseline', baseline, '--json'], { env: { TZ: 'UTC' } }))) as ExpRow[];
+        assert.deepEqual(rows.map((r) => r.rev), ['workspace', baseline]);
+        const exps = experimentsOf(rows);
         assert.deepEqual(exps.map((e) => e.name).sort(), info.expRefs.filter((e) => e.baseline === baseline).map((e) => e.name).sort());
         assert.ok(exps.some((e) => e.name === EXP));
       });
 
       it('--baseline of a commit without experiments', function () {
         assert.equal(expectOk(run(['exps', '--baseline', 'v0.1.0'])), 'No experiments on v0.1.0.\n');
-        assert.deepEqual(JSON.parse(expectOk(run(['exps', '--baseline', 'v0.1.0', '--json']))), []);
+        const rows = JSON.parse(expectOk(run(['exps', '--baseline', 'v0.1.0', '--json']))) as ExpRow[];
+        assert.deepEqual(rows.map((r) => [r.name, r.experiments]), [[null, null], ['v0.1.0', null]]);
       });
     });
 

@@ -48,7 +48,8 @@ describe('lineage registry / register / assign / unassign / rollback / deprecate
         [['unassign', 'clf', 'prod'], /give the version as ART@VERSION/],
         [['rollback', 'clf', 'prod'], /no earlier version held stage prod/],
         [['deprecate'], /expected 1 arguments, got 0/],
-        [['registry', 'extra'], /registry takes no arguments/],
+        [['registry', 'extra'], /no model "extra" in the registry/],
+        [['registry', 'clf', 'extra'], /registry takes at most one model/],
       ];
       for (const [args, message] of cases) {
         const r = runCli(args, { repo: repo.dir });

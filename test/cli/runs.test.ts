@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { GitFixture } from '../helpers/gitFixture';
 import { describeRun, expectOk, expectUsageError, runCli, type CliOptions } from '../helpers/runCli';
 import { writeMlflowRun } from '../core/runs/mlflowFolders';
+import { parseJsonPython } from '../../src/core/formats/jsonPython';
 
 const LINKED = 'aa11bb22cc33dd44ee55ff6677889900';
 const LOOSE = 'bb22cc33dd44ee55ff6677889900aa11';
@@ -52,10 +53,14 @@ describe('lineage runs (dist/cli.js)', function () {
   });
 
   it('diffs two runs, and a run against a commit, with DVC diff semantics', () => {
-    const runs = JSON.parse(expectOk(runCli(['metrics', 'diff', `mlflow:${LINKED}`, 'mlflow:churn/lone-owl', '--json'], opts)));
+    // DVC's --json writes NaN bare (Python's json), which JSON.parse refuses: read it as Python does.
+    const parsed = parseJsonPython(expectOk(runCli(['metrics', 'diff', `mlflow:${LINKED}`, 'mlflow:churn/lone-owl', '--json'], opts)));
+    assert.ok(parsed.ok);
+    const runs = parsed.value as { metrics: Record<string, { old: unknown; new: unknown; diff?: number }> };
+    assert.ok(Number.isNaN(runs.metrics.loss.old) && runs.metrics.loss.new === null, JSON.stringify(runs));
     assert.equal(runs.metrics.acc.old, 0.9);
     assert.equal(runs.metrics.acc.new, 0.85);
-    assert.ok(Math.abs(runs.metrics.acc.diff + 0.05) < 1e-12, JSON.stringify(runs));
+    assert.ok(Math.abs(runs.metrics.acc.diff! + 0.05) < 1e-12, JSON.stringify(runs));
     const params = JSON.parse(expectOk(runCli(['params', 'diff', 'HEAD', `mlflow:${LINKED}`, '--json'], opts)));
     // MLflow logged "10" for epochs: equal to params.yaml's 10, so only lr changed.
     assert.deepEqual(params, { params: { lr: { old: 0.01, new: 0.02, diff: 0.01 } } });

@@ -90,19 +90,23 @@ describe('interop: DVC and lineage read the same values', function () {
 
   it('exp show --json: every experiment and baseline row, by commit', () => {
     const theirs = expShowByRev(toolJson<ExpShowRow[]>('dvc', ['exp', 'show', '--json', '--all-branches', '--all-tags'], repo));
-    const ours = lineageJson<{ name: string; sha: string; baseline: string }[]>(['exps', '--json'], repo);
+    // lineage exps --json has DVC's rows too: the workspace, then baselines with their experiments.
+    type OurRow = { rev: string; data: { metrics: Record<string, { data?: unknown }> } | null; experiments: { name: string; revs: OurRow[] }[] | null };
+    const ours = lineageJson<OurRow[]>(['exps', '--json'], repo).slice(1)
+      .flatMap((b) => (b.experiments ?? []).map((e) => ({ name: e.name, sha: e.revs[0].rev, baseline: b.rev, metrics: Object.fromEntries(Object.entries(e.revs[0].data?.metrics ?? {}).map(([f, d]) => [f, flatten(d.data)])) })));
     const theirExps = Object.values(theirs).filter((r) => r.baseline !== undefined);
     assert.deepEqual(
       theirExps.map((r) => `${r.baseline}/${r.name}@${r.rev}`).sort(),
       ours.map((e) => `${e.baseline}/${e.name}@${e.sha}`).sort(),
       'dvc exp show -a -T and lineage exps --json list different experiments (baseline/name@commit)',
     );
-    const oursMetrics = new Map(lineageJson<{ sha: string; metrics: Record<string, Record<string, unknown>> }[]>(['exps', '--json'], repo).map((e) => [e.sha, e.metrics]));
+    const oursMetrics = new Map(ours.map((e) => [e.sha, e.metrics]));
     const revs = Object.keys(theirs);
     const shown = lineageJson<ShowJson>(['show', '--json', ...revs], repo);
     const params = lineageJson<ShowJson>(['show', '--params', '--json', ...revs], repo);
     for (const rev of revs) {
-      const key = rev === 'workspace' ? '' : rev;
+      // The workspace named on the command line is keyed "workspace" (older builds: "").
+      const key = rev === 'workspace' && !(rev in shown) ? '' : rev;
       const oursRow = {
         metrics: Object.fromEntries(Object.entries(shown[key]?.data ?? {}).map(([file, d]) => [file, flatten(d.data)])),
         params: Object.fromEntries(Object.entries(params[key]?.data ?? {}).map(([file, d]) => [file, flatten(d.data)])),

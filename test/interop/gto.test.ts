@@ -47,6 +47,14 @@ function lineage(dir: string, ...args: string[]): string {
   return r.stdout;
 }
 
+/** `lineage registry SPEC --json` prints what `gto show SPEC --json` prints, byte for byte; --history as `gto history SPEC`. */
+function sameModelShow(dir: string, specs: string[]): void {
+  for (const spec of specs) {
+    assert.equal(lineage(dir, 'registry', spec, '--json'), gto(dir, 'show', spec, '--json'), `lineage registry ${spec} --json vs gto show ${spec} --json`);
+    if (!/[#@]/.test(spec)) assertSameValues(`gto history ${spec} --json vs lineage registry ${spec} --history --json`, JSON.parse(gto(dir, 'history', spec, '--json')), JSON.parse(lineage(dir, 'registry', spec, '--history', '--json')));
+  }
+}
+
 describe('interop: GTO and lineage read and write the same registry', function () {
   this.timeout(300000);
   before(() => interopTool('gto'));
@@ -77,6 +85,10 @@ describe('interop: GTO and lineage read and write the same registry', function (
     const text = lineage(dir, 'registry');
     assert.match(text, /^model +v0\.1\.0 +champion: v0\.0\.1; prod: v0\.1\.0$/m);
     assert.match(text, /^other +v0\.0\.1 +deprecated$/m);
+    sameModelShow(dir, ['model', 'other', 'third', 'nlp:enc', 'declared', 'model#prod', 'model#champion', 'model#staging', 'model@latest', 'model@v0.0.1', 'model@v0.1.1', 'third#dev']);
+    // The table has gto's columns; an artifact without registry tags is starred, as gto does.
+    assert.match(lineage(dir, 'registry', 'model'), /^model +v0\.1\.0 +prod +\S+ \S+ +model@v0\.1\.0$/m);
+    assert.match(lineage(dir, 'registry', 'declared'), /^\*declared +[0-9a-f]{7} +\S+ \S+ +[0-9a-f]{7}$/m);
   });
 
   it('the demo repository: the same registry, history and per-model versions', async () => {
@@ -86,6 +98,7 @@ describe('interop: GTO and lineage read and write the same registry', function (
     // The deprecated model is hidden by both; gto still lists its versions and ours are the same.
     const versions = (JSON.parse(gto(dir, 'show', 'classifier', '--json')) as { version: string; is_active: boolean }[]).filter((v) => v.version.startsWith('v'));
     assert.deepEqual(versions.map((v) => v.version), ['v1.2.0', 'v1.1.0', 'v1.0.0', 'v0.9.0']);
+    sameModelShow(dir, ['classifier', 'legacy-classifier', 'classifier#prod', 'classifier#champion', 'classifier@latest', 'classifier@v1.0.0', 'classifier@v0.8.0']);
   });
 
   it('tags written by lineage: gto reads the stages, deprecations and history we meant', () => {
@@ -116,5 +129,6 @@ describe('interop: GTO and lineage read and write the same registry', function (
     assert.deepEqual((JSON.parse(gto(dir, 'show', 'model#prod', '--json')) as { version: string }[]).map((v) => v.version), ['v0.1.0']);
     assert.equal(lineage(dir, 'registry', '--json'), gto(dir, 'show', '--json'));
     assertSameValues('gto history --json vs lineage registry --history --json', JSON.parse(gto(dir, 'history', '--json')), JSON.parse(lineage(dir, 'registry', '--history', '--json')));
+    sameModelShow(dir, ['model', 'nlp:enc', 'other', 'model#prod', 'model#champion', 'model@v1.0.0']);
   });
 });

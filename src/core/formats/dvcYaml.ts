@@ -52,6 +52,11 @@ export interface StageDef {
   line?: number;
   /** The `stages:` key this stage came from; differs from name for foreach/matrix stages. */
   group?: string;
+  /**
+   * Keys its body read through `${}` from params.yaml and vars files (project-relative), in
+   * the order first read; absent when none. DVC's stage.tracked_vars.
+   */
+  trackedVars?: { file: string; keys: string[] }[];
 }
 export interface TopPlot {
   /** Path or id. */

@@ -20,9 +20,17 @@ type Obj = { [key: string]: unknown };
 
 // --- context ---------------------------------------------------------------------------
 
-/** Where a context value came from, for DVC's "cannot redefine" message. */
-interface Origin { source: string; path: string }
-export type Tree = Map<string, { value: unknown; origin: Origin; children?: Tree }>;
+/** Where a context value came from: DVC's "cannot redefine" message, and tracked_vars. */
+export interface Origin { source: string; path: string }
+export interface TreeNode { value: unknown; origin: Origin; children?: Tree }
+export type Tree = Map<string, TreeNode>;
+
+/**
+ * Keys read through `${}` by one stage, by the project-relative file they came from, in the
+ * order first read: DVC's `tracked_vars` (Context._track_data, dvc/parsing/context.py), which
+ * `dvc params diff` shows for files no stage tracks as params (dvc/repo/params/show.py _collect_vars).
+ */
+export type TrackedVars = Map<string, Set<string>>;
 
 /** DVC's context holds only None, int, float, str, bool, lists and dicts (Container._convert). */
 function checkSupported(v: unknown, where: string): void {
@@ -39,6 +47,14 @@ export function toTree(obj: Obj, source: string, prefix: string): Tree {
     tree.set(k, { value: v, origin: { source, path }, children: isPlainObject(v) ? toTree(v, source, path) : undefined });
   }
   return tree;
+}
+
+/**
+ * A value put in the context under `origin` (foreach/matrix items): a mapping gets children so
+ * that `${item.lr}` keeps naming the file and key the value came from, as DVC's nodes do.
+ */
+export function nodeOf(value: unknown, origin: Origin): TreeNode {
+  return { value, origin, children: isPlainObject(value) ? toTree(value, origin.source, origin.path) : undefined };
 }
 
 function treeValue(tree: Tree): Obj {
@@ -59,6 +75,8 @@ export class Context {
   /** path -> selected keys, or null when the whole file is loaded (DVC's `imports`). */
   imports = new Map<string, string[] | null>();
   reserved = new Set<string>();
+  /** Set while a stage body resolves: what `${}` reads from files goes here. */
+  tracked?: TrackedVars;
 
   clone(): Context {
     const c = new Context();
@@ -127,22 +145,49 @@ export class Context {
 
   /** `Context.select`: `a.b`, `a[0]`; list indexes follow Python's int() (negative too). */
   select(expr: string): unknown {
+    return this.lookup(expr).value;
+  }
+
+  /**
+   * The value an expression names and where it came from: the origin of the deepest context
+   * node, extended by the keys and (non-negative) list indexes walked below it, as DVC's
+   * Meta.dpaths are. A file value that is not a mapping is recorded in `tracked`.
+   */
+  lookup(expr: string): { value: unknown; origin?: Origin } {
     const parts = expr.replace(/\[/g, '.').replace(/\]/g, '').split('.').map((s) => s.trim());
-    let cur: unknown = treeValue(this.tree);
+    let children: Tree | undefined = this.tree;
+    let value: unknown;
+    let origin: Origin | undefined;
+    const below = (key: string): Origin | undefined => origin && { source: origin.source, path: `${origin.path}.${key}` };
     for (const part of parts) {
-      if (Array.isArray(cur)) {
+      if (children) {
+        const node = children.get(part);
+        if (!node) throw new Error(`Could not find '${expr}'`);
+        ({ value, origin, children } = node);
+        continue;
+      }
+      if (Array.isArray(value)) {
         if (!/^[+-]?\d+(?:_\d+)*$/.test(part)) throw new Error(`Could not find '${expr}'`);
         let idx = Number(part.replace(/_/g, ''));
-        if (idx < 0) idx += cur.length;
-        if (idx < 0 || idx >= cur.length) throw new Error(`Could not find '${expr}'`);
-        cur = cur[idx];
-      } else if (isPlainObject(cur) && Object.prototype.hasOwnProperty.call(cur, part)) {
-        cur = cur[part];
+        if (idx < 0) idx += value.length;
+        if (idx < 0 || idx >= value.length) throw new Error(`Could not find '${expr}'`);
+        value = value[idx];
+        origin = below(String(idx));
+      } else if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, part)) {
+        value = value[part];
+        origin = below(part);
       } else {
         throw new Error(`Could not find '${expr}'`);
       }
     }
-    return cur;
+    if (children) value = treeValue(children);
+    // DVC tracks values and lists, never a mapping (CtxDict.get_sources is empty), and only
+    // what came from a file (inline `vars` mappings and foreach's own key are local).
+    if (this.tracked && origin && this.imports.has(origin.source) && !isPlainObject(value)) {
+      const keys = this.tracked.get(origin.source) ?? new Set<string>();
+      this.tracked.set(origin.source, keys.add(origin.path));
+    }
+    return { value, origin };
   }
 }
 

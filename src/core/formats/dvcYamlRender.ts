@@ -9,8 +9,8 @@ import type { PathPart, PipelineDef, PipelineError, RawDvcYaml, StageDef } from 
 import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
 import type { CmdFlagOptions } from './pyStr';
 
-import { Context, HAS_EXPR, checkExpressions, eachString, interpolate, toTree } from './dvcYamlContext';
-import type { Files } from './dvcYamlContext';
+import { Context, HAS_EXPR, KEYCRE, checkExpressions, eachString, interpolate, nodeOf, toTree } from './dvcYamlContext';
+import type { Files, Origin, Tree, TreeNode, TrackedVars } from './dvcYamlContext';
 
 export type RenderOptions = CmdFlagOptions;
 type Obj = { [key: string]: unknown };
@@ -74,13 +74,22 @@ class Renderer {
       }
     }
     const resolved: Obj = {};
-    for (const [k, v] of Object.entries(body)) {
-      if (k === 'vars') continue;
-      resolved[k] = this.resolve(ctx, v, k, [...bodyPath, k], where(k));
+    // As DVC's resolve_stage: every key, wdir again included, resolves while tracking.
+    const tracked: TrackedVars = new Map();
+    ctx.tracked = tracked;
+    try {
+      for (const [k, v] of Object.entries(body)) {
+        if (k === 'vars') continue;
+        resolved[k] = this.resolve(ctx, v, k, [...bodyPath, k], where(k));
+      }
+    } finally {
+      ctx.tracked = undefined;
     }
     delete resolved.wdir;
     try {
-      return buildStage(name, resolved, wdir);
+      const stage = buildStage(name, resolved, wdir);
+      if (tracked.size > 0) stage.trackedVars = [...tracked].map(([file, keys]) => ({ file, keys: [...keys] }));
+      return stage;
     } catch (e) {
       if (!(e instanceof StageSchemaError)) throw e;
       throw new RenderError(`stage '${name}': ${e.message}`, [...bodyPath, ...e.path], e.atKey);
@@ -111,16 +120,34 @@ function syntaxCheck(body: Obj, path: PathPart[], name: string): void {
 
 const isMapOrSeq = (v: unknown): boolean => Array.isArray(v) || isPlainObject(v);
 
-/** Generated members of a foreach/matrix group: name suffix -> values put in the context. */
-function members(r: Renderer, ctx: Context, name: string, def: Obj, options: RenderOptions): Map<string, Obj> {
-  const out = new Map<string, Obj>();
+const LOCAL = (path: string): Origin => ({ source: '<local>', path });
+
+/**
+ * Where `${expr}`, written alone, takes its value from: DVC resolves foreach/matrix data without
+ * unwrapping (unwrap=False), so an item taken from a params file is still that file's node.
+ */
+function originOf(ctx: Context, written: unknown): Origin | undefined {
+  if (typeof written !== 'string') return undefined;
+  const matches = [...written.matchAll(KEYCRE)];
+  if (matches.length !== 1 || matches[0][0] !== written) return undefined;
+  const origin = ctx.lookup(matches[0][1]).origin;
+  return origin && ctx.imports.has(origin.source) ? origin : undefined;
+}
+
+const under = (origin: Origin | undefined, key: string): Origin => (origin ? { source: origin.source, path: `${origin.path}.${key}` } : LOCAL(key));
+
+/** Generated members of a foreach/matrix group: name suffix -> nodes put in the context. */
+function members(r: Renderer, ctx: Context, name: string, def: Obj, options: RenderOptions): Map<string, Tree> {
+  const out = new Map<string, Tree>();
+  const local = (entries: [string, TreeNode][]): Tree => new Map(entries);
   if ('foreach' in def) {
     const data = r.resolve(ctx, def.foreach, undefined, ['stages', name, 'foreach'], `stages.${name}.foreach`);
+    const from = originOf(ctx, def.foreach);
     if (isPlainObject(data)) {
-      for (const [k, v] of Object.entries(data)) out.set(k, { item: v, key: k });
+      for (const [k, v] of Object.entries(data)) out.set(k, local([['item', nodeOf(v, under(from, k))], ['key', nodeOf(k, LOCAL('key'))]]));
     } else if (Array.isArray(data)) {
       const composite = data.some(isMapOrSeq);
-      data.forEach((v, i) => out.set(composite ? String(i) : dvcToStr(v, options), { item: v }));
+      data.forEach((v, i) => out.set(composite ? String(i) : dvcToStr(v, options), local([['item', nodeOf(v, under(from, String(i)))]])));
     } else {
       throw new RenderError(`failed to resolve 'stages.${name}.foreach': expected list/dictionary, got ${pyTypeName(data)}`, ['stages', name, 'foreach']);
     }
@@ -134,16 +161,19 @@ function members(r: Renderer, ctx: Context, name: string, def: Obj, options: Ren
     if (!Array.isArray(values)) throw new RenderError(`stage '${name}': matrix axis '${axis}' must be a list, got ${pyTypeName(values)}`, [...path, axis]);
   }
   // itertools.product order: the last axis varies fastest.
-  let combos: { frags: string[]; item: Obj }[] = [{ frags: [], item: {} }];
+  let combos: { frags: string[]; item: [string, TreeNode][] }[] = [{ frags: [], item: [] }];
   for (const [axis, values] of axes as [string, unknown[]][]) {
+    const from = originOf(ctx, (def.matrix as Obj)[axis]);
     combos = combos.flatMap((c) => values.map((v, i) => ({
       frags: [...c.frags, isMapOrSeq(v) ? `${axis}${i}` : dvcToStr(v, options)],
-      item: { ...c.item, [axis]: v },
+      item: [...c.item, [axis, nodeOf(v, from ? under(from, String(i)) : LOCAL(`item.${axis}`))] as [string, TreeNode]],
     })));
   }
   for (const c of combos) {
     const key = c.frags.join('-');
-    out.set(key, { item: c.item, key });
+    const item = new Map(c.item);
+    const value = Object.fromEntries(c.item.map(([axis, node]) => [axis, node.value]));
+    out.set(key, local([['item', { value, origin: LOCAL('item'), children: item }], ['key', nodeOf(key, LOCAL('key'))]]));
   }
   return out;
 }
@@ -178,8 +208,8 @@ function renderGroup(r: Renderer, ctx: Context, name: string, def: unknown, file
     const generated = `${name}@${suffix}`;
     // `set_temporarily(..., reserve=True)`: item/key shadow globals but vars may not redefine them.
     const iterCtx = ctx.clone();
-    for (const [k, v] of Object.entries(temp)) {
-      iterCtx.tree.set(k, { value: v, origin: { source: '<local>', path: k }, children: undefined });
+    for (const [k, node] of temp) {
+      iterCtx.tree.set(k, node);
       iterCtx.reserved.add(k);
     }
     try {

@@ -61,6 +61,8 @@ export function pyRepr(v: unknown): string {
     return `datetime.${v.kind}(${n.join(', ')})`;
   }
   if (Array.isArray(v)) return '[' + v.map(pyRepr).join(', ') + ']';
+  // A dict as the Python-typed loaders give it (src/core/repro/paramValues.ts): keys of any type.
+  if (v instanceof Map) return '{' + [...v].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ') + '}';
   if (isPlainObject(v)) {
     return '{' + Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`).join(', ') + '}';
   }

@@ -10,7 +10,8 @@ import type { DvcCache } from './dvcCache';
 import type { RevisionFiles } from './fileSources';
 import { PipelineCache } from './pipelineCache';
 
-export type FileRole = 'pipeline' | 'lock' | 'params' | 'metrics' | 'plots' | 'series';
+/** 'vars': a params.yaml or vars file some stage reads through `${}` (selector: the keys read). */
+export type FileRole = 'pipeline' | 'lock' | 'params' | 'vars' | 'metrics' | 'plots' | 'series';
 export type FileStatus = 'ok' | 'missing' | 'refused' | 'symlink' | 'not-in-cache' | 'skipped';
 
 export interface PlannedFile {
@@ -34,7 +35,16 @@ export interface RevisionPlan {
 /** The repository root's params.yaml: dvc/repo/params/show.py adds it as a wholly tracked file. */
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
-interface Wanted { path: string; role: FileRole; project: string; selector?: string[] | null; refused?: string }
+interface Wanted { path: string; role: FileRole; project: string; selector?: string[] | null; refused?: string; rank: Rank }
+
+/**
+ * The order DVC collects files in (dvc/repo/params/show.py _collect_params, metrics/show.py
+ * _collect_metrics): every stage's files in stage order across all dvc.yaml files, then each
+ * dvc.yaml's top-level sections, then the root params.yaml, then files read only through
+ * `${}` (_collect_vars). `dvc metrics show --json` keeps this order; the first entry wins.
+ */
+const Rank = { Pipeline: 0, Stage: 1, Top: 2, DefaultParams: 3, Vars: 4 } as const;
+type Rank = (typeof Rank)[keyof typeof Rank];
 
 /**
  * Decides which files of one revision matter and where their bytes are: every dvc.yaml is
@@ -45,22 +55,22 @@ export class RevisionPlanner {
   constructor(private readonly blobs: BlobRegistry, private readonly cache: DvcCache, private readonly pipelines: PipelineCache) {}
 
   async plan(files: RevisionFiles): Promise<RevisionPlan> {
-    const planned: PlannedFile[] = [];
+    const planned: (PlannedFile & { rank: Rank })[] = [];
     const pipelines: RevisionPlan['pipelines'] = [];
     const wanted: Wanted[] = [];
-    const dvcYamls = files.pipelinePaths().map((path) => ({ path, project: dirOf(path), lookup: files.lookup(path) }));
+    const dvcYamls = walkOrder(files.pipelinePaths()).filter((path) => !inSubrepo(files, path)).map((path) => ({ path, project: dirOf(path), lookup: files.lookup(path) }));
     await this.blobs.ensure(dvcYamls.flatMap((d) => (d.lookup.kind === 'file' ? [{ oid: d.lookup.oid, role: 'dvcyaml' as const }] : [])), true);
 
     for (const d of dvcYamls) {
       const file = this.fileEntry(files, d.path, 'pipeline', d.project, 'dvcyaml');
-      planned.push(file);
+      planned.push({ ...file, rank: Rank.Pipeline });
       if (file.status !== 'ok') continue;
       const parsed = this.blobs.get(file.oid!, 'dvcyaml');
       const lockPath = d.project ? `${d.project}/dvc.lock` : 'dvc.lock';
       const lockFile = this.fileEntry(files, lockPath, 'lock', d.project, 'lock');
       if (parsed.status !== 'ok') {
         // Nothing renders from a broken dvc.yaml; its error is on its blob.
-        if (lockFile.status === 'ok') planned.push(lockFile);
+        if (lockFile.status === 'ok') planned.push({ ...lockFile, rank: Rank.Pipeline });
         continue;
       }
       const yamlValue = parsed.value as DvcYamlValue;
@@ -85,18 +95,20 @@ export class RevisionPlanner {
         this.pipelines.put(key, def);
       }
       pipelines.push({ project: d.project, key });
-      if (lockFile.status === 'ok') planned.push(lockFile);
+      if (lockFile.status === 'ok') planned.push({ ...lockFile, rank: Rank.Pipeline });
       const lock = lockFile.status === 'ok' ? this.blobs.get(lockFile.oid!, 'lock') : undefined;
       const lockOuts = lock?.status === 'ok' ? lockOutsByPath(def, lock.value as LockFile, d.project) : new Map();
       for (const w of wantedFiles(def, d.project)) wanted.push(w);
-      for (const w of this.expand(files, wanted.splice(0), lockOuts)) planned.push(this.resolveWanted(files, w, lockOuts));
+      for (const w of this.expand(files, wanted.splice(0), lockOuts)) planned.push({ ...this.resolveWanted(files, w, lockOuts), rank: w.rank });
     }
     // DVC's params show/diff and exp show read the root params.yaml whole whenever it exists,
     // with or without a dvc.yaml and whatever keys stages pick (a sub-project's only through its stages).
     if (files.lookup(DEFAULT_PARAMS_FILE).kind !== 'absent') {
-      planned.push(this.resolveWanted(files, { path: DEFAULT_PARAMS_FILE, role: 'params', project: '', selector: null }, new Map()));
+      const w: Wanted = { path: DEFAULT_PARAMS_FILE, role: 'params', project: '', selector: null, rank: Rank.DefaultParams };
+      planned.push({ ...this.resolveWanted(files, w, new Map()), rank: w.rank });
     }
-    const dedup = dedupe(planned);
+    // A stable sort: DVC's collection order, which dedupe keeps (first entry wins).
+    const dedup = dedupe(planned.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...f }) => f));
     await this.blobs.ensure(dedup.filter((f) => f.status === 'ok' && f.role !== 'pipeline' && f.role !== 'lock').map((f) => ({ oid: f.oid!, role: f.blobRole! })), false);
     return { files: dedup, pipelines };
   }
@@ -112,7 +124,7 @@ export class RevisionPlanner {
   private expand(files: RevisionFiles, wanted: Wanted[], lockOuts: Map<string, LockOut>): Wanted[] {
     const out: Wanted[] = [];
     for (const w of wanted) {
-      if (w.refused || w.role === 'params' || files.lookup(w.path).kind !== 'absent') { out.push(w); continue; }
+      if (w.refused || w.role === 'params' || w.role === 'vars' || files.lookup(w.path).kind !== 'absent') { out.push(w); continue; }
       let children = files.under(w.path);
       const dirOut = lockOuts.get(w.path);
       if (children.length === 0 && files.source === 'git' && dirOut?.md5?.endsWith('.dir')) {
@@ -135,7 +147,7 @@ export class RevisionPlanner {
   }
 
   private resolveWanted(files: RevisionFiles, w: Wanted, lockOuts: Map<string, LockOut>): PlannedFile {
-    const blobRole = w.role === 'params' || w.role === 'metrics' ? dataRole(w.path) : w.role === 'series' ? 'series' : plotRole(w.path);
+    const blobRole = w.role === 'params' || w.role === 'vars' || w.role === 'metrics' ? dataRole(w.path) : w.role === 'series' ? 'series' : plotRole(w.path);
     const base = { path: w.path, role: w.role, project: w.project, selector: w.selector, blobRole };
     if (w.refused) return { ...base, source: files.source, status: 'refused', detail: w.refused };
     const entry = this.fileEntry(files, w.path, w.role, w.project, blobRole);
@@ -180,10 +192,11 @@ function lockOutsByPath(def: PipelineDef, lock: LockFile, project: string): Map<
 /** Params (with selectors), metrics and plots a rendered pipeline names, as repository paths. */
 function wantedFiles(def: PipelineDef, project: string): Wanted[] {
   const out: Wanted[] = [];
+  let rank: Rank = Rank.Stage;
   const add = (written: string, role: FileRole, selector?: string[] | null) => {
     const resolved = resolveInRepo(project, written);
-    if (resolved.ok) out.push({ path: resolved.path, role, project, selector });
-    else out.push({ path: written, role, project, refused: resolved.reason });
+    if (resolved.ok) out.push({ path: resolved.path, role, project, selector, rank });
+    else out.push({ path: written, role, project, refused: resolved.reason, rank });
   };
   for (const stage of def.stages) {
     for (const p of stage.params) add(p.projectPath, 'params', p.keys);
@@ -192,13 +205,49 @@ function wantedFiles(def: PipelineDef, project: string): Wanted[] {
       else if (o.kind === 'plot') add(o.projectPath, 'plots');
     }
   }
+  rank = Rank.Top;
   for (const p of def.params) add(p, 'params', null);
   for (const m of def.metrics) add(m, 'metrics');
   for (const plot of def.plots) {
     if (plot.projectPath) add(plot.projectPath, 'plots');
     for (const f of plot.files ?? []) add(f, 'plots');
   }
+  rank = Rank.Vars;
+  for (const stage of def.stages) {
+    for (const t of stage.trackedVars ?? []) {
+      // Rendering read the file, so it is inside the repository.
+      const resolved = resolveInRepo(project, t.file);
+      if (resolved.ok) out.push({ path: resolved.path, role: 'vars', project, selector: t.keys, rank });
+    }
+  }
   return out;
+}
+
+/**
+ * Whether a path lies in a nested DVC repository (a sub-folder with its own `.dvc`): DVC's
+ * index leaves those out (dvc/ignore.py _update_sub_repo), so its stages and params do not count.
+ */
+function inSubrepo(files: RevisionFiles, path: string): boolean {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const dir = parts.slice(0, i).join('/');
+    if (files.lookup(`${dir}/.dvc/config`).kind !== 'absent' || files.lookup(`${dir}/.dvc/.gitignore`).kind !== 'absent') return true;
+  }
+  return false;
+}
+
+/**
+ * dvc.yaml files in the order DVC's index walks a commit's tree (top-down, each folder's own
+ * file before its sub-folders', sub-folders in Git's tree order, where a folder name sorts as
+ * if followed by '/'), which orders stages and so the files they name.
+ */
+export function walkOrder(paths: readonly string[]): string[] {
+  const parts = (p: string): string[] => p.split('/').slice(0, -1).map((d) => `${d}/`);
+  return [...paths].sort((a, b) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return x.length - y.length || (a < b ? -1 : a > b ? 1 : 0);
+  });
 }
 
 /** One row per (path, role); params selectors merge, and a whole-file selector wins. */
@@ -208,7 +257,7 @@ function dedupe(files: PlannedFile[]): PlannedFile[] {
     const key = `${f.role}\0${f.path}`;
     const prev = byKey.get(key);
     if (!prev) { byKey.set(key, { ...f }); continue; }
-    if (f.role === 'params') {
+    if (f.role === 'params' || f.role === 'vars') {
       prev.selector = prev.selector === null || f.selector === null || prev.selector === undefined || f.selector === undefined
         ? null : [...new Set([...prev.selector, ...f.selector])];
     }

@@ -21,11 +21,12 @@ export function writeRevision(store: Store, blobs: BlobRegistry, pipelines: Pipe
     store.sql('DELETE FROM revision_file WHERE rev_id = ?').run(revId);
     store.sql('DELETE FROM revision_pipeline WHERE rev_id = ?').run(revId);
   }
-  const insertFile = store.sql('INSERT INTO revision_file (rev_id, path, role, project, blob_id, source, status, detail, selector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const f of plan.files) {
+  const insertFile = store.sql('INSERT INTO revision_file (rev_id, path, role, project, blob_id, source, status, detail, selector, ord) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  // ord: the plan's order, the order DVC collects files in (see planner.ts).
+  plan.files.forEach((f, ord) => {
     const blobId = f.status === 'ok' && f.oid && f.blobRole ? blobs.idOf(f.oid, f.blobRole) : null;
-    insertFile.run(revId, f.path, f.role, f.project, blobId, f.source, f.status, f.detail ?? null, f.selector === undefined ? null : JSON.stringify(f.selector));
-  }
+    insertFile.run(revId, f.path, f.role, f.project, blobId, f.source, f.status, f.detail ?? null, f.selector === undefined ? null : JSON.stringify(f.selector), ord);
+  });
   const insertPipeline = store.sql('INSERT INTO revision_pipeline (rev_id, project, pipeline_id) VALUES (?, ?, ?)');
   for (const p of plan.pipelines) insertPipeline.run(revId, p.project, pipelines.idOf(p.key));
   if (replace) store.sql('UPDATE revision SET indexed_at = ? WHERE id = ?').run(now, revId);

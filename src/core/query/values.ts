@@ -1,6 +1,9 @@
-import type { FlatMap } from '../formats/types';
+import type { DataMap, DataValue, FlatMap, FlatValue } from '../formats/types';
+import { flattenParams, isDataMap, setEntry } from '../formats/flatten';
+import { PyFloat, type PyValue } from '../repro/pyFloat';
+import { payloadToPy, trackedValues } from './dvcSelect';
 import type { Store } from '../store/store';
-import { decodePayload, decodeValue, type DecodeOptions } from '../util/values';
+import { decodePayload, type DecodeOptions } from '../util/values';
 import type { FileValues } from '../diff/diff';
 import { DEFAULT_PARAMS_FILE } from '../indexer/planner';
 
@@ -12,23 +15,33 @@ export interface ValuesAtRevision {
   problems: FileProblem[];
 }
 
-interface Row { path: string; status: string; detail: string | null; selector: string | null; bstatus: string | null; message: string | null; line: number | null; col: number | null; key: string | null; value: string | null }
+interface Row { path: string; role: string; status: string; detail: string | null; selector: string | null; bstatus: string | null; message: string | null; line: number | null; col: number | null; payload: string | null }
 
 /**
  * Metrics or params of one revision as DVC shows them: metrics keep number/string/bool leaves
- * (lists and nulls dropped); params keep what the pipeline tracks (selected keys or whole file)
- * and the root params.yaml whole. With `exact`, ints past 2^53 come back as bigints (Python's
- * exact value); without it as the nearest number, for callers that pass values on as JSON.
+ * (lists and nulls dropped); params keep what the pipeline tracks (selected keys or whole file),
+ * the root params.yaml whole, and the keys stages read through `${}` from files that are not
+ * params files. Files and keys come in DVC's order (the order it collects files in, each
+ * file's own key order). With `exact`, ints past 2^53 come back as bigints (Python's exact
+ * value); without it as the nearest number, for callers that pass values on as JSON.
  */
 export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params', options: DecodeOptions = {}): ValuesAtRevision {
-  const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, bv.key, bv.value
+  const rows = store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id
       LEFT JOIN blob b ON b.id = rf.blob_id
-      LEFT JOIN blob_value bv ON bv.blob_id = b.id
-      WHERE r.sha = ? AND rf.role = ?`).all(sha, kind) as Row[];
+      WHERE r.sha = ? AND rf.role IN (?, ?) ORDER BY rf.role = 'vars', rf.ord, rf.path`).all(sha, kind, kind === 'params' ? 'vars' : kind) as Row[];
   const values: FileValues = {};
   const problems = new Map<string, FileProblem>();
+  const params = new Set(rows.filter((r) => r.role !== 'vars').map((r) => r.path));
   for (const row of rows) {
+    if (row.role === 'vars') {
+      // dvc/repo/params/show.py _collect_vars: only files that are not params files already.
+      if (params.has(row.path) || row.status !== 'ok' || row.bstatus !== 'ok' || !row.payload) continue;
+      const tracked = trackedValues(payloadToPy(decodePayload(row.payload, options)), JSON.parse(row.selector ?? '[]') as string[]);
+      const file: FlatMap = values[row.path] ?? (values[row.path] = {});
+      for (const [key, value] of tracked) setEntry(file, key as string, fromPy(value));
+      continue;
+    }
     if (row.status !== 'ok') {
       problems.set(row.path, { path: row.path, status: row.status, message: row.detail ?? `${row.path} is ${row.status}` });
       continue;
@@ -38,14 +51,31 @@ export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params', 
       continue;
     }
     const file: FlatMap = values[row.path] ?? (values[row.path] = {});
-    if (row.key === null || row.value === null) continue;
-    const value = decodeValue(row.value, options);
-    if (kind === 'metrics') {
-      if (value === null || Array.isArray(value)) continue;
-    } else if (!isSelected(row.key, paramsSelector(row.path, row.selector))) continue;
-    file[row.key] = value;
+    const data = row.payload ? decodePayload<unknown>(row.payload, options) : {};
+    if (!isDataMap(data as DataValue)) continue;
+    const selector = kind === 'params' ? paramsSelector(row.path, row.selector) : null;
+    for (const [key, value] of Object.entries(flattenParams(data as DataMap))) {
+      if (kind === 'metrics') {
+        if (value === null || Array.isArray(value)) continue;
+      } else if (!isSelected(key, selector)) continue;
+      setEntry(file, key, value);
+    }
   }
   return { values, problems: [...problems.values()] };
+}
+
+/** A value read back through payloadToPy, as the index's plain values (floats as numbers). */
+function fromPy(value: PyValue): FlatValue {
+  if (value instanceof PyFloat) return value.value;
+  if (Array.isArray(value)) return value.map((v) => toPlain(v)) as DataValue[];
+  return value as FlatValue;
+}
+
+function toPlain(value: PyValue): DataValue {
+  if (value instanceof PyFloat) return value.value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), toPlain(v)]));
+  return value as DataValue;
 }
 
 /**
@@ -89,7 +119,7 @@ export function metricsTree(value: unknown): unknown {
 export function metricsDocumentsAt(store: Store, sha: string, options: DecodeOptions = {}): Record<string, { data: unknown } | { error: FileProblem }> {
   const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.path`).all(sha) as (Row & { payload: string | null })[];
+      WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.ord, rf.path`).all(sha) as Row[];
   const out: Record<string, { data: unknown } | { error: FileProblem }> = {};
   for (const r of rows) {
     if (r.status !== 'ok') out[r.path] = { error: { path: r.path, status: r.status, message: r.detail ?? r.status } };

@@ -71,7 +71,7 @@ export function gtoHistory(state: GtoState): GtoHistoryEntry[] {
 }
 
 /** Python's isoformat of the tagger time: `+00:00`, never git's `Z`. */
-function pythonIso(e: RegistryEvent): string {
+export function pythonIso(e: RegistryEvent): string {
   const iso = e.timeIso ?? new Date(e.time * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
   return iso.replace(/Z$/, '+00:00');
 }

@@ -158,6 +158,18 @@ function isFalsy(v: PyValue): boolean {
 
 /** A params file's text loaded as DVC loads it for `fileName`'s suffix. */
 export function loadParamsText(text: string, fileName: string): ParamsLoad {
+  const loaded = loadPyText(text, fileName);
+  if (!loaded.ok) return loaded;
+  const value = loaded.value;
+  if (!(value instanceof Map)) return { ok: false, message: 'the top level is not a mapping of names to values', line: 1, column: 1 };
+  return { ok: true, value };
+}
+
+/**
+ * Any data file's text as DVC's load_path gives it (dvc/utils/serialize): whatever the top
+ * level is, an empty or falsy document being {} (`... or {}`).
+ */
+export function loadPyText(text: string, fileName: string): { ok: true; value: PyValue } | ({ ok: false } & ParamsProblem) {
   const format = structuredFormat(fileName);
   let value: PyValue;
   if (format === 'yaml') {
@@ -180,9 +192,7 @@ export function loadParamsText(text: string, fileName: string): ParamsLoad {
     if (!r.ok) return { ok: false, message: r.message, line: r.line, column: r.column };
     value = dataToPy(r.value);
   }
-  if (isFalsy(value)) return { ok: true, value: new Map() };
-  if (!(value instanceof Map)) return { ok: false, message: 'the top level is not a mapping of names to values', line: 1, column: 1 };
-  return { ok: true, value };
+  return { ok: true, value: isFalsy(value) ? new Map() : value };
 }
 
 // --- selecting keys (dpath.get with separator '.') -------------------------------------

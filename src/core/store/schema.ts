@@ -189,6 +189,34 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM blob WHERE id IN (SELECT id FROM stale_blob);
   DROP TABLE stale_blob;
   `,
+  // 7: files keep the order DVC collects them in (ord: stages, top-level sections, the root
+  // params.yaml, then files only read through `${}`), which `dvc metrics show --json` keeps;
+  // and the files stages read through `${}` get 'vars' rows (DVC's params diff shows their
+  // keys). Rendered pipelines now carry what they read, so they are rendered again, and
+  // history is walked again; parsed blobs stay.
+  // The table is made again (it is emptied anyway), so this also runs on a file that has the column.
+  `
+  DROP TABLE revision_file;
+  CREATE TABLE revision_file (
+    rev_id INTEGER NOT NULL REFERENCES revision (id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    role TEXT NOT NULL,
+    project TEXT NOT NULL,
+    blob_id INTEGER REFERENCES blob (id),
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    detail TEXT,
+    selector TEXT,
+    ord INTEGER,
+    PRIMARY KEY (rev_id, path, role)
+  ) WITHOUT ROWID;
+  CREATE INDEX revision_file_blob ON revision_file (blob_id);
+  DELETE FROM revision_pipeline;
+  DELETE FROM revision;
+  DELETE FROM ref;
+  DELETE FROM meta WHERE key IN ('head', 'branch');
+  DELETE FROM pipeline;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

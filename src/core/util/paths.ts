@@ -46,5 +46,8 @@ const CANDIDATE_EXT = /\.(ya?ml|json|toml|tsv|csv|py|lock|png|jpe?g|svg|gif)$/i;
  * tracking because nothing is parsed from them.
  */
 export function isCandidatePath(path: string): boolean {
-  return CANDIDATE_EXT.test(path) || path.endsWith('/.dvcignore') || path === '.dvcignore';
+  return CANDIDATE_EXT.test(path) || path.endsWith('/.dvcignore') || path === '.dvcignore' || DVC_DIR_MARKER.test(path);
 }
+
+/** A `.dvc` folder's own files: a sub-folder holding one is a separate DVC repository. */
+export const DVC_DIR_MARKER = /(?:^|\/)\.dvc\/(?:config|\.gitignore)$/;

@@ -143,7 +143,9 @@ describe('exact numbers in the store', () => {
       assert.equal(count(staleLock, 'revision'), 0);
       staleLock.close();
       const fine = setup('fine.sqlite', 3, '{"stages":{"s":{"outs":[{"md5":"12345678901234567890123456789012","size":3}]}}}');
-      assert.deepEqual([count(fine, 'revision'), count(fine, 'ref'), count(fine, 'revision_file'), count(fine, 'blob')], [1, 1, 1, 3], 'nothing rounded: nothing to walk again');
+      // Nothing rounded: migration 6 keeps every blob. (Migration 7, run after it, walks every
+      // index's history again for the files' order and the vars rows, so no revision is left.)
+      assert.deepEqual([count(fine, 'revision'), count(fine, 'ref'), count(fine, 'revision_file'), count(fine, 'blob')], [0, 0, 0, 3], 'nothing rounded: no blob parsed again');
       fine.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -70,7 +70,9 @@ describe('monorepos, vars and DVCLive', () => {
       assert.deepEqual(m['a/out/small.json'], { acc: 0.5 });
       assert.deepEqual(m['a/out/big.json'], { acc: 0.7 });
       assert.deepEqual(m['b/dvclive/metrics.json'], { 'train.loss': 'nan', 'train.acc': 0.9, step: 2 });
-      assert.deepEqual(valuesAt(store, sha, 'params').values, { 'a/params.yaml': { lr: 0.1 }, 'b/dvclive/params.yaml': { epochs: 3 } });
+      // a/config.yaml is no params file, but a stage reads model.depth through ${}: DVC's
+      // params show/diff list it with that key (dvc/repo/params/show.py _collect_vars).
+      assert.deepEqual(valuesAt(store, sha, 'params').values, { 'a/params.yaml': { lr: 0.1 }, 'b/dvclive/params.yaml': { epochs: 3 }, 'a/config.yaml': { 'model.depth': 3 } });
       const series = stepSeriesAt(store, sha);
       assert.deepEqual(series.map((s) => s.name), ['train/acc', 'train/loss']);
       assert.deepEqual(series[0].points.map((p) => [p.step, p.value]), [[0, 0.5], [1, 0.7], [2, 0.9]]);

@@ -97,7 +97,8 @@ describe('the root params.yaml is read whole, as DVC reads it (real Git reposito
       assert.equal(valuesAt(migrated, shas.bare, 'params').values['params.yaml'], undefined, 'the migration forgets history before it is walked again');
       const report = await indexRepository(await openRepo(repo.dir), migrated);
       assert.ok(report.commitsIndexed >= 3, JSON.stringify(report));
-      assert.equal(report.blobsParsed, 0, 'parsed blobs are kept');
+      // Parsed blobs are kept: no new blob row. (Migration 7 renders pipelines again, which
+      // reads dvc.yaml files again, so the parse count is not 0.)
       assert.equal((migrated.sql('SELECT COUNT(*) AS n FROM blob').get() as { n: number }).n, blobs);
       assert.deepEqual(valuesAt(migrated, shas.bare, 'params').values['params.yaml'], { 'train.lr': 0.1, unused: 1 });
     } finally {
