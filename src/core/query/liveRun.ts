@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../util/processAlive';
 
 export interface LiveRun { pid: number; step?: number; experiment?: string }
 
@@ -22,11 +23,3 @@ export function liveRunIn(root: string, isAlive: (pid: number) => boolean = proc
   return undefined;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from './processAlive';
 
 const TEMP_MARK = '.lineage-';
 const TEMP_RE = /^\.lineage-(\d+)-[A-Za-z0-9_-]+\.tmp$/;
@@ -78,14 +79,6 @@ export function writeFileAtomic(path: string, data: string | Buffer, options: At
   fsyncDir(dir);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes this project's temporary files left in `dir` (and, with `depth`, its sub-folders)

@@ -9,6 +9,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rena
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { tempNameIn, writeAllSync } from './atomicWrite';
+import { processAlive } from './processAlive';
 
 export interface LockOwner { pid: number; host?: string; started?: string }
 
@@ -20,14 +21,6 @@ export interface OwnerLock {
 
 export type TryLock = { lock: OwnerLock } | { holder: LockOwner };
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Creates `file` holding our owner record, or returns false when it exists. */
 function createWithOwner(file: string, owner: LockOwner): boolean {
@@ -60,7 +53,7 @@ function readOwner(file: string): LockOwner | 'gone' | 'unreadable' {
 function staleReason(owner: LockOwner | 'unreadable'): string | undefined {
   if (owner === 'unreadable') return 'it was empty or unreadable';
   if (owner.host && owner.host !== hostname()) return undefined; // another machine's process: cannot tell
-  if (!alive(owner.pid)) return `its owner (pid ${owner.pid}, since ${owner.started ?? '?'}) is no longer running`;
+  if (!processAlive(owner.pid)) return `its owner (pid ${owner.pid}, since ${owner.started ?? '?'}) is no longer running`;
   return undefined;
 }
 
