@@ -20,7 +20,7 @@ import { updateDvcFile } from './dvcFiles';
 import { ignoreOuts } from './gitignore';
 import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
-import { formatProblem, type HashKind, type LockedPath, type LockEntryInput, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult } from './types';
+import { formatProblem, type HashKind, type LockedPath, type LockEntryInput, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult, type StageChanges } from './types';
 
 export type { LockedPath, LockEntryInput } from './types';
 
@@ -167,14 +167,10 @@ async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, opt
  * Deps that are missing and that no stage planned to run before this one would produce. DVC
  * fails its dry run even for a dep an upstream stage would make; we list those as would-run.
  */
-async function missingInputs(io: RunnerIO, stage: DagStage, dag: Dag, ran: string[]): Promise<string[]> {
+function missingInputs(stage: DagStage, deps: StageChanges['deps'], dag: Dag, ran: string[]): string[] {
   const producers = ran.map((a) => dag.byAddress.get(a)!).filter(Boolean);
-  const missing: string[] = [];
-  for (const dep of stage.deps) {
-    if (producers.some((p) => p.outs.some((o) => isUnder(dep, o) || isUnder(o, dep)))) continue;
-    if (!(await io.hash(dep, 'md5'))) missing.push(dep);
-  }
-  return missing;
+  // The status just hashed every dep: a missing one is 'deleted' there, keyed by its path.
+  return stage.deps.filter((dep) => deps[dep] === 'deleted' && !producers.some((p) => p.outs.some((o) => isUnder(dep, o) || isUnder(o, dep))));
 }
 
 export async function reproduce(root: string, io: RunnerIO, options: ReproOptions, onEvent: (e: ReproEvent) => void, deps: { store?: Store } = {}): Promise<ReproResult> {
@@ -230,7 +226,7 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
         onEvent({ type: 'skip', stage: stage.address, reason: 'up to date' });
         continue;
       }
-      const missing = options.dry ? await missingInputs(io, stage, dag, result.ran) : [];
+      const missing = options.dry ? missingInputs(stage, status.changes.deps, dag, result.ran) : [];
       if (missing.length) {
         // DVC's dry run fails here too ("failed to reproduce 'prepare': No such file"): a run would.
         const message = `${missing.map((d) => `dependency '${d}'`).join(', ')} does not exist and no stage that runs before it produces it; a run would fail.`;

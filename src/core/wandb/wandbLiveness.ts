@@ -16,6 +16,7 @@
 import { lstat, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../util/processAlive';
 
 /** The first lines are enough: wandb writes the pid on every line from the first. */
 const HEAD_BYTES = 4096;
@@ -42,12 +43,7 @@ export async function wandbInitPid(folder: string): Promise<number | null> {
 
 /** True only when this machine has no process with that pid (EPERM means one exists, owned by someone else). */
 export function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processAlive(pid);
 }
 
 /** Rule 2: the run was made here and the process that wrote its log has exited. */
