@@ -5,7 +5,7 @@ import { rebuildStore } from '../core/store/rebuild';
 import { Store } from '../core/store/store';
 import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexReport } from '../core/indexer/indexer';
-import { syncRuns } from '../core/runs/runSync';
+import { syncRuns } from '../core/workspace/runSync';
 
 /** Bad usage or bad input: exit code 2, one line naming what and where. */
 export class UsageError extends Error {}

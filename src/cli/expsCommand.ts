@@ -5,7 +5,7 @@ import { revisionProblem } from '../core/query/dvcErrors';
 import type { Store } from '../core/store/store';
 import { baselineName, expShowRows, type ExpState, type FileResult } from '../core/query/expShow';
 import { getRevision, listExperiments } from '../core/query/revisions';
-import { pyJsonDumps } from '../core/util/pyJson';
+import { pyJsonDumps } from '../core/python/pyJson';
 import { resolveIndexed } from './revisionArgs';
 import type { Context } from './context';
 import { renderTable } from './table';

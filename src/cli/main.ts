@@ -87,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'demo-repo') {
     if (rest.length !== 1) throw new UsageError('demo-repo takes one folder');
-    const { generateDemoRepo } = await import('../core/demo/demoRepo');
+    const { generateDemoRepo } = await import('../demo/demoRepo');
     const info = await generateDemoRepo(resolve(rest[0]));
     process.stdout.write(`Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.tags.length} tags, ${info.expRefs.length} experiments.\n`);
     return 0;

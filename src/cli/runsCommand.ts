@@ -3,7 +3,7 @@ import { formatValue } from '../core/diff/format';
 import { headlineKeys } from '../core/runs/runHeadline';
 import { listRuns, runById, runProblems, runsForCommit } from '../core/runs/runQueries';
 import { isServerUri, normalizeServerUrl } from '../core/runs/serverUrl';
-import { syncRuns } from '../core/runs/runSync';
+import { syncRuns } from '../core/workspace/runSync';
 import type { ExternalRun, RunSourceKind } from '../core/runs/types';
 import { resolveIndexed } from './revisionArgs';
 import { UsageError, type Context } from './context';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatDiffValue } from '../core/diff/format';
-import { pyJsonDumps } from '../core/util/pyJson';
+import { pyJsonDumps } from '../core/python/pyJson';
 import { DvcDataReader } from '../core/query/dvcData';
 import { valuesAt } from '../core/query/values';
 import { label } from './revisionArgs';

@@ -5,7 +5,7 @@ import { rebuildStore } from '../core/store/rebuild';
 import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexProgress, type IndexReport } from '../core/indexer/indexer';
 import { readSettings } from './settings';
-import { syncRuns } from '../core/runs/runSync';
+import { syncRuns } from '../core/workspace/runSync';
 import { mlflowServers, type RunServerProvider } from './runs/mlflowServer';
 
 /** A tracking server is re-read at most this often by automatic refreshes (file events fire often during training). */

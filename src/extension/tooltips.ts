@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatValue } from '../core/diff/format';
-import type { FlatValue } from '../core/formats/types';
+import type { FlatValue } from '../core/data/types';
 import type { RunSummary } from '../core/query/runTree';
 
 /**

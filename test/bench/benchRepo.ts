@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSyntheticRepo, type SyntheticRepoOptions, type SyntheticRepoInfo } from '../../src/core/demo/syntheticRepo';
+import { generateSyntheticRepo, type SyntheticRepoOptions, type SyntheticRepoInfo } from '../../src/demo/syntheticRepo';
 import { runChecked } from './measure';
 
 /** Bump when the way the bench builds or uses its repositories changes. */

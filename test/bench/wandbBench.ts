@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configRecord, historyRecord, runRecord, summaryRecord, exitRecord, wandbItems, writeWandbLogFile } from '../../src/core/wandb/wandbLogWriter';
-import type { DataValue } from '../../src/core/formats/types';
+import type { DataValue } from '../../src/core/data/types';
 import type { WandbRecordBody } from '../../src/core/wandb/wandbRecords';
 import { DEFAULT_CHUNK_SIZE, WandbLogReader } from '../../src/core/wandb/wandbLogReader';
 import { readWandbRunFolder } from '../../src/core/wandb/wandbRuns';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateDemoRepo, type DemoRepoInfo } from '../../src/core/demo/demoRepo';
+import { generateDemoRepo, type DemoRepoInfo } from '../../src/demo/demoRepo';
 import { REPO_ROOT, describeRun, expectGolden, expectGoldenJson, expectOk, expectUsageError, normalise, runCli, runCliAsync, type CliOptions, type CliResult } from '../helpers/runCli';
 
 const SEED = 20250106;

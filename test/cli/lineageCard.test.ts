@@ -7,7 +7,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import { GitFixture } from '../helpers/gitFixture';
 import { describeRun, expectOk, expectUsageError, runCli } from '../helpers/runCli';
-import { generateDemoRepo } from '../../src/core/demo/demoRepo';
+import { generateDemoRepo } from '../../src/demo/demoRepo';
 import { writeLineageProject, type LineageRepo } from '../core/lineage/lineageFixture';
 import type { LineageCard } from '../../src/core/lineage/types';
 

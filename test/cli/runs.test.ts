@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { GitFixture } from '../helpers/gitFixture';
 import { describeRun, expectOk, expectUsageError, runCli, type CliOptions } from '../helpers/runCli';
 import { writeMlflowRun } from '../core/runs/mlflowFolders';
-import { parseJsonPython } from '../../src/core/formats/jsonPython';
+import { parseJsonPython } from '../../src/core/python/jsonPython';
 
 const LINKED = 'aa11bb22cc33dd44ee55ff6677889900';
 const LOOSE = 'bb22cc33dd44ee55ff6677889900aa11';

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DemoRepoInfo } from '../../src/core/demo/demoRepo';
+import type { DemoRepoInfo } from '../../src/demo/demoRepo';
 import { interopTool } from './tools';
 import { assertSameValues, copyRepo, flatten, lineageJson, sharedDemoRepo, toolJson } from './helpers';
 

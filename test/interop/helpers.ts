@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { generateDemoRepo, type DemoRepoInfo } from '../../src/core/demo/demoRepo';
+import { generateDemoRepo, type DemoRepoInfo } from '../../src/demo/demoRepo';
 import { describeRun, runCli, type CliResult } from '../helpers/runCli';
 import { interopEnv, interopTool, interopVenv } from './tools';
 
@@ -122,7 +122,7 @@ export function copyRepo(from: string, name: string): string {
 let demo: Promise<DemoRepoInfo> | undefined;
 
 /**
- * The demo repository (src/core/demo), generated once per run and shared by the interop files.
+ * The demo repository (src/demo), generated once per run and shared by the interop files.
  * Treat it as read-only: the tools may add caches under .dvc/tmp and .git/lineage, but a test
  * that edits files or refs works on copyRepo(info.dir, …).
  */

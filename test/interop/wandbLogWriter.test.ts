@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { configRecord, exitRecord, historyRecord, runRecord, summaryRecord, wandbItems, WandbLogWriter, writeWandbLogFile } from '../../src/core/wandb/wandbLogWriter';
 import type { WandbItem, WandbRecord, WandbRecordBody } from '../../src/core/wandb/wandbRecords';
 import { encodeRecord } from '../../src/core/wandb/wandbRecordEncode';
-import type { DataValue } from '../../src/core/formats/types';
+import type { DataValue } from '../../src/core/data/types';
 import { assertSameValues, scratchDir, toolJson, toolOk } from './helpers';
 import { interopTool } from './tools';
 

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseJsonPython } from '../../src/core/formats/jsonPython';
+import { parseJsonPython } from '../../src/core/python/jsonPython';
 import type { ExternalRun, MetricPoint } from '../../src/core/runs/types';
 import { readWandbDir } from '../../src/core/wandb/wandbRuns';
 import { GitFixture } from '../helpers/gitFixture';

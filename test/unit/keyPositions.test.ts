@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { keyPositions, positionFormat, spansInLines, type KeyPositions, type KeySpan, type PositionFormat, type TextPos } from '../../src/core/formats/keyPositions';
 import { parseStructured } from '../../src/core/formats/structured';
-import { flattenParams } from '../../src/core/formats/flatten';
+import { flattenParams } from '../../src/core/data/flatten';
 
 /** The text between two positions (0-based lines/columns). */
 function slice(text: string, from: TextPos, to: TextPos): string {

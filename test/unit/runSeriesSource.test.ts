@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followRun, type RunFollower } from '../../src/core/live/runFollower';
-import { syncRuns } from '../../src/core/runs/runSync';
+import { syncRuns } from '../../src/core/workspace/runSync';
 import { Store } from '../../src/core/store/store';
 import { parseSelection } from '../../src/extension/metricHistory/messages';
 import { loadRunSeries, runAppends, runChoiceOf, withFollowedSeries, withRun } from '../../src/extension/metricHistory/runSeriesSource';

@@ -1,5 +1,5 @@
-import type { FlatMap, FlatValue } from '../formats/types';
-import { PyFloat, pyEqual } from '../repro/pyFloat';
+import type { FlatMap, FlatValue } from '../data/types';
+import { PyFloat, pyEqual } from '../python/pyFloat';
 
 /** Values of one side: file path -> flattened keys. A file that failed to parse is absent. */
 export type FileValues = Record<string, FlatMap>;

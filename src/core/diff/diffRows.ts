@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import type { FlatValue } from '../formats/types';
+import type { FlatValue } from '../data/types';
 import { valuesAt, type FileProblem, type ValuesAtRevision } from '../query/values';
 import { diffValues } from './diff';
 import { verdictOf, type Direction, type Verdict } from './direction';

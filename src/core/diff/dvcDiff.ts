@@ -5,11 +5,11 @@
 // DVC walks sets of paths and keys, so its order changes from run to run; here the new
 // side's order comes first, then what only the old side has.
 
-import { pyStr } from '../formats/pyStr';
-import { PyFloat, PyTimestamp, pyEqual, type PyValue } from '../repro/pyFloat';
+import { pyStr } from '../python/pyStr';
+import { PyFloat, PyTimestamp, pyEqual, type PyValue } from '../python/pyFloat';
 import type { DvcFile } from '../query/dvcData';
 import type { DiffResult, ValueDiff } from './diff';
-import type { FlatValue } from '../formats/types';
+import type { FlatValue } from '../data/types';
 
 export interface DvcValueDiff { old: PyValue; new: PyValue; diff?: number | bigint | PyFloat }
 export type DvcDiff = Map<string, Map<string, DvcValueDiff>>;

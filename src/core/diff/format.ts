@@ -1,4 +1,4 @@
-import { PyFloat, pyFloatRepr } from '../repro/pyFloat';
+import { PyFloat, pyFloatRepr } from '../python/pyFloat';
 
 /** Human display of a value: numbers to 5 significant decimals like DVC's tables, '—' for none. */
 export function formatValue(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { FlatMap, FlatValue } from '../formats/types';
+import type { FlatMap, FlatValue } from '../data/types';
 import { diffValues, pythonEquals } from './diff';
 import { verdictOf, type Direction } from './direction';
 

@@ -16,9 +16,9 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, YAMLMap } from 'yaml';
 import { fastToDocument, fastYaml } from './fastYaml';
-import type { DataValue, ParseResult } from './types';
-import { failure, success } from './types';
-import { isDataMap, setEntry } from './flatten';
+import type { DataValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
+import { isDataMap, setEntry } from '../data/flatten';
 import { toDataValue } from './structured';
 
 export interface LockEntry {

@@ -5,9 +5,9 @@
 
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { isPlainObject, pyTypeName } from './pyStr';
-import { failure, success } from './types';
-import type { ParseResult } from './types';
+import { isPlainObject, pyTypeName } from '../python/pyStr';
+import { failure, success } from '../data/types';
+import type { ParseResult } from '../data/types';
 
 export interface PlotFlags { template?: string; x?: string; y?: string | string[]; x_label?: string; y_label?: string; title?: string; header?: boolean }
 export type OutKind = 'out' | 'metric' | 'plot';

@@ -2,7 +2,7 @@
 // schema checks; split from dvcYaml.ts, which parses and locates.
 import type { OutSpec, ParamsSpec, StageDef, TopPlot, ArtifactDef, PlotFlags, OutKind, PathPart } from './dvcYaml';
 import { STAGE_KEYS, projectPathOf } from './dvcYaml';
-import { isPlainObject, pyTypeName } from './pyStr';
+import { isPlainObject, pyTypeName } from '../python/pyStr';
 
 const OUT_FLAGS = ['cache', 'persist', 'remote', 'push', 'desc', 'type', 'labels', 'meta', 'checkpoint'];
 const PLOT_FLAGS = ['template', 'x', 'y', 'x_label', 'y_label', 'title', 'header'];

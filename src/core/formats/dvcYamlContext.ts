@@ -2,12 +2,12 @@
 // dvc/parsing/context.py and dvc/parsing/interpolate.py. Errors are plain Errors carrying
 // DVC's wording; dvcYamlRender.ts adds the stage and the position.
 
-import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
-import { PyTimestamp } from '../repro/pyFloat';
-import type { CmdFlagOptions } from './pyStr';
+import { dvcToStr, isPlainObject, pyTypeName } from '../python/pyStr';
+import { PyTimestamp } from '../python/pyFloat';
+import type { CmdFlagOptions } from '../python/pyStr';
 import type { PathPart } from './dvcYaml';
 import { projectPathOf } from './dvcYaml';
-import type { DataMap, ParseFailure } from './types';
+import type { DataMap, ParseFailure } from '../data/types';
 
 /**
  * Parsed templating files by project-relative path. Values may carry Python types

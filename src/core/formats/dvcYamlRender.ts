@@ -6,8 +6,8 @@
 import { STAGE_KEYS, TOP_KEYS, normalizePath, positionOf, projectPathOf } from './dvcYaml';
 import { StageSchemaError, buildArtifact, buildStage, buildTopPlot } from './dvcYamlBuild';
 import type { PathPart, PipelineDef, PipelineError, RawDvcYaml, StageDef } from './dvcYaml';
-import { dvcToStr, isPlainObject, pyTypeName } from './pyStr';
-import type { CmdFlagOptions } from './pyStr';
+import { dvcToStr, isPlainObject, pyTypeName } from '../python/pyStr';
+import type { CmdFlagOptions } from '../python/pyStr';
 
 import { Context, HAS_EXPR, KEYCRE, checkExpressions, eachString, interpolate, nodeOf, toTree } from './dvcYamlContext';
 import type { Files, Origin, Tree, TreeNode, TrackedVars } from './dvcYamlContext';

@@ -8,11 +8,11 @@
 //   from every list of same-keyed objects found in the data (descending into mappings), merged
 //   row by row; lists that are not such "datapoints" are ignored.
 
-import type { DataValue, ParseResult } from './types';
-import { failure, success } from './types';
-import { isDataMap, setEntry } from './flatten';
-import { parseJsonPython } from './jsonPython';
-import { parsePyParams } from './pyParams';
+import type { DataValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
+import { isDataMap, setEntry } from '../data/flatten';
+import { parseJsonPython } from '../python/jsonPython';
+import { parsePyParams } from '../python/pyParams';
 import { parseTomlValue, parseYamlValue, structuredFormat } from './structured';
 
 export type PlotCell = string | number | boolean | null;

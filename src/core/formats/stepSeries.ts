@@ -5,8 +5,8 @@
 // Python's str(), so non-finite floats appear as `nan`, `inf`, `-inf`; DVCLive also accepts
 // strings as metric values, which have no place on a numeric series and are skipped.
 
-import type { ParseResult } from './types';
-import { failure, success } from './types';
+import type { ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
 import { parseDelimited, parseNumberCell } from './plotData';
 
 export interface StepPoint { step: number; value: number; timestamp?: number }

@@ -7,11 +7,11 @@
 import { parseDocument } from 'yaml';
 import { fastToJS, fastYaml } from './fastYaml';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { DataMap, DataValue, ParseResult } from './types';
-import { failure, success } from './types';
-import { isDataMap, setEntry } from './flatten';
-import { parseJsonPython } from './jsonPython';
-import { parsePyParams } from './pyParams';
+import type { DataMap, DataValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
+import { isDataMap, setEntry } from '../data/flatten';
+import { parseJsonPython } from '../python/jsonPython';
+import { parsePyParams } from '../python/pyParams';
 
 /** The loader DVC would pick for a file name. */
 export type StructuredFormat = 'json' | 'toml' | 'py' | 'yaml';

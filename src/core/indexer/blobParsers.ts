@@ -4,8 +4,8 @@ import { parseDvcLock } from '../formats/dvcLock';
 import { contextFilesOf, parseDvcYaml, type RawDvcYaml } from '../formats/dvcYaml';
 import { parseStepSeries } from '../formats/stepSeries';
 import { parsePlotData } from '../formats/plotData';
-import { flattenParams } from '../formats/flatten';
-import type { FlatMap, ParseResult } from '../formats/types';
+import { flattenParams } from '../data/flatten';
+import type { FlatMap, ParseResult } from '../data/types';
 
 /**
  * How a blob is parsed. Data files carry their loader in the role because DVC picks the

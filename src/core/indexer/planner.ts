@@ -1,7 +1,7 @@
 import type { PipelineDef } from '../formats/dvcYaml';
 import { renderPipeline } from '../formats/dvcYamlRender';
 import type { LockFile } from '../formats/dvcLock';
-import type { DataMap, ParseFailure } from '../formats/types';
+import type { DataMap, ParseFailure } from '../data/types';
 import { dirOf, isUnder, resolveInRepo } from '../util/paths';
 import { CACHE_OID_PREFIX } from './blobFetcher';
 import { dataRole, plotRole, type BlobRole, type DvcYamlValue } from './blobParsers';

@@ -3,8 +3,8 @@
 // dvc.lock straight from Git.
 
 import { parseDvcLock, type LockEntry, type LockFile } from '../formats/dvcLock';
-import { flattenParams, isDataMap } from '../formats/flatten';
-import type { FlatMap, FlatValue } from '../formats/types';
+import { flattenParams, isDataMap } from '../data/flatten';
+import type { FlatMap, FlatValue } from '../data/types';
 import { pipelinesAt } from '../query/history';
 import type { Store } from '../store/store';
 import { decodePayload } from '../util/values';

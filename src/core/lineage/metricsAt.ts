@@ -4,7 +4,7 @@
 // the card does not wait for a re-index; one still missing says so, with the command to fetch it.
 
 import type { FileValues } from '../diff/diff';
-import type { FlatMap, FlatValue } from '../formats/types';
+import type { FlatMap, FlatValue } from '../data/types';
 import { dataRole, parseBlob } from '../indexer/blobParsers';
 import { DvcCache } from '../indexer/dvcCache';
 import { valuesAt, type FileProblem } from '../query/values';

@@ -4,7 +4,7 @@
 // Without a dvc.lock nothing says which params made it, so the params files are shown whole.
 
 import type { FileValues } from '../diff/diff';
-import type { FlatValue } from '../formats/types';
+import type { FlatValue } from '../data/types';
 import { valuesAt } from '../query/values';
 import type { ExternalRun } from '../runs/types';
 import type { Store } from '../store/store';

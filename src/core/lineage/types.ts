@@ -2,7 +2,7 @@
 // answered for one model version. This JSON shape is what `lineage lineage --json` prints and
 // what the Lineage Card webview receives; every string in it may come from a file.
 
-import type { FlatValue } from '../formats/types';
+import type { FlatValue } from '../data/types';
 import type { FileValues } from '../diff/diff';
 import type { Verdict } from '../diff/direction';
 import type { RunSourceKind } from '../runs/types';

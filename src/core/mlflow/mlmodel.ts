@@ -4,7 +4,7 @@
 // tensor specs `{type: "tensor", "tensor-spec": {dtype, shape}}`, params `{name, type, default, shape}`.
 // Everything here is read, never trusted: a malformed part becomes a problem line, the rest stays.
 
-import type { DataValue } from '../formats/types';
+import type { DataValue } from '../data/types';
 import { parseYamlValue } from '../formats/structured';
 
 export interface SignatureField {

@@ -3,10 +3,10 @@
 // the text being edited (parsed like the indexer does), and one key's recent history.
 
 import type { Store } from '../store/store';
-import type { FlatMap, FlatValue, ParseResult } from '../formats/types';
-import { failure, success } from '../formats/types';
+import type { FlatMap, FlatValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
 import { parseStructured } from '../formats/structured';
-import { extractMetrics, selectParams } from '../formats/flatten';
+import { extractMetrics, selectParams } from '../data/flatten';
 import { decodeValue } from '../util/values';
 import { pythonEquals } from '../diff/diff';
 import { WORKSPACE } from '../indexer/writeRevision';

@@ -15,7 +15,7 @@ import { DvcCache } from '../indexer/dvcCache';
 import { WORKSPACE } from '../indexer/writeRevision';
 import { structuredFormat } from '../formats/structured';
 import { loadPyText } from '../repro/paramValues';
-import type { PyValue } from '../repro/pyFloat';
+import type { PyValue } from '../python/pyFloat';
 import { decodePayload } from '../util/values';
 import { extractMetrics, payloadToPy, selectParams, trackedValues } from './dvcSelect';
 import { paramsSelector, type FileProblem } from './values';

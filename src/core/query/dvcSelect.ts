@@ -2,7 +2,7 @@
 // dict, PyFloat for float) so that `--json` prints what DVC prints: 1.0 stays 1.0 and keys
 // keep the file's order.
 
-import { PyFloat, PyTimestamp, type PyDict, type PyKey, type PyValue } from '../repro/pyFloat';
+import { PyFloat, PyTimestamp, type PyDict, type PyKey, type PyValue } from '../python/pyFloat';
 
 /**
  * dvc/repo/metrics/show.py `_read_metric`: `_extract_metrics(load_path(...)) or {}`. int, float

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store';
 import { decodePayload, decodeValue } from '../util/values';
-import type { FlatValue } from '../formats/types';
+import type { FlatValue } from '../data/types';
 import type { StepPoint } from '../formats/stepSeries';
 import type { PipelineDef } from '../formats/dvcYaml';
 

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import type { FlatValue } from '../formats/types';
+import type { FlatValue } from '../data/types';
 import { decodeValue } from '../util/values';
 import { WORKSPACE } from '../indexer/writeRevision';
 import { pipelinesAt } from './history';

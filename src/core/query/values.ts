@@ -1,6 +1,6 @@
-import type { DataMap, DataValue, FlatMap, FlatValue } from '../formats/types';
-import { flattenParams, isDataMap, setEntry } from '../formats/flatten';
-import { PyFloat, type PyValue } from '../repro/pyFloat';
+import type { DataMap, DataValue, FlatMap, FlatValue } from '../data/types';
+import { flattenParams, isDataMap, setEntry } from '../data/flatten';
+import { PyFloat, type PyValue } from '../python/pyFloat';
 import { payloadToPy, trackedValues } from './dvcSelect';
 import type { Store } from '../store/store';
 import { decodePayload, type DecodeOptions } from '../util/values';

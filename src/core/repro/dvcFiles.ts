@@ -12,8 +12,8 @@ import type { LockEntry, LockFile } from '../formats/dvcLock';
 import { parseYamlValue } from '../formats/structured';
 import { walkWorkspace } from '../indexer/fileSources';
 import { dirOf } from '../util/paths';
-import { loadYamlRoundTrip } from './yamlLoad';
-import { emitYaml, represent, scalar, type YamlMap, type YamlNode, type YamlSeq } from './dvcYamlDump';
+import { loadYamlRoundTrip } from '../yamlRoundTrip/yamlLoad';
+import { emitYaml, represent, scalar, type YamlMap, type YamlNode, type YamlSeq } from '../yamlRoundTrip/dvcYamlDump';
 import type { LockedPath, ReproProblem } from './types';
 
 export interface DataSource {

@@ -13,12 +13,12 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { parseDvcLock } from '../formats/dvcLock';
-import { emitYaml, represent, scalar } from './dvcYamlDump';
-import type { YamlMap, YamlNode } from './dvcYamlDump';
-import { PyFloat } from './pyFloat';
-import type { PyDict, PyKey, PyValue } from './pyFloat';
+import { emitYaml, represent, scalar } from '../yamlRoundTrip/dvcYamlDump';
+import type { YamlMap, YamlNode } from '../yamlRoundTrip/dvcYamlDump';
+import { PyFloat } from '../python/pyFloat';
+import type { PyDict, PyKey, PyValue } from '../python/pyFloat';
 import type { HashKind, PathHash } from './types';
-import { loadYamlRoundTrip } from './yamlLoad';
+import { loadYamlRoundTrip } from '../yamlRoundTrip/yamlLoad';
 
 export interface LockOutput {
   /** As written in dvc.yaml (relative to the stage's wdir). */

@@ -12,15 +12,15 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
-import { parseJsonPython } from '../formats/jsonPython';
-import { parsePyParams } from '../formats/pyParams';
+import { parseJsonPython } from '../python/jsonPython';
+import { parsePyParams } from '../python/pyParams';
 import { structuredFormat } from '../formats/structured';
-import type { DataValue } from '../formats/types';
+import type { DataValue } from '../data/types';
 import type { RawDvcYaml } from '../formats/dvcYaml';
-import { PyFloat, PyTimestamp, pyEqual } from './pyFloat';
-import type { PyDict, PyKey, PyValue } from './pyFloat';
+import { PyFloat, PyTimestamp, pyEqual } from '../python/pyFloat';
+import type { PyDict, PyKey, PyValue } from '../python/pyFloat';
 import type { ParamChange } from './types';
-import { loadYamlSafe } from './yamlLoad';
+import { loadYamlSafe } from '../yamlRoundTrip/yamlLoad';
 
 export interface ParamsProblem { message: string; line?: number; column?: number }
 

@@ -7,7 +7,7 @@ import type { Store } from '../store/store';
 import { HashCache } from './hashCache';
 import { WorkspaceHasher } from './workspaceHasher';
 import { isInCache, putInCache } from './dvcObjectCache';
-import { pyEqual } from './pyFloat';
+import { pyEqual } from '../python/pyFloat';
 import { readTrackedParams } from './paramValues';
 import { updateLockFile } from './lockWriter';
 import type { RunnerIO } from './runner';

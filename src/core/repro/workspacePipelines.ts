@@ -8,7 +8,7 @@ import { contextFilesOf, parseDvcYaml, type PipelineDef } from '../formats/dvcYa
 import { renderPipeline } from '../formats/dvcYamlRender';
 import { parseDvcLock, type LockFile } from '../formats/dvcLock';
 import { loadParamsText, templateData, withPythonValues } from './paramValues';
-import type { DataMap, ParseFailure } from '../formats/types';
+import type { DataMap, ParseFailure } from '../data/types';
 import { walkWorkspace } from '../indexer/fileSources';
 import { baseOf, dirOf, resolveInRepo } from '../util/paths';
 import type { ReproProblem } from './types';

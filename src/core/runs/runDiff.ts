@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import type { FlatMap } from '../formats/types';
+import type { FlatMap } from '../data/types';
 import type { FileValues } from '../diff/diff';
 import { valuesAt, type ValuesAtRevision } from '../query/values';
 import type { DecodeOptions } from '../util/values';

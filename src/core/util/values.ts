@@ -1,6 +1,6 @@
-import type { FlatValue } from '../formats/types';
-import { parseJsonPython } from '../formats/jsonPython';
-import { PyFloat, pyFloatRepr } from '../repro/pyFloat';
+import type { FlatValue } from '../data/types';
+import { parseJsonPython } from '../python/jsonPython';
+import { PyFloat, pyFloatRepr } from '../python/pyFloat';
 
 // JSON has no NaN/Infinity, but metrics files do (Python's json writes them bare).
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

@@ -1,6 +1,6 @@
 // Maps what a run folder holds (the log's state, and files/* when present) to an ExternalRun.
 
-import type { DataValue } from '../formats/types';
+import type { DataValue } from '../data/types';
 import type { ExternalRun, ExternalRunStatus, MetricPoint, RunParamValue } from '../runs/types';
 import { isInternalKey, numericLeaves, type WandbRunState } from './wandbRunState';
 import { toPythonJson } from './wandbValues';

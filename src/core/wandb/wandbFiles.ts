@@ -3,11 +3,11 @@
 // when present they are what wandb itself uploads, so they win over the log.
 
 import { lstat, readFile } from 'node:fs/promises';
-import { isDataMap } from '../formats/flatten';
-import { parseJsonPython } from '../formats/jsonPython';
+import { isDataMap } from '../data/flatten';
+import { parseJsonPython } from '../python/jsonPython';
 import { parseYamlValue } from '../formats/structured';
-import type { DataValue, ParseResult } from '../formats/types';
-import { failure, success } from '../formats/types';
+import type { DataValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
 
 /** config.yaml: `{key: {value}}`, older files also `wandb_version: 1` and `{key: {desc, value}}`. */
 export function parseConfigYaml(text: string): ParseResult<Map<string, DataValue>> {

@@ -7,7 +7,7 @@ import { crc32 } from './crc32';
 import { encodeRecord } from './wandbRecordEncode';
 import { BLOCK_SIZE, CHUNK_HEADER_SIZE, FIRST, FULL, HEADER, LAST, MIDDLE } from './wandbLogFormat';
 import type { WandbItem, WandbRecord, WandbRecordBody, WandbRunInfo } from './wandbRecords';
-import type { DataValue } from '../formats/types';
+import type { DataValue } from '../data/types';
 
 const TYPE_CRC = [0, 1, 2, 3, 4].map((t) => crc32(Uint8Array.of(t)));
 

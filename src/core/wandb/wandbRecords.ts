@@ -2,7 +2,7 @@
 // those of wandb/proto/wandb_internal.proto (wandb 0.31, checked against the generated
 // descriptors in wandb/proto/v6/wandb_internal_pb2.py); anything else is skipped.
 
-import type { DataValue } from '../formats/types';
+import type { DataValue } from '../data/types';
 import { ProtoReader } from './protoWire';
 import { decodeItem } from './wandbItemDecode';
 import { decodeEnvironment, decodeGit, decodeTimestamp, type WandbGit } from './wandbEnvironment';

@@ -2,7 +2,7 @@
 // metric series, environment and exit. Records can be applied as they arrive, so a live view
 // tailing a log (WandbLogReader from an offset) keeps one of these and applies what is new.
 
-import type { DataValue } from '../formats/types';
+import type { DataValue } from '../data/types';
 import type { MetricPoint } from '../runs/types';
 import type { WandbEnvironment, WandbItem, WandbRecord, WandbRunInfo } from './wandbRecords';
 

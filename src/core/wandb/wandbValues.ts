@@ -1,8 +1,8 @@
 // value_json strings of config, summary and history items. wandb writes them with bare NaN,
 // Infinity and -Infinity (Python's json and the Go core both do), which JSON.parse rejects.
 
-import { parseJsonPython } from '../formats/jsonPython';
-import type { DataValue } from '../formats/types';
+import { parseJsonPython } from '../python/jsonPython';
+import type { DataValue } from '../data/types';
 
 const PLAIN_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
-import { generateDemoRepo } from '../../core/demo/demoRepo';
+import { generateDemoRepo } from '../../demo/demoRepo';
 import { requireTrust } from './runCommands';
 
 export const WALKTHROUGH_ID = 'ml-lineage.ml-lineage#lineage.gettingStarted';

@@ -5,7 +5,7 @@ import { keyPositions, positionFormat, type KeySpan } from '../../core/formats/k
 import { valuesOfText, type TrackedFile } from '../../core/query/baselineValues';
 import { inlineDiff, type InlineDiff } from '../../core/diff/inlineDiff';
 import { directionsFor } from '../../core/diff/direction';
-import type { FlatMap, ParseFailure } from '../../core/formats/types';
+import type { FlatMap, ParseFailure } from '../../core/data/types';
 import type { FolderEngine } from '../folderEngine';
 import { readSettings } from '../settings';
 import type { Baselines } from './baselines';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { generateDemoRepo } from '../../../src/core/demo/demoRepo';
+import { generateDemoRepo } from '../../../src/demo/demoRepo';
 
 interface RenderedStage {
   name: string;

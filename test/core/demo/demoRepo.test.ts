@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { DemoRepoInfo, generateDemoRepo } from '../../../src/core/demo/demoRepo';
-import { SyntheticRepoInfo, generateSyntheticRepo } from '../../../src/core/demo/syntheticRepo';
+import { DemoRepoInfo, generateDemoRepo } from '../../../src/demo/demoRepo';
+import { SyntheticRepoInfo, generateSyntheticRepo } from '../../../src/demo/syntheticRepo';
 
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { PyFloat, PyTuple, pickleDumps } from '../../../src/core/demo/pickle';
+import { PyFloat, PyTuple, pickleDumps } from '../../../src/demo/pickle';
 
 describe('demo pickle writer', () => {
   it('writes protocol 4 opcodes for plain data', () => {

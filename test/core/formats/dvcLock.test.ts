@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { isDirHash, parseDvcLock } from '../../../src/core/formats/dvcLock';
 import type { LockFile } from '../../../src/core/formats/dvcLock';
-import type { ParseResult } from '../../../src/core/formats/types';
+import type { ParseResult } from '../../../src/core/data/types';
 
 function value(r: ParseResult<LockFile>): LockFile {
   assert.ok(r.ok, r.ok ? '' : `${r.message} at ${r.line}:${r.column}`);

@@ -3,10 +3,10 @@ import { parseDvcYaml } from '../../../src/core/formats/dvcYaml';
 import type { PipelineDef, StageDef } from '../../../src/core/formats/dvcYaml';
 import { renderPipeline } from '../../../src/core/formats/dvcYamlRender';
 import type { RenderOptions } from '../../../src/core/formats/dvcYamlRender';
-import { cmdFlags, dvcToStr, pyFloatRepr, pyStr, shellQuote } from '../../../src/core/formats/pyStr';
-import { failure } from '../../../src/core/formats/types';
-import type { DataMap, ParseFailure } from '../../../src/core/formats/types';
-import { PyFloat, PyTimestamp } from '../../../src/core/repro/pyFloat';
+import { cmdFlags, dvcToStr, pyFloatRepr, pyStr, shellQuote } from '../../../src/core/python/pyStr';
+import { failure } from '../../../src/core/data/types';
+import type { DataMap, ParseFailure } from '../../../src/core/data/types';
+import { PyFloat, PyTimestamp } from '../../../src/core/python/pyFloat';
 
 type Files = Record<string, DataMap | ParseFailure | undefined>;
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { extractMetrics, flattenParams, selectParams } from '../../../src/core/formats/flatten';
-import type { DataMap } from '../../../src/core/formats/types';
+import { extractMetrics, flattenParams, selectParams } from '../../../src/core/data/flatten';
+import type { DataMap } from '../../../src/core/data/types';
 
 const data: DataMap = {
   acc: 0.9,

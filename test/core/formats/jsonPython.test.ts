@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parseJsonPython } from '../../../src/core/formats/jsonPython';
-import type { ParseResult, DataValue } from '../../../src/core/formats/types';
+import { parseJsonPython } from '../../../src/core/python/jsonPython';
+import type { ParseResult, DataValue } from '../../../src/core/data/types';
 
 function value(r: ParseResult<DataValue>): DataValue {
   assert.ok(r.ok, r.ok ? '' : `${r.message} at ${r.line}:${r.column}`);

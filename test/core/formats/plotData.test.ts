@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { parseDelimited, parsePlotData } from '../../../src/core/formats/plotData';
 import type { PlotTable } from '../../../src/core/formats/plotData';
-import type { ParseResult } from '../../../src/core/formats/types';
+import type { ParseResult } from '../../../src/core/data/types';
 
 function value(r: ParseResult<PlotTable>): PlotTable {
   assert.ok(r.ok, r.ok ? '' : `${r.message} at ${r.line}:${r.column}`);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parsePyParams } from '../../../src/core/formats/pyParams';
-import type { DataMap, ParseResult } from '../../../src/core/formats/types';
+import { parsePyParams } from '../../../src/core/python/pyParams';
+import type { DataMap, ParseResult } from '../../../src/core/data/types';
 
 function value(r: ParseResult<DataMap>): DataMap {
   assert.ok(r.ok, r.ok ? '' : `${r.message} at ${r.line}:${r.column}`);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { parseStepSeries, stepSeriesName } from '../../../src/core/formats/stepSeries';
 import type { StepPoint } from '../../../src/core/formats/stepSeries';
-import type { ParseResult } from '../../../src/core/formats/types';
+import type { ParseResult } from '../../../src/core/data/types';
 
 function value(r: ParseResult<StepPoint[]>): StepPoint[] {
   assert.ok(r.ok, r.ok ? '' : `${r.message} at ${r.line}:${r.column}`);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseStructured, structuredFormat } from '../../../src/core/formats/structured';
-import type { DataMap, ParseResult } from '../../../src/core/formats/types';
+import type { DataMap, ParseResult } from '../../../src/core/data/types';
 
 function value(r: ParseResult<DataMap>): DataMap {
   assert.ok(r.ok, r.ok ? '' : `${r.message} at ${r.line}:${r.column}`);

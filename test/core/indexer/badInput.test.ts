@@ -8,7 +8,7 @@ import { valuesAt, problemsAt } from '../../../src/core/query/values';
 import { pipelinesAt } from '../../../src/core/query/history';
 import { allProblems } from '../../../src/core/query/problems';
 import { listRefRows } from '../../../src/core/query/revisions';
-import { FastImportWriter } from '../../../src/core/demo/fastImport';
+import { FastImportWriter } from '../../../src/demo/fastImport';
 
 describe('bad input never stops the index', () => {
   let repo: GitFixture;

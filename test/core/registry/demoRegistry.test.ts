@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoRepo } from '../../../src/core/demo/demoRepo';
+import { generateDemoRepo } from '../../../src/demo/demoRepo';
 import { readGitRegistry } from '../../../src/core/registry/gitRegistry';
 
 describe('the demo repository registry', function () {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { dumpDvcYaml } from '../../../src/core/repro/dvcYamlDump';
-import { PyFloat, PyTimestamp } from '../../../src/core/repro/pyFloat';
-import { resolvePlainTag } from '../../../src/core/repro/yamlResolve';
+import { dumpDvcYaml } from '../../../src/core/yamlRoundTrip/dvcYamlDump';
+import { PyFloat, PyTimestamp } from '../../../src/core/python/pyFloat';
+import { resolvePlainTag } from '../../../src/core/yamlRoundTrip/yamlResolve';
 import { decodeTyped, readFixture } from './fixtures/typedJson';
 
 const f = (n: number): PyFloat => new PyFloat(n);

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { contextFilesOf, parseDvcYaml } from '../../../src/core/formats/dvcYaml';
 import { renderPipeline } from '../../../src/core/formats/dvcYamlRender';
 import type { Files } from '../../../src/core/formats/dvcYamlContext';
-import { dumpDvcYaml, emitYaml } from '../../../src/core/repro/dvcYamlDump';
+import { dumpDvcYaml, emitYaml } from '../../../src/core/yamlRoundTrip/dvcYamlDump';
 import { LockFileError, lockStageEntry, removeLockStage, renderLockUpdate, updateLockFile } from '../../../src/core/repro/lockWriter';
 import type { LockOutput } from '../../../src/core/repro/lockWriter';
 import { loadParamsText, readTrackedParams, templateData, withPythonValues } from '../../../src/core/repro/paramValues';
-import { PyFloat } from '../../../src/core/repro/pyFloat';
-import type { PyDict } from '../../../src/core/repro/pyFloat';
-import { loadYamlRoundTrip, loadYamlSafe } from '../../../src/core/repro/yamlLoad';
+import { PyFloat } from '../../../src/core/python/pyFloat';
+import type { PyDict } from '../../../src/core/python/pyFloat';
+import { loadYamlRoundTrip, loadYamlSafe } from '../../../src/core/yamlRoundTrip/yamlLoad';
 import { FIXTURES, decodeTyped, readFixture } from './fixtures/typedJson';
 
 const out = (path: string, md5: string, size: number, extra: Partial<LockOutput['hash']> = {}, kind: LockOutput['kind'] = 'md5'): LockOutput => ({ path, hash: { md5, size, ...extra }, kind });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareParams, loadLockParams, loadParamsText, readTrackedParams, selectParams, templateData } from '../../../src/core/repro/paramValues';
 import type { TrackedParams } from '../../../src/core/repro/paramValues';
-import { PyFloat, PyTimestamp, pyEqual, pyFloatRepr } from '../../../src/core/repro/pyFloat';
-import type { PyDict, PyValue } from '../../../src/core/repro/pyFloat';
-import { loadYamlSafe } from '../../../src/core/repro/yamlLoad';
+import { PyFloat, PyTimestamp, pyEqual, pyFloatRepr } from '../../../src/core/python/pyFloat';
+import type { PyDict, PyValue } from '../../../src/core/python/pyFloat';
+import { loadYamlSafe } from '../../../src/core/yamlRoundTrip/yamlLoad';
 import { parseDvcLock } from '../../../src/core/formats/dvcLock';
 import { decodeTyped, readFixture } from './fixtures/typedJson';
 

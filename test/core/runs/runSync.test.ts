@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GitFixture } from '../../helpers/gitFixture';
 import { indexFolder } from '../../helpers/storeFixture';
 import { Store } from '../../../src/core/store/store';
-import { DEFAULT_READERS, syncRuns, type RunReaders } from '../../../src/core/runs/runSync';
+import { DEFAULT_READERS, syncRuns, type RunReaders } from '../../../src/core/workspace/runSync';
 import { commitsWithRuns, listRuns, runById, runProblems, runsForCommit, unlinkedRuns } from '../../../src/core/runs/runQueries';
 import { listSources } from '../../../src/core/runs/runStore';
 import { comparisonReader } from '../../../src/core/runs/runDiff';

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { GitFixture } from '../../helpers/gitFixture';
 import { indexFolder } from '../../helpers/storeFixture';
 import type { Store } from '../../../src/core/store/store';
-import { syncRuns } from '../../../src/core/runs/runSync';
+import { syncRuns } from '../../../src/core/workspace/runSync';
 import { runById, runProblems } from '../../../src/core/runs/runQueries';
 import { debugLog, unfinishedLog } from '../wandb/cutLog';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, StoreError } from '../../../src/core/store/store';
 import { SCHEMA_VERSION } from '../../../src/core/store/schema';
-import { generateSyntheticRepo } from '../../../src/core/demo/syntheticRepo';
+import { generateSyntheticRepo } from '../../../src/demo/syntheticRepo';
 import { valuesAt } from '../../../src/core/query/values';
 import { listRefRows } from '../../../src/core/query/revisions';
 import { indexFolder } from '../../helpers/storeFixture';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { pyJsonDumps } from '../../../src/core/util/pyJson';
-import { PyFloat } from '../../../src/core/repro/pyFloat';
+import { pyJsonDumps } from '../../../src/core/python/pyJson';
+import { PyFloat } from '../../../src/core/python/pyFloat';
 import { asDiffResult, dvcDiff } from '../../../src/core/diff/dvcDiff';
 import { printedDiff } from '../../../src/core/diff/diff';
 import { formatDiffValue } from '../../../src/core/diff/format';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataValue } from '../../../src/core/formats/types';
+import type { DataValue } from '../../../src/core/data/types';
 import { WandbLogReader } from '../../../src/core/wandb/wandbLogReader';
 import { encodeWandbLog, historyRecord, summaryRecord } from '../../../src/core/wandb/wandbLogWriter';
 import type { WandbRecordBody } from '../../../src/core/wandb/wandbRecords';

@@ -3,7 +3,7 @@
 // round-trip comment writers), as a recursive walk that makes the same writes in the same
 // order as the event-driven original. See dvcYamlDump.ts for what it is used for.
 
-import type { NodeComments, PostComment, ScalarStyle, YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
+import type { NodeComments, PostComment, ScalarStyle, YamlMap, YamlNode, YamlScalar, YamlSeq } from './yamlNodes';
 import { resolvePlainTag } from './yamlResolve';
 import { INDENT, MAX_SIMPLE_KEY, BEST_WIDTH, ScalarWriter, analyze } from './yamlScalarWrite';
 import type { Analysis } from './yamlScalarWrite';

@@ -4,7 +4,7 @@
 // strict JSON, but what DVC writes and Python's json reads). Mappings keep their order, so a
 // Map (as the Python-typed loaders give) prints in file order, integer-like keys included.
 
-import { PyFloat, PyTimestamp, pyFloatRepr } from '../repro/pyFloat';
+import { PyFloat, PyTimestamp, pyFloatRepr } from './pyFloat';
 
 /** json.dumps(value): plain numbers are ints when integral (PyFloat marks floats). */
 export function pyJsonDumps(value: unknown): string {

@@ -13,10 +13,10 @@
 
 import { Alias, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YNode, Scalar as YScalar } from 'yaml';
-import { PyFloat, PyTimestamp } from './pyFloat';
-import type { PyDict, PyKey, PyValue } from './pyFloat';
+import { PyFloat, PyTimestamp } from '../python/pyFloat';
+import type { PyDict, PyKey, PyValue } from '../python/pyFloat';
 import { floatText, scalar } from './dvcYamlDump';
-import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './dvcYamlDump';
+import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './yamlNodes';
 import { attachComments } from './yamlComments';
 import { LoadFailure, foldedWithMarks, intValue, parseFloatText, parseIntText, roundTripFloatText, roundTripIntText } from './yamlRoundTripScalars';
 import { TIMESTAMP, resolvePlainTag } from './yamlResolve';

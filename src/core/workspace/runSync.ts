@@ -4,10 +4,10 @@ import { readMlflowSqlite } from '../mlflow/mlflowSqlite';
 import type { MlflowLimits } from '../mlflow/mlflowLimits';
 import { readMlflowServer } from '../mlflow/mlflowRest';
 import { readWandbDir } from '../wandb/wandbRuns';
-import type { RunReadResult } from './types';
-import { discoverRunSources, fingerprintSource } from './runSources';
-import { listSources, recordSourceFailure, removeSources, replaceSource, sourcesWithRunningRuns, type RunSource, type RunSourceFormat } from './runStore';
-import { normalizeServerUrl } from './serverUrl';
+import type { RunReadResult } from '../runs/types';
+import { discoverRunSources, fingerprintSource } from '../runs/runSources';
+import { listSources, recordSourceFailure, removeSources, replaceSource, sourcesWithRunningRuns, type RunSource, type RunSourceFormat } from '../runs/runStore';
+import { normalizeServerUrl } from '../runs/serverUrl';
 
 /** One reader per source format; tests swap one for a reader that fails on purpose. */
 export interface RunReaders {

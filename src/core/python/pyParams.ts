@@ -7,9 +7,9 @@
 // a recursive reader accepts the literal_eval subset. Values JSON cannot hold (bytes, complex,
 // Ellipsis, f-strings) make the statement skipped, as an unreadable value does in DVC.
 
-import type { DataMap, DataValue, ParseResult } from './types';
-import { failure, success } from './types';
-import { setEntry } from './flatten';
+import type { DataMap, DataValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
+import { setEntry } from '../data/flatten';
 
 type TokenKind = 'name' | 'number' | 'string' | 'op';
 interface Token { kind: TokenKind; text: string; line: number; column: number; prefix?: string; body?: string }

@@ -13,7 +13,7 @@
 
 import { isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YNode } from 'yaml';
-import type { NodeComments, YamlNode } from './dvcYamlDump';
+import type { NodeComments, YamlNode } from './yamlNodes';
 
 interface Tok { value: string; line: number; col: number }
 

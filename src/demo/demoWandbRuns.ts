@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import type { Rng } from './demoUtil';
 import { round } from './demoUtil';
 import type { DemoRunInput } from './demoMlflowRuns';
-import { configRecord, exitRecord, historyRecord, runRecord, summaryRecord, writeWandbLogFile } from '../wandb/wandbLogWriter';
-import type { WandbRecordBody } from '../wandb/wandbRecords';
+import { configRecord, exitRecord, historyRecord, runRecord, summaryRecord, writeWandbLogFile } from '../core/wandb/wandbLogWriter';
+import type { WandbRecordBody } from '../core/wandb/wandbRecords';
 
 const PROJECT = 'text-classifier';
 

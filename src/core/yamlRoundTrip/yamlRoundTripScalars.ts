@@ -5,7 +5,7 @@
 // writing a value back (DVC then fails too), this raises LoadFailure.
 
 import type { Scalar as YScalar } from 'yaml';
-import { formatExpAbs, formatFixedAbs } from './pyFloat';
+import { formatExpAbs, formatFixedAbs } from '../python/pyFloat';
 import { floatText } from './dvcYamlDump';
 
 export class LoadFailure extends Error {

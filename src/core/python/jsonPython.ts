@@ -4,9 +4,9 @@
 // (dict semantics), and error messages and positions follow json.decoder so a user sees the
 // same complaint DVC would give. JSON.parse rejects NaN and reports positions as offsets.
 
-import type { DataValue, ParseResult } from './types';
-import { failure, success } from './types';
-import { setEntry } from './flatten';
+import type { DataValue, ParseResult } from '../data/types';
+import { failure, success } from '../data/types';
+import { setEntry } from '../data/flatten';
 
 /** Deeper than Python's default recursion limit would allow; guards our own stack. */
 const MAX_DEPTH = 1000;

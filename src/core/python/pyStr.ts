@@ -7,8 +7,8 @@
 // their Python types (src/core/repro/paramValues.ts) carry floats as PyFloat, so YAML `1.0`
 // renders `1.0` as DVC does; the indexer still passes plain numbers (`1.0` renders `1`).
 
-import { PyFloat, PyTimestamp, pyFloatRepr } from '../repro/pyFloat';
-import type { DataValue } from './types';
+import { PyFloat, PyTimestamp, pyFloatRepr } from './pyFloat';
+import type { DataValue } from '../data/types';
 
 /** How DVC's `parsing` config renders a mapping into command-line flags (.dvc/config). */
 export interface CmdFlagOptions {

@@ -2,7 +2,7 @@
 // hundreds to tens of thousands of commits with fixed authors and dates; creating them with
 // porcelain commands (one process per commit) would take minutes, while one fast-import
 // stream builds them in seconds and lets us set every timestamp exactly.
-import { runGitText } from '../git/exec';
+import { runGitText } from '../core/git/exec';
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
