@@ -7,12 +7,13 @@
 //      (for this Node's ABI), the Node 24 build of the editor tier (.tools/better-sqlite3), and
 //      any *.node in LINEAGE_NATIVE_DIR named that way (e.g. Electron builds made in CI);
 //      with --target only that platform's binaries;
-//   3. `vsce package --no-dependencies` in the staging folder (.vscodeignore applies there too).
+//   3. a check that every image README.md shows by a relative path is in the package;
+//   4. `vsce package --no-dependencies` in the staging folder (.vscodeignore applies there too).
 // Staging keeps vsce from walking the project (.tools alone holds 600 MB of files).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +48,24 @@ function nativeBinaries() {
   return [...found].filter(([name]) => !target || name.startsWith(`better_sqlite3-${platform}-${arch}-`));
 }
 
+/**
+ * Every image README.md shows by a relative path (`![alt](path)` or `<img src="path">`) must be
+ * in the package, as `vsce ls` lists it under .vscodeignore, or the extension's page shows a
+ * broken image. Absolute URLs (https:, data:) are not checked.
+ */
+function checkReadmeImages(vsce, staging) {
+  const packaged = new Set(execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: staging, encoding: 'utf8' }).split(/\r?\n/).map((line) => line.trim()).filter(Boolean));
+  const readme = readFileSync(join(staging, 'README.md'), 'utf8');
+  const images = [...readme.matchAll(/!\[[^\]]*\]\(\s*<?([^\s)>]+)>?(?:\s+["'][^"']*["'])?\s*\)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1] ?? m[2]);
+  const missing = images
+    .filter((src) => !/^[a-z][a-z0-9+.-]*:/i.test(src))
+    .filter((src) => !packaged.has(posix.normalize(decodeURI(src.split(/[?#]/)[0])).replace(/^(\.\/|\/)+/, '')));
+  if (missing.length > 0) {
+    throw new Error(`README.md shows images the .vsix does not carry: ${missing.join(', ')}. Link files that are packaged (media/walkthrough/) or absolute https:// URLs.`);
+  }
+  say(`README images: ${images.length}, all in the package or absolute`);
+}
+
 mkdirSync(dirname(out), { recursive: true });
 const staging = mkdtempSync(join(tmpdir(), 'lineage-package-'));
 const started = Date.now();
@@ -57,7 +76,7 @@ try {
   for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore']) {
     if (existsSync(join(root, file))) copyFileSync(join(root, file), join(staging, file));
   }
-  // README screenshots are for the repository page, not the package.
+  // The screenshots under media/screenshots are for the docs on the repository page, not the package.
   cpSync(join(root, 'media'), join(staging, 'media'), { recursive: true, filter: (src) => !/[\\/]media[\\/]screenshots([\\/]|$)|\.gitkeep$/.test(src) });
   mkdirSync(join(staging, 'native'));
   const natives = nativeBinaries();
@@ -70,6 +89,7 @@ try {
     }
   }
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  checkReadmeImages(vsce, staging);
   const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out, ...(target ? ['--target', target] : [])];
   execFileSync(process.execPath, [vsce, ...args], { cwd: staging, stdio: ['ignore', 'inherit', 'inherit'] });
   const size = statSync(out).size;

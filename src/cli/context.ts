@@ -1,43 +1,53 @@
 import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { openRepo, type RepoInfo } from '../core/git/repo';
-import { rebuildStore } from '../core/store/rebuild';
-import { Store } from '../core/store/store';
-import { defaultStoreFile } from '../core/store/location';
-import { indexRepository, type IndexReport } from '../core/indexer/indexer';
-import { syncRuns } from '../core/workspace/runSync';
+import { openWorkspace, type RefreshReport, type Workspace } from '../core/workspace/workspace';
+import { isRevisionError, type Revision } from '../core/workspace/revision';
+// Transitional: the diff command still reads the store directly until it moves to the workspace.
+import { storeOf } from '../core/workspace/internal';
+import type { Store } from '../core/store/store';
+import type { RepoInfo } from '../core/git/repo';
 
 /** Bad usage or bad input: exit code 2, one line naming what and where. */
 export class UsageError extends Error {}
 
-export interface Context { repo: RepoInfo; store: Store; storeFile: string }
+export interface Context { ws: Workspace; repo: RepoInfo; store: Store; storeFile: string }
 
 export async function openContext(options: { repo?: string; store?: string; rebuild?: boolean }): Promise<Context> {
   const folder = resolve(options.repo ?? process.cwd());
   if (!existsSync(folder)) throw new UsageError(`--repo ${folder}: no such folder`);
   if (!statSync(folder).isDirectory()) throw new UsageError(`--repo ${folder}: not a folder`);
-  const repo = await openRepo(folder);
-  const storeFile = options.store ? resolve(options.store) : defaultStoreFile(repo);
-  if (existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
-  if (options.rebuild) {
-    // Explicitly asked for: the only path that replaces an index; local-only records are kept.
-    const rebuilt = rebuildStore(storeFile);
-    if (rebuilt.warning) process.stderr.write(`lineage: warning: ${rebuilt.warning}\n`);
-    return { repo, store: rebuilt.store, storeFile };
-  }
-  return { repo, store: Store.open(storeFile), storeFile };
+  const storeFile = options.store ? resolve(options.store) : undefined;
+  if (storeFile && existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
+  // --rebuild is the only path that replaces an index; local-only records are kept.
+  const ws = await openWorkspace(folder, { storeFile, rebuild: options.rebuild, onWarning: (m) => process.stderr.write(`lineage: warning: ${m}\n`) });
+  return { ws, get repo() { return ws.repo; }, store: storeOf(ws), storeFile: ws.storeFile };
 }
 
-export async function refresh(ctx: Context, extraTips: string[] = [], log?: (message: string) => void): Promise<IndexReport> {
+export function refresh(ctx: Context, extraTips: string[] = [], log?: (message: string) => void): Promise<RefreshReport> {
+  return ctx.ws.refresh(refreshOptions(extraTips, log));
+}
+
+function refreshOptions(extraTips: string[] = [], log?: (message: string) => void) {
   // LINEAGE_INDEX_BATCH: commits per transaction; small values let tests kill a run mid-way.
   const batch = Number(process.env.LINEAGE_INDEX_BATCH);
-  const report = await indexRepository(ctx.repo, ctx.store, {
+  return {
     extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined,
-    onWaitForIndexer: (pid) => process.stderr.write(`lineage: waiting for another indexer (pid ${pid})\n`),
-  });
-  if (report.cancelled) return report;
-  // MLflow/W&B runs in the workspace, after Git so runs can link to freshly indexed commits.
-  const runs = await syncRuns(ctx.repo.root, ctx.store, { log });
-  log?.(`runs: ${runs.sources} source(s), ${runs.read} read, ${runs.unchanged} unchanged, ${runs.failed} failed, ${runs.removed} removed in ${runs.ms} ms`);
-  return report;
+    onWaitForIndexer: (pid: number) => process.stderr.write(`lineage: waiting for another indexer (pid ${pid})\n`),
+    runsFailure: 'throw' as const,
+  };
+}
+
+/** Indexes the commits among `revisions` that the index does not hold yet. */
+export function ensureIndexed(ctx: Context, revisions: Revision[]): Promise<void> {
+  return ctx.ws.ensureIndexed(revisions, refreshOptions());
+}
+
+/** Resolves revision names (indexing a commit no ref reaches on demand); a bad name is a UsageError. */
+export async function resolveIndexed(ctx: Context, texts: string[]): Promise<Revision[]> {
+  try {
+    return await ctx.ws.resolveIndexed(texts, refreshOptions());
+  } catch (error) {
+    if (isRevisionError(error)) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { runsForRevision, recentRuns, type RunRecord } from '../core/repro/runRecords';
-import { WORKSPACE } from '../core/indexer/writeRevision';
-import { resolveIndexed } from './revisionArgs';
-import type { Context } from './context';
+import { recordedRuns, type RunRecord } from '../core/workspace/repro';
+import { resolveIndexed, type Context } from './context';
 
 export const ENV_USAGE = `Usage: lineage env [REV] [--json] [--packages]
 
@@ -36,10 +34,9 @@ function describe(run: RunRecord, packages: boolean): string[] {
 
 export async function envCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, packages: { type: 'boolean' } } });
-  const [sha] = await resolveIndexed(ctx, [positionals[0] ?? 'HEAD']);
-  const found = sha === WORKSPACE
-    ? recentRuns(ctx.store, 20).map((run) => ({ project: run.project, stage: run.stage, run, match: 'recent' as const }))
-    : runsForRevision(ctx.store, sha);
+  const [revision] = await resolveIndexed(ctx, [positionals[0] ?? 'HEAD']);
+  // The workspace has no recorded outputs of its own: the most recent runs stand for it.
+  const found = recordedRuns(ctx.ws, revision.kind === 'workspace' ? 'recent' : revision.id);
   if (opts.json) {
     process.stdout.write(JSON.stringify(found, null, 2) + '\n');
     return 0;

@@ -1,13 +1,9 @@
 import { parseArgs } from 'node:util';
 import { formatDiffValue } from '../core/diff/format';
-import { DvcDataReader } from '../core/query/dvcData';
-import { revisionProblem } from '../core/query/dvcErrors';
-import type { Store } from '../core/store/store';
-import { baselineName, expShowRows, type ExpState, type FileResult } from '../core/query/expShow';
-import { getRevision, listExperiments } from '../core/query/revisions';
+import { expShow, revisionProblemOf, type ExpState, type FileResult } from '../core/workspace/experiments';
+import type { Workspace } from '../core/workspace/workspace';
 import { pyJsonDumps } from '../core/python/pyJson';
-import { resolveIndexed } from './revisionArgs';
-import type { Context } from './context';
+import { resolveIndexed, type Context } from './context';
 import { renderTable } from './table';
 
 export const EXPS_USAGE = `Usage: lineage exps [--baseline REV] [--json]
@@ -25,17 +21,7 @@ does not validate) has data null and its error. DVC's deps, outs and meta are no
 export async function expsCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts } = parseArgs({ args: argv, strict: true, options: { baseline: { type: 'string' }, json: { type: 'boolean' } } });
   const baseline = opts.baseline ? (await resolveIndexed(ctx, [opts.baseline]))[0] : undefined;
-  const time = (sha: string) => getRevision(ctx.store, sha)?.commitTime ?? 0;
-  const shas = baseline ? [baseline] : [...new Set(listExperiments(ctx.store).map((e) => e.baseline))].sort((a, b) => time(b) - time(a) || (a < b ? -1 : 1));
-  const head = { sha: ctx.repo.head, branch: ctx.repo.branch };
-  // Values as DVC loads them (Python's types, its file order and its error entries).
-  const reader = new DvcDataReader(ctx.store, ctx.repo);
-  let rows: ExpState[];
-  try {
-    rows = await expShowRows(ctx.store, shas.map((sha) => ({ sha, name: baselineName(ctx.store, sha, head) })), async (sha, kind) => (await reader.at(sha, kind)).files);
-  } finally {
-    reader.close();
-  }
+  const rows = await expShow(ctx.ws, baseline ? [baseline.id] : undefined);
   if (opts.json) {
     // Printed as DVC prints it when not on a terminal: Python's json.dumps.
     process.stdout.write(pyJsonDumps(rows) + '\n');
@@ -46,7 +32,7 @@ export async function expsCommand(ctx: Context, argv: string[]): Promise<number>
     process.stdout.write(baseline ? `No experiments on ${opts.baseline}.\n` : 'No DVC experiments (refs/exps) in this repository.\n');
     return 0;
   }
-  process.stdout.write(expsTable(ctx.store, baselines));
+  process.stdout.write(expsTable(ctx.ws, baselines));
   return 0;
 }
 
@@ -63,7 +49,7 @@ const merged = (files: Map<string, FileResult> | undefined): Flat =>
   [...(files?.values() ?? [])].reduce<Flat>((out, f) => ('data' in f ? flatten(f.data, '', out) : out), {});
 
 /** Baselines and experiment tips; metric columns first, then params that differ between rows. */
-function expsTable(store: Store, baselines: ExpState[]): string {
+function expsTable(ws: Workspace, baselines: ExpState[]): string {
   const shown = baselines.flatMap((b) => [{ row: b, label: b.name ?? b.rev.slice(0, 7), commit: `${b.rev.slice(0, 7)} (baseline)` },
     ...(b.experiments ?? []).map((e) => ({ row: e.revs[0], label: `  ${e.name}`, commit: e.revs[0].rev.slice(0, 7) }))]);
   const metrics = shown.map((s) => merged(s.row.data?.metrics));
@@ -76,7 +62,7 @@ function expsTable(store: Store, baselines: ExpState[]): string {
   const errors: string[] = [];
   const rows = shown.map((s, i) => {
     const name = s.label.trim();
-    if (s.row.error) errors.push(`${name}: ${s.row.error.type}: ${revisionProblem(store, s.row.rev)?.detail ?? s.row.error.msg}`);
+    if (s.row.error) errors.push(`${name}: ${s.row.error.type}: ${revisionProblemOf(ws, s.row.rev)?.detail ?? s.row.error.msg}`);
     for (const [file, f] of [...(s.row.data?.metrics ?? []), ...(s.row.data?.params ?? [])]) {
       if ('error' in f) errors.push(`${name}: ${file}: ${f.error.type}: ${f.error.msg}`);
     }

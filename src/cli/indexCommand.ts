@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { IndexReport } from '../core/indexer/indexer';
-import { allProblems } from '../core/query/problems';
+import type { IndexReport } from '../core/workspace/workspace';
+import { indexProblems } from '../core/workspace/values';
 import { refresh, type Context } from './context';
 
 export const INDEX_USAGE = `Usage: lineage index [--rebuild] [--json] [--quiet] [--verbose]
@@ -16,10 +16,11 @@ experiment refs, and the workspace. Only what changed since the last run is read
 
 export async function indexCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts } = parseArgs({ args: argv, strict: true, options: { rebuild: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, verbose: { type: 'boolean' } } });
-  const report = await refresh(ctx, [], opts.verbose ? (m) => process.stderr.write(`${m}\n`) : undefined);
-  const problems = allProblems(ctx.store);
+  // The Git index's report; runs read alongside are summarised under --verbose.
+  const { runs: _runs, runsError: _runsError, ...report } = await refresh(ctx, [], opts.verbose ? (m) => process.stderr.write(`${m}\n`) : undefined);
+  const problems = indexProblems(ctx.ws);
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ ...report, store: ctx.storeFile, driver: ctx.store.driver, problems }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...report, store: ctx.storeFile, driver: ctx.ws.driver, problems }, null, 2) + '\n');
   } else if (!opts.quiet) {
     process.stdout.write(summary(report, ctx, problems.length));
     for (const p of problems.slice(0, 20)) {
@@ -34,7 +35,7 @@ function summary(report: IndexReport, ctx: Context, problemCount: number): strin
   const lines = [
     `Indexed ${report.commitsIndexed} new commit${report.commitsIndexed === 1 ? '' : 's'} (${report.commitsWalked} walked), ${report.blobsParsed} files parsed, in ${(report.timings.totalMs / 1000).toFixed(2)} s.`,
     `Refs: +${report.refs.added} added, ${report.refs.moved} moved, ${report.refs.removed} removed. Workspace: ${report.workspaceFiles} files.`,
-    `Index: ${ctx.storeFile} (${ctx.store.driver}).`,
+    `Index: ${ctx.storeFile} (${ctx.ws.driver}).`,
   ];
   for (const l of report.limitations) lines.push(`Note: ${l}`);
   if (problemCount > 0) lines.push(`${problemCount} file problem${problemCount === 1 ? '' : 's'} (the rest is indexed):`);

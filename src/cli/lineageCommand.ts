@@ -1,11 +1,9 @@
 import { parseArgs } from 'node:util';
-import { buildLineageCard } from '../core/lineage/card';
 import { lineageCardMarkdown } from '../core/lineage/markdown';
 import { lineageCardText } from '../core/lineage/text';
-import { readGitRegistry } from '../core/registry/gitRegistry';
+import { lineageCardOf } from '../core/workspace/lineage';
+import { registryState } from '../core/workspace/registry';
 import { ModelRefError, resolveModelRef } from '../core/registry/resolve';
-import { runsForCommit } from '../core/runs/runQueries';
-import type { ExternalRun } from '../core/runs/types';
 import { UsageError, type Context } from './context';
 
 export const LINEAGE_USAGE = `Usage: lineage lineage MODEL[@VERSION|#STAGE] [--json | --md]
@@ -24,8 +22,8 @@ export async function lineageCommand(ctx: Context, argv: string[]): Promise<numb
   const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, md: { type: 'boolean' } } });
   if (positionals.length !== 1) throw new UsageError('lineage takes one model reference: MODEL, MODEL@VERSION or MODEL#STAGE');
   if (opts.json && opts.md) throw new UsageError('--json and --md exclude each other');
-  if (!ctx.repo.gitDir) throw new UsageError(`${ctx.repo.root} is not a Git repository: the model registry lives in Git tags`);
-  const state = await readGitRegistry(ctx.repo.root);
+  if (!ctx.ws.repo.gitDir) throw new UsageError(`${ctx.ws.root} is not a Git repository: the model registry lives in Git tags`);
+  const state = await registryState(ctx.ws.root);
   let ref;
   try {
     ref = resolveModelRef(state, positionals[0]);
@@ -33,16 +31,7 @@ export async function lineageCommand(ctx: Context, argv: string[]): Promise<numb
     if (error instanceof ModelRefError) throw new UsageError(error.message);
     throw error;
   }
-  const card = await buildLineageCard(ref, { store: ctx.store, root: ctx.repo.root, runs: linkedRuns(ctx, ref.commit), head: ctx.repo.head });
+  const card = await lineageCardOf(ctx.ws, ref);
   process.stdout.write(opts.json ? JSON.stringify(card, null, 2) + '\n' : opts.md ? lineageCardMarkdown(card) : lineageCardText(card));
   return 0;
-}
-
-function linkedRuns(ctx: Context, sha: string): ExternalRun[] {
-  try {
-    return runsForCommit(ctx.store, sha);
-  } catch {
-    // An index written before external runs were indexed has no run tables yet.
-    return [];
-  }
 }

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { formatValue } from '../core/diff/format';
-import { metricHistory } from '../core/query/history';
-import { resolveIndexed } from './revisionArgs';
-import { UsageError, type Context } from './context';
+import { metricHistoryOf } from '../core/workspace/values';
+import { resolveIndexed, UsageError, type Context } from './context';
 import { renderTable } from './table';
 
 export const LOG_USAGE = `Usage: lineage log --metric KEY [--branch REV] [--file PATH] [-n N] [--json]
@@ -21,7 +20,7 @@ export async function logCommand(ctx: Context, argv: string[]): Promise<number> 
   const limit = opts.n === undefined ? 100000 : Number(opts.n);
   if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`-n ${opts.n}: expected a positive whole number`);
   const [tip] = await resolveIndexed(ctx, [opts.branch ?? 'HEAD']);
-  const points = metricHistory(ctx.store, tip, opts.metric, { path: opts.file, limit });
+  const points = metricHistoryOf(ctx.ws, tip, opts.metric, { path: opts.file, limit });
   if (opts.json) {
     process.stdout.write(JSON.stringify(points, null, 2) + '\n');
     return 0;

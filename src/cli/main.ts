@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { StoreError, storeFault } from '../core/store/store';
-import { GitError } from '../core/git/exec';
+import { GitError, StoreError, storeFault } from '../core/workspace/errors';
 import { openContext, UsageError } from './context';
 import { indexCommand, INDEX_USAGE } from './indexCommand';
 import { showCommand, SHOW_USAGE } from './showCommand';
@@ -115,7 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     // A full disk, an I/O error or a damaged page: said as such, naming the index file.
     throw storeFault(error, ctx.storeFile);
   } finally {
-    ctx.store.close();
+    ctx.ws.close();
   }
 }
 

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openRepo } from '../core/git/repo';
-import { GitRegistry, type GitWriteResult } from '../core/registry/gitRegistry';
+import { repositoryAt } from '../core/workspace/workspace';
+import { gitRegistry, loadedRegistry, type GitRegistry, type GitWriteResult } from '../core/workspace/registry';
 import { gtoHistory, gtoShow, pythonJson } from '../core/registry/gtoJson';
-import { loadGitRegistry } from '../core/registry/registryLoad';
 import { RegistryInputError } from '../core/registry/tagGrammar';
 import type { Bump } from '../core/registry/semver';
 import type { ModelArtifact } from '../core/registry/types';
@@ -63,7 +62,7 @@ async function showRegistry(root: string, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, history: { type: 'boolean' } } });
   if (positionals.length > 1) throw new UsageError(`registry takes at most one model (got ${positionals.map((p) => JSON.stringify(p)).join(', ')})`);
   const model = positionals[0] as string | undefined;
-  const loaded = await loadGitRegistry(root);
+  const loaded = await loadedRegistry(root);
   for (const i of loaded.state.ignored) process.stderr.write(`lineage: ignored tag ${JSON.stringify(i.tag)}: ${i.reason}\n`);
   for (const p of loaded.problems) process.stderr.write(`lineage: ${p.message}\n`);
   if (opts.history) {
@@ -134,14 +133,14 @@ async function write(registry: GitRegistry, command: string, argv: string[]): Pr
 
 /** `lineage registry|register|assign|unassign|rollback|deprecate`; no index needed. */
 export async function registryCommand(command: string, argv: string[], repo: string | undefined): Promise<number> {
-  const repoInfo = await openRepo(resolve(repo ?? process.cwd()));
+  const repoInfo = await repositoryAt(resolve(repo ?? process.cwd()));
   // MLflow registries live in stores and servers, not in Git: no repository needed for them.
   if (command === 'registry' && hasFlag(argv, '--mlflow')) return await showMlflowRegistry(repoInfo.root, argv);
   if (command !== 'registry' && hasFlag(argv, '--mlflow-uri')) return await mlflowRegistryWrite(command, argv);
   if (!repoInfo.gitDir) throw new UsageError(`${repoInfo.root} is not a Git repository: the model registry lives in Git tags`);
   try {
     if (command === 'registry') return await showRegistry(repoInfo.root, argv);
-    return await write(new GitRegistry(repoInfo.root), command, argv);
+    return await write(gitRegistry(repoInfo.root), command, argv);
   } catch (e) {
     if (e instanceof RegistryInputError) throw new UsageError(e.message);
     throw e;

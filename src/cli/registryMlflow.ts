@@ -1,10 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readMlflowRegistry } from '../core/mlflow/mlflowLocalRegistry';
-import { readLocalMlflowRegistries, type LocalMlflowRegistry } from '../core/mlflow/mlflowRegistries';
-import { MlflowRegistry } from '../core/mlflow/mlflowRegistry';
-import { MlflowServerError } from '../core/mlflow/mlflowHttp';
+import { MlflowRegistry, MlflowServerError, readLocalMlflowRegistries, readMlflowRegistry, type LocalMlflowRegistry } from '../core/workspace/registry';
 import type { RegistryState } from '../core/registry/types';
 import type { RunProblem } from '../core/runs/types';
 import { UsageError } from './context';

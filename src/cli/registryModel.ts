@@ -1,8 +1,8 @@
-import { readGtoCommits } from '../core/registry/gtoCommits';
+import { readGtoCommits } from '../core/workspace/registry';
 import { pythonJson } from '../core/registry/gtoJson';
 import { gtoShowRows, gtoShowVersions, parseGtoShortcut } from '../core/registry/gtoShowModel';
 import { artifactActive } from '../core/registry/gtoState';
-import type { LoadedRegistry } from '../core/registry/registryLoad';
+import type { LoadedRegistry } from '../core/workspace/registry';
 import { UsageError } from './context';
 import { renderTable } from './table';
 

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { reproduce, ReproError } from '../core/repro/runner';
-import { ReproBusyError } from '../core/repro/reproMutex';
-import { createReproIO } from '../core/repro/reproIO';
+import { ReproBusyError, ReproError, reproduceStages } from '../core/workspace/repro';
 import { formatProblem, type ReproEvent } from '../core/repro/types';
 import { refresh, UsageError, type Context } from './context';
 import { writeRaw } from './terminal';
@@ -53,9 +51,9 @@ export async function reproCommand(ctx: Context, argv: string[]): Promise<number
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const result = await reproduce(ctx.repo.root, createReproIO(ctx.repo.root, ctx.store), {
+    const result = await reproduceStages(ctx.ws, {
       targets: positionals, force: opts.force, downstream: opts.downstream, singleItem: opts['single-item'], dry: opts.dry, signal: controller.signal,
-    }, printer(), { store: ctx.store });
+    }, printer());
     if (!opts.dry && result.ran.length === 0 && result.ok) process.stdout.write('Data and pipelines are up to date.\n');
     if (result.ran.length && !opts.dry) await refresh(ctx);
     return result.ok ? 0 : 1;

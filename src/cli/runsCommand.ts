@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { formatValue } from '../core/diff/format';
 import { headlineKeys } from '../core/runs/runHeadline';
-import { listRuns, runById, runProblems, runsForCommit } from '../core/runs/runQueries';
+import { run, runs as listRuns, runsAtCommit, runSourceProblems, syncWorkspaceRuns } from '../core/workspace/runs';
 import { isServerUri, normalizeServerUrl } from '../core/runs/serverUrl';
-import { syncRuns } from '../core/workspace/runSync';
 import type { ExternalRun, RunSourceKind } from '../core/runs/types';
-import { resolveIndexed } from './revisionArgs';
-import { UsageError, type Context } from './context';
+import { resolveIndexed, UsageError, type Context } from './context';
 import { MLFLOW_LIMIT_OPTIONS, MLFLOW_LIMITS_HELP, mlflowLimitsFromFlags } from './mlflowLimitFlags';
 import { renderTable } from './table';
 
@@ -41,21 +39,21 @@ export async function runsCommand(ctx: Context, argv: string[]): Promise<number>
     } catch (error) {
       throw new UsageError(`--mlflow-uri: ${(error as Error).message}`);
     }
-    const report = await syncRuns(ctx.repo.root, ctx.store, { servers: [{ url, token: process.env.MLFLOW_TRACKING_TOKEN || undefined, limits }] });
+    const report = await syncWorkspaceRuns(ctx.ws, { servers: [{ url, token: process.env.MLFLOW_TRACKING_TOKEN || undefined, limits }] });
     if (report.failed > 0) process.stderr.write(`warning: the tracking server ${url} could not be read; its runs are shown as last indexed (if ever)\n`);
   }
   let runs: ExternalRun[];
   if (opts.commit !== undefined) {
-    const [sha] = await resolveIndexed(ctx, [opts.commit]);
-    runs = runsForCommit(ctx.store, sha).filter((r) => (!source || r.source === source) && (!opts.experiment || r.experiment === opts.experiment || r.experimentId === opts.experiment));
+    const [revision] = await resolveIndexed(ctx, [opts.commit]);
+    runs = runsAtCommit(ctx.ws, revision.id).filter((r) => (!source || r.source === source) && (!opts.experiment || r.experiment === opts.experiment || r.experimentId === opts.experiment));
   } else {
-    runs = listRuns(ctx.store, { source, experiment: opts.experiment });
+    runs = listRuns(ctx.ws, { source, experiment: opts.experiment });
   }
-  for (const p of runProblems(ctx.store).filter((x) => !source || x.kind === source)) {
+  for (const p of runSourceProblems(ctx.ws).filter((x) => !source || x.kind === source)) {
     process.stderr.write(`warning: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
   }
   if (opts.json) {
-    const full = runs.map((r) => runById(ctx.store, r.source, r.id) ?? r);
+    const full = runs.map((r) => run(ctx.ws, r.source, r.id) ?? r);
     process.stdout.write(JSON.stringify(full, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
     return 0;
   }

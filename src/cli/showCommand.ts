@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { formatDiffValue } from '../core/diff/format';
 import { pyJsonDumps } from '../core/python/pyJson';
-import { DvcDataReader } from '../core/query/dvcData';
-import { valuesAt } from '../core/query/values';
-import { label } from './revisionArgs';
+import { dvcDataReader, valuesOf } from '../core/workspace/values';
+import { revisionLabel } from '../core/workspace/revision';
 import { showSelection } from './showRevisions';
 import type { Context } from './context';
-import { WORKSPACE } from '../core/indexer/writeRevision';
 import { renderTable } from './table';
 
 export const SHOW_USAGE = `Usage: lineage show [REV...] [-a|--all-branches] [-T|--all-tags] [-A|--all-commits] [--params] [--json]
@@ -25,17 +23,17 @@ export async function showCommand(ctx: Context, argv: string[]): Promise<number>
     options: { json: { type: 'boolean' }, params: { type: 'boolean' }, 'all-branches': { type: 'boolean', short: 'a' }, 'all-tags': { type: 'boolean', short: 'T' }, 'all-commits': { type: 'boolean', short: 'A' } },
   });
   const kind = opts.params ? 'params' : 'metrics';
-  const { texts, shas, brancher } = await showSelection(ctx, positionals, { allBranches: opts['all-branches'], allTags: opts['all-tags'], allCommits: opts['all-commits'] }, kind);
+  const { texts, revisions, brancher } = await showSelection(ctx, positionals, { allBranches: opts['all-branches'], allTags: opts['all-tags'], allCommits: opts['all-commits'] }, kind);
   if (opts.json) {
     // As `dvc metrics show --json` holds them: files in DVC's order, values with Python's
     // types, DVC's {"error": {type, msg}} for a file it cannot read; printed as json.dumps.
-    const reader = new DvcDataReader(ctx.store, ctx.repo);
+    const reader = dvcDataReader(ctx.ws);
     const out = new Map<string, unknown>();
     try {
-      for (const [i, sha] of shas.entries()) {
+      for (const [i, revision] of revisions.entries()) {
         // DVC keys the workspace "" only when no revision is asked for; its brancher calls it "workspace".
-        const name = sha === WORKSPACE && !brancher && positionals.length === 0 ? '' : texts[i];
-        out.set(name, { data: (await reader.at(sha, kind)).files });
+        const name = revision.kind === 'workspace' && !brancher && positionals.length === 0 ? '' : texts[i];
+        out.set(name, { data: (await reader.at(revision, kind)).files });
       }
     } finally {
       reader.close();
@@ -44,9 +42,9 @@ export async function showCommand(ctx: Context, argv: string[]): Promise<number>
     return 0;
   }
   const rows: string[][] = [];
-  shas.forEach((sha, i) => {
-    const { values, problems } = valuesAt(ctx.store, sha, kind, { exact: true });
-    const rev = label(texts[i], sha);
+  revisions.forEach((revision, i) => {
+    const { values, problems } = valuesOf(ctx.ws, revision, kind, { exact: true });
+    const rev = revisionLabel({ ...revision, text: texts[i] });
     for (const [path, keys] of Object.entries(values)) for (const [key, v] of Object.entries(keys)) rows.push([rev, path, key, formatDiffValue(v, kind)]);
     for (const p of problems) rows.push([rev, p.path, '!', `${p.message}${p.line ? ` (line ${p.line})` : ''}`]);
   });

@@ -1,16 +1,13 @@
-import { anyRevisionSet, brancherRevisions, type RevisionSets } from '../core/git/brancher';
 import { pythonEquals } from '../core/diff/diff';
-import { WORKSPACE } from '../core/indexer/writeRevision';
-import { isIndexed } from '../core/query/revisions';
-import { metricsDocumentsAt, valuesAt } from '../core/query/values';
-import { isRunRevision } from '../core/runs/runRevision';
-import { refresh, type Context } from './context';
-import { resolveIndexed } from './revisionArgs';
+import { WORKSPACE, WORKSPACE_REVISION, commitRevision, type Revision } from '../core/workspace/revision';
+import { anyRevisionSet, revisionsInSets, type RevisionSets } from '../core/workspace/revisionSets';
+import { metricsDocumentsOf, valuesOf } from '../core/workspace/values';
+import { ensureIndexed, resolveIndexed, type Context } from './context';
 
 export interface ShowSelection {
   /** What each revision is called: the text given, or DVC's key (names joined by commas). */
   texts: string[];
-  shas: string[];
+  revisions: Revision[];
   /** -a/-T/-A given: the workspace is keyed "workspace", as DVC keys it then (not ""). */
   brancher: boolean;
 }
@@ -24,26 +21,28 @@ export interface ShowSelection {
 export async function showSelection(ctx: Context, positionals: string[], sets: RevisionSets, kind: 'metrics' | 'params'): Promise<ShowSelection> {
   if (!anyRevisionSet(sets)) {
     const texts = positionals.length > 0 ? positionals : ['workspace'];
-    return { texts, shas: await resolveIndexed(ctx, texts), brancher: false };
+    return { texts, revisions: await resolveIndexed(ctx, texts), brancher: false };
   }
-  const givenTexts = positionals.filter((t) => t !== 'workspace');
-  const givenShas = await resolveIndexed(ctx, givenTexts);
-  const revisions = await brancherRevisions(ctx.repo, givenTexts.map((name, i) => ({ name, sha: givenShas[i] })), sets);
-  const missing = revisions.map((r) => r.sha).filter((s) => !isRunRevision(s) && !isIndexed(ctx.store, s));
-  if (missing.length > 0) await refresh(ctx, missing);
-  const active = ctx.repo.branch === undefined ? undefined : revisions.find((r) => r.name === ctx.repo.branch);
+  const givenTexts = positionals.filter((t) => t !== WORKSPACE);
+  const given = await resolveIndexed(ctx, givenTexts);
+  const named = await revisionsInSets(ctx.ws, givenTexts.map((name, i) => ({ name, sha: given[i].id })), sets);
+  // Every entry the brancher adds is a commit, or a revision the user gave (a run stays a run).
+  const revisions = named.map((r) => given.find((g) => g.id === r.sha) ?? commitRevision(r.sha, r.name));
+  await ensureIndexed(ctx, revisions);
+  const active = ctx.ws.repo.branch === undefined ? undefined : named.find((r) => r.name === ctx.ws.repo.branch);
   const hideWorkspace = active !== undefined && sameResult(ctx, kind, active.sha);
-  const all = hideWorkspace ? revisions : [{ name: 'workspace', sha: WORKSPACE }, ...revisions];
-  return { texts: all.map((r) => r.name), shas: all.map((r) => r.sha), brancher: true };
+  const entries = named.map((r, i) => ({ name: r.name, revision: revisions[i] }));
+  const all = hideWorkspace ? entries : [{ name: WORKSPACE, revision: WORKSPACE_REVISION }, ...entries];
+  return { texts: all.map((r) => r.name), revisions: all.map((r) => r.revision), brancher: true };
 }
 
 /** Python's == on the two results: an error on either side never compares equal. */
 function sameResult(ctx: Context, kind: 'metrics' | 'params', sha: string): boolean {
   if (kind === 'metrics') {
-    const [a, b] = [metricsDocumentsAt(ctx.store, WORKSPACE, { exact: true }), metricsDocumentsAt(ctx.store, sha, { exact: true })];
+    const [a, b] = [metricsDocumentsOf(ctx.ws, WORKSPACE, { exact: true }), metricsDocumentsOf(ctx.ws, sha, { exact: true })];
     const failed = (d: typeof a) => Object.values(d).some((f) => 'error' in f);
     return !failed(a) && !failed(b) && pythonEquals(a, b);
   }
-  const [a, b] = [valuesAt(ctx.store, WORKSPACE, 'params', { exact: true }), valuesAt(ctx.store, sha, 'params', { exact: true })];
+  const [a, b] = [valuesOf(ctx.ws, WORKSPACE, 'params', { exact: true }), valuesOf(ctx.ws, sha, 'params', { exact: true })];
   return a.problems.length === 0 && b.problems.length === 0 && pythonEquals(a.values, b.values);
 }

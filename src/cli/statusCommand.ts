@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { dvcStatusLines, stageStatuses, toDvcStatusJson } from '../core/repro/status';
-import { createReproIO } from '../core/repro/reproIO';
+import { dvcStatusLines, pipelineStatus, toDvcStatusJson } from '../core/workspace/repro';
 import { formatProblem, type ReproProblem, type StageStatus } from '../core/repro/types';
 import { UsageError, type Context } from './context';
 
@@ -24,8 +23,7 @@ function statusText(stages: StageStatus[]): string {
 
 export async function statusCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } });
-  const io = createReproIO(ctx.repo.root, ctx.store);
-  const report = await stageStatuses(ctx.repo.root, io, { targets: positionals });
+  const report = await pipelineStatus(ctx.ws, { targets: positionals });
   const unknown = report.problems.find((p) => p.kind === 'unknown-target');
   if (unknown) throw new UsageError(unknown.message);
   if (report.problems.length) {

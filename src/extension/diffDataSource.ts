@@ -1,17 +1,15 @@
 import * as vscode from 'vscode';
 import { resolveRevision, getRevision, isIndexed } from '../core/query/revisions';
-import { buildDiffTable, type DiffTable } from '../core/diff/diffRows';
-import { diffToMarkdown } from '../core/diff/markdown';
-import type { DiffResult } from '../core/diff/diff';
+import { buildDiffTable, type DiffTable } from '../core/query/diffTable';
+import { rowsToMarkdown } from '../core/diff/markdown';
 import type { DiffState, RevisionLabel } from '../protocol/metricDiff';
 import { rowId } from '../protocol/metricDiff';
 import type { DiffDataSource } from './metricDiff/metricDiffPanel';
 import type { FolderEngine } from './folderEngine';
 import { readSettings } from './settings';
-import { directionsFor } from '../core/diff/direction';
 import { isRunRevision, resolveRunRevision, runLabel, runRevision } from '../core/runs/runRevision';
 import { comparisonReader } from '../core/runs/runDiff';
-import { pickRevisionOrRun } from './runs/runPicker';
+import { pickRevisionOrRun } from './runPicker';
 
 /** The Metric Diff panel's view of one folder's engine. */
 export class EngineDiffSource implements DiffDataSource {
@@ -29,13 +27,9 @@ export class EngineDiffSource implements DiffDataSource {
   async copyMarkdown(oldRev: string, newRev: string, rowIds: string[]): Promise<void> {
     const { table, oldLabel, newLabel } = await this.table(oldRev, newRev);
     const wanted = new Set(rowIds);
+    // The same rows the panel shows, verdicts included: nothing is compared again for the text.
     const rows = table.rows.filter((r) => (wanted.size ? wanted.has(rowId(r)) : r.changed));
-    const text = ['metric', 'param'].map((kind) => {
-      const result: DiffResult = {};
-      for (const r of rows.filter((x) => x.kind === kind)) (result[r.file] ??= {})[r.key] = { old: r.old, new: r.new, ...(r.delta !== undefined ? { diff: r.delta } : {}) };
-      return Object.keys(result).length ? diffToMarkdown(result, oldLabel.label, newLabel.label, { kind: kind === 'metric' ? 'metrics' : 'params', directions: this.directions(rows.map((r) => r.key)) }) : '';
-    }).filter(Boolean).join('\n');
-    await vscode.env.clipboard.writeText(text || `No differences between ${oldLabel.label} and ${newLabel.label}.\n`);
+    await vscode.env.clipboard.writeText(rowsToMarkdown(rows, oldLabel.label, newLabel.label));
   }
 
   async table(oldRev: string, newRev: string): Promise<{ table: DiffTable; oldLabel: RevisionLabel; newLabel: RevisionLabel }> {
@@ -45,15 +39,10 @@ export class EngineDiffSource implements DiffDataSource {
     // A side may be an MLflow/W&B run (mlflow:<id>): it resolves to its canonical run revision.
     const resolve = async (rev: string) => (isRunRevision(rev) ? runRevision(resolveRunRevision(store, rev)) : resolveRevision(store, repo, rev));
     const [oldSha, newSha] = await Promise.all([resolve(oldRev), resolve(newRev)]);
-    const read = comparisonReader(store, oldSha, newSha);
-    let table = buildDiffTable(store, oldSha, newSha, {}, read);
-    const directions = this.directions(table.rows.filter((r) => r.kind === 'metric').map((r) => r.key));
-    if (Object.keys(directions).length) table = buildDiffTable(store, oldSha, newSha, directions, read);
+    // Settings hold direction globs; the compare expands them against its own keys, in one pass.
+    const directions = { globs: readSettings(this.engine.folder.uri).metricDirections };
+    const table = buildDiffTable(store, oldSha, newSha, directions, comparisonReader(store, oldSha, newSha));
     return { table, oldLabel: this.label(oldRev, oldSha), newLabel: this.label(newRev, newSha) };
-  }
-
-  private directions(keys: string[]) {
-    return directionsFor(keys, readSettings(this.engine.folder.uri).metricDirections);
   }
 
   private label(text: string, sha: string): RevisionLabel {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { FolderEngine } from './folderEngine';
 import { COMMANDS } from './commands';
-import { mlflowServers } from './runs/mlflowServer';
+import { mlflowServers } from './mlflowServer';
 
 /**
  * All folders' engines (multi-root: one per workspace folder) and the first index. Trees

@@ -6,7 +6,7 @@ import { defaultStoreFile } from '../core/store/location';
 import { indexRepository, type IndexProgress, type IndexReport } from '../core/indexer/indexer';
 import { readSettings } from './settings';
 import { syncRuns } from '../core/workspace/runSync';
-import { mlflowServers, type RunServerProvider } from './runs/mlflowServer';
+import { mlflowServers, type RunServerProvider } from './mlflowServer';
 
 /** A tracking server is re-read at most this often by automatic refreshes (file events fire often during training). */
 const SERVER_INTERVAL_MS = 2 * 60 * 1000;

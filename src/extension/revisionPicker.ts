@@ -53,3 +53,10 @@ export async function pickEngine(engines: Engines): Promise<FolderEngine | undef
   const pick = await vscode.window.showQuickPick(usable.map((e) => ({ label: e.folder.name, description: e.folder.uri.fsPath, engine: e })), { placeHolder: 'Workspace folder' });
   return pick?.engine;
 }
+
+/** A revision as charts name it: the short branch, tag or experiment name, else the short sha. */
+export function labelOf(rev: string, sha: string): string {
+  if (rev === 'workspace') return 'workspace';
+  const short = rev.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/exps\/[0-9a-f]{2}\/[0-9a-f]{38}\//, '');
+  return /^[0-9a-f]{40}$/.test(short) ? sha.slice(0, 8) : short;
+}

@@ -1,9 +1,12 @@
+import type * as vscode from 'vscode';
 import { COMMANDS } from './commands';
 import type { FolderEngine } from './folderEngine';
-import type { RunNode } from './runs/runNodes';
+
+/** A message row every tree (Runs, Pipelines, Models) can show as its own message node. */
+export interface EngineStateNode { kind: 'message'; engine: FolderEngine; text: string; detail?: string; icon: string; command?: vscode.Command }
 
 /** What a tree shows for a folder whose engine cannot be browsed: a clear state, not a toast. */
-export function engineStateNode(engine: FolderEngine): Extract<RunNode, { kind: 'message' }> | undefined {
+export function engineStateNode(engine: FolderEngine): EngineStateNode | undefined {
   const s = engine.state;
   const prefix = engine.folder.name;
   switch (s.kind) {

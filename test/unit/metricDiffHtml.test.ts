@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { baseStyleUri, buildMetricDiffHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/metricDiff/html';
+import { buildMetricDiffHtml } from '../../src/extension/metricDiff/html';
+import { baseStyleUri, contentSecurityPolicy, makeNonce } from '../../src/extension/webview/html';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 const inputs = (nonce = makeNonce()) => ({

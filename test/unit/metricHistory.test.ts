@@ -10,7 +10,7 @@ import { parseHistoryMessage, selectionFromSavedState } from '../../src/extensio
 import type { HistoryLine, HistoryState, StepLine } from '../../src/protocol/metricHistory';
 import { lineId } from '../../src/protocol/metricHistory';
 import { applyHistoryDelta, overlay, commitTooltip, dateTick, historyCharts, historyCsv, readPersisted, stepCharts, stepsCsv } from '../../webview/metricHistory/model';
-import { emaSmooth } from '../../webview/plots/chartModel';
+import { emaSmooth } from '../../webview/shared/chartModel';
 
 const metricsJson = (acc: number | string, loss: number) => JSON.stringify({ acc, loss, nested: { f1: 0.5 } });
 

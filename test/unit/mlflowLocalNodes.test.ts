@@ -3,9 +3,9 @@ import type { LocalMlflowRegistry } from '../../src/core/mlflow/mlflowRegistries
 import type { ModelArtifact, ModelVersion } from '../../src/core/registry/types';
 import {
   isLocalMlflowNode, mlflowContextValue, mlflowModelDescription, mlflowModelNodes, mlflowStoreDescription, mlflowStoreLabel, mlflowStoreNodes,
-  mlflowVersionDescription, mlflowVersionNodes, type LocalMlflowNode,
+  mlflowVersionDescription, mlflowVersionNodes,
 } from '../../src/extension/models/mlflowLocalNodes';
-import type { ModelContext } from '../../src/extension/models/modelNodes';
+import type { LocalMlflowNode, ModelContext } from '../../src/extension/models/modelNodeTypes';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const version = (v: string, commit: string, stages: string[]): ModelVersion => ({ artifact: 'clf', version: v, commit, registered: true, active: true, createdAt: 0, author: null, stages, events: [] });

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildChartHtml, chartContentSecurityPolicy, makeNonce } from '../../src/extension/plots/html';
-import { parsePlotsMessage, plotRevisionsFromSavedState, safeFileName } from '../../src/extension/plots/messages';
+import { buildChartHtml, chartContentSecurityPolicy, makeNonce } from '../../src/extension/webview/chartHtml';
+import { parsePlotsMessage, plotRevisionsFromSavedState } from '../../src/extension/plots/messages';
+import { safeFileName } from '../../src/extension/webview/messages';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const inputs = (o: Partial<Parameters<typeof buildChartHtml>[0]> = {}) => ({

@@ -6,7 +6,7 @@ import { buildPlotsState, templateInfo, type RevisionInput } from '../../src/ext
 import { computePlotsDelta } from '../../src/extension/plots/plotsDelta';
 import type { PlotView } from '../../src/protocol/plots';
 import { applyPlotsDelta, barSeries, lineSeries, plotCsv, pointCounts, readPersisted, shortFile } from '../../webview/plots/model';
-import { emaSmooth, formatNumber, luminance, mix, numericPoints, parseColor, toCsv } from '../../webview/plots/chartModel';
+import { emaSmooth, formatNumber, luminance, mix, numericPoints, parseColor, toCsv } from '../../webview/shared/chartModel';
 
 const def = (id: string, props: PlotDefinition['props'], files = [id]): PlotDefinition => ({ id, project: '', files, props, image: false });
 const tables = (map: Record<string, PlotTable>) => (path: string) => map[path];

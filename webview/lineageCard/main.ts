@@ -1,6 +1,6 @@
 // Browser entry of the Lineage Card webview (bundled to dist/webview/lineageCard.js): wires the
 // VS Code API to the page and says `ready`.
-import '../metricDiff/litNonce';
+import '../shared/litNonce';
 import type { HostMessage, WebviewMessage } from '../../src/protocol/lineageCard';
 import { LineageCardView } from './view';
 

@@ -1,6 +1,6 @@
 // Browser entry of the Metric Diff webview (bundled to dist/webview/metricDiff.js): wires the
 // VS Code API to the page, restores filters and scroll from getState, says `ready`.
-import './litNonce';
+import '../shared/litNonce';
 import type { HostMessage, PersistedState, WebviewMessage } from '../../src/protocol/metricDiff';
 import { readPersisted } from './model';
 import { MetricDiffApp } from './view';

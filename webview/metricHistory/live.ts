@@ -1,7 +1,7 @@
 // Live step series on the page: the "● live" badge, and new points put into a drawn chart's
 // datasets in place (one chart.update('none'), no new canvas) while a training writes them.
 import type { Chart } from 'chart.js';
-import { formatNumber } from '../plots/chartModel';
+import { formatNumber } from '../shared/chartModel';
 import type { StepChart } from './model';
 
 export function liveBadge(): HTMLElement {

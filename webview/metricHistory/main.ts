@@ -1,5 +1,5 @@
 // Browser entry of the Metric History webview (bundled to dist/webview/metricHistory.js).
-import '../metricDiff/litNonce';
+import '../shared/litNonce';
 import type { HostMessage, WebviewMessage } from '../../src/protocol/metricHistory';
 import { readPersisted, type HistoryPersisted } from './model';
 import { MetricHistoryApp } from './view';

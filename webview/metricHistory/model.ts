@@ -2,7 +2,7 @@
 // per metric, one dataset per revision), step series with smoothing, tooltip text, CSV.
 import type { CommitPoint, HistoryLine, HistorySelection, HistoryState, HostMessage, MetricId, StepLine } from '../../src/protocol/metricHistory';
 import { lineId, metricIdText } from '../../src/protocol/metricHistory';
-import { emaSmooth, formatNumber, toCsv } from '../plots/chartModel';
+import { emaSmooth, formatNumber, toCsv } from '../shared/chartModel';
 
 export type HistoryDelta = Extract<HostMessage, { type: 'delta' }>;
 export type XMode = 'time' | 'position';

@@ -2,8 +2,8 @@
 // (actual) across, y field (predicted) down, both ascending; cell color by count (or by the
 // share of its row for `confusion_normalized`), the number in each cell.
 import type { ConfusionView } from '../../src/protocol/plots';
-import { formatNumber, luminance, mix, parseColor } from './chartModel';
-import type { Theme } from './chartTheme';
+import { formatNumber, luminance, mix, parseColor } from '../shared/chartModel';
+import type { Theme } from '../shared/chartTheme';
 
 export interface HeatmapLayout {
   left: number;

@@ -1,6 +1,6 @@
 // Browser entry of the Plots webview (bundled to dist/webview/plots.js): wires the VS Code API
 // to the page, restores what was saved, says `ready`.
-import '../metricDiff/litNonce';
+import '../shared/litNonce';
 import type { HostMessage, PlotsPersisted, WebviewMessage } from '../../src/protocol/plots';
 import { readPersisted } from './model';
 import { PlotsApp } from './view';

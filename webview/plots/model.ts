@@ -1,7 +1,7 @@
 // Pure model of the Plots page: state updates, persisted state, CSV of a plot, datasets of a
 // chart. No DOM; tested in Node.
 import type { HostMessage, PlotsPersisted, PlotsState, PlotView } from '../../src/protocol/plots';
-import { emaSmooth, numericPoints, numericX, toCsv } from './chartModel';
+import { emaSmooth, numericPoints, numericX, toCsv } from '../shared/chartModel';
 
 export type PlotsDelta = Extract<HostMessage, { type: 'delta' }>;
 

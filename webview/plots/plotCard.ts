@@ -2,12 +2,12 @@
 // kind (Chart.js line/scatter/bar, a confusion heatmap per revision, images per revision).
 import type { ChartDataset } from 'chart.js';
 import type { ConfusionView, PlotView } from '../../src/protocol/plots';
-import { formatNumber, paletteColor, slug, withAlpha } from './chartModel';
-import { canvasesToPng, Chart, type Theme } from './chartTheme';
-import { registerChart, unregisterChart } from './chartRegistry';
+import { formatNumber, paletteColor, slug, withAlpha } from '../shared/chartModel';
+import { canvasesToPng, Chart, type Theme } from '../shared/chartTheme';
+import { registerChart, unregisterChart } from '../shared/chartRegistry';
 import { cellAt, drawHeatmap, normalizedRows, type HeatmapLayout } from './heatmap';
 import { barSeries, linearX, lineSeries, plotCsv } from './model';
-import { ChartTooltip, externalTooltip } from './tooltip';
+import { ChartTooltip, externalTooltip } from '../shared/tooltip';
 
 type Exporter = (format: 'png' | 'csv', name: string, data: string) => void;
 

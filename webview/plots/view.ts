@@ -2,8 +2,8 @@
 // plot. Every file-derived string is set with textContent.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { HostMessage, PlotsPersisted, PlotsState, PlotView, RenderedPlot, WebviewMessage } from '../../src/protocol/plots';
-import { slug } from './chartModel';
-import { applyChartDefaults, onThemeChange, readTheme, type Theme } from './chartTheme';
+import { slug } from '../shared/chartModel';
+import { applyChartDefaults, onThemeChange, readTheme, type Theme } from '../shared/chartTheme';
 import { applyPlotsDelta, pointCounts } from './model';
 import { PlotCard } from './plotCard';
 

@@ -19,9 +19,10 @@ import type { PyValue } from '../python/pyFloat';
 import { decodePayload } from '../util/values';
 import { extractMetrics, payloadToPy, selectParams, trackedValues } from './dvcSelect';
 import { paramsSelector, type FileProblem } from './values';
+import type { DvcError, DvcFile } from '../diff/dvcDiff';
 
-export interface DvcError { type: string; msg: string }
-export type DvcFile = { data: PyValue } | { error: DvcError };
+// Declared by the diff that consumes them, so diff/ never imports query/; re-exported for this module's callers.
+export type { DvcError, DvcFile };
 
 export interface DvcRevisionData {
   /** Repository path -> data or error, in the order DVC collects the files. */

@@ -53,12 +53,21 @@ export function listRefRows(store: Store, kind?: RefRow['kind']): RefRow[] {
 
 export interface Experiment { name: string; ref: string; sha: string; baseline: string; subject: string; commitTime: number }
 
+/** The experiment a name or full ref names, if any (`exp-1a2b3`, `refs/exps/…/exp-1a2b3`). */
+export function experimentNamed(store: Store, text: string): Experiment | undefined {
+  return listExperimentRows(store, `AND (ref.name = ? OR ref.short = ?)`, [text, text])[0];
+}
+
 /** DVC experiments grouped by baseline commit, newest first within each group. */
 export function listExperiments(store: Store, baseline?: string): Experiment[] {
+  return listExperimentRows(store, 'AND (? IS NULL OR ref.baseline = ?)', [baseline ?? null, baseline ?? null]);
+}
+
+function listExperimentRows(store: Store, where: string, args: (string | null)[]): Experiment[] {
   const rows = store.sql(`SELECT ref.short AS name, ref.name AS ref, ref.sha, ref.baseline, revision.subject, revision.commit_time
                           FROM ref LEFT JOIN revision ON revision.sha = ref.sha
-                          WHERE ref.kind = 'exp' AND (? IS NULL OR ref.baseline = ?)
-                          ORDER BY ref.baseline, revision.commit_time DESC, ref.short`).all(baseline ?? null, baseline ?? null) as
+                          WHERE ref.kind = 'exp' ${where}
+                          ORDER BY ref.baseline, revision.commit_time DESC, ref.short`).all(...args) as
     { name: string; ref: string; sha: string; baseline: string; subject: string | null; commit_time: number | null }[];
   return rows.map((r) => ({ name: r.name, ref: r.ref, sha: r.sha, baseline: r.baseline, subject: r.subject ?? '', commitTime: r.commit_time ?? 0 }));
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { lineageCardMarkdown } from '../../core/lineage/markdown';
 import type { LineageCard } from '../../core/lineage/types';
 import type { CardLink, CardView, HostMessage, WebviewMessage } from '../../protocol/lineageCard';
-import { LivePanel, chartPanelOptions } from '../plots/livePanel';
+import { LivePanel, chartPanelOptions } from '../webview/livePanel';
 import { cardView, linkAllowed } from './cardView';
 import { buildLineageCardHtml, makeNonce } from './html';
 import { parseLineageMessage } from './messages';

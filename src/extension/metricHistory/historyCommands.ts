@@ -11,7 +11,7 @@ import { pickEngine } from '../revisionPicker';
 import { headlineKey } from '../runs/runsTreeProvider';
 import { isRevisionNode, type RunNode } from '../runs/runNodes';
 import { oneLine } from '../tooltips';
-import type { SaveTarget } from '../plots/exportFile';
+import type { SaveTarget } from '../webview/exportFile';
 import { defaultSelection, type EngineHistorySource } from './historySource';
 import { MetricHistoryPanel } from './metricHistoryPanel';
 import { metricsAtCursor, wordAt } from './keyAtCursor';

@@ -6,8 +6,7 @@ import { listRefRows, resolveRevision } from '../../core/query/revisions';
 import { metricLine, numericMetricKeys, stepLines } from '../../core/query/historySeries';
 import type { HistoryLine, HistorySelection, HistoryState, MetricId, RevisionChoice, StepLine } from '../../protocol/metricHistory';
 import type { FolderEngine } from '../folderEngine';
-import { revisionItems } from '../revisionPicker';
-import { labelOf } from '../plots/plotsSource';
+import { labelOf, revisionItems } from '../revisionPicker';
 import { loadRunSeries } from './runSeriesSource';
 
 export interface HistoryDataSource {

@@ -1,6 +1,6 @@
 // Checks on what arrives from the Metric History webview and from its saved state. Pure.
 import type { HistorySelection, MetricId, RenderedChart, RevisionChoice, RunChoice, WebviewMessage } from '../../protocol/metricHistory';
-import { isCountMap, isRevisionText, parseExport } from '../plots/messages';
+import { isCountMap, isRevisionText, parseExport } from '../webview/messages';
 
 const MAX_METRICS = 32;
 const MAX_REVISIONS = 16;

@@ -3,9 +3,9 @@
 import * as vscode from 'vscode';
 import type { HistorySelection, HistoryState, HostMessage, RenderedChart, WebviewMessage } from '../../protocol/metricHistory';
 import { applyStepAppends, sameMetric } from '../../protocol/metricHistory';
-import { buildChartHtml, makeNonce } from '../plots/html';
-import { LivePanel, chartPanelOptions } from '../plots/livePanel';
-import { saveExport, type SaveTarget } from '../plots/exportFile';
+import { buildChartHtml, makeNonce } from '../webview/chartHtml';
+import { LivePanel, chartPanelOptions } from '../webview/livePanel';
+import { saveExport, type SaveTarget } from '../webview/exportFile';
 import { computeHistoryDelta } from './historyDelta';
 import { parseHistoryMessage, selectionFromSavedState } from './messages';
 import type { HistoryDataSource } from './historySource';

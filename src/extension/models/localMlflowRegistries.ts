@@ -6,9 +6,9 @@ import { readSettings } from '../settings';
 import { SafeTooltip, oneLine } from '../tooltips';
 import {
   hasKnownCommit, mlflowContextValue, mlflowModelDescription, mlflowModelNodes, mlflowStoreDescription, mlflowStoreLabel, mlflowStoreNodes,
-  mlflowVersionDescription, mlflowVersionNodes, type LocalMlflowNode,
+  mlflowVersionDescription, mlflowVersionNodes,
 } from './mlflowLocalNodes';
-import type { ModelContext, ModelNode } from './modelNodes';
+import type { LocalMlflowNode, ModelContext, ModelNode } from './modelNodeTypes';
 
 /**
  * The workspace's local MLflow registries per folder, shown read-only next to the Git

@@ -2,14 +2,8 @@
 // nodes. Pure: no vscode import, so the node shapes, labels and menu flags are unit-tested.
 import type { LocalMlflowRegistry } from '../../core/mlflow/mlflowRegistries';
 import { toModelVersionRef } from '../../core/registry/resolve';
-import type { ModelArtifact, ModelVersion, ModelVersionRef } from '../../core/registry/types';
-import type { ModelContext } from './modelNodes';
-
-export type LocalMlflowNode =
-  | { kind: 'mlflowStore'; ctx: ModelContext; registry: LocalMlflowRegistry }
-  | { kind: 'mlflowModel'; ctx: ModelContext; registry: LocalMlflowRegistry; artifact: ModelArtifact }
-  /** `ref` and `folder` make the node the argument `lineage.showLineage` takes, when the commit is known. */
-  | { kind: 'mlflowVersion'; ctx: ModelContext; registry: LocalMlflowRegistry; artifact: ModelArtifact; version: ModelVersion; ref: ModelVersionRef; folder: string };
+import type { ModelArtifact, ModelVersion } from '../../core/registry/types';
+import type { LocalMlflowNode, ModelContext } from './modelNodeTypes';
 
 const KINDS = new Set(['mlflowStore', 'mlflowModel', 'mlflowVersion']);
 const FULL_SHA = /^[0-9a-f]{40}$/;

@@ -11,7 +11,8 @@ import { MetricDiffPanel } from '../metricDiff/metricDiffPanel';
 import { pickEngine, pickRevision } from '../revisionPicker';
 import { oneLine } from '../tooltips';
 import { engineOfArgs, isModelCommandArgs, requiredArg } from './modelCommandArgs';
-import { versionLabel, type ModelNode } from './modelNodes';
+import { versionLabel } from './modelNodes';
+import type { ModelNode } from './modelNodeTypes';
 import type { ModelsTreeProvider } from './modelsTreeProvider';
 import { pushRemoteSetting } from './registryBackends';
 

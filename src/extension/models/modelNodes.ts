@@ -1,23 +1,9 @@
 import * as vscode from 'vscode';
 import { toModelVersionRef } from '../../core/registry/resolve';
-import type { ModelArtifact, ModelVersion, ModelVersionRef, RegistryState } from '../../core/registry/types';
-import type { FolderEngine } from '../folderEngine';
+import type { ModelArtifact, RegistryState } from '../../core/registry/types';
 import { SafeTooltip, oneLine } from '../tooltips';
-import type { RegistryBackendKind } from './registryBackends';
 import { localMlflowTreeItem } from './localMlflowRegistries';
-import type { LocalMlflowNode } from './mlflowLocalNodes';
-
-export interface ModelContext { engine: FolderEngine; backend: RegistryBackendKind; root: string }
-
-export type ModelNode =
-  | { kind: 'model'; ctx: ModelContext; artifact: ModelArtifact }
-  /** `ref` and `folder` make the node the argument `lineage.showLineage` takes as is. */
-  | { kind: 'version'; ctx: ModelContext; artifact: ModelArtifact; version: ModelVersion; ref: ModelVersionRef; folder: string }
-  /** A revision node (engine, rev, label, sha) so the Runs view's commit commands apply. */
-  | { kind: 'commit'; ctx: ModelContext; engine: FolderEngine; rev: string; label: string; sha: string; subject: string | null }
-  | { kind: 'message'; text: string; icon: string; detail?: string }
-  /** A local MLflow registry (mlruns/models, mlflow.db) and its models and versions, read-only. */
-  | LocalMlflowNode;
+import type { ModelContext, ModelNode } from './modelNodeTypes';
 
 const SHA = /^[0-9a-f]{40}$/;
 export const versionLabel = (v: string): string => (SHA.test(v) ? `${v.slice(0, 8)} (unregistered commit)` : v);

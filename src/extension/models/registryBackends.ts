@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { GitRegistry } from '../../core/registry/gitRegistry';
 import { MlflowRegistry } from '../../core/mlflow/mlflowRegistry';
 import type { RegistryBackend } from '../../core/registry/types';
-import { mlflowLimitsSetting, tokenKey, trackingUriSetting } from '../runs/mlflowServer';
+import { mlflowLimitsSetting, tokenKey, trackingUriSetting } from '../mlflowServer';
 
 export type RegistryBackendKind = 'git' | 'mlflow';
 

@@ -7,7 +7,7 @@ import type { FolderEngine } from '../folderEngine';
 import { pickEngine } from '../revisionPicker';
 import { baselineBranchName } from '../runs/runsTreeProvider';
 import { isRevisionNode } from '../runs/runNodes';
-import type { SaveTarget } from './exportFile';
+import type { SaveTarget } from '../webview/exportFile';
 import { DEFAULT_PLOT_REVISIONS, PlotsPanel } from './plotsPanel';
 import type { EnginePlotsSource } from './plotsSource';
 

@@ -2,12 +2,12 @@
 // several revisions. The lifecycle (ready, init, deltas) is LivePanel's.
 import * as vscode from 'vscode';
 import type { HostMessage, PlotsState, RenderedPlot, WebviewMessage } from '../../protocol/plots';
-import { buildChartHtml, makeNonce } from './html';
-import { LivePanel, chartPanelOptions } from './livePanel';
+import { buildChartHtml, makeNonce } from '../webview/chartHtml';
+import { LivePanel, chartPanelOptions } from '../webview/livePanel';
 import { parsePlotsMessage, plotRevisionsFromSavedState } from './messages';
 import { computePlotsDelta } from './plotsDelta';
 import type { PlotsDataSource } from './plotsSource';
-import { saveExport, type SaveTarget } from './exportFile';
+import { saveExport, type SaveTarget } from '../webview/exportFile';
 
 export const DEFAULT_PLOT_REVISIONS = ['workspace', 'HEAD'];
 

@@ -5,7 +5,7 @@ import { getRevision, resolveRevision } from '../../core/query/revisions';
 import { plotsAt, readPlotImage, type PlotFile } from '../../core/query/plots';
 import type { PlotRevision, PlotsState } from '../../protocol/plots';
 import type { FolderEngine } from '../folderEngine';
-import { revisionItems } from '../revisionPicker';
+import { labelOf, revisionItems } from '../revisionPicker';
 import { buildPlotsState, type RevisionInput } from './buildPlots';
 
 export interface PlotsDataSource {
@@ -109,10 +109,4 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
     const revs = picked?.map((p) => p.rev).filter((r): r is string => Boolean(r));
     return revs && revs.length ? revs : undefined;
   }
-}
-
-export function labelOf(rev: string, sha: string): string {
-  if (rev === 'workspace') return 'workspace';
-  const short = rev.replace(/^refs\/(heads|tags)\//, '').replace(/^refs\/exps\/[0-9a-f]{2}\/[0-9a-f]{38}\//, '');
-  return /^[0-9a-f]{40}$/.test(short) ? sha.slice(0, 8) : short;
 }

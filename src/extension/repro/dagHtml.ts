@@ -1,7 +1,7 @@
 // The Pipeline DAG webview's HTML: a fixed shell with the same strict nonce CSP as the Metric
 // Diff (default-src 'none'; scripts by nonce only). No graph data is in the HTML: it arrives
 // by postMessage and is drawn with DOM APIs. Pure, tested in Node; also checks webview input.
-import { makeNonce, webviewShell } from '../metricDiff/html';
+import { makeNonce, webviewShell } from '../webview/html';
 import type { WebviewMessage } from '../../protocol/pipelineDag';
 
 export { makeNonce };

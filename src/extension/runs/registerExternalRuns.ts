@@ -6,8 +6,8 @@ import type { FolderEngine } from '../folderEngine';
 import type { EngineDiffSource } from '../diffDataSource';
 import { MetricDiffPanel } from '../metricDiff/metricDiffPanel';
 import { pickEngine } from '../revisionPicker';
-import { pickRevisionOrRun, recentRuns, runItems } from './runPicker';
-import { tokenKey, trackingUriSetting } from './mlflowServer';
+import { pickRevisionOrRun, recentRuns, runItems } from '../runPicker';
+import { tokenKey, trackingUriSetting } from '../mlflowServer';
 import type { RunNode } from './runNodes';
 import { createRunWatchers } from './runWatchers';
 

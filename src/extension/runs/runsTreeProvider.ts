@@ -8,7 +8,7 @@ import { baselinesWithExperiments, commitPage, defaultBaselineBranch, experiment
 import { engineStateNode } from '../stateNodes';
 import { firstParentDepth } from '../../core/query/historySeries';
 import { runTreeItem } from './runTreeItems';
-import { decorateRunItem } from '../decorations/runDecorations';
+import { decorateRunItem } from './runDecorations';
 import type { RunNode } from './runNodes';
 import { commitsWithRuns, hasRunTables, runGroups, runsForCommit, runsInGroup, unlinkedRunCount, unlinkedRuns } from '../../core/runs/runQueries';
 import type { ExternalRun } from '../../core/runs/types';

@@ -17,7 +17,7 @@ import { diffValues, printedDiff, pythonEquals } from '../../../src/core/diff/di
 import { formatDiffValue, formatValue } from '../../../src/core/diff/format';
 import { diffToMarkdown } from '../../../src/core/diff/markdown';
 import { verdictOf } from '../../../src/core/diff/direction';
-import { buildDiffTable } from '../../../src/core/diff/diffRows';
+import { buildDiffTable } from '../../../src/core/query/diffTable';
 import type { ValuesAtRevision } from '../../../src/core/query/values';
 import { PyFloat } from '../../../src/core/python/pyFloat';
 import { Store } from '../../../src/core/store/store';

@@ -8,7 +8,7 @@ import { DEFAULT_READERS, syncRuns, type RunReaders } from '../../../src/core/wo
 import { commitsWithRuns, listRuns, runById, runProblems, runsForCommit, unlinkedRuns } from '../../../src/core/runs/runQueries';
 import { listSources } from '../../../src/core/runs/runStore';
 import { comparisonReader } from '../../../src/core/runs/runDiff';
-import { buildDiffTable } from '../../../src/core/diff/diffRows';
+import { buildDiffTable } from '../../../src/core/query/diffTable';
 import { externalRun, writeMlflowRun } from './mlflowFolders';
 
 const RUN_A = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';

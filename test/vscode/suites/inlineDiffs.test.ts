@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { closeMetricDiffTabs, demoFolder, eventually, findTab, isMetricDiffTab, lineageApi, setLineageSetting, type DiffRowLike, type DiffStateLike, type LineageApi, type TreeProvider } from './inHost';
-import type { EditorFeaturesTestApi } from '../../../src/extension/inline/registerEditorFeatures';
+import type { EditorFeaturesTestApi } from '../../../src/extension/registerEditorFeatures';
 import type { RenderedState } from '../../../src/extension/inline/inlineDecorations';
 
 type Api = Omit<LineageApi, 'runsTree'> & { editor: EditorFeaturesTestApi; runsTree: TreeProvider<{ kind: string; key?: string; label?: string }> };

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { LineageTestApi } from '../../../src/extension/testApi';
-import type { ModelNode } from '../../../src/extension/models/modelNodes';
+import type { ModelNode } from '../../../src/extension/models/modelNodeTypes';
 import type { RegistryWriteResult } from '../../../src/core/registry/types';
 import { activateLineage, childItems, demoFolder, eventually, labelOf, lineageApi, type TreeProvider } from './inHost';
 

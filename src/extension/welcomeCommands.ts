@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from '../commands';
-import { generateDemoRepo } from '../../demo/demoRepo';
-import { requireTrust } from './runCommands';
+import { COMMANDS } from './commands';
+import { generateDemoRepo } from '../demo/demoRepo';
+import { requireTrust } from './trust';
 
 export const WALKTHROUGH_ID = 'ml-lineage.ml-lineage#lineage.gettingStarted';
 

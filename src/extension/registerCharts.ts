@@ -2,19 +2,19 @@
 // source per folder, commands, panel serializers, the context key that puts "Show Metric
 // History…" on metrics files in the editor, and what the test API exposes.
 import * as vscode from 'vscode';
-import type { Engines } from '../engines';
-import type { FolderEngine } from '../folderEngine';
-import type { RunsTreeProvider } from '../runs/runsTreeProvider';
-import type { RunNode } from '../runs/runNodes';
-import { headlineKey } from '../runs/runsTreeProvider';
-import { numericMetricKeys } from '../../core/query/historySeries';
-import { EngineHistorySource, defaultSelection } from '../metricHistory/historySource';
-import { MetricHistoryPanel, registerMetricHistorySerializer } from '../metricHistory/metricHistoryPanel';
-import { registerHistoryCommands, showMetricHistory } from '../metricHistory/historyCommands';
-import type { SaveTarget } from './exportFile';
-import { EnginePlotsSource } from './plotsSource';
-import { PlotsPanel, registerPlotsSerializer } from './plotsPanel';
-import { registerPlotsCommands, showPlots } from './plotsCommands';
+import type { Engines } from './engines';
+import type { FolderEngine } from './folderEngine';
+import type { RunsTreeProvider } from './runs/runsTreeProvider';
+import type { RunNode } from './runs/runNodes';
+import { headlineKey } from './runs/runsTreeProvider';
+import { numericMetricKeys } from '../core/query/historySeries';
+import { EngineHistorySource, defaultSelection } from './metricHistory/historySource';
+import { MetricHistoryPanel, registerMetricHistorySerializer } from './metricHistory/metricHistoryPanel';
+import { registerHistoryCommands, showMetricHistory } from './metricHistory/historyCommands';
+import type { SaveTarget } from './webview/exportFile';
+import { EnginePlotsSource } from './plots/plotsSource';
+import { PlotsPanel, registerPlotsSerializer } from './plots/plotsPanel';
+import { registerPlotsCommands, showPlots } from './plots/plotsCommands';
 
 export interface ChartsDeps {
   context: vscode.ExtensionContext;

@@ -3,19 +3,12 @@ import { runGit, GitError } from '../../core/git/exec';
 import { listRefRows, resolveRevision, validateRevisionText } from '../../core/query/revisions';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
-import type { RunsTreeProvider } from '../runs/runsTreeProvider';
-import { isRevisionNode, type RunNode } from '../runs/runNodes';
+import type { RunsTreeProvider } from './runsTreeProvider';
+import { isRevisionNode, type RunNode } from './runNodes';
 import { pickEngine, pickRevision } from '../revisionPicker';
+import { requireTrust } from '../trust';
 
 export interface RunCommandDeps { engines: Engines; runsTree: RunsTreeProvider; log: vscode.LogOutputChannel; refresh(): Promise<void> }
-
-/** Executing commands say why they do nothing in Restricted Mode (menus already hide them). */
-export function requireTrust(what: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`ML Lineage: ${what} runs Git in this folder, which Restricted Mode does not allow. Trust the workspace to use it.`, 'Manage Workspace Trust')
-    .then((c) => { if (c) void vscode.commands.executeCommand('workbench.trust.manage'); });
-  return false;
-}
 
 export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
   return [

@@ -3,7 +3,7 @@
 // arrives by postMessage. Chart.js draws on canvas and sizes it through the CSSOM (element.style),
 // which `style-src` does not restrict; only the Plots page lets `data:` images in.
 // Pure (no vscode import), tested in Node.
-import { makeNonce, webviewShell } from '../metricDiff/html';
+import { makeNonce, webviewShell } from './html';
 
 export { makeNonce };
 

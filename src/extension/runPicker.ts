@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { hasRunTables, listRuns } from '../../core/runs/runQueries';
-import { runRevision } from '../../core/runs/runRevision';
-import type { ExternalRun } from '../../core/runs/types';
-import type { Store } from '../../core/store/store';
-import type { FolderEngine } from '../folderEngine';
-import { revisionItems } from '../revisionPicker';
-import { oneLine as flat } from '../tooltips';
-import { runDescription } from '../../core/runs/runTreeModel';
+import { hasRunTables, listRuns } from '../core/runs/runQueries';
+import { runRevision } from '../core/runs/runRevision';
+import type { ExternalRun } from '../core/runs/types';
+import type { Store } from '../core/store/store';
+import type { FolderEngine } from './folderEngine';
+import { revisionItems } from './revisionPicker';
+import { oneLine as flat } from './tooltips';
+import { runDescription } from '../core/runs/runTreeModel';
 
 /** QuickPick renders `$(name)` in labels as icons; a run name must not. */
 const oneLine = (text: string, max?: number) => flat(text, max).replace(/\$\(/g, '$\u200b(');

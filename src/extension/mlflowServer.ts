@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { limitsFrom, type MlflowLimits } from '../../core/mlflow/mlflowLimits';
-import { normalizeServerUrl } from '../../core/runs/serverUrl';
-import type { ServerSpec } from '../../core/workspace/runSync';
+import { limitsFrom, type MlflowLimits } from '../core/mlflow/mlflowLimits';
+import { normalizeServerUrl } from '../core/runs/serverUrl';
+import type { ServerSpec } from '../core/workspace/runSync';
 
 /** The MLflow tracking servers a folder's index reads, with their tokens. */
 export type RunServerProvider = (scope: vscode.Uri) => Promise<ServerSpec[]>;

@@ -7,8 +7,8 @@ import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
 import type { EngineDiffSource } from '../diffDataSource';
 import { pickEngine, pickRevision } from '../revisionPicker';
-import { isRevisionNode, type RevisionNode } from '../runs/runNodes';
-import { baselineBranchName } from '../runs/runsTreeProvider';
+import { isRevisionNode, type RevisionNode } from './runNodes';
+import { baselineBranchName } from './runsTreeProvider';
 import { lineageUri, metricsSummaryUri } from '../lineageDocuments';
 
 export interface CompareDeps { engines: Engines; extensionUri: vscode.Uri; sourceFor(engine: FolderEngine): EngineDiffSource }

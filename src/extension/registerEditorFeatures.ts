@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { Engines } from '../engines';
-import { Baselines } from './baselines';
-import { InlineDiffs, type InlineDiffsTestView } from './inlineDiffs';
-import { LineageStatusBar, type StatusItemView } from '../statusBar/statusBar';
-import { MetricFileDecorations } from '../decorations/fileDecorations';
-import { RunDecorations } from '../decorations/runDecorations';
-import { COMMANDS } from '../commands';
+import type { Engines } from './engines';
+import { Baselines } from './inline/baselines';
+import { InlineDiffs, type InlineDiffsTestView } from './inline/inlineDiffs';
+import { LineageStatusBar, type StatusItemView } from './statusBar/statusBar';
+import { MetricFileDecorations } from './decorations/fileDecorations';
+import { RunDecorations } from './runs/runDecorations';
+import { COMMANDS } from './commands';
 
 /** What the in-host suites read of the editor features. */
 export interface EditorFeaturesTestApi {

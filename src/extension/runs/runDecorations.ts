@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { directionsFor, verdictOf } from '../../core/diff/direction';
 import { readSettings } from '../settings';
 import { formatDelta } from '../tooltips';
-import type { RunNode } from '../runs/runNodes';
+import type { RunNode } from './runNodes';
 
 /** Runs tree items carry a `lineage-run:` resource whose query says how their headline metric moved. */
 export const RUN_SCHEME = 'lineage-run';

@@ -1,7 +1,8 @@
-// The lifecycle the chart webviews (Plots, Metric History) share with the Metric Diff: the
-// webview says `ready` after every (re)load and then gets the whole state; index changes
-// reload the state and post only a delta; nothing is posted before `ready`; results of a
-// superseded load are dropped; bursts of index events coalesce into one reload.
+// The lifecycle of the live webview panels (Plots, Metric History, Lineage Card), the one the
+// Metric Diff follows too: the webview says `ready` after every (re)load and then gets the
+// whole state; index changes reload the state and post only a delta; nothing is posted before
+// `ready`; results of a superseded load are dropped; bursts of index events coalesce into one
+// reload.
 import * as vscode from 'vscode';
 
 export abstract class LivePanel<State, Host extends { type: string }> {
