@@ -2,15 +2,12 @@ import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { openWorkspace, type RefreshReport, type Workspace } from '../core/workspace/workspace';
 import { isRevisionError, type Revision } from '../core/workspace/revision';
-// Transitional: the diff command still reads the store directly until it moves to the workspace.
-import { storeOf } from '../core/workspace/internal';
-import type { Store } from '../core/store/store';
-import type { RepoInfo } from '../core/git/repo';
 
 /** Bad usage or bad input: exit code 2, one line naming what and where. */
 export class UsageError extends Error {}
 
-export interface Context { ws: Workspace; repo: RepoInfo; store: Store; storeFile: string }
+/** What every command gets: the opened workspace (repository and index). */
+export interface Context { ws: Workspace; storeFile: string }
 
 export async function openContext(options: { repo?: string; store?: string; rebuild?: boolean }): Promise<Context> {
   const folder = resolve(options.repo ?? process.cwd());
@@ -20,7 +17,7 @@ export async function openContext(options: { repo?: string; store?: string; rebu
   if (storeFile && existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
   // --rebuild is the only path that replaces an index; local-only records are kept.
   const ws = await openWorkspace(folder, { storeFile, rebuild: options.rebuild, onWarning: (m) => process.stderr.write(`lineage: warning: ${m}\n`) });
-  return { ws, get repo() { return ws.repo; }, store: storeOf(ws), storeFile: ws.storeFile };
+  return { ws, storeFile: ws.storeFile };
 }
 
 export function refresh(ctx: Context, extraTips: string[] = [], log?: (message: string) => void): Promise<RefreshReport> {

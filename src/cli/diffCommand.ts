@@ -1,17 +1,11 @@
 import { parseArgs } from 'node:util';
-import { diffValues, printedDiff, type DiffResult } from '../core/diff/diff';
-import { asDiffResult, dvcDiff } from '../core/diff/dvcDiff';
-import { DvcDataReader } from '../core/query/dvcData';
-import type { FileProblem } from '../core/query/values';
-import { isRunRevision } from '../core/runs/runRevision';
-import { pyJsonDumps } from '../core/python/pyJson';
+import { printedDiff } from '../core/diff/diff';
+import { dvcComparison } from '../core/workspace/compare';
+import { revisionLabel, WORKSPACE } from '../core/workspace/revision';
 import { diffToMarkdown } from '../core/diff/markdown';
 import { verdictOf, type Direction } from '../core/diff/direction';
 import { formatDiffValue } from '../core/diff/format';
-import { pyStr } from '../core/python/pyStr';
-import { comparisonReader } from '../core/runs/runDiff';
-import { resolveIndexed, label } from './revisionArgs';
-import { UsageError, type Context } from './context';
+import { resolveIndexed, UsageError, type Context } from './context';
 import { renderTable } from './table';
 
 export const DIFF_USAGE = (kind: string) => `Usage: lineage ${kind} diff [A] [B] [--json | --md] [--all]${kind === 'metrics' ? ' [--fail-if-worse KEY]... [--lower-is-better KEY]...' : ''}
@@ -39,13 +33,13 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   });
   if (positionals.length > 2) throw new UsageError(`${kind} diff takes at most two revisions, got ${positionals.length}`);
   if (opts.json && opts.md) throw new UsageError('--json and --md cannot be combined');
-  const texts = [positionals[0] ?? 'HEAD', positionals[1] ?? 'workspace'];
+  const texts = [positionals[0] ?? 'HEAD', positionals[1] ?? WORKSPACE];
   const [a, b] = await resolveIndexed(ctx, texts);
-  const { result, json, problems } = await compare(ctx, a, b, kind, Boolean(opts.all));
+  const { result, json, problems } = await dvcComparison(ctx.ws, a, b, kind, Boolean(opts.all));
   const directions: Record<string, Direction> = {};
   for (const k of opts['lower-is-better'] ?? []) directions[k] = 'lower';
   for (const k of opts['higher-is-better'] ?? []) directions[k] = 'higher';
-  const [la, lb] = [label(texts[0], a), label(texts[1], b)];
+  const [la, lb] = [revisionLabel(a), revisionLabel(b)];
   for (const p of [...problems[0].map((p) => ({ ...p, rev: la })), ...problems[1].map((p) => ({ ...p, rev: lb }))]) {
     process.stderr.write(`warning: ${p.path} at ${p.rev}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.message}\n`);
   }
@@ -66,41 +60,4 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
     }
   }
   return failed ? 1 : 0;
-}
-
-/**
- * Commits and the workspace compare as DVC compares them: files loaded again with Python's
- * types (1.0 stays a float, keys keep the file's order). A run (mlflow:<id>) has only the
- * index's values, which line up with a commit's by key; ints past 2^53 stay exact either way.
- */
-async function compare(ctx: Context, a: string, b: string, kind: 'metrics' | 'params', all: boolean): Promise<{ result: DiffResult; json: string; problems: [FileProblem[], FileProblem[]] }> {
-  if (!isRunRevision(a) && !isRunRevision(b)) {
-    const reader = new DvcDataReader(ctx.store, ctx.repo);
-    try {
-      const [oldSide, newSide] = [await reader.at(a, kind), await reader.at(b, kind)];
-      const diff = dvcDiff(oldSide.files, newSide.files, all);
-      return { result: asDiffResult(diff), json: pyJsonDumps(diff), problems: [oldSide.problems, newSide.problems] };
-    } finally {
-      reader.close();
-    }
-  }
-  const read = comparisonReader(ctx.store, a, b, { exact: true });
-  const [oldSide, newSide] = [read(a, kind), read(b, kind)];
-  const result = diffValues(oldSide.values, newSide.values, { all });
-  return { result, json: pyJsonDumps(forJson(result)), problems: [oldSide.problems, newSide.problems] };
-}
-
-/** DVC's format_dict prints lists as Python's str(); a float difference that came out integral as a float (0.0). */
-function forJson(result: DiffResult): Record<string, Record<string, Record<string, unknown>>> {
-  const out: Record<string, Record<string, Record<string, unknown>>> = {};
-  for (const [path, keys] of Object.entries(result)) {
-    const file: Record<string, Record<string, unknown>> = {};
-    for (const [key, d] of Object.entries(keys)) {
-      const entry: Record<string, unknown> = { old: Array.isArray(d.old) ? pyStr(d.old) : d.old, new: Array.isArray(d.new) ? pyStr(d.new) : d.new };
-      if (d.diff !== undefined) entry.diff = printedDiff(d);
-      Object.defineProperty(file, key, { value: entry, enumerable: true, writable: true, configurable: true });
-    }
-    Object.defineProperty(out, path, { value: file, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
 }

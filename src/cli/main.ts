@@ -1,18 +1,7 @@
 import { resolve } from 'node:path';
 import { GitError, StoreError, storeFault } from '../core/workspace/errors';
-import { openContext, UsageError } from './context';
-import { indexCommand, INDEX_USAGE } from './indexCommand';
-import { showCommand, SHOW_USAGE } from './showCommand';
-import { diffCommand, DIFF_USAGE } from './diffCommand';
-import { logCommand, LOG_USAGE } from './logCommand';
-import { expsCommand, EXPS_USAGE } from './expsCommand';
-import { statusCommand, STATUS_USAGE } from './statusCommand';
-import { reproCommand, REPRO_USAGE } from './reproCommand';
-import { envCommand, ENV_USAGE } from './envCommand';
-import { runsCommand, RUNS_USAGE } from './runsCommand';
-import { lineageCommand, LINEAGE_USAGE } from './lineageCommand';
-import { registryCommand, REGISTRY_HELP } from './registryCommand';
-import { guardTerminalOutput } from './terminal';
+import { openContext, refresh, UsageError, type Context } from './context';
+import { parseCommandLine, REGISTRY_COMMANDS } from './commandLine';
 
 const USAGE = `Usage: lineage [--repo DIR] [--store FILE] [--no-index] <command> [options]
 
@@ -43,28 +32,70 @@ Every command accepts --help. Exit codes: 0 success, 1 a failed check (--fail-if
 a failed stage, status -q with changes), 2 bad usage or input.
 `;
 
-const HELP: Record<string, string> = { index: INDEX_USAGE, show: SHOW_USAGE, 'metrics diff': DIFF_USAGE('metrics'), 'params diff': DIFF_USAGE('params'), log: LOG_USAGE, exps: EXPS_USAGE, status: STATUS_USAGE, repro: REPRO_USAGE, env: ENV_USAGE, runs: RUNS_USAGE, lineage: LINEAGE_USAGE, ...REGISTRY_HELP, 'demo-repo': 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n' };
+/**
+ * Each command's module, loaded when that command runs or its --help is asked. esbuild.mjs
+ * builds this file once per bundle of commandLine.ts's COMMAND_BUNDLES, with
+ * process.env.LINEAGE_CLI_BUNDLE replaced by the bundle's name: the conditions below then
+ * leave every other command's code out of it, so a command starts with its own code only.
+ */
+interface CommandModule { usage: string; run: (ctx: Context, rest: string[]) => Promise<number> }
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {};
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'index') COMMANDS.index = () => import('./indexCommand').then((m) => ({ usage: m.INDEX_USAGE, run: m.indexCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'show') COMMANDS.show = () => import('./showCommand').then((m) => ({ usage: m.SHOW_USAGE, run: m.showCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'diff') {
+  COMMANDS['metrics diff'] = () => import('./diffCommand').then((m) => ({ usage: m.DIFF_USAGE('metrics'), run: (ctx, rest) => m.diffCommand(ctx, 'metrics', rest) }));
+  COMMANDS['params diff'] = () => import('./diffCommand').then((m) => ({ usage: m.DIFF_USAGE('params'), run: (ctx, rest) => m.diffCommand(ctx, 'params', rest) }));
+}
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'log') COMMANDS.log = () => import('./logCommand').then((m) => ({ usage: m.LOG_USAGE, run: m.logCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'exps') COMMANDS.exps = () => import('./expsCommand').then((m) => ({ usage: m.EXPS_USAGE, run: m.expsCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'status') COMMANDS.status = () => import('./statusCommand').then((m) => ({ usage: m.STATUS_USAGE, run: m.statusCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'repro') COMMANDS.repro = () => import('./reproCommand').then((m) => ({ usage: m.REPRO_USAGE, run: m.reproCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'env') COMMANDS.env = () => import('./envCommand').then((m) => ({ usage: m.ENV_USAGE, run: m.envCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'runs') COMMANDS.runs = () => import('./runsCommand').then((m) => ({ usage: m.RUNS_USAGE, run: m.runsCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'lineage') COMMANDS.lineage = () => import('./lineageCommand').then((m) => ({ usage: m.LINEAGE_USAGE, run: m.lineageCommand }));
+
+/** The registry's commands share one module (they open the repository themselves). */
+function registryModule() {
+  if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'registry') return import('./registryCommand');
+  throw new Error('the registry commands are not in this bundle');
+}
+
+/** The demo generators, for demo-repo only. */
+function demoModule() {
+  if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'demo') return import('../demo/demoRepo');
+  throw new Error('demo-repo is not in this bundle');
+}
+
+function loaderOf(command: string): () => Promise<CommandModule> {
+  const loader = COMMANDS[command];
+  if (!loader) throw new Error(`the ${command} command is not in this bundle`);
+  return loader;
+}
+
+const DEMO_USAGE = 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n';
+
+/** Every command a user can name (whichever bundle holds it). */
+const COMMAND_NAMES: readonly string[] = ['index', 'show', 'metrics diff', 'params diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', ...REGISTRY_COMMANDS, 'demo-repo'];
+
+function isCommand(command: string): boolean {
+  return COMMAND_NAMES.includes(command);
+}
+
+async function usageOf(command: string): Promise<string> {
+  if (command === 'demo-repo') return DEMO_USAGE;
+  if (REGISTRY_COMMANDS.includes(command)) return (await registryModule()).REGISTRY_HELP[command];
+  return (await loaderOf(command)()).usage;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const global: { repo?: string; store?: string; index: boolean } = { index: true };
-  if (argv.includes('--debug')) { debug = true; argv = argv.filter((a) => a !== '--debug'); }
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--repo' || a === '--store') {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      if (a === '--repo') global.repo = v; else global.store = v;
-    } else if (a.startsWith('--repo=')) global.repo = a.slice(7);
-    else if (a.startsWith('--store=')) global.store = a.slice(8);
-    else if (a === '--no-index') global.index = false;
-    else break;
-  }
-  let command = argv[i];
-  let rest = argv.slice(i + 1);
+  const global = parseCommandLine(argv);
+  if (global.debug) debug = true;
+  if (global.missingValue) throw new UsageError(`${global.missingValue} needs a value`);
+  let command = global.command;
+  let rest = global.rest;
   if (command === 'metrics' || command === 'params') {
     if (rest[0] === '--help' || rest[0] === '-h') {
-      process.stdout.write(HELP[`${command} diff`]);
+      process.stdout.write(await usageOf(`${command} diff`));
       return 0;
     }
     if (rest[0] !== 'diff') throw new UsageError(`unknown command "${[command, ...rest.slice(0, 1)].join(' ')}" (did you mean "${command} diff"?)`);
@@ -79,37 +110,27 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('0.1.0\n');
     return 0;
   }
-  if (!(command in HELP)) throw new UsageError(`unknown command "${command}" (lineage --help lists them)`);
+  if (!isCommand(command)) throw new UsageError(`unknown command "${command}" (lineage --help lists them)`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(HELP[command]);
+    process.stdout.write(await usageOf(command));
     return 0;
   }
   if (command === 'demo-repo') {
     if (rest.length !== 1) throw new UsageError('demo-repo takes one folder');
-    const { generateDemoRepo } = await import('../demo/demoRepo');
+    const { generateDemoRepo } = await demoModule();
     const info = await generateDemoRepo(resolve(rest[0]));
     process.stdout.write(`Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.tags.length} tags, ${info.expRefs.length} experiments.\n`);
     return 0;
   }
-  if (command in REGISTRY_HELP) return await registryCommand(command, rest, global.repo);
+  if (REGISTRY_COMMANDS.includes(command)) return await (await registryModule()).registryCommand(command, rest, global.repo);
+  const load = loaderOf(command);
   const ctx = await openContext({ repo: global.repo, store: global.store, rebuild: command === 'index' && rest.includes('--rebuild') });
   try {
-    if (command === 'index') return await indexCommand(ctx, rest);
+    const { run } = await load();
+    if (command === 'index') return await run(ctx, rest);
     // status and repro read the workspace files themselves; the index is not needed first.
-    if (global.index && command !== 'status' && command !== 'repro') await import('./context').then((m) => m.refresh(ctx));
-    switch (command) {
-      case 'show': return await showCommand(ctx, rest);
-      case 'metrics diff': return await diffCommand(ctx, 'metrics', rest);
-      case 'params diff': return await diffCommand(ctx, 'params', rest);
-      case 'log': return await logCommand(ctx, rest);
-      case 'exps': return await expsCommand(ctx, rest);
-      case 'status': return await statusCommand(ctx, rest);
-      case 'repro': return await reproCommand(ctx, rest);
-      case 'env': return await envCommand(ctx, rest);
-      case 'runs': return await runsCommand(ctx, rest);
-      case 'lineage': return await lineageCommand(ctx, rest);
-    }
-    return 2;
+    if (global.index && command !== 'status' && command !== 'repro') await refresh(ctx);
+    return await run(ctx, rest);
   } catch (error) {
     // A full disk, an I/O error or a damaged page: said as such, naming the index file.
     throw storeFault(error, ctx.storeFile);
@@ -122,12 +143,20 @@ export async function main(argv: string[]): Promise<number> {
 let debug = process.env.LINEAGE_DEBUG === '1';
 
 /**
+ * A failed git call. The CLI's full index run is a bundle of its own (esbuild.mjs, cli/lazy/)
+ * with its own copy of the GitError class, so the class is also recognised by name.
+ */
+function isGitError(error: unknown): error is Error {
+  return error instanceof GitError || (error instanceof Error && error.name === 'GitError' && 'stderr' in error);
+}
+
+/**
  * Errors a user can act on become one line on stderr and exit 2. Anything else is a bug: also
  * one line and exit 2 (the documented codes stay 0/1/2), with the stack under --debug.
  */
 export function reportError(error: unknown): number {
   const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
-  if (error instanceof UsageError || error instanceof StoreError || error instanceof GitError) {
+  if (error instanceof UsageError || error instanceof StoreError || isGitError(error)) {
     process.stderr.write(`lineage: ${oneLine(error.message)}\n`);
     return 2;
   }
@@ -138,11 +167,4 @@ export function reportError(error: unknown): number {
   if (debug) process.stderr.write(`lineage: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
   else process.stderr.write(`lineage: internal error: ${oneLine(error instanceof Error ? error.message : String(error))} (rerun with --debug for the stack)\n`);
   return 2;
-}
-
-if (require.main === module) {
-  const argv = process.argv.slice(2);
-  // Every command's --json is its whole stdout; anything else written is for a person.
-  guardTerminalOutput({ json: argv.includes('--json') });
-  main(argv).then((code) => { process.exitCode = code; }, (error) => { process.exitCode = reportError(error); });
 }

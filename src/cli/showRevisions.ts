@@ -20,7 +20,7 @@ export interface ShowSelection {
  */
 export async function showSelection(ctx: Context, positionals: string[], sets: RevisionSets, kind: 'metrics' | 'params'): Promise<ShowSelection> {
   if (!anyRevisionSet(sets)) {
-    const texts = positionals.length > 0 ? positionals : ['workspace'];
+    const texts = positionals.length > 0 ? positionals : [WORKSPACE];
     return { texts, revisions: await resolveIndexed(ctx, texts), brancher: false };
   }
   const givenTexts = positionals.filter((t) => t !== WORKSPACE);

@@ -32,6 +32,7 @@ export const COMMANDS = {
   rollbackModelStage: 'lineage.rollbackModelStage',
   deprecateModel: 'lineage.deprecateModel',
   compareModelWithPrevious: 'lineage.compareModelWithPrevious',
+  showExperiments: 'lineage.showExperiments',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

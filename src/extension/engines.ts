@@ -109,11 +109,8 @@ export class Engines implements vscode.Disposable {
 
   /** Trust granted after start: reopen read-write and index. */
   async trustGranted(): Promise<void> {
-    for (const engine of this.list()) {
-      engine.store?.close();
-      engine.store = undefined;
-      await engine.open(true);
-    }
+    // open() closes the read-only index first.
+    for (const engine of this.list()) await engine.open(true);
     await this.indexAll('first');
   }
 

@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runGit } from '../core/git/exec';
-import { FULL_SHA } from '../core/git/objectId';
-import { valuesAt } from '../core/query/values';
+import { fileTextAt, isSafeRepoPath } from '../core/workspace/files';
+import { FULL_SHA, WORKSPACE } from '../core/workspace/revision';
+import { valuesOf } from '../core/workspace/values';
 import { formatValue } from '../core/diff/format';
 import type { Engines } from './engines';
 import type { FolderEngine } from './folderEngine';
@@ -14,7 +12,7 @@ const METRICS_SUMMARY = 'lineage-metrics.txt';
 
 interface Query { folder: string; sha: string; label: string }
 
-/** lineage:/<path>?<json query>: a file of a folder at a resolved revision (full sha or 'workspace'). */
+/** lineage:/<path>?<json query>: a file of a folder at a resolved revision (full sha or the workspace). */
 export function lineageUri(engine: FolderEngine, path: string, sha: string, label: string): vscode.Uri {
   const query: Query = { folder: engine.folder.uri.toString(), sha, label };
   return vscode.Uri.from({ scheme: SCHEME, path: `/${path}`, query: JSON.stringify(query) });
@@ -26,7 +24,7 @@ export function metricsSummaryUri(engine: FolderEngine, sha: string, label: stri
 
 /**
  * Read-only documents of files at a revision. Content comes from Git (`git show` with an
- * argument array, the sha validated as a full object id) or, for 'workspace', from disk.
+ * argument array, the sha validated as a full object id) or, for the workspace, from disk.
  */
 export class LineageDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly engines: Engines) {}
@@ -39,20 +37,21 @@ export class LineageDocuments implements vscode.TextDocumentContentProvider {
       return `Not an ML Lineage document: ${uri.toString()}`;
     }
     const engine = this.engines.byFolder.get(query.folder);
-    if (!engine?.repo || !engine.store) return 'The folder of this document is not open or not indexed.';
+    const ws = engine?.ws;
+    if (!engine?.repo || !ws) return 'The folder of this document is not open or not indexed.';
     const path = uri.path.replace(/^\//, '');
     if (path === METRICS_SUMMARY) return summary(engine, query);
-    if (!path || path.startsWith('-') || path.split('/').includes('..')) return `Refused path ${JSON.stringify(path)}.`;
-    if (query.sha === 'workspace') {
+    if (!isSafeRepoPath(path)) return `Refused path ${JSON.stringify(path)}.`;
+    if (query.sha === WORKSPACE) {
       try {
-        return await readFile(join(engine.repo.root, path), 'utf8');
+        return await fileTextAt(ws, WORKSPACE, path);
       } catch (error) {
         return `${path} is not in the workspace (${(error as Error).message}).`;
       }
     }
     if (!FULL_SHA.test(query.sha)) return `Not a commit id: ${JSON.stringify(query.sha)}.`;
     try {
-      return (await runGit(engine.repo.root, ['show', '--no-textconv', '--end-of-options', `${query.sha}:${path}`])).toString('utf8');
+      return await fileTextAt(ws, query.sha, path);
     } catch {
       return `${path} is not in Git at ${query.label} (${query.sha.slice(0, 8)}); it may be a DVC-cached file (see "dvc pull").`;
     }
@@ -60,8 +59,8 @@ export class LineageDocuments implements vscode.TextDocumentContentProvider {
 }
 
 function summary(engine: FolderEngine, query: Query): string {
-  const { values, problems } = valuesAt(engine.store!, query.sha, 'metrics');
-  const lines = [`Metrics at ${query.label} (${query.sha === 'workspace' ? 'workspace' : query.sha.slice(0, 8)})`, ''];
+  const { values, problems } = valuesOf(engine.ws!, query.sha, 'metrics');
+  const lines = [`Metrics at ${query.label} (${query.sha === WORKSPACE ? WORKSPACE : query.sha.slice(0, 8)})`, ''];
   for (const [file, keys] of Object.entries(values)) {
     lines.push(file);
     for (const [key, value] of Object.entries(keys)) lines.push(`  ${key}: ${formatValue(value)}`);

@@ -19,6 +19,7 @@ import { registerLineageCommands } from './lineage/lineageCommands';
 import { LineageCardPanel } from './lineage/lineageCardPanel';
 import { registerCharts } from './registerCharts';
 import { registerEditorFeatures } from './registerEditorFeatures';
+import { registerExperiments } from './experiments/registerExperiments';
 import type { FolderEngine } from './folderEngine';
 import type { LineageTestApi } from './testApi';
 
@@ -85,13 +86,18 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
       if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
       return Boolean(node);
     } }),
+    ...registerExperiments({ context, engines, sourceFor, revealCommit: async (engine, sha) => {
+      const node = runsTree.findCommit(engine, sha);
+      if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
+      return Boolean(node);
+    } }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void engines.trustGranted()),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lineage')) { runsTree.refresh(); pipelinesTree.refresh(); } }),
   );
   void vscode.commands.executeCommand('setContext', 'lineage.hasWorkspace', false);
   log.info(`Activated in ${Date.now() - started} ms`);
   return {
-    engines: () => engines.list().map((e) => ({ folder: e.folder.uri.fsPath, get repo() { return e.repo; }, get store() { return e.store; }, get state() { return e.state; } })),
+    engines: () => engines.list().map((e) => ({ folder: e.folder.uri.fsPath, get repo() { return e.repo; }, get store() { return e.ws; }, get state() { return e.state; } })),
     runsTree, pipelinesTree, modelsTree,
     repro: { engines, model: reproModel, tasks: repro.tasks, codeLens: repro.codeLens, diagnostics: repro.diagnostics, dagPanels: repro.dagPanels },
     diffSource: anySource,
@@ -104,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
 }
 
 function firstReady(engines: Engines): FolderEngine {
-  const engine = engines.list().find((e) => e.store);
+  const engine = engines.list().find((e) => e.ws);
   if (!engine) throw new Error('No workspace folder has an index yet.');
   return engine;
 }

@@ -7,7 +7,7 @@ import type { FolderEngine } from './folderEngine';
 import type { RunsTreeProvider } from './runs/runsTreeProvider';
 import type { RunNode } from './runs/runNodes';
 import { headlineKey } from './runs/runsTreeProvider';
-import { numericMetricKeys } from '../core/query/historySeries';
+import { metricsFilesAt, numericMetricKeys } from '../core/workspace/history';
 import { EngineHistorySource, defaultSelection } from './metricHistory/historySource';
 import { MetricHistoryPanel, registerMetricHistorySerializer } from './metricHistory/metricHistoryPanel';
 import { registerHistoryCommands, showMetricHistory } from './metricHistory/historyCommands';
@@ -63,7 +63,7 @@ export function registerCharts(deps: ChartsDeps): { disposables: vscode.Disposab
   };
   const firstEngine = async (): Promise<FolderEngine> => {
     await engines.whenOpen();
-    const engine = engines.list().find((e) => e.store);
+    const engine = engines.list().find((e) => e.ws);
     if (!engine) throw new Error('No workspace folder has an index yet.');
     return engine;
   };
@@ -78,7 +78,7 @@ export function registerCharts(deps: ChartsDeps): { disposables: vscode.Disposab
       const engine = await firstEngine();
       const source = historySourceFor(engine);
       const key = headlineKey(engine);
-      const metric = numericMetricKeys(engine.store!).find((m) => m.key === key);
+      const metric = numericMetricKeys(engine.ws!).find((m) => m.key === key);
       return { source, fallback: defaultSelection(source, metric ? [metric] : []) };
     }),
     metricsFileContext(engines),
@@ -102,8 +102,8 @@ function metricsFileContext(engines: Engines): vscode.Disposable {
   const update = () => {
     const paths: string[] = [];
     for (const engine of engines.list()) {
-      const rows = engine.store?.sql(`SELECT rf.path FROM revision r JOIN revision_file rf ON rf.rev_id = r.id WHERE r.sha = 'workspace' AND rf.role = 'metrics'`).all() as { path: string }[] | undefined;
-      for (const r of rows ?? []) paths.push(vscode.Uri.joinPath(engine.folder.uri, ...r.path.split('/')).path);
+      const files = engine.ws ? metricsFilesAt(engine.ws) : [];
+      for (const path of files) paths.push(vscode.Uri.joinPath(engine.folder.uri, ...path.split('/')).path);
     }
     const key = paths.join('\0');
     if (key === last) return;
@@ -111,6 +111,6 @@ function metricsFileContext(engines: Engines): vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'lineage.metricsFilePaths', paths);
   };
   return engines.onDidChange(() => {
-    try { update(); } catch { /* a store being rebuilt: the next change sets it */ }
+    try { update(); } catch { /* an index being rebuilt: the next change sets it */ }
   });
 }

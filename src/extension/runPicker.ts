@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { hasRunTables, listRuns } from '../core/runs/runQueries';
-import { runRevision } from '../core/runs/runRevision';
+import { hasRuns, runs as listRuns } from '../core/workspace/runs';
+import { runRevision } from '../core/workspace/revision';
+import type { Workspace } from '../core/workspace/workspace';
 import type { ExternalRun } from '../core/runs/types';
-import type { Store } from '../core/store/store';
 import type { FolderEngine } from './folderEngine';
 import { revisionItems } from './revisionPicker';
 import { oneLine as flat } from './tooltips';
-import { runDescription } from '../core/runs/runTreeModel';
+import { runDescription } from '../core/workspace/runTree';
 
 /** QuickPick renders `$(name)` in labels as icons; a run name must not. */
 const oneLine = (text: string, max?: number) => flat(text, max).replace(/\$\(/g, '$\u200b(');
@@ -15,9 +15,9 @@ const oneLine = (text: string, max?: number) => flat(text, max).replace(/\$\(/g,
 const MAX_RUNS = 500;
 
 /** The newest runs of each source, what a picker offers. */
-export function recentRuns(store: Store): ExternalRun[] {
-  if (!hasRunTables(store)) return [];
-  return [...listRuns(store, { source: 'mlflow', limit: MAX_RUNS }), ...listRuns(store, { source: 'wandb', limit: MAX_RUNS })];
+export function recentRuns(ws: Workspace): ExternalRun[] {
+  if (!hasRuns(ws)) return [];
+  return [...listRuns(ws, { source: 'mlflow', limit: MAX_RUNS }), ...listRuns(ws, { source: 'wandb', limit: MAX_RUNS })];
 }
 
 interface Item extends vscode.QuickPickItem { rev?: string }
@@ -38,7 +38,7 @@ export function runItems(runs: ExternalRun[]): Item[] {
 
 /** A revision or an external run, as the text a diff side takes (`mlflow:<id>` for runs). */
 export async function pickRevisionOrRun(engine: FolderEngine, title: string): Promise<string | undefined> {
-  const runs = engine.store ? recentRuns(engine.store) : [];
+  const runs = engine.ws ? recentRuns(engine.ws) : [];
   const pick = await vscode.window.showQuickPick([...revisionItems(engine), ...runItems(runs)], {
     title, placeHolder: 'Branch, tag, experiment, commit or MLflow/W&B run (type to filter)', matchOnDescription: true, matchOnDetail: true,
   });

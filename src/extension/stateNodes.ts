@@ -10,7 +10,7 @@ export function engineStateNode(engine: FolderEngine): EngineStateNode | undefin
   const s = engine.state;
   const prefix = engine.folder.name;
   switch (s.kind) {
-    case 'ready': return engine.store ? undefined : { kind: 'message', engine, icon: 'loading~spin', text: `${prefix}: opening the index…` };
+    case 'ready': return engine.ws ? undefined : { kind: 'message', engine, icon: 'loading~spin', text: `${prefix}: opening the index…` };
     case 'opening': return { kind: 'message', engine, icon: 'loading~spin', text: `${prefix}: opening the index…` };
     case 'untrusted-empty': return { kind: 'message', engine, icon: 'shield', text: `${prefix}: Restricted Mode, no index yet`, detail: 'Indexing runs Git in this folder, so it waits until you trust the workspace. An index made earlier (or by `lineage index`) is shown read-only.', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } };
     case 'store-error': return { kind: 'message', engine, icon: 'error', text: `${prefix}: the index cannot be opened — click to rebuild`, detail: s.error.message, command: { command: COMMANDS.rebuildIndex, title: 'Rebuild Index' } };

@@ -1,5 +1,4 @@
-import type { RepoInfo } from '../core/git/repo';
-import type { Store } from '../core/store/store';
+import type { RepoInfo, Workspace } from '../core/workspace/workspace';
 import type { EngineState } from './folderEngine';
 import type { RunsTreeProvider } from './runs/runsTreeProvider';
 import type { PipelinesTreeProvider } from './pipelines/pipelinesTreeProvider';
@@ -19,7 +18,8 @@ import type { LineageCardPanel } from './lineage/lineageCardPanel';
 export interface TestEngine {
   folder: string;
   readonly repo: RepoInfo | undefined;
-  readonly store: Store | undefined;
+  /** The folder's opened index (its Workspace), undefined until it is open. */
+  readonly store: Workspace | undefined;
   readonly state: EngineState;
 }
 

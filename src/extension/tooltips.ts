@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatValue } from '../core/diff/format';
 import type { FlatValue } from '../core/data/types';
-import type { RunSummary } from '../core/query/runTree';
+import type { RunSummary } from '../core/workspace/runTree';
 
 /**
  * A tooltip whose every file-derived string (commit message, author, metric and stage names)

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
-import { generateDemoRepo } from '../demo/demoRepo';
+import { loadDemoGenerator } from './demoGenerator';
 import { requireTrust } from './trust';
 
 export const WALKTHROUGH_ID = 'ml-lineage.ml-lineage#lineage.gettingStarted';
@@ -19,7 +19,8 @@ export function registerWelcomeCommands(extensionUri: vscode.Uri, log: vscode.Lo
         return;
       } catch { /* absent: good */ }
       try {
-        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ML Lineage: writing the demo repository…' }, () => generateDemoRepo(target.fsPath));
+        const writeDemo = loadDemoGenerator(extensionUri.fsPath);
+        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ML Lineage: writing the demo repository…' }, () => writeDemo(target.fsPath));
         log.info(`Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.expRefs.length} experiments`);
         await vscode.commands.executeCommand('vscode.openFolder', target, { forceNewWindow: !vscode.workspace.workspaceFolders?.length ? false : true });
       } catch (error) {

@@ -9,6 +9,8 @@
 //   BENCH_DVC_RUNS=1         repetitions of the DVC comparison (each runs dvc exp show -A twice)
 //   BENCH_MLFLOW=0           skip the MLflow SQLite import section (5M metric rows, ~400 MB)
 //   BENCH_WANDB=0            skip the W&B section (a 100 MB .wandb log read into a run)
+//   BENCH_EXPTABLE=0         skip the Experiments table section (10,000 commits; its DVC row, dvc exp show -A, takes minutes)
+//   BENCH_WARM_SAMPLES=15    process runs per warm CLI command (and as many of node -e 0)
 
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -29,6 +31,8 @@ import { benchHashing, formatHashTable, HASH_TARGETS, type HashBenchResult } fro
 import { benchDvcCompare, formatDvcCompareTable, prepareVenv, type DvcCompareResult } from './dvcCompareBench';
 import { benchMlflow, formatMlflowTable, MLFLOW_TARGETS, type MlflowBenchResult } from './mlflowBench';
 import { benchWandb, formatWandbTable, WANDB_TARGETS, type WandbBenchResult } from './wandbBench';
+import { benchExpTable, formatExpTableTable, type ExpTableBenchResult } from './expTableBench';
+import { benchWarmCli, WARM_COMMANDS, WARM_TARGET_RATIO, type WarmResult } from './warmCli';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -63,7 +67,9 @@ interface SizeResult {
   history: { ms: number; samples: number[]; chainLength: number; pointsWithValue: number; key: string };
   /** What the Runs view computes for its first page: headline key, every branch's summary, 50 commits of main. */
   runsFirstPage: { ms: number; branches: number; commits: number };
-  status: { cold: boolean; incremental: boolean; diffMetrics: boolean; diffParams: boolean; peakRss: boolean };
+  /** CLI commands on a current index, each against `node -e 0` run alternately. */
+  warm: WarmResult;
+  status: { cold: boolean; incremental: boolean; diffMetrics: boolean; diffParams: boolean; peakRss: boolean; warm: boolean[] };
 }
 
 function envNumbers(name: string, fallback: number[]): number[] {
@@ -302,6 +308,12 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
   }
   removeStore(scratchFile);
 
+  // Warm commands: main is back at its head and nothing changes while they run.
+  const warmFile = join(storeDir, 'warm.sqlite');
+  removeStore(warmFile);
+  const warm = await benchWarmCli(CLI, dir, warmFile, envNumbers('BENCH_WARM_SAMPLES', [15])[0], log);
+  removeStore(warmFile);
+
   const incMs = median(incSamples);
   const ratio = coldMs / floorMs;
   const peakRssMb = median(rssSamples);
@@ -321,12 +333,14 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
     diff: diffResult,
     history: historyResult,
     runsFirstPage: runsResult!,
+    warm,
     status: {
       cold: ratio <= TARGETS.coldVsFloor,
       incremental: incMs <= TARGETS.incrementalMs,
       diffMetrics: diffResult.metricsMs <= TARGETS.diffMs,
       diffParams: diffResult.paramsMs <= TARGETS.diffMs,
       peakRss: peakRssMb <= TARGETS.peakRssMb,
+      warm: warm.rows.map((w) => w.ratio <= WARM_TARGET_RATIO),
     },
   };
 }
@@ -353,6 +367,8 @@ function printTable(results: SizeResult[], runs: number): string {
     ['params diff main vs branch (ms)', ...results.map((r) => `${ms(r.diff.paramsMs)} ${mark(r.status.diffParams)}`), `<= ${TARGETS.diffMs} ms`],
     ['metric history along main (ms)', ...results.map((r) => `${ms(r.history.ms)} (${r.history.chainLength} commits)`), ''],
     ['Runs view first page (ms)', ...results.map((r) => `${ms(r.runsFirstPage.ms)} (${r.runsFirstPage.branches} branches, ${r.runsFirstPage.commits} commits)`), '<= 1000 ms'],
+    ['node -e 0, wall (ms)', ...results.map((r) => `${ms(r.warm.nodeMs)}`), ''],
+    ...WARM_COMMANDS.map((args, i) => [`warm CLI ${args.join(' ')} (ms) / node -e 0`, ...results.map((r) => `${ms(r.warm.rows[i].ms)} = ${r.warm.rows[i].ratio.toFixed(2)}x ${mark(r.status.warm[i])}`), `<= ${WARM_TARGET_RATIO}x`]),
     ['CLI cold index, wall (ms)', ...results.map((r) => `${ms(r.cli.ms)}`), ''],
     ['CLI peak RSS (MB)', ...results.map((r) => `${r.cli.peakRssMb.toFixed(1)} ${mark(r.status.peakRss)}`), `<= ${TARGETS.peakRssMb} MB`],
     ['store size (MB)', ...results.map((r) => `${(r.cold.storeBytes / 1e6).toFixed(1)}`), ''],
@@ -430,6 +446,17 @@ async function main(): Promise<number> {
       log(`W&B log: CRASHED\n${wandbError}`);
     }
   }
+  let expTable: ExpTableBenchResult | undefined;
+  let expTableError: string | undefined;
+  if (process.env.BENCH_EXPTABLE !== '0') {
+    try {
+      expTable = await benchExpTable(BENCH_DIR, log, { dvc: process.env.BENCH_DVC !== '0' });
+      writeFileSync(join(BENCH_DIR, 'exptable.json'), JSON.stringify(expTable, null, 2) + '\n');
+    } catch (error) {
+      expTableError = (error as Error).stack ?? String(error);
+      log(`Experiments table: CRASHED\n${expTableError}`);
+    }
+  }
   const seconds = (Date.now() - started) / 1000;
   if (results.length > 0) process.stdout.write(printTable(results, runs) + '\n');
   for (const f of failures) process.stdout.write(`\n${f.commits} commits: crashed: ${f.error.split('\n')[0]}\n`);
@@ -441,10 +468,12 @@ async function main(): Promise<number> {
   if (mlflowError) process.stdout.write(`\nMLflow import: crashed: ${mlflowError.split('\n')[0]}\n`);
   if (wandb) process.stdout.write('\n' + formatWandbTable(wandb) + '\n');
   if (wandbError) process.stdout.write(`\nW&B log: crashed: ${wandbError.split('\n')[0]}\n`);
+  if (expTable) process.stdout.write('\n' + formatExpTableTable(expTable) + '\n');
+  if (expTableError) process.stdout.write(`\nExperiments table: crashed: ${expTableError.split('\n')[0]}\n`);
   process.stdout.write(`\nBench took ${seconds.toFixed(0)} s (excluding build). Figures: ${join(BENCH_DIR, 'results.json')}\n`);
   writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, git: gitVersion, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 2 ** 20),
-    runs, targets: { ...TARGETS, hashing: HASH_TARGETS, mlflow: MLFLOW_TARGETS, wandb: WANDB_TARGETS }, seconds, results, failures, hashing, hashingError, dvcCompare, dvcCompareError, mlflow, mlflowError, wandb, wandbError,
+    runs, targets: { ...TARGETS, warmVsNode: WARM_TARGET_RATIO, hashing: HASH_TARGETS, mlflow: MLFLOW_TARGETS, wandb: WANDB_TARGETS }, seconds, results, failures, hashing, hashingError, dvcCompare, dvcCompareError, mlflow, mlflowError, wandb, wandbError,
   }, null, 2) + '\n');
   return failures.length > 0 || hashingError || mlflowError || wandbError || dvcCompareError?.startsWith('DVC comparison crashed') ? 1 : 0;
 }

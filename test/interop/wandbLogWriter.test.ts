@@ -93,7 +93,7 @@ describe('interop: logs written by lineage read by wandb', function () {
     assert.equal(size, statSync(file).size);
     for (const kind of ['pad', 'first(empty)', 'first', 'middle', 'last']) assert.ok(kinds.includes(kind), `the log has a ${kind} chunk: ${[...new Set(kinds)].join(', ')}`);
 
-    const lines = toolOk('wandb', ['leet', 'inspect', '--json', file], dir).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = toolOk('wandb', ['leet', 'inspect', '--json', file], dir).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any -- records of any shape, compared field by field
     assert.deepEqual(lines.map((l) => [l.num, l.type]), written.map((r) => [r.num, r.type]));
     for (const [i, r] of written.entries()) {
       const theirs = lines[i][r.type];

@@ -3,7 +3,7 @@
 // hints at the ends of the lines in their colors, the CodeLens, the status bar items and the
 // Explorer badge; then the hover of one key. Run by visualChecks.mjs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand, screenshot, showViewContainer, treeViewLabels } from './workbench.mjs';
 

@@ -9,6 +9,7 @@ import { chartChecks } from './chartChecks.mjs';
 import { inlineDiffsCheck } from './inlineDiffsVisual.mjs';
 import { registryChecks } from './registryChecks.mjs';
 import { pipelineProblemsCheck } from './pipelineProblemsVisual.mjs';
+import { experimentsChecks } from './experimentsVisual.mjs';
 
 export const visualChecks = [
   {
@@ -289,6 +290,7 @@ export const visualChecks = [
     run: inlineDiffsCheck,
   },
   ...registryChecks,
+  ...experimentsChecks,
 ];
 
 /** The DAG webview as a person sees it (run by the check above, with evaluate made "changed"). */

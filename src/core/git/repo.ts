@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { runGitText, GitError } from './exec';
 import { FULL_SHA } from './objectId';
+import { readRepoFiles, type RepoFiles } from './repoFiles';
 
 /** What the indexer knows about the folder it was pointed at, including what it lacks. */
 export interface RepoInfo {
@@ -21,6 +22,9 @@ export interface RepoInfo {
 
 export async function openRepo(folder: string): Promise<RepoInfo> {
   const absolute = realpathSync(folder);
+  // The common layouts are read from Git's files; anything unusual is asked of git below.
+  const files = readRepoFiles(absolute);
+  if (files) return describe(files);
   let top: string;
   let gitDir: string;
   let shallow: string;
@@ -33,16 +37,20 @@ export async function openRepo(folder: string): Promise<RepoInfo> {
     }
     throw error;
   }
-  const info: RepoInfo = { root: top, gitDir, isShallow: shallow === 'true', limitations: [] };
   const head = (await runGitText(top, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { allowExit: [1] })).trim();
-  if (FULL_SHA.test(head)) info.head = head;
   const symbolic = (await runGitText(top, ['symbolic-ref', '-q', 'HEAD'], { allowExit: [1] })).trim();
+  return describe({ top, gitDir, isShallow: shallow === 'true', head: FULL_SHA.test(head) ? head : undefined, symbolic });
+}
+
+function describe({ top, gitDir, isShallow, head, symbolic }: RepoFiles): RepoInfo {
+  const info: RepoInfo = { root: top, gitDir, isShallow, limitations: [] };
+  if (head) info.head = head;
   if (symbolic.startsWith('refs/heads/')) {
     if (info.head) info.branch = symbolic.slice('refs/heads/'.length);
     else info.unbornBranch = symbolic.slice('refs/heads/'.length);
   }
   if (!info.head) info.limitations.push('The repository has no commits yet: only the workspace is indexed.');
-  else if (!info.branch) info.limitations.push(`HEAD is detached at ${head.slice(0, 8)}: it is indexed as a revision without a branch.`);
+  else if (!info.branch) info.limitations.push(`HEAD is detached at ${info.head.slice(0, 8)}: it is indexed as a revision without a branch.`);
   if (info.isShallow) info.limitations.push('This is a shallow clone: history stops at the shallow boundary, and metrics older than it are unknown (run `git fetch --unshallow` for all of it).');
   return info;
 }

@@ -40,7 +40,7 @@ export class BlobRegistry {
       const key = `${ref.role}:${ref.oid}`;
       const busy = this.inflight.get(key);
       if (busy) { waits.push(busy); continue; }
-      let known = this.known.get(key) ?? this.fromStore(ref.oid, ref.role);
+      const known = this.known.get(key) ?? this.fromStore(ref.oid, ref.role);
       if (known) {
         this.known.set(key, known);
         if (!needValue || known.hasValue || known.parsed.status !== 'ok') continue;

@@ -124,7 +124,8 @@ export class WorkspaceFiles implements RevisionFiles {
   /** Bytes read during lookup, by blob id, so parsing does not read the file twice. */
   private readonly cache = new Map<string, Lookup>();
 
-  constructor(private readonly root: string, private readonly listed: string[], readonly bytes = new Map<string, Buffer>(), private readonly included: (path: string) => boolean = () => true) {}
+  /** `watched` collects every path looked up and folder walked: what the revision depends on. */
+  constructor(private readonly root: string, private readonly listed: string[], readonly bytes = new Map<string, Buffer>(), private readonly included: (path: string) => boolean = () => true, private readonly watched?: { add(path: string): void }) {}
 
   pipelinePaths(): string[] {
     return this.listed.filter((p) => baseOf(p) === 'dvc.yaml').sort();
@@ -134,6 +135,7 @@ export class WorkspaceFiles implements RevisionFiles {
     const found: string[] = [];
     const walk = (rel: string) => {
       if (found.length >= WALK_LIMIT) return;
+      this.watched?.add(rel);
       let entries;
       try { entries = readdirSync(join(this.root, rel), { withFileTypes: true }); } catch { return; }
       for (const entry of entries) {
@@ -148,6 +150,7 @@ export class WorkspaceFiles implements RevisionFiles {
 
   lookup(path: string): Lookup {
     if (!this.included(path)) return { kind: 'absent' };
+    this.watched?.add(path);
     let result = this.cache.get(path);
     if (!result) {
       result = this.read(path);

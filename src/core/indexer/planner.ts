@@ -9,6 +9,7 @@ import type { BlobRegistry } from './blobRegistry';
 import type { DvcCache } from './dvcCache';
 import type { RevisionFiles } from './fileSources';
 import { PipelineCache } from './pipelineCache';
+import { DEFAULT_PARAMS_FILE } from './defaultParams';
 
 /** 'vars': a params.yaml or vars file some stage reads through `${}` (selector: the keys read). */
 export type FileRole = 'pipeline' | 'lock' | 'params' | 'vars' | 'metrics' | 'plots' | 'series';
@@ -32,8 +33,7 @@ export interface RevisionPlan {
   pipelines: { project: string; key: string }[];
 }
 
-/** The repository root's params.yaml: dvc/repo/params/show.py adds it as a wholly tracked file. */
-export const DEFAULT_PARAMS_FILE = 'params.yaml';
+export { DEFAULT_PARAMS_FILE };
 
 interface Wanted { path: string; role: FileRole; project: string; selector?: string[] | null; refused?: string; rank: Rank }
 

@@ -137,9 +137,5 @@ async function finishCard(at: AtCommit, inputs: LineageInputs, runs: ExternalRun
   });
 }
 
-/** "4 of 5 answered — environment unknown: no … ; reproduce with …". */
-export function completenessLine(card: LineageCard): string {
-  const { answered, total, missing } = card.completeness;
-  if (missing.length === 0) return `${answered} of ${total} answered`;
-  return `${answered} of ${total} answered — ${missing.map((m) => `${m.question} unknown: ${m.reason}; ${m.action}`).join(' — ')}`;
-}
+/** The one-line completeness summary lives with the other display strings (format.ts). */
+export { completenessLine } from './format';

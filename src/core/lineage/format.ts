@@ -2,7 +2,7 @@
 
 import { formatValue } from '../diff/format';
 import type { SignatureField } from '../mlflow/mlmodel';
-import type { DataDep, MetricRow, ModelOut } from './types';
+import type { DataDep, LineageCard, MetricRow, ModelOut } from './types';
 
 export function formatSize(bytes: number | null): string {
   if (bytes === null) return '—';
@@ -43,4 +43,11 @@ export function modelOutVersion(o: ModelOut): string {
 export function modelOutSource(o: ModelOut): string {
   const what = o.file ? `the folder ${o.path}, ` : '';
   return `${what}${o.stage ? `out of stage ${o.stage} in dvc.lock` : `tracked by ${o.dvcFile ?? 'a .dvc file'}`}`;
+}
+
+/** "4 of 5 answered — environment unknown: no … ; reproduce with …". */
+export function completenessLine(card: LineageCard): string {
+  const { answered, total, missing } = card.completeness;
+  if (missing.length === 0) return `${answered} of ${total} answered`;
+  return `${answered} of ${total} answered — ${missing.map((m) => `${m.question} unknown: ${m.reason}; ${m.action}`).join(' — ')}`;
 }

@@ -4,8 +4,7 @@
 
 import { mdCell } from '../diff/markdown';
 import { formatValue } from '../diff/format';
-import { completenessLine } from './card';
-import { dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
+import { completenessLine, dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
 import type { LineageCard } from './types';
 
 const CACHE_WORDS = { yes: 'yes', no: 'no', partial: 'partly', 'not-cached': '—' } as const;

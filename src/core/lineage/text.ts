@@ -2,8 +2,7 @@
 // completeness line. Control characters from files are made visible so they cannot drive the terminal.
 
 import { formatValue } from '../diff/format';
-import { completenessLine } from './card';
-import { dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
+import { completenessLine, dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
 import type { LineageCard, Question } from './types';
 
 const safe = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, ' ');

@@ -45,13 +45,19 @@ const CORRUPTED: Record<string, [string, string]> = {
 export class DvcDataReader {
   private objects?: ObjectReader;
   private readonly cache: DvcCache;
+  /** Git blobs read ahead for many revisions at once (prefetch), by blob id. */
+  private readonly prefetched = new Map<string, Buffer>();
+  /** The file rows of prefetched revisions, by `<sha> <kind>`, in at()'s order. */
+  private readonly rowsOf = new Map<string, Row[]>();
+  /** Each blob loaded once per file format: revisions share most of their files. */
+  private readonly loaded = new Map<string, ReturnType<typeof loadPyText>>();
 
   constructor(private readonly store: Store, private readonly repo: RepoInfo) {
     this.cache = new DvcCache(repo.root);
   }
 
   async at(sha: string, kind: 'metrics' | 'params'): Promise<DvcRevisionData> {
-    const rows = this.store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
+    const rows = this.rowsOf.get(`${sha} ${kind}`) ?? this.store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
         FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
         WHERE r.sha = ? AND rf.role IN (?, ?) ORDER BY rf.role = 'vars', rf.ord, rf.path`).all(sha, kind, kind === 'params' ? 'vars' : kind) as Row[];
     // _collect_vars: a file read through `${}` counts only when it is not a params file already.
@@ -76,6 +82,31 @@ export class DvcDataReader {
     return { files, problems };
   }
 
+  /**
+   * Reads the Git blobs of many commits' params and metrics files in one pass (one batch
+   * through git cat-file instead of one per revision); later at() calls use them.
+   */
+  async prefetch(shas: readonly string[]): Promise<void> {
+    const commits = [...new Set(shas.filter((s) => s !== WORKSPACE))];
+    if (commits.length === 0 || !this.repo.gitDir) return;
+    const oids = new Set<string>();
+    for (let i = 0; i < commits.length; i += 5000) {
+      const rows = this.store.sql(`SELECT r.sha, rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
+          FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
+          WHERE r.sha IN (SELECT value FROM json_each(?)) AND rf.role IN ('metrics', 'params', 'vars')
+          ORDER BY r.sha, rf.role = 'vars', rf.ord, rf.path`).all(JSON.stringify(commits.slice(i, i + 5000))) as (Row & { sha: string })[];
+      for (const sha of commits.slice(i, i + 5000)) for (const kind of ['metrics', 'params']) this.rowsOf.set(`${sha} ${kind}`, []);
+      for (const r of rows) {
+        this.rowsOf.get(`${r.sha} ${r.role === 'metrics' ? 'metrics' : 'params'}`)?.push(r);
+        if (r.status === 'ok' && r.oid && !this.prefetched.has(r.oid) && !r.oid.includes(':')) oids.add(r.oid);
+      }
+    }
+    if (oids.size === 0) return;
+    this.objects ??= new ObjectReader(this.repo.root);
+    const fetched = await new BlobFetcher(this.objects, this.cache, new Map()).fetch([...oids]);
+    for (const [oid, f] of fetched) if ('bytes' in f) this.prefetched.set(oid, f.bytes);
+  }
+
   close(): void {
     this.objects?.close();
   }
@@ -96,7 +127,13 @@ export class DvcDataReader {
     } catch {
       return { error: { type: 'EncodingError', msg: `unable to read: '${shown}', is not valid utf-8` } };
     }
-    const loaded = loadPyText(text, row.path);
+    // Values are shared by the revisions that have the blob: the selections below copy, never change them.
+    const key = `${structuredFormat(row.path)}:${row.oid ?? ''}`;
+    let loaded = row.oid ? this.loaded.get(key) : undefined;
+    if (!loaded) {
+      loaded = loadPyText(text, row.path);
+      if (row.oid) this.loaded.set(key, loaded);
+    }
     return loaded.ok ? { data: loaded.value } : { error: { type, msg: `unable to read: '${shown}', ${name} file structure is corrupted` } };
   }
 
@@ -113,10 +150,16 @@ export class DvcDataReader {
         } catch { /* changed since indexing: the stored values stand in */ }
       }
     }
-    const git = sha !== WORKSPACE && this.repo.gitDir && oids.some((o) => !o.includes(':'));
-    if (git && !this.objects) this.objects = new ObjectReader(this.repo.root);
-    const fetched = await new BlobFetcher(git ? this.objects : undefined, this.cache, workspace).fetch(oids);
     const out = new Map<string, Buffer>();
+    for (const oid of oids) {
+      const b = this.prefetched.get(oid);
+      if (b) out.set(oid, b);
+    }
+    const rest = oids.filter((o) => !out.has(o));
+    if (rest.length === 0) return out;
+    const git = sha !== WORKSPACE && this.repo.gitDir && rest.some((o) => !o.includes(':'));
+    if (git && !this.objects) this.objects = new ObjectReader(this.repo.root);
+    const fetched = await new BlobFetcher(git ? this.objects : undefined, this.cache, workspace).fetch(rest);
     for (const [oid, f] of fetched) if ('bytes' in f) out.set(oid, f.bytes);
     return out;
   }

@@ -28,8 +28,7 @@ const corrupted = (type: string, p: FileProblem): RevisionProblem => ({
  * them as the pipeline's variables). Other unreadable files only fail their own entry. The
  * first such problem wins.
  */
-export function revisionProblem(store: Store, sha: string): RevisionProblem | null {
-  const pipelines = pipelinesAt(store, sha);
+export function revisionProblem(store: Store, sha: string, pipelines = pipelinesAt(store, sha)): RevisionProblem | null {
   const projects = new Set(pipelines.map((p) => p.project));
   for (const p of problemsAt(store, sha)) {
     if (p.status !== 'error') continue;

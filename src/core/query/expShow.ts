@@ -7,7 +7,7 @@
 import type { Store } from '../store/store';
 import { WORKSPACE } from '../indexer/writeRevision';
 import { revisionProblem, type DvcError } from './dvcErrors';
-import { firstParentChain, getRevision, listExperiments, listRefRows } from './revisions';
+import { getRevision, listExperiments, listRefRows } from './revisions';
 import { parseRegistryTag } from '../registry/tagGrammar';
 
 export type FileResult = { data: unknown } | { error: DvcError };
@@ -24,9 +24,12 @@ export function localIsoTime(seconds: number): string {
   return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** Why DVC cannot collect a revision at all, if so; a caller reading many revisions passes one that shares parsed pipelines. */
+export type ProblemOf = (sha: string) => ReturnType<typeof revisionProblem>;
+
 /** One revision's row: its params and metrics, or (data null) why DVC cannot collect it. */
-export async function expStateAt(store: Store, sha: string, name: string | null, files: RevisionFiles): Promise<ExpState> {
-  const problem = revisionProblem(store, sha);
+export async function expStateAt(store: Store, sha: string, name: string | null, files: RevisionFiles, problemOf: ProblemOf = (s) => revisionProblem(store, s)): Promise<ExpState> {
+  const problem = problemOf(sha);
   if (problem) return { rev: sha, name, data: null, error: problem.error, experiments: null };
   const time = sha === WORKSPACE ? undefined : getRevision(store, sha)?.commitTime;
   const data: ExpData = { rev: sha, timestamp: time === undefined ? null : localIsoTime(time), params: await files(sha, 'params'), metrics: await files(sha, 'metrics') };
@@ -46,21 +49,29 @@ export function baselineName(store: Store, sha: string, head: { sha?: string; br
   return tags[0]?.short ?? refs.find((r) => r.kind === 'branch')?.short ?? null;
 }
 
+/** The most commits one experiment is followed down (the first-parent chain's limit elsewhere). */
+const MAX_RANGE = 10000;
+
 /**
  * Each experiment of a baseline as DVC collects it: the commits from the experiment's tip
  * down its first parents until the baseline (exclusive), the tip named after the ref.
  * Newest tip first; tips DVC cannot collect go last (it sorts them as time 0).
  */
-export async function experimentRanges(store: Store, baseline: string, files: RevisionFiles): Promise<ExpRange[]> {
+export async function experimentRanges(store: Store, baseline: string, files: RevisionFiles, problemOf?: ProblemOf): Promise<ExpRange[]> {
   const ranges: ExpRange[] = [];
   for (const e of listExperiments(store, baseline)) {
     const shas = [e.sha];
-    for (const r of firstParentChain(store, e.sha).slice(1)) {
-      if (r.sha === baseline) break;
-      shas.push(r.sha);
+    // Down the first parents until the baseline, one step at a time: an experiment is usually
+    // one commit, and the chain below the baseline is never read.
+    const parent = store.sql('SELECT p.sha FROM revision r JOIN revision p ON p.sha = r.first_parent WHERE r.sha = ?');
+    for (let sha = e.sha; shas.length < MAX_RANGE;) {
+      const next = (parent.get(sha) as { sha: string } | undefined)?.sha;
+      if (!next || next === baseline) break;
+      shas.push(next);
+      sha = next;
     }
     const revs: ExpState[] = [];
-    for (const [i, sha] of shas.entries()) revs.push(await expStateAt(store, sha, i === 0 ? e.name : null, files));
+    for (const [i, sha] of shas.entries()) revs.push(await expStateAt(store, sha, i === 0 ? e.name : null, files, problemOf));
     ranges.push({ revs, executor: null, name: e.name });
   }
   // DVC sorts by (tip time, tip sha), newest first; a tip it cannot collect counts as time 0.
@@ -69,11 +80,11 @@ export async function experimentRanges(store: Store, baseline: string, files: Re
 }
 
 /** The workspace row, then one row per baseline with its experiments (null when none). */
-export async function expShowRows(store: Store, baselines: readonly { sha: string; name: string | null }[], files: RevisionFiles): Promise<ExpState[]> {
-  const rows = [await expStateAt(store, WORKSPACE, null, files)];
+export async function expShowRows(store: Store, baselines: readonly { sha: string; name: string | null }[], files: RevisionFiles, problemOf?: ProblemOf): Promise<ExpState[]> {
+  const rows = [await expStateAt(store, WORKSPACE, null, files, problemOf)];
   for (const b of baselines) {
-    const row = await expStateAt(store, b.sha, b.name, files);
-    const ranges = await experimentRanges(store, b.sha, files);
+    const row = await expStateAt(store, b.sha, b.name, files, problemOf);
+    const ranges = await experimentRanges(store, b.sha, files, problemOf);
     rows.push({ ...row, experiments: ranges.length > 0 ? ranges : null });
   }
   return rows;

@@ -50,9 +50,20 @@ export function stepSeriesAt(store: Store, sha: string): { path: string; name: s
   });
 }
 
-/** Rendered pipelines of a revision, by project folder ('' for the root). */
-export function pipelinesAt(store: Store, sha: string): { project: string; def: PipelineDef }[] {
-  const rows = store.sql(`SELECT rp.project, p.def FROM revision r JOIN revision_pipeline rp ON rp.rev_id = r.id JOIN pipeline p ON p.id = rp.pipeline_id
-      WHERE r.sha = ? ORDER BY rp.project`).all(sha) as { project: string; def: string }[];
-  return rows.map((r) => ({ project: r.project, def: JSON.parse(r.def) as PipelineDef }));
+/**
+ * Rendered pipelines of a revision, by project folder ('' for the root). Many revisions share
+ * a pipeline: a caller reading many passes `parsed` (pipeline id -> def), kept for one pass
+ * over a store that does not change meanwhile, so each is parsed once.
+ */
+export function pipelinesAt(store: Store, sha: string, parsed?: Map<number, PipelineDef>): { project: string; def: PipelineDef }[] {
+  const rows = store.sql(`SELECT rp.project, p.id, p.def FROM revision r JOIN revision_pipeline rp ON rp.rev_id = r.id JOIN pipeline p ON p.id = rp.pipeline_id
+      WHERE r.sha = ? ORDER BY rp.project`).all(sha) as { project: string; id: number; def: string }[];
+  return rows.map((r) => {
+    let def = parsed?.get(r.id);
+    if (!def) {
+      def = JSON.parse(r.def) as PipelineDef;
+      parsed?.set(r.id, def);
+    }
+    return { project: r.project, def };
+  });
 }

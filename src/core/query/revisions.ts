@@ -60,7 +60,8 @@ export function experimentNamed(store: Store, text: string): Experiment | undefi
 
 /** DVC experiments grouped by baseline commit, newest first within each group. */
 export function listExperiments(store: Store, baseline?: string): Experiment[] {
-  return listExperimentRows(store, 'AND (? IS NULL OR ref.baseline = ?)', [baseline ?? null, baseline ?? null]);
+  // Two statements, not `? IS NULL OR baseline = ?`, so that one baseline's lookup uses ref_baseline.
+  return baseline === undefined ? listExperimentRows(store, '', []) : listExperimentRows(store, 'AND ref.baseline = ?', [baseline]);
 }
 
 function listExperimentRows(store: Store, where: string, args: (string | null)[]): Experiment[] {

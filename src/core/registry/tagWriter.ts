@@ -4,7 +4,6 @@ import { RegistryInputError } from './tagGrammar';
 
 /** Refuses revisions and remotes git could read as options or that carry odd characters. */
 export function assertSafeGitWord(kind: string, value: string): void {
-  // eslint-disable-next-line no-control-regex
   if (value === '' || value.startsWith('-') || /[\s\x00-\x1f\x7f]/.test(value)) {
     throw new RegistryInputError(`invalid ${kind} ${JSON.stringify(value)}: it must not be empty, start with '-' or contain spaces or control characters`);
   }

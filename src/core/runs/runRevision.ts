@@ -31,7 +31,6 @@ export function resolveRunRevision(store: Store, text: string): ExternalRun {
   if (!m) throw new RunRevisionError(`"${text}" is not a run revision (mlflow:<run id> or wandb:<run id>)`);
   const source = m[1] as RunSourceKind;
   const rest = m[2];
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(rest) || rest.length > 1024) throw new RunRevisionError(`${JSON.stringify(text)} is not a valid run revision`);
   const byId = store.sql('SELECT * FROM ext_run WHERE kind = ? AND run_id = ? ORDER BY location LIMIT 1').get(source, rest) as RunRow | undefined;
   if (byId) return runFromRow(store, byId);

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { notExcluded } from '../util/glob';
 import type { RunSource } from './runStore';
 
@@ -22,6 +22,19 @@ export interface DiscoverOptions {
  * nothing outside the root is read.
  */
 export function discoverRunSources(root: string, options: DiscoverOptions = {}): RunSource[] {
+  return sortByLocation(findRunSources(root, options));
+}
+
+/**
+ * Sources ordered by location as a person reads them (localeCompare). Its first call loads
+ * the collation data (about 10 ms), so a caller that may have nothing to order sorts late.
+ */
+export function sortByLocation<T extends { location: string }>(items: T[]): T[] {
+  return items.length < 2 ? items : items.sort((a, b) => a.location.localeCompare(b.location));
+}
+
+/** discoverRunSources in the order found (see sortByLocation). */
+export function findRunSources(root: string, options: DiscoverOptions = {}): RunSource[] {
   const included = notExcluded(options.excludePaths);
   const found: RunSource[] = [];
   let visited = 0;
@@ -39,7 +52,7 @@ export function discoverRunSources(root: string, options: DiscoverOptions = {}):
     }
   };
   walk('', 0);
-  return found.sort((a, b) => a.location.localeCompare(b.location));
+  return found;
 }
 
 function list(dir: string): Dirent[] {
@@ -66,13 +79,16 @@ export function fingerprintSource(root: string, source: RunSource): string | und
     }
     return `db:${parts.join('|')}`;
   }
-  if (!statOf(full)?.isDirectory()) return undefined;
+  const top = statOf(full);
+  if (!top?.isDirectory()) return undefined;
   let files = 0;
   let size = 0;
-  let newest = statOf(full)!.mtimeMs;
+  let newest = top.mtimeMs;
+  // Runs hold hundreds of small files and this runs on every refresh: names are appended to
+  // the already normalised folder path instead of going through path.join.
   const walk = (dir: string) => {
     for (const entry of list(dir)) {
-      const path = join(dir, entry.name);
+      const path = dir + sep + entry.name;
       if (entry.isDirectory()) {
         // A rename inside a folder changes only the folder's mtime.
         newest = Math.max(newest, statOf(path)?.mtimeMs ?? 0);
@@ -93,7 +109,7 @@ export function fingerprintSource(root: string, source: RunSource): string | und
 
 function statOf(path: string) {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }

@@ -85,7 +85,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqlDataba
 function openBetterSqlite3(file: string, options: OpenOptions, binding: string | undefined, errors: string[]): SqlDatabase | undefined {
   let db: import('better-sqlite3').Database;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when chosen: the desktop .vsix has no binary for it
     const BetterSqlite3 = require('better-sqlite3') as typeof import('better-sqlite3');
     db = new BetterSqlite3(file, { readonly: Boolean(options.readonly), fileMustExist: Boolean(options.readonly), ...(binding ? { nativeBinding: binding } : {}) });
   } catch (error) {

@@ -1,6 +1,6 @@
 // Rebuilding the index replaces everything Git and the run folders can give back, and must
 // keep what they cannot: the environments `lineage repro` recorded on this machine (the
-// answer to "which environment"). The old file is moved aside, not deleted; its local-only
+// answer to "which environment") and the stars and notes of the Experiments table. The old file is moved aside, not deleted; its local-only
 // rows are copied into the fresh store; only then is the old file removed. When the old
 // file is too damaged to read them, it is kept beside the new one and the caller is told.
 
@@ -9,7 +9,7 @@ import { openDatabase, type OpenOptions } from './driver';
 import { Store } from './store';
 
 /** Tables whose rows exist only on this machine; every other table is derived from files. */
-export const LOCAL_ONLY_TABLES: readonly string[] = ['repro_run'];
+export const LOCAL_ONLY_TABLES: readonly string[] = ['repro_run', 'exp_mark'];
 
 export interface RebuildResult {
   store: Store;

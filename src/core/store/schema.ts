@@ -217,6 +217,17 @@ export const MIGRATIONS: readonly string[] = [
   DELETE FROM meta WHERE key IN ('head', 'branch');
   DELETE FROM pipeline;
   `,
+  // 8: the Experiments table's star and note per row, keyed by the row's id (a sha,
+  // 'workspace', 'mlflow:<id>', 'wandb:<id>'). Written by the user on this machine only, so a
+  // rebuild carries the rows over (store/rebuild.ts LOCAL_ONLY_TABLES).
+  `
+  CREATE TABLE IF NOT EXISTS exp_mark (
+    row_id TEXT PRIMARY KEY,
+    starred INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,10 +6,13 @@ import type { RepoInfo } from '../git/repo';
 import type { Store } from '../store/store';
 import { WORKSPACE } from '../indexer/writeRevision';
 import { experimentNamed, resolveRevision, RevisionError } from '../query/revisions';
-import { isRunRevision, resolveRunRevision, runRevision, RunRevisionError } from '../runs/runRevision';
+import { isRunRevision, resolveRunRevision, runLabel, runRevision, RunRevisionError } from '../runs/runRevision';
 import type { ExternalRun } from '../runs/types';
+import { FULL_SHA } from '../git/objectId';
 
 export { WORKSPACE, RevisionError, RunRevisionError, isRunRevision };
+/** A run's canonical revision text (`mlflow:<id>`) and its short label; a full 40-hex sha. */
+export { runRevision, runLabel, FULL_SHA };
 
 interface Named {
   /** What the user typed (or what a view passed on). */

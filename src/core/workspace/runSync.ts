@@ -1,11 +1,7 @@
 import type { Store } from '../store/store';
-import { readMlflowFileStore } from '../mlflow/mlflowFileStore';
-import { readMlflowSqlite } from '../mlflow/mlflowSqlite';
 import type { MlflowLimits } from '../mlflow/mlflowLimits';
-import { readMlflowServer } from '../mlflow/mlflowRest';
-import { readWandbDir } from '../wandb/wandbRuns';
 import type { RunReadResult } from '../runs/types';
-import { discoverRunSources, fingerprintSource } from '../runs/runSources';
+import { findRunSources, fingerprintSource, sortByLocation } from '../runs/runSources';
 import { listSources, recordSourceFailure, removeSources, replaceSource, sourcesWithRunningRuns, type RunSource, type RunSourceFormat } from '../runs/runStore';
 import { normalizeServerUrl } from '../runs/serverUrl';
 
@@ -15,15 +11,16 @@ export interface RunReaders {
   server(url: string, token: string | undefined, limits?: MlflowLimits): Promise<RunReadResult>;
 }
 
+// The readers load on first use: a sync that finds every source unchanged never needs them.
 export const DEFAULT_READERS: RunReaders = {
-  local: (format, root, location) => {
+  local: async (format, root, location) => {
     switch (format) {
-      case 'mlflow-files': return readMlflowFileStore(root, location);
-      case 'mlflow-sqlite': return readMlflowSqlite(root, location);
-      case 'wandb-dir': return readWandbDir(root, location);
+      case 'mlflow-files': return (await import('../mlflow/mlflowFileStore')).readMlflowFileStore(root, location);
+      case 'mlflow-sqlite': return (await import('../mlflow/mlflowSqlite')).readMlflowSqlite(root, location);
+      case 'wandb-dir': return (await import('../wandb/wandbRuns')).readWandbDir(root, location);
     }
   },
-  server: (url, token, limits) => readMlflowServer(url, { ...limits, token }),
+  server: async (url, token, limits) => (await import('../mlflow/mlflowRest')).readMlflowServer(url, { ...limits, token }),
 };
 
 /** A tracking server to read; `limits` raise (or lower) the reader's page, size and time limits. */
@@ -62,12 +59,13 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
   const readers = options.readers ?? DEFAULT_READERS;
   const report: RunSyncReport = { sources: 0, read: 0, unchanged: 0, removed: 0, failed: 0, runs: 0, errors: [], ms: 0 };
   const stored = new Map(listSources(store).map((s) => [s.location, s]));
-  const local = discoverRunSources(root, { excludePaths: options.excludePaths });
+  const local = findRunSources(root, { excludePaths: options.excludePaths });
   const gone = [...stored.values()].filter((s) => s.format !== 'mlflow-server' && !local.some((l) => l.location === s.location));
   removeSources(store, gone.map((s) => s.id));
   report.removed = gone.length;
 
-  const work: { source: RunSource; fingerprint: string | null; read: () => Promise<RunReadResult> }[] = [];
+  type Work = { source: RunSource; fingerprint: string | null; read: () => Promise<RunReadResult> };
+  const localWork: Work[] = [];
   // A W&B run is "running" only while its writer lives (wandbLiveness.ts): a killed one leaves
   // its folder untouched, so a folder with a running run is re-read even when unchanged.
   const running = sourcesWithRunningRuns(store);
@@ -78,8 +76,10 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
     const previous = stored.get(source.location);
     const recheck = source.format === 'wandb-dir' && previous !== undefined && running.has(previous.id);
     if (previous && previous.fingerprint === fingerprint && previous.format === source.format && !recheck) { report.unchanged++; continue; }
-    work.push({ source, fingerprint, read: () => readers.local(source.format as Exclude<RunSourceFormat, 'mlflow-server'>, root, source.location) });
+    localWork.push({ source, fingerprint, read: () => readers.local(source.format as Exclude<RunSourceFormat, 'mlflow-server'>, root, source.location) });
   }
+  // Local sources are read in location order, then the servers in the order given.
+  const work: Work[] = sortByLocation(localWork.map((w) => ({ ...w, location: w.source.location })));
   for (const spec of options.servers ?? []) {
     let location: string;
     try {

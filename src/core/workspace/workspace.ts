@@ -26,6 +26,8 @@ export interface OpenWorkspaceOptions {
   log?: (message: string) => void;
   /** A rebuild that could not carry every local record over says so here. */
   onWarning?: (message: string) => void;
+  /** After a rebuild: the local-only rows carried into the new index, per table (for a log line). */
+  onRebuilt?: (kept: Record<string, number>) => void;
 }
 
 export interface RefreshOptions {
@@ -79,6 +81,7 @@ export class Workspace {
     if (options.rebuild) {
       const rebuilt = rebuildStore(storeFile, storeOptions);
       if (rebuilt.warning) options.onWarning?.(rebuilt.warning);
+      options.onRebuilt?.(rebuilt.kept);
       return new Workspace(repo, storeFile, rebuilt.store, false);
     }
     return new Workspace(repo, storeFile, Store.open(storeFile, storeOptions), Boolean(options.readonly));

@@ -19,7 +19,7 @@ import { floatText, scalar } from './dvcYamlDump';
 import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './yamlNodes';
 import { attachComments } from './yamlComments';
 import { LoadFailure, foldedWithMarks, intValue, parseFloatText, parseIntText, roundTripFloatText, roundTripIntText } from './yamlRoundTripScalars';
-import { TIMESTAMP, resolvePlainTag } from './yamlResolve';
+import { resolvePlainTag } from './yamlResolve';
 
 export interface YamlLoadError { message: string; line?: number; column?: number }
 export type YamlLoadResult<T> = { ok: true; value: T } | ({ ok: false } & YamlLoadError);

@@ -150,7 +150,8 @@ export function roundTripFloatText(source: string): string {
   const eWidth = exponent.length;
   const eSign = exponent[0] === '+' || exponent[0] === '-';
   const formatted = pyExp(value, width, width + (mSign ? 1 : 0));
-  let [m, es] = formatted.split('e');
+  const [m0, es] = formatted.split('e');
+  let m = m0;
   let w = prec > 0 ? width : width + 1;
   if (value < 0) w += 1;
   m = m.slice(0, w);

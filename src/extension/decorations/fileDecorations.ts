@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { relative, sep } from 'node:path';
 import { inlineDiff } from '../../core/diff/inlineDiff';
 import { directionsFor } from '../../core/diff/direction';
-import { WORKSPACE } from '../../core/indexer/writeRevision';
+import { WORKSPACE } from '../../core/workspace/revision';
 import { readSettings } from '../settings';
 import type { Baselines } from '../inline/baselines';
 

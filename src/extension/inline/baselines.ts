@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { listRefRows } from '../../core/query/revisions';
-import { fileValuesAt, trackedFiles, valueHistory, type FileValuesAt, type TrackedFile, type ValueChange } from '../../core/query/baselineValues';
+import { refRows } from '../../core/workspace/experiments';
+import { fileValuesAt, trackedFiles, valueHistory, type FileValuesAt, type TrackedFile, type ValueChange } from '../../core/workspace/baselines';
 import { baselineBranchName } from '../runs/runsTreeProvider';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
@@ -39,17 +39,17 @@ export class Baselines implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** The engine of a file's folder, with its open store. */
+  /** The engine of a file's folder, with its index open. */
   engineFor(uri: vscode.Uri): FolderEngine | undefined {
     const engine = this.engines.forUri(uri);
-    return engine?.store && engine.state.kind === 'ready' ? engine : undefined;
+    return engine?.ws && engine.state.kind === 'ready' ? engine : undefined;
   }
 
   baseline(engine: FolderEngine): BaselineRef {
     let ref = this.refs.get(engine);
     if (!ref) {
       const name = baselineBranchName(engine);
-      const sha = name && engine.store ? listRefRows(engine.store, 'branch').find((b) => b.short === name)?.sha : undefined;
+      const sha = name && engine.ws ? refRows(engine.ws, 'branch').find((b) => b.short === name)?.sha : undefined;
       ref = !name ? { problem: 'no baseline branch (no main or master)' }
         : !sha ? { name, problem: `the baseline branch "${name}" does not exist` }
           : { name, sha };
@@ -62,7 +62,7 @@ export class Baselines implements vscode.Disposable {
   trackedFiles(engine: FolderEngine): Map<string, TrackedFile> {
     let files = this.tracked.get(engine);
     if (!files) {
-      files = engine.store ? trackedFiles(engine.store) : new Map<string, TrackedFile>();
+      files = engine.ws ? trackedFiles(engine.ws) : new Map<string, TrackedFile>();
       this.tracked.set(engine, files);
     }
     return files;
@@ -72,7 +72,7 @@ export class Baselines implements vscode.Disposable {
     const key = `${engine.folder.uri.toString()}\0${sha}\0${file.role}\0${file.path}\0${JSON.stringify(file.selector)}`;
     let v = this.values.get(key);
     if (!v) {
-      v = engine.store ? fileValuesAt(engine.store, sha, file.path, file.role, file.selector) : { status: 'absent' };
+      v = engine.ws ? fileValuesAt(engine.ws, sha, file.path, file.role, file.selector) : { status: 'absent' };
       this.values.set(key, v);
     }
     return v;
@@ -81,11 +81,11 @@ export class Baselines implements vscode.Disposable {
   /** The last `limit` values of a key along HEAD's first-parent chain. */
   history(engine: FolderEngine, file: TrackedFile, key: string, limit: number): ValueChange[] {
     const head = engine.repo?.head;
-    if (!head || !engine.store || limit <= 0) return [];
+    if (!head || !engine.ws || limit <= 0) return [];
     const id = `${engine.folder.uri.toString()}\0${head}\0${file.role}\0${file.path}\0${key}\0${limit}`;
     let h = this.histories.get(id);
     if (!h) {
-      h = valueHistory(engine.store, head, file.path, file.role, key, { limit });
+      h = valueHistory(engine.ws, head, file.path, file.role, key, { limit });
       this.histories.set(id, h);
     }
     return h;

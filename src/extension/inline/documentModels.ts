@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { keyPositions, positionFormat, type KeySpan } from '../../core/formats/keyPositions';
-import { valuesOfText, type TrackedFile } from '../../core/query/baselineValues';
+import { valuesOfText, type TrackedFile } from '../../core/workspace/baselines';
 import { inlineDiff, type InlineDiff } from '../../core/diff/inlineDiff';
 import { directionsFor } from '../../core/diff/direction';
 import type { FlatMap, ParseFailure } from '../../core/data/types';

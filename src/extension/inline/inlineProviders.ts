@@ -9,10 +9,11 @@ import type { FolderEngine } from '../folderEngine';
 import type { RunNode } from '../runs/runNodes';
 import type { Baselines } from './baselines';
 import type { DocumentModel, DocumentModels } from './documentModels';
+import { WORKSPACE } from '../../core/workspace/revision';
 
 /** The Runs tree's workspace node, which lineage.compareWithBaseline takes as its argument. */
 export function workspaceNode(engine: FolderEngine): RunNode {
-  return { kind: 'workspace', engine, rev: 'workspace', label: engine.folder.name, sha: 'workspace' };
+  return { kind: 'workspace', engine, rev: WORKSPACE, label: engine.folder.name, sha: WORKSPACE };
 }
 
 const enabled = (uri: vscode.Uri) => readSettings(uri).inlineDiffs.enabled;

@@ -2,8 +2,7 @@
 // editor. Pure (no vscode import), tested in Node. Links name only paths the card itself holds,
 // and linkAllowed checks a link coming back from the page against the card shown.
 
-import { completenessLine } from '../../core/lineage/card';
-import { dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from '../../core/lineage/format';
+import { completenessLine, dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from '../../core/lineage/format';
 import { formatValue } from '../../core/diff/format';
 import type { LineageCard, MissingAnswer, Question } from '../../core/lineage/types';
 import type { CardCell, CardLink, CardSection, CardTable, CardView } from '../../protocol/lineageCard';

@@ -4,13 +4,13 @@
 import * as vscode from 'vscode';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FULL_SHA } from '../../core/git/objectId';
-import { buildLineageCard } from '../../core/lineage/card';
+import { FULL_SHA } from '../../core/workspace/revision';
+import { lineageCardOf, linkedRuns } from '../../core/workspace/lineage';
+import { commitInfo } from '../../core/workspace/experiments';
+import { registryState } from '../../core/workspace/registry';
 import type { LineageCard } from '../../core/lineage/types';
-import { readGitRegistry } from '../../core/registry/gitRegistry';
 import { allModelVersionRefs, resolveModelRef } from '../../core/registry/resolve';
 import type { ModelVersionRef } from '../../core/registry/types';
-import { runsForCommit } from '../../core/runs/runQueries';
 import type { CardLink } from '../../protocol/lineageCard';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
@@ -64,17 +64,17 @@ export async function showLineage(deps: LineageCommandDeps, arg?: unknown): Prom
     engine = folder ?? (await pickEngine(deps.engines));
     if (engine?.repo) ref = await pickModelVersion(engine);
   }
-  if (!engine?.store || !engine.repo || !ref) return undefined;
+  if (!engine?.ws || !engine.repo || !ref) return undefined;
   return LineageCardPanel.show(deps.extensionUri, new EngineLineageSource(engine, ref, deps));
 }
 
 function engineWithCommit(engines: Engines, sha: string): FolderEngine | undefined {
-  return engines.list().find((e) => e.store?.sql('SELECT 1 FROM revision WHERE sha = ?').get(sha));
+  return engines.list().find((e) => e.ws && commitInfo(e.ws, sha));
 }
 
 async function refOfVersion(engine: FolderEngine, node: { name: string; version: string; sha: string }): Promise<ModelVersionRef> {
   try {
-    const ref = resolveModelRef(await readGitRegistry(engine.repo!.root), `${node.name}@${node.version}`);
+    const ref = resolveModelRef(await registryState(engine.repo!.root), `${node.name}@${node.version}`);
     if (ref.commit === node.sha) return ref;
   } catch {
     // Not in the registry as read now (a tag being moved): the node's own facts still make a card.
@@ -83,7 +83,7 @@ async function refOfVersion(engine: FolderEngine, node: { name: string; version:
 }
 
 async function pickModelVersion(engine: FolderEngine): Promise<ModelVersionRef | undefined> {
-  const refs = allModelVersionRefs(await readGitRegistry(engine.repo!.root));
+  const refs = allModelVersionRefs(await registryState(engine.repo!.root));
   if (refs.length === 0) {
     void vscode.window.showInformationMessage('ML Lineage: no model versions in this repository\'s registry yet (Git tags like model@v1.0.0).');
     return undefined;
@@ -112,15 +112,10 @@ class EngineLineageSource implements LineageCardSource {
 
   async load(): Promise<LineageCard> {
     await this.deps.engines.whenIndexed();
-    const { store, repo } = this.engine;
-    if (!store || !repo) throw new Error(`${this.engine.folder.name} has no index yet.`);
-    let runs: ReturnType<typeof runsForCommit> = [];
-    try {
-      runs = runsForCommit(store, this.ref.commit);
-    } catch {
-      // An index from before external runs were indexed: no linked runs.
-    }
-    return buildLineageCard(this.ref, { store, root: repo.root, runs, head: repo.head });
+    const { ws, repo } = this.engine;
+    if (!ws || !repo) throw new Error(`${this.engine.folder.name} has no index yet.`);
+    // An index from before external runs were indexed has no linked runs (linkedRuns says none).
+    return lineageCardOf(ws, this.ref, linkedRuns(ws, this.ref.commit));
   }
 
   async open(link: CardLink): Promise<void> {

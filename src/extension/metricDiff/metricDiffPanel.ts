@@ -7,6 +7,7 @@ import type { DiffState, HostMessage, RevisionPair, WebviewMessage } from '../..
 import { buildMetricDiffHtml, makeNonce } from './html';
 import { parseWebviewMessage, revisionsFromSavedState } from './messages';
 import { computeDelta } from './stateDelta';
+import { WORKSPACE } from '../../core/workspace/revision';
 
 export interface DiffDataSource {
   load(oldRev: string, newRev: string): Promise<DiffState>;
@@ -16,7 +17,7 @@ export interface DiffDataSource {
 }
 
 /** Revisions used when a restored panel carries no readable state (as the CLI's defaults). */
-const FALLBACK_REVISIONS: RevisionPair = { old: 'HEAD', new: 'workspace' };
+const FALLBACK_REVISIONS: RevisionPair = { old: 'HEAD', new: WORKSPACE };
 
 export class MetricDiffPanel {
   static readonly viewType = 'lineage.metricDiff';

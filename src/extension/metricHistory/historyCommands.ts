@@ -2,7 +2,7 @@
 // commit; an MLflow/W&B run: its step series, added to the panel), or from a metrics file in
 // the editor (the key under the cursor).
 import * as vscode from 'vscode';
-import { numericMetricKeys } from '../../core/query/historySeries';
+import { numericMetricKeys } from '../../core/workspace/history';
 import type { MetricId, RevisionChoice } from '../../protocol/metricHistory';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
@@ -36,7 +36,7 @@ export async function showMetricHistory(deps: HistoryCommandDeps, arg?: unknown)
   let revisions: RevisionChoice[] | undefined;
   let metrics: MetricId[] | undefined;
   if (isExternalRunNode(arg)) {
-    if (!arg.engine.store) return undefined;
+    if (!arg.engine.ws) return undefined;
     return MetricHistoryPanel.showRun(deps.extensionUri, deps.historySourceFor(arg.engine), arg.ext, deps.saveTarget);
   }
   if (isRevisionNode(arg)) {
@@ -52,16 +52,16 @@ export async function showMetricHistory(deps: HistoryCommandDeps, arg?: unknown)
     const editor = vscode.window.activeTextEditor;
     const document = uri ? (editor?.document.uri.toString() === uri.toString() ? editor.document : undefined) : undefined;
     engine = uri ? deps.engines.forUri(uri) : undefined;
-    engine = engine?.store ? engine : await pickEngine(deps.engines);
-    if (engine?.store && uri) {
+    engine = engine?.ws ? engine : await pickEngine(deps.engines);
+    if (engine?.ws && uri) {
       const rel = vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/');
       const word = document && editor ? wordAt(document.getText(), document.offsetAt(editor.selection.active)) : undefined;
-      metrics = await pickMetrics(engine, metricsAtCursor(numericMetricKeys(engine.store), rel, word), `Metric history: keys of ${rel}`);
+      metrics = await pickMetrics(engine, metricsAtCursor(numericMetricKeys(engine.ws), rel, word), `Metric history: keys of ${rel}`);
       if (!metrics) return undefined;
     }
   }
-  if (!engine?.store) return undefined;
-  metrics ??= await pickMetrics(engine, numericMetricKeys(engine.store), 'Show Metric History: metrics to chart');
+  if (!engine?.ws) return undefined;
+  metrics ??= await pickMetrics(engine, numericMetricKeys(engine.ws), 'Show Metric History: metrics to chart');
   if (!metrics?.length) return undefined;
   const source = deps.historySourceFor(engine);
   return MetricHistoryPanel.show(deps.extensionUri, source, defaultSelection(source, metrics, revisions), deps.saveTarget);

@@ -2,12 +2,13 @@
 // first-parent chains, DVCLive step series, the choices for the pickers, and revealing a
 // commit in the Runs view.
 import * as vscode from 'vscode';
-import { listRefRows, resolveRevision } from '../../core/query/revisions';
-import { metricLine, numericMetricKeys, stepLines } from '../../core/query/historySeries';
+import { refRows } from '../../core/workspace/experiments';
+import { metricLine, numericMetricKeys, stepLines } from '../../core/workspace/history';
+import { runSeriesOf } from '../../core/workspace/runSeries';
+import { RevisionError, WORKSPACE, type Revision } from '../../core/workspace/revision';
 import type { HistoryLine, HistorySelection, HistoryState, MetricId, RevisionChoice, StepLine } from '../../protocol/metricHistory';
 import type { FolderEngine } from '../folderEngine';
 import { labelOf, revisionItems } from '../revisionPicker';
-import { loadRunSeries } from './runSeriesSource';
 
 export interface HistoryDataSource {
   readonly onDidChangeIndex: vscode.Event<void>;
@@ -36,13 +37,15 @@ export class EngineHistorySource implements HistoryDataSource {
   }
 
   async load(selection: HistorySelection): Promise<HistoryState> {
-    const store = this.engine.store;
-    const repo = this.engine.repo;
-    if (!store || !repo) throw new Error(`${this.engine.folder.name}: the index is not open`);
+    const ws = this.engine.ws;
+    if (!ws || !this.engine.repo) throw new Error(`${this.engine.folder.name}: the index is not open`);
     const problems: string[] = [];
-    const resolve = async (choice: RevisionChoice): Promise<string | undefined> => {
+    const resolve = async (choice: RevisionChoice): Promise<Revision | undefined> => {
       try {
-        return await resolveRevision(store, repo, choice.rev);
+        const revision = await ws.resolve(choice.rev);
+        // Runs are drawn from their own series (selection.runs), not along commits.
+        if (revision.kind === 'run') throw new RevisionError(`"${choice.rev}" is an MLflow/W&B run: add it with "Show Metric History" on the run`);
+        return revision;
       } catch (error) {
         problems.push((error as Error).message);
         return undefined;
@@ -50,10 +53,11 @@ export class EngineHistorySource implements HistoryDataSource {
     };
     const lines: HistoryLine[] = [];
     for (const choice of selection.revisions) {
-      const tip = await resolve(choice);
-      if (!tip) continue;
+      const revision = await resolve(choice);
+      if (!revision) continue;
+      const tip = revision.id;
       for (const metric of selection.metrics) {
-        const line = metricLine(store, tip, metric, MAX_POINTS_PER_LINE);
+        const line = metricLine(ws, tip, metric, MAX_POINTS_PER_LINE);
         lines.push({ metric, rev: choice.rev, label: choice.label, tip, ...line });
         if (line.commits === 0) problems.push(`${choice.label} (${tip.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
         if (line.truncated) problems.push(`${metric.key} along ${choice.label}: only the newest ${MAX_POINTS_PER_LINE} values are drawn.`);
@@ -61,25 +65,26 @@ export class EngineHistorySource implements HistoryDataSource {
     }
     const steps: StepLine[] = [];
     for (const choice of selection.stepRevisions) {
-      const sha = await resolve(choice);
-      if (!sha) continue;
-      const found = stepLines(store, sha);
+      const revision = await resolve(choice);
+      if (!revision) continue;
+      const sha = revision.id;
+      const found = stepLines(ws, revision);
       if (found.length === 0) problems.push(`No DVCLive step series (dvclive/plots/metrics/*.tsv) at ${choice.label}.`);
       for (const s of found) steps.push({ rev: choice.rev, label: choice.label, sha, ...s });
     }
-    const runs = loadRunSeries(store, selection.runs ?? []);
+    const runs = runSeriesOf(ws, selection.runs ?? []);
     steps.push(...runs.steps);
     problems.push(...runs.problems);
-    return { selection, available: numericMetricKeys(store), branches: this.branchChoices(), lines, steps, problems: [...new Set(problems)], ...(runs.shown.length ? { runs: runs.shown } : {}) };
+    return { selection, available: numericMetricKeys(ws), branches: this.branchChoices(), lines, steps, problems: [...new Set(problems)], ...(runs.shown.length ? { runs: runs.shown } : {}) };
   }
 
   /** The current branch first, then the others, then the workspace. */
   branchChoices(): RevisionChoice[] {
-    const store = this.engine.store;
-    if (!store) return [];
+    const ws = this.engine.ws;
+    if (!ws) return [];
     const current = this.engine.repo?.branch;
-    const branches = listRefRows(store, 'branch').sort((a, b) => Number(b.short === current) - Number(a.short === current));
-    return [...branches.map((b) => ({ rev: b.name, label: b.short })), { rev: 'workspace', label: 'workspace' }];
+    const branches = refRows(ws, 'branch').sort((a, b) => Number(b.short === current) - Number(a.short === current));
+    return [...branches.map((b) => ({ rev: b.name, label: b.short })), { rev: WORKSPACE, label: WORKSPACE }];
   }
 
   async pickRevisions(title: string, current: RevisionChoice[]): Promise<RevisionChoice[] | undefined> {
@@ -102,6 +107,6 @@ export function defaultSelection(source: EngineHistorySource, metrics: MetricId[
   return {
     metrics,
     revisions: revisions ?? branches.slice(0, 1),
-    stepRevisions: [{ rev: 'workspace', label: 'workspace' }],
+    stepRevisions: [{ rev: WORKSPACE, label: WORKSPACE }],
   };
 }

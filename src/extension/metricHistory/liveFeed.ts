@@ -4,8 +4,7 @@
 // that starts unseen is still found. Each wake tail-reads the series files and hands on only
 // what changed; nothing is re-indexed.
 import * as vscode from 'vscode';
-import { LiveSeriesTracker, type SeriesDelta } from '../../core/live/liveSeriesTracker';
-import { liveSignal, type LiveSignal } from '../../core/live/liveSignal';
+import { LiveSeriesTracker, liveSignal, type LiveSignal, type SeriesDelta } from '../../core/workspace/live';
 import type { RunProblem } from '../../core/runs/types';
 import type { TrackedSeries } from './liveSteps';
 

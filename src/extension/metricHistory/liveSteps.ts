@@ -1,11 +1,14 @@
 // The workspace's step series as a live run writes them: which DVCLive folders to follow, and
 // how tail-read series replace the indexed ones (so an index run that lags behind the files
 // never takes points away) or become append messages. Pure, tested in Node.
-import type { SeriesDelta } from '../../core/live/liveSeriesTracker';
+import type { SeriesDelta } from '../../core/workspace/live';
 import type { MetricPoint } from '../../core/runs/types';
 import type { HistoryState, RevisionChoice, StepAppend, StepLine } from '../../protocol/metricHistory';
+import { WORKSPACE } from '../../core/workspace/revision';
+import { chartPoints } from '../../core/workspace/runSeries';
 
-export const WORKSPACE_REV = 'workspace';
+export { chartPoints };
+export const WORKSPACE_REV = WORKSPACE;
 /** Where DVCLive writes unless told otherwise: followed even before its first file exists. */
 export const DEFAULT_LIVE_DIR = 'dvclive';
 
@@ -23,11 +26,6 @@ export function liveDirsOf(steps: StepLine[]): string[] {
     if (dir !== undefined) dirs.add(dir);
   }
   return [...dirs].sort();
-}
-
-/** Chart points of a series: non-finite steps and values dropped, as stepLines drops them. */
-export function chartPoints(points: MetricPoint[]): [number, number][] {
-  return points.filter((p) => Number.isFinite(p.step) && Number.isFinite(p.value)).map((p) => [p.step, p.value]);
 }
 
 export interface TrackedSeries { key: string; file: string; points: MetricPoint[] }

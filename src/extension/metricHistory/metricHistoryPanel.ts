@@ -9,7 +9,7 @@ import { saveExport, type SaveTarget } from '../webview/exportFile';
 import { computeHistoryDelta } from './historyDelta';
 import { parseHistoryMessage, selectionFromSavedState } from './messages';
 import type { HistoryDataSource } from './historySource';
-import type { LiveSignal } from '../../core/live/liveSignal';
+import type { LiveSignal } from '../../core/workspace/live';
 import { LiveFeed, type LiveUpdate } from './liveFeed';
 import { appendsOf, liveDirsOf, withLiveSeries, WORKSPACE_REV } from './liveSteps';
 import type { ExternalRun } from '../../core/runs/types';

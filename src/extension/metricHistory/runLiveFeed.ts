@@ -3,8 +3,7 @@
 // the watcher up; each wake reads only what the training appended (core/live/runFollower) and
 // hands on the new points. A run that ends is read one last time and no longer polled.
 import * as vscode from 'vscode';
-import { followRun, type RunFollower } from '../../core/live/runFollower';
-import type { SeriesDelta } from '../../core/live/liveSeriesTracker';
+import { followRun, type RunFollower, type SeriesDelta } from '../../core/workspace/live';
 import type { RunProblem } from '../../core/runs/types';
 import type { HistoryState, RunShown } from '../../protocol/metricHistory';
 import { LIVE_DEBOUNCE_MS, LIVE_POLL_MS } from './liveFeed';

@@ -1,14 +1,12 @@
-// MLflow and W&B runs in the Metric History panel: which runs are shown, their step series
-// from the index (one line per metric key, drawn with the DVCLive series of the same name), the
-// series a live follower read in place of the indexed ones, and new points as append messages.
+// MLflow and W&B runs in the Metric History panel: which runs are shown, the series a live
+// follower read in place of the indexed ones (the index's lines come from
+// core/workspace/runSeries), and new points as append messages.
 // No vscode here: tested in Node.
-import { hasRunTables, runById } from '../../core/runs/runQueries';
 import type { ExternalRun, MetricPoint } from '../../core/runs/types';
-import type { Store } from '../../core/store/store';
-import type { HistorySelection, HistoryState, RunChoice, RunShown, StepAppend, StepLine } from '../../protocol/metricHistory';
+import type { HistorySelection, HistoryState, RunChoice, StepAppend } from '../../protocol/metricHistory';
 import { runRev } from '../../protocol/metricHistory';
-import type { SeriesDelta } from '../../core/live/liveSeriesTracker';
-import { chartPoints } from './liveSteps';
+import type { SeriesDelta } from '../../core/workspace/live';
+import { chartPoints, runLines } from '../../core/workspace/runSeries';
 
 const TOOL = { mlflow: 'MLflow', wandb: 'W&B' } as const;
 /** At most this many runs overlaid (as many as revisions). */
@@ -26,36 +24,6 @@ export function withRun(selection: HistorySelection, run: Pick<ExternalRun, 'sou
   const runs = selection.runs ?? [];
   if (runs.some((r) => r.source === run.source && r.id === run.id)) return selection;
   return { ...selection, runs: [...runs, runChoiceOf(run, runs)].slice(-MAX_RUNS) };
-}
-
-/** A run's lines: one per metric key, ordered by key (a run's `path` is its key). */
-export function runLines(choice: RunChoice, series: Iterable<[string, MetricPoint[]]>): StepLine[] {
-  const rev = runRev(choice);
-  return [...series].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, points]) => ({ rev, label: choice.label, sha: choice.id, name: key, path: key, points: chartPoints(points) }));
-}
-
-export interface LoadedRuns {
-  steps: StepLine[];
-  problems: string[];
-  shown: RunShown[];
-}
-
-/** The selection's runs and their step series as the index holds them. */
-export function loadRunSeries(store: Store, choices: RunChoice[]): LoadedRuns {
-  const out: LoadedRuns = { steps: [], problems: [], shown: [] };
-  if (choices.length && !hasRunTables(store)) return { ...out, problems: ['The index has no MLflow/W&B runs yet: run "Lineage: Refresh Index".'] };
-  for (const choice of choices) {
-    const run = runById(store, choice.source, choice.id);
-    if (!run) {
-      out.problems.push(`${choice.label}: the run is not in the index (any more).`);
-      continue;
-    }
-    const lines = runLines(choice, Object.entries(run.series));
-    if (lines.length === 0 && run.status !== 'running') out.problems.push(`${choice.label}: the run logged no step series.`);
-    out.steps.push(...lines);
-    out.shown.push({ ...choice, rev: runRev(choice), status: run.status, location: run.location, experimentId: run.experimentId, live: false });
-  }
-  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { readLocalMlflowRegistries, type LocalMlflowRegistry } from '../../core/mlflow/mlflowRegistries';
-import { getRevision } from '../../core/query/revisions';
+import { readLocalMlflowRegistries, type LocalMlflowRegistry } from '../../core/workspace/registry';
+import { commitInfo } from '../../core/workspace/experiments';
 import type { FolderEngine } from '../folderEngine';
 import { readSettings } from '../settings';
 import { SafeTooltip, oneLine } from '../tooltips';
@@ -52,7 +52,7 @@ export function localMlflowChildren(node: LocalMlflowNode): ModelNode[] {
       if (!hasKnownCommit(node.version)) return [];
       const { engine } = node.ctx;
       const sha = node.version.commit;
-      const subject = engine.store ? getRevision(engine.store, sha)?.subject ?? null : null;
+      const subject = engine.ws ? commitInfo(engine.ws, sha)?.subject ?? null : null;
       return [{ kind: 'commit', ctx: node.ctx, engine, rev: sha, label: sha.slice(0, 8), sha, subject }];
     }
   }

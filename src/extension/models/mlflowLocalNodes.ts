@@ -1,6 +1,6 @@
 // The read-only MLflow registries of the workspace (mlruns/models, mlflow.db) as Models view
 // nodes. Pure: no vscode import, so the node shapes, labels and menu flags are unit-tested.
-import type { LocalMlflowRegistry } from '../../core/mlflow/mlflowRegistries';
+import type { LocalMlflowRegistry } from '../../core/workspace/registry';
 import { toModelVersionRef } from '../../core/registry/resolve';
 import type { ModelArtifact, ModelVersion } from '../../core/registry/types';
 import type { LocalMlflowNode, ModelContext } from './modelNodeTypes';

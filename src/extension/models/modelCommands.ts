@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { GitRegistry } from '../../core/registry/gitRegistry';
-import { runGitText } from '../../core/git/exec';
-import { pushTags, resolveCommit } from '../../core/registry/tagWriter';
+import { GitRegistry } from '../../core/workspace/registry';
+import { gitRemotes, pushTags, resolveCommit } from '../../core/workspace/gitActions';
+import { commitOf, WORKSPACE } from '../../core/workspace/revision';
 import type { ModelArtifact, RegistryBackend, RegistryWriteResult } from '../../core/registry/types';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
@@ -92,7 +92,7 @@ async function offerPush(engine: FolderEngine, result: RegistryWriteResult): Pro
   const root = engine.repo!.root;
   let remote: string | undefined = configured;
   if (!remote) {
-    const remotes = (await runGitText(root, ['remote'])).split('\n').filter(Boolean);
+    const remotes = await gitRemotes(root);
     if (remotes.length === 0) { void vscode.window.showWarningMessage('ML Lineage: this repository has no remote to push to.'); return; }
     remote = remotes.length === 1 ? remotes[0] : await vscode.window.showQuickPick(remotes, { placeHolder: 'Push the new tags to…' });
     if (!remote) return;
@@ -129,10 +129,13 @@ async function registerVersion(deps: ModelCommandDeps, arg: unknown): Promise<Re
   const commitPick = await vscode.window.showQuickPick([{ label: `$(git-commit) HEAD`, description: head?.slice(0, 8), rev: 'HEAD' }, { label: '$(list-selection) Pick a commit, branch or tag…', rev: '' }], { title: `Register ${model.name} ${version} at…` });
   if (!commitPick) return;
   const rev = commitPick.rev || (await pickRevision(model.engine, `Register ${model.name} ${version} at…`));
-  if (!rev || rev === 'workspace') return;
+  if (!rev || rev === WORKSPACE) return;
   const force = model.artifact?.deprecated ? await confirmDeprecated(model.name) : false;
   if (model.artifact?.deprecated && !force) return;
-  const commit = await resolveCommit(model.engine.repo!.root, rev);
+  // Resolved as every revision name is (experiments by their index name); without an open index, by Git alone.
+  const ws = model.engine.ws;
+  const commit = ws ? commitOf(await ws.resolve(rev)) : await resolveCommit(model.engine.repo!.root, rev);
+  if (!commit) throw new Error(`${JSON.stringify(rev)} is not a commit in this repository`);
   return afterWrite(deps, model.engine, await backend.register(model.name, version, commit, { force }), true);
 }
 

@@ -1,7 +1,7 @@
 // The Models view's node shapes, kept apart from the code that builds and renders them so that
 // modelNodes.ts, mlflowLocalNodes.ts and localMlflowRegistries.ts depend on these shapes, not
 // on each other.
-import type { LocalMlflowRegistry } from '../../core/mlflow/mlflowRegistries';
+import type { LocalMlflowRegistry } from '../../core/workspace/registry';
 import type { ModelArtifact, ModelVersion, ModelVersionRef } from '../../core/registry/types';
 import type { FolderEngine } from '../folderEngine';
 import type { RegistryBackendKind } from './registryBackends';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
-import { getRevision } from '../../core/query/revisions';
+import { commitInfo } from '../../core/workspace/experiments';
 import type { RegistryBackend, RegistryState } from '../../core/registry/types';
 import { engineStateNode } from '../stateNodes';
 import { modelNodes, modelTreeItem, versionNodes } from './modelNodes';
@@ -74,7 +74,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       // An MLflow version whose source run has no git commit tag has no commit to show.
       if (!node.version.commit) return [];
       const { engine } = node.ctx;
-      const subject = engine.store ? getRevision(engine.store, node.version.commit)?.subject ?? null : null;
+      const subject = engine.ws ? commitInfo(engine.ws, node.version.commit)?.subject ?? null : null;
       return [{ kind: 'commit', ctx: node.ctx, engine, rev: node.version.commit, label: node.version.commit.slice(0, 8), sha: node.version.commit, subject }];
     }
     if (node && isLocalMlflowNode(node)) return localMlflowChildren(node);

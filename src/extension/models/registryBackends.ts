@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { GitRegistry } from '../../core/registry/gitRegistry';
-import { MlflowRegistry } from '../../core/mlflow/mlflowRegistry';
+import { GitRegistry, MlflowRegistry } from '../../core/workspace/registry';
 import type { RegistryBackend } from '../../core/registry/types';
 import { mlflowLimitsSetting, tokenKey, trackingUriSetting } from '../mlflowServer';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
-import { describeChanges } from '../../core/repro/status';
+import { describeChanges } from '../../core/workspace/repro';
 import { formatProblem, type ReproProblem, type StageStatus } from '../../core/repro/types';
 import { fileProblems, pipelineFileOf, plural, problemMessage, problemWhere, stageLabel } from '../repro/problemPlaces';
 import type { FolderPipelines, ReproModel } from '../repro/reproModel';

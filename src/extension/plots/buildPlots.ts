@@ -1,8 +1,7 @@
 // From the plots of several revisions to what the Plots webview draws: one view per DVC plot
 // id, each revision a series (or a confusion matrix, or an image). Pure (no vscode import),
 // tested in Node.
-import type { RevisionPlots, PlotDefinition, PlotFile } from '../../core/query/plots';
-import { confusionMatrix, flattenPlot, sortLabels } from '../../core/query/plotSeries';
+import { confusionMatrix, flattenPlot, sortLabels, type RevisionPlots, type PlotDefinition, type PlotFile } from '../../core/workspace/plots';
 import type { ConfusionView, ImageView, PlotKind, PlotRevision, PlotSeriesView, PlotsState, PlotView } from '../../protocol/plots';
 
 export interface RevisionInput {

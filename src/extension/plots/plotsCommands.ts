@@ -38,10 +38,10 @@ export async function showPlots(deps: PlotsCommandDeps, arg?: unknown): Promise<
     revisions = arg as string[];
   } else {
     engine = await pickEngine(deps.engines);
-    if (!engine?.store) return undefined;
+    if (!engine?.ws) return undefined;
     revisions = await deps.plotsSourceFor(engine).pickRevisions(DEFAULT_PLOT_REVISIONS);
     if (!revisions) return undefined;
   }
-  if (!engine?.store) return undefined;
+  if (!engine?.ws) return undefined;
   return PlotsPanel.show(deps.extensionUri, deps.plotsSourceFor(engine), revisions, deps.saveTarget);
 }

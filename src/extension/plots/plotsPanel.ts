@@ -8,8 +8,9 @@ import { parsePlotsMessage, plotRevisionsFromSavedState } from './messages';
 import { computePlotsDelta } from './plotsDelta';
 import type { PlotsDataSource } from './plotsSource';
 import { saveExport, type SaveTarget } from '../webview/exportFile';
+import { WORKSPACE } from '../../core/workspace/revision';
 
-export const DEFAULT_PLOT_REVISIONS = ['workspace', 'HEAD'];
+export const DEFAULT_PLOT_REVISIONS = [WORKSPACE, 'HEAD'];
 
 export class PlotsPanel extends LivePanel<PlotsState, HostMessage> {
   static readonly viewType = 'lineage.plots';

@@ -1,8 +1,9 @@
 // The Plots panel's view of one folder's engine: revisions resolved, plots read from the
 // index, images read once per object and kept as data: URIs.
 import * as vscode from 'vscode';
-import { getRevision, resolveRevision } from '../../core/query/revisions';
-import { plotsAt, readPlotImage, type PlotFile } from '../../core/query/plots';
+import { commitInfo } from '../../core/workspace/experiments';
+import { plotImage, plotsOf, type PlotFile } from '../../core/workspace/plots';
+import { RevisionError, WORKSPACE, type Revision } from '../../core/workspace/revision';
 import type { PlotRevision, PlotsState } from '../../protocol/plots';
 import type { FolderEngine } from '../folderEngine';
 import { labelOf, revisionItems } from '../revisionPicker';
@@ -35,23 +36,25 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
   }
 
   async load(revisions: string[]): Promise<PlotsState> {
-    const store = this.engine.store;
-    const repo = this.engine.repo;
-    if (!store || !repo) throw new Error(`${this.engine.folder.name}: the index is not open`);
+    const ws = this.engine.ws;
+    if (!ws || !this.engine.repo) throw new Error(`${this.engine.folder.name}: the index is not open`);
     const problems: string[] = [];
     const inputs: RevisionInput[] = [];
     for (const rev of revisions) {
-      let sha: string;
+      let resolved: Revision;
       try {
-        sha = await resolveRevision(store, repo, rev);
+        resolved = await ws.resolve(rev);
+        // Plots are files of commits and the workspace; an MLflow/W&B run has none.
+        if (resolved.kind === 'run') throw new RevisionError(`"${rev}" is an MLflow/W&B run: Plots shows the workspace, branches, tags, experiments and commits`);
       } catch (error) {
         problems.push((error as Error).message);
         continue;
       }
-      const meta = sha === 'workspace' ? undefined : getRevision(store, sha);
-      if (sha !== 'workspace' && !meta) problems.push(`${rev} (${sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
+      const sha = resolved.id;
+      const meta = resolved.kind === 'workspace' ? undefined : commitInfo(ws, sha);
+      if (resolved.kind !== 'workspace' && !meta) problems.push(`${rev} (${sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
       const revision: PlotRevision = { rev, label: labelOf(rev, sha), sha, subject: meta?.subject };
-      const plots = plotsAt(store, sha);
+      const plots = plotsOf(ws, resolved);
       const images = new Map<string, { src?: string; problem?: string }>();
       for (const def of plots.definitions.filter((d) => d.image)) {
         const file = plots.files.get(def.files[0]);
@@ -60,8 +63,8 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
       inputs.push({ revision, plots, images });
     }
     if (inputs.length === 0) throw new Error(problems[0] ?? 'no revisions to show');
-    const ws = inputs.find((i) => i.revision.sha === 'workspace');
-    if (ws) this.watch([...ws.plots.files.keys()]);
+    const onDisk = inputs.find((i) => i.revision.sha === WORKSPACE);
+    if (onDisk) this.watch([...onDisk.plots.files.keys()]);
     const state = buildPlotsState(inputs, problems);
     if (state.plots.length === 0) state.problems.push(`No dvc.yaml plots at ${inputs.map((i) => i.revision.label).join(', ')}: declare plots in dvc.yaml (top-level "plots:" or a stage's "plots:" outs).`);
     return state;
@@ -93,7 +96,7 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
     const key = `${file.oid}\0${file.path}`;
     const cached = this.images.get(key);
     if (cached) return cached;
-    const read = await readPlotImage(this.engine.repo!, file);
+    const read = await plotImage(this.engine.ws!, file);
     const value = read.ok ? { src: `data:${read.mime};base64,${read.bytes.toString('base64')}` } : { problem: read.reason };
     if (this.images.size >= IMAGE_CACHE_LIMIT) this.images.delete(this.images.keys().next().value!);
     this.images.set(key, value);

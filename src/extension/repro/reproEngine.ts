@@ -1,9 +1,7 @@
-// The one place the editor calls the repro engine (src/core/repro): status of every stage
-// from the files on disk, and a run. Kept as a small seam so the model and tests can swap it.
-import { reproduce } from '../../core/repro/runner';
-import { createReproIO } from '../../core/repro/reproIO';
-import { stageStatuses } from '../../core/repro/status';
-import type { Store } from '../../core/store/store';
+// The one place the editor calls the repro engine (through core/workspace/pipelines): status of
+// every stage from the files on disk, and a run. Kept as a small seam so the model and tests can swap it.
+import { pipelineStatusAt, reproduceAt } from '../../core/workspace/pipelines';
+import type { Workspace } from '../../core/workspace/workspace';
 import type { ReproEvent, ReproOptions, ReproProblem, ReproResult, StageStatus } from '../../core/repro/types';
 
 export interface PipelineSnapshot {
@@ -17,13 +15,14 @@ export interface PipelineSnapshot {
 }
 
 export interface ReproEngine {
-  status(root: string, store: Store | undefined): Promise<PipelineSnapshot>;
-  reproduce(root: string, store: Store | undefined, options: ReproOptions, onEvent: (e: ReproEvent) => void): Promise<ReproResult>;
+  /** `ws` is the folder's index when it may be written (hashes cached, runs recorded); undefined in Restricted Mode. */
+  status(root: string, ws: Workspace | undefined): Promise<PipelineSnapshot>;
+  reproduce(root: string, ws: Workspace | undefined, options: ReproOptions, onEvent: (e: ReproEvent) => void): Promise<ReproResult>;
 }
 
 export const coreReproEngine: ReproEngine = {
-  async status(root, store) {
-    const report = await stageStatuses(root, createReproIO(root, store));
+  async status(root, ws) {
+    const report = await pipelineStatusAt(root, ws);
     return {
       stages: report.stages,
       problems: report.problems,
@@ -32,7 +31,7 @@ export const coreReproEngine: ReproEngine = {
       downstream: new Map(report.dag.stages.map((s) => [s.address, s.downstream])),
     };
   },
-  reproduce(root, store, options, onEvent) {
-    return reproduce(root, createReproIO(root, store), options, onEvent, { store });
+  reproduce(root, ws, options, onEvent) {
+    return reproduceAt(root, ws, options, onEvent);
   },
 };

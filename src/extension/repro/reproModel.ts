@@ -113,13 +113,13 @@ export class ReproModel implements vscode.Disposable {
     this.failures.set(engine, failures);
     const live: LiveRun = { planned: new Set(), started: false };
     this.runs.set(engine, live);
-    const store = this.writableStore(engine);
+    const index = this.writableIndex(engine);
     try {
       // The runner refuses pipelines with problems itself; the editor checks the statuses it
       // already has as well, so a known problem never reaches a run however the engine evolves.
       const known = await this.problemsBeforeRun(engine);
       if (known.length) throw refusal(known);
-      return await this.engine.reproduce(root, store, options, (e) => {
+      return await this.engine.reproduce(root, index, options, (e) => {
         this.track(engine, live, failures, e);
         onEvent(e);
       });
@@ -199,7 +199,7 @@ export class ReproModel implements vscode.Disposable {
     const root = this.rootOf(engine);
     const started = Date.now();
     try {
-      const snapshot = await this.engine.status(root, this.writableStore(engine));
+      const snapshot = await this.engine.status(root, this.writableIndex(engine));
       this.log.debug(`${engine.folder.name}: status of ${snapshot.stages.length} stages in ${Date.now() - started} ms`);
       return { ...snapshot, engine, root };
     } catch (error) {
@@ -209,9 +209,9 @@ export class ReproModel implements vscode.Disposable {
     }
   }
 
-  /** The hash cache lives in the store; a read-only store (Restricted Mode) gets none. */
-  private writableStore(engine: FolderEngine) {
-    return this.trusted() && engine.state.kind === 'ready' ? engine.store : undefined;
+  /** The hash cache lives in the index; a read-only index (Restricted Mode) gets none. */
+  private writableIndex(engine: FolderEngine) {
+    return this.trusted() && engine.state.kind === 'ready' ? engine.ws : undefined;
   }
 
   /** After a save: pipeline files and files under a stage's deps or outs change statuses. */

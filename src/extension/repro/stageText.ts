@@ -1,7 +1,7 @@
 // Words for a stage's state, shared by the Pipelines view, CodeLens, the DAG and the status
 // document. Pure (no vscode import), tested in Node.
 import { formatProblem, type ReproProblem, type StageChanges, type StageStatus } from '../../core/repro/types';
-import { dvcStatusLines } from '../../core/repro/status';
+import { dvcStatusLines } from '../../core/workspace/repro';
 
 /** What the editor shows for a stage: the engine's status plus what this session saw run. */
 export type StageState = 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'running' | 'failed' | 'broken' | 'error';

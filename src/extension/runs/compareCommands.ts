@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { resolveRevision } from '../../core/query/revisions';
-import { valuesAt } from '../../core/query/values';
+import { WORKSPACE, type Revision } from '../../core/workspace/revision';
+import { valuesOf } from '../../core/workspace/values';
 import { COMMANDS } from '../commands';
 import { MetricDiffPanel } from '../metricDiff/metricDiffPanel';
 import type { Engines } from '../engines';
@@ -54,15 +54,15 @@ export function registerCompareCommands(deps: CompareDeps): vscode.Disposable[] 
       if (node && other) show(node.engine, other, node.rev);
     })),
     vscode.commands.registerCommand(COMMANDS.compareWithBaseline, (arg?: unknown) => guarded(async () => {
-      const node = isRevisionNode(arg) ? arg : await (async () => { const e = await pickEngine(deps.engines); return e ? { engine: e, rev: 'workspace', label: 'workspace', sha: 'workspace' } : undefined; })();
+      const node = isRevisionNode(arg) ? arg : await (async () => { const e = await pickEngine(deps.engines); return e ? { engine: e, rev: WORKSPACE, label: WORKSPACE, sha: WORKSPACE } : undefined; })();
       const base = node && baselineOf(node.engine);
       if (node && base) show(node.engine, base, node.rev);
     })),
     vscode.commands.registerCommand(COMMANDS.showMetricsAtRevision, (arg?: unknown) => guarded(async () => {
       const node = await target(deps, arg, 'Show metrics at revision');
       if (!node) return;
-      const sha = await resolveRevision(node.engine.store!, node.engine.repo!, node.rev);
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(metricsSummaryUri(node.engine, sha, node.label)), { preview: true });
+      const revision = await resolveIn(node.engine, node.rev);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(metricsSummaryUri(node.engine, revision.id, node.label)), { preview: true });
     })),
     vscode.commands.registerCommand(COMMANDS.copyDiffAsMarkdown, (arg?: unknown) => guarded(async () => {
       let picked: [FolderEngine, string, string] | undefined;
@@ -75,29 +75,41 @@ export function registerCompareCommands(deps: CompareDeps): vscode.Disposable[] 
     vscode.commands.registerCommand(COMMANDS.openMetricsFileAtRevision, (arg?: unknown) => guarded(async () => {
       const node = await target(deps, arg, 'Open a metrics file at revision');
       if (!node) return;
-      const sha = await resolveRevision(node.engine.store!, node.engine.repo!, node.rev);
-      const file = await pickMetricsFile(node.engine, sha);
-      if (file) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(lineageUri(node.engine, file, sha, node.label)), { preview: true });
+      const revision = await resolveIn(node.engine, node.rev);
+      const file = await pickMetricsFile(node.engine, revision);
+      if (file) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(lineageUri(node.engine, file, revision.id, node.label)), { preview: true });
     })),
     vscode.commands.registerCommand(COMMANDS.diffMetricsFileWithBaseline, (arg?: unknown) => guarded(async () => {
       const node = isRevisionNode(arg) ? arg : undefined;
       const engine = node?.engine ?? (await pickEngine(deps.engines));
       const base = engine && baselineOf(engine);
       if (!engine || !base) return;
-      const rev = node?.rev ?? 'workspace';
-      const [baseSha, sha] = await Promise.all([resolveRevision(engine.store!, engine.repo!, base), resolveRevision(engine.store!, engine.repo!, rev)]);
-      const file = await pickMetricsFile(engine, sha, baseSha);
+      const rev = node?.rev ?? WORKSPACE;
+      const [baseRevision, revision] = await Promise.all([resolveIn(engine, base), resolveIn(engine, rev)]);
+      const file = await pickMetricsFile(engine, revision, baseRevision);
       if (!file) return;
-      await vscode.commands.executeCommand('vscode.diff', lineageUri(engine, file, baseSha, base), lineageUri(engine, file, sha, node?.label ?? rev), `${file} (${base} ↔ ${node?.label ?? rev})`);
+      await vscode.commands.executeCommand('vscode.diff', lineageUri(engine, file, baseRevision.id, base), lineageUri(engine, file, revision.id, node?.label ?? rev), `${file} (${base} ↔ ${node?.label ?? rev})`);
     })),
   ];
 }
 
+/**
+ * A name resolved in the folder's index. These documents show files of commits and the
+ * workspace: a run (mlflow:<id>) is refused here, as a name that is no commit always was.
+ */
+async function resolveIn(engine: FolderEngine, text: string): Promise<Revision> {
+  const ws = engine.ws;
+  if (!ws) throw new Error(`${engine.folder.name}: the index is not open`);
+  const revision = await ws.resolve(text);
+  if (revision.kind === 'run') throw new Error(`"${text}" is an MLflow/W&B run, not a commit: compare it in the Metric Diff instead`);
+  return revision;
+}
+
 /** The metrics files of a revision (and optionally a second one); the only one is taken without asking. */
-async function pickMetricsFile(engine: FolderEngine, ...shas: string[]): Promise<string | undefined> {
+async function pickMetricsFile(engine: FolderEngine, ...revisions: Revision[]): Promise<string | undefined> {
   const files = new Set<string>();
-  for (const sha of shas) {
-    const v = valuesAt(engine.store!, sha, 'metrics');
+  for (const revision of revisions) {
+    const v = valuesOf(engine.ws!, revision, 'metrics');
     for (const f of Object.keys(v.values)) files.add(f);
     for (const p of v.problems) files.add(p.path);
   }

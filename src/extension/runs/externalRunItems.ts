@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { groupLabel, runDescription, runTooltipFields, statusIcon } from '../../core/runs/runTreeModel';
+import { groupLabel, runDescription, runTooltipFields, statusIcon } from '../../core/workspace/runTree';
 import { readSettings } from '../settings';
 import { SafeTooltip, oneLine } from '../tooltips';
 import type { RunNode } from './runNodes';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runLabel, runRevision } from '../../core/runs/runRevision';
+import { runLabel, runRevision } from '../../core/workspace/revision';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
@@ -32,8 +32,8 @@ async function guarded(fn: () => Promise<unknown>): Promise<void> {
 async function targetRun(deps: ExternalRunDeps, arg: unknown): Promise<{ engine: FolderEngine; rev: string; label: string } | undefined> {
   if (isExtRunNode(arg)) return { engine: arg.engine, rev: runRevision(arg.ext), label: runLabel(arg.ext) };
   const engine = await pickEngine(deps.engines);
-  if (!engine?.store) return undefined;
-  const items = runItems(recentRuns(engine.store));
+  if (!engine?.ws) return undefined;
+  const items = runItems(recentRuns(engine.ws));
   if (items.length === 0) { void vscode.window.showInformationMessage('ML Lineage: no MLflow or W&B runs in this folder\'s index.'); return undefined; }
   const pick = await vscode.window.showQuickPick(items, { title: 'Compare a run', matchOnDescription: true, matchOnDetail: true });
   return pick?.rev ? { engine, rev: pick.rev, label: pick.label.replace(/^\$\(beaker\) /, '') } : undefined;

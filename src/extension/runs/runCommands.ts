@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { runGit, GitError } from '../../core/git/exec';
-import { listRefRows, resolveRevision, validateRevisionText } from '../../core/query/revisions';
+import { GitError } from '../../core/workspace/errors';
+import { refRows } from '../../core/workspace/experiments';
+import { checkout as runCheckout, checkoutTarget, type CheckoutTarget } from '../../core/workspace/gitActions';
+import { WORKSPACE } from '../../core/workspace/revision';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
 import type { RunsTreeProvider } from './runsTreeProvider';
@@ -22,14 +24,14 @@ export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand(COMMANDS.copySha, async (arg?: unknown) => {
       if (!isRevisionNode(arg)) return;
-      const sha = arg.sha === 'workspace' ? arg.engine.repo?.head : arg.sha;
+      const sha = arg.sha === WORKSPACE ? arg.engine.repo?.head : arg.sha;
       if (sha) await vscode.env.clipboard.writeText(sha);
     }),
     vscode.commands.registerCommand(COMMANDS.checkout, (arg?: unknown) => checkout(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.setBaselineBranch, async () => {
       const engine = await pickEngine(deps.engines);
-      if (!engine?.store) return;
-      const branches = listRefRows(engine.store, 'branch').map((b) => ({ label: b.short, description: b.sha.slice(0, 8) }));
+      if (!engine?.ws) return;
+      const branches = refRows(engine.ws, 'branch').map((b) => ({ label: b.short, description: b.sha.slice(0, 8) }));
       const pick = await vscode.window.showQuickPick(branches, { placeHolder: 'Baseline branch for deltas and "Compare with Baseline"' });
       if (!pick) return;
       const target = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
@@ -47,21 +49,13 @@ async function checkout(deps: RunCommandDeps, arg: unknown): Promise<void> {
   if (!requireTrust('Checkout')) return;
   const engine = isRevisionNode(arg) ? arg.engine : await pickEngine(deps.engines);
   const rev = isRevisionNode(arg) ? arg.rev : engine && (await pickRevision(engine, 'Check out'));
-  if (!engine?.repo || !engine.store || !rev || rev === 'workspace') return;
-  const branch = listRefRows(engine.store, 'branch').find((b) => b.name === rev || b.short === rev);
-  let args: string[];
+  const ws = engine?.ws;
+  if (!engine?.repo || !ws || !rev || rev === WORKSPACE) return;
+  let target: CheckoutTarget;
   let what: string;
   try {
-    if (branch) {
-      validateRevisionText(branch.short);
-      await runGit(engine.repo.root, ['check-ref-format', '--branch', branch.short]);
-      args = ['checkout', '--end-of-options', branch.short];
-      what = `branch "${branch.short}"`;
-    } else {
-      const sha = await resolveRevision(engine.store, engine.repo, rev);
-      args = ['checkout', '--detach', '--end-of-options', sha];
-      what = `${isRevisionNode(arg) ? arg.label : rev} (${sha.slice(0, 8)}, detached HEAD)`;
-    }
+    target = await checkoutTarget(ws, rev);
+    what = target.kind === 'branch' ? `branch "${target.branch}"` : `${isRevisionNode(arg) ? arg.label : rev} (${target.sha.slice(0, 8)}, detached HEAD)`;
   } catch (error) {
     void vscode.window.showErrorMessage(`ML Lineage: cannot check out ${JSON.stringify(rev)}: ${(error as Error).message}`);
     return;
@@ -69,7 +63,7 @@ async function checkout(deps: RunCommandDeps, arg: unknown): Promise<void> {
   const ok = await vscode.window.showWarningMessage(`Check out ${what} in ${engine.folder.name}?`, { modal: true, detail: 'Git refuses if uncommitted changes would be overwritten; nothing is stashed or discarded.' }, 'Check Out');
   if (ok !== 'Check Out') return;
   try {
-    await runGit(engine.repo.root, args);
+    const args = await runCheckout(ws, target);
     deps.log.info(`${engine.folder.name}: git ${args.join(' ')}`);
     engine.schedule(0);
   } catch (error) {

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import type { FolderEngine } from '../folderEngine';
-import type { RefRow } from '../../core/query/revisions';
-import type { ExperimentRun, RunState, RunSummary, StageRow } from '../../core/query/runTree';
-import type { RunGroup } from '../../core/runs/runQueries';
+import type { RefRow } from '../../core/workspace/experiments';
+import type { ExperimentRun, RunState, RunSummary, StageRow } from '../../core/workspace/runTree';
+import type { RunGroup } from '../../core/workspace/runs';
+import { WORKSPACE } from '../../core/workspace/revision';
 import type { ExternalRun } from '../../core/runs/types';
 
 /** Something a context-menu command can compare, show, copy or check out. */
 export interface RevisionNode {
   engine: FolderEngine;
-  /** What resolveRevision understands: a branch/tag/experiment name, a sha or 'workspace'. */
+  /** What Workspace.resolve understands: a branch/tag/experiment name, a sha or the workspace. */
   rev: string;
   /** Display name (short sha for commits). */
   label: string;
@@ -16,7 +17,7 @@ export interface RevisionNode {
 }
 
 export type RunNode =
-  | { kind: 'workspace'; engine: FolderEngine; run?: RunSummary; key?: string; rev: 'workspace'; label: string; sha: 'workspace' }
+  | { kind: 'workspace'; engine: FolderEngine; run?: RunSummary; key?: string; rev: typeof WORKSPACE; label: string; sha: typeof WORKSPACE }
   | ({ kind: 'ref'; ref: RefRow; run?: RunSummary; key?: string; current: boolean; against?: string } & RevisionNode)
   | { kind: 'tags'; engine: FolderEngine; count: number }
   | ({ kind: 'commit'; run: RunSummary; key?: string; tip: string; expandable: boolean } & RevisionNode)
@@ -44,5 +45,5 @@ export function stateIcon(base: string, state: RunState | undefined): vscode.The
 }
 
 export function shortSha(sha: string): string {
-  return sha === 'workspace' ? 'workspace' : sha.slice(0, 8);
+  return sha === WORKSPACE ? WORKSPACE : sha.slice(0, 8);
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import { SafeTooltip, headline, oneLine, runTooltip } from '../tooltips';
 import { shortSha, stateIcon, type RunNode } from './runNodes';
-import { liveRunIn } from '../../core/query/liveRun';
+import { liveRunIn } from '../../core/workspace/live';
 import { externalRunItem, runGroupItem, unlinkedRunsItem } from './externalRunItems';
 
 const C = vscode.TreeItemCollapsibleState;

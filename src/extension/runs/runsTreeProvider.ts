@@ -3,14 +3,15 @@ import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
 import { COMMANDS } from '../commands';
 import { readSettings } from '../settings';
-import { listRefRows } from '../../core/query/revisions';
-import { baselinesWithExperiments, commitPage, defaultBaselineBranch, experimentRuns, firstMetricKey, stagesAt, summarize, workspaceSummary } from '../../core/query/runTree';
+import { refRows } from '../../core/workspace/experiments';
+import { baselinesWithExperiments, commitPage, defaultBaselineBranch, experimentRuns, firstMetricKey, hasIndexedContent, stagesAt, summarize, workspaceSummary } from '../../core/workspace/runTree';
+import { firstParentDepth } from '../../core/workspace/history';
+import { commitsHavingRuns, hasRuns, runGroupsOf, runsAtCommit, runsOfGroup, runsWithoutCommit, runsWithoutCommitCount } from '../../core/workspace/runs';
+import { WORKSPACE } from '../../core/workspace/revision';
 import { engineStateNode } from '../stateNodes';
-import { firstParentDepth } from '../../core/query/historySeries';
 import { runTreeItem } from './runTreeItems';
 import { decorateRunItem } from './runDecorations';
 import type { RunNode } from './runNodes';
-import { commitsWithRuns, hasRunTables, runGroups, runsForCommit, runsInGroup, unlinkedRunCount, unlinkedRuns } from '../../core/runs/runQueries';
 import type { ExternalRun } from '../../core/runs/types';
 
 /** Runs listed under one node; a bigger experiment says how many are left out. */
@@ -68,41 +69,41 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     const engines = this.engines.list();
     if (engines.length === 0) return [];
     // A folder with neither Git nor ML files shows nothing, so the welcome view explains it.
-    const browsable = engines.filter((e) => e.repo?.gitDir || e.state.kind !== 'ready' || e.store?.sql('SELECT 1 FROM revision_file LIMIT 1').get() || (e.store && hasRunTables(e.store) && e.store.sql('SELECT 1 FROM ext_run LIMIT 1').get()));
+    const browsable = engines.filter((e) => e.repo?.gitDir || e.state.kind !== 'ready' || (e.ws && hasIndexedContent(e.ws)));
     return browsable.map((engine) => {
       const state = engineStateNode(engine);
       if (state) return state;
       const key = headlineKey(engine);
-      return { kind: 'workspace', engine, run: workspaceSummary(engine.store!, key), key, rev: 'workspace', label: engine.folder.name, sha: 'workspace' } as RunNode;
+      return { kind: 'workspace', engine, run: workspaceSummary(engine.ws!, key), key, rev: WORKSPACE, label: engine.folder.name, sha: WORKSPACE } as RunNode;
     });
   }
 
   private children(node: RunNode): RunNode[] {
     const engine = 'engine' in node ? node.engine : undefined;
-    const store = engine?.store;
-    if (!engine || !store) return [];
+    const ws = engine?.ws;
+    if (!engine || !ws) return [];
     const key = headlineKey(engine);
     switch (node.kind) {
       case 'workspace': return [...this.refNodes(engine, key), ...externalRunRoots(engine)];
       case 'tags': {
         const baseSha = baselineSha(engine);
-        return listRefRows(store, 'tag').reverse().map((ref) => ({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: false, key, run: summarize(store, ref.sha, key, baseSha), against: 'baseline' }));
+        return refRows(ws, 'tag').reverse().map((ref) => ({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: false, key, run: summarize(ws, ref.sha, key, baseSha), against: 'baseline' }));
       }
       case 'ref': return this.commits(engine, node.sha, key);
       case 'commit': {
-        const exps: RunNode[] = experimentRuns(store, node.sha, key).map((run) => ({ kind: 'exp', engine, run, key, rev: run.ref, label: run.name, sha: run.sha }));
-        const runs = hasRunTables(store) ? runNodes(engine, runsForCommit(store, node.sha), `commit:${node.sha}`) : [];
-        return [...exps, ...runs, ...stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }) as RunNode)];
+        const exps: RunNode[] = experimentRuns(ws, node.sha, key).map((run) => ({ kind: 'exp', engine, run, key, rev: run.ref, label: run.name, sha: run.sha }));
+        const runs = hasRuns(ws) ? runNodes(engine, runsAtCommit(ws, node.sha), `commit:${node.sha}`) : [];
+        return [...exps, ...runs, ...stagesAt(ws, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }) as RunNode)];
       }
-      case 'exp': return stagesAt(store, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }));
-      case 'runGroup': return runNodes(engine, runsInGroup(store, node.group.source, node.group.experiment, MAX_RUNS_SHOWN), `group:${node.group.source}:${node.group.experiment ?? ''}`, node.group.runs);
-      case 'unlinkedRuns': return runNodes(engine, unlinkedRuns(store, MAX_RUNS_SHOWN), 'unlinked', node.count);
+      case 'exp': return stagesAt(ws, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }));
+      case 'runGroup': return runNodes(engine, runsOfGroup(ws, node.group.source, node.group.experiment, MAX_RUNS_SHOWN), `group:${node.group.source}:${node.group.experiment ?? ''}`, node.group.runs);
+      case 'unlinkedRuns': return runNodes(engine, runsWithoutCommit(ws, MAX_RUNS_SHOWN), 'unlinked', node.count);
       default: return [];
     }
   }
 
   private refNodes(engine: FolderEngine, key: string | undefined): RunNode[] {
-    const store = engine.store!;
+    const ws = engine.ws!;
     const repo = engine.repo;
     const out: RunNode[] = [];
     if (repo?.gitDir && !repo.head) {
@@ -111,32 +112,32 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     }
     if (!repo?.gitDir) return [{ kind: 'message', engine, icon: 'info', text: 'Not a Git repository: only the workspace files are indexed.' }];
     const configured = readSettings(engine.folder.uri).baselineBranch;
-    const branches = listRefRows(store, 'branch');
+    const branches = refRows(ws, 'branch');
     if (configured && !branches.some((b) => b.short === configured)) {
       out.push({ kind: 'message', engine, icon: 'warning', text: `Baseline branch "${configured}" does not exist (deleted?)`, detail: 'Deltas of branches and tags are shown without a baseline. Pick another with "Lineage: Set Baseline Branch…".', command: { command: COMMANDS.setBaselineBranch, title: 'Set Baseline Branch…' } });
     }
     if (repo.head && !repo.branch) {
       out.push({ kind: 'message', engine, icon: 'debug-disconnect', text: `HEAD is detached at ${repo.head.slice(0, 8)}`, detail: 'Its commits are listed under "HEAD (detached)"; check out a branch to follow it.' });
       const ref = { name: 'HEAD', short: 'HEAD (detached)', kind: 'branch' as const, sha: repo.head, annotated: false, time: null, message: null, baseline: null };
-      out.push({ kind: 'ref', engine, ref, rev: repo.head, label: ref.short, sha: repo.head, current: true, key, run: summarize(store, repo.head, key, baselineSha(engine)), against: 'baseline' });
+      out.push({ kind: 'ref', engine, ref, rev: repo.head, label: ref.short, sha: repo.head, current: true, key, run: summarize(ws, repo.head, key, baselineSha(engine)), against: 'baseline' });
     }
     const baseSha = baselineSha(engine);
     const ordered = [...branches].sort((a, b) => Number(b.short === repo.branch) - Number(a.short === repo.branch));
     for (const ref of ordered) {
-      out.push({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: ref.short === repo.branch, key, run: summarize(store, ref.sha, key, baseSha), against: 'baseline' });
+      out.push({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: ref.short === repo.branch, key, run: summarize(ws, ref.sha, key, baseSha), against: 'baseline' });
     }
-    const tags = listRefRows(store, 'tag').length;
+    const tags = refRows(ws, 'tag').length;
     if (tags > 0) out.push({ kind: 'tags', engine, count: tags });
     return out;
   }
 
   private commits(engine: FolderEngine, tip: string, key: string | undefined): RunNode[] {
-    const store = engine.store!;
+    const ws = engine.ws!;
     const perPage = readSettings(engine.folder.uri).commitsPerPage;
     const shown = this.shown.get(`${engine.folder.uri.toString()}|${tip}`) ?? perPage;
-    const page = commitPage(store, tip, key, 0, shown);
-    const withExps = baselinesWithExperiments(store);
-    const withRuns = hasRunTables(store) ? commitsWithRuns(store) : new Set<string>();
+    const page = commitPage(ws, tip, key, 0, shown);
+    const withExps = baselinesWithExperiments(ws);
+    const withRuns = hasRuns(ws) ? commitsHavingRuns(ws) : new Set<string>();
     const nodes: RunNode[] = page.commits.map((run) => ({ kind: 'commit', engine, run, key, tip, rev: run.sha, label: run.sha.slice(0, 8), sha: run.sha, expandable: withExps.has(run.sha) || withRuns.has(run.sha) || run.hasPipeline }));
     if (page.commits.length === 0) nodes.push({ kind: 'message', engine, icon: 'loading~spin', text: 'Not indexed yet…' });
     if (page.hasMore) nodes.push({ kind: 'more', engine, tip, shown });
@@ -153,13 +154,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
    * lies beyond its pages. For TreeView.reveal (Metric History's "click a point").
    */
   findCommit(engine: FolderEngine, sha: string, rev?: string): RunNode | undefined {
-    const store = engine.store;
-    const ws = this.getChildren().find((n) => n.kind === 'workspace' && n.engine === engine);
-    if (!store || !ws) return undefined;
-    const refs = this.getChildren(ws).filter((n): n is Extract<RunNode, { kind: 'ref' }> => n.kind === 'ref');
+    const index = engine.ws;
+    const root = this.getChildren().find((n) => n.kind === 'workspace' && n.engine === engine);
+    if (!index || !root) return undefined;
+    const refs = this.getChildren(root).filter((n): n is Extract<RunNode, { kind: 'ref' }> => n.kind === 'ref');
     const preferred = refs.filter((r) => r.rev === rev || r.ref.short === rev || r.sha === rev);
     for (const ref of [...preferred, ...refs.filter((r) => !preferred.includes(r))]) {
-      const depth = firstParentDepth(store, ref.sha, sha);
+      const depth = firstParentDepth(index, ref.sha, sha);
       if (depth === undefined) continue;
       const key = `${engine.folder.uri.toString()}|${ref.sha}`;
       const perPage = readSettings(engine.folder.uri).commitsPerPage;
@@ -183,24 +184,24 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
 export function headlineKey(engine: FolderEngine): string | undefined {
   const configured = readSettings(engine.folder.uri).headlineMetric;
   if (configured) return configured;
-  return engine.store ? firstMetricKey(engine.store, engine.repo?.head) : undefined;
+  return engine.ws ? firstMetricKey(engine.ws, engine.repo?.head) : undefined;
 }
 
 export function baselineBranchName(engine: FolderEngine): string | undefined {
-  return readSettings(engine.folder.uri).baselineBranch || (engine.store ? defaultBaselineBranch(engine.store) : undefined);
+  return readSettings(engine.folder.uri).baselineBranch || (engine.ws ? defaultBaselineBranch(engine.ws) : undefined);
 }
 
 function baselineSha(engine: FolderEngine): string | undefined {
   const name = baselineBranchName(engine);
-  return name ? listRefRows(engine.store!, 'branch').find((b) => b.short === name)?.sha : undefined;
+  return name ? refRows(engine.ws!, 'branch').find((b) => b.short === name)?.sha : undefined;
 }
 
 /** MLflow experiments and W&B projects beside the branches, then the runs no commit here claims. */
 function externalRunRoots(engine: FolderEngine): RunNode[] {
-  const store = engine.store!;
-  if (!hasRunTables(store)) return [];
-  const nodes: RunNode[] = runGroups(store).map((group) => ({ kind: 'runGroup', engine, group }));
-  const unlinked = nodes.length ? unlinkedRunCount(store) : 0;
+  const ws = engine.ws!;
+  if (!hasRuns(ws)) return [];
+  const nodes: RunNode[] = runGroupsOf(ws).map((group) => ({ kind: 'runGroup', engine, group }));
+  const unlinked = nodes.length ? runsWithoutCommitCount(ws) : 0;
   if (unlinked > 0) nodes.push({ kind: 'unlinkedRuns', engine, count: unlinked });
   return nodes;
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { headlineValue, numericDelta } from '../../core/query/runTree';
+import { headlineValue, numericDelta } from '../../core/workspace/runTree';
 import { directionsFor, verdictOf } from '../../core/diff/direction';
 import { formatValue } from '../../core/diff/format';
-import type { IndexProgress } from '../../core/indexer/indexer';
-import { WORKSPACE } from '../../core/indexer/writeRevision';
+import type { IndexProgress } from '../../core/workspace/workspace';
+import { WORKSPACE } from '../../core/workspace/revision';
 import { COMMANDS } from '../commands';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
@@ -59,13 +59,13 @@ export class LineageStatusBar implements vscode.Disposable {
   private engine(): FolderEngine | undefined {
     const active = vscode.window.activeTextEditor?.document.uri;
     const own = active && this.engines.forUri(active);
-    if (own?.store) return own;
-    return this.engines.list().find((e) => e.store && e.repo?.gitDir);
+    if (own?.ws) return own;
+    return this.engines.list().find((e) => e.ws && e.repo?.gitDir);
   }
 
   update(): void {
     const engine = this.engine();
-    if (!engine?.store || !engine.repo?.gitDir) {
+    if (!engine?.ws || !engine.repo?.gitDir) {
       this.show('headline', undefined);
       this.show('baseline', undefined);
       return;
@@ -79,10 +79,10 @@ export class LineageStatusBar implements vscode.Disposable {
       this.show('headline', { text: `$(sync~spin) Indexing${count}`, tooltip: new SafeTooltip().text(`ML Lineage is indexing ${engine.folder.name}: ${indexing.phase}${count}`).md });
     } else {
       const key = headlineKey(engine);
-      const value = key ? headlineValue(engine.store, WORKSPACE, key) : undefined;
+      const value = key ? headlineValue(engine.ws, WORKSPACE, key) : undefined;
       if (!key || value === undefined) this.show('headline', undefined);
       else {
-        const base = 'sha' in ref ? headlineValue(engine.store, ref.sha, key) : undefined;
+        const base = 'sha' in ref ? headlineValue(engine.ws, ref.sha, key) : undefined;
         const delta = numericDelta(value, base);
         const verdict = delta !== undefined ? verdictOf(key, delta, directionsFor([key], readSettings(engine.folder.uri).metricDirections)) : 'n/a';
         const t = new SafeTooltip()

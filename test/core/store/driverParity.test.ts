@@ -29,7 +29,6 @@ describe('SQLite drivers give identical answers (better-sqlite3 and node:sqlite)
     if (drivers.missing.length === 0) return;
     const why = `only ${Object.keys(drivers.open).join(', ') || 'no driver'} loads in Node ${process.versions.node}; missing ${drivers.missing.join('; ')}`;
     if (process.env.LINEAGE_REQUIRE_BOTH_DRIVERS) throw new Error(`driver parity cannot run: ${why}`);
-    // eslint-disable-next-line no-console
     console.log(`      driver parity skipped: ${why}`);
     this.skip();
   });

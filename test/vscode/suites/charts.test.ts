@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { demoFolder, eventually, lineageApi } from './inHost';
 
-interface Rendered<T> { ms: number; charts?: T[]; plots?: T[] }
 interface PanelLike<S, R> {
   ready: Promise<void>;
   settled(): Promise<void>;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { FolderEngine } from '../../../src/extension/folderEngine';
 import { RunsTreeProvider } from '../../../src/extension/runs/runsTreeProvider';
-import { valuesAt } from '../../../src/core/query/values';
+import { valuesOf as valuesAt } from '../../../src/core/workspace/values';
 import type { Engines } from '../../../src/extension/engines';
 import { childItems, closeMetricDiffTabs, demoFolder, eventually, findTab, isMetricDiffTab, labelOf, lineageApi, lineageExtension, setLineageSetting, type LineageApi } from './inHost';
 

@@ -62,7 +62,7 @@ export function lineageLogText(): string | undefined {
 
 /** Opens a SQLite file read-only with the runtime's node:sqlite (Node 22.5+; the host runs 24 here). */
 export function querySqlite(file: string, sql: string): unknown[] {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:sqlite has no types in the Node 20 typings
   const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (f: string, o?: object) => { prepare(s: string): { all(): unknown[] }; close(): void } };
   const db = new DatabaseSync(file, { readOnly: true });
   try {

@@ -61,7 +61,6 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
   async function runTask(name: string, whileRunning?: (execution: vscode.TaskExecution) => Promise<void>): Promise<{ exitCode: number | undefined; ms: number }> {
     const task = await findTask(name);
     const started = Date.now();
-    let execution: vscode.TaskExecution | undefined;
     const ended = new Promise<number | undefined>((resolve, reject) => {
       const timer = setTimeout(() => { sub.dispose(); reject(new Error(`task "${name}" did not end within 45 s`)); }, 45000);
       const sub = vscode.tasks.onDidEndTaskProcess((e) => {
@@ -71,7 +70,7 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
         resolve(e.exitCode);
       });
     });
-    execution = await vscode.tasks.executeTask(task);
+    const execution = await vscode.tasks.executeTask(task);
     if (whileRunning) await whileRunning(execution);
     const exitCode = await ended;
     // The run's own refresh (statuses, then the folder's index) has settled.
