@@ -54,7 +54,7 @@ const builds = [
 // and errors): main.ts leaves out every other group's code under LINEAGE_CLI_BUNDLE, so a warm
 // command compiles only what it uses. Whole bundles rather than shared chunks: esbuild splits
 // only ES modules, whose loader cost more start-up time than the code it saved.
-const CLI_BUNDLES = ['base', 'index', 'show', 'diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', 'registry', 'demo'];
+const CLI_BUNDLES = ['base', 'index', 'show', 'diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', 'exp', 'registry', 'demo'];
 
 // Code that runs only when there is work to do (the full index run, the MLflow and W&B readers)
 // is imported dynamically; in the CLI each such module is a bundle of its own under cli/lazy/,
@@ -67,6 +67,7 @@ const CLI_LAZY = {
   'src/core/mlflow/mlflowSqlite.ts': 'mlflowSqlite',
   'src/core/mlflow/mlflowRest.ts': 'mlflowRest',
   'src/core/wandb/wandbRuns.ts': 'wandbRuns',
+  'src/core/git/brancher.ts': 'brancher',
 };
 const lazyModules = (self) => ({
   name: 'lineage-cli-lazy',

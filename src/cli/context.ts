@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { openWorkspace, type RefreshReport, type Workspace } from '../core/workspace/workspace';
-import { isRevisionError, type Revision } from '../core/workspace/revision';
+import { commitRevision, isRevisionError, type Revision } from '../core/workspace/revision';
 
 /** Bad usage or bad input: exit code 2, one line naming what and where. */
 export class UsageError extends Error {}
@@ -42,7 +42,12 @@ export function ensureIndexed(ctx: Context, revisions: Revision[]): Promise<void
 /** Resolves revision names (indexing a commit no ref reaches on demand); a bad name is a UsageError. */
 export async function resolveIndexed(ctx: Context, texts: string[]): Promise<Revision[]> {
   try {
-    return await ctx.ws.resolveIndexed(texts, refreshOptions());
+    // HEAD was read from Git's files when the command opened the workspace a moment ago:
+    // naming it again starts no git process (the editor, long-lived, asks git each time).
+    const head = ctx.ws.repo.head;
+    const revisions = await Promise.all(texts.map((t) => (t === 'HEAD' && head ? commitRevision(head, t) : ctx.ws.resolve(t))));
+    await ctx.ws.ensureIndexed(revisions, refreshOptions());
+    return revisions;
   } catch (error) {
     if (isRevisionError(error)) throw new UsageError(error.message);
     throw error;

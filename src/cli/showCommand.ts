@@ -27,7 +27,7 @@ export async function showCommand(ctx: Context, argv: string[]): Promise<number>
   if (opts.json) {
     // As `dvc metrics show --json` holds them: files in DVC's order, values with Python's
     // types, DVC's {"error": {type, msg}} for a file it cannot read; printed as json.dumps.
-    const reader = dvcDataReader(ctx.ws);
+    const reader = await dvcDataReader(ctx.ws);
     const out = new Map<string, unknown>();
     try {
       for (const [i, revision] of revisions.entries()) {

@@ -5,7 +5,7 @@ import { payloadToPy, trackedValues } from './dvcSelect';
 import type { Store } from '../store/store';
 import { decodePayload, type DecodeOptions } from '../util/values';
 import type { FileValues } from '../diff/diff';
-import { DEFAULT_PARAMS_FILE } from '../indexer/planner';
+import { DEFAULT_PARAMS_FILE } from '../indexer/defaultParams';
 
 export interface FileProblem { path: string; status: string; message: string; line?: number; column?: number }
 

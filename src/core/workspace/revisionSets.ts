@@ -1,10 +1,14 @@
-// The revisions `show -a/-T/-A` adds, in DVC's order (see git/brancher).
+// The revisions `show -a/-T/-A` adds, in DVC's order (see git/brancher). The brancher is
+// imported when asked for: it lists refs with simple-git, which plain `show` never needs.
 
-import { anyRevisionSet, brancherRevisions, type NamedRevision, type RevisionSets } from '../git/brancher';
+import type { NamedRevision, RevisionSets } from '../git/brancher';
 import type { Workspace } from './workspace';
 
-export { anyRevisionSet, type NamedRevision, type RevisionSets };
+export type { NamedRevision, RevisionSets };
 
-export function revisionsInSets(ws: Workspace, given: readonly NamedRevision[], sets: RevisionSets): Promise<NamedRevision[]> {
+export const anyRevisionSet = (sets: RevisionSets): boolean => Boolean(sets.allBranches || sets.allTags || sets.allCommits);
+
+export async function revisionsInSets(ws: Workspace, given: readonly NamedRevision[], sets: RevisionSets): Promise<NamedRevision[]> {
+  const { brancherRevisions } = await import('../git/brancher');
   return brancherRevisions(ws.repo, given, sets);
 }

@@ -2,7 +2,7 @@
 
 import type { DecodeOptions } from '../util/values';
 import { metricsDocumentsAt, valuesAt, type ValuesAtRevision, type FileProblem } from '../query/values';
-import { DvcDataReader, type DvcRevisionData } from '../query/dvcData';
+import type { DvcRevisionData } from '../query/dvcData';
 import { metricHistory, type HistoryPoint } from '../query/history';
 import { allProblems, type Problem } from '../query/problems';
 import type { Workspace } from './workspace';
@@ -26,9 +26,11 @@ export function metricsDocumentsOf(ws: Workspace, revision: Revision | string, o
 
 /**
  * Reads metrics and params per revision as DVC would (its file set, errors and number rules).
- * Holds a git object reader: `close()` it.
+ * Holds a git object reader: `close()` it. Imported on first use: it brings the YAML, TOML and
+ * Python readers, which the plain value queries (read from the index) never need.
  */
-export function dvcDataReader(ws: Workspace): { at(revision: Revision | string, kind: Kind): Promise<DvcRevisionData>; close(): void } {
+export async function dvcDataReader(ws: Workspace): Promise<{ at(revision: Revision | string, kind: Kind): Promise<DvcRevisionData>; close(): void }> {
+  const { DvcDataReader } = await import('../query/dvcData');
   const reader = new DvcDataReader(storeOf(ws), ws.repo);
   return { at: (revision, kind) => reader.at(idOf(revision), kind), close: () => reader.close() };
 }
