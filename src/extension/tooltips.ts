@@ -36,7 +36,6 @@ export class SafeTooltip {
 
 /** One line of display text: file-derived text can hold newlines and control characters. */
 export function oneLine(text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

@@ -85,7 +85,6 @@ export function plural(n: number, word: string): string {
  * text, so a zero-width space breaks every `](` and the line is flattened.
  */
 export function noticeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\]\s*\(/g, ']\u200b(');
 }
 
