@@ -44,7 +44,7 @@ export const REGISTRY_COMMANDS: readonly string[] = ['registry', 'register', 'as
  */
 export const COMMAND_BUNDLES: Readonly<Record<string, string>> = {
   index: 'index', show: 'show', metrics: 'diff', params: 'diff', log: 'log', exps: 'exps', status: 'status', repro: 'repro',
-  env: 'env', runs: 'runs', lineage: 'lineage', 'demo-repo': 'demo', ...Object.fromEntries(REGISTRY_COMMANDS.map((c) => [c, 'registry'])),
+  env: 'env', runs: 'runs', lineage: 'lineage', exp: 'exp', 'demo-repo': 'demo', ...Object.fromEntries(REGISTRY_COMMANDS.map((c) => [c, 'registry'])),
 };
 
 export function bundleOf(argv: readonly string[]): string {

@@ -171,7 +171,14 @@ async function expsShowCommand(ctx: Context, argv: string[]): Promise<number> {
   if (keepRow) {
     // A baseline stays when it or one of its experiments (the rows after it) is kept.
     const { revs: all, typ } = table;
-    const shown = all.map((rev, i) => keepRow(rev) || (typ[i] === 'baseline' && all.some((r, j) => j > i && typ[j] !== 'baseline' && isUnder(typ, j, i) && keepRow(r))));
+    const shown = all.map((rev) => keepRow(rev));
+    for (let i = all.length - 1, kept = false; i >= 0; i--) {
+      if (typ[i] !== 'baseline') kept ||= shown[i];
+      else {
+        shown[i] ||= kept;
+        kept = false;
+      }
+    }
     table = { ...table, rows: table.rows.filter((_, i) => shown[i]), revs: all.filter((_, i) => shown[i]), typ: typ.filter((_, i) => shown[i]) };
     closeTrees(table);
   }
@@ -206,12 +213,6 @@ function closeTrees(table: DvcTable): void {
     if (typCol >= 0) table.rows[i][typCol] = want;
     if (expCol >= 0 && typCol < 0) table.rows[i][expCol] = table.rows[i][expCol].replace(/^(├──|└──) /, `${last ? '└──' : '├──'} `);
   });
-}
-
-/** Whether row j is an experiment of the baseline at row i (rows follow their baseline). */
-function isUnder(typ: readonly string[], j: number, i: number): boolean {
-  for (let k = i + 1; k <= j; k++) if (typ[k] === 'baseline') return false;
-  return true;
 }
 
 /**

@@ -17,6 +17,7 @@ Commands:
   exps                  DVC experiments by baseline, with params and metrics (--json as dvc exp show)
   status [STAGE...]     which pipeline stages are out of date (like dvc status)
   repro [STAGE...]      reproduce pipeline stages and write dvc.lock (like dvc repro)
+  exp run|save|apply|…  DVC experiments: run with -S params, save, apply, branch, remove, push/pull
   env [REV]             the environment recorded for the stages of a revision
   runs                  MLflow and W&B runs in the workspace, with their commits
   lineage MODEL[@V|#S]  the lineage card of a model version: code, data, params, metrics, environment
@@ -53,6 +54,7 @@ if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUND
 if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'env') COMMANDS.env = () => import('./envCommand').then((m) => ({ usage: m.ENV_USAGE, run: m.envCommand }));
 if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'runs') COMMANDS.runs = () => import('./runsCommand').then((m) => ({ usage: m.RUNS_USAGE, run: m.runsCommand }));
 if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'lineage') COMMANDS.lineage = () => import('./lineageCommand').then((m) => ({ usage: m.LINEAGE_USAGE, run: m.lineageCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'exp') COMMANDS.exp = () => import('./expCommand').then((m) => ({ usage: m.EXP_USAGE, run: m.expCommand }));
 
 /** The registry's commands share one module (they open the repository themselves). */
 function registryModule() {
@@ -75,7 +77,7 @@ function loaderOf(command: string): () => Promise<CommandModule> {
 const DEMO_USAGE = 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n';
 
 /** Every command a user can name (whichever bundle holds it). */
-const COMMAND_NAMES: readonly string[] = ['index', 'show', 'metrics diff', 'params diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', ...REGISTRY_COMMANDS, 'demo-repo'];
+const COMMAND_NAMES: readonly string[] = ['index', 'show', 'metrics diff', 'params diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', 'exp', ...REGISTRY_COMMANDS, 'demo-repo'];
 
 function isCommand(command: string): boolean {
   return COMMAND_NAMES.includes(command);
@@ -129,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     const { run } = await load();
     if (command === 'index') return await run(ctx, rest);
     // status and repro read the workspace files themselves; the index is not needed first.
-    if (global.index && command !== 'status' && command !== 'repro') await refresh(ctx);
+    if (global.index && command !== 'status' && command !== 'repro' && command !== 'exp') await refresh(ctx);
     return await run(ctx, rest);
   } catch (error) {
     // A full disk, an I/O error or a damaged page: said as such, naming the index file.

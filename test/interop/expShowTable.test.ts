@@ -8,13 +8,16 @@
 //   first (dvc/repo/experiments/utils.py describe), so there any of its tags is accepted;
 // - Created is local time without an offset (datetime.fromtimestamp); both sides run with the
 //   same TZ (one off UTC by a half hour, so a conversion in the wrong zone shows), so those
-//   cells compare byte for byte.
+//   cells compare byte for byte. DVC keeps each commit's row in its experiment cache
+//   (.dvc/tmp/exps/cache) with that local time in it, so a later run in another TZ prints the
+//   first run's times: the demo repository is copied here rather than shared with the other
+//   files, whose DVC runs use the default TZ.
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertSameValues, lineageOk, runTool, scratchDir, sharedDemoRepo, toolEnv } from './helpers';
+import { assertSameValues, copyRepo, lineageOk, runTool, scratchDir, sharedDemoRepo, toolEnv } from './helpers';
 import { runCli } from '../helpers/runCli';
 import { interopTool } from './tools';
 import { parseJsonPython } from '../../src/core/python/jsonPython';
@@ -195,7 +198,9 @@ describe('interop: lineage exps show and dvc exp show (--csv, --md, --json)', fu
   });
 
   it('the demo repository: every flag DVC users reach for', async () => {
-    const { dir } = await sharedDemoRepo();
+    const dir = copyRepo((await sharedDemoRepo()).dir, 'exp-show-table-demo');
+    // Without the experiment cache an earlier file's DVC runs may have filled in another TZ.
+    rmSync(join(dir, '.dvc', 'tmp'), { recursive: true, force: true });
     for (const flags of [[], ['-A'], ['-a'], ['-T'], ['--sort-by', 'accuracy'], ['--sort-by', 'train.lr', '--sort-order', 'desc'], ['--only-changed'], ['-n', '3'],
       ['--keep', 'acc', '--drop', 'models|src|data'], ['--sha'], ['--precision', '2'], ['--hide-workspace'], ['--rev', 'v1.0.0', '-n', '2'], ['-a', '--only-changed']]) compareCsv(dir, flags, 'demo');
     for (const flags of [[], ['-a'], ['--only-changed', '--sort-by', 'accuracy', '--sort-order', 'desc'], ['--drop', 'data|models|src', '--precision', '3']]) compareMd(dir, flags, 'demo');

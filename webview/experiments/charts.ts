@@ -354,7 +354,12 @@ export class ChartsView {
       this.correlationList.replaceChildren(none);
       return;
     }
-    this.correlationList.replaceChildren(...c.entries.slice(0, 200).map((e) => {
+    // Params no row here has (another tracker's, another file's) say nothing: counted, not listed.
+    const withValues = c.entries.filter((e) => e.n > 0);
+    const without = c.entries.length - withValues.length;
+    const note = div('corr-none');
+    note.textContent = without ? `${without} param${without === 1 ? '' : 's'} without values in these rows` : '';
+    this.correlationList.replaceChildren(...withValues.slice(0, 200).map((e) => {
       const item = div('corr-item');
       item.setAttribute('role', 'listitem');
       item.title = `${e.column}\n${e.n} rows with both values`;
@@ -372,7 +377,7 @@ export class ChartsView {
       n.textContent = `n=${e.n}`;
       item.append(name, bar, value, n);
       return item;
-    }));
+    }), note);
   }
 }
 

@@ -9,8 +9,11 @@ import type { Store } from '../store/store';
 import type { RepoInfo } from '../git/repo';
 import { brancherRevisions } from '../git/brancher';
 import { DvcDataReader } from '../query/dvcData';
-import { expShowRows, type ExpState } from '../query/expShow';
-import { pipelinesAt } from '../query/history';
+import { expShowRows, type ExpState, type RevisionLookup } from '../query/expShow';
+import { getRevision, listExperiments, type Experiment } from '../query/revisions';
+import { problemsAt, problemsAtMany } from '../query/values';
+import { WORKSPACE } from '../indexer/writeRevision';
+import { pipelinesAt, pipelinesAtMany } from '../query/history';
 import { revisionProblem } from '../query/dvcErrors';
 import { parseRegistryTag } from '../registry/tagGrammar';
 import { decodePayload } from '../util/values';
@@ -77,12 +80,22 @@ export async function selectBaselines(store: Store, repo: RepoInfo, selection: D
   return [...new Set(out)];
 }
 
+type LockRow = { project: string; id: number; payload: string | null };
+
+/** The dvc.lock files of revisions, one query for all of them (sha -> rows; every sha given has an entry). */
+function lockRowsOf(store: Store, shas: readonly string[]): Map<string, LockRow[]> {
+  const out = new Map(shas.map((sha) => [sha, [] as LockRow[]]));
+  const rows = store.sql(`SELECT r.sha, rf.project, b.id, b.payload FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob b ON b.id = rf.blob_id
+      WHERE r.sha IN (SELECT value FROM json_each(?)) AND rf.role = 'lock' AND rf.status = 'ok' AND b.status = 'ok'`).all(JSON.stringify(shas)) as (LockRow & { sha: string })[];
+  for (const r of rows) out.get(r.sha)?.push(r);
+  return out;
+}
+
 /** What dvc.lock recorded for each stage dependency of a revision (repository path -> hash). */
-export function depHashesAt(store: Store, sha: string, pipelines: { project: string; def: PipelineDef }[] = pipelinesAt(store, sha), locks = new Map<number, LockFile>()): Map<string, string | null> {
+export function depHashesAt(store: Store, sha: string, pipelines: { project: string; def: PipelineDef }[] = pipelinesAt(store, sha), locks = new Map<number, LockFile>(),
+  rows: LockRow[] = lockRowsOf(store, [sha]).get(sha)!): Map<string, string | null> {
   const out = new Map<string, string | null>();
   if (pipelines.length === 0) return out;
-  const rows = store.sql(`SELECT rf.project, b.id, b.payload FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND rf.role = 'lock' AND rf.status = 'ok' AND b.status = 'ok'`).all(sha) as { project: string; id: number; payload: string | null }[];
   const lockOf = new Map<string, LockFile>();
   for (const r of rows) {
     if (!r.payload) continue;
@@ -108,33 +121,48 @@ export function depHashesAt(store: Store, sha: string, pipelines: { project: str
 
 /** The rows of `dvc exp show` for a selection, and each row's dependency hashes. */
 export async function dvcShowData(store: Store, repo: RepoInfo, selection: DvcShowSelection): Promise<DvcShowData> {
+  // An empty repository: DVC shows nothing, not even the workspace.
+  if (!repo.head) return { states: [], deps: new Map() };
   const baselines = await selectBaselines(store, repo, selection);
-  // Each revision's pipelines, read once for its row's problem and again for its deps, each distinct pipeline parsed once.
+  const names = selection.sha ? new Map<string, string | null>() : describeRevisions(store, baselines, { sha: repo.head, branch: repo.branch });
+  // What the rows need of the index, read for all of them in a few queries (a table of every
+  // commit has thousands of rows); a revision not read ahead (a commit inside a multi-commit
+  // experiment) is read on its own.
+  const experiments = new Map<string, Experiment[]>();
+  for (const e of listExperiments(store)) {
+    const list = experiments.get(e.baseline);
+    if (list) list.push(e);
+    else experiments.set(e.baseline, [e]);
+  }
+  const shas = [...new Set([WORKSPACE, ...baselines, ...baselines.flatMap((b) => (experiments.get(b) ?? []).map((e) => e.sha))])];
   const parsed = new Map<number, PipelineDef>();
-  const pipelines = new Map<string, { project: string; def: PipelineDef }[]>();
+  const pipelines = pipelinesAtMany(store, shas, parsed);
   const pipelinesOf = (sha: string) => {
     let p = pipelines.get(sha);
     if (!p) pipelines.set(sha, (p = pipelinesAt(store, sha, parsed)));
     return p;
   };
-  // An empty repository: DVC shows nothing, not even the workspace.
-  if (!repo.head) return { states: [], deps: new Map() };
-  const names = selection.sha ? new Map<string, string | null>() : describeRevisions(store, baselines, { sha: repo.head, branch: repo.branch });
+  const problems = problemsAtMany(store, shas);
+  const times = new Map((store.sql('SELECT sha, commit_time FROM revision WHERE sha IN (SELECT value FROM json_each(?))').all(JSON.stringify(shas)) as { sha: string; commit_time: number | null }[]).map((r) => [r.sha, r.commit_time ?? undefined]));
+  const lookup: RevisionLookup = {
+    problemOf: (sha) => revisionProblem(store, sha, pipelinesOf(sha), problems.get(sha) ?? problemsAt(store, sha)),
+    timeOf: (sha) => (times.has(sha) ? times.get(sha) : getRevision(store, sha)?.commitTime),
+    experimentsOf: (baseline) => experiments.get(baseline) ?? [],
+  };
   const reader = new DvcDataReader(store, repo);
   let states: ExpState[];
   try {
-    const expShas = (store.sql(`SELECT sha FROM ref WHERE kind = 'exp' AND baseline IN (SELECT value FROM json_each(?))`).all(JSON.stringify(baselines)) as { sha: string }[]).map((r) => r.sha);
-    await reader.prefetch([...baselines, ...expShas]);
-    states = await expShowRows(store, baselines.map((sha) => ({ sha, name: names.get(sha) ?? null })), async (sha, kind) => (await reader.at(sha, kind)).files,
-      (sha) => revisionProblem(store, sha, pipelinesOf(sha)));
+    await reader.prefetch(shas);
+    states = await expShowRows(store, baselines.map((sha) => ({ sha, name: names.get(sha) ?? null })), async (sha, kind) => (await reader.at(sha, kind)).files, lookup);
   } finally {
     reader.close();
   }
   if (selection.hideWorkspace) states = states.slice(1);
   const deps: DepHashes = new Map();
   const locks = new Map<number, LockFile>();
+  const lockRows = lockRowsOf(store, shas);
   const visit = (s: ExpState) => {
-    if (s.data && !deps.has(s.rev)) deps.set(s.rev, depHashesAt(store, s.rev, pipelinesOf(s.rev), locks));
+    if (s.data && !deps.has(s.rev)) deps.set(s.rev, depHashesAt(store, s.rev, pipelinesOf(s.rev), locks, lockRows.get(s.rev) ?? lockRowsOf(store, [s.rev]).get(s.rev)!));
     for (const e of s.experiments ?? []) e.revs.forEach(visit);
   };
   states.forEach(visit);

@@ -44,6 +44,14 @@ interface Cached { version: string; rows: Map<string, RowMeta[]>; columns: Map<s
  */
 const cached = new WeakMap<Store, Cached>();
 
+/** A few queries' lists at most (the editor pages commits 100 at a time): the oldest goes first. */
+const REMEMBERED = 8;
+
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
+  map.set(key, value);
+  if (map.size > REMEMBERED) map.delete(map.keys().next().value as string);
+}
+
 function listsFor(store: Store, head: HeadInfo, query: TableQuery): { rows: RowMeta[]; columns: TableColumn[] } {
   const version = indexVersion(store);
   let cache = cached.get(store);
@@ -51,13 +59,13 @@ function listsFor(store: Store, head: HeadInfo, query: TableQuery): { rows: RowM
   const runs = query.runs !== false;
   const rowKey = JSON.stringify([head.sha ?? null, head.branch ?? null, query.allCommits ?? false, query.branches ?? null, query.commitsPerBranch ?? null, runs, query.tags ?? true, query.allBaselines ?? true]);
   let rows = cache.rows.get(rowKey);
-  if (!rows) cache.rows.set(rowKey, (rows = buildRows(store, head, query)));
+  if (!rows) remember(cache.rows, rowKey, (rows = buildRows(store, head, query)));
   // Every revision when the table shows every commit: one scan instead of a long IN list.
   const columnKey = query.allCommits ? `all ${runs}` : rowKey;
   let columns = cache.columns.get(columnKey);
   if (!columns) {
     const revIds = query.allCommits ? undefined : rows.flatMap((r) => (r.revId === undefined ? [] : [r.revId]));
-    cache.columns.set(columnKey, (columns = discoverColumns(store, revIds, runs)));
+    remember(cache.columns, columnKey, (columns = discoverColumns(store, revIds, runs)));
   }
   return { rows, columns };
 }

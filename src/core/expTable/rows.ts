@@ -103,8 +103,8 @@ export function buildRows(store: Store, head: HeadInfo, query: TableQuery): RowM
   const names = namesBySha(store, head);
   const commits = new Map<string, RevRow>();
   const add = (r: RevRow) => { if (r.sha !== WORKSPACE && !commits.has(r.sha)) commits.set(r.sha, r); };
-  const expShas = experimentCommits(store);
   if (query.allCommits) {
+    const expShas = experimentCommits(store);
     for (const r of store.sql(`SELECT id, sha, commit_time, subject FROM revision WHERE sha != ?`).all(WORKSPACE) as RevRow[]) if (!expShas.has(r.sha)) add(r);
   } else {
     const perBranch = query.commitsPerBranch ?? DEFAULT_COMMITS_PER_BRANCH;
@@ -139,12 +139,20 @@ export function buildRows(store: Store, head: HeadInfo, query: TableQuery): RowM
     const seen = new Set<string>();
     const runs = store.sql(`SELECT id, kind, run_id, name, status, start_time, git_commit, experiment FROM ext_run
         ORDER BY start_time IS NULL, start_time DESC, kind, run_id, location`).all() as RunRowLite[];
-    const abbreviated = new Map<string, string | null>();
+    // An abbreviated commit (7+ hex) links to the row whose sha starts with it: found by
+    // binary search in the sorted shas, not by a scan per run.
+    let sorted: string[] | undefined;
     const linkOf = (commit: string | null): string | null => {
       if (!commit || commit.length < 7 || !/^[0-9a-f]+$/.test(commit)) return null;
       if (commit.length === 40) return commits.has(commit) ? commit : null;
-      if (!abbreviated.has(commit)) abbreviated.set(commit, [...commits.keys()].find((s) => s.startsWith(commit)) ?? null);
-      return abbreviated.get(commit)!;
+      sorted ??= [...commits.keys()].sort();
+      let lo = 0;
+      for (let hi = sorted.length; lo < hi;) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] < commit) lo = mid + 1;
+        else hi = mid;
+      }
+      return sorted[lo]?.startsWith(commit) ? sorted[lo] : null;
     };
     for (const r of runs) {
       const id = `${r.kind}:${r.run_id}`;
@@ -169,6 +177,8 @@ export function buildRows(store: Store, head: HeadInfo, query: TableQuery): RowM
   if (ws) rows.push({ id: WORKSPACE, kind: 'workspace', label: WORKSPACE, refs: [], parentId: null, depth: 0, commit: null, created: null, message: ws.subject ?? '', state: '', group: null, revId: ws.id });
   const placed = new Set<string>(rows.map((r) => r.id));
   for (const c of top) {
+    // A commit placed already as an experiment of a newer baseline keeps that place.
+    if (placed.has(c.sha)) continue;
     const refs = names.get(c.sha) ?? [];
     rows.push({ id: c.sha, kind: 'commit', label: refs[0] ?? c.sha.slice(0, 7), refs, parentId: null, depth: 0, commit: c.sha, created: c.commit_time === null ? null : c.commit_time * 1000, message: c.subject ?? '', state: '', group: null, revId: c.id });
     placed.add(c.sha);

@@ -40,9 +40,10 @@ export function withSafeConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * Runs git with an argument array (never a shell string) and returns stdout as bytes.
  * Callers put user-supplied revisions after `--end-of-options` or validate them first.
  */
-export function runGit(cwd: string, args: readonly string[], options: { input?: string | Buffer; allowExit?: number[] } = {}): Promise<Buffer> {
+export function runGit(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args as string[], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // `env` is set after gitEnv() on purpose: a caller may point git at a temporary index.
+    const child = spawn('git', args as string[], { cwd, env: { ...gitEnv(), ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -57,6 +58,13 @@ export function runGit(cwd: string, args: readonly string[], options: { input?: 
   });
 }
 
-export async function runGitText(cwd: string, args: readonly string[], options: { input?: string | Buffer; allowExit?: number[] } = {}): Promise<string> {
+export interface GitRunOptions {
+  input?: string | Buffer;
+  allowExit?: number[];
+  /** Variables for this call only (GIT_INDEX_FILE for a temporary index, GIT_WORK_TREE…). */
+  env?: Record<string, string>;
+}
+
+export async function runGitText(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<string> {
   return (await runGit(cwd, args, options)).toString('utf8');
 }

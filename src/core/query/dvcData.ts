@@ -15,6 +15,7 @@ import { DvcCache } from '../indexer/dvcCache';
 import { WORKSPACE } from '../indexer/writeRevision';
 import { structuredFormat } from '../formats/structured';
 import { loadPyText } from '../repro/paramValues';
+import { fastSafeLoad } from '../yamlRoundTrip/fastSafeLoad';
 import type { PyValue } from '../python/pyFloat';
 import { decodePayload } from '../util/values';
 import { extractMetrics, payloadToPy, selectParams, trackedValues } from './dvcSelect';
@@ -131,7 +132,9 @@ export class DvcDataReader {
     const key = `${structuredFormat(row.path)}:${row.oid ?? ''}`;
     let loaded = row.oid ? this.loaded.get(key) : undefined;
     if (!loaded) {
-      loaded = loadPyText(text, row.path);
+      // Plain block YAML (most params files) without the full parser; the same values.
+      const fast = structuredFormat(row.path) === 'yaml' ? fastSafeLoad(text) : undefined;
+      loaded = fast !== undefined ? { ok: true, value: fast } : loadPyText(text, row.path);
       if (row.oid) this.loaded.set(key, loaded);
     }
     return loaded.ok ? { data: loaded.value } : { error: { type, msg: `unable to read: '${shown}', ${name} file structure is corrupted` } };

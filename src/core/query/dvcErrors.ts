@@ -28,9 +28,9 @@ const corrupted = (type: string, p: FileProblem): RevisionProblem => ({
  * them as the pipeline's variables). Other unreadable files only fail their own entry. The
  * first such problem wins.
  */
-export function revisionProblem(store: Store, sha: string, pipelines = pipelinesAt(store, sha)): RevisionProblem | null {
+export function revisionProblem(store: Store, sha: string, pipelines = pipelinesAt(store, sha), problems = problemsAt(store, sha)): RevisionProblem | null {
   const projects = new Set(pipelines.map((p) => p.project));
-  for (const p of problemsAt(store, sha)) {
+  for (const p of problems) {
     if (p.status !== 'error') continue;
     if (p.role === 'pipeline' || p.role === 'lock') return corrupted('YAMLSyntaxError', p);
     const vars = /^(?:(.*)\/)?params\.yaml$/.exec(p.path);

@@ -7,7 +7,7 @@
 import type { Store } from '../store/store';
 import { WORKSPACE } from '../indexer/writeRevision';
 import { revisionProblem, type DvcError } from './dvcErrors';
-import { getRevision, listExperiments, listRefRows } from './revisions';
+import { getRevision, listExperiments, listRefRows, type Experiment } from './revisions';
 import { parseRegistryTag } from '../registry/tagGrammar';
 
 export type FileResult = { data: unknown } | { error: DvcError };
@@ -24,14 +24,33 @@ export function localIsoTime(seconds: number): string {
   return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** Why DVC cannot collect a revision at all, if so; a caller reading many revisions passes one that shares parsed pipelines. */
-export type ProblemOf = (sha: string) => ReturnType<typeof revisionProblem>;
+/**
+ * What the rows need of the index besides the files, one revision at a time by default; a
+ * caller collecting thousands of revisions passes answers it read in a few queries.
+ */
+export interface RevisionLookup {
+  /** Why DVC cannot collect a revision at all, if so. */
+  problemOf(sha: string): ReturnType<typeof revisionProblem>;
+  /** Commit time (seconds), if the index has the commit. */
+  timeOf(sha: string): number | undefined;
+  /** A baseline's experiments, as listExperiments orders them. */
+  experimentsOf(baseline: string): Experiment[];
+}
+
+function lookupOf(store: Store, given: Partial<RevisionLookup> = {}): RevisionLookup {
+  return {
+    problemOf: given.problemOf ?? ((sha) => revisionProblem(store, sha)),
+    timeOf: given.timeOf ?? ((sha) => getRevision(store, sha)?.commitTime),
+    experimentsOf: given.experimentsOf ?? ((baseline) => listExperiments(store, baseline)),
+  };
+}
 
 /** One revision's row: its params and metrics, or (data null) why DVC cannot collect it. */
-export async function expStateAt(store: Store, sha: string, name: string | null, files: RevisionFiles, problemOf: ProblemOf = (s) => revisionProblem(store, s)): Promise<ExpState> {
+export async function expStateAt(store: Store, sha: string, name: string | null, files: RevisionFiles, lookup: Partial<RevisionLookup> = {}): Promise<ExpState> {
+  const { problemOf, timeOf } = lookupOf(store, lookup);
   const problem = problemOf(sha);
   if (problem) return { rev: sha, name, data: null, error: problem.error, experiments: null };
-  const time = sha === WORKSPACE ? undefined : getRevision(store, sha)?.commitTime;
+  const time = sha === WORKSPACE ? undefined : timeOf(sha);
   const data: ExpData = { rev: sha, timestamp: time === undefined ? null : localIsoTime(time), params: await files(sha, 'params'), metrics: await files(sha, 'metrics') };
   return { rev: sha, name, data, error: null, experiments: null };
 }
@@ -57,9 +76,10 @@ const MAX_RANGE = 10000;
  * down its first parents until the baseline (exclusive), the tip named after the ref.
  * Newest tip first; tips DVC cannot collect go last (it sorts them as time 0).
  */
-export async function experimentRanges(store: Store, baseline: string, files: RevisionFiles, problemOf?: ProblemOf): Promise<ExpRange[]> {
+export async function experimentRanges(store: Store, baseline: string, files: RevisionFiles, given: Partial<RevisionLookup> = {}): Promise<ExpRange[]> {
+  const lookup = lookupOf(store, given);
   const ranges: ExpRange[] = [];
-  for (const e of listExperiments(store, baseline)) {
+  for (const e of lookup.experimentsOf(baseline)) {
     const shas = [e.sha];
     // Down the first parents until the baseline, one step at a time: an experiment is usually
     // one commit, and the chain below the baseline is never read.
@@ -71,20 +91,21 @@ export async function experimentRanges(store: Store, baseline: string, files: Re
       sha = next;
     }
     const revs: ExpState[] = [];
-    for (const [i, sha] of shas.entries()) revs.push(await expStateAt(store, sha, i === 0 ? e.name : null, files, problemOf));
+    for (const [i, sha] of shas.entries()) revs.push(await expStateAt(store, sha, i === 0 ? e.name : null, files, lookup));
     ranges.push({ revs, executor: null, name: e.name });
   }
   // DVC sorts by (tip time, tip sha), newest first; a tip it cannot collect counts as time 0.
-  const key = (r: ExpRange) => (r.revs[0].data ? getRevision(store, r.revs[0].rev)?.commitTime ?? 0 : 0);
+  const key = (r: ExpRange) => (r.revs[0].data ? lookup.timeOf(r.revs[0].rev) ?? 0 : 0);
   return ranges.sort((a, b) => key(b) - key(a) || (a.revs[0].data && b.revs[0].data ? (a.revs[0].rev < b.revs[0].rev ? 1 : -1) : a.name < b.name ? -1 : 1));
 }
 
 /** The workspace row, then one row per baseline with its experiments (null when none). */
-export async function expShowRows(store: Store, baselines: readonly { sha: string; name: string | null }[], files: RevisionFiles, problemOf?: ProblemOf): Promise<ExpState[]> {
-  const rows = [await expStateAt(store, WORKSPACE, null, files, problemOf)];
+export async function expShowRows(store: Store, baselines: readonly { sha: string; name: string | null }[], files: RevisionFiles, given: Partial<RevisionLookup> = {}): Promise<ExpState[]> {
+  const lookup = lookupOf(store, given);
+  const rows = [await expStateAt(store, WORKSPACE, null, files, lookup)];
   for (const b of baselines) {
-    const row = await expStateAt(store, b.sha, b.name, files, problemOf);
-    const ranges = await experimentRanges(store, b.sha, files, problemOf);
+    const row = await expStateAt(store, b.sha, b.name, files, lookup);
+    const ranges = await experimentRanges(store, b.sha, files, lookup);
     rows.push({ ...row, experiments: ranges.length > 0 ? ranges : null });
   }
   return rows;

@@ -67,3 +67,19 @@ export function pipelinesAt(store: Store, sha: string, parsed?: Map<number, Pipe
     return { project: r.project, def };
   });
 }
+
+/** pipelinesAt for many revisions in one pass: sha -> pipelines (every sha given has an entry); each pipeline parsed once. */
+export function pipelinesAtMany(store: Store, shas: readonly string[], parsed = new Map<number, PipelineDef>()): Map<string, { project: string; def: PipelineDef }[]> {
+  const out = new Map(shas.map((sha) => [sha, [] as { project: string; def: PipelineDef }[]]));
+  const rows = store.sql(`SELECT r.sha, rp.project, rp.pipeline_id AS id FROM revision r JOIN revision_pipeline rp ON rp.rev_id = r.id
+      WHERE r.sha IN (SELECT value FROM json_each(?)) ORDER BY r.sha, rp.project`).all(JSON.stringify(shas)) as { sha: string; project: string; id: number }[];
+  const missing = [...new Set(rows.map((r) => r.id).filter((id) => !parsed.has(id)))];
+  for (const p of store.sql('SELECT id, def FROM pipeline WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(missing)) as { id: number; def: string }[]) {
+    parsed.set(p.id, JSON.parse(p.def) as PipelineDef);
+  }
+  for (const r of rows) {
+    const def = parsed.get(r.id);
+    if (def) out.get(r.sha)?.push({ project: r.project, def });
+  }
+  return out;
+}

@@ -93,14 +93,26 @@ export function isSelected(key: string, selector: string[] | null): boolean {
   return selector === null || selector.some((s) => key === s || key.startsWith(`${s}.`));
 }
 
+const problemOfRow = (r: Row & { role: string }): FileProblem & { role: string } => (r.status !== 'ok'
+  ? { path: r.path, role: r.role, status: r.status, message: r.detail ?? r.status }
+  : { path: r.path, role: r.role, status: r.bstatus!, message: r.message ?? r.bstatus!, line: r.line ?? undefined, column: r.col ?? undefined });
+
 /** Every unreadable file of a revision (parse errors with line and column, refusals, cache misses). */
 export function problemsAt(store: Store, sha: string): (FileProblem & { role: string })[] {
   const rows = store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
       WHERE r.sha = ? AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY rf.path`).all(sha) as (Row & { role: string })[];
-  return rows.map((r) => r.status !== 'ok'
-    ? { path: r.path, role: r.role, status: r.status, message: r.detail ?? r.status }
-    : { path: r.path, role: r.role, status: r.bstatus!, message: r.message ?? r.bstatus!, line: r.line ?? undefined, column: r.col ?? undefined });
+  return rows.map(problemOfRow);
+}
+
+/** problemsAt for many revisions in one query: sha -> problems (every sha given has an entry). */
+export function problemsAtMany(store: Store, shas: readonly string[]): Map<string, (FileProblem & { role: string })[]> {
+  const out = new Map(shas.map((sha) => [sha, [] as (FileProblem & { role: string })[]]));
+  const rows = store.sql(`SELECT r.sha, rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
+      FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
+      WHERE r.sha IN (SELECT value FROM json_each(?)) AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY r.sha, rf.path`).all(JSON.stringify(shas)) as (Row & { sha: string; role: string })[];
+  for (const r of rows) out.get(r.sha)?.push(problemOfRow(r));
+  return out;
 }
 
 /** DVC's _extract_metrics on a nested document: number/string/bool leaves; lists, nulls and empty maps dropped. */

@@ -8,7 +8,7 @@
 // inside, or a parent of a dep of its stage (other stages' outs are checked in dag.ts).
 // DVC's wording is used where DVC refuses the same thing (dvc/exceptions.py, dvc/output.py).
 
-import { realpathSync, rmSync } from 'node:fs';
+import { lstatSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { baseOf, isUnder, resolveInRepo } from '../util/paths';
 import type { Dag, DagStage } from './dag';
@@ -118,6 +118,25 @@ export function removeOut(own: Ownership, stage: DagStage, out: string): void {
   const why = outRefusal(own, stage, checked.path);
   if (why) throw new OwnershipError(`stage '${stage.address}': ${why} Nothing was removed.`);
   rmSync(join(own.root, ...checked.path.split('/')), { recursive: true, force: true });
+}
+
+/**
+ * The only way a checkout replaces a user's path with an out's cached version (`exp apply`,
+ * `exp run`): the out is judged by the same rule as removeOut, then `prepared` (a complete file
+ * or folder made beside it) is renamed over it; a folder or link in the way is removed first.
+ * A file is replaced atomically; a folder is missing only between its removal and the rename.
+ */
+export function replaceOut(own: Ownership, stage: DagStage, out: string, prepared: string): void {
+  const checked = resolveInRepo('', out);
+  if (!checked.ok) throw new OwnershipError(`stage '${stage.address}': ${checked.reason}`);
+  if (!stage.outs.includes(checked.path)) throw new OwnershipError(`'${out}' is not an output of stage '${stage.address}'; not replaced.`);
+  const why = outRefusal(own, stage, checked.path);
+  if (why) throw new OwnershipError(`stage '${stage.address}': ${why} Nothing was replaced.`);
+  const dest = join(own.root, ...checked.path.split('/'));
+  let present;
+  try { present = lstatSync(dest); } catch { present = undefined; }
+  if (present && (present.isDirectory() || present.isSymbolicLink() || lstatSync(prepared).isDirectory())) rmSync(dest, { recursive: true, force: true });
+  renameSync(prepared, dest);
 }
 
 /**
