@@ -54,7 +54,22 @@ const builds = [
 // and errors): main.ts leaves out every other group's code under LINEAGE_CLI_BUNDLE, so a warm
 // command compiles only what it uses. Whole bundles rather than shared chunks: esbuild splits
 // only ES modules, whose loader cost more start-up time than the code it saved.
-const CLI_BUNDLES = ['base', 'index', 'show', 'diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', 'exp', 'registry', 'demo'];
+const CLI_BUNDLES = [
+  'base',
+  'index',
+  'show',
+  'diff',
+  'log',
+  'exps',
+  'status',
+  'repro',
+  'env',
+  'runs',
+  'lineage',
+  'exp',
+  'registry',
+  'demo',
+];
 
 // Code that runs only when there is work to do (the full index run, the MLflow and W&B readers)
 // is imported dynamically; in the CLI each such module is a bundle of its own under cli/lazy/,
@@ -97,7 +112,10 @@ for (const [entry, name] of Object.entries(CLI_LAZY)) {
 /** Files in the CLI's folder that no bundle writes any more (an earlier layout's) are removed. */
 function pruneCli() {
   const files = (dir, names) => new Set(['lazy', ...names.flatMap((name) => [`${name}.js`, `${name}.js.map`])]);
-  for (const [dir, current] of [[`${outdir}/cli`, files('cli', CLI_BUNDLES)], [`${outdir}/cli/lazy`, files('lazy', Object.values(CLI_LAZY))]]) {
+  for (const [dir, current] of [
+    [`${outdir}/cli`, files('cli', CLI_BUNDLES)],
+    [`${outdir}/cli/lazy`, files('lazy', Object.values(CLI_LAZY))],
+  ]) {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir)) if (!current.has(entry)) rmSync(`${dir}/${entry}`, { recursive: true, force: true });
   }

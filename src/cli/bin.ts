@@ -7,4 +7,11 @@ import { guardTerminalOutput } from './terminal';
 const argv = process.argv.slice(2);
 // Every command's --json is its whole stdout; anything else written is for a person.
 guardTerminalOutput({ json: argv.includes('--json') });
-main(argv).then((code) => { process.exitCode = code; }, (error) => { process.exitCode = reportError(error); });
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.exitCode = reportError(error);
+  },
+);

@@ -26,7 +26,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (a === '--repo' || a === '--store') {
       const v = args[++i];
       if (v === undefined) return { ...line, missingValue: a };
-      if (a === '--repo') line.repo = v; else line.store = v;
+      if (a === '--repo') line.repo = v;
+      else line.store = v;
     } else if (a.startsWith('--repo=')) line.repo = a.slice(7);
     else if (a.startsWith('--store=')) line.store = a.slice(8);
     else if (a === '--no-index') line.index = false;
@@ -43,8 +44,20 @@ export const REGISTRY_COMMANDS: readonly string[] = ['registry', 'register', 'as
  * --version, an unknown command, bad global options) holds no command at all.
  */
 export const COMMAND_BUNDLES: Readonly<Record<string, string>> = {
-  index: 'index', show: 'show', metrics: 'diff', params: 'diff', log: 'log', exps: 'exps', status: 'status', repro: 'repro',
-  env: 'env', runs: 'runs', lineage: 'lineage', exp: 'exp', 'demo-repo': 'demo', ...Object.fromEntries(REGISTRY_COMMANDS.map((c) => [c, 'registry'])),
+  index: 'index',
+  show: 'show',
+  metrics: 'diff',
+  params: 'diff',
+  log: 'log',
+  exps: 'exps',
+  status: 'status',
+  repro: 'repro',
+  env: 'env',
+  runs: 'runs',
+  lineage: 'lineage',
+  exp: 'exp',
+  'demo-repo': 'demo',
+  ...Object.fromEntries(REGISTRY_COMMANDS.map((c) => [c, 'registry'])),
 };
 
 export function bundleOf(argv: readonly string[]): string {

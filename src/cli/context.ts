@@ -7,16 +7,24 @@ import { commitRevision, isRevisionError, type Revision } from '../core/workspac
 export class UsageError extends Error {}
 
 /** What every command gets: the opened workspace (repository and index). */
-export interface Context { ws: Workspace; storeFile: string }
+export interface Context {
+  ws: Workspace;
+  storeFile: string;
+}
 
 export async function openContext(options: { repo?: string; store?: string; rebuild?: boolean }): Promise<Context> {
   const folder = resolve(options.repo ?? process.cwd());
   if (!existsSync(folder)) throw new UsageError(`--repo ${folder}: no such folder`);
   if (!statSync(folder).isDirectory()) throw new UsageError(`--repo ${folder}: not a folder`);
   const storeFile = options.store ? resolve(options.store) : undefined;
-  if (storeFile && existsSync(storeFile) && statSync(storeFile).isDirectory()) throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
+  if (storeFile && existsSync(storeFile) && statSync(storeFile).isDirectory())
+    throw new UsageError(`--store ${storeFile}: is a folder, not an index file`);
   // --rebuild is the only path that replaces an index; local-only records are kept.
-  const ws = await openWorkspace(folder, { storeFile, rebuild: options.rebuild, onWarning: (m) => process.stderr.write(`lineage: warning: ${m}\n`) });
+  const ws = await openWorkspace(folder, {
+    storeFile,
+    rebuild: options.rebuild,
+    onWarning: (m) => process.stderr.write(`lineage: warning: ${m}\n`),
+  });
   return { ws, storeFile: ws.storeFile };
 }
 
@@ -28,7 +36,9 @@ function refreshOptions(extraTips: string[] = [], log?: (message: string) => voi
   // LINEAGE_INDEX_BATCH: commits per transaction; small values let tests kill a run mid-way.
   const batch = Number(process.env.LINEAGE_INDEX_BATCH);
   return {
-    extraTips, log, batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined,
+    extraTips,
+    log,
+    batchSize: Number.isInteger(batch) && batch > 0 ? batch : undefined,
     onWaitForIndexer: (pid: number) => process.stderr.write(`lineage: waiting for another indexer (pid ${pid})\n`),
     runsFailure: 'throw' as const,
   };

@@ -8,7 +8,9 @@ import { formatDiffValue } from '../core/diff/format';
 import { resolveIndexed, UsageError, type Context } from './context';
 import { renderTable } from './table';
 
-export const DIFF_USAGE = (kind: string) => `Usage: lineage ${kind} diff [A] [B] [--json | --md] [--all]${kind === 'metrics' ? ' [--fail-if-worse KEY]... [--lower-is-better KEY]...' : ''}
+export const DIFF_USAGE = (
+  kind: string,
+) => `Usage: lineage ${kind} diff [A] [B] [--json | --md] [--all]${kind === 'metrics' ? ' [--fail-if-worse KEY]... [--lower-is-better KEY]...' : ''}
 
 Compares ${kind} of revision A (default HEAD) with B (default the workspace), like
 \`dvc ${kind} diff\`: same keys, same JSON shape {file: {key: {old, new, diff}}}.
@@ -17,18 +19,28 @@ mlflow:<run id>, wandb:<run id> or <source>:<experiment>/<run name> (see lineage
 
   --json                  print DVC's JSON
   --md                    print a Markdown table for a pull-request comment
-  --all                   include unchanged keys${kind === 'metrics' ? `
+  --all                   include unchanged keys${
+    kind === 'metrics'
+      ? `
   --fail-if-worse KEY     exit 1 when KEY got worse (direction by name: loss/error/time... lower is better)
   --lower-is-better KEY   treat KEY as lower-is-better
-  --higher-is-better KEY  treat KEY as higher-is-better` : ''}
+  --higher-is-better KEY  treat KEY as higher-is-better`
+      : ''
+  }
 `;
 
 export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
-      json: { type: 'boolean' }, md: { type: 'boolean' }, all: { type: 'boolean' },
-      'fail-if-worse': { type: 'string', multiple: true }, 'lower-is-better': { type: 'string', multiple: true }, 'higher-is-better': { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      md: { type: 'boolean' },
+      all: { type: 'boolean' },
+      'fail-if-worse': { type: 'string', multiple: true },
+      'lower-is-better': { type: 'string', multiple: true },
+      'higher-is-better': { type: 'string', multiple: true },
     },
   });
   if (positionals.length > 2) throw new UsageError(`${kind} diff takes at most two revisions, got ${positionals.length}`);
@@ -48,14 +60,24 @@ export async function diffCommand(ctx: Context, kind: 'metrics' | 'params', argv
   else if (opts.md) process.stdout.write(diffToMarkdown(result, la, lb, { kind, directions }));
   else {
     const show = (v: unknown) => formatDiffValue(v, kind);
-    const rows = Object.entries(result).flatMap(([path, keys]) => Object.entries(keys).map(([key, d]) => [path, key, show(d.old), show(d.new), d.diff === undefined ? '—' : show(printedDiff(d))]));
-    process.stdout.write(rows.length === 0 ? `No ${kind} changed between ${la} and ${lb}.\n` : renderTable(['Path', kind === 'metrics' ? 'Metric' : 'Param', la, lb, 'Change'], rows));
+    const rows = Object.entries(result).flatMap(([path, keys]) =>
+      Object.entries(keys).map(([key, d]) => [path, key, show(d.old), show(d.new), d.diff === undefined ? '—' : show(printedDiff(d))]),
+    );
+    process.stdout.write(
+      rows.length === 0
+        ? `No ${kind} changed between ${la} and ${lb}.\n`
+        : renderTable(['Path', kind === 'metrics' ? 'Metric' : 'Param', la, lb, 'Change'], rows),
+    );
   }
   let failed = false;
   for (const key of opts['fail-if-worse'] ?? []) {
-    const hit = Object.values(result).map((keys) => keys[key]).find(Boolean);
+    const hit = Object.values(result)
+      .map((keys) => keys[key])
+      .find(Boolean);
     if (hit && verdictOf(key, hit.diff, directions) === 'worse') {
-      process.stderr.write(`lineage: ${key} got worse: ${formatDiffValue(hit.old, kind)} -> ${formatDiffValue(hit.new, kind)} (${la} -> ${lb})\n`);
+      process.stderr.write(
+        `lineage: ${key} got worse: ${formatDiffValue(hit.old, kind)} -> ${formatDiffValue(hit.new, kind)} (${la} -> ${lb})\n`,
+      );
       failed = true;
     }
   }

@@ -24,16 +24,28 @@ function describe(run: RunRecord, packages: boolean): string[] {
   ];
   if (e.python) lines.push(`  python:    ${e.python.version} (${e.python.executable}), ${e.python.packages.length} packages`);
   if (e.python && packages) for (const p of e.python.packages) lines.push(`               ${p}`);
-  lines.push(`  node:      ${e.node}`, `  os:        ${e.os.platform} ${e.os.release} ${e.os.arch} on ${e.os.hostname}`, `  cpu:       ${e.cpu.count} × ${e.cpu.model}, ${(e.cpu.memoryBytes / 2 ** 30).toFixed(1)} GiB`);
-  lines.push(`  gpu:       ${e.gpus.length ? e.gpus.map((g) => `${g.name} (driver ${g.driver}, ${g.memory})`).join('; ') : 'none found (nvidia-smi absent or no GPU)'}`);
+  lines.push(
+    `  node:      ${e.node}`,
+    `  os:        ${e.os.platform} ${e.os.release} ${e.os.arch} on ${e.os.hostname}`,
+    `  cpu:       ${e.cpu.count} × ${e.cpu.model}, ${(e.cpu.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
+  );
+  lines.push(
+    `  gpu:       ${e.gpus.length ? e.gpus.map((g) => `${g.name} (driver ${g.driver}, ${g.memory})`).join('; ') : 'none found (nvidia-smi absent or no GPU)'}`,
+  );
   const vars = Object.entries(e.vars);
-  if (vars.length) lines.push(`  variables: ${vars.map(([k, v]) => `${k}=${v.length > 60 ? v.slice(0, 57) + '…' : v}`).join('\n             ')}`);
+  if (vars.length)
+    lines.push(`  variables: ${vars.map(([k, v]) => `${k}=${v.length > 60 ? v.slice(0, 57) + '…' : v}`).join('\n             ')}`);
   if (e.redacted.length) lines.push(`  redacted:  ${e.redacted.join(', ')}`);
   return lines;
 }
 
 export async function envCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, packages: { type: 'boolean' } } });
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, packages: { type: 'boolean' } },
+  });
   const [revision] = await resolveIndexed(ctx, [positionals[0] ?? 'HEAD']);
   // The workspace has no recorded outputs of its own: the most recent runs stand for it.
   const found = recordedRuns(ctx.ws, revision.kind === 'workspace' ? 'recent' : revision.id);
@@ -42,12 +54,16 @@ export async function envCommand(ctx: Context, argv: string[]): Promise<number> 
     return 0;
   }
   if (found.length === 0) {
-    process.stdout.write(`No recorded environment for ${positionals[0] ?? 'HEAD'}: no stage whose outputs it records was run by ML Lineage (run \`lineage repro\`).\n`);
+    process.stdout.write(
+      `No recorded environment for ${positionals[0] ?? 'HEAD'}: no stage whose outputs it records was run by ML Lineage (run \`lineage repro\`).\n`,
+    );
     return 0;
   }
   const out: string[] = [];
   for (const f of found) {
-    out.push(`${f.project ? `${f.project}/dvc.yaml:` : ''}${f.stage}${f.match === 'head' ? ' (run at this commit; its outputs are not the ones recorded here)' : ''}`);
+    out.push(
+      `${f.project ? `${f.project}/dvc.yaml:` : ''}${f.stage}${f.match === 'head' ? ' (run at this commit; its outputs are not the ones recorded here)' : ''}`,
+    );
     out.push(...describe(f.run, !!opts.packages), '');
   }
   process.stdout.write(out.join('\n'));

@@ -7,7 +7,21 @@ import { resolveIndexed, type Context } from './context';
 import { renderTable } from './table';
 import { terminalText, writeRaw } from './terminal';
 import { UsageError } from './context';
-import { DvcShowError, FilterTextError, openExperimentsTable, parseFilter, rowMarks, setRowMark, toCsv, toMarkdown, expShowRowsOf, expShowTable, type DvcShowSelection, type DvcTable, type Filter } from '../core/workspace/experimentsTable';
+import {
+  DvcShowError,
+  FilterTextError,
+  openExperimentsTable,
+  parseFilter,
+  rowMarks,
+  setRowMark,
+  toCsv,
+  toMarkdown,
+  expShowRowsOf,
+  expShowTable,
+  type DvcShowSelection,
+  type DvcTable,
+  type Filter,
+} from '../core/workspace/experimentsTable';
 
 export const EXPS_USAGE = `Usage: lineage exps [--baseline REV] [--json]
 
@@ -79,8 +93,10 @@ const merged = (files: Map<string, FileResult> | undefined): Flat =>
 
 /** Baselines and experiment tips; metric columns first, then params that differ between rows. */
 function expsTable(ws: Workspace, baselines: ExpState[]): string {
-  const shown = baselines.flatMap((b) => [{ row: b, label: b.name ?? b.rev.slice(0, 7), commit: `${b.rev.slice(0, 7)} (baseline)` },
-    ...(b.experiments ?? []).map((e) => ({ row: e.revs[0], label: `  ${e.name}`, commit: e.revs[0].rev.slice(0, 7) }))]);
+  const shown = baselines.flatMap((b) => [
+    { row: b, label: b.name ?? b.rev.slice(0, 7), commit: `${b.rev.slice(0, 7)} (baseline)` },
+    ...(b.experiments ?? []).map((e) => ({ row: e.revs[0], label: `  ${e.name}`, commit: e.revs[0].rev.slice(0, 7) })),
+  ]);
   const metrics = shown.map((s) => merged(s.row.data?.metrics));
   const params = shown.map((s) => merged(s.row.data?.params));
   const metricKeys = [...new Set(metrics.flatMap((m) => Object.keys(m)))].slice(0, 4);
@@ -96,7 +112,12 @@ function expsTable(ws: Workspace, baselines: ExpState[]): string {
       if ('error' in f) errors.push(`${name}: ${file}: ${f.error.type}: ${f.error.msg}`);
     }
     const cell = (v: unknown, kind: 'metrics' | 'params') => (s.row.error ? '!' : formatDiffValue(v, kind));
-    return [s.label, s.commit, ...metricKeys.map((k) => cell(metrics[i][k], 'metrics')), ...paramKeys.map((k) => cell(params[i][k], 'params'))];
+    return [
+      s.label,
+      s.commit,
+      ...metricKeys.map((k) => cell(metrics[i][k], 'metrics')),
+      ...paramKeys.map((k) => cell(params[i][k], 'params')),
+    ];
   });
   const table = renderTable(['Experiment', 'Commit', ...metricKeys, ...paramKeys], rows);
   return errors.length === 0 ? table : `${table}\nErrors:\n${errors.map((e) => `  ${e}`).join('\n')}\n`;
@@ -106,7 +127,8 @@ function expsTable(ws: Workspace, baselines: ExpState[]): string {
 function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if ((argv[i] === '-n' || argv[i] === '--num' || argv[i] === '--precision') && /^-\d+$/.test(argv[i + 1] ?? '')) out.push(`${argv[i] === '-n' ? '--num' : argv[i]}=${argv[++i]}`);
+    if ((argv[i] === '-n' || argv[i] === '--num' || argv[i] === '--precision') && /^-\d+$/.test(argv[i + 1] ?? ''))
+      out.push(`${argv[i] === '-n' ? '--num' : argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
   }
   return out;
@@ -121,28 +143,54 @@ function integer(name: string, text: string | undefined): number | undefined {
 /** `lineage exps show`: dvc exp show's table from the index (see EXPS_USAGE). */
 async function expsShowCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
-    args: joinNegativeValues(argv), strict: true, allowPositionals: true, options: {
-      'all-commits': { type: 'boolean', short: 'A' }, 'all-branches': { type: 'boolean', short: 'a' }, 'all-tags': { type: 'boolean', short: 'T' },
-      rev: { type: 'string', multiple: true }, num: { type: 'string', short: 'n' },
-      'sort-by': { type: 'string' }, 'sort-order': { type: 'string' }, keep: { type: 'string', multiple: true }, drop: { type: 'string', multiple: true },
-      'only-changed': { type: 'boolean' }, precision: { type: 'string' }, sha: { type: 'boolean' }, 'hide-workspace': { type: 'boolean' },
-      csv: { type: 'boolean' }, md: { type: 'boolean' }, json: { type: 'boolean' },
+    args: joinNegativeValues(argv),
+    strict: true,
+    allowPositionals: true,
+    options: {
+      'all-commits': { type: 'boolean', short: 'A' },
+      'all-branches': { type: 'boolean', short: 'a' },
+      'all-tags': { type: 'boolean', short: 'T' },
+      rev: { type: 'string', multiple: true },
+      num: { type: 'string', short: 'n' },
+      'sort-by': { type: 'string' },
+      'sort-order': { type: 'string' },
+      keep: { type: 'string', multiple: true },
+      drop: { type: 'string', multiple: true },
+      'only-changed': { type: 'boolean' },
+      precision: { type: 'string' },
+      sha: { type: 'boolean' },
+      'hide-workspace': { type: 'boolean' },
+      csv: { type: 'boolean' },
+      md: { type: 'boolean' },
+      json: { type: 'boolean' },
       // Accepted as DVC accepts them: there is no pager, and no queue of experiments to hide.
-      'no-pager': { type: 'boolean' }, 'hide-queued': { type: 'boolean' }, 'hide-failed': { type: 'boolean' }, force: { type: 'boolean', short: 'f' },
-      filter: { type: 'string', multiple: true }, starred: { type: 'boolean' },
+      'no-pager': { type: 'boolean' },
+      'hide-queued': { type: 'boolean' },
+      'hide-failed': { type: 'boolean' },
+      force: { type: 'boolean', short: 'f' },
+      filter: { type: 'string', multiple: true },
+      starred: { type: 'boolean' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`exps show takes no revisions as arguments (use --rev ${positionals[0]})`);
   const order = opts['sort-order'] ?? 'asc';
   if (order !== 'asc' && order !== 'desc') throw new UsageError(`--sort-order is asc or desc, not ${JSON.stringify(order)}`);
-  if ([opts.csv, opts.md, opts.json].filter(Boolean).length > 1) throw new UsageError('--csv, --md and --json are one output each: pick one');
-  const revs = opts.rev ? (await resolveIndexed(ctx, opts.rev)).map((r) => {
-    if (!('sha' in r)) throw new UsageError(`--rev ${r.text}: a baseline is a commit (not the workspace or a run)`);
-    return r.sha;
-  }) : undefined;
+  if ([opts.csv, opts.md, opts.json].filter(Boolean).length > 1)
+    throw new UsageError('--csv, --md and --json are one output each: pick one');
+  const revs = opts.rev
+    ? (await resolveIndexed(ctx, opts.rev)).map((r) => {
+        if (!('sha' in r)) throw new UsageError(`--rev ${r.text}: a baseline is a commit (not the workspace or a run)`);
+        return r.sha;
+      })
+    : undefined;
   const selection: DvcShowSelection = {
-    revs, num: integer('-n', opts.num), allBranches: opts['all-branches'], allTags: opts['all-tags'], allCommits: opts['all-commits'],
-    hideWorkspace: opts['hide-workspace'], sha: opts.sha,
+    revs,
+    num: integer('-n', opts.num),
+    allBranches: opts['all-branches'],
+    allTags: opts['all-tags'],
+    allCommits: opts['all-commits'],
+    hideWorkspace: opts['hide-workspace'],
+    sha: opts.sha,
   };
   const keepRow = rowFilter(ctx, opts.filter ?? [], Boolean(opts.starred));
   if (opts.json) {
@@ -150,10 +198,12 @@ async function expsShowCommand(ctx: Context, argv: string[]): Promise<number> {
     if (keepRow) {
       // A baseline stays when it or one of its experiments is kept; experiments stay when kept themselves.
       const tipKept = (e: { revs: { rev: string }[] }) => keepRow(e.revs[0]?.rev ?? '');
-      rows = rows.filter((r) => keepRow(r.rev) || r.experiments?.some(tipKept)).map((r) => {
-        const kept = r.experiments?.filter(tipKept) ?? [];
-        return { ...r, experiments: kept.length > 0 ? kept : null };
-      });
+      rows = rows
+        .filter((r) => keepRow(r.rev) || r.experiments?.some(tipKept))
+        .map((r) => {
+          const kept = r.experiments?.filter(tipKept) ?? [];
+          return { ...r, experiments: kept.length > 0 ? kept : null };
+        });
     }
     process.stdout.write(pyJsonDumps(rows) + '\n');
     return 0;
@@ -161,8 +211,13 @@ async function expsShowCommand(ctx: Context, argv: string[]): Promise<number> {
   let table: DvcTable;
   try {
     table = await expShowTable(ctx.ws, selection, {
-      csv: opts.csv, precision: integer('--precision', opts.precision), sortBy: opts['sort-by'], sortOrder: order,
-      keep: opts.keep, drop: opts.drop, onlyChanged: opts['only-changed'],
+      csv: opts.csv,
+      precision: integer('--precision', opts.precision),
+      sortBy: opts['sort-by'],
+      sortOrder: order,
+      keep: opts.keep,
+      drop: opts.drop,
+      onlyChanged: opts['only-changed'],
     });
   } catch (error) {
     if (error instanceof DvcShowError) throw new UsageError(error.message);
@@ -179,7 +234,12 @@ async function expsShowCommand(ctx: Context, argv: string[]): Promise<number> {
         kept = false;
       }
     }
-    table = { ...table, rows: table.rows.filter((_, i) => shown[i]), revs: all.filter((_, i) => shown[i]), typ: typ.filter((_, i) => shown[i]) };
+    table = {
+      ...table,
+      rows: table.rows.filter((_, i) => shown[i]),
+      revs: all.filter((_, i) => shown[i]),
+      typ: typ.filter((_, i) => shown[i]),
+    };
     closeTrees(table);
   }
   if (opts.csv) {
@@ -192,7 +252,12 @@ async function expsShowCommand(ctx: Context, argv: string[]): Promise<number> {
   const marks = rowMarks(ctx.ws);
   const marked = table.revs.some((rev) => marks.has(rev));
   const headers = marked ? ['★', ...table.headers, 'Note'] : table.headers;
-  const rows = marked ? table.rows.map((r, i) => { const m = marks.get(table.revs[i]); return [m?.starred ? '★' : '', ...r, m?.note ?? '']; }) : table.rows;
+  const rows = marked
+    ? table.rows.map((r, i) => {
+        const m = marks.get(table.revs[i]);
+        return [m?.starred ? '★' : '', ...r, m?.note ?? ''];
+      })
+    : table.rows;
   if (opts.md) {
     process.stdout.write(toMarkdown({ headers, rows }));
     return 0;
@@ -230,13 +295,23 @@ function rowFilter(ctx: Context, texts: string[], starred: boolean): ((rev: stri
     throw error;
   }
   const model = openExperimentsTable(ctx.ws, { allCommits: true, runs: false, filters, starredOnly: starred });
-  const ids = new Set(model.outline(0, model.rowCount).filter((r) => !r.context).map((r) => r.id));
+  const ids = new Set(
+    model
+      .outline(0, model.rowCount)
+      .filter((r) => !r.context)
+      .map((r) => r.id),
+  );
   return (rev) => ids.has(rev);
 }
 
 /** `lineage exps mark`: a row's star and note (see EXPS_USAGE). */
 async function expsMarkCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { star: { type: 'boolean' }, unstar: { type: 'boolean' }, note: { type: 'string' } } });
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: { star: { type: 'boolean' }, unstar: { type: 'boolean' }, note: { type: 'string' } },
+  });
   if (positionals.length !== 1) throw new UsageError('exps mark takes one row (a revision or a run)');
   if (opts.star && opts.unstar) throw new UsageError('--star and --unstar: pick one');
   if (!opts.star && !opts.unstar && opts.note === undefined) throw new UsageError('exps mark needs --star, --unstar or --note TEXT');

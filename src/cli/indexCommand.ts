@@ -15,16 +15,26 @@ experiment refs, and the workspace. Only what changed since the last run is read
 `;
 
 export async function indexCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts } = parseArgs({ args: argv, strict: true, options: { rebuild: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, verbose: { type: 'boolean' } } });
+  const { values: opts } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { rebuild: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, verbose: { type: 'boolean' } },
+  });
   // The Git index's report; runs read alongside are summarised under --verbose.
-  const { runs: _runs, runsError: _runsError, ...report } = await refresh(ctx, [], opts.verbose ? (m) => process.stderr.write(`${m}\n`) : undefined);
+  const {
+    runs: _runs,
+    runsError: _runsError,
+    ...report
+  } = await refresh(ctx, [], opts.verbose ? (m) => process.stderr.write(`${m}\n`) : undefined);
   const problems = indexProblems(ctx.ws);
   if (opts.json) {
     process.stdout.write(JSON.stringify({ ...report, store: ctx.storeFile, driver: ctx.ws.driver, problems }, null, 2) + '\n');
   } else if (!opts.quiet) {
     process.stdout.write(summary(report, ctx, problems.length));
     for (const p of problems.slice(0, 20)) {
-      process.stdout.write(`  ${p.path}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} at ${p.firstSeen.slice(0, 7)}${p.revisions > 1 ? ` (+${p.revisions - 1} more revisions)` : ''}: ${p.message}\n`);
+      process.stdout.write(
+        `  ${p.path}${p.line ? `:${p.line}:${p.column ?? 1}` : ''} at ${p.firstSeen.slice(0, 7)}${p.revisions > 1 ? ` (+${p.revisions - 1} more revisions)` : ''}: ${p.message}\n`,
+      );
     }
     if (problems.length > 20) process.stdout.write(`  ... and ${problems.length - 20} more (lineage index --json lists all)\n`);
   }

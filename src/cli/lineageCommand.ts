@@ -19,7 +19,12 @@ in stage prod. --md prints Markdown for a model card or pull request; --json the
 `;
 
 export async function lineageCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, md: { type: 'boolean' } } });
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, md: { type: 'boolean' } },
+  });
   if (positionals.length !== 1) throw new UsageError('lineage takes one model reference: MODEL, MODEL@VERSION or MODEL#STAGE');
   if (opts.json && opts.md) throw new UsageError('--json and --md exclude each other');
   if (!ctx.ws.repo.gitDir) throw new UsageError(`${ctx.ws.root} is not a Git repository: the model registry lives in Git tags`);

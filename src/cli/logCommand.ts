@@ -12,8 +12,16 @@ newest first, with the commit that produced each value.
 
 export async function logCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { metric: { type: 'string' }, branch: { type: 'string' }, file: { type: 'string' }, n: { type: 'string', short: 'n' }, json: { type: 'boolean' } },
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      metric: { type: 'string' },
+      branch: { type: 'string' },
+      file: { type: 'string' },
+      n: { type: 'string', short: 'n' },
+      json: { type: 'boolean' },
+    },
   });
   if (!opts.metric) throw new UsageError('log needs --metric KEY (a dotted key such as train.loss)');
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (use --branch REV)`);
@@ -25,7 +33,14 @@ export async function logCommand(ctx: Context, argv: string[]): Promise<number> 
     process.stdout.write(JSON.stringify(points, null, 2) + '\n');
     return 0;
   }
-  const rows = points.filter((p) => p.values.length > 0).map((p) => [p.sha.slice(0, 7), new Date(p.commitTime * 1000).toISOString().slice(0, 10), p.values.map((v) => formatValue(v.value)).join(', '), p.subject]);
+  const rows = points
+    .filter((p) => p.values.length > 0)
+    .map((p) => [
+      p.sha.slice(0, 7),
+      new Date(p.commitTime * 1000).toISOString().slice(0, 10),
+      p.values.map((v) => formatValue(v.value)).join(', '),
+      p.subject,
+    ]);
   if (rows.length === 0) {
     process.stdout.write(`No values of ${opts.metric} along ${opts.branch ?? 'HEAD'} (${points.length} commits searched).\n`);
     return 0;

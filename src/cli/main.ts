@@ -39,22 +39,37 @@ a failed stage, status -q with changes), 2 bad usage or input.
  * process.env.LINEAGE_CLI_BUNDLE replaced by the bundle's name: the conditions below then
  * leave every other command's code out of it, so a command starts with its own code only.
  */
-interface CommandModule { usage: string; run: (ctx: Context, rest: string[]) => Promise<number> }
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {};
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'index') COMMANDS.index = () => import('./indexCommand').then((m) => ({ usage: m.INDEX_USAGE, run: m.indexCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'show') COMMANDS.show = () => import('./showCommand').then((m) => ({ usage: m.SHOW_USAGE, run: m.showCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'diff') {
-  COMMANDS['metrics diff'] = () => import('./diffCommand').then((m) => ({ usage: m.DIFF_USAGE('metrics'), run: (ctx, rest) => m.diffCommand(ctx, 'metrics', rest) }));
-  COMMANDS['params diff'] = () => import('./diffCommand').then((m) => ({ usage: m.DIFF_USAGE('params'), run: (ctx, rest) => m.diffCommand(ctx, 'params', rest) }));
+interface CommandModule {
+  usage: string;
+  run: (ctx: Context, rest: string[]) => Promise<number>;
 }
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'log') COMMANDS.log = () => import('./logCommand').then((m) => ({ usage: m.LOG_USAGE, run: m.logCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'exps') COMMANDS.exps = () => import('./expsCommand').then((m) => ({ usage: m.EXPS_USAGE, run: m.expsCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'status') COMMANDS.status = () => import('./statusCommand').then((m) => ({ usage: m.STATUS_USAGE, run: m.statusCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'repro') COMMANDS.repro = () => import('./reproCommand').then((m) => ({ usage: m.REPRO_USAGE, run: m.reproCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'env') COMMANDS.env = () => import('./envCommand').then((m) => ({ usage: m.ENV_USAGE, run: m.envCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'runs') COMMANDS.runs = () => import('./runsCommand').then((m) => ({ usage: m.RUNS_USAGE, run: m.runsCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'lineage') COMMANDS.lineage = () => import('./lineageCommand').then((m) => ({ usage: m.LINEAGE_USAGE, run: m.lineageCommand }));
-if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'exp') COMMANDS.exp = () => import('./expCommand').then((m) => ({ usage: m.EXP_USAGE, run: m.expCommand }));
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {};
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'index')
+  COMMANDS.index = () => import('./indexCommand').then((m) => ({ usage: m.INDEX_USAGE, run: m.indexCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'show')
+  COMMANDS.show = () => import('./showCommand').then((m) => ({ usage: m.SHOW_USAGE, run: m.showCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'diff') {
+  COMMANDS['metrics diff'] = () =>
+    import('./diffCommand').then((m) => ({ usage: m.DIFF_USAGE('metrics'), run: (ctx, rest) => m.diffCommand(ctx, 'metrics', rest) }));
+  COMMANDS['params diff'] = () =>
+    import('./diffCommand').then((m) => ({ usage: m.DIFF_USAGE('params'), run: (ctx, rest) => m.diffCommand(ctx, 'params', rest) }));
+}
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'log')
+  COMMANDS.log = () => import('./logCommand').then((m) => ({ usage: m.LOG_USAGE, run: m.logCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'exps')
+  COMMANDS.exps = () => import('./expsCommand').then((m) => ({ usage: m.EXPS_USAGE, run: m.expsCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'status')
+  COMMANDS.status = () => import('./statusCommand').then((m) => ({ usage: m.STATUS_USAGE, run: m.statusCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'repro')
+  COMMANDS.repro = () => import('./reproCommand').then((m) => ({ usage: m.REPRO_USAGE, run: m.reproCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'env')
+  COMMANDS.env = () => import('./envCommand').then((m) => ({ usage: m.ENV_USAGE, run: m.envCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'runs')
+  COMMANDS.runs = () => import('./runsCommand').then((m) => ({ usage: m.RUNS_USAGE, run: m.runsCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'lineage')
+  COMMANDS.lineage = () => import('./lineageCommand').then((m) => ({ usage: m.LINEAGE_USAGE, run: m.lineageCommand }));
+if (process.env.LINEAGE_CLI_BUNDLE === undefined || process.env.LINEAGE_CLI_BUNDLE === 'exp')
+  COMMANDS.exp = () => import('./expCommand').then((m) => ({ usage: m.EXP_USAGE, run: m.expCommand }));
 
 /** The registry's commands share one module (they open the repository themselves). */
 function registryModule() {
@@ -74,10 +89,26 @@ function loaderOf(command: string): () => Promise<CommandModule> {
   return loader;
 }
 
-const DEMO_USAGE = 'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n';
+const DEMO_USAGE =
+  'Usage: lineage demo-repo DIR\n\nWrites the demo ML project (a Git repository with a DVC pipeline, experiments and tags) to DIR.\n';
 
 /** Every command a user can name (whichever bundle holds it). */
-const COMMAND_NAMES: readonly string[] = ['index', 'show', 'metrics diff', 'params diff', 'log', 'exps', 'status', 'repro', 'env', 'runs', 'lineage', 'exp', ...REGISTRY_COMMANDS, 'demo-repo'];
+const COMMAND_NAMES: readonly string[] = [
+  'index',
+  'show',
+  'metrics diff',
+  'params diff',
+  'log',
+  'exps',
+  'status',
+  'repro',
+  'env',
+  'runs',
+  'lineage',
+  'exp',
+  ...REGISTRY_COMMANDS,
+  'demo-repo',
+];
 
 function isCommand(command: string): boolean {
   return COMMAND_NAMES.includes(command);
@@ -100,7 +131,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(await usageOf(`${command} diff`));
       return 0;
     }
-    if (rest[0] !== 'diff') throw new UsageError(`unknown command "${[command, ...rest.slice(0, 1)].join(' ')}" (did you mean "${command} diff"?)`);
+    if (rest[0] !== 'diff')
+      throw new UsageError(`unknown command "${[command, ...rest.slice(0, 1)].join(' ')}" (did you mean "${command} diff"?)`);
     command = `${command} diff`;
     rest = rest.slice(1);
   }
@@ -121,7 +153,9 @@ export async function main(argv: string[]): Promise<number> {
     if (rest.length !== 1) throw new UsageError('demo-repo takes one folder');
     const { generateDemoRepo } = await demoModule();
     const info = await generateDemoRepo(resolve(rest[0]));
-    process.stdout.write(`Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.tags.length} tags, ${info.expRefs.length} experiments.\n`);
+    process.stdout.write(
+      `Demo repository written to ${info.dir}: ${info.commitCount} commits, ${info.branches.length} branches, ${info.tags.length} tags, ${info.expRefs.length} experiments.\n`,
+    );
     return 0;
   }
   if (REGISTRY_COMMANDS.includes(command)) return await (await registryModule()).registryCommand(command, rest, global.repo);
@@ -167,6 +201,9 @@ export function reportError(error: unknown): number {
     return 2;
   }
   if (debug) process.stderr.write(`lineage: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
-  else process.stderr.write(`lineage: internal error: ${oneLine(error instanceof Error ? error.message : String(error))} (rerun with --debug for the stack)\n`);
+  else
+    process.stderr.write(
+      `lineage: internal error: ${oneLine(error instanceof Error ? error.message : String(error))} (rerun with --debug for the stack)\n`,
+    );
   return 2;
 }

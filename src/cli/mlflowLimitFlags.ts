@@ -1,4 +1,10 @@
-import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_SECONDS, limitsFrom, type MlflowLimits } from '../core/mlflow/mlflowLimits';
+import {
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RESPONSE_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  limitsFrom,
+  type MlflowLimits,
+} from '../core/mlflow/mlflowLimits';
 import { UsageError } from './context';
 
 /** parseArgs options shared by every command that talks to a tracking server. */
@@ -24,7 +30,11 @@ function positive(flag: string, value: string | undefined, whole: boolean): numb
 }
 
 /** The limits the flags ask for (the reader's defaults for those not given); bad values are usage errors. */
-export function mlflowLimitsFromFlags(values: { 'mlflow-max-pages'?: string; 'mlflow-max-response-mb'?: string; 'mlflow-timeout'?: string }): MlflowLimits {
+export function mlflowLimitsFromFlags(values: {
+  'mlflow-max-pages'?: string;
+  'mlflow-max-response-mb'?: string;
+  'mlflow-timeout'?: string;
+}): MlflowLimits {
   return limitsFrom({
     maxPages: positive('mlflow-max-pages', values['mlflow-max-pages'], true),
     maxResponseMB: positive('mlflow-max-response-mb', values['mlflow-max-response-mb'], false),
@@ -33,4 +43,6 @@ export function mlflowLimitsFromFlags(values: { 'mlflow-max-pages'?: string; 'ml
 }
 
 /** Paging cut short is not fatal: the command goes on with what was read, and says so. */
-export const warnOnStderr = (message: string): void => { process.stderr.write(`warning: ${message}\n`); };
+export const warnOnStderr = (message: string): void => {
+  process.stderr.write(`warning: ${message}\n`);
+};

@@ -43,14 +43,21 @@ export const ROLLBACK_USAGE = `Usage: lineage rollback ART STAGE [--push REMOTE]
 export const DEPRECATE_USAGE = `Usage: lineage deprecate ART [--force] [--push REMOTE]\n\nMarks a model deprecated (GTO's ART@deprecated tag). ${WRITE_NOTE}\n`;
 
 export const REGISTRY_HELP: Record<string, string> = {
-  registry: REGISTRY_USAGE, register: REGISTER_USAGE + MLFLOW_WRITE_HELP, assign: ASSIGN_USAGE + MLFLOW_WRITE_HELP, unassign: UNASSIGN_USAGE + MLFLOW_WRITE_HELP, rollback: ROLLBACK_USAGE, deprecate: DEPRECATE_USAGE + MLFLOW_WRITE_HELP,
+  registry: REGISTRY_USAGE,
+  register: REGISTER_USAGE + MLFLOW_WRITE_HELP,
+  assign: ASSIGN_USAGE + MLFLOW_WRITE_HELP,
+  unassign: UNASSIGN_USAGE + MLFLOW_WRITE_HELP,
+  rollback: ROLLBACK_USAGE,
+  deprecate: DEPRECATE_USAGE + MLFLOW_WRITE_HELP,
 };
 
 function registryTable(artifacts: ModelArtifact[]): string {
   if (artifacts.length === 0) return 'No models in the registry (no GTO tags, no artifacts.yaml or dvc.yaml artifacts).\n';
   const rows = artifacts.map((a) => {
     const latest = a.versions.find((v) => v.registered && v.active)?.version ?? '-';
-    const stages = Object.entries(a.stages).map(([stage, versions]) => `${stage}: ${versions.map(short).join(', ')}`).join('; ');
+    const stages = Object.entries(a.stages)
+      .map(([stage, versions]) => `${stage}: ${versions.map(short).join(', ')}`)
+      .join('; ');
     return [a.name, latest, a.deprecated ? 'deprecated' : stages || '-'];
   });
   return renderTable(['model', 'latest', 'stages'], rows);
@@ -59,8 +66,14 @@ function registryTable(artifacts: ModelArtifact[]): string {
 const short = (version: string) => (/^[0-9a-f]{40}$/.test(version) ? version.slice(0, 7) : version);
 
 async function showRegistry(root: string, argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, history: { type: 'boolean' } } });
-  if (positionals.length > 1) throw new UsageError(`registry takes at most one model (got ${positionals.map((p) => JSON.stringify(p)).join(', ')})`);
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, history: { type: 'boolean' } },
+  });
+  if (positionals.length > 1)
+    throw new UsageError(`registry takes at most one model (got ${positionals.map((p) => JSON.stringify(p)).join(', ')})`);
   const model = positionals[0] as string | undefined;
   const loaded = await loadedRegistry(root);
   for (const i of loaded.state.ignored) process.stderr.write(`lineage: ignored tag ${JSON.stringify(i.tag)}: ${i.reason}\n`);
@@ -69,11 +82,21 @@ async function showRegistry(root: string, argv: string[]): Promise<number> {
     // `gto history MODEL` keeps the events whose artifact is exactly MODEL.
     const events = gtoHistory(loaded.gto).filter((e) => model === undefined || e.artifact === model);
     if (opts.json) process.stdout.write(pythonJson(events) + '\n');
-    else process.stdout.write(events.length === 0 ? 'No registry events.\n' : renderTable(['time', 'model', 'event', 'version', 'stage', 'tag'], events.map((e) => [e.timestamp, e.artifact, e.event, short(e.version ?? '-'), e.stage ?? '-', e.ref])));
+    else
+      process.stdout.write(
+        events.length === 0
+          ? 'No registry events.\n'
+          : renderTable(
+              ['time', 'model', 'event', 'version', 'stage', 'tag'],
+              events.map((e) => [e.timestamp, e.artifact, e.event, short(e.version ?? '-'), e.stage ?? '-', e.ref]),
+            ),
+      );
     return 0;
   }
   if (model !== undefined) return await showModel(root, loaded, model, Boolean(opts.json));
-  process.stdout.write(opts.json ? pythonJson(gtoShow(loaded.gto, { stages: loaded.allowedStages })) + '\n' : registryTable(loaded.state.artifacts));
+  process.stdout.write(
+    opts.json ? pythonJson(gtoShow(loaded.gto, { stages: loaded.allowedStages })) + '\n' : registryTable(loaded.state.artifacts),
+  );
   return 0;
 }
 
@@ -92,16 +115,29 @@ function report(result: GitWriteResult): number {
 }
 
 function expectPositionals(command: string, positionals: string[], min: number, max: number): void {
-  if (positionals.length < min || positionals.length > max) throw new UsageError(`${command}: expected ${min === max ? min : `${min} to ${max}`} arguments, got ${positionals.length} (see lineage ${command} --help)`);
+  if (positionals.length < min || positionals.length > max)
+    throw new UsageError(
+      `${command}: expected ${min === max ? min : `${min} to ${max}`} arguments, got ${positionals.length} (see lineage ${command} --help)`,
+    );
 }
 
 async function write(registry: GitRegistry, command: string, argv: string[]): Promise<number> {
   const { values: o, positionals: p } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { version: { type: 'string' }, bump: { type: 'string' }, push: { type: 'string' }, force: { type: 'boolean' }, 'keep-existing': { type: 'boolean' }, message: { type: 'string', short: 'm' } },
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      version: { type: 'string' },
+      bump: { type: 'string' },
+      push: { type: 'string' },
+      force: { type: 'boolean' },
+      'keep-existing': { type: 'boolean' },
+      message: { type: 'string', short: 'm' },
+    },
   });
   const common = { force: o.force, push: o.push ?? null, message: o.message };
-  if (o.bump !== undefined && !['patch', 'minor', 'major'].includes(o.bump)) throw new UsageError(`--bump must be patch, minor or major, not ${JSON.stringify(o.bump)}`);
+  if (o.bump !== undefined && !['patch', 'minor', 'major'].includes(o.bump))
+    throw new UsageError(`--bump must be patch, minor or major, not ${JSON.stringify(o.bump)}`);
   switch (command) {
     case 'register': {
       expectPositionals(command, p, 1, 2);
@@ -113,7 +149,11 @@ async function write(registry: GitRegistry, command: string, argv: string[]): Pr
       const { artifact, version } = splitVersion(p[0]);
       const options = { ...common, archiveExisting: !o['keep-existing'], bump: o.bump as Bump | undefined };
       if (version !== null && p[2] !== undefined) throw new UsageError('assign: give ART@VERSION or a REV, not both');
-      return report(version !== null ? await registry.assign(artifact, version, p[1], options) : await registry.assignRevision(artifact, p[2] ?? 'HEAD', p[1], options));
+      return report(
+        version !== null
+          ? await registry.assign(artifact, version, p[1], options)
+          : await registry.assignRevision(artifact, p[2] ?? 'HEAD', p[1], options),
+      );
     }
     case 'unassign': {
       expectPositionals(command, p, 2, 2);

@@ -12,16 +12,25 @@ export async function showModel(root: string, loaded: LoadedRegistry, spec: stri
   const artifact = loaded.gto.get(name);
   if (!artifact) {
     const known = [...loaded.gto.keys()].sort();
-    throw new UsageError(`no model ${JSON.stringify(name)} in the registry (models with GTO tags or in artifacts.yaml: ${known.join(', ') || 'none'})`);
+    throw new UsageError(
+      `no model ${JSON.stringify(name)} in the registry (models with GTO tags or in artifacts.yaml: ${known.join(', ') || 'none'})`,
+    );
   }
-  const commits = await readGtoCommits(root, artifact.versions.map((v) => v.commit));
+  const commits = await readGtoCommits(
+    root,
+    artifact.versions.map((v) => v.commit),
+  );
   const versions = gtoShowVersions(loaded.gto, spec, commits) ?? [];
   if (json) {
     process.stdout.write(pythonJson(versions) + '\n');
     return 0;
   }
   if (versions.length === 0) {
-    process.stdout.write(!artifactActive(artifact) ? `${name} is deprecated: GTO lists no versions of a deprecated model.\n` : `No version of ${name} matches ${spec}.\n`);
+    process.stdout.write(
+      !artifactActive(artifact)
+        ? `${name} is deprecated: GTO lists no versions of a deprecated model.\n`
+        : `No version of ${name} matches ${spec}.\n`,
+    );
     return 0;
   }
   process.stdout.write(renderTable(['artifact', 'version', 'stage', 'created_at', 'ref'], gtoShowRows(loaded.gto, versions, spec)));

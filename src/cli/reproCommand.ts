@@ -26,24 +26,48 @@ pipeline that cannot be evaluated or is refused, another repro running).
 function printer(): (e: ReproEvent) => void {
   return (e) => {
     switch (e.type) {
-      case 'skip': process.stdout.write(`Stage '${e.stage}' didn't change, skipping${e.reason === 'frozen' ? ' (frozen)' : ''}\n`); break;
-      case 'stage': process.stdout.write(`Running stage '${e.stage}'${e.reasons.length ? ` (${e.reasons.join(', ')})` : ''}:\n`); break;
-      case 'start': process.stdout.write(`> ${e.cmd}\n`); break;
+      case 'skip':
+        process.stdout.write(`Stage '${e.stage}' didn't change, skipping${e.reason === 'frozen' ? ' (frozen)' : ''}\n`);
+        break;
+      case 'stage':
+        process.stdout.write(`Running stage '${e.stage}'${e.reasons.length ? ` (${e.reasons.join(', ')})` : ''}:\n`);
+        break;
+      case 'start':
+        process.stdout.write(`> ${e.cmd}\n`);
+        break;
       // The stage's own output is its author's: progress bars and colours pass through raw.
-      case 'output': writeRaw(e.stream === 'stderr' ? process.stderr : process.stdout, e.text); break;
-      case 'locked': process.stdout.write(`Updating lock file '${e.lockFile}'\n\n`); break;
-      case 'failed': process.stderr.write(`lineage: stage '${e.stage}': ${e.message}\n`); break;
-      case 'cancelled': process.stderr.write(`lineage: stage '${e.stage}' cancelled; its dvc.lock entry was not changed.\n`); break;
-      case 'warning': process.stderr.write(`lineage: warning: ${e.message}\n`); break;
-      default: break;
+      case 'output':
+        writeRaw(e.stream === 'stderr' ? process.stderr : process.stdout, e.text);
+        break;
+      case 'locked':
+        process.stdout.write(`Updating lock file '${e.lockFile}'\n\n`);
+        break;
+      case 'failed':
+        process.stderr.write(`lineage: stage '${e.stage}': ${e.message}\n`);
+        break;
+      case 'cancelled':
+        process.stderr.write(`lineage: stage '${e.stage}' cancelled; its dvc.lock entry was not changed.\n`);
+        break;
+      case 'warning':
+        process.stderr.write(`lineage: warning: ${e.message}\n`);
+        break;
+      default:
+        break;
     }
   };
 }
 
 export async function reproCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { force: { type: 'boolean', short: 'f' }, downstream: { type: 'boolean' }, 'single-item': { type: 'boolean', short: 's' }, dry: { type: 'boolean' } },
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      force: { type: 'boolean', short: 'f' },
+      downstream: { type: 'boolean' },
+      'single-item': { type: 'boolean', short: 's' },
+      dry: { type: 'boolean' },
+    },
   });
   if (opts.downstream && opts['single-item']) throw new UsageError('--downstream and --single-item cannot be used together');
   const controller = new AbortController();
@@ -51,9 +75,18 @@ export async function reproCommand(ctx: Context, argv: string[]): Promise<number
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const result = await reproduceStages(ctx.ws, {
-      targets: positionals, force: opts.force, downstream: opts.downstream, singleItem: opts['single-item'], dry: opts.dry, signal: controller.signal,
-    }, printer());
+    const result = await reproduceStages(
+      ctx.ws,
+      {
+        targets: positionals,
+        force: opts.force,
+        downstream: opts.downstream,
+        singleItem: opts['single-item'],
+        dry: opts.dry,
+        signal: controller.signal,
+      },
+      printer(),
+    );
     if (!opts.dry && result.ran.length === 0 && result.ok) process.stdout.write('Data and pipelines are up to date.\n');
     if (result.ran.length && !opts.dry) await refresh(ctx);
     return result.ok ? 0 : 1;

@@ -25,10 +25,19 @@ ${MLFLOW_LIMITS_HELP}`;
 
 export async function runsCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts } = parseArgs({
-    args: argv, strict: true,
-    options: { source: { type: 'string' }, experiment: { type: 'string' }, commit: { type: 'string' }, json: { type: 'boolean' }, 'mlflow-uri': { type: 'string' }, ...MLFLOW_LIMIT_OPTIONS },
+    args: argv,
+    strict: true,
+    options: {
+      source: { type: 'string' },
+      experiment: { type: 'string' },
+      commit: { type: 'string' },
+      json: { type: 'boolean' },
+      'mlflow-uri': { type: 'string' },
+      ...MLFLOW_LIMIT_OPTIONS,
+    },
   });
-  if (opts.source !== undefined && opts.source !== 'mlflow' && opts.source !== 'wandb') throw new UsageError(`--source ${opts.source}: expected mlflow or wandb`);
+  if (opts.source !== undefined && opts.source !== 'mlflow' && opts.source !== 'wandb')
+    throw new UsageError(`--source ${opts.source}: expected mlflow or wandb`);
   const source = opts.source as RunSourceKind | undefined;
   const limits = mlflowLimitsFromFlags(opts);
   const uri = opts['mlflow-uri'] ?? (isServerUri(process.env.MLFLOW_TRACKING_URI) ? process.env.MLFLOW_TRACKING_URI : undefined);
@@ -40,12 +49,16 @@ export async function runsCommand(ctx: Context, argv: string[]): Promise<number>
       throw new UsageError(`--mlflow-uri: ${(error as Error).message}`);
     }
     const report = await syncWorkspaceRuns(ctx.ws, { servers: [{ url, token: process.env.MLFLOW_TRACKING_TOKEN || undefined, limits }] });
-    if (report.failed > 0) process.stderr.write(`warning: the tracking server ${url} could not be read; its runs are shown as last indexed (if ever)\n`);
+    if (report.failed > 0)
+      process.stderr.write(`warning: the tracking server ${url} could not be read; its runs are shown as last indexed (if ever)\n`);
   }
   let runs: ExternalRun[];
   if (opts.commit !== undefined) {
     const [revision] = await resolveIndexed(ctx, [opts.commit]);
-    runs = runsAtCommit(ctx.ws, revision.id).filter((r) => (!source || r.source === source) && (!opts.experiment || r.experiment === opts.experiment || r.experimentId === opts.experiment));
+    runs = runsAtCommit(ctx.ws, revision.id).filter(
+      (r) =>
+        (!source || r.source === source) && (!opts.experiment || r.experiment === opts.experiment || r.experimentId === opts.experiment),
+    );
   } else {
     runs = listRuns(ctx.ws, { source, experiment: opts.experiment });
   }
@@ -58,13 +71,21 @@ export async function runsCommand(ctx: Context, argv: string[]): Promise<number>
     return 0;
   }
   if (runs.length === 0) {
-    process.stdout.write(opts.commit !== undefined ? `No runs were made from ${opts.commit}.\n` : `No ${source === 'mlflow' ? 'MLflow ' : source === 'wandb' ? 'W&B ' : 'MLflow or W&B '}runs found (looked for mlruns/, mlflow.db, wandb/ and .wandb/).\n`);
+    process.stdout.write(
+      opts.commit !== undefined
+        ? `No runs were made from ${opts.commit}.\n`
+        : `No ${source === 'mlflow' ? 'MLflow ' : source === 'wandb' ? 'W&B ' : 'MLflow or W&B '}runs found (looked for mlruns/, mlflow.db, wandb/ and .wandb/).\n`,
+    );
     return 0;
   }
   const keys = headlineKeys(runs, 3);
   const rows = runs.map((r) => [
-    r.source, r.experiment ?? r.experimentId ?? '—', r.name ? `${r.name} (${r.id.slice(0, 8)})` : r.id, r.status,
-    r.git.commit ? r.git.commit.slice(0, 7) : 'unlinked', r.startTime !== null ? isoMinute(r.startTime) : '—',
+    r.source,
+    r.experiment ?? r.experimentId ?? '—',
+    r.name ? `${r.name} (${r.id.slice(0, 8)})` : r.id,
+    r.status,
+    r.git.commit ? r.git.commit.slice(0, 7) : 'unlinked',
+    r.startTime !== null ? isoMinute(r.startTime) : '—',
     ...keys.map((k) => (k in r.metrics ? formatValue(r.metrics[k]) : '—')),
   ]);
   process.stdout.write(renderTable(['Source', 'Experiment', 'Run', 'Status', 'Commit', 'Started (UTC)', ...keys], rows));

@@ -19,11 +19,24 @@ with -A each commit is keyed by its sha.
 
 export async function showCommand(ctx: Context, argv: string[]): Promise<number> {
   const { values: opts, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { json: { type: 'boolean' }, params: { type: 'boolean' }, 'all-branches': { type: 'boolean', short: 'a' }, 'all-tags': { type: 'boolean', short: 'T' }, 'all-commits': { type: 'boolean', short: 'A' } },
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      params: { type: 'boolean' },
+      'all-branches': { type: 'boolean', short: 'a' },
+      'all-tags': { type: 'boolean', short: 'T' },
+      'all-commits': { type: 'boolean', short: 'A' },
+    },
   });
   const kind = opts.params ? 'params' : 'metrics';
-  const { texts, revisions, brancher } = await showSelection(ctx, positionals, { allBranches: opts['all-branches'], allTags: opts['all-tags'], allCommits: opts['all-commits'] }, kind);
+  const { texts, revisions, brancher } = await showSelection(
+    ctx,
+    positionals,
+    { allBranches: opts['all-branches'], allTags: opts['all-tags'], allCommits: opts['all-commits'] },
+    kind,
+  );
   if (opts.json) {
     // As `dvc metrics show --json` holds them: files in DVC's order, values with Python's
     // types, DVC's {"error": {type, msg}} for a file it cannot read; printed as json.dumps.
@@ -45,9 +58,14 @@ export async function showCommand(ctx: Context, argv: string[]): Promise<number>
   revisions.forEach((revision, i) => {
     const { values, problems } = valuesOf(ctx.ws, revision, kind, { exact: true });
     const rev = revisionLabel({ ...revision, text: texts[i] });
-    for (const [path, keys] of Object.entries(values)) for (const [key, v] of Object.entries(keys)) rows.push([rev, path, key, formatDiffValue(v, kind)]);
+    for (const [path, keys] of Object.entries(values))
+      for (const [key, v] of Object.entries(keys)) rows.push([rev, path, key, formatDiffValue(v, kind)]);
     for (const p of problems) rows.push([rev, p.path, '!', `${p.message}${p.line ? ` (line ${p.line})` : ''}`]);
   });
-  process.stdout.write(rows.length === 0 ? `No ${kind} found at ${texts.join(', ')}.\n` : renderTable(['Revision', 'Path', kind === 'metrics' ? 'Metric' : 'Param', 'Value'], rows));
+  process.stdout.write(
+    rows.length === 0
+      ? `No ${kind} found at ${texts.join(', ')}.\n`
+      : renderTable(['Revision', 'Path', kind === 'metrics' ? 'Metric' : 'Param', 'Value'], rows),
+  );
   return 0;
 }

@@ -18,14 +18,23 @@ export interface ShowSelection {
  * is left out when it equals the checked-out branch, which DVC only notices when that
  * branch is the sole name of its commit (dvc/repo/metrics/show.py _hide_workspace).
  */
-export async function showSelection(ctx: Context, positionals: string[], sets: RevisionSets, kind: 'metrics' | 'params'): Promise<ShowSelection> {
+export async function showSelection(
+  ctx: Context,
+  positionals: string[],
+  sets: RevisionSets,
+  kind: 'metrics' | 'params',
+): Promise<ShowSelection> {
   if (!anyRevisionSet(sets)) {
     const texts = positionals.length > 0 ? positionals : [WORKSPACE];
     return { texts, revisions: await resolveIndexed(ctx, texts), brancher: false };
   }
   const givenTexts = positionals.filter((t) => t !== WORKSPACE);
   const given = await resolveIndexed(ctx, givenTexts);
-  const named = await revisionsInSets(ctx.ws, givenTexts.map((name, i) => ({ name, sha: given[i].id })), sets);
+  const named = await revisionsInSets(
+    ctx.ws,
+    givenTexts.map((name, i) => ({ name, sha: given[i].id })),
+    sets,
+  );
   // Every entry the brancher adds is a commit, or a revision the user gave (a run stays a run).
   const revisions = named.map((r) => given.find((g) => g.id === r.sha) ?? commitRevision(r.sha, r.name));
   await ensureIndexed(ctx, revisions);

@@ -22,7 +22,12 @@ function statusText(stages: StageStatus[]): string {
 }
 
 export async function statusCommand(ctx: Context, argv: string[]): Promise<number> {
-  const { values: opts, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } } });
+  const { values: opts, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+  });
   const report = await pipelineStatus(ctx.ws, { targets: positionals });
   const unknown = report.problems.find((p) => p.kind === 'unknown-target');
   if (unknown) throw new UsageError(unknown.message);
@@ -42,5 +47,11 @@ export async function statusCommand(ctx: Context, argv: string[]): Promise<numbe
 /** The --json form of a failure: one error object, each problem with where it is. */
 export function problemsJson(problems: ReproProblem[]): { error: { type: string; msg: string; problems: ReproProblem[] } } {
   const refused = problems.every((p) => p.kind === 'refused');
-  return { error: { type: refused ? 'PipelineRefused' : 'PipelineInvalid', msg: formatProblem(problems[0]) + (problems.length > 1 ? ` (+${problems.length - 1} more)` : ''), problems } };
+  return {
+    error: {
+      type: refused ? 'PipelineRefused' : 'PipelineInvalid',
+      msg: formatProblem(problems[0]) + (problems.length > 1 ? ` (+${problems.length - 1} more)` : ''),
+      problems,
+    },
+  };
 }

@@ -22,7 +22,8 @@ function guard(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as Write;
   rawWrites.set(stream, write);
   // Strings only: the CLI writes text; a Buffer is passed on untouched.
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? terminalText(chunk) : chunk, ...rest)) as NodeJS.WriteStream['write'];
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? terminalText(chunk) : chunk, ...rest)) as NodeJS.WriteStream['write'];
 }
 
 /**

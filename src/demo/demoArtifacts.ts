@@ -50,7 +50,11 @@ const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 const recent = new Map<string, { train: FeatureSet; test: FeatureSet }>();
 
 /** TF-IDF features of data/prepared's train.csv and test.csv, as src/featurize.py computes them. */
-export function featurize(prepared: Map<string, Buffer>, params: { max_features: number; ngrams: number }, lowercase: boolean): { train: FeatureSet; test: FeatureSet } {
+export function featurize(
+  prepared: Map<string, Buffer>,
+  params: { max_features: number; ngrams: number },
+  lowercase: boolean,
+): { train: FeatureSet; test: FeatureSet } {
   const key = `${md5(prepared.get('train.csv') as Buffer)} ${md5(prepared.get('test.csv') as Buffer)} ${params.max_features} ${params.ngrams} ${lowercase}`;
   let sets = recent.get(key);
   if (!sets) {
@@ -61,14 +65,20 @@ export function featurize(prepared: Map<string, Buffer>, params: { max_features:
   return sets;
 }
 
-function computeFeatures(prepared: Map<string, Buffer>, params: { max_features: number; ngrams: number }, lowercase: boolean): { train: FeatureSet; test: FeatureSet } {
+function computeFeatures(
+  prepared: Map<string, Buffer>,
+  params: { max_features: number; ngrams: number },
+  lowercase: boolean,
+): { train: FeatureSet; test: FeatureSet } {
   const train = readReviews(prepared.get('train.csv') as Buffer);
   const test = readReviews(prepared.get('test.csv') as Buffer);
   const df = new Map<string, number>();
   for (const r of train) {
     for (const t of new Set(terms(r.text, params.ngrams, lowercase))) df.set(t, (df.get(t) ?? 0) + 1);
   }
-  const kept = [...df.keys()].sort((a, b) => (df.get(b) as number) - (df.get(a) as number) || byCodePoint(a, b)).slice(0, params.max_features);
+  const kept = [...df.keys()]
+    .sort((a, b) => (df.get(b) as number) - (df.get(a) as number) || byCodePoint(a, b))
+    .slice(0, params.max_features);
   const vocabulary = kept.sort(byCodePoint);
   const index = new Map(vocabulary.map((t, i) => [t, i]));
   const idf = vocabulary.map((t) => Math.log((1 + train.length) / (1 + (df.get(t) as number))) + 1);
@@ -96,7 +106,18 @@ export function bagOfWords(trainCsv: Buffer): FeatureSet {
   const reviews = readReviews(trainCsv);
   const vocabulary = [...new Set(reviews.flatMap((r) => r.text.split(/\s+/).filter(Boolean)))].sort(byCodePoint);
   const index = new Map(vocabulary.map((w, i) => [w, i]));
-  const rows = reviews.map((r) => [...new Set(r.text.split(/\s+/).map((w) => index.get(w)).filter((i): i is number => i !== undefined))].sort((a, b) => a - b).map((i): [number, number] => [i, 1]));
+  const rows = reviews.map((r) =>
+    [
+      ...new Set(
+        r.text
+          .split(/\s+/)
+          .map((w) => index.get(w))
+          .filter((i): i is number => i !== undefined),
+      ),
+    ]
+      .sort((a, b) => a - b)
+      .map((i): [number, number] => [i, 1]),
+  );
   return { vocabulary, idf: [], rows, labels: reviews.map((r) => r.label) };
 }
 
@@ -109,8 +130,12 @@ const pickled = new WeakMap<object, Map<string, Buffer>>();
 export function featurePickles(sets: { train: FeatureSet; test: FeatureSet }): Map<string, Buffer> {
   const known = pickled.get(sets);
   if (known) return known;
-  const dump = (f: FeatureSet): Buffer => pickleDumps({ vocabulary: f.vocabulary, idf: floats(f.idf), rows: sparseRows(f.rows), labels: f.labels });
-  const files = new Map([['test.pkl', dump(sets.test)], ['train.pkl', dump(sets.train)]]);
+  const dump = (f: FeatureSet): Buffer =>
+    pickleDumps({ vocabulary: f.vocabulary, idf: floats(f.idf), rows: sparseRows(f.rows), labels: f.labels });
+  const files = new Map([
+    ['test.pkl', dump(sets.test)],
+    ['train.pkl', dump(sets.train)],
+  ]);
   pickled.set(sets, files);
   return files;
 }

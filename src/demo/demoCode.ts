@@ -93,7 +93,9 @@ def main(raw_path: str, out_dir: str) -> None:
     params = load_params()["prepare"]
     with open(raw_path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-${when(f.dedupe, String.raw`    # Identical reviews used to land on both sides of the split and inflate accuracy.
+${when(
+  f.dedupe,
+  String.raw`    # Identical reviews used to land on both sides of the split and inflate accuracy.
     seen = set()
     unique = []
     for row in rows:
@@ -101,11 +103,16 @@ ${when(f.dedupe, String.raw`    # Identical reviews used to land on both sides o
             seen.add(row["text"])
             unique.append(row)
     rows = unique
-`)}    rng = random.Random(params["seed"])
-${f.stratify ? String.raw`    # Split each label on its own so train and test keep the same class balance.
+`,
+)}    rng = random.Random(params["seed"])
+${
+  f.stratify
+    ? String.raw`    # Split each label on its own so train and test keep the same class balance.
     groups = [[row for row in rows if row["label"] == label] for label in sorted({row["label"] for row in rows})]
-` : `    groups = [rows]
-`}    test_ids = set()
+`
+    : `    groups = [rows]
+`
+}    test_ids = set()
     for group in groups:
         ids = [row["id"] for row in group]
         rng.shuffle(ids)
@@ -195,7 +202,7 @@ need nothing but Python 3's standard library, and every run gives the same bytes
 ## Stages
 - \`prepare\`: train/test split (\`params.yaml: prepare\`)
 ${pipeline >= 2 ? '- `featurize`: TF-IDF features (`params.yaml: featurize`)\n- `train@small`, `train@large`: two model families from one `foreach` stage\n' : '- `train`: logistic-regression classifier\n'}- \`evaluate\`: metrics in \`eval/\`, ROC${pipeline >= 2 ? ' and confusion' : ''} plot data in \`eval/plots/\`
-${pipeline >= 3 ? '\nTraining curves are logged in DVCLive\'s layout into `dvclive/`.\n' : ''}`;
+${pipeline >= 3 ? "\nTraining curves are logged in DVCLive's layout into `dvclive/`.\n" : ''}`;
 }
 
 export function requirements(pipeline: number, liveV3: boolean): string {

@@ -22,7 +22,16 @@ export class DemoHistory {
    * Commits `state` on `ref`. `stale` models a commit that changed code without running
    * `dvc repro`: outputs (dvc.lock, metrics, plots) stay as in the first parent.
    */
-  commit(ref: string, parents: HistoryNode[], state: ProjectState, message: string, who: Person, time: number, rng: Rng, stale = false): HistoryNode {
+  commit(
+    ref: string,
+    parents: HistoryNode[],
+    state: ProjectState,
+    message: string,
+    who: Person,
+    time: number,
+    rng: Rng,
+    stale = false,
+  ): HistoryNode {
     let rendered = renderProject(state, rng, time);
     const base = parents[0]?.rendered;
     if (stale && base) {

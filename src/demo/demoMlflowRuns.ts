@@ -30,9 +30,25 @@ export async function writeDemoMlflowRuns(dir: string, runs: DemoRunInput[], rng
   const root = path.join(dir, 'mlruns');
   const expDir = path.join(root, EXPERIMENT_ID);
   const created = runs.length ? runs[0].time * 1000 - 3_600_000 : 0;
-  await writeFiles(path.join(root, '0'), { 'meta.yaml': yamlLines({ artifact_location: pathToFileURL(path.join(root, '0')).href, creation_time: created, experiment_id: '0', last_update_time: created, lifecycle_stage: 'active', name: 'Default' }) });
+  await writeFiles(path.join(root, '0'), {
+    'meta.yaml': yamlLines({
+      artifact_location: pathToFileURL(path.join(root, '0')).href,
+      creation_time: created,
+      experiment_id: '0',
+      last_update_time: created,
+      lifecycle_stage: 'active',
+      name: 'Default',
+    }),
+  });
   await writeFiles(expDir, {
-    'meta.yaml': yamlLines({ artifact_location: pathToFileURL(expDir).href, creation_time: created, experiment_id: EXPERIMENT_ID, last_update_time: created, lifecycle_stage: 'active', name: EXPERIMENT_NAME }),
+    'meta.yaml': yamlLines({
+      artifact_location: pathToFileURL(expDir).href,
+      creation_time: created,
+      experiment_id: EXPERIMENT_ID,
+      last_update_time: created,
+      lifecycle_stage: 'active',
+      name: EXPERIMENT_NAME,
+    }),
     'tags/mlflow.note.content': 'Runs of the demo pipeline, logged beside DVC.',
   });
   const ids: string[] = [];
@@ -50,9 +66,21 @@ async function writeRun(runDir: string, id: string, run: DemoRunInput, rng: Rng)
   const name = `${rng.pick(['calm', 'bold', 'keen', 'wise', 'swift'])}-${rng.pick(['owl', 'elk', 'fox', 'yak', 'cod'])}-${rng.int(10, 99)}`;
   const files: Record<string, string> = {
     'meta.yaml': yamlLines({
-      artifact_uri: pathToFileURL(path.join(runDir, 'artifacts')).href, end_time: end, entry_point_name: '', experiment_id: EXPERIMENT_ID,
-      lifecycle_stage: 'active', run_id: id, run_name: name, run_uuid: id, source_name: '', source_type: 4, source_version: '',
-      start_time: start, status: 3, tags: '[]', user_id: run.user,
+      artifact_uri: pathToFileURL(path.join(runDir, 'artifacts')).href,
+      end_time: end,
+      entry_point_name: '',
+      experiment_id: EXPERIMENT_ID,
+      lifecycle_stage: 'active',
+      run_id: id,
+      run_name: name,
+      run_uuid: id,
+      source_name: '',
+      source_type: 4,
+      source_version: '',
+      start_time: start,
+      status: 3,
+      tags: '[]',
+      user_id: run.user,
     }),
     'tags/mlflow.runName': name,
     'tags/mlflow.user': run.user,
@@ -80,7 +108,18 @@ async function writeRun(runDir: string, id: string, run: DemoRunInput, rng: Rng)
   if (run.logModel) {
     const created = new Date(end - 1_000).toISOString().replace('T', ' ').replace('Z', '000');
     const uuid = rng.hex(32);
-    files['tags/mlflow.log-model.history'] = JSON.stringify([{ run_id: id, artifact_path: 'model', utc_time_created: created, model_uuid: uuid, flavors: { python_function: { loader_module: 'mlflow.sklearn', python_version: '3.11.9' }, sklearn: { pickled_model: 'model.pkl', sklearn_version: '1.5.2' } } }]);
+    files['tags/mlflow.log-model.history'] = JSON.stringify([
+      {
+        run_id: id,
+        artifact_path: 'model',
+        utc_time_created: created,
+        model_uuid: uuid,
+        flavors: {
+          python_function: { loader_module: 'mlflow.sklearn', python_version: '3.11.9' },
+          sklearn: { pickled_model: 'model.pkl', sklearn_version: '1.5.2' },
+        },
+      },
+    ]);
     files['artifacts/model/MLmodel'] = mlmodel(id, uuid, created);
     files['artifacts/model/requirements.txt'] = 'mlflow==3.17.2\nscikit-learn==1.5.2\n';
     files['artifacts/model/python_env.yaml'] = 'python: 3.11.9\nbuild_dependencies:\n- pip==24.0\ndependencies:\n- -r requirements.txt\n';
@@ -114,11 +153,14 @@ function mlmodel(runId: string, uuid: string, created: string): string {
 
 /** MLflow's meta.yaml: flat `key: value` lines, keys sorted as PyYAML dumps them. */
 function yamlLines(fields: Record<string, string | number>): string {
-  return Object.keys(fields).sort().map((k) => {
-    const v = fields[k];
-    if (typeof v === 'number' || v === '[]') return `${k}: ${v}\n`;
-    return `${k}: ${v === '' || /^[\d.]+$/.test(v) || /: | #/.test(v) ? `'${v}'` : v}\n`;
-  }).join('');
+  return Object.keys(fields)
+    .sort()
+    .map((k) => {
+      const v = fields[k];
+      if (typeof v === 'number' || v === '[]') return `${k}: ${v}\n`;
+      return `${k}: ${v === '' || /^[\d.]+$/.test(v) || /: | #/.test(v) ? `'${v}'` : v}\n`;
+    })
+    .join('');
 }
 
 async function writeFiles(base: string, files: Record<string, string>): Promise<void> {

@@ -140,11 +140,7 @@ export function buildDvcYaml(pipeline: number): string {
         cmd: 'python src/evaluate.py models/small.pkl models/large.pkl data/features',
         deps: ['data/features', 'models/small.pkl', 'models/large.pkl', 'src/evaluate.py'],
         outs: ['models/model.pkl'],
-        metrics: [
-          { 'eval/metrics.json': { cache: false } },
-          { 'eval/scores.yaml': { cache: false } },
-          'eval/cached_metrics.json',
-        ],
+        metrics: [{ 'eval/metrics.json': { cache: false } }, { 'eval/scores.yaml': { cache: false } }, 'eval/cached_metrics.json'],
         plots: [
           { 'eval/plots/roc.csv': { cache: false } },
           { 'eval/plots/confusion.csv': { cache: false, template: 'confusion', x: 'actual', y: 'predicted' } },

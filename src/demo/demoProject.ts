@@ -83,14 +83,19 @@ function lockParams(params: Params, keys: string[]): Record<string, unknown> {
   return out;
 }
 
-function computeMetrics(s: ProjectState, rng: Rng): { accuracy: number; loss: number; f1: number; precision: number; recall: number; auc: number } {
+function computeMetrics(
+  s: ProjectState,
+  rng: Rng,
+): { accuracy: number; loss: number; f1: number; precision: number; recall: number; auc: number } {
   const t = s.params.train;
   const bonus =
     -0.012 * Math.abs(t.model.layers - 4) -
     0.04 * Math.abs(t.model.dropout - 0.3) -
     0.015 * Math.abs(Math.log10(t.lr) + 2.5) +
-    0.02 * Math.min(t.epochs, 40) / 40 +
-    (s.pipeline >= 2 ? 0.01 * Math.min(s.params.featurize.max_features, 5000) / 5000 + (s.params.featurize.ngrams === 2 ? 0.008 : 0) : 0) -
+    (0.02 * Math.min(t.epochs, 40)) / 40 +
+    (s.pipeline >= 2
+      ? (0.01 * Math.min(s.params.featurize.max_features, 5000)) / 5000 + (s.params.featurize.ngrams === 2 ? 0.008 : 0)
+      : 0) -
     (s.flags.dedupe ? 0.015 : 0); // fixing the leak honestly lowers the score
   const accuracy = Math.min(0.985, 0.66 + 0.26 * s.skill + bonus + rng.noise(0.012));
   const loss = Math.max(0.04, 1.15 * (1 - accuracy) + 0.05 + rng.noise(0.02));
@@ -98,7 +103,14 @@ function computeMetrics(s: ProjectState, rng: Rng): { accuracy: number; loss: nu
   const recall = Math.min(0.99, accuracy - 0.015 + rng.noise(0.015));
   const f1 = (2 * precision * recall) / (precision + recall);
   const auc = Math.min(0.995, accuracy + 0.055 + rng.noise(0.01));
-  return { accuracy: round(accuracy), loss: round(loss), f1: round(f1), precision: round(precision), recall: round(recall), auc: round(auc) };
+  return {
+    accuracy: round(accuracy),
+    loss: round(loss),
+    f1: round(f1),
+    precision: round(precision),
+    recall: round(recall),
+    auc: round(auc),
+  };
 }
 
 /** DVCLive TSVs: one row per epoch, approaching the final value. */
@@ -135,7 +147,10 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
   if (s.dvcInit) {
     put('.dvc/config', '[core]\n    autostage = true\n');
     put('.dvc/.gitignore', '/config.local\n/tmp\n/cache\n');
-    put('.dvcignore', '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n');
+    put(
+      '.dvcignore',
+      '# Add patterns of files dvc should ignore, which could improve\n# the performance. Learn more at\n# https://dvc.org/doc/user-guide/dvcignore\n',
+    );
   }
   // Hash and size of every produced path, for dvc.lock; dirs also expose their listing.
   const produced = new Map<string, { md5: string; size: number; nfiles?: number }>();
@@ -178,7 +193,17 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
   put('src/evaluate.py', evaluateScript(s.flags, s.pipeline));
   if (s.pipeline >= 2) put('src/featurize.py', code.featurizeScript(s.flags));
   if (s.artifacts) {
-    put('artifacts.yaml', dvcYaml({ classifier: { type: 'model', path: 'models/model.pkl', description: 'Review sentiment classifier (best of the small and large families)', labels: ['nlp', 'sentiment'] } }));
+    put(
+      'artifacts.yaml',
+      dvcYaml({
+        classifier: {
+          type: 'model',
+          path: 'models/model.pkl',
+          description: 'Review sentiment classifier (best of the small and large families)',
+          labels: ['nlp', 'sentiment'],
+        },
+      }),
+    );
   }
   const stages = stagesFor(s.pipeline);
   put('dvc.yaml', buildDvcYaml(s.pipeline));
@@ -201,12 +226,21 @@ export function renderProject(s: ProjectState, rng: Rng, time: number): Rendered
       cmd: st.cmd,
       deps: [...st.deps].sort().map(entry),
       ...(st.params.length > 0 ? { params: { 'params.yaml': lockParams(s.params, st.params) } } : {}),
-      outs: st.outs.map((o) => o.path).sort().map(entry),
+      outs: st.outs
+        .map((o) => o.path)
+        .sort()
+        .map(entry),
     };
   }
   put('dvc.lock', dvcYaml({ schema: '2.0', stages: lock }), true);
   for (const [dir, names] of ignores) {
-    put(`${dir}/.gitignore`, names.sort().map((n) => `/${n}\n`).join(''));
+    put(
+      `${dir}/.gitignore`,
+      names
+        .sort()
+        .map((n) => `/${n}\n`)
+        .join(''),
+    );
   }
   if (s.rawVersion > 0) put('data/.gitignore', ['/raw.csv', ...(ignores.get('data') ?? []).map((n) => `/${n}`)].sort().join('\n') + '\n');
   return { files, outputPaths, workspace, cache, metrics: { accuracy: m.accuracy, loss: m.loss } };
@@ -232,7 +266,15 @@ function pickledOut(st: Stage, outPath: string, s: ProjectState, sink: Sink): Ma
 }
 
 /** Writes one stage's outs: cached ones into the cache, the others into Git. */
-function runStage(st: Stage, inputKey: string, s: ProjectState, m: ReturnType<typeof computeMetrics>, rng: Rng, time: number, sink: Sink): void {
+function runStage(
+  st: Stage,
+  inputKey: string,
+  s: ProjectState,
+  m: ReturnType<typeof computeMetrics>,
+  rng: Rng,
+  time: number,
+  sink: Sink,
+): void {
   for (const out of st.outs) {
     let bytes: Buffer | undefined;
     if (out.path === 'data/prepared') {
@@ -242,12 +284,21 @@ function runStage(st: Stage, inputKey: string, s: ProjectState, m: ReturnType<ty
     } else if (out.path.endsWith('.pkl')) {
       bytes = pickledOut(st, out.path, s, sink) as Buffer;
     } else if (out.path === 'eval/metrics.json') {
-      bytes = Buffer.from(pyJson({ accuracy: m.accuracy, f1: m.f1, precision: m.precision, recall: m.recall, roc_auc: m.auc, loss: m.loss }));
+      bytes = Buffer.from(
+        pyJson({ accuracy: m.accuracy, f1: m.f1, precision: m.precision, recall: m.recall, roc_auc: m.auc, loss: m.loss }),
+      );
     } else if (out.path === 'eval/scores.yaml') {
       const small = round(m.accuracy - 0.03 + rng.noise(0.01));
-      bytes = Buffer.from(dvcYaml({ models: { large: { accuracy: m.accuracy, roc_auc: m.auc }, small: { accuracy: small, roc_auc: round(small + 0.05) } } }));
+      bytes = Buffer.from(
+        dvcYaml({ models: { large: { accuracy: m.accuracy, roc_auc: m.auc }, small: { accuracy: small, roc_auc: round(small + 0.05) } } }),
+      );
     } else if (out.path === 'eval/cached_metrics.json') {
-      bytes = Buffer.from(pyJson({ test: { accuracy: m.accuracy, n_samples: 40 + s.rawVersion * 8 }, latency_ms: round(3 + s.params.train.model.layers * 0.8 + rng.noise(0.4), 2) }));
+      bytes = Buffer.from(
+        pyJson({
+          test: { accuracy: m.accuracy, n_samples: 40 + s.rawVersion * 8 },
+          latency_ms: round(3 + s.params.train.model.layers * 0.8 + rng.noise(0.4), 2),
+        }),
+      );
     } else if (out.path === 'eval/plots/roc.csv') {
       bytes = Buffer.from(rocCsv(m.auc));
     } else if (out.path === 'eval/plots/confusion.csv') {
@@ -273,7 +324,11 @@ function runStage(st: Stage, inputKey: string, s: ProjectState, m: ReturnType<ty
     // DVCLive files are committed to Git and declared at the top of dvc.yaml, not as outs.
     const trainAcc = round(Math.min(0.999, m.accuracy + 0.04));
     const trainLoss = round(Math.max(0.02, m.loss - 0.08));
-    sink.put('dvclive/metrics.json', pyJson({ train: { loss: s.diverged ? 'nan' : trainLoss, acc: trainAcc }, step: s.params.train.epochs - 1 }), true);
+    sink.put(
+      'dvclive/metrics.json',
+      pyJson({ train: { loss: s.diverged ? 'nan' : trainLoss, acc: trainAcc }, step: s.params.train.epochs - 1 }),
+      true,
+    );
     sink.put('dvclive/params.yaml', dvcYaml({ ...s.params.train, family: 'large' }), true);
     sink.put('dvclive/plots/metrics/train/loss.tsv', liveTsv('loss', trainLoss, 0.69, s, time, rng, s.diverged), true);
     sink.put('dvclive/plots/metrics/train/acc.tsv', liveTsv('acc', trainAcc, 0.5, s, time, rng, false), true);

@@ -51,4 +51,10 @@ const ROWS: [string, number, number, number, string][] = [
   ['classifier#champion#11', 195, 195, 28, assign('classifier', 'champion', 'v1.2.0')],
 ];
 
-export const DEMO_REGISTRY_TAGS: DemoRegistryTag[] = ROWS.map(([name, target, after, hours, message]) => ({ name, target, after, hours, message }));
+export const DEMO_REGISTRY_TAGS: DemoRegistryTag[] = ROWS.map(([name, target, after, hours, message]) => ({
+  name,
+  target,
+  after,
+  hours,
+  message,
+}));

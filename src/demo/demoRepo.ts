@@ -62,59 +62,183 @@ interface BranchPlan {
 const BRANCHES: BranchPlan[] = [
   { name: 'feature/tfidf-ngrams', fork: 40, commits: 15, step: (s, r) => tuneOne(s.params, r.chance(0.5) ? 'ngrams' : 'max_features', r) },
   {
-    name: 'feature/bigger-model', fork: 70, commits: 12, mergeAt: 92,
+    name: 'feature/bigger-model',
+    fork: 70,
+    commits: 12,
+    mergeAt: 92,
     step: (s, r, k) => (k % 3 === 0 ? tuneOne(s.params, 'layers', r) : tuneOne(s.params, r.chance(0.5) ? 'dropout' : 'epochs', r)),
-    adopt: (m, b) => { m.params.train.model = { ...b.params.train.model }; },
+    adopt: (m, b) => {
+      m.params.train.model = { ...b.params.train.model };
+    },
   },
   { name: 'exp/lr-sweep', fork: 100, commits: 8, step: (s, r) => tuneOne(s.params, 'lr', r) },
   {
-    name: 'fix/data-leak', fork: 110, commits: 4, mergeAt: 118,
+    name: 'fix/data-leak',
+    fork: 110,
+    commits: 4,
+    mergeAt: 118,
     step: (s, r, k) => {
-      if (k === 0) { s.flags.dedupe = true; return 'Drop duplicate reviews before splitting (they leaked into test)'; }
+      if (k === 0) {
+        s.flags.dedupe = true;
+        return 'Drop duplicate reviews before splitting (they leaked into test)';
+      }
       return tuneOne(s.params, 'epochs', r);
     },
-    adopt: (m) => { m.flags.dedupe = true; },
+    adopt: (m) => {
+      m.flags.dedupe = true;
+    },
   },
-  { name: 'feature/größe', fork: 130, commits: 5, step: (s, r) => `Größere Modelle: ${tuneOne(s.params, r.chance(0.5) ? 'batch_size' : 'layers', r)}` },
+  {
+    name: 'feature/größe',
+    fork: 130,
+    commits: 5,
+    step: (s, r) => `Größere Modelle: ${tuneOne(s.params, r.chance(0.5) ? 'batch_size' : 'layers', r)}`,
+  },
   { name: 'exp/dropout-study', fork: 140, commits: 30, step: (s, r) => tuneOne(s.params, r.chance(0.7) ? 'dropout' : 'epochs', r) },
   {
-    name: 'refactor/training-loop', fork: 155, commits: 6, mergeAt: 170,
+    name: 'refactor/training-loop',
+    fork: 155,
+    commits: 6,
+    mergeAt: 170,
     step: (s, r, k) => {
-      if (k === 1) { s.flags.clipGrad = true; return 'Clip gradients in the training loop'; }
+      if (k === 1) {
+        s.flags.clipGrad = true;
+        return 'Clip gradients in the training loop';
+      }
       return tuneOne(s.params, 'lr', r);
     },
-    adopt: (m) => { m.flags.clipGrad = true; },
+    adopt: (m) => {
+      m.flags.clipGrad = true;
+    },
   },
-  { name: 'wip/augmentation', fork: 188, commits: 3, step: (s, _r, k) => { if (k === 0) s.rawVersion = 4; return k === 0 ? 'Add back-translated reviews' : 'Re-run with augmented data'; } },
+  {
+    name: 'wip/augmentation',
+    fork: 188,
+    commits: 3,
+    step: (s, _r, k) => {
+      if (k === 0) s.rawVersion = 4;
+      return k === 0 ? 'Add back-translated reviews' : 'Re-run with augmented data';
+    },
+  },
 ];
 
 /** Milestones on main by index: what changes and the commit subject. */
 const MILESTONES: Record<number, [string, (s: ProjectState) => void]> = {
   0: ['Initial commit', () => undefined],
-  1: ['Initialize DVC', (s) => { s.dvcInit = true; }],
-  2: ['Track raw reviews with DVC', (s) => { s.rawVersion = 1; }],
-  3: ['Add prepare, train and evaluate stages', (s) => { s.pipeline = 1; }],
-  12: ['Add the March review dump', (s) => { s.rawVersion = 2; }],
-  28: ['Add featurize stage and train small/large families with foreach', (s) => { s.pipeline = 2; }],
-  41: ['Declare the classifier artifact', (s) => { s.artifacts = true; }],
-  55: ['Log training curves with DVCLive', (s) => { s.pipeline = 3; }],
-  64: ['Stratify the train/test split', (s) => { s.flags.stratify = true; }],
-  77: ['Try learning rate 0.1', (s) => { s.params.train.lr = 0.1; s.diverged = true; }],
-  78: ['Revert to learning rate 0.003 (0.1 diverged)', (s) => { s.params.train.lr = 0.003; s.diverged = false; }],
-  85: ['Add a cosine learning-rate schedule', (s) => { s.flags.scheduler = true; }],
-  96: ['Upgrade to DVCLive 3', (s) => { s.liveV3 = true; }],
-  105: ['Lowercase reviews before vectorizing', (s) => { s.flags.lowercase = true; }],
-  125: ['WIP: early stopping', (s) => { s.flags.earlyStopping = true; }],
+  1: [
+    'Initialize DVC',
+    (s) => {
+      s.dvcInit = true;
+    },
+  ],
+  2: [
+    'Track raw reviews with DVC',
+    (s) => {
+      s.rawVersion = 1;
+    },
+  ],
+  3: [
+    'Add prepare, train and evaluate stages',
+    (s) => {
+      s.pipeline = 1;
+    },
+  ],
+  12: [
+    'Add the March review dump',
+    (s) => {
+      s.rawVersion = 2;
+    },
+  ],
+  28: [
+    'Add featurize stage and train small/large families with foreach',
+    (s) => {
+      s.pipeline = 2;
+    },
+  ],
+  41: [
+    'Declare the classifier artifact',
+    (s) => {
+      s.artifacts = true;
+    },
+  ],
+  55: [
+    'Log training curves with DVCLive',
+    (s) => {
+      s.pipeline = 3;
+    },
+  ],
+  64: [
+    'Stratify the train/test split',
+    (s) => {
+      s.flags.stratify = true;
+    },
+  ],
+  77: [
+    'Try learning rate 0.1',
+    (s) => {
+      s.params.train.lr = 0.1;
+      s.diverged = true;
+    },
+  ],
+  78: [
+    'Revert to learning rate 0.003 (0.1 diverged)',
+    (s) => {
+      s.params.train.lr = 0.003;
+      s.diverged = false;
+    },
+  ],
+  85: [
+    'Add a cosine learning-rate schedule',
+    (s) => {
+      s.flags.scheduler = true;
+    },
+  ],
+  96: [
+    'Upgrade to DVCLive 3',
+    (s) => {
+      s.liveV3 = true;
+    },
+  ],
+  105: [
+    'Lowercase reviews before vectorizing',
+    (s) => {
+      s.flags.lowercase = true;
+    },
+  ],
+  125: [
+    'WIP: early stopping',
+    (s) => {
+      s.flags.earlyStopping = true;
+    },
+  ],
   126: ['Reproduce pipeline with early stopping', () => undefined],
-  150: ['Add the Q2 review dump', (s) => { s.rawVersion = 3; }],
-  180: ['Ship the better of the two model families', (s) => { s.flags.pickBest = true; }],
+  150: [
+    'Add the Q2 review dump',
+    (s) => {
+      s.rawVersion = 3;
+    },
+  ],
+  180: [
+    'Ship the better of the two model families',
+    (s) => {
+      s.flags.pickBest = true;
+    },
+  ],
 };
 /** Commits that changed code without re-running the pipeline (dvc.lock out of date). */
 const STALE = new Set([125]);
 
 const RELEASES: [string, number, boolean][] = [
-  ['v0.1.0', 10, true], ['v0.2.0', 30, false], ['v0.3.0', 50, true], ['v0.4.0', 75, true], ['v0.5.0', 100, true],
-  ['v0.6.0', 120, true], ['v0.7.0', 130, true], ['v1.0.0', 140, true], ['v1.1.0', 172, true], ['v1.2.0', 195, true],
+  ['v0.1.0', 10, true],
+  ['v0.2.0', 30, false],
+  ['v0.3.0', 50, true],
+  ['v0.4.0', 75, true],
+  ['v0.5.0', 100, true],
+  ['v0.6.0', 120, true],
+  ['v0.7.0', 130, true],
+  ['v1.0.0', 140, true],
+  ['v1.1.0', 172, true],
+  ['v1.2.0', 195, true],
 ];
 const ADJECTIVES = ['tidy', 'brave', 'lumpy', 'sleek', 'hairy', 'bushy', 'stony', 'quick'];
 const NOUNS = ['sash', 'quay', 'mica', 'yawl', 'fern', 'doze', 'kiln', 'lens'];
@@ -164,7 +288,12 @@ export async function generateDemoRepo(dir: string, opts: { seed?: number } = {}
   for (const [name, at, annotated] of RELEASES) {
     tags.push(name);
     if (annotated) {
-      history.writer.annotatedTag({ name, target: main[at].id, tagger: ident(lead(at + 1), times[at] + 2 * HOUR), message: `Release ${name}` });
+      history.writer.annotatedTag({
+        name,
+        target: main[at].id,
+        tagger: ident(lead(at + 1), times[at] + 2 * HOUR),
+        message: `Release ${name}`,
+      });
     } else {
       lightweightTags.push(name);
       history.writer.lightweightTag(name, main[at].id);
@@ -208,9 +337,20 @@ export async function generateDemoRepo(dir: string, opts: { seed?: number } = {}
   // The workspace looks like after `dvc pull`: cached outs of main's head, plus the cache.
   await writeTree(dir, main[MAIN_LENGTH - 1].rendered.workspace);
   await writeDvcCache(dir, history.cache);
-  const runCommit = (i: number, node = main[i], branch = 'main'): DemoRunCommit => ({ sha: sha(node), node, branch, user: lead(i).name.split(' ')[0].toLowerCase(), modelVersion: branch === 'main' && MODEL_VERSION_COMMITS.has(i) });
+  const runCommit = (i: number, node = main[i], branch = 'main'): DemoRunCommit => ({
+    sha: sha(node),
+    node,
+    branch,
+    user: lead(i).name.split(' ')[0].toLowerCase(),
+    modelVersion: branch === 'main' && MODEL_VERSION_COMMITS.has(i),
+  });
   const dropout = branchTips.get('exp/dropout-study') as HistoryNode;
-  const runs = await writeDemoRuns(dir, MLFLOW_RUNS.map((i) => runCommit(i)), [...WANDB_RUNS.map((i) => runCommit(i)), runCommit(170, dropout, 'exp/dropout-study')], rng.fork(9000));
+  const runs = await writeDemoRuns(
+    dir,
+    MLFLOW_RUNS.map((i) => runCommit(i)),
+    [...WANDB_RUNS.map((i) => runCommit(i)), runCommit(170, dropout, 'exp/dropout-study')],
+    rng.fork(9000),
+  );
 
   const count = async (args: string[]): Promise<number> => Number((await runGit(dir, ['rev-list', '--count', ...args])).trim());
   return {
@@ -223,7 +363,8 @@ export async function generateDemoRepo(dir: string, opts: { seed?: number } = {}
     mainHead: sha(main[MAIN_LENGTH - 1]),
     commitCount: await count(['--all']),
     mainCommitCount: await count(['main']),
-    cacheObjects: (await fs.readdir(path.join(dir, '.dvc', 'cache', 'files', 'md5'), { recursive: true })).filter((f) => f.length > 3).length,
+    cacheObjects: (await fs.readdir(path.join(dir, '.dvc', 'cache', 'files', 'md5'), { recursive: true })).filter((f) => f.length > 3)
+      .length,
     runs,
   };
 }

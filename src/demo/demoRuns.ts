@@ -18,7 +18,10 @@ export interface DemoRunCommit {
   modelVersion: boolean;
 }
 
-export interface DemoRunsInfo { mlflow: string[]; wandb: string[] }
+export interface DemoRunsInfo {
+  mlflow: string[];
+  wandb: string[];
+}
 
 export async function writeDemoRuns(dir: string, commits: DemoRunCommit[], wandbCommits: DemoRunCommit[], rng: Rng): Promise<DemoRunsInfo> {
   const mlflow = await writeDemoMlflowRuns(dir, [...commits.map(runInput), unlinkedRun(commits[commits.length - 1])], rng);
@@ -32,10 +35,20 @@ export async function writeDemoRuns(dir: string, commits: DemoRunCommit[], wandb
 function runInput(c: DemoRunCommit): DemoRunInput {
   const p = c.node.state.params;
   return {
-    sha: c.sha, branch: c.branch, time: c.node.time, user: c.user,
+    sha: c.sha,
+    branch: c.branch,
+    time: c.node.time,
+    user: c.user,
     params: {
-      lr: p.train.lr, epochs: p.train.epochs, batch_size: p.train.batch_size, layers: p.train.model.layers, dropout: p.train.model.dropout,
-      max_features: p.featurize.max_features, ngrams: p.featurize.ngrams, split: p.prepare.split, seed: p.prepare.seed,
+      lr: p.train.lr,
+      epochs: p.train.epochs,
+      batch_size: p.train.batch_size,
+      layers: p.train.model.layers,
+      dropout: p.train.model.dropout,
+      max_features: p.featurize.max_features,
+      ngrams: p.featurize.ngrams,
+      split: p.prepare.split,
+      seed: p.prepare.seed,
     },
     accuracy: c.node.rendered.metrics.accuracy,
     loss: c.node.rendered.metrics.loss,

@@ -106,7 +106,9 @@ from model import Adam, ${when(pipeline === 1, 'bag_of_words, ')}batches, build_
 
 ${PARAMS_READER}
 
-${pipeline === 1 ? String.raw`def load_features(path: str) -> dict:
+${
+  pipeline === 1
+    ? String.raw`def load_features(path: str) -> dict:
     """Binary bag of words over the training reviews' own vocabulary."""
     with open(path, newline="", encoding="utf-8") as fh:
         reviews = list(csv.DictReader(fh))
@@ -117,8 +119,12 @@ ${pipeline === 1 ? String.raw`def load_features(path: str) -> dict:
         "rows": [bag_of_words(review["text"], index) for review in reviews],
         "labels": [int(review["label"]) for review in reviews],
     }
-` : LOAD_PICKLE}
-${when(live, String.raw`
+`
+    : LOAD_PICKLE
+}
+${when(
+  live,
+  String.raw`
 ${YAML_WRITER}
 
 def write_live(params: dict, curve: list) -> None:
@@ -136,7 +142,8 @@ def write_live(params: dict, curve: list) -> None:
     with open("dvclive/params.yaml", "w", encoding="utf-8", newline="\n") as fh:
         fh.write(to_yaml(params))
 
-`)}
+`,
+)}
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--family", default="base")
@@ -158,9 +165,12 @@ ${when(pipeline === 1, '    model["vocabulary"] = data["vocabulary"]\n')}    # T
     keep = 1.0 - model["dropout"]
     curve = []
 ${when(f.earlyStopping, '    best = float("inf")\n')}    for epoch in range(params["epochs"]):
-${when(f.scheduler, String.raw`        # Cosine schedule: from lr down towards zero over the run.
+${when(
+  f.scheduler,
+  String.raw`        # Cosine schedule: from lr down towards zero over the run.
         lr = base_lr * 0.5 * (1 + math.cos(math.pi * epoch / params["epochs"]))
-`)}        loss, correct = 0.0, 0
+`,
+)}        loss, correct = 0.0, 0
         for xb, yb in batches(rows, labels, params["batch_size"], rng):
             grads = {}
             for row, label in zip(xb, yb):
@@ -173,21 +183,30 @@ ${when(f.scheduler, String.raw`        # Cosine schedule: from lr down towards z
                 for i, v in row:
                     grads[i] = grads.get(i, 0.0) + error * v
                 grads["bias"] = grads.get("bias", 0.0) + error
-${when(f.clipGrad, String.raw`            # Large learning rates blew the loss up without clipping.
+${when(
+  f.clipGrad,
+  String.raw`            # Large learning rates blew the loss up without clipping.
             norm = math.sqrt(sum(g * g for g in grads.values()))
             if norm > 1.0:
                 grads = {key: g / norm for key, g in grads.items()}
-`)}            optimizer.step(grads${f.scheduler ? ', lr' : ''})
+`,
+)}            optimizer.step(grads${f.scheduler ? ', lr' : ''})
         loss /= len(rows)
         curve.append((loss, correct / len(rows)))
-${when(f.earlyStopping, String.raw`        if loss > best * 1.05:
+${when(
+  f.earlyStopping,
+  String.raw`        if loss > best * 1.05:
             break
         best = min(best, loss)
-`)}
-${when(live, String.raw`    if args.family == "large":
+`,
+)}
+${when(
+  live,
+  String.raw`    if args.family == "large":
         # Both families would share one DVCLive folder; the large family's curves are kept.
         write_live({**params, "family": args.family}, curve)
-`)}    os.makedirs(os.path.dirname(args.output) or ".", exist_ok=True)
+`,
+)}    os.makedirs(os.path.dirname(args.output) or ".", exist_ok=True)
     with open(args.output, "wb") as fh:
         # Protocol 4 and plain types only, so the same inputs always give the same bytes.
         pickle.dump(finished(model), fh, protocol=4)
@@ -208,14 +227,20 @@ import pickle
 ${when(two, 'import shutil\n')}import sys
 
 
-${when(two, `${YAML_WRITER}
+${when(
+  two,
+  `${YAML_WRITER}
 
-`)}${LOAD_PICKLE}
+`,
+)}${LOAD_PICKLE}
 
-${two ? String.raw`def load_test(path: str) -> tuple:
+${
+  two
+    ? String.raw`def load_test(path: str) -> tuple:
     data = load_pickle(os.path.join(path, "test.pkl"), "featurize")
     return data["rows"], data["labels"]
-` : String.raw`def load_test(path: str) -> tuple:
+`
+    : String.raw`def load_test(path: str) -> tuple:
     with open(path, newline="", encoding="utf-8") as fh:
         reviews = list(csv.DictReader(fh))
     return [review["text"] for review in reviews], [int(review["label"]) for review in reviews]
@@ -225,7 +250,8 @@ def features(model: dict, texts: list) -> list:
     """Binary bag of words over the model's own vocabulary, as train.py built it."""
     index = {word: i for i, word in enumerate(model["vocabulary"])}
     return [[(i, 1.0) for i in sorted({index[w] for w in text.split() if w in index})] for text in texts]
-`}
+`
+}
 
 def predict_proba(model: dict, row: list) -> float:
     z = model["bias"] + sum(model["weights"][i] * v for i, v in row)
@@ -289,15 +315,21 @@ def main(argv: list) -> None:
         model = load_pickle(path, "train")
         proba = [predict_proba(model, row) for row in ${two ? 'inputs' : 'features(model, inputs)'}]
         results[path] = {"model": model, "proba": proba, "metrics": score(labels, proba)}
-${f.pickBest ? String.raw`    # The registry tracks one artifact; ship whichever family scored better.
+${
+  f.pickBest
+    ? String.raw`    # The registry tracks one artifact; ship whichever family scored better.
     best = max(model_paths, key=lambda path: results[path]["metrics"]["roc_auc"])
-` : `    best = model_paths[-1]
-`}    proba, metrics = results[best]["proba"], results[best]["metrics"]
+`
+    : `    best = model_paths[-1]
+`
+}    proba, metrics = results[best]["proba"], results[best]["metrics"]
     os.makedirs("eval/plots", exist_ok=True)
     roc = "".join(f"{round(fpr, 4)},{round(tpr, 4)},{round(t, 4)}\n" for fpr, tpr, t in roc_curve(labels, proba))
     write_text("eval/plots/roc.csv", "fpr,tpr,threshold\n" + roc)
     write_text("eval/metrics.json", json.dumps(rounded(metrics), indent=4) + "\n")
-${when(two, String.raw`    names = {True: "positive", False: "negative"}
+${when(
+  two,
+  String.raw`    names = {True: "positive", False: "negative"}
     confusion = "".join(f"{names[label == 1]},{names[p > 0.5]}\n" for label, p in zip(labels, proba))
     write_text("eval/plots/confusion.csv", "actual,predicted\n" + confusion)
     by_name = {os.path.splitext(os.path.basename(path))[0]: path for path in model_paths}
@@ -310,7 +342,8 @@ ${when(two, String.raw`    names = {True: "positive", False: "negative"}
     cached = {"test": {"accuracy": round(metrics["accuracy"], 4), "n_samples": len(labels)}, "latency_ms": round(latency, 2)}
     write_text("eval/cached_metrics.json", json.dumps(cached, indent=4) + "\n")
     shutil.copyfile(best, "models/model.pkl")
-`)}
+`,
+)}
 
 if __name__ == "__main__":
     main(sys.argv[1:])

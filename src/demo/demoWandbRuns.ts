@@ -32,31 +32,47 @@ export async function writeDemoWandbRuns(dir: string, runs: DemoRunInput[], rng:
 function records(run: DemoRunInput, id: string, start: number, rng: Rng): WandbRecordBody[] {
   const out: WandbRecordBody[] = [
     runRecord({
-      runId: id, project: PROJECT, displayName: `${rng.pick(['misty', 'sunny', 'rosy'])}-${rng.pick(['river', 'meadow', 'peak'])}-${rng.int(1, 40)}`,
-      tags: ['demo', run.branch], startTime: start, host: 'gpu-box-2',
+      runId: id,
+      project: PROJECT,
+      displayName: `${rng.pick(['misty', 'sunny', 'rosy'])}-${rng.pick(['river', 'meadow', 'peak'])}-${rng.int(1, 40)}`,
+      tags: ['demo', run.branch],
+      startTime: start,
+      host: 'gpu-box-2',
       git: { remoteUrl: 'https://example.invalid/demo/text-classifier.git', commit: run.sha },
     }),
     configRecord(Object.fromEntries(Object.entries(run.params))),
     {
       type: 'environment',
       environment: {
-        os: 'Linux-6.8.0-x86_64-with-glibc2.39', python: 'CPython 3.11.9', host: 'gpu-box-2', program: 'src/train.py',
-        codePath: 'src/train.py', args: ['params.yaml'], git: { remote: 'https://example.invalid/demo/text-classifier.git', commit: run.sha },
-        cpu_count: 16, gpu: 'NVIDIA L4', gpu_count: 1, cudaVersion: '12.4', executable: '/opt/venv/bin/python',
-        startedAt: new Date(start).toISOString(), username: run.user,
+        os: 'Linux-6.8.0-x86_64-with-glibc2.39',
+        python: 'CPython 3.11.9',
+        host: 'gpu-box-2',
+        program: 'src/train.py',
+        codePath: 'src/train.py',
+        args: ['params.yaml'],
+        git: { remote: 'https://example.invalid/demo/text-classifier.git', commit: run.sha },
+        cpu_count: 16,
+        gpu: 'NVIDIA L4',
+        gpu_count: 1,
+        cudaVersion: '12.4',
+        executable: '/opt/venv/bin/python',
+        startedAt: new Date(start).toISOString(),
+        username: run.user,
       },
     },
   ];
   for (let step = 0; step < run.epochs; step++) {
     const progress = (step + 1) / run.epochs;
     const last = step === run.epochs - 1;
-    out.push(historyRecord(step, {
-      'train/loss': last ? run.loss : round(run.loss * (1 + 2 * (1 - progress)) + rng.noise(0.01), 4),
-      'val/accuracy': last ? run.accuracy : round(run.accuracy * (0.6 + 0.4 * progress) + rng.noise(0.01), 4),
-      epoch: step,
-      _runtime: (step + 1) * 40,
-      _timestamp: (start + (step + 1) * 40_000) / 1000,
-    }));
+    out.push(
+      historyRecord(step, {
+        'train/loss': last ? run.loss : round(run.loss * (1 + 2 * (1 - progress)) + rng.noise(0.01), 4),
+        'val/accuracy': last ? run.accuracy : round(run.accuracy * (0.6 + 0.4 * progress) + rng.noise(0.01), 4),
+        epoch: step,
+        _runtime: (step + 1) * 40,
+        _timestamp: (start + (step + 1) * 40_000) / 1000,
+      }),
+    );
   }
   out.push(summaryRecord({ 'train/loss': run.loss, 'val/accuracy': run.accuracy, epoch: run.epochs - 1, _step: run.epochs - 1 }));
   out.push(exitRecord(0, run.epochs * 40));

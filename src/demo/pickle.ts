@@ -14,11 +14,27 @@ export class PyTuple {
 export type PyValue = null | boolean | number | string | PyFloat | PyTuple | PyValue[] | { [key: string]: PyValue };
 
 // Opcodes (Lib/pickle.py).
-const PROTO = 0x80, STOP = 0x2e, NONE = 0x4e, NEWTRUE = 0x88, NEWFALSE = 0x89;
-const BININT1 = 0x4b, BININT2 = 0x4d, BININT = 0x4a, BINFLOAT = 0x47;
-const SHORT_BINUNICODE = 0x8c, BINUNICODE = 0x58;
-const MARK = 0x28, EMPTY_TUPLE = 0x29, TUPLE = 0x74, TUPLE1 = 0x85, TUPLE2 = 0x86, TUPLE3 = 0x87;
-const EMPTY_LIST = 0x5d, APPENDS = 0x65, EMPTY_DICT = 0x7d, SETITEMS = 0x75;
+const PROTO = 0x80,
+  STOP = 0x2e,
+  NONE = 0x4e,
+  NEWTRUE = 0x88,
+  NEWFALSE = 0x89;
+const BININT1 = 0x4b,
+  BININT2 = 0x4d,
+  BININT = 0x4a,
+  BINFLOAT = 0x47;
+const SHORT_BINUNICODE = 0x8c,
+  BINUNICODE = 0x58;
+const MARK = 0x28,
+  EMPTY_TUPLE = 0x29,
+  TUPLE = 0x74,
+  TUPLE1 = 0x85,
+  TUPLE2 = 0x86,
+  TUPLE3 = 0x87;
+const EMPTY_LIST = 0x5d,
+  APPENDS = 0x65,
+  EMPTY_DICT = 0x7d,
+  SETITEMS = 0x75;
 
 /** Appends bytes to a buffer that grows by doubling. */
 class ByteWriter {
@@ -68,7 +84,7 @@ export function pickleDumps(value: PyValue): Buffer {
   const write = (v: PyValue): void => {
     if (v === null) out.byte(NONE);
     else if (typeof v === 'boolean') out.byte(v ? NEWTRUE : NEWFALSE);
-    else if (typeof v === 'number') (Number.isInteger(v) ? int(v) : float(v));
+    else if (typeof v === 'number') Number.isInteger(v) ? int(v) : float(v);
     else if (v instanceof PyFloat) float(v.value);
     else if (typeof v === 'string') {
       const n = Buffer.byteLength(v, 'utf8');

@@ -83,7 +83,11 @@ function dvcYamlFor(variant: number): string {
 function renderRun(s: Snapshot, rng: Rng): Record<string, string> {
   const params = dvcYaml({ train: { lr: s.lr, epochs: s.epochs, batch_size: s.batch }, model: { layers: s.layers } });
   const accuracy = round(Math.min(0.99, 0.6 + 0.3 * s.skill - 0.01 * Math.abs(s.layers - 4) + rng.noise(0.015)));
-  const metrics = pyJson({ accuracy, loss: round(Math.max(0.03, 1.2 * (1 - accuracy) + rng.noise(0.02))), auc: round(Math.min(0.999, accuracy + 0.05)) });
+  const metrics = pyJson({
+    accuracy,
+    loss: round(Math.max(0.03, 1.2 * (1 - accuracy) + rng.noise(0.02))),
+    auc: round(Math.min(0.999, accuracy + 0.05)),
+  });
   const lock = dvcYaml({
     schema: '2.0',
     stages: {
@@ -211,7 +215,13 @@ export async function generateSyntheticRepo(dir: string, opts: SyntheticRepoOpti
     for (let k = 0, n = rng.int(1, 5); k < n; k++) {
       s = { ...s };
       const message = tweak(s, rng);
-      parent = writer.commit({ ref: `refs/heads/${name}`, author: ident(who, times[fork] + (k + 1) * 1800), message, parents: [parent], files: renderRun(s, rng) });
+      parent = writer.commit({
+        ref: `refs/heads/${name}`,
+        author: ident(who, times[fork] + (k + 1) * 1800),
+        message,
+        parents: [parent],
+        files: renderRun(s, rng),
+      });
       branchCommits++;
     }
     refs.push(`refs/heads/${name}`);

@@ -12,11 +12,21 @@ import { pickRevisionOrRun } from './runPicker';
 
 /** The Metric Diff panel's view of one folder's engine. */
 export class EngineDiffSource implements DiffDataSource {
-  constructor(private readonly engine: FolderEngine, readonly onDidChangeIndex: vscode.Event<void>) {}
+  constructor(
+    private readonly engine: FolderEngine,
+    readonly onDidChangeIndex: vscode.Event<void>,
+  ) {}
 
   async load(oldRev: string, newRev: string): Promise<DiffState> {
     const { table, oldLabel, newLabel, revisions } = await this.table(oldRev, newRev);
-    return { old: oldLabel, new: newLabel, rows: table.rows, improved: table.improved, regressed: table.regressed, problems: this.problems(table, [oldLabel, newLabel], revisions) };
+    return {
+      old: oldLabel,
+      new: newLabel,
+      rows: table.rows,
+      improved: table.improved,
+      regressed: table.regressed,
+      problems: this.problems(table, [oldLabel, newLabel], revisions),
+    };
   }
 
   pickRevision(side: 'old' | 'new'): Promise<string | undefined> {
@@ -31,7 +41,10 @@ export class EngineDiffSource implements DiffDataSource {
     await vscode.env.clipboard.writeText(rowsToMarkdown(rows, oldLabel.label, newLabel.label));
   }
 
-  async table(oldRev: string, newRev: string): Promise<{ table: DiffTable; oldLabel: RevisionLabel; newLabel: RevisionLabel; revisions: [Revision, Revision] }> {
+  async table(
+    oldRev: string,
+    newRev: string,
+  ): Promise<{ table: DiffTable; oldLabel: RevisionLabel; newLabel: RevisionLabel; revisions: [Revision, Revision] }> {
     const ws = this.engine.ws;
     if (!this.engine.repo || !ws) throw new Error(`${this.engine.folder.name}: the index is not open`);
     // A side may be an MLflow/W&B run (mlflow:<id>): it resolves to the run, compared by its canonical id.
@@ -47,16 +60,25 @@ export class EngineDiffSource implements DiffDataSource {
       // The commit the run was made from stands in the sha slot, so the header says where it came from.
       const run = revision.run;
       const kind = run.source === 'mlflow' ? 'MLflow' : 'W&B';
-      return { label: runLabel(run), sha: run.git.commit ?? '', subject: `${kind} run ${run.id}${run.experiment ? ` in ${run.experiment}` : ''} (${run.status})` };
+      return {
+        label: runLabel(run),
+        sha: run.git.commit ?? '',
+        subject: `${kind} run ${run.id}${run.experiment ? ` in ${run.experiment}` : ''} (${run.status})`,
+      };
     }
-    return { label: revision.text.replace(/^refs\/(heads|tags)\//, ''), sha: revision.id, subject: commitInfo(this.engine.ws!, revision.id)?.subject };
+    return {
+      label: revision.text.replace(/^refs\/(heads|tags)\//, ''),
+      sha: revision.id,
+      subject: commitInfo(this.engine.ws!, revision.id)?.subject,
+    };
   }
 
   /** Problems phrased for people: file, side and revision, line and column when known. */
   private problems(table: DiffTable, labels: [RevisionLabel, RevisionLabel], revisions: [Revision, Revision]): string[] {
     const out: string[] = [];
     revisions.forEach((revision, i) => {
-      if (!this.engine.ws!.isIndexed(revision)) out.push(`${labels[i].label} (${labels[i].sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
+      if (!this.engine.ws!.isIndexed(revision))
+        out.push(`${labels[i].label} (${labels[i].sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
     });
     for (const p of table.problems) {
       const label = p.side === 'old' ? labels[0] : labels[1];

@@ -18,7 +18,11 @@ export class Engines implements vscode.Disposable {
   private storeErrorShown = false;
 
   // SecretStorage holds MLflow server tokens; without it only MLFLOW_TRACKING_TOKEN is used.
-  constructor(private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel, private readonly secrets?: vscode.SecretStorage) {}
+  constructor(
+    private readonly extensionRoot: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly secrets?: vscode.SecretStorage,
+  ) {}
 
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
@@ -52,7 +56,11 @@ export class Engines implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders((e) => void this.foldersChanged(e)));
     await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.add(f)));
     // The welcome views ("no Git repository or ML files") key off this context.
-    void vscode.commands.executeCommand('setContext', 'lineage.hasWorkspace', this.list().some((e) => e.repo?.gitDir || e.state.kind !== 'ready'));
+    void vscode.commands.executeCommand(
+      'setContext',
+      'lineage.hasWorkspace',
+      this.list().some((e) => e.repo?.gitDir || e.state.kind !== 'ready'),
+    );
   }
 
   private async add(folder: vscode.WorkspaceFolder): Promise<FolderEngine> {
@@ -79,22 +87,32 @@ export class Engines implements vscode.Disposable {
     const engines = this.list().filter((e) => e.state.kind === 'ready' || kind === 'rebuild');
     if (engines.length === 0) return;
     const location = kind === 'refresh' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
-    await vscode.window.withProgress({ location, title: 'ML Lineage: indexing', cancellable: location === vscode.ProgressLocation.Notification }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => { abort.abort(); this.log.info('Indexing cancelled by the user; what is done stays in the index.'); });
-      for (const engine of engines) {
-        const name = engine.folder.name;
-        const run = { signal: abort.signal, onProgress: (p: { phase: string; done: number; total: number }) => progress.report({ message: `${name}: ${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}` }) };
-        try {
-          if (kind === 'rebuild') await engine.rebuild(run);
-          else await engine.index(run);
-          this.reportStoreError(engine);
-        } catch (error) {
-          this.log.error(`${name}: indexing failed: ${(error as Error).message}`);
+    await vscode.window.withProgress(
+      { location, title: 'ML Lineage: indexing', cancellable: location === vscode.ProgressLocation.Notification },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => {
+          abort.abort();
+          this.log.info('Indexing cancelled by the user; what is done stays in the index.');
+        });
+        for (const engine of engines) {
+          const name = engine.folder.name;
+          const run = {
+            signal: abort.signal,
+            onProgress: (p: { phase: string; done: number; total: number }) =>
+              progress.report({ message: `${name}: ${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}` }),
+          };
+          try {
+            if (kind === 'rebuild') await engine.rebuild(run);
+            else await engine.index(run);
+            this.reportStoreError(engine);
+          } catch (error) {
+            this.log.error(`${name}: indexing failed: ${(error as Error).message}`);
+          }
+          if (abort.signal.aborted) break;
         }
-        if (abort.signal.aborted) break;
-      }
-    });
+      },
+    );
     this.fireSoon();
   }
 
@@ -116,7 +134,10 @@ export class Engines implements vscode.Disposable {
 
   private fireSoon(): void {
     if (this.debounce) return;
-    this.debounce = setTimeout(() => { this.debounce = undefined; this.changed.fire(); }, 250);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.changed.fire();
+    }, 250);
   }
 
   dispose(): void {

@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { openWorkspace, repositoryAt, type IndexProgress, type IndexReport, type RepoInfo, type Workspace } from '../core/workspace/workspace';
+import {
+  openWorkspace,
+  repositoryAt,
+  type IndexProgress,
+  type IndexReport,
+  type RepoInfo,
+  type Workspace,
+} from '../core/workspace/workspace';
 import { defaultIndexFile, indexExists } from '../core/workspace/indexFile';
 import { StoreError } from '../core/workspace/errors';
 import type { ServerSpec } from '../core/workspace/runSync';
@@ -44,8 +51,12 @@ export class FolderEngine implements vscode.Disposable {
   /** Progress of every index run (scheduled ones too), then undefined when the run ends: the status bar's spinner. */
   readonly onDidProgress = this.progressed.event;
 
-  constructor(readonly folder: vscode.WorkspaceFolder, private readonly extensionRoot: string, private readonly log: vscode.LogOutputChannel,
-    private readonly runServers: RunServerProvider = mlflowServers()) {}
+  constructor(
+    readonly folder: vscode.WorkspaceFolder,
+    private readonly extensionRoot: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly runServers: RunServerProvider = mlflowServers(),
+  ) {}
 
   /** The opened index under the name the test API has always used (it is the Workspace). */
   get store(): Workspace | undefined {
@@ -67,7 +78,15 @@ export class FolderEngine implements vscode.Disposable {
       if (!trusted && !indexExists(file)) {
         this.state = { kind: 'untrusted-empty' };
       } else {
-        this.attach(await openWorkspace(this.folder.uri.fsPath, { storeFile: file, readonly: !trusted, extensionRoot: this.extensionRoot, log: (m) => this.log.info(m) }), t);
+        this.attach(
+          await openWorkspace(this.folder.uri.fsPath, {
+            storeFile: file,
+            readonly: !trusted,
+            extensionRoot: this.extensionRoot,
+            log: (m) => this.log.info(m),
+          }),
+          t,
+        );
       }
     } catch (error) {
       this.state = error instanceof StoreError ? { kind: 'store-error', error } : { kind: 'failed', message: (error as Error).message };
@@ -104,14 +123,18 @@ export class FolderEngine implements vscode.Disposable {
    */
   index(options: IndexRunOptions = {}): Promise<IndexReport | undefined> {
     if (!this.running) {
-      this.running = this.runOnce(options).finally(() => { this.running = undefined; });
+      this.running = this.runOnce(options).finally(() => {
+        this.running = undefined;
+      });
       return this.running;
     }
     if (!this.next) {
-      this.next = this.running.catch(() => undefined).then(() => {
-        this.next = undefined;
-        return this.index(options);
-      });
+      this.next = this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.next = undefined;
+          return this.index(options);
+        });
     }
     return this.next;
   }
@@ -122,23 +145,34 @@ export class FolderEngine implements vscode.Disposable {
     const name = this.folder.name;
     const servers = await this.servers();
     // Git first, then MLflow/W&B runs (they link to its commits); a failure reading runs never fails the Git index.
-    const report = await ws.refresh({
-      signal: options.signal,
-      excludePaths: readSettings(this.folder.uri).excludePaths,
-      log: (m) => this.log.debug(`${name}: ${m}`),
-      onWaitForIndexer: (pid) => this.log.info(`${name}: waiting for another indexer (pid ${pid}) to finish with this index`),
-      onProgress: (p) => { options.onProgress?.(p); this.progressed.fire(p); if (p.phase === 'commits') this.changed.fire(); },
-      runs: servers === undefined ? false : { servers, serverMinIntervalMs: SERVER_INTERVAL_MS },
-    }).finally(() => this.progressed.fire(undefined));
+    const report = await ws
+      .refresh({
+        signal: options.signal,
+        excludePaths: readSettings(this.folder.uri).excludePaths,
+        log: (m) => this.log.debug(`${name}: ${m}`),
+        onWaitForIndexer: (pid) => this.log.info(`${name}: waiting for another indexer (pid ${pid}) to finish with this index`),
+        onProgress: (p) => {
+          options.onProgress?.(p);
+          this.progressed.fire(p);
+          if (p.phase === 'commits') this.changed.fire();
+        },
+        runs: servers === undefined ? false : { servers, serverMinIntervalMs: SERVER_INTERVAL_MS },
+      })
+      .finally(() => this.progressed.fire(undefined));
     const r = report.runs;
-    if (r && r.sources > 0) this.log.info(`${name}: runs from ${r.sources} source(s): ${r.read} read (${r.runs} runs), ${r.unchanged} unchanged, ${r.failed} failed, ${r.removed} removed in ${r.ms} ms`);
+    if (r && r.sources > 0)
+      this.log.info(
+        `${name}: runs from ${r.sources} source(s): ${r.read} read (${r.runs} runs), ${r.unchanged} unchanged, ${r.failed} failed, ${r.removed} removed in ${r.ms} ms`,
+      );
     for (const e of r?.errors ?? []) this.log.warn(`${name}: ${e}`);
     if (report.runsError !== undefined) this.log.error(`${name}: MLflow/W&B runs not indexed: ${report.runsError}`);
     // The branch or HEAD may have moved: the trees read these from the repo info.
     if (this.ws === ws) this.repo = await ws.reopenRepo();
     const tm = report.timings;
-    this.log.info(`${name}: ${report.commitsIndexed} commits indexed (${report.commitsWalked} walked), ${report.blobsParsed} files parsed, refs +${report.refs.added} ~${report.refs.moved} -${report.refs.removed}` +
-      ` in ${tm.totalMs} ms (refs ${tm.refsMs}, history ${tm.historyMs}, commits ${tm.commitsMs}, workspace ${tm.workspaceMs})${report.cancelled ? ', cancelled' : ''}`);
+    this.log.info(
+      `${name}: ${report.commitsIndexed} commits indexed (${report.commitsWalked} walked), ${report.blobsParsed} files parsed, refs +${report.refs.added} ~${report.refs.moved} -${report.refs.removed}` +
+        ` in ${tm.totalMs} ms (refs ${tm.refsMs}, history ${tm.historyMs}, commits ${tm.commitsMs}, workspace ${tm.workspaceMs})${report.cancelled ? ', cancelled' : ''}`,
+    );
     for (const l of report.limitations) this.log.warn(`${name}: ${l}`);
     this.changed.fire();
     return report;
@@ -163,9 +197,22 @@ export class FolderEngine implements vscode.Disposable {
     const file = this.storeFile!;
     // Local-only records (run environments) are carried into the new file.
     const ws = await openWorkspace(this.folder.uri.fsPath, {
-      storeFile: file, rebuild: true, extensionRoot: this.extensionRoot, log: (m) => this.log.info(m),
-      onRebuilt: (kept) => this.log.info(`${this.folder.name}: rebuilt ${file} (kept ${Object.entries(kept).map(([t, n]) => `${n} ${t} rows`).join(', ') || 'no local records'})`),
-      onWarning: (warning) => { this.log.warn(warning); void vscode.window.showWarningMessage(warning); },
+      storeFile: file,
+      rebuild: true,
+      extensionRoot: this.extensionRoot,
+      log: (m) => this.log.info(m),
+      onRebuilt: (kept) =>
+        this.log.info(
+          `${this.folder.name}: rebuilt ${file} (kept ${
+            Object.entries(kept)
+              .map(([t, n]) => `${n} ${t} rows`)
+              .join(', ') || 'no local records'
+          })`,
+        ),
+      onWarning: (warning) => {
+        this.log.warn(warning);
+        void vscode.window.showWarningMessage(warning);
+      },
     });
     this.attach(ws, t);
     this.changed.fire();

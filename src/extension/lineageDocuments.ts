@@ -10,7 +10,11 @@ export const SCHEME = 'lineage';
 /** Path of the virtual "all metrics at a revision" document. */
 const METRICS_SUMMARY = 'lineage-metrics.txt';
 
-interface Query { folder: string; sha: string; label: string }
+interface Query {
+  folder: string;
+  sha: string;
+  label: string;
+}
 
 /** lineage:/<path>?<json query>: a file of a folder at a resolved revision (full sha or the workspace). */
 export function lineageUri(engine: FolderEngine, path: string, sha: string, label: string): vscode.Uri {
@@ -66,7 +70,8 @@ function summary(engine: FolderEngine, query: Query): string {
     for (const [key, value] of Object.entries(keys)) lines.push(`  ${key}: ${formatValue(value)}`);
     lines.push('');
   }
-  for (const p of problems) lines.push(`! ${p.path}${p.line !== undefined ? `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : ''}: ${p.message}`);
+  for (const p of problems)
+    lines.push(`! ${p.path}${p.line !== undefined ? `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : ''}: ${p.message}`);
   if (Object.keys(values).length === 0 && problems.length === 0) lines.push('No metrics files at this revision.');
   return lines.join('\n') + '\n';
 }

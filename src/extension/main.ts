@@ -46,7 +46,10 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
   // The serializer restores panels after a reload; it gets a source that follows the first folder with an index.
   const anySource: DiffDataSource = {
     onDidChangeIndex: engines.onDidChange,
-    load: async (a, b) => { await engines.whenIndexed(); return sourceFor(firstReady(engines)).load(a, b); },
+    load: async (a, b) => {
+      await engines.whenIndexed();
+      return sourceFor(firstReady(engines)).load(a, b);
+    },
     pickRevision: (side) => sourceFor(firstReady(engines)).pickRevision(side),
     copyMarkdown: (a, b, ids) => sourceFor(firstReady(engines)).copyMarkdown(a, b, ids),
   };
@@ -64,14 +67,30 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
   ];
   for (const view of views) {
     if (view.visible) start();
-    context.subscriptions.push(view, view.onDidChangeVisibility((e) => { if (e.visible) start(); }));
+    context.subscriptions.push(
+      view,
+      view.onDidChangeVisibility((e) => {
+        if (e.visible) start();
+      }),
+    );
   }
-  const charts = registerCharts({ context, engines, runsTree, revealRun: (node, options) => (views[0] as vscode.TreeView<unknown>).reveal(node, options), log });
+  const charts = registerCharts({
+    context,
+    engines,
+    runsTree,
+    revealRun: (node, options) => (views[0] as vscode.TreeView<unknown>).reveal(node, options),
+    log,
+  });
   context.subscriptions.push(...charts.disposables);
   const editor = registerEditorFeatures(engines, log);
   context.subscriptions.push(...editor.disposables);
   context.subscriptions.push(
-    log, engines, reproModel, runsTree, pipelinesTree, modelsTree,
+    log,
+    engines,
+    reproModel,
+    runsTree,
+    pipelinesTree,
+    modelsTree,
     ...repro.disposables,
     createWatchers(engines),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new LineageDocuments(engines)),
@@ -81,25 +100,60 @@ export function activate(context: vscode.ExtensionContext): LineageTestApi {
     ...registerModelCommands({ engines, tree: modelsTree, extensionUri: context.extensionUri, sourceFor }),
     ...registerWelcomeCommands(context.extensionUri, log),
     ...registerExternalRuns({ engines, extensionUri: context.extensionUri, sourceFor, secrets: context.secrets }),
-    ...registerLineageCommands({ engines, extensionUri: context.extensionUri, revealCommit: async (engine, sha) => {
-      const node = runsTree.findCommit(engine, sha);
-      if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
-      return Boolean(node);
-    } }),
-    ...registerExperiments({ context, engines, sourceFor, revealCommit: async (engine, sha) => {
-      const node = runsTree.findCommit(engine, sha);
-      if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
-      return Boolean(node);
-    } }),
+    ...registerLineageCommands({
+      engines,
+      extensionUri: context.extensionUri,
+      revealCommit: async (engine, sha) => {
+        const node = runsTree.findCommit(engine, sha);
+        if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
+        return Boolean(node);
+      },
+    }),
+    ...registerExperiments({
+      context,
+      engines,
+      sourceFor,
+      revealCommit: async (engine, sha) => {
+        const node = runsTree.findCommit(engine, sha);
+        if (node) await (views[0] as vscode.TreeView<unknown>).reveal(node, { select: true, focus: true, expand: false });
+        return Boolean(node);
+      },
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void engines.trustGranted()),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lineage')) { runsTree.refresh(); pipelinesTree.refresh(); } }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('lineage')) {
+        runsTree.refresh();
+        pipelinesTree.refresh();
+      }
+    }),
   );
   void vscode.commands.executeCommand('setContext', 'lineage.hasWorkspace', false);
   log.info(`Activated in ${Date.now() - started} ms`);
   return {
-    engines: () => engines.list().map((e) => ({ folder: e.folder.uri.fsPath, get repo() { return e.repo; }, get store() { return e.ws; }, get state() { return e.state; } })),
-    runsTree, pipelinesTree, modelsTree,
-    repro: { engines, model: reproModel, tasks: repro.tasks, codeLens: repro.codeLens, diagnostics: repro.diagnostics, dagPanels: repro.dagPanels },
+    engines: () =>
+      engines.list().map((e) => ({
+        folder: e.folder.uri.fsPath,
+        get repo() {
+          return e.repo;
+        },
+        get store() {
+          return e.ws;
+        },
+        get state() {
+          return e.state;
+        },
+      })),
+    runsTree,
+    pipelinesTree,
+    modelsTree,
+    repro: {
+      engines,
+      model: reproModel,
+      tasks: repro.tasks,
+      codeLens: repro.codeLens,
+      diagnostics: repro.diagnostics,
+      dagPanels: repro.dagPanels,
+    },
     diffSource: anySource,
     lineageCards: () => LineageCardPanel.panels(),
     charts: charts.api,

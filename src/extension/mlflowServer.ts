@@ -13,7 +13,11 @@ export function trackingUriSetting(scope: vscode.Uri): string {
 /** `lineage.mlflow.maxPages` / `maxResponseMB` / `timeoutSeconds`; a value that is not a positive number keeps the default. */
 export function mlflowLimitsSetting(scope: vscode.Uri): MlflowLimits {
   const config = vscode.workspace.getConfiguration('lineage', scope);
-  return limitsFrom({ maxPages: config.get('mlflow.maxPages'), maxResponseMB: config.get('mlflow.maxResponseMB'), timeoutSeconds: config.get('mlflow.timeoutSeconds') });
+  return limitsFrom({
+    maxPages: config.get('mlflow.maxPages'),
+    maxResponseMB: config.get('mlflow.maxResponseMB'),
+    timeoutSeconds: config.get('mlflow.timeoutSeconds'),
+  });
 }
 
 /**

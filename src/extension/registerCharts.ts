@@ -82,7 +82,9 @@ export function registerCharts(deps: ChartsDeps): { disposables: vscode.Disposab
       return { source, fallback: defaultSelection(source, metric ? [metric] : []) };
     }),
     metricsFileContext(engines),
-    new vscode.Disposable(() => { for (const s of plots.values()) s.dispose(); }),
+    new vscode.Disposable(() => {
+      for (const s of plots.values()) s.dispose();
+    }),
   ];
   return {
     disposables,
@@ -91,7 +93,9 @@ export function registerCharts(deps: ChartsDeps): { disposables: vscode.Disposab
       showPlots: (arg) => showPlots(plotsDeps, arg),
       metricHistoryPanels: () => MetricHistoryPanel.panels(),
       plotsPanels: () => PlotsPanel.panels(),
-      setSaveTarget: (target) => { saveTarget = target; },
+      setSaveTarget: (target) => {
+        saveTarget = target;
+      },
     },
   };
 }
@@ -111,6 +115,10 @@ function metricsFileContext(engines: Engines): vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'lineage.metricsFilePaths', paths);
   };
   return engines.onDidChange(() => {
-    try { update(); } catch { /* an index being rebuilt: the next change sets it */ }
+    try {
+      update();
+    } catch {
+      /* an index being rebuilt: the next change sets it */
+    }
   });
 }

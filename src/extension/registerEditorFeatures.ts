@@ -18,7 +18,10 @@ export interface EditorFeaturesTestApi {
 }
 
 /** Inline diffs in params/metrics editors, the two status bar items and the Explorer/Runs badges. */
-export function registerEditorFeatures(engines: Engines, log: vscode.LogOutputChannel): { disposables: vscode.Disposable[]; api: EditorFeaturesTestApi } {
+export function registerEditorFeatures(
+  engines: Engines,
+  log: vscode.LogOutputChannel,
+): { disposables: vscode.Disposable[]; api: EditorFeaturesTestApi } {
   const baselines = new Baselines(engines);
   const inline = new InlineDiffs(engines, baselines, log);
   const statusBar = new LineageStatusBar(engines, baselines);
@@ -26,7 +29,10 @@ export function registerEditorFeatures(engines: Engines, log: vscode.LogOutputCh
   const runs = new RunDecorations();
   return {
     disposables: [
-      baselines, inline, statusBar, files,
+      baselines,
+      inline,
+      statusBar,
+      files,
       vscode.window.registerFileDecorationProvider(files),
       vscode.window.registerFileDecorationProvider(runs),
       vscode.commands.registerCommand(COMMANDS.toggleInlineDiffs, toggleInlineDiffs),

@@ -20,7 +20,9 @@ export function recentRuns(ws: Workspace): ExternalRun[] {
   return [...listRuns(ws, { source: 'mlflow', limit: MAX_RUNS }), ...listRuns(ws, { source: 'wandb', limit: MAX_RUNS })];
 }
 
-interface Item extends vscode.QuickPickItem { rev?: string }
+interface Item extends vscode.QuickPickItem {
+  rev?: string;
+}
 
 /** Items for MLflow and W&B runs: one section per source, newest first. */
 export function runItems(runs: ExternalRun[]): Item[] {
@@ -30,7 +32,12 @@ export function runItems(runs: ExternalRun[]): Item[] {
     if (mine.length === 0) continue;
     items.push({ label: source === 'mlflow' ? 'MLflow runs' : 'W&B runs', kind: vscode.QuickPickItemKind.Separator });
     for (const run of mine) {
-      items.push({ label: `$(beaker) ${oneLine(run.name || run.id, 80)}`, description: oneLine(runDescription(run), 100), detail: oneLine(`${run.experiment ?? ''} · ${run.id}`, 120), rev: runRevision(run) });
+      items.push({
+        label: `$(beaker) ${oneLine(run.name || run.id, 80)}`,
+        description: oneLine(runDescription(run), 100),
+        detail: oneLine(`${run.experiment ?? ''} · ${run.id}`, 120),
+        rev: runRevision(run),
+      });
     }
   }
   return items;
@@ -40,7 +47,10 @@ export function runItems(runs: ExternalRun[]): Item[] {
 export async function pickRevisionOrRun(engine: FolderEngine, title: string): Promise<string | undefined> {
   const runs = engine.ws ? recentRuns(engine.ws) : [];
   const pick = await vscode.window.showQuickPick([...revisionItems(engine), ...runItems(runs)], {
-    title, placeHolder: 'Branch, tag, experiment, commit or MLflow/W&B run (type to filter)', matchOnDescription: true, matchOnDetail: true,
+    title,
+    placeHolder: 'Branch, tag, experiment, commit or MLflow/W&B run (type to filter)',
+    matchOnDescription: true,
+    matchOnDetail: true,
   });
   return pick?.rev;
 }

@@ -42,4 +42,3 @@ function sanitizeDirections(raw: unknown): Record<string, Direction> {
   for (const [glob, d] of Object.entries(raw as Record<string, unknown>)) if (d === 'higher' || d === 'lower') out[glob] = d;
   return out;
 }
-

@@ -30,7 +30,14 @@ export interface LineageTestApi {
   pipelinesTree: PipelinesTreeProvider;
   modelsTree: ModelsTreeProvider;
   /** Live pipeline state, the `lineage` task provider, the dvc.yaml CodeLens, the pipeline diagnostics and the open Pipeline DAG panels. */
-  repro: { engines: Engines; model: ReproModel; tasks: ReproTaskProvider; codeLens: ReproCodeLensProvider; diagnostics: PipelineDiagnostics; dagPanels(): readonly PipelineDagPanel[] };
+  repro: {
+    engines: Engines;
+    model: ReproModel;
+    tasks: ReproTaskProvider;
+    codeLens: ReproCodeLensProvider;
+    diagnostics: PipelineDiagnostics;
+    dagPanels(): readonly PipelineDagPanel[];
+  };
   diffSource: DiffDataSource;
   /** The open Lineage Card panels (their posted card: postedState()). */
   lineageCards(): readonly LineageCardPanel[];

@@ -4,7 +4,13 @@ import type { Engines } from './engines';
 // Files whose change can change what the index holds: pipelines, locks, params and metrics
 // (by the names DVC and DVCLive use) and Git's refs/HEAD for commits, branch switches, tags
 // and experiments.
-const WORKSPACE_GLOBS = ['**/dvc.yaml', '**/dvc.lock', '**/params.{yaml,yml,json,toml,py}', '**/{metrics,scores,eval,summary}*.{json,yaml,yml,toml}', '**/dvclive/**/*.{json,tsv}'];
+const WORKSPACE_GLOBS = [
+  '**/dvc.yaml',
+  '**/dvc.lock',
+  '**/params.{yaml,yml,json,toml,py}',
+  '**/{metrics,scores,eval,summary}*.{json,yaml,yml,toml}',
+  '**/dvclive/**/*.{json,tsv}',
+];
 const GIT_GLOBS = ['HEAD', 'packed-refs', 'refs/**'];
 
 /** Watchers for every folder; each event schedules a debounced incremental run of its folder. */

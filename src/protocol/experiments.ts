@@ -180,7 +180,15 @@ export function fullOrder(columns: readonly { id: string }[], layout: Pick<Colum
   const known = new Set(columns.map((c) => c.id));
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const id of layout.order) if (known.has(id) && !seen.has(id)) { seen.add(id); out.push(id); }
-  for (const c of columns) if (!seen.has(c.id)) { seen.add(c.id); out.push(c.id); }
+  for (const id of layout.order)
+    if (known.has(id) && !seen.has(id)) {
+      seen.add(id);
+      out.push(id);
+    }
+  for (const c of columns)
+    if (!seen.has(c.id)) {
+      seen.add(c.id);
+      out.push(c.id);
+    }
   return out;
 }

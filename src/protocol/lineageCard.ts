@@ -67,7 +67,4 @@ export type HostMessage =
   | { type: 'copied' };
 
 /** Webview -> host. */
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'copyMarkdown' }
-  | { type: 'open'; link: CardLink };
+export type WebviewMessage = { type: 'ready' } | { type: 'copyMarkdown' } | { type: 'open'; link: CardLink };

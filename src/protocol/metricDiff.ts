@@ -52,10 +52,7 @@ export type HostMessage =
 
 /** Webview -> host. */
 export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'copyMarkdown'; rowIds: string[] }
-  | { type: 'swap' }
-  | { type: 'pickRevision'; side: 'old' | 'new' };
+  { type: 'ready' } | { type: 'copyMarkdown'; rowIds: string[] } | { type: 'swap' } | { type: 'pickRevision'; side: 'old' | 'new' };
 
 /** Which column a table is sorted by; 'default' is kind, file, key (the host's order). */
 export type SortColumn = 'default' | 'kind' | 'file' | 'key' | 'old' | 'new' | 'delta' | 'relative';

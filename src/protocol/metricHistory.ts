@@ -1,7 +1,10 @@
 // Messages between the Metric History webview and its host. Imported by both builds, so it
 // holds types only (plus small pure id helpers).
 
-export interface MetricId { file: string; key: string }
+export interface MetricId {
+  file: string;
+  key: string;
+}
 
 /** A revision whose first-parent chain is drawn: a branch, tag, experiment, sha or "workspace". */
 export interface RevisionChoice {
@@ -103,7 +106,15 @@ export interface HistoryState {
 export type HostMessage =
   | { type: 'init'; state: HistoryState }
   /** After re-indexing: lines whose points changed or appeared, ids of lines gone, and the step series when they changed. */
-  | { type: 'delta'; upserts: HistoryLine[]; removed: string[]; steps?: StepLine[]; available?: MetricId[]; branches?: RevisionChoice[]; problems: string[] }
+  | {
+      type: 'delta';
+      upserts: HistoryLine[];
+      removed: string[];
+      steps?: StepLine[];
+      available?: MetricId[];
+      branches?: RevisionChoice[];
+      problems: string[];
+    }
   | { type: 'loading' }
   | { type: 'error'; message: string }
   /** Answer to `reveal`: whether the commit was found in the Runs view. */

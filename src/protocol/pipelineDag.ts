@@ -47,7 +47,12 @@ export interface DagGraph {
 }
 
 /** A stage's state changed but the graph did not: no re-layout. */
-export interface DagStateUpdate { id: string; state: DagNodeState; detail: string; title: string }
+export interface DagStateUpdate {
+  id: string;
+  state: DagNodeState;
+  detail: string;
+  title: string;
+}
 
 /** Host -> webview. */
 export type HostMessage =
@@ -67,4 +72,7 @@ export type WebviewMessage =
   | { type: 'openProblem'; index: number };
 
 /** What the webview keeps across hide/show (vscode.setState). */
-export interface PersistedState { version: 1; zoom: number }
+export interface PersistedState {
+  version: 1;
+  zoom: number;
+}

@@ -38,13 +38,32 @@ const SAMPLES = 7;
 const METRIC = 'metrics:metrics.json:accuracy';
 
 export interface ExpTableBenchResult {
-  commits: number; totalCommits: number; expRefs: number; runs: number;
-  rows: { branch: number; all: number }; columns: number;
-  firstWindowMs: number; firstWindowAllMs: number; sortMs: number; filterMs: number; filterRows: number;
+  commits: number;
+  totalCommits: number;
+  expRefs: number;
+  runs: number;
+  rows: { branch: number; all: number };
+  columns: number;
+  firstWindowMs: number;
+  firstWindowAllMs: number;
+  sortMs: number;
+  filterMs: number;
+  filterRows: number;
   /** The first open of each query in the process: its row and column lists read from the index. */
-  firstOpenMs: number; firstOpenAllMs: number;
+  firstOpenMs: number;
+  firstOpenAllMs: number;
   samples: Record<string, number[]>;
-  cli: { oursMs: number; oursSamples: number[]; oursRows: number; dvcColdMs?: number; dvcWarmMs?: number; dvcRows?: number; dvcVersion?: string; same?: boolean; note?: string };
+  cli: {
+    oursMs: number;
+    oursSamples: number[];
+    oursRows: number;
+    dvcColdMs?: number;
+    dvcWarmMs?: number;
+    dvcRows?: number;
+    dvcVersion?: string;
+    same?: boolean;
+    note?: string;
+  };
 }
 
 /** MLflow runs as a reader returns them: most made from a commit of main, some from nowhere the index knows. */
@@ -59,14 +78,35 @@ function syntheticRuns(mainShas: string[], count: number): ExternalRun[] {
     for (let m = 0; m < 24; m++) metrics[`metric_${m}`] = rng.int(0, 10000) / 10000;
     metrics.accuracy = rng.int(5000, 9999) / 10000;
     return {
-      source: 'mlflow', location: 'mlflow.db', id: `run${String(i).padStart(6, '0')}`, experimentId: String(1 + (i % 5)), experiment: `experiment-${i % 5}`,
-      name: `run-${i}`, status: rng.chance(0.05) ? 'failed' : 'finished', startTime: 1_700_000_000_000 + i * 60_000, endTime: null, user: 'bench',
-      git: { commit, branch: null, remote: null }, params, metrics, series: {}, tags: {}, environment: null, models: [], artifacts: [], parentId: null, labels: [],
+      source: 'mlflow',
+      location: 'mlflow.db',
+      id: `run${String(i).padStart(6, '0')}`,
+      experimentId: String(1 + (i % 5)),
+      experiment: `experiment-${i % 5}`,
+      name: `run-${i}`,
+      status: rng.chance(0.05) ? 'failed' : 'finished',
+      startTime: 1_700_000_000_000 + i * 60_000,
+      endTime: null,
+      user: 'bench',
+      git: { commit, branch: null, remote: null },
+      params,
+      metrics,
+      series: {},
+      tags: {},
+      environment: null,
+      models: [],
+      artifacts: [],
+      parentId: null,
+      labels: [],
     } satisfies ExternalRun;
   });
 }
 
-export async function benchExpTable(benchDir: string, log: (m: string) => void, options: { dvc?: boolean; cliRuns?: number } = {}): Promise<ExpTableBenchResult> {
+export async function benchExpTable(
+  benchDir: string,
+  log: (m: string) => void,
+  options: { dvc?: boolean; cliRuns?: number } = {},
+): Promise<ExpTableBenchResult> {
   const { dir, info } = await ensureRepo(benchDir, COMMITS);
   const storeDir = join(benchDir, `store-${COMMITS}`);
   mkdirSync(storeDir, { recursive: true });
@@ -79,7 +119,13 @@ export async function benchExpTable(benchDir: string, log: (m: string) => void, 
   try {
     const t = Date.now();
     await indexRepository(repo, store);
-    const mainShas = (store.sql(`WITH RECURSIVE c(sha) AS (SELECT ? UNION ALL SELECT r.first_parent FROM c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL) SELECT sha FROM c`).all(info.mainHead) as { sha: string }[]).map((r) => r.sha);
+    const mainShas = (
+      store
+        .sql(
+          `WITH RECURSIVE c(sha) AS (SELECT ? UNION ALL SELECT r.first_parent FROM c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL) SELECT sha FROM c`,
+        )
+        .all(info.mainHead) as { sha: string }[]
+    ).map((r) => r.sha);
     replaceSource(store, { kind: 'mlflow', format: 'mlflow-sqlite', location: 'mlflow.db' }, 'bench', syntheticRuns(mainShas, RUNS), [], 0);
     log(`exp table: indexed ${info.commitCount} commits and ${RUNS} MLflow runs in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const head = { sha: repo.head, branch: repo.branch };
@@ -101,16 +147,33 @@ export async function benchExpTable(benchDir: string, log: (m: string) => void, 
         shape = r.result;
       }
       samples[name] = list;
-      log(`exp table ${name}: ${median(list).toFixed(1)} ms (first open ${cold.toFixed(1)} ms; ${shape.rows} rows, ${shape.columns} columns)`);
+      log(
+        `exp table ${name}: ${median(list).toFixed(1)} ms (first open ${cold.toFixed(1)} ms; ${shape.rows} rows, ${shape.columns} columns)`,
+      );
       return { ms: median(list), cold, ...shape };
     };
     const first = time('first window (checked-out branch, 100 commits, tags, baselines, runs)', {});
     const firstAll = time('first window (every commit, experiments, runs)', { allCommits: true });
     const sort = time('sort by accuracy over every row', { allCommits: true, sort: [{ column: METRIC, order: 'desc' }] });
-    const filter = time('filter accuracy >= 0.9 over every row', { allCommits: true, filters: [{ column: METRIC, op: '>=', value: '0.9' }] });
+    const filter = time('filter accuracy >= 0.9 over every row', {
+      allCommits: true,
+      filters: [{ column: METRIC, op: '>=', value: '0.9' }],
+    });
     result = {
-      commits: COMMITS, totalCommits: info.commitCount, expRefs: info.expRefCount, runs: RUNS, rows: { branch: first.rows, all: firstAll.rows }, columns: firstAll.columns,
-      firstWindowMs: first.ms, firstWindowAllMs: firstAll.ms, firstOpenMs: first.cold, firstOpenAllMs: firstAll.cold, sortMs: sort.ms, filterMs: filter.ms, filterRows: filter.rows, samples,
+      commits: COMMITS,
+      totalCommits: info.commitCount,
+      expRefs: info.expRefCount,
+      runs: RUNS,
+      rows: { branch: first.rows, all: firstAll.rows },
+      columns: firstAll.columns,
+      firstWindowMs: first.ms,
+      firstWindowAllMs: firstAll.ms,
+      firstOpenMs: first.cold,
+      firstOpenAllMs: firstAll.cold,
+      sortMs: sort.ms,
+      filterMs: filter.ms,
+      filterRows: filter.rows,
+      samples,
     };
   } finally {
     store.close();
@@ -118,7 +181,12 @@ export async function benchExpTable(benchDir: string, log: (m: string) => void, 
   return { ...result, cli: await benchCli(benchDir, dir, log, options) };
 }
 
-async function benchCli(benchDir: string, dir: string, log: (m: string) => void, options: { dvc?: boolean; cliRuns?: number }): Promise<ExpTableBenchResult['cli']> {
+async function benchCli(
+  benchDir: string,
+  dir: string,
+  log: (m: string) => void,
+  options: { dvc?: boolean; cliRuns?: number },
+): Promise<ExpTableBenchResult['cli']> {
   // The CLI's own index (the runs section's index is not where the CLI looks), built first: the figure is the table, not indexing.
   const store = join(benchDir, `store-${COMMITS}`, 'exptable-cli.sqlite');
   removeStore(store);
@@ -142,7 +210,10 @@ async function benchCli(benchDir: string, dir: string, log: (m: string) => void,
   }
   const siteCache = join(benchDir, `dvc-site-cache-exptable-${COMMITS}`);
   const env = interopEnv({ DVC_SITE_CACHE_DIR: siteCache });
-  const cold = () => { rmSync(join(dir, '.dvc', 'tmp'), { recursive: true, force: true }); rmSync(siteCache, { recursive: true, force: true }); };
+  const cold = () => {
+    rmSync(join(dir, '.dvc', 'tmp'), { recursive: true, force: true });
+    rmSync(siteCache, { recursive: true, force: true });
+  };
   cold();
   const dvcVersion = (await runChecked(dvc, ['--version'], { cwd: dir, env })).trim();
   log(`dvc exp show --csv -A (cold, ${dvcVersion}): this takes minutes on ${COMMITS} commits`);
@@ -152,7 +223,14 @@ async function benchCli(benchDir: string, dir: string, log: (m: string) => void,
   const warm = await runWithPeakRss(dvc, ['exp', 'show', '--csv', '-A'], { cwd: dir, env });
   log(`dvc exp show --csv -A warm: ${(warm.ms / 1000).toFixed(1)} s`);
   cold();
-  return { ...cli, dvcColdMs: first.ms, dvcWarmMs: warm.ms, dvcRows: warm.stdout.split('\r\n').length - 2, dvcVersion, same: warm.stdout === ours };
+  return {
+    ...cli,
+    dvcColdMs: first.ms,
+    dvcWarmMs: warm.ms,
+    dvcRows: warm.stdout.split('\r\n').length - 2,
+    dvcVersion,
+    same: warm.stdout === ours,
+  };
 }
 
 export function formatExpTableTable(r: ExpTableBenchResult): string {
@@ -160,16 +238,40 @@ export function formatExpTableTable(r: ExpTableBenchResult): string {
   const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const ratio = (x?: number) => (x === undefined ? '—' : `${(x / r.cli.oursMs).toFixed(1)}x`);
   const rows: string[][] = [
-    [`first window, checked-out branch (${r.rows.branch} rows) (ms)`, `${ms(r.firstWindowMs)} ${mark(r.firstWindowMs <= EXPTABLE_TARGETS.firstWindowMs)}`, `<= ${EXPTABLE_TARGETS.firstWindowMs} ms`],
-    [`first window, every commit (${r.rows.all} rows) (ms)`, `${ms(r.firstWindowAllMs)} ${mark(r.firstWindowAllMs <= EXPTABLE_TARGETS.firstWindowMs)}`, `<= ${EXPTABLE_TARGETS.firstWindowMs} ms`],
+    [
+      `first window, checked-out branch (${r.rows.branch} rows) (ms)`,
+      `${ms(r.firstWindowMs)} ${mark(r.firstWindowMs <= EXPTABLE_TARGETS.firstWindowMs)}`,
+      `<= ${EXPTABLE_TARGETS.firstWindowMs} ms`,
+    ],
+    [
+      `first window, every commit (${r.rows.all} rows) (ms)`,
+      `${ms(r.firstWindowAllMs)} ${mark(r.firstWindowAllMs <= EXPTABLE_TARGETS.firstWindowMs)}`,
+      `<= ${EXPTABLE_TARGETS.firstWindowMs} ms`,
+    ],
     ['  the first open of each, lists read from the index (ms)', `${ms(r.firstOpenMs)} / ${ms(r.firstOpenAllMs)}`, ''],
-    ['sort by a metric over every row (ms)', `${ms(r.sortMs)} ${mark(r.sortMs <= EXPTABLE_TARGETS.sortMs)}`, `<= ${EXPTABLE_TARGETS.sortMs} ms`],
-    [`filter accuracy >= 0.9 (${r.filterRows} rows) (ms)`, `${ms(r.filterMs)} ${mark(r.filterMs <= EXPTABLE_TARGETS.filterMs)}`, `<= ${EXPTABLE_TARGETS.filterMs} ms`],
+    [
+      'sort by a metric over every row (ms)',
+      `${ms(r.sortMs)} ${mark(r.sortMs <= EXPTABLE_TARGETS.sortMs)}`,
+      `<= ${EXPTABLE_TARGETS.sortMs} ms`,
+    ],
+    [
+      `filter accuracy >= 0.9 (${r.filterRows} rows) (ms)`,
+      `${ms(r.filterMs)} ${mark(r.filterMs <= EXPTABLE_TARGETS.filterMs)}`,
+      `<= ${EXPTABLE_TARGETS.filterMs} ms`,
+    ],
     [`lineage exps show --all-commits --csv (${r.cli.oursRows} rows) (ms)`, ms(r.cli.oursMs), ''],
   ];
   if (r.cli.dvcColdMs !== undefined) {
-    rows.push([`dvc exp show --csv -A, cold (${r.cli.dvcRows} rows) (ms)`, `${ms(r.cli.dvcColdMs)} = ${ratio(r.cli.dvcColdMs)} ours ${mark(r.cli.dvcColdMs / r.cli.oursMs >= EXPTABLE_TARGETS.cliVsDvc)}`, `>= ${EXPTABLE_TARGETS.cliVsDvc}x ours`]);
-    rows.push(['dvc exp show --csv -A, warm (ms)', `${ms(r.cli.dvcWarmMs!)} = ${ratio(r.cli.dvcWarmMs)} ours ${mark(r.cli.dvcWarmMs! / r.cli.oursMs >= EXPTABLE_TARGETS.cliVsDvc)}`, `>= ${EXPTABLE_TARGETS.cliVsDvc}x ours`]);
+    rows.push([
+      `dvc exp show --csv -A, cold (${r.cli.dvcRows} rows) (ms)`,
+      `${ms(r.cli.dvcColdMs)} = ${ratio(r.cli.dvcColdMs)} ours ${mark(r.cli.dvcColdMs / r.cli.oursMs >= EXPTABLE_TARGETS.cliVsDvc)}`,
+      `>= ${EXPTABLE_TARGETS.cliVsDvc}x ours`,
+    ]);
+    rows.push([
+      'dvc exp show --csv -A, warm (ms)',
+      `${ms(r.cli.dvcWarmMs!)} = ${ratio(r.cli.dvcWarmMs)} ours ${mark(r.cli.dvcWarmMs! / r.cli.oursMs >= EXPTABLE_TARGETS.cliVsDvc)}`,
+      `>= ${EXPTABLE_TARGETS.cliVsDvc}x ours`,
+    ]);
   }
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = [
@@ -183,10 +285,13 @@ export function formatExpTableTable(r: ExpTableBenchResult): string {
 
 if (require.main === module) {
   const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
-  benchExpTable(join(ROOT, '.bench'), log, { dvc: process.env.BENCH_DVC !== '0' }).then((r) => {
-    process.stdout.write(formatExpTableTable(r) + '\n');
-  }, (e) => {
-    process.stderr.write(`exp table bench crashed: ${(e as Error).stack ?? e}\n`);
-    process.exitCode = 1;
-  });
+  benchExpTable(join(ROOT, '.bench'), log, { dvc: process.env.BENCH_DVC !== '0' }).then(
+    (r) => {
+      process.stdout.write(formatExpTableTable(r) + '\n');
+    },
+    (e) => {
+      process.stderr.write(`exp table bench crashed: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -88,7 +88,10 @@ function statWalk(dir: string): number {
   for (const d of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, d.name);
     if (d.isDirectory()) n += statWalk(p);
-    else { statSync(p); n++; }
+    else {
+      statSync(p);
+      n++;
+    }
   }
   return n;
 }
@@ -128,15 +131,31 @@ export async function benchHashing(benchDir: string, runs: number, log: (m: stri
       warmReads = hasher.stats.filesRead;
       files = walk.result;
     }
-    log(`hash warm: ${median(warmSamples).toFixed(1)} ms (${warmReads} files read), stat walk ${median(walkSamples).toFixed(1)} ms over ${files} files`);
+    log(
+      `hash warm: ${median(warmSamples).toFixed(1)} ms (${warmReads} files read), stat walk ${median(walkSamples).toFixed(1)} ms over ${files} files`,
+    );
     const coldMs = median(coldSamples);
     const md5sumMs = median(md5sumSamples);
     const warmMs = median(warmSamples);
     const statWalkMs = median(walkSamples);
     return {
-      files, bytes: TOTAL_BYTES, runs, generatedSeconds,
-      coldMs, coldSamples, coldFillMs: fill.ms, md5sumMs, md5sumSamples, coldRatio: coldMs / md5sumMs,
-      warmMs, warmSamples, statWalkMs, statWalkSamples: walkSamples, warmRatio: warmMs / statWalkMs, warmReads, dirHash,
+      files,
+      bytes: TOTAL_BYTES,
+      runs,
+      generatedSeconds,
+      coldMs,
+      coldSamples,
+      coldFillMs: fill.ms,
+      md5sumMs,
+      md5sumSamples,
+      coldRatio: coldMs / md5sumMs,
+      warmMs,
+      warmSamples,
+      statWalkMs,
+      statWalkSamples: walkSamples,
+      warmRatio: warmMs / statWalkMs,
+      warmReads,
+      dirHash,
       status: { cold: coldMs / md5sumMs <= HASH_TARGETS.coldVsMd5sum, warm: warmMs / statWalkMs <= HASH_TARGETS.warmVsStatWalk },
     };
   } finally {
@@ -150,7 +169,11 @@ export function hashRows(r: HashBenchResult): string[][] {
   const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const gb = r.bytes / 1e9;
   return [
-    [`status hashing, ${r.files} files / ${gb.toFixed(1)} GB, cold, no hash cache (ms)`, `${ms(r.coldMs)} (${(r.bytes / 1e6 / (r.coldMs / 1000)).toFixed(0)} MB/s)`, ''],
+    [
+      `status hashing, ${r.files} files / ${gb.toFixed(1)} GB, cold, no hash cache (ms)`,
+      `${ms(r.coldMs)} (${(r.bytes / 1e6 / (r.coldMs / 1000)).toFixed(0)} MB/s)`,
+      '',
+    ],
     ['  cold, filling the hash cache (ms)', ms(r.coldFillMs), ''],
     ['  md5sum floor, same files (ms)', ms(r.md5sumMs), ''],
     ['  cold / md5sum', `${r.coldRatio.toFixed(2)}x ${mark(r.status.cold)}`, `<= ${HASH_TARGETS.coldVsMd5sum}x`],
@@ -165,5 +188,10 @@ export function formatHashTable(r: HashBenchResult): string {
   const rows = [['measure', 'figure', 'target'], ...hashRows(r)];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  return [`Stage status hashing: medians of ${r.runs} cold and ${r.warmSamples.length} warm runs`, line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
+  return [
+    `Stage status hashing: medians of ${r.runs} cold and ${r.warmSamples.length} warm runs`,
+    line(rows[0]),
+    widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

@@ -40,7 +40,11 @@ export interface ChildRun {
  * Runs a command, feeding `input` on stdin; stdout is read from the pipe and dropped (only
  * its size is counted) unless keepStdout. The time covers spawn to exit.
  */
-export function runChild(cmd: string, args: string[], options: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv; keepStdout?: boolean } = {}): Promise<ChildRun> {
+export function runChild(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv; keepStdout?: boolean } = {},
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -54,7 +58,13 @@ export function runChild(cmd: string, args: string[], options: { cwd?: string; i
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve({ ms: msSince(start), code, stdoutBytes, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        ms: msSince(start),
+        code,
+        stdoutBytes,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
@@ -79,7 +89,11 @@ export interface PeakRun extends ChildRun {
  * child: "Maximum resident set size" in KB) when present, else by polling /proc/<pid>/status
  * (VmHWM) every 20 ms from here.
  */
-export async function runWithPeakRss(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PeakRun> {
+export async function runWithPeakRss(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<PeakRun> {
   if (existsSync(TIME_BIN)) {
     const r = await runChild(TIME_BIN, ['-v', cmd, ...args], { ...options, keepStdout: true });
     const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(r.stderr);
@@ -102,12 +116,23 @@ export async function runWithPeakRss(cmd: string, args: string[], options: { cwd
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => { clearInterval(timer); reject(e); });
+    child.on('error', (e) => {
+      clearInterval(timer);
+      reject(e);
+    });
     child.on('exit', () => poll());
     child.on('close', (code) => {
       clearInterval(timer);
       const stdout = Buffer.concat(out).toString('utf8');
-      resolve({ ms: msSince(start), code, stdoutBytes: stdout.length, stdout, stderr: Buffer.concat(err).toString('utf8'), peakRssMb: peakKb / 1024, method: 'VmHWM polled every 20 ms' });
+      resolve({
+        ms: msSince(start),
+        code,
+        stdoutBytes: stdout.length,
+        stdout,
+        stderr: Buffer.concat(err).toString('utf8'),
+        peakRssMb: peakKb / 1024,
+        method: 'VmHWM polled every 20 ms',
+      });
     });
   });
 }

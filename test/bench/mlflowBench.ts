@@ -18,9 +18,19 @@ const PARAMS = 20;
 const MARKER_VERSION = 1;
 
 export interface MlflowBenchResult {
-  runs: number; metricRows: number; dbBytes: number; generatedSeconds: number; repetitions: number;
-  importMs: number; importSamples: number[]; scanMs: number; scanSamples: number[]; ratio: number;
-  heapAfterImportMb: number; pointsRead: number; ok: boolean;
+  runs: number;
+  metricRows: number;
+  dbBytes: number;
+  generatedSeconds: number;
+  repetitions: number;
+  importMs: number;
+  importSamples: number[];
+  scanMs: number;
+  scanSamples: number[];
+  ratio: number;
+  heapAfterImportMb: number;
+  pointsRead: number;
+  ok: boolean;
 }
 
 /** The store, made once by SQL with MLflow's real DDL and cached under .bench/mlflow/. */
@@ -67,7 +77,12 @@ function bareScan(file: string): number {
   const db = openDatabase(file, { readonly: true });
   let rows = 0;
   try {
-    for (const sql of ['SELECT run_uuid, name, status, start_time, end_time, user_id, artifact_uri, experiment_id, lifecycle_stage FROM runs', 'SELECT key, value, run_uuid FROM params', 'SELECT key, value, run_uuid FROM tags', 'SELECT key, value, timestamp, step, is_nan, run_uuid FROM metrics']) {
+    for (const sql of [
+      'SELECT run_uuid, name, status, start_time, end_time, user_id, artifact_uri, experiment_id, lifecycle_stage FROM runs',
+      'SELECT key, value, run_uuid FROM params',
+      'SELECT key, value, run_uuid FROM tags',
+      'SELECT key, value, timestamp, step, is_nan, run_uuid FROM metrics',
+    ]) {
       // The seam has no iterator; better-sqlite3's is used when it is the driver, so the floor holds one row at a time.
       const stmt = db.prepare(sql) as unknown as { iterate?: () => Iterable<unknown>; all: () => unknown[] };
       for (const _row of stmt.iterate ? stmt.iterate() : stmt.all()) rows++;
@@ -95,15 +110,29 @@ export async function benchMlflow(benchDir: string, repetitions: number, log: (m
     heapAfterImportMb = process.memoryUsage().heapUsed / 2 ** 20;
     pointsRead = imported.result.runs.reduce((n, r) => n + Object.values(r.series).reduce((m, s) => m + s.length, 0), 0);
     metricRows = pointsRead;
-    if (imported.result.runs.length !== RUNS || pointsRead !== RUNS * METRICS * STEPS) log(`WARNING: read ${imported.result.runs.length} runs, ${pointsRead} points; expected ${RUNS}, ${RUNS * METRICS * STEPS}`);
-    log(`MLflow import run ${i + 1}/${repetitions}: ${imported.ms.toFixed(0)} ms (${pointsRead} points), bare scan ${scan.ms.toFixed(0)} ms (${scan.result} rows)`);
+    if (imported.result.runs.length !== RUNS || pointsRead !== RUNS * METRICS * STEPS)
+      log(`WARNING: read ${imported.result.runs.length} runs, ${pointsRead} points; expected ${RUNS}, ${RUNS * METRICS * STEPS}`);
+    log(
+      `MLflow import run ${i + 1}/${repetitions}: ${imported.ms.toFixed(0)} ms (${pointsRead} points), bare scan ${scan.ms.toFixed(0)} ms (${scan.result} rows)`,
+    );
   }
   const importMs = median(importSamples);
   const scanMs = median(scanSamples);
   const ratio = importMs / scanMs;
   return {
-    runs: RUNS, metricRows, dbBytes: statSync(file).size, generatedSeconds, repetitions,
-    importMs, importSamples, scanMs, scanSamples, ratio, heapAfterImportMb, pointsRead, ok: ratio <= MLFLOW_TARGETS.importVsScan,
+    runs: RUNS,
+    metricRows,
+    dbBytes: statSync(file).size,
+    generatedSeconds,
+    repetitions,
+    importMs,
+    importSamples,
+    scanMs,
+    scanSamples,
+    ratio,
+    heapAfterImportMb,
+    pointsRead,
+    ok: ratio <= MLFLOW_TARGETS.importVsScan,
   };
 }
 
@@ -118,5 +147,10 @@ export function formatMlflowTable(r: MlflowBenchResult): string {
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  return [`MLflow SQLite import: medians of ${r.repetitions} runs`, line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
+  return [
+    `MLflow SQLite import: medians of ${r.repetitions} runs`,
+    line(rows[0]),
+    widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

@@ -49,21 +49,56 @@ const HISTORY_KEY = 'accuracy';
 const NEW_PARAMS = 'train:\n  lr: 0.0042\n  epochs: 77\n  batch_size: 64\nmodel:\n  layers: 5\n';
 const NEW_METRICS = '{"accuracy": 0.9321, "loss": 0.0876, "auc": 0.9821}\n';
 const COMMIT_ENV = {
-  GIT_AUTHOR_NAME: 'Bench Bot', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_AUTHOR_DATE: '2030-01-01T00:00:00Z',
-  GIT_COMMITTER_NAME: 'Bench Bot', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_COMMITTER_DATE: '2030-01-01T00:00:00Z',
+  GIT_AUTHOR_NAME: 'Bench Bot',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_AUTHOR_DATE: '2030-01-01T00:00:00Z',
+  GIT_COMMITTER_NAME: 'Bench Bot',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_DATE: '2030-01-01T00:00:00Z',
 };
 
 interface SizeResult {
   commits: number;
-  repo: { dir: string; totalCommits: number; mainCommits: number; branches: number; expRefs: number; tags: number; generatedSeconds: number };
+  repo: {
+    dir: string;
+    totalCommits: number;
+    mainCommits: number;
+    branches: number;
+    expRefs: number;
+    tags: number;
+    generatedSeconds: number;
+  };
   runs: number;
-  cold: { ms: number; samples: number[]; report: Pick<IndexReport, 'commitsWalked' | 'commitsIndexed' | 'blobsParsed' | 'workspaceFiles' | 'timings'>; storeBytes: number };
+  cold: {
+    ms: number;
+    samples: number[];
+    report: Pick<IndexReport, 'commitsWalked' | 'commitsIndexed' | 'blobsParsed' | 'workspaceFiles' | 'timings'>;
+    storeBytes: number;
+  };
   cli: { ms: number; samples: number[]; peakRssMb: number; peakRssSamples: number[]; method: string; reportTotalMs: number };
-  floor: { ms: number; walkMs: number; blobsMs: number; blobCount: number; walkBytes: number; blobBytes: number; walkSamples: number[]; blobSamples: number[] };
+  floor: {
+    ms: number;
+    walkMs: number;
+    blobsMs: number;
+    blobCount: number;
+    walkBytes: number;
+    blobBytes: number;
+    walkSamples: number[];
+    blobSamples: number[];
+  };
   ratio: number;
   incremental: { ms: number; samples: number[]; openRepoMs: number; commitsIndexed: number; timings: IndexReport['timings'] };
   noop: { ms: number; samples: number[]; commitsIndexed: number; timings: IndexReport['timings'] };
-  diff: { metricsMs: number; paramsMs: number; metricsP95Ms: number; paramsP95Ms: number; iterations: number; branch: string; metricsKeysChanged: number; paramsKeysChanged: number };
+  diff: {
+    metricsMs: number;
+    paramsMs: number;
+    metricsP95Ms: number;
+    paramsP95Ms: number;
+    iterations: number;
+    branch: string;
+    metricsKeysChanged: number;
+    paramsKeysChanged: number;
+  };
   history: { ms: number; samples: number[]; chainLength: number; pointsWithValue: number; key: string };
   /** What the Runs view computes for its first page: headline key, every branch's summary, 50 commits of main. */
   runsFirstPage: { ms: number; branches: number; commits: number };
@@ -75,8 +110,12 @@ interface SizeResult {
 function envNumbers(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
   if (!raw) return fallback;
-  const list = raw.split(/[,\s]+/).filter(Boolean).map(Number);
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name}=${raw}: expected positive integers, comma-separated`);
+  const list = raw
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`${name}=${raw}: expected positive integers, comma-separated`);
   return list;
 }
 
@@ -110,7 +149,19 @@ async function coldIndexInProcess(dir: string, file: string): Promise<{ ms: numb
 
 async function gitWalk(dir: string): Promise<{ ms: number; bytes: number }> {
   // The flags of walkCommits (src/core/git/history.ts), over every ref instead of tips on stdin.
-  const args = ['log', '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--topo-order', '--reverse', `--format=${LOG_FORMAT}`, '--all'];
+  const args = [
+    'log',
+    '--raw',
+    '-z',
+    '--no-abbrev',
+    '--no-renames',
+    '--root',
+    '--diff-merges=first-parent',
+    '--topo-order',
+    '--reverse',
+    `--format=${LOG_FORMAT}`,
+    '--all',
+  ];
   const r = await runChild('git', args, { cwd: dir, env: gitEnv() });
   if (r.code !== 0) throw new Error(`git log failed (exit ${r.code}): ${r.stderr.trim()}`);
   return { ms: r.ms, bytes: r.stdoutBytes };
@@ -137,7 +188,10 @@ async function commitOnMain(dir: string): Promise<string> {
   writeFileSync(join(dir, 'metrics.json'), NEW_METRICS);
   const env = { ...process.env, ...COMMIT_ENV };
   await runChecked('git', ['add', '--', 'params.yaml', 'metrics.json'], { cwd: dir, env });
-  await runChecked('git', ['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', 'Bench: one new run'], { cwd: dir, env });
+  await runChecked('git', ['-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', 'Bench: one new run'], {
+    cwd: dir,
+    env,
+  });
   return (await runChecked('git', ['rev-parse', 'HEAD'], { cwd: dir })).trim();
 }
 
@@ -165,7 +219,11 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
   log(`${commits} commits: preparing repository`);
   const bench: BenchRepo = await ensureRepo(BENCH_DIR, commits);
   const { dir, info } = bench;
-  log(bench.generatedSeconds > 0 ? `generated ${info.commitCount} commits in ${bench.generatedSeconds.toFixed(1)} s` : `reusing ${dir} (${info.commitCount} commits)`);
+  log(
+    bench.generatedSeconds > 0
+      ? `generated ${info.commitCount} commits in ${bench.generatedSeconds.toFixed(1)} s`
+      : `reusing ${dir} (${info.commitCount} commits)`,
+  );
   const storeDir = join(BENCH_DIR, `store-${commits}`);
   mkdirSync(storeDir, { recursive: true });
   const coldFile = join(storeDir, 'cold.sqlite');
@@ -188,7 +246,9 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
     const cold = await coldIndexInProcess(dir, coldFile);
     coldSamples.push(cold.ms);
     coldReports.push(cold.report);
-    log(`cold index run ${run + 1}/${runs}: ${cold.ms.toFixed(0)} ms (${cold.report.commitsIndexed} commits, ${cold.report.blobsParsed} blobs parsed; refs ${cold.report.timings.refsMs}, history ${cold.report.timings.historyMs}, commits ${cold.report.timings.commitsMs}, workspace ${cold.report.timings.workspaceMs} ms)`);
+    log(
+      `cold index run ${run + 1}/${runs}: ${cold.ms.toFixed(0)} ms (${cold.report.commitsIndexed} commits, ${cold.report.blobsParsed} blobs parsed; refs ${cold.report.timings.refsMs}, history ${cold.report.timings.historyMs}, commits ${cold.report.timings.commitsMs}, workspace ${cold.report.timings.workspaceMs} ms)`,
+    );
 
     oids = blobOids(coldFile);
     const walk = await gitWalk(dir);
@@ -197,7 +257,9 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
     blobSamples.push(blobs.ms);
     walkBytes = walk.bytes;
     blobBytes = blobs.bytes;
-    log(`git floor run ${run + 1}/${runs}: walk ${walk.ms.toFixed(0)} ms (${(walk.bytes / 1e6).toFixed(1)} MB), cat-file ${oids.length} blobs ${blobs.ms.toFixed(0)} ms`);
+    log(
+      `git floor run ${run + 1}/${runs}: walk ${walk.ms.toFixed(0)} ms (${(walk.bytes / 1e6).toFixed(1)} MB), cat-file ${oids.length} blobs ${blobs.ms.toFixed(0)} ms`,
+    );
 
     removeStore(cliFile);
     const cli = await runWithPeakRss(process.execPath, [CLI, '--repo', dir, '--store', cliFile, 'index', '--json'], { cwd: ROOT });
@@ -228,7 +290,8 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
   let historyResult: SizeResult['history'];
   let runsResult: SizeResult['runsFirstPage'];
   try {
-    const diffOnce = (kind: 'metrics' | 'params') => diffValues(valuesAt(store, mainHead, kind).values, valuesAt(store, branchSha, kind).values);
+    const diffOnce = (kind: 'metrics' | 'params') =>
+      diffValues(valuesAt(store, mainHead, kind).values, valuesAt(store, branchSha, kind).values);
     const diffTimes = (kind: 'metrics' | 'params'): number[] => {
       for (let i = 0; i < DIFF_WARMUP; i++) diffOnce(kind);
       const times: number[] = [];
@@ -238,11 +301,18 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
     const metricsTimes = diffTimes('metrics');
     const paramsTimes = diffTimes('params');
     diffResult = {
-      metricsMs: median(metricsTimes), paramsMs: median(paramsTimes), metricsP95Ms: p95(metricsTimes), paramsP95Ms: p95(paramsTimes),
-      iterations: DIFF_ITERATIONS, branch: branchRef.slice('refs/heads/'.length),
-      metricsKeysChanged: countKeys(diffOnce('metrics')), paramsKeysChanged: countKeys(diffOnce('params')),
+      metricsMs: median(metricsTimes),
+      paramsMs: median(paramsTimes),
+      metricsP95Ms: p95(metricsTimes),
+      paramsP95Ms: p95(paramsTimes),
+      iterations: DIFF_ITERATIONS,
+      branch: branchRef.slice('refs/heads/'.length),
+      metricsKeysChanged: countKeys(diffOnce('metrics')),
+      paramsKeysChanged: countKeys(diffOnce('params')),
     };
-    log(`diff main vs ${diffResult.branch}: metrics ${diffResult.metricsMs.toFixed(3)} ms (${diffResult.metricsKeysChanged} keys), params ${diffResult.paramsMs.toFixed(3)} ms (${diffResult.paramsKeysChanged} keys)`);
+    log(
+      `diff main vs ${diffResult.branch}: metrics ${diffResult.metricsMs.toFixed(3)} ms (${diffResult.metricsKeysChanged} keys), params ${diffResult.paramsMs.toFixed(3)} ms (${diffResult.paramsKeysChanged} keys)`,
+    );
 
     for (let i = 0; i < HISTORY_WARMUP; i++) metricHistory(store, mainHead, HISTORY_KEY);
     const historySamples: number[] = [];
@@ -253,10 +323,15 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
       points = t.result;
     }
     historyResult = {
-      ms: median(historySamples), samples: historySamples, chainLength: points.length,
-      pointsWithValue: points.filter((p) => p.values.length > 0).length, key: HISTORY_KEY,
+      ms: median(historySamples),
+      samples: historySamples,
+      chainLength: points.length,
+      pointsWithValue: points.filter((p) => p.values.length > 0).length,
+      key: HISTORY_KEY,
     };
-    log(`history of ${HISTORY_KEY} along main: ${historyResult.ms.toFixed(2)} ms, ${historyResult.chainLength} commits (${historyResult.pointsWithValue} with a value)`);
+    log(
+      `history of ${HISTORY_KEY} along main: ${historyResult.ms.toFixed(2)} ms, ${historyResult.chainLength} commits (${historyResult.pointsWithValue} with a value)`,
+    );
 
     // The Runs view's first page, from a store just opened (cold statement cache), as the extension does it.
     const firstPage = () => {
@@ -268,13 +343,21 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
         workspaceSummary(fresh, key);
         const page = commitPage(fresh, mainHead, key, 0, 50);
         return { branches: branches.length, commits: page.commits.length };
-      } finally { fresh.close(); }
+      } finally {
+        fresh.close();
+      }
     };
     const pageSamples: number[] = [];
     let pageShape = firstPage();
-    for (let i = 0; i < 5; i++) { const t = timedSync(firstPage); pageSamples.push(t.ms); pageShape = t.result; }
+    for (let i = 0; i < 5; i++) {
+      const t = timedSync(firstPage);
+      pageSamples.push(t.ms);
+      pageShape = t.result;
+    }
     runsResult = { ms: median(pageSamples), ...pageShape };
-    log(`Runs view first page: ${runsResult.ms.toFixed(1)} ms (${runsResult.branches} branch summaries, ${runsResult.commits} commits of main)`);
+    log(
+      `Runs view first page: ${runsResult.ms.toFixed(1)} ms (${runsResult.branches} branch summaries, ${runsResult.commits} commits of main)`,
+    );
   } finally {
     store.close();
   }
@@ -298,7 +381,9 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
       const noop = await timed(() => indexRepository(opened.result, scratch));
       noopSamples.push(noop.ms);
       noopReport = noop.result;
-      log(`incremental run ${run + 1}/${runs}: ${inc.ms.toFixed(1)} ms (${inc.result.commitsIndexed} commit indexed), no-op ${noop.ms.toFixed(1)} ms (${noop.result.commitsIndexed} indexed)`);
+      log(
+        `incremental run ${run + 1}/${runs}: ${inc.ms.toFixed(1)} ms (${inc.result.commitsIndexed} commit indexed), no-op ${noop.ms.toFixed(1)} ms (${noop.result.commitsIndexed} indexed)`,
+      );
       if (inc.result.commitsIndexed !== 1) log(`WARNING: the incremental run indexed ${inc.result.commitsIndexed} commits, expected 1`);
       if (noop.result.commitsIndexed !== 0) log(`WARNING: the no-op run indexed ${noop.result.commitsIndexed} commits, expected 0`);
     } finally {
@@ -319,16 +404,45 @@ async function benchSize(commits: number, runs: number): Promise<SizeResult> {
   const peakRssMb = median(rssSamples);
   return {
     commits,
-    repo: { dir, totalCommits: info.commitCount, mainCommits: info.mainCommits, branches: info.branchCount, expRefs: info.expRefCount, tags: info.tagCount, generatedSeconds: bench.generatedSeconds },
+    repo: {
+      dir,
+      totalCommits: info.commitCount,
+      mainCommits: info.mainCommits,
+      branches: info.branchCount,
+      expRefs: info.expRefCount,
+      tags: info.tagCount,
+      generatedSeconds: bench.generatedSeconds,
+    },
     runs,
     cold: {
-      ms: coldMs, samples: coldSamples, storeBytes: fileSize(coldFile),
-      report: { commitsWalked: medianReport.commitsWalked, commitsIndexed: medianReport.commitsIndexed, blobsParsed: medianReport.blobsParsed, workspaceFiles: medianReport.workspaceFiles, timings: medianReport.timings },
+      ms: coldMs,
+      samples: coldSamples,
+      storeBytes: fileSize(coldFile),
+      report: {
+        commitsWalked: medianReport.commitsWalked,
+        commitsIndexed: medianReport.commitsIndexed,
+        blobsParsed: medianReport.blobsParsed,
+        workspaceFiles: medianReport.workspaceFiles,
+        timings: medianReport.timings,
+      },
     },
-    cli: { ms: median(cliSamples), samples: cliSamples, peakRssMb, peakRssSamples: rssSamples, method: rssMethod, reportTotalMs: median(cliTotals) },
+    cli: {
+      ms: median(cliSamples),
+      samples: cliSamples,
+      peakRssMb,
+      peakRssSamples: rssSamples,
+      method: rssMethod,
+      reportTotalMs: median(cliTotals),
+    },
     floor: { ms: floorMs, walkMs, blobsMs, blobCount: oids.length, walkBytes, blobBytes, walkSamples, blobSamples },
     ratio,
-    incremental: { ms: incMs, samples: incSamples, openRepoMs: median(openSamples), commitsIndexed: incReport?.commitsIndexed ?? -1, timings: incReport!.timings },
+    incremental: {
+      ms: incMs,
+      samples: incSamples,
+      openRepoMs: median(openSamples),
+      commitsIndexed: incReport?.commitsIndexed ?? -1,
+      timings: incReport!.timings,
+    },
     noop: { ms: median(noopSamples), samples: noopSamples, commitsIndexed: noopReport?.commitsIndexed ?? -1, timings: noopReport!.timings },
     diff: diffResult,
     history: historyResult,
@@ -359,16 +473,36 @@ function printTable(results: SizeResult[], runs: number): string {
     ['git floor (ms) = walk + blobs', ...results.map((r) => `${ms(r.floor.ms)} = ${ms(r.floor.walkMs)} + ${ms(r.floor.blobsMs)}`), ''],
     ['  blobs read by cat-file --batch', ...results.map((r) => `${r.floor.blobCount}`), ''],
     ['cold / floor', ...results.map((r) => `${r.ratio.toFixed(2)}x ${mark(r.status.cold)}`), `<= ${TARGETS.coldVsFloor}x`],
-    ['incremental, 1 new commit (ms)', ...results.map((r) => `${ms(r.incremental.ms)} ${mark(r.status.incremental)}`), `<= ${TARGETS.incrementalMs} ms`],
+    [
+      'incremental, 1 new commit (ms)',
+      ...results.map((r) => `${ms(r.incremental.ms)} ${mark(r.status.incremental)}`),
+      `<= ${TARGETS.incrementalMs} ms`,
+    ],
     ['  phases refs/history/commits/workspace', ...results.map((r) => phases(r.incremental.timings)), ''],
     ['no-op incremental (ms)', ...results.map((r) => `${ms(r.noop.ms)}`), ''],
     ['  phases refs/history/commits/workspace', ...results.map((r) => phases(r.noop.timings)), ''],
-    ['metrics diff main vs branch (ms)', ...results.map((r) => `${ms(r.diff.metricsMs)} ${mark(r.status.diffMetrics)}`), `<= ${TARGETS.diffMs} ms`],
-    ['params diff main vs branch (ms)', ...results.map((r) => `${ms(r.diff.paramsMs)} ${mark(r.status.diffParams)}`), `<= ${TARGETS.diffMs} ms`],
+    [
+      'metrics diff main vs branch (ms)',
+      ...results.map((r) => `${ms(r.diff.metricsMs)} ${mark(r.status.diffMetrics)}`),
+      `<= ${TARGETS.diffMs} ms`,
+    ],
+    [
+      'params diff main vs branch (ms)',
+      ...results.map((r) => `${ms(r.diff.paramsMs)} ${mark(r.status.diffParams)}`),
+      `<= ${TARGETS.diffMs} ms`,
+    ],
     ['metric history along main (ms)', ...results.map((r) => `${ms(r.history.ms)} (${r.history.chainLength} commits)`), ''],
-    ['Runs view first page (ms)', ...results.map((r) => `${ms(r.runsFirstPage.ms)} (${r.runsFirstPage.branches} branches, ${r.runsFirstPage.commits} commits)`), '<= 1000 ms'],
+    [
+      'Runs view first page (ms)',
+      ...results.map((r) => `${ms(r.runsFirstPage.ms)} (${r.runsFirstPage.branches} branches, ${r.runsFirstPage.commits} commits)`),
+      '<= 1000 ms',
+    ],
     ['node -e 0, wall (ms)', ...results.map((r) => `${ms(r.warm.nodeMs)}`), ''],
-    ...WARM_COMMANDS.map((args, i) => [`warm CLI ${args.join(' ')} (ms) / node -e 0`, ...results.map((r) => `${ms(r.warm.rows[i].ms)} = ${r.warm.rows[i].ratio.toFixed(2)}x ${mark(r.status.warm[i])}`), `<= ${WARM_TARGET_RATIO}x`]),
+    ...WARM_COMMANDS.map((args, i) => [
+      `warm CLI ${args.join(' ')} (ms) / node -e 0`,
+      ...results.map((r) => `${ms(r.warm.rows[i].ms)} = ${r.warm.rows[i].ratio.toFixed(2)}x ${mark(r.status.warm[i])}`),
+      `<= ${WARM_TARGET_RATIO}x`,
+    ]),
     ['CLI cold index, wall (ms)', ...results.map((r) => `${ms(r.cli.ms)}`), ''],
     ['CLI peak RSS (MB)', ...results.map((r) => `${r.cli.peakRssMb.toFixed(1)} ${mark(r.status.peakRss)}`), `<= ${TARGETS.peakRssMb} MB`],
     ['store size (MB)', ...results.map((r) => `${(r.cold.storeBytes / 1e6).toFixed(1)}`), ''],
@@ -471,14 +605,43 @@ async function main(): Promise<number> {
   if (expTable) process.stdout.write('\n' + formatExpTableTable(expTable) + '\n');
   if (expTableError) process.stdout.write(`\nExperiments table: crashed: ${expTableError.split('\n')[0]}\n`);
   process.stdout.write(`\nBench took ${seconds.toFixed(0)} s (excluding build). Figures: ${join(BENCH_DIR, 'results.json')}\n`);
-  writeFileSync(join(BENCH_DIR, 'results.json'), JSON.stringify({
-    date: new Date().toISOString(), node: process.versions.node, git: gitVersion, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: Math.round(totalmem() / 2 ** 20),
-    runs, targets: { ...TARGETS, warmVsNode: WARM_TARGET_RATIO, hashing: HASH_TARGETS, mlflow: MLFLOW_TARGETS, wandb: WANDB_TARGETS }, seconds, results, failures, hashing, hashingError, dvcCompare, dvcCompareError, mlflow, mlflowError, wandb, wandbError,
-  }, null, 2) + '\n');
+  writeFileSync(
+    join(BENCH_DIR, 'results.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.versions.node,
+        git: gitVersion,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryMb: Math.round(totalmem() / 2 ** 20),
+        runs,
+        targets: { ...TARGETS, warmVsNode: WARM_TARGET_RATIO, hashing: HASH_TARGETS, mlflow: MLFLOW_TARGETS, wandb: WANDB_TARGETS },
+        seconds,
+        results,
+        failures,
+        hashing,
+        hashingError,
+        dvcCompare,
+        dvcCompareError,
+        mlflow,
+        mlflowError,
+        wandb,
+        wandbError,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return failures.length > 0 || hashingError || mlflowError || wandbError || dvcCompareError?.startsWith('DVC comparison crashed') ? 1 : 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (error) => {
-  process.stderr.write(`bench crashed: ${(error as Error).stack ?? error}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`bench crashed: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

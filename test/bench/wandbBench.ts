@@ -6,7 +6,15 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configRecord, historyRecord, runRecord, summaryRecord, exitRecord, wandbItems, writeWandbLogFile } from '../../src/core/wandb/wandbLogWriter';
+import {
+  configRecord,
+  historyRecord,
+  runRecord,
+  summaryRecord,
+  exitRecord,
+  wandbItems,
+  writeWandbLogFile,
+} from '../../src/core/wandb/wandbLogWriter';
 import type { DataValue } from '../../src/core/data/types';
 import type { WandbRecordBody } from '../../src/core/wandb/wandbRecords';
 import { DEFAULT_CHUNK_SIZE, WandbLogReader } from '../../src/core/wandb/wandbLogReader';
@@ -49,7 +57,7 @@ async function wandbOwnReader(file: string, log: (m: string) => void): Promise<n
   try {
     bin = interopTool('wandb');
   } catch {
-    log('wandb not installed (interop venv): no reference figure from wandb\'s own reader');
+    log("wandb not installed (interop venv): no reference figure from wandb's own reader");
     return null;
   }
   const r = await runChild(bin, ['leet', 'inspect', '--summary', '--json', file]);
@@ -61,14 +69,23 @@ async function wandbOwnReader(file: string, log: (m: string) => void): Promise<n
 function* benchRecords(): Generator<WandbRecordBody> {
   const start = Date.UTC(2025, 0, 1);
   yield { type: 'header', producer: '0.31.0', minConsumer: '0.70.0' };
-  yield runRecord({ runId: RUN_ID, project: 'bench', displayName: 'bench run', tags: ['bench'], startTime: start, git: { remoteUrl: 'https://example.com/bench.git', commit: 'ab'.repeat(20) },
-    config: wandbItems({ lr: 0.001, batch_size: 64, model: { layers: 12, hidden: 768, dropout: 0.1 }, optimizer: 'adamw' }) });
+  yield runRecord({
+    runId: RUN_ID,
+    project: 'bench',
+    displayName: 'bench run',
+    tags: ['bench'],
+    startTime: start,
+    git: { remoteUrl: 'https://example.com/bench.git', commit: 'ab'.repeat(20) },
+    config: wandbItems({ lr: 0.001, batch_size: 64, model: { layers: 12, hidden: 768, dropout: 0.1 }, optimizer: 'adamw' }),
+  });
   yield configRecord({ seed: 42 });
   const names = Array.from({ length: METRICS }, (_, i) => `${i % 2 ? 'val' : 'train'}/metric_${String(i).padStart(2, '0')}`);
   let bytes = 0;
   for (let step = 0; bytes < TARGET_BYTES; step++) {
     const row: Record<string, DataValue> = { _runtime: step * 0.25, _timestamp: start / 1000 + step * 0.25 };
-    names.forEach((name, i) => { row[name] = Math.sin(step / 100 + i) * Math.exp(-step / 50_000) + i; });
+    names.forEach((name, i) => {
+      row[name] = Math.sin(step / 100 + i) * Math.exp(-step / 50_000) + i;
+    });
     // Rough size: the summary carries the same row; the writer's exact size is what the marker records.
     bytes += 2 * (METRICS * 38 + 100);
     yield summaryRecord(row);
@@ -117,7 +134,10 @@ export async function benchWandb(benchDir: string, runs: number, log: (m: string
   const readSamples: number[] = [];
   const readCpu: number[] = [];
   const floorCpu: number[] = [];
-  const cpuMs = (since: NodeJS.CpuUsage) => { const d = process.cpuUsage(since); return (d.user + d.system) / 1000; };
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(since);
+    return (d.user + d.system) / 1000;
+  };
   let records = 0;
   let steps = 0;
   let points = 0;
@@ -135,18 +155,35 @@ export async function benchWandb(benchDir: string, runs: number, log: (m: string
     readCpu.push(cpuMs(cpu));
     readSamples.push(read.ms);
     const external = read.result.runs[0];
-    if (!external || read.result.problems.length > 0) throw new Error(`the bench log did not read cleanly: ${JSON.stringify(read.result.problems.slice(0, 3))}`);
+    if (!external || read.result.problems.length > 0)
+      throw new Error(`the bench log did not read cleanly: ${JSON.stringify(read.result.problems.slice(0, 3))}`);
     steps = external.series['train/metric_00']?.length ?? 0;
     points = Object.values(external.series).reduce((n, s) => n + s.length, 0);
-    log(`wandb run ${run + 1}/${runs}: floor ${floor.ms.toFixed(0)} ms, framing+decode ${framing.ms.toFixed(0)} ms, run folder ${read.ms.toFixed(0)} ms (${records} records, ${points} points)`);
+    log(
+      `wandb run ${run + 1}/${runs}: floor ${floor.ms.toFixed(0)} ms, framing+decode ${framing.ms.toFixed(0)} ms, run folder ${read.ms.toFixed(0)} ms (${records} records, ${points} points)`,
+    );
   }
   const floorMs = median(floorSamples);
   const readMs = median(readSamples);
   const wandbSummaryMs = await wandbOwnReader(file, log);
   return {
-    bytes, records, steps, points, runs, generatedSeconds,
-    floorMs, floorSamples, framingMs: median(framingSamples), framingSamples, readMs, readSamples, readCpuMs: median(readCpu), floorCpuMs: median(floorCpu),
-    ratio: readMs / floorMs, wandbSummaryMs, status: { read: readMs / floorMs <= WANDB_TARGETS.readVsFloor },
+    bytes,
+    records,
+    steps,
+    points,
+    runs,
+    generatedSeconds,
+    floorMs,
+    floorSamples,
+    framingMs: median(framingSamples),
+    framingSamples,
+    readMs,
+    readSamples,
+    readCpuMs: median(readCpu),
+    floorCpuMs: median(floorCpu),
+    ratio: readMs / floorMs,
+    wandbSummaryMs,
+    status: { read: readMs / floorMs <= WANDB_TARGETS.readVsFloor },
   };
 }
 

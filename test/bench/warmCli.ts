@@ -18,11 +18,21 @@ export interface WarmRow {
   samples: number[];
 }
 
-export interface WarmResult { samples: number; nodeMs: number; rows: WarmRow[] }
+export interface WarmResult {
+  samples: number;
+  nodeMs: number;
+  rows: WarmRow[];
+}
 
 export const WARM_COMMANDS: readonly string[][] = [['metrics', 'diff'], ['exps'], ['show']];
 
-export async function benchWarmCli(cli: string, dir: string, storeFile: string, samples: number, log: (message: string) => void): Promise<WarmResult> {
+export async function benchWarmCli(
+  cli: string,
+  dir: string,
+  storeFile: string,
+  samples: number,
+  log: (message: string) => void,
+): Promise<WarmResult> {
   const lineage = (args: readonly string[]) => runChild(process.execPath, [cli, '--repo', dir, '--store', storeFile, ...args]);
   const node = () => runChild(process.execPath, ['-e', '0']);
   // The first run indexes; one after the racy window records what it read; from then on a
@@ -45,7 +55,13 @@ export async function benchWarmCli(cli: string, dir: string, storeFile: string, 
       b.push((await node()).ms);
     }
     allNode.push(...b);
-    const row: WarmRow = { command: args.join(' '), ms: median(a), nodeMs: median(b), ratio: median(a.map((x, i) => x / b[i])), samples: a };
+    const row: WarmRow = {
+      command: args.join(' '),
+      ms: median(a),
+      nodeMs: median(b),
+      ratio: median(a.map((x, i) => x / b[i])),
+      samples: a,
+    };
     rows.push(row);
     log(`warm ${row.command}: ${row.ms.toFixed(1)} ms, node -e 0 ${row.nodeMs.toFixed(1)} ms, ${row.ratio.toFixed(2)}x`);
   }

@@ -8,7 +8,19 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpat
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDemoRepo, type DemoRepoInfo } from '../../src/demo/demoRepo';
-import { REPO_ROOT, describeRun, expectGolden, expectGoldenJson, expectOk, expectUsageError, normalise, runCli, runCliAsync, type CliOptions, type CliResult } from '../helpers/runCli';
+import {
+  REPO_ROOT,
+  describeRun,
+  expectGolden,
+  expectGoldenJson,
+  expectOk,
+  expectUsageError,
+  normalise,
+  runCli,
+  runCliAsync,
+  type CliOptions,
+  type CliResult,
+} from '../helpers/runCli';
 
 const SEED = 20250106;
 /** An experiment of the demo repository (seed above) whose baseline is main's head. */
@@ -42,8 +54,10 @@ describe('lineage CLI (dist/cli.js)', function () {
   });
 
   /** Runs the CLI on the demo repository with the given store file (inside the temp dir). */
-  const on = (store: string) => (args: string[], options: CliOptions = {}): CliResult =>
-    runCli(args, { repo: demo, store: path.join(tmp, store), ...options });
+  const on =
+    (store: string) =>
+    (args: string[], options: CliOptions = {}): CliResult =>
+      runCli(args, { repo: demo, store: path.join(tmp, store), ...options });
 
   /**
    * A fully indexed store of the demo repository under a suite's own name: a copy of the store
@@ -59,10 +73,17 @@ describe('lineage CLI (dist/cli.js)', function () {
 
   describe('demo repository', function () {
     it('is the one the golden files were made from (same seed, same shas)', function () {
-      expectGoldenJson('demo-repo.json', JSON.stringify({
-        mainHead: info.mainHead, commitCount: info.commitCount, mainCommitCount: info.mainCommitCount,
-        branches: info.branches, tags: info.tags, expRefs: info.expRefs,
-      }));
+      expectGoldenJson(
+        'demo-repo.json',
+        JSON.stringify({
+          mainHead: info.mainHead,
+          commitCount: info.commitCount,
+          mainCommitCount: info.mainCommitCount,
+          branches: info.branches,
+          tags: info.tags,
+          expRefs: info.expRefs,
+        }),
+      );
       assert.equal(info.commitCount, Number(git(demo, ['rev-list', '--all', '--count'])));
       assert.equal(git(demo, ['status', '--porcelain']), '', 'the generated workspace is clean');
     });
@@ -70,8 +91,13 @@ describe('lineage CLI (dist/cli.js)', function () {
 
   describe('--help', function () {
     const COMMANDS: [string, string[]][] = [
-      ['index', ['index']], ['show', ['show']], ['metrics-diff', ['metrics', 'diff']], ['params-diff', ['params', 'diff']],
-      ['log', ['log']], ['exps', ['exps']], ['demo-repo', ['demo-repo']],
+      ['index', ['index']],
+      ['show', ['show']],
+      ['metrics-diff', ['metrics', 'diff']],
+      ['params-diff', ['params', 'diff']],
+      ['log', ['log']],
+      ['exps', ['exps']],
+      ['demo-repo', ['demo-repo']],
     ];
 
     const runs = new Map<string, CliResult>();
@@ -80,7 +106,17 @@ describe('lineage CLI (dist/cli.js)', function () {
 
     // Help needs no repository and no index: all of these run at once.
     before(async function () {
-      const all = [['--help'], ['-h'], ['help'], [], ['--version'], ...COMMANDS.flatMap(([, cmd]) => [[...cmd, '--help'], [...cmd, '-h']])];
+      const all = [
+        ['--help'],
+        ['-h'],
+        ['help'],
+        [],
+        ['--version'],
+        ...COMMANDS.flatMap(([, cmd]) => [
+          [...cmd, '--help'],
+          [...cmd, '-h'],
+        ]),
+      ];
       const results = await Promise.all(all.map((args) => runCliAsync(args)));
       all.forEach((args, i) => runs.set(key(args), results[i]));
     });
@@ -145,7 +181,19 @@ describe('lineage CLI (dist/cli.js)', function () {
 
     it('second run indexes 0 new commits; --json prints the report', function () {
       const report = JSON.parse(expectOk(run(['index', '--json']))) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(report).sort(), ['blobsParsed', 'cancelled', 'commitsIndexed', 'commitsWalked', 'driver', 'limitations', 'problems', 'refs', 'store', 'timings', 'workspaceFiles']);
+      assert.deepEqual(Object.keys(report).sort(), [
+        'blobsParsed',
+        'cancelled',
+        'commitsIndexed',
+        'commitsWalked',
+        'driver',
+        'limitations',
+        'problems',
+        'refs',
+        'store',
+        'timings',
+        'workspaceFiles',
+      ]);
       assert.equal(report.commitsIndexed, 0);
       assert.equal(report.commitsWalked, 0);
       assert.deepEqual(report.refs, { added: 0, moved: 0, removed: 0 });
@@ -184,7 +232,10 @@ describe('lineage CLI (dist/cli.js)', function () {
       });
 
       it('--json at main and at a tag (the shape of dvc metrics show --json)', function () {
-        const atMain = expectGoldenJson('show-main.json', expectOk(run(['show', 'main', '--json']))) as Record<string, { data: Record<string, { data: Record<string, unknown> }> }>;
+        const atMain = expectGoldenJson('show-main.json', expectOk(run(['show', 'main', '--json']))) as Record<
+          string,
+          { data: Record<string, { data: Record<string, unknown> }> }
+        >;
         const atTag = expectGoldenJson('show-v1.0.0.json', expectOk(run(['show', 'v1.0.0', '--json']))) as typeof atMain;
         assert.deepEqual(Object.keys(atMain), ['main']);
         assert.deepEqual(Object.keys(atTag), ['v1.0.0']);
@@ -211,7 +262,10 @@ describe('lineage CLI (dist/cli.js)', function () {
 
       it('a full sha, a short sha and HEAD~1 resolve to the same commits as git', function () {
         const parent = git(demo, ['rev-parse', 'HEAD~1']);
-        const out = JSON.parse(expectOk(run(['show', parent, parent.slice(0, 7), 'HEAD~1', '--json']))) as Record<string, { data: unknown }>;
+        const out = JSON.parse(expectOk(run(['show', parent, parent.slice(0, 7), 'HEAD~1', '--json']))) as Record<
+          string,
+          { data: unknown }
+        >;
         assert.deepEqual(out[parent.slice(0, 7)].data, out[parent].data);
         assert.deepEqual(out['HEAD~1'].data, out[parent].data);
       });
@@ -228,7 +282,10 @@ describe('lineage CLI (dist/cli.js)', function () {
 
       it('metrics diff main <name> equals metrics diff main <refs/exps/...> (text and JSON)', function () {
         assert.equal(expectOk(run(['metrics', 'diff', 'main', EXP])), expectOk(run(['metrics', 'diff', 'main', expRef])));
-        assert.deepEqual(JSON.parse(expectOk(run(['metrics', 'diff', 'main', EXP, '--json']))), JSON.parse(expectOk(run(['metrics', 'diff', 'main', expRef, '--json']))));
+        assert.deepEqual(
+          JSON.parse(expectOk(run(['metrics', 'diff', 'main', EXP, '--json']))),
+          JSON.parse(expectOk(run(['metrics', 'diff', 'main', expRef, '--json']))),
+        );
       });
 
       it('params diff main <name> shows what the experiment changed', function () {
@@ -268,7 +325,10 @@ describe('lineage CLI (dist/cli.js)', function () {
 
     describe('params diff v1.0.0 main', function () {
       it('--json', function () {
-        const diff = expectGoldenJson('params-diff-v1.0.0-main.json', expectOk(run(['params', 'diff', 'v1.0.0', 'main', '--json']))) as DiffJson;
+        const diff = expectGoldenJson(
+          'params-diff-v1.0.0-main.json',
+          expectOk(run(['params', 'diff', 'v1.0.0', 'main', '--json'])),
+        ) as DiffJson;
         for (const keys of Object.values(diff)) for (const d of Object.values(keys)) assert.notDeepEqual(d.old, d.new);
       });
 
@@ -280,16 +340,23 @@ describe('lineage CLI (dist/cli.js)', function () {
 
       it('--all (text and JSON) adds the unchanged params', function () {
         expectGolden('params-diff-v1.0.0-main-all.txt', expectOk(run(['params', 'diff', 'v1.0.0', 'main', '--all'])));
-        const all = expectGoldenJson('params-diff-v1.0.0-main-all.json', expectOk(run(['params', 'diff', 'v1.0.0', 'main', '--all', '--json']))) as DiffJson;
+        const all = expectGoldenJson(
+          'params-diff-v1.0.0-main-all.json',
+          expectOk(run(['params', 'diff', 'v1.0.0', 'main', '--all', '--json'])),
+        ) as DiffJson;
         const changed = JSON.parse(expectOk(run(['params', 'diff', 'v1.0.0', 'main', '--json']))) as DiffJson;
         let unchanged = 0;
         for (const [file, keys] of Object.entries(all)) {
           for (const [key, d] of Object.entries(keys)) {
             if (changed[file]?.[key]) assert.deepEqual(d, changed[file][key]);
-            else { unchanged++; assert.deepEqual(d.old, d.new, `${file} ${key}`); }
+            else {
+              unchanged++;
+              assert.deepEqual(d.old, d.new, `${file} ${key}`);
+            }
           }
         }
-        for (const [file, keys] of Object.entries(changed)) for (const key of Object.keys(keys)) assert.ok(all[file]?.[key], `${file} ${key} in --all`);
+        for (const [file, keys] of Object.entries(changed))
+          for (const key of Object.keys(keys)) assert.ok(all[file]?.[key], `${file} ${key} in --all`);
         assert.ok(unchanged > 0, 'some params are the same at v1.0.0 and main');
       });
     });
@@ -343,22 +410,38 @@ describe('lineage CLI (dist/cli.js)', function () {
       });
 
       it('--json: newest first along the first-parent chain, values as show has them', function () {
-        const points = JSON.parse(expectOk(run(['log', '--metric', 'accuracy', '-n', '5', '--json']))) as { sha: string; subject: string; commitTime: number; values: { path: string; value: unknown }[] }[];
+        const points = JSON.parse(expectOk(run(['log', '--metric', 'accuracy', '-n', '5', '--json']))) as {
+          sha: string;
+          subject: string;
+          commitTime: number;
+          values: { path: string; value: unknown }[];
+        }[];
         assert.equal(points.length, 5);
         const chain = git(demo, ['rev-list', '--first-parent', '-n', '5', 'HEAD']).split('\n');
-        assert.deepEqual(points.map((p) => p.sha), chain);
+        assert.deepEqual(
+          points.map((p) => p.sha),
+          chain,
+        );
         for (const p of points) {
           assert.deepEqual(Object.keys(p).sort(), ['commitTime', 'sha', 'subject', 'values']);
           assert.equal(p.subject, git(demo, ['log', '-1', '--format=%s', p.sha]));
           assert.equal(p.commitTime, Number(git(demo, ['log', '-1', '--format=%ct', p.sha])));
         }
-        const atHead = JSON.parse(expectOk(run(['show', 'HEAD', '--json']))) as Record<string, { data: Record<string, { data: Record<string, unknown> }> }>;
+        const atHead = JSON.parse(expectOk(run(['show', 'HEAD', '--json']))) as Record<
+          string,
+          { data: Record<string, { data: Record<string, unknown> }> }
+        >;
         assert.deepEqual(points[0].values, [{ path: 'eval/metrics.json', value: atHead.HEAD.data['eval/metrics.json'].data.accuracy }]);
       });
 
       it('--branch starts at another revision', function () {
-        const points = JSON.parse(expectOk(run(['log', '--metric', 'accuracy', '--branch', 'v1.0.0', '-n', '1', '--json']))) as { sha: string }[];
-        assert.deepEqual(points.map((p) => p.sha), [git(demo, ['rev-parse', 'v1.0.0^{commit}'])]);
+        const points = JSON.parse(expectOk(run(['log', '--metric', 'accuracy', '--branch', 'v1.0.0', '-n', '1', '--json']))) as {
+          sha: string;
+        }[];
+        assert.deepEqual(
+          points.map((p) => p.sha),
+          [git(demo, ['rev-parse', 'v1.0.0^{commit}'])],
+        );
       });
     });
 
@@ -370,40 +453,80 @@ describe('lineage CLI (dist/cli.js)', function () {
       });
 
       // The rows of `dvc exp show --json`: the workspace, then each baseline with its experiments.
-      type ExpRow = { rev: string; name: string | null; data: { timestamp: string | null; params: Record<string, { data?: Record<string, unknown> }>; metrics: Record<string, { data?: Record<string, unknown> }> } | null; error: unknown; experiments: { name: string; revs: ExpRow[] }[] | null };
-      const experimentsOf = (rows: ExpRow[]) => rows.slice(1).flatMap((b) => (b.experiments ?? []).map((e) => ({ name: e.name, ref: `refs/exps/${b.rev.slice(0, 2)}/${b.rev.slice(2)}/${e.name}`, sha: e.revs[0].rev, baseline: b.rev, row: e.revs[0] })));
+      type ExpRow = {
+        rev: string;
+        name: string | null;
+        data: {
+          timestamp: string | null;
+          params: Record<string, { data?: Record<string, unknown> }>;
+          metrics: Record<string, { data?: Record<string, unknown> }>;
+        } | null;
+        error: unknown;
+        experiments: { name: string; revs: ExpRow[] }[] | null;
+      };
+      const experimentsOf = (rows: ExpRow[]) =>
+        rows.slice(1).flatMap((b) =>
+          (b.experiments ?? []).map((e) => ({
+            name: e.name,
+            ref: `refs/exps/${b.rev.slice(0, 2)}/${b.rev.slice(2)}/${e.name}`,
+            sha: e.revs[0].rev,
+            baseline: b.rev,
+            row: e.revs[0],
+          })),
+        );
 
       it('--json lists the refs/exps of the repository under their baselines, with params and metrics', function () {
         const rows = JSON.parse(expectOk(run(['exps', '--json']))) as ExpRow[];
         assert.equal(rows[0].rev, 'workspace');
         const exps = experimentsOf(rows);
         const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-        assert.deepEqual(exps.map((e) => ({ name: e.name, ref: e.ref, sha: e.sha, baseline: e.baseline })).sort(byName),
-          info.expRefs.map((e) => ({ name: e.name, ref: e.ref, sha: e.sha, baseline: e.baseline })).sort(byName));
+        assert.deepEqual(
+          exps.map((e) => ({ name: e.name, ref: e.ref, sha: e.sha, baseline: e.baseline })).sort(byName),
+          info.expRefs.map((e) => ({ name: e.name, ref: e.ref, sha: e.sha, baseline: e.baseline })).sort(byName),
+        );
         for (const e of exps) {
           assert.equal(typeof e.row.data?.metrics['eval/metrics.json']?.data?.accuracy, 'number', e.name);
           assert.equal(typeof e.row.data?.params['params.yaml']?.data?.train, 'object', e.name);
         }
-        for (const b of rows.slice(1)) assert.equal(typeof b.data?.metrics['eval/metrics.json']?.data?.accuracy, 'number', `baseline ${b.name}`);
+        for (const b of rows.slice(1))
+          assert.equal(typeof b.data?.metrics['eval/metrics.json']?.data?.accuracy, 'number', `baseline ${b.name}`);
       });
 
-      it('--baseline <sha> (full or short) keeps that baseline\'s experiments', function () {
+      it("--baseline <sha> (full or short) keeps that baseline's experiments", function () {
         const baseline = info.mainHead;
         const out = expectOk(run(['exps', '--baseline', baseline]));
         expectGolden('exps-baseline.txt', out);
         assert.equal(expectOk(run(['exps', '--baseline', baseline.slice(0, 7)])), out);
         // Timestamps are local times, as DVC prints them: the golden file is in UTC.
-        const rows = expectGoldenJson('exps-baseline.json', expectOk(run(['exps', '--baseline', baseline, '--json'], { env: { TZ: 'UTC' } }))) as ExpRow[];
-        assert.deepEqual(rows.map((r) => r.rev), ['workspace', baseline]);
+        const rows = expectGoldenJson(
+          'exps-baseline.json',
+          expectOk(run(['exps', '--baseline', baseline, '--json'], { env: { TZ: 'UTC' } })),
+        ) as ExpRow[];
+        assert.deepEqual(
+          rows.map((r) => r.rev),
+          ['workspace', baseline],
+        );
         const exps = experimentsOf(rows);
-        assert.deepEqual(exps.map((e) => e.name).sort(), info.expRefs.filter((e) => e.baseline === baseline).map((e) => e.name).sort());
+        assert.deepEqual(
+          exps.map((e) => e.name).sort(),
+          info.expRefs
+            .filter((e) => e.baseline === baseline)
+            .map((e) => e.name)
+            .sort(),
+        );
         assert.ok(exps.some((e) => e.name === EXP));
       });
 
       it('--baseline of a commit without experiments', function () {
         assert.equal(expectOk(run(['exps', '--baseline', 'v0.1.0'])), 'No experiments on v0.1.0.\n');
         const rows = JSON.parse(expectOk(run(['exps', '--baseline', 'v0.1.0', '--json']))) as ExpRow[];
-        assert.deepEqual(rows.map((r) => [r.name, r.experiments]), [[null, null], ['v0.1.0', null]]);
+        assert.deepEqual(
+          rows.map((r) => [r.name, r.experiments]),
+          [
+            [null, null],
+            ['v0.1.0', null],
+          ],
+        );
       });
     });
 
@@ -413,7 +536,7 @@ describe('lineage CLI (dist/cli.js)', function () {
       const verdict = (key: string, d: { diff?: number } | undefined): Verdict => {
         if (!d || typeof d.diff !== 'number') return 'n/a';
         if (d.diff === 0) return 'same';
-        return (d.diff > 0) === !LOWER_IS_BETTER.has(key) ? 'better' : 'worse';
+        return d.diff > 0 === !LOWER_IS_BETTER.has(key) ? 'better' : 'worse';
       };
       const diffOf = (a: string, b: string): DiffJson => JSON.parse(expectOk(run(['metrics', 'diff', a, b, '--json']))) as DiffJson;
       /** [A, B, key, verdict] for the keys of eval/metrics.json over a few revision pairs, read from --json. */
@@ -421,7 +544,11 @@ describe('lineage CLI (dist/cli.js)', function () {
 
       before(function () {
         cases = [];
-        for (const [a, b] of [['v0.1.0', 'main'], ['main', EXP], ['main', 'v0.1.0']]) {
+        for (const [a, b] of [
+          ['v0.1.0', 'main'],
+          ['main', EXP],
+          ['main', 'v0.1.0'],
+        ]) {
           const diff = diffOf(a, b)['eval/metrics.json'] ?? {};
           for (const key of ['loss', 'accuracy']) cases.push([a, b, key, verdict(key, diff[key])]);
         }
@@ -546,7 +673,10 @@ describe('lineage CLI (dist/cli.js)', function () {
       mkdirSync(dir, { recursive: true });
       // Git must not find a repository above the folder, wherever the temp dir is.
       env = { GIT_CEILING_DIRECTORIES: path.dirname(dir) };
-      writeFileSync(path.join(dir, 'dvc.yaml'), 'stages:\n  train:\n    cmd: python train.py\n    params:\n    - lr\n    metrics:\n    - metrics.json:\n        cache: false\n');
+      writeFileSync(
+        path.join(dir, 'dvc.yaml'),
+        'stages:\n  train:\n    cmd: python train.py\n    params:\n    - lr\n    metrics:\n    - metrics.json:\n        cache: false\n',
+      );
       writeFileSync(path.join(dir, 'params.yaml'), 'lr: 0.01\nepochs: 3\n');
       writeFileSync(path.join(dir, 'metrics.json'), '{"acc": 0.5, "loss": 1.25}\n');
     });
@@ -554,7 +684,9 @@ describe('lineage CLI (dist/cli.js)', function () {
     it('show works on the workspace files', function () {
       const out = expectOk(run(['show']));
       expectGolden('plain-show.txt', out);
-      assert.deepEqual(JSON.parse(expectOk(run(['show', '--json']))), { '': { data: { 'metrics.json': { data: { acc: 0.5, loss: 1.25 } } } } });
+      assert.deepEqual(JSON.parse(expectOk(run(['show', '--json']))), {
+        '': { data: { 'metrics.json': { data: { acc: 0.5, loss: 1.25 } } } },
+      });
       assert.match(expectOk(run(['show', '--params'])), /params\.yaml\s+lr\s+0\.01/);
     });
 
@@ -604,12 +736,19 @@ describe('lineage CLI (dist/cli.js)', function () {
     });
 
     it('without --store the index lives in <git dir>/lineage/index.sqlite', function () {
-      const report = JSON.parse(expectOk(runCli(['index', '--json'], { repo: dir }))) as { store: string; commitsIndexed: number; limitations: string[] };
+      const report = JSON.parse(expectOk(runCli(['index', '--json'], { repo: dir }))) as {
+        store: string;
+        commitsIndexed: number;
+        limitations: string[];
+      };
       const expected = path.join(dir, '.git', 'lineage', 'index.sqlite');
       assert.equal(report.store, expected);
       assert.ok(existsSync(expected));
       assert.equal(report.commitsIndexed, 0);
-      assert.ok(report.limitations.some((l) => /no commits/i.test(l)), JSON.stringify(report.limitations));
+      assert.ok(
+        report.limitations.some((l) => /no commits/i.test(l)),
+        JSON.stringify(report.limitations),
+      );
     });
 
     it('show prints that there are no metrics; metrics diff names the missing HEAD', function () {

@@ -18,11 +18,18 @@ describe('CLI bundles', () => {
     assert.equal(bundleOf(['--debug', 'exps', '--json']), 'exps');
     assert.equal(bundleOf(['assign', 'model', 'prod']), 'registry');
     assert.equal(bundleOf(['demo-repo', 'dir']), 'demo');
-    for (const line of [[], ['--help'], ['help'], ['--version'], ['--repo'], ['bogus'], ['toString'], ['--repo', 'show']]) assert.equal(bundleOf(line), 'base', JSON.stringify(line));
+    for (const line of [[], ['--help'], ['help'], ['--version'], ['--repo'], ['bogus'], ['toString'], ['--repo', 'show']])
+      assert.equal(bundleOf(line), 'base', JSON.stringify(line));
   });
 
   it('parses global options as main does', () => {
-    assert.deepEqual(parseCommandLine(['--repo', 'r', '--debug', 'show', '-a']), { index: true, debug: true, repo: 'r', command: 'show', rest: ['-a'] });
+    assert.deepEqual(parseCommandLine(['--repo', 'r', '--debug', 'show', '-a']), {
+      index: true,
+      debug: true,
+      repo: 'r',
+      command: 'show',
+      rest: ['-a'],
+    });
     assert.deepEqual(parseCommandLine(['--store']), { index: true, debug: false, rest: [], missingValue: '--store' });
   });
 
@@ -30,7 +37,7 @@ describe('CLI bundles', () => {
     assert.deepEqual([...REGISTRY_COMMANDS].sort(), Object.keys(REGISTRY_HELP).sort());
   });
 
-  it('builds every bundle, the demo generators only into demo-repo\'s', () => {
+  it("builds every bundle, the demo generators only into demo-repo's", () => {
     const names = new Set(['base', ...Object.values(COMMAND_BUNDLES)]);
     for (const name of names) {
       assert.ok(existsSync(bundleFile(name)), `${bundleFile(name)} is missing (npm run build)`);
@@ -40,7 +47,7 @@ describe('CLI bundles', () => {
     }
   });
 
-  it('every command\'s --help comes from the bundle that holds it', () => {
+  it("every command's --help comes from the bundle that holds it", () => {
     for (const command of [...Object.keys(COMMAND_BUNDLES)]) {
       const r = runCli([command, '--help']);
       assert.equal(r.status, 0, `${command} --help: ${r.stderr}`);

@@ -30,8 +30,12 @@ printf '{"lr": %s}' "$lr" > metrics.json
 
 function project(): GitFixture {
   const repo = GitFixture.create().write({
-    '.dvc/config': '', '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n', '.dvcignore': '',
-    'dvc.yaml': PIPELINE, 'train.sh': TRAIN, 'params.yaml': 'train:\n  lr: 0.1\n',
+    '.dvc/config': '',
+    '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n',
+    '.dvcignore': '',
+    'dvc.yaml': PIPELINE,
+    'train.sh': TRAIN,
+    'params.yaml': 'train:\n  lr: 0.1\n',
   });
   const ran = runCli(['repro'], { repo: repo.dir });
   assert.equal(ran.status, 0, describeRun(ran));
@@ -40,22 +44,39 @@ function project(): GitFixture {
 }
 
 /** Names of the experiment refs (refs/exps/<2>/<38>/<name>), DVC's bookkeeping refs left out. */
-const refs = (repo: GitFixture) => repo.git('for-each-ref', '--format=%(refname)', 'refs/exps').split('\n').filter((r) => /^refs\/exps\/[0-9a-f]{2}\/[0-9a-f]{38}\//.test(r)).map((r) => r.split('/')[4]);
+const refs = (repo: GitFixture) =>
+  repo
+    .git('for-each-ref', '--format=%(refname)', 'refs/exps')
+    .split('\n')
+    .filter((r) => /^refs\/exps\/[0-9a-f]{2}\/[0-9a-f]{38}\//.test(r))
+    .map((r) => r.split('/')[4]);
 
 describe('lineage exp', function () {
   this.timeout(120000);
   const repos: GitFixture[] = [];
-  const make = () => { const r = project(); repos.push(r); return r; };
+  const make = () => {
+    const r = project();
+    repos.push(r);
+    return r;
+  };
   after(() => repos.forEach((r) => r.cleanup()));
 
   it('run prints what DVC prints and records the experiment; exps lists it', () => {
     const repo = make();
     const out = expectOk(runCli(['exp', 'run', '-S', 'train.lr=0.01', '-n', 'ours'], { repo: repo.dir }));
-    assert.match(out, /^Reproducing experiment 'ours'\nRunning stage 'train':\n> sh train\.sh\nUpdating lock file 'dvc\.lock'\n\nRan experiment\(s\): ours\nExperiment results have been applied to your workspace\.\n$/);
+    assert.match(
+      out,
+      /^Reproducing experiment 'ours'\nRunning stage 'train':\n> sh train\.sh\nUpdating lock file 'dvc\.lock'\n\nRan experiment\(s\): ours\nExperiment results have been applied to your workspace\.\n$/,
+    );
     assert.deepEqual(refs(repo), ['ours']);
-    const exps = JSON.parse(expectOk(runCli(['exps', '--json'], { repo: repo.dir }))) as { experiments: { revs: { name: string; data: { params: unknown } }[] }[] | null }[];
+    const exps = JSON.parse(expectOk(runCli(['exps', '--json'], { repo: repo.dir }))) as {
+      experiments: { revs: { name: string; data: { params: unknown } }[] }[] | null;
+    }[];
     const listed = exps.flatMap((b) => b.experiments ?? []).map((e) => e.revs[0]);
-    assert.deepEqual(listed.map((e) => e.name), ['ours']);
+    assert.deepEqual(
+      listed.map((e) => e.name),
+      ['ours'],
+    );
     assert.deepEqual(listed[0].data.params, { 'params.yaml': { data: { train: { lr: 0.01 } } } });
   });
 
@@ -64,7 +85,10 @@ describe('lineage exp', function () {
     expectOk(runCli(['exp', 'run', '-n', 'taken', '-S', 'train.lr=0.2'], { repo: repo.dir }));
     repo.git('checkout', '--', '.');
     const cases: [string[], RegExp][] = [
-      [['exp', 'run', '-S', 'train.nope=1'], /^lineage: params\.yaml: Invalid `--set-param` value: Could not override 'train\.nope'\. To append to your config use \+train\.nope=1/],
+      [
+        ['exp', 'run', '-S', 'train.nope=1'],
+        /^lineage: params\.yaml: Invalid `--set-param` value: Could not override 'train\.nope'\. To append to your config use \+train\.nope=1/,
+      ],
       [['exp', 'run', '-S', 'train.lr=[1,'], /^lineage: cannot parse 'train\.lr=\[1,'/],
       [['exp', 'run', '-S', 'train.lr=1,2'], /Sweep overrides can't be used without `--queue`/],
       [['exp', 'run', '-S', 'other.toml:a=1'], /only YAML .* and JSON params files/],
@@ -102,7 +126,10 @@ describe('lineage exp', function () {
     expectOk(runCli(['exp', 'run', '-n', 'e1', '-S', 'train.lr=0.4'], { repo: repo.dir }));
     repo.git('checkout', '--', '.');
     writeFileSync(join(repo.dir, 'params.yaml'), 'train:\n  lr: 0.9 # mine\n');
-    assert.match(expectUsageError(runCli(['exp', 'apply', 'e1'], { repo: repo.dir })), /would overwrite changes Git has not recorded in params\.yaml.*--force/);
+    assert.match(
+      expectUsageError(runCli(['exp', 'apply', 'e1'], { repo: repo.dir })),
+      /would overwrite changes Git has not recorded in params\.yaml.*--force/,
+    );
     assert.match(readFileSync(join(repo.dir, 'params.yaml'), 'utf8'), /# mine/);
     const out = expectOk(runCli(['exp', 'apply', '--force', 'e1'], { repo: repo.dir }));
     assert.match(out, /kept in refs\/exps\/apply\/stash .*\nChanges for experiment 'e1' have been applied to your current workspace\.\n$/);
@@ -114,10 +141,21 @@ describe('lineage exp', function () {
     writeFileSync(join(repo.dir, 'train.sh'), 'echo "cannot train" >&2\nexit 4\n');
     const r = runCli(['exp', 'run', '-n', 'broken', '-S', 'train.lr=0.5'], { repo: repo.dir });
     assert.equal(r.status, 1, describeRun(r));
-    assert.match(r.stderr, /cannot train\nlineage: stage 'train': failed to run: sh train\.sh, exited with 4\nlineage: experiment 'broken' failed at stage 'train'; no experiment was recorded\. Its params and output are kept: (\S+\.log) \(lineage exp runs lists them\)\.\n$/);
+    assert.match(
+      r.stderr,
+      /cannot train\nlineage: stage 'train': failed to run: sh train\.sh, exited with 4\nlineage: experiment 'broken' failed at stage 'train'; no experiment was recorded\. Its params and output are kept: (\S+\.log) \(lineage exp runs lists them\)\.\n$/,
+    );
     assert.deepEqual(refs(repo), []);
-    const kept = JSON.parse(expectOk(runCli(['exp', 'runs', '--json'], { repo: repo.dir }))) as { name: string; status: string; exitCode: number; log: string }[];
-    assert.deepEqual(kept.map((k) => [k.name, k.status, k.exitCode]), [['broken', 'failed', 4]]);
+    const kept = JSON.parse(expectOk(runCli(['exp', 'runs', '--json'], { repo: repo.dir }))) as {
+      name: string;
+      status: string;
+      exitCode: number;
+      log: string;
+    }[];
+    assert.deepEqual(
+      kept.map((k) => [k.name, k.status, k.exitCode]),
+      [['broken', 'failed', 4]],
+    );
     assert.match(readFileSync(kept[0].log, 'utf8'), /cannot train/);
   });
 
@@ -127,9 +165,16 @@ describe('lineage exp', function () {
     repo.commit('slow stage');
     const index = readFileSync(join(repo.dir, '.git', 'index'));
     const head = repo.git('rev-parse', 'HEAD');
-    const child = spawn(process.execPath, [CLI, '--repo', repo.dir, 'exp', 'run', '-n', 'killed', '-S', 'train.lr=0.6'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--repo', repo.dir, 'exp', 'run', '-n', 'killed', '-S', 'train.lr=0.6'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let seen = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => { seen += d.toString(); if (seen.includes('> sh train.sh')) resolve(); }));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('> sh train.sh')) resolve();
+      }),
+    );
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
     await new Promise((resolve) => setTimeout(resolve, 2500)); // the orphaned stage finishes
@@ -138,14 +183,17 @@ describe('lineage exp', function () {
     assert.equal(repo.git('symbolic-ref', 'HEAD'), 'refs/heads/main');
     assert.deepEqual(readFileSync(join(repo.dir, '.git', 'index')), index);
     const kept = JSON.parse(expectOk(runCli(['exp', 'runs', '--json'], { repo: repo.dir }))) as { name: string; status: string }[];
-    assert.deepEqual(kept.map((k) => [k.name, k.status]), [['killed', 'interrupted']]);
+    assert.deepEqual(
+      kept.map((k) => [k.name, k.status]),
+      [['killed', 'interrupted']],
+    );
     const again = runCli(['exp', 'run', '-n', 'again', '-S', 'train.lr=0.6'], { repo: repo.dir });
     assert.equal(again.status, 0, describeRun(again));
     assert.match(again.stderr, /Took over the lock .*lineage-repro\.lock/);
     assert.deepEqual(refs(repo), ['again']);
   });
 
-  it('push to a remote that refuses exits 1 with the remote\'s reason; save, branch, rename, remove, pull', () => {
+  it("push to a remote that refuses exits 1 with the remote's reason; save, branch, rename, remove, pull", () => {
     const repo = make();
     const remote = GitFixture.create({ init: false });
     repos.push(remote);
@@ -154,8 +202,14 @@ describe('lineage exp', function () {
     repo.git('push', '-q', 'origin', 'main');
     assert.match(expectOk(runCli(['exp', 'save', '-n', 'snap'], { repo: repo.dir })), /^Experiment has been saved as: snap\n$/);
     const pushed = expectOk(runCli(['exp', 'push', 'origin', 'snap'], { repo: repo.dir }));
-    assert.match(pushed, /^Pushed experiment 'snap' to Git remote 'origin'\.\nOnly the Git refs were pushed: DVC data remotes are not pushed by lineage yet/);
-    assert.match(expectOk(runCli(['exp', 'push', 'origin'], { repo: repo.dir })), /^Experiment 'snap' is up to date on Git remote 'origin'\./);
+    assert.match(
+      pushed,
+      /^Pushed experiment 'snap' to Git remote 'origin'\.\nOnly the Git refs were pushed: DVC data remotes are not pushed by lineage yet/,
+    );
+    assert.match(
+      expectOk(runCli(['exp', 'push', 'origin'], { repo: repo.dir })),
+      /^Experiment 'snap' is up to date on Git remote 'origin'\./,
+    );
     writeFileSync(join(remote.dir, 'hooks', 'pre-receive'), '#!/bin/sh\nexit 1\n');
     chmodSync(join(remote.dir, 'hooks', 'pre-receive'), 0o755);
     writeFileSync(join(repo.dir, 'notes.txt'), 'untracked, included with -I\n');
@@ -163,10 +217,16 @@ describe('lineage exp', function () {
     const refused = runCli(['exp', 'push', 'origin', 'second'], { repo: repo.dir });
     assert.equal(refused.status, 1, describeRun(refused));
     assert.match(refused.stderr, /^lineage: Git remote 'origin' refused experiment 'second': pre-receive hook declined\n$/);
-    assert.match(expectOk(runCli(['exp', 'branch', 'snap', 'from-snap'], { repo: repo.dir })), /^Git branch 'from-snap' has been created from experiment 'snap'\./);
+    assert.match(
+      expectOk(runCli(['exp', 'branch', 'snap', 'from-snap'], { repo: repo.dir })),
+      /^Git branch 'from-snap' has been created from experiment 'snap'\./,
+    );
     assert.equal(expectOk(runCli(['exp', 'rename', 'second', 'third'], { repo: repo.dir })), "Renamed experiments: 'second'\n");
     assert.equal(expectOk(runCli(['exp', 'remove', 'third', 'snap'], { repo: repo.dir })), "Removed experiments: 'third' and 'snap'\n");
-    assert.match(expectOk(runCli(['exp', 'pull', 'origin', 'snap'], { repo: repo.dir })), /^Pulled experiment 'snap' from Git remote 'origin'\./);
+    assert.match(
+      expectOk(runCli(['exp', 'pull', 'origin', 'snap'], { repo: repo.dir })),
+      /^Pulled experiment 'snap' from Git remote 'origin'\./,
+    );
     assert.deepEqual(refs(repo), ['snap']);
   });
 

@@ -32,12 +32,21 @@ describe('lineage exps show / exps mark (dist/cli.js)', function () {
   before(() => {
     fx = GitFixture.create();
     store = `${fx.dir}.sqlite`;
-    base = fx.commit('baseline', { 'dvc.yaml': PIPELINE, 'train.py': 'print(1)\n', 'params.yaml': 'train:\n  lr: 0.1\n', 'metrics.json': '{"acc": 0.5, "loss": 1.25}\n' });
+    base = fx.commit('baseline', {
+      'dvc.yaml': PIPELINE,
+      'train.py': 'print(1)\n',
+      'params.yaml': 'train:\n  lr: 0.1\n',
+      'metrics.json': '{"acc": 0.5, "loss": 1.25}\n',
+    });
     const exp = (name: string, metrics: string, time: number) => {
       fx.write({ 'metrics.json': metrics });
       fx.git('add', '-A');
       const date = `${time} +0000`;
-      const sha = execFileSync('git', ['commit-tree', fx.git('write-tree'), '-p', base, '-m', name], { cwd: fx.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } }).trim();
+      const sha = execFileSync('git', ['commit-tree', fx.git('write-tree'), '-p', base, '-m', name], {
+        cwd: fx.dir,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      }).trim();
       fx.git('update-ref', `refs/exps/${base.slice(0, 2)}/${base.slice(2)}/${name}`, sha);
       fx.git('checkout', '-q', '--', '.');
     };
@@ -50,7 +59,7 @@ describe('lineage exps show / exps mark (dist/cli.js)', function () {
     fx.cleanup();
   });
 
-  it('--csv, --md and the text table: DVC\'s columns and rows, newest experiment first', () => {
+  it("--csv, --md and the text table: DVC's columns and rows, newest experiment first", () => {
     const csv = ok(['exps', 'show', '--csv']);
     const lines = csv.split('\r\n');
     assert.equal(lines[0], 'Experiment,rev,typ,Created,parent,acc,loss,train.lr,train.py');
@@ -58,7 +67,11 @@ describe('lineage exps show / exps mark (dist/cli.js)', function () {
     assert.deepEqual(heads.slice(0, 2), [',workspace,baseline', ',main,baseline']);
     assert.match(heads[2], /^good,[0-9a-f]{7},branch_commit$/);
     assert.match(heads[3], /^bad,[0-9a-f]{7},branch_base$/);
-    assert.match(lines[2], /^,main,baseline,2025-01-01T00:01:00,,0\.5,1\.25,0\.1,$/, 'Created as ISO local time (TZ=UTC here); no dvc.lock: no dep hash');
+    assert.match(
+      lines[2],
+      /^,main,baseline,2025-01-01T00:01:00,,0\.5,1\.25,0\.1,$/,
+      'Created as ISO local time (TZ=UTC here); no dvc.lock: no dep hash',
+    );
     assert.equal(lines[5], '');
     const md = ok(['exps', 'show', '--md']);
     assert.match(md, /^\| Experiment +\| Created +\| acc +\| loss +\| train\.lr +\| train\.py +\|\n/);
@@ -66,12 +79,21 @@ describe('lineage exps show / exps mark (dist/cli.js)', function () {
     const text = ok(['exps', 'show', '--sort-by', 'acc']);
     assert.match(text, /^├── \w{7} \[bad\] +\S+ \S+ \S+ +0\.2 +3 /m, 'sorted ascending: bad first');
     assert.match(text, /^└── \w{7} \[good\] /m);
-    assert.doesNotMatch(text, /★|Note/, 'no marks: the table is DVC\'s');
+    assert.doesNotMatch(text, /★|Note/, "no marks: the table is DVC's");
     const json = JSON.parse(ok(['exps', 'show', '--json'])) as { rev: string; experiments: { name: string }[] | null }[];
-    assert.deepEqual(json.map((r) => r.rev), ['workspace', base]);
-    assert.deepEqual(json[1].experiments!.map((e) => e.name), ['good', 'bad']);
+    assert.deepEqual(
+      json.map((r) => r.rev),
+      ['workspace', base],
+    );
+    assert.deepEqual(
+      json[1].experiments!.map((e) => e.name),
+      ['good', 'bad'],
+    );
     assert.equal(ok(['exps', 'show', '--csv', '--only-changed']).split('\r\n')[0], 'Experiment,rev,typ,Created,acc,loss');
-    assert.equal(ok(['exps', 'show', '--csv', '--drop', 'train', '--keep', 'train.py', '-n', '-1']).split('\r\n')[0], 'Experiment,rev,typ,Created,parent,acc,loss,train.py');
+    assert.equal(
+      ok(['exps', 'show', '--csv', '--drop', 'train', '--keep', 'train.py', '-n', '-1']).split('\r\n')[0],
+      'Experiment,rev,typ,Created,parent,acc,loss,train.py',
+    );
   });
 
   it('exps mark stars and annotates rows; the text and Markdown tables show them, --csv and --json do not', () => {
@@ -89,8 +111,20 @@ describe('lineage exps show / exps mark (dist/cli.js)', function () {
     assert.match(md, /^\| ★ +\| Experiment/);
     assert.match(md, /\| ★ +\| ├── \w{7} \[good\] .*\| ship <it> +\|/);
     // --starred and --filter keep matching rows, and the baseline of a matching experiment.
-    assert.deepEqual(ok(['exps', 'show', '--csv', '--starred']).split('\r\n').slice(1, -1).map((l) => l.split(',')[0] || l.split(',')[1]), ['main', 'good']);
-    assert.deepEqual(ok(['exps', 'show', '--csv', '--filter', 'loss >= 1.25']).split('\r\n').slice(1, -1).map((l) => l.split(',')[0] || l.split(',')[1]), ['workspace', 'main', 'bad']);
+    assert.deepEqual(
+      ok(['exps', 'show', '--csv', '--starred'])
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0] || l.split(',')[1]),
+      ['main', 'good'],
+    );
+    assert.deepEqual(
+      ok(['exps', 'show', '--csv', '--filter', 'loss >= 1.25'])
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0] || l.split(',')[1]),
+      ['workspace', 'main', 'bad'],
+    );
     const filtered = ok(['exps', 'show', '--filter', 'metrics:metrics.json:acc < 0.5']);
     assert.match(filtered, /└── \w{7} \[bad\]/, 'the last row shown under a baseline closes its tree');
     assert.match(ok(['exps', 'mark', 'good', '--unstar', '--note', '']), /: not starred\n$/);

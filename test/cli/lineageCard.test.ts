@@ -31,7 +31,15 @@ describe('lineage lineage (CLI)', function () {
   it('prints the five sections and the completeness line for the latest version', () => {
     const out = expectOk(run(['sentiment']));
     assert.match(out, /^sentiment v1\.1\.0 {2}commit [0-9a-f]{12} {2}path models\/model\n/);
-    for (const section of ['Code', 'Data', 'Hyperparameters', 'Metrics (change since v1.0.0)', 'Environment', 'MLflow model  models/model/MLmodel (dvc-cache)']) assert.ok(out.includes(`\n${section}\n`), `${section}\n${out}`);
+    for (const section of [
+      'Code',
+      'Data',
+      'Hyperparameters',
+      'Metrics (change since v1.0.0)',
+      'Environment',
+      'MLflow model  models/model/MLmodel (dvc-cache)',
+    ])
+      assert.ok(out.includes(`\n${section}\n`), `${section}\n${out}`);
     assert.match(out, /metrics\.json {2}accuracy {2}0\.8 → 0\.9 {2}▲ \+0\.1 ✅/);
     assert.match(out, /data\/raw\.csv {2}[0-9a-f]{32} \(data\/raw\.csv\.dvc\)/);
     assert.match(out, /\n4 of 5 answered — environment unknown: .*reproduce with ML Lineage \(lineage repro\) or log it with MLflow\n$/);
@@ -43,7 +51,10 @@ describe('lineage lineage (CLI)', function () {
     assert.equal(json.model.commit, project.shas[0]);
     assert.equal(json.model.path, 'models/model');
     assert.equal(json.metrics?.previous, null);
-    assert.deepEqual(json.completeness.missing.map((m) => m.question), ['environment']);
+    assert.deepEqual(
+      json.completeness.missing.map((m) => m.question),
+      ['environment'],
+    );
     const md = expectOk(run(['sentiment@1.1.0', '--md']));
     assert.match(md, /^## Lineage of sentiment v1\.1\.0\n/);
     assert.match(md, /\| metrics\.json \| accuracy \| 0\.9 \| 0\.8 \| ▲ \+0\.1 ✅ \|/);
@@ -57,7 +68,7 @@ describe('lineage lineage (CLI)', function () {
     assert.match(expectUsageError(run(['sentiment', '--json', '--md'])), /exclude each other/);
   });
 
-  it('answers for the demo repository\'s production model, raw data from its .dvc file in the local cache', async () => {
+  it("answers for the demo repository's production model, raw data from its .dvc file in the local cache", async () => {
     const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lineage-card-demo-')));
     try {
       await generateDemoRepo(path.join(tmp, 'demo'));

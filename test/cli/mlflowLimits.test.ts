@@ -22,8 +22,14 @@ describe('lineage --mlflow-max-pages / --mlflow-max-response-mb / --mlflow-timeo
     repo.commit('init', { 'README.md': 'x\n' });
     opts = { repo: repo.dir, store: join(tmp, 'index.sqlite'), env: { MLFLOW_TRACKING_URI: '', MLFLOW_TRACKING_TOKEN: '' } };
   });
-  afterEach(() => { s?.close(); s = undefined; });
-  after(() => { repo.cleanup(); rmSync(tmp, { recursive: true, force: true }); });
+  afterEach(() => {
+    s?.close();
+    s = undefined;
+  });
+  after(() => {
+    repo.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('runs: a server that never stops paging is cut at --mlflow-max-pages, with a warning naming it', async () => {
     let n = 0;
@@ -31,11 +37,21 @@ describe('lineage --mlflow-max-pages / --mlflow-max-response-mb / --mlflow-timeo
     const r = await runCliAsync(['runs', '--mlflow-uri', s.url, '--mlflow-max-pages', '3'], opts);
     assert.equal(r.status, 0, describeRun(r));
     assert.equal(s.requests.length, 3);
-    assert.match(r.stderr, new RegExp(`^warning: ${s.url}: MLflow server ${s.url} had more pages of POST ${s.url}/api/2\\.0/mlflow/experiments/search after 3`, 'm'), describeRun(r));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^warning: ${s.url}: MLflow server ${s.url} had more pages of POST ${s.url}/api/2\\.0/mlflow/experiments/search after 3`,
+        'm',
+      ),
+      describeRun(r),
+    );
   });
 
   it('runs: a server that stalls is given up on at --mlflow-timeout, reported and not fatal', async () => {
-    s = await standIn((_r, res) => { res.writeHead(200); res.flushHeaders(); });
+    s = await standIn((_r, res) => {
+      res.writeHead(200);
+      res.flushHeaders();
+    });
     const r = await runCliAsync(['runs', '--mlflow-uri', s.url, '--mlflow-timeout', '0.5'], opts);
     assert.equal(r.status, 0, describeRun(r));
     assert.match(r.stderr, /^warning: the tracking server .* could not be read/m, describeRun(r));
@@ -43,9 +59,14 @@ describe('lineage --mlflow-max-pages / --mlflow-max-response-mb / --mlflow-timeo
   });
 
   it('registry --mlflow URL: an answer over --mlflow-max-response-mb is an error naming the request', async () => {
-    s = await standIn((_r, res) => { void endlessJson(res, 3 * 1024 * 1024, false); });
+    s = await standIn((_r, res) => {
+      void endlessJson(res, 3 * 1024 * 1024, false);
+    });
     const message = expectUsageError(await runCliAsync(['registry', '--mlflow', s.url, '--mlflow-max-response-mb', '1'], opts));
-    assert.match(message, new RegExp(`answered GET ${s.url}/api/2\\.0/mlflow/registered-models/search with more than 1 MB, over the 1 MB limit`));
+    assert.match(
+      message,
+      new RegExp(`answered GET ${s.url}/api/2\\.0/mlflow/registered-models/search with more than 1 MB, over the 1 MB limit`),
+    );
   });
 
   it('refuses a limit that is not a positive number before any request', async () => {
@@ -54,7 +75,10 @@ describe('lineage --mlflow-max-pages / --mlflow-max-response-mb / --mlflow-timeo
       [['runs', '--mlflow-uri', s.url, '--mlflow-max-pages', '0'], /--mlflow-max-pages "0": expected a positive whole number/],
       [['runs', '--mlflow-uri', s.url, '--mlflow-max-pages', '2.5'], /--mlflow-max-pages "2\.5": expected a positive whole number/],
       [['runs', '--mlflow-uri', s.url, '--mlflow-timeout', 'soon'], /--mlflow-timeout "soon": expected a positive number/],
-      [['deprecate', 'clf', '--mlflow-uri', s.url, '--mlflow-max-response-mb=-1'], /--mlflow-max-response-mb "-1": expected a positive number/],
+      [
+        ['deprecate', 'clf', '--mlflow-uri', s.url, '--mlflow-max-response-mb=-1'],
+        /--mlflow-max-response-mb "-1": expected a positive number/,
+      ],
     ];
     for (const [args, expected] of cases) assert.match(expectUsageError(await runCliAsync(args, opts)), expected);
     assert.equal(s.requests.length, 0);

@@ -22,8 +22,10 @@ function writeFileStore(repo: GitFixture): void {
   });
   repo.write({
     'mlruns/1/meta.yaml': `artifact_location: file:///x/mlruns/1\nexperiment_id: '1'\nlifecycle_stage: active\nname: e\n`,
-    ...run(RUN_A, SHA_A), ...run(RUN_B, SHA_B),
-    'mlruns/models/clf/meta.yaml': 'creation_timestamp: 1700000000000\ndescription: null\nlast_updated_timestamp: 1700000003000\nname: clf\n',
+    ...run(RUN_A, SHA_A),
+    ...run(RUN_B, SHA_B),
+    'mlruns/models/clf/meta.yaml':
+      'creation_timestamp: 1700000000000\ndescription: null\nlast_updated_timestamp: 1700000003000\nname: clf\n',
     'mlruns/models/clf/aliases/champion': '1',
     'mlruns/models/clf/version-1/meta.yaml': `creation_timestamp: 1700000001000\ncurrent_stage: Production\nrun_id: ${RUN_A}\nsource: runs:/${RUN_A}/model\nstatus: READY\nuser_id: alice\nversion: 1\n`,
     'mlruns/models/clf/version-2/meta.yaml': `creation_timestamp: 1700000002000\ncurrent_stage: None\nrun_id: ${RUN_B}\nsource: runs:/${RUN_B}/model\nstatus: READY\nversion: 2\n`,
@@ -51,7 +53,8 @@ function writeDb(file: string): void {
   }
 }
 
-const versions = (state: RegistryState) => state.artifacts.map((a) => [a.name, a.deprecated, a.versions.map((v) => [v.version, v.stages, v.runId ?? null, v.commit])]);
+const versions = (state: RegistryState) =>
+  state.artifacts.map((a) => [a.name, a.deprecated, a.versions.map((v) => [v.version, v.stages, v.runId ?? null, v.commit])]);
 
 describe('lineage registry --mlflow / --mlflow-uri', function () {
   this.timeout(120000);
@@ -67,16 +70,26 @@ describe('lineage registry --mlflow / --mlflow-uri', function () {
 
   it('reads an mlruns/models registry: table and --json', async () => {
     const table = expectOk(await runCliAsync(['registry', '--mlflow', 'mlruns'], { repo: repo.dir }));
-    assert.equal(table, [
-      'model             version  stages                run       commit',
-      'clf               2        -                     bbbbbbbb  89abcde',
-      'clf               1        Production, champion  aaaaaaaa  0123456',
-      'old (deprecated)  -        -                     -         -',
-      '',
-    ].join('\n'));
+    assert.equal(
+      table,
+      [
+        'model             version  stages                run       commit',
+        'clf               2        -                     bbbbbbbb  89abcde',
+        'clf               1        Production, champion  aaaaaaaa  0123456',
+        'old (deprecated)  -        -                     -         -',
+        '',
+      ].join('\n'),
+    );
     const state = JSON.parse(expectOk(await runCliAsync(['registry', '--mlflow=mlruns', '--json'], { repo: repo.dir }))) as RegistryState;
     assert.deepEqual(versions(state), [
-      ['clf', false, [['2', [], RUN_B, SHA_B], ['1', ['Production', 'champion'], RUN_A, SHA_A]]],
+      [
+        'clf',
+        false,
+        [
+          ['2', [], RUN_B, SHA_B],
+          ['1', ['Production', 'champion'], RUN_A, SHA_A],
+        ],
+      ],
       ['old', true, []],
     ]);
     assert.deepEqual(state.artifacts[0].stages, { Production: ['1'], champion: ['1'] });
@@ -85,21 +98,41 @@ describe('lineage registry --mlflow / --mlflow-uri', function () {
   it('reads an mlflow.db registry (captured DDL): table and --json', async () => {
     const r = await runCliAsync(['registry', '--json', '--mlflow', 'sub/mlflow.db'], { repo: repo.dir });
     const state = JSON.parse(expectOk(r)) as RegistryState;
-    assert.deepEqual(versions(state), [['reg', false, [['2', ['candidate'], null, ''], ['1', ['Staging'], RUN_A, SHA_A]]]]);
+    assert.deepEqual(versions(state), [
+      [
+        'reg',
+        false,
+        [
+          ['2', ['candidate'], null, ''],
+          ['1', ['Staging'], RUN_A, SHA_A],
+        ],
+      ],
+    ]);
     const table = expectOk(await runCliAsync(['registry', '--mlflow', 'sub/mlflow.db'], { repo: repo.dir }));
     assert.match(table, /^model +version +stages +run +commit\nreg +2 +candidate +- +-\nreg +1 +Staging +aaaaaaaa +0123456\n$/);
   });
 
   it('without PATH lists every registry discovered; --json then asks for one', async () => {
     const table = expectOk(await runCliAsync(['registry', '--mlflow'], { repo: repo.dir }));
-    assert.match(table, /^mlruns \(file store\):\nmodel .*\nclf .*\nclf .*\nold .*\n\nsub\/mlflow\.db \(SQLite\):\nmodel .*\nreg .*\nreg .*\n$/);
+    assert.match(
+      table,
+      /^mlruns \(file store\):\nmodel .*\nclf .*\nclf .*\nold .*\n\nsub\/mlflow\.db \(SQLite\):\nmodel .*\nreg .*\nreg .*\n$/,
+    );
     const err = expectUsageError(await runCliAsync(['registry', '--mlflow', '--json'], { repo: repo.dir }));
     assert.match(err, /several MLflow registries in the workspace \(mlruns, sub\/mlflow\.db\): name one with --mlflow PATH/);
     const empty = GitFixture.create();
     try {
-      assert.match(expectOk(await runCliAsync(['registry', '--mlflow'], { repo: empty.dir })), /^No MLflow model registry in the workspace/);
-      assert.deepEqual(JSON.parse(expectOk(await runCliAsync(['registry', '--mlflow', '--json'], { repo: empty.dir }))), { artifacts: [], ignored: [] });
-    } finally { empty.cleanup(); }
+      assert.match(
+        expectOk(await runCliAsync(['registry', '--mlflow'], { repo: empty.dir })),
+        /^No MLflow model registry in the workspace/,
+      );
+      assert.deepEqual(JSON.parse(expectOk(await runCliAsync(['registry', '--mlflow', '--json'], { repo: empty.dir }))), {
+        artifacts: [],
+        ignored: [],
+      });
+    } finally {
+      empty.cleanup();
+    }
   });
 
   it('bad input: exit 2, one line, nothing read outside the repository', async () => {
@@ -116,7 +149,8 @@ describe('lineage registry --mlflow / --mlflow-uri', function () {
         [['registry', '--mlflow', 'mlruns', '--history'], /MLflow keeps no event history/],
         [['registry', '--mlflow', 'a', 'b'], /takes one PATH or URL/],
       ];
-      for (const [args, message] of cases) assert.match(expectUsageError(await runCliAsync(args, { repo: repo.dir })), message, args.join(' '));
+      for (const [args, message] of cases)
+        assert.match(expectUsageError(await runCliAsync(args, { repo: repo.dir })), message, args.join(' '));
     } finally {
       rmSync(join(repo.dir, 'escape'));
       rmSync(outside, { recursive: true, force: true });
@@ -133,13 +167,17 @@ describe('lineage registry --mlflow / --mlflow-uri', function () {
     before(async () => {
       server = createServer((req: IncomingMessage, res) => {
         let body = '';
-        req.on('data', (d) => { body += d; });
+        req.on('data', (d) => {
+          body += d;
+        });
         req.on('end', () => {
           const path = (req.url ?? '').split('?')[0].replace('/api/2.0/mlflow/', '');
           seen.push({ method: req.method ?? '', path, auth: req.headers.authorization, body });
           const answers: Record<string, unknown> = {
             'registered-models/search': { registered_models: [{ name: 'srv', aliases: [{ alias: 'champion', version: '1' }] }] },
-            'model-versions/search': { model_versions: [{ name: 'srv', version: '1', current_stage: 'None', run_id: RUN_A, creation_timestamp: 1700000001000 }] },
+            'model-versions/search': {
+              model_versions: [{ name: 'srv', version: '1', current_stage: 'None', run_id: RUN_A, creation_timestamp: 1700000001000 }],
+            },
             'runs/get': { run: { info: {}, data: { tags: [{ key: 'mlflow.source.git.commit', value: SHA_A }] } } },
             'registered-models/set-tag': {},
           };
@@ -155,13 +193,18 @@ describe('lineage registry --mlflow / --mlflow-uri', function () {
 
     it('reads the server registry with MLFLOW_TRACKING_TOKEN; deprecate goes through the REST API', async () => {
       seen.length = 0;
-      const state = JSON.parse(expectOk(await runCliAsync(['registry', '--mlflow', url, '--json'], { repo: repo.dir, env: { MLFLOW_TRACKING_TOKEN: 'tok' } }))) as RegistryState;
+      const state = JSON.parse(
+        expectOk(await runCliAsync(['registry', '--mlflow', url, '--json'], { repo: repo.dir, env: { MLFLOW_TRACKING_TOKEN: 'tok' } })),
+      ) as RegistryState;
       assert.deepEqual(versions(state), [['srv', false, [['1', ['champion'], RUN_A, SHA_A]]]]);
       assert.ok(seen.length >= 3 && seen.every((s) => s.auth === 'Bearer tok'), JSON.stringify(seen));
       seen.length = 0;
       const out = expectOk(await runCliAsync(['deprecate', 'srv', '--mlflow-uri', url], { repo: repo.dir }));
       assert.match(out, /^srv is marked deprecated \(tag deprecated=true\) on http/);
-      assert.deepEqual(seen.map((s) => [s.method, s.path, JSON.parse(s.body)]), [['POST', 'registered-models/set-tag', { name: 'srv', key: 'deprecated', value: 'true' }]]);
+      assert.deepEqual(
+        seen.map((s) => [s.method, s.path, JSON.parse(s.body)]),
+        [['POST', 'registered-models/set-tag', { name: 'srv', key: 'deprecated', value: 'true' }]],
+      );
       const refused = await runCliAsync(['assign', 'nope@1', 'champion', '--mlflow-uri', url], { repo: repo.dir });
       assert.match(expectUsageError(refused), /refused POST .*registered-models\/alias: 404 RESOURCE_DOES_NOT_EXIST/, describeRun(refused));
     });
@@ -181,7 +224,8 @@ describe('lineage registry --mlflow / --mlflow-uri', function () {
         [['deprecate', 'clf', '--mlflow-uri', 'file:///tmp/x'], /only http\(s\) tracking servers/],
         [['deprecate', 'clf', '--mlflow-uri', 'not a url'], /is not a URL/],
       ];
-      for (const [args, message] of cases) assert.match(expectUsageError(await runCliAsync(args, { repo: repo.dir })), message, args.join(' '));
+      for (const [args, message] of cases)
+        assert.match(expectUsageError(await runCliAsync(args, { repo: repo.dir })), message, args.join(' '));
       assert.deepEqual(seen, []);
     });
   });

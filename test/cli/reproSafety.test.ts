@@ -40,7 +40,14 @@ describe('repro and status refuse what they cannot evaluate or do not own', func
       const repo = makeBrokenPipeline(c);
       const store = join(mkdtempSync(join(tmpdir(), 'lineage-store-')), 'index.sqlite');
       const before = treeChecksum(repo.dir);
-      for (const args of [['status'], ['status', '-q'], ['status', '--json'], ['repro', '--dry'], ['repro'], ['repro', '--force', 'train']]) {
+      for (const args of [
+        ['status'],
+        ['status', '-q'],
+        ['status', '--json'],
+        ['repro', '--dry'],
+        ['repro'],
+        ['repro', '--force', 'train'],
+      ]) {
         const r = runCli(args, { repo: repo.dir, store });
         assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stdout}${r.stderr}`);
         assert.match(r.stderr, c.message, `${args.join(' ')} names the problem`);
@@ -56,7 +63,13 @@ describe('repro and status refuse what they cannot evaluate or do not own', func
 
   it('a valid pipeline still runs and is up to date afterwards (the checks do not refuse good input)', () => {
     const repo = GitFixture.create();
-    repo.commit('pipeline', { '.dvc/config': '', 'data/raw.csv': 'a\n', 'params.yaml': 'lr: 0.1\n', 'dvc.yaml': 'stages:\n  train:\n    cmd: mkdir -p out && cp data/raw.csv out/model.txt\n    deps: [data/raw.csv]\n    params: [lr]\n    outs: [out]\n' });
+    repo.commit('pipeline', {
+      '.dvc/config': '',
+      'data/raw.csv': 'a\n',
+      'params.yaml': 'lr: 0.1\n',
+      'dvc.yaml':
+        'stages:\n  train:\n    cmd: mkdir -p out && cp data/raw.csv out/model.txt\n    deps: [data/raw.csv]\n    params: [lr]\n    outs: [out]\n',
+    });
     const store = join(mkdtempSync(join(tmpdir(), 'lineage-store-')), 'index.sqlite');
     assert.equal(runCli(['repro'], { repo: repo.dir, store }).status, 0);
     const r = runCli(['status'], { repo: repo.dir, store });
@@ -70,10 +83,14 @@ describe('repro and status refuse what they cannot evaluate or do not own', func
     const repo = GitFixture.create();
     const md5 = '0cc175b9c0f1b6a831c399e269772661'; // md5("a")
     repo.commit('import', {
-      '.dvc/config': '', 'data.txt': 'a',
+      '.dvc/config': '',
+      'data.txt': 'a',
       'data.txt.dvc': `md5: 11111111111111111111111111111111\nfrozen: true\ndeps:\n- path: data/data.txt\n  repo:\n    url: https://example.invalid/registry.git\n    rev_lock: 0123456789abcdef0123456789abcdef01234567\nouts:\n- md5: ${md5}\n  size: 1\n  hash: md5\n  path: data.txt\n`,
     });
     const r = runCli(['status'], { repo: repo.dir });
-    assert.match(r.stderr, /note: data\.txt\.dvc: imported from https:\/\/example\.invalid\/registry\.git \(data\/data\.txt\); whether it has an update was not checked/);
+    assert.match(
+      r.stderr,
+      /note: data\.txt\.dvc: imported from https:\/\/example\.invalid\/registry\.git \(data\/data\.txt\); whether it has an update was not checked/,
+    );
   });
 });

@@ -23,32 +23,76 @@ describe('lineage runs (dist/cli.js)', function () {
   before(() => {
     tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lineage-cli-runs-')));
     repo = GitFixture.create();
-    head = repo.commit('train', { 'metrics.json': '{"acc": 0.8, "loss": 0.4}\n', 'params.yaml': 'lr: 0.01\nepochs: 10\n', 'dvc.yaml': 'metrics:\n- metrics.json\nparams:\n- params.yaml\n' });
-    writeMlflowRun(repo.dir, 'mlruns', {
-      id: LINKED, name: 'bright-fox', experiment: 'churn', start: Date.UTC(2025, 0, 2, 9, 30), params: { lr: '0.02', epochs: '10' },
-      metrics: { acc: [[1, '0.7', 0], [2, '0.9', 1]], loss: [[1, 'nan', 0]] }, tags: { 'mlflow.source.git.commit': head },
+    head = repo.commit('train', {
+      'metrics.json': '{"acc": 0.8, "loss": 0.4}\n',
+      'params.yaml': 'lr: 0.01\nepochs: 10\n',
+      'dvc.yaml': 'metrics:\n- metrics.json\nparams:\n- params.yaml\n',
     });
-    writeMlflowRun(repo.dir, 'mlruns', { id: LOOSE, name: 'lone-owl', experiment: 'churn', start: Date.UTC(2025, 0, 3, 9, 30), params: { lr: '0.05', epochs: '10' }, metrics: { acc: [[1, '0.85', 0]] } });
+    writeMlflowRun(repo.dir, 'mlruns', {
+      id: LINKED,
+      name: 'bright-fox',
+      experiment: 'churn',
+      start: Date.UTC(2025, 0, 2, 9, 30),
+      params: { lr: '0.02', epochs: '10' },
+      metrics: {
+        acc: [
+          [1, '0.7', 0],
+          [2, '0.9', 1],
+        ],
+        loss: [[1, 'nan', 0]],
+      },
+      tags: { 'mlflow.source.git.commit': head },
+    });
+    writeMlflowRun(repo.dir, 'mlruns', {
+      id: LOOSE,
+      name: 'lone-owl',
+      experiment: 'churn',
+      start: Date.UTC(2025, 0, 3, 9, 30),
+      params: { lr: '0.05', epochs: '10' },
+      metrics: { acc: [[1, '0.85', 0]] },
+    });
     opts = { repo: repo.dir, store: path.join(tmp, 'index.sqlite'), env: { MLFLOW_TRACKING_URI: '', MLFLOW_TRACKING_TOKEN: '' } };
   });
-  after(() => { repo.cleanup(); rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    repo.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('lists runs newest first with experiment, status, commit or "unlinked", start and headline metrics', () => {
     const out = expectOk(runCli(['runs'], opts));
     const lines = out.trimEnd().split('\n');
     assert.match(lines[0], /^Source\s+Experiment\s+Run\s+Status\s+Commit\s+Started \(UTC\)\s+acc\s+loss$/);
-    assert.match(lines[1], new RegExp(`^mlflow\\s+churn\\s+lone-owl \\(${LOOSE.slice(0, 8)}\\)\\s+finished\\s+unlinked\\s+2025-01-03 09:30\\s+0\\.85\\s+—$`));
-    assert.match(lines[2], new RegExp(`^mlflow\\s+churn\\s+bright-fox \\(${LINKED.slice(0, 8)}\\)\\s+finished\\s+${head.slice(0, 7)}\\s+2025-01-02 09:30\\s+0\\.9\\s+NaN$`));
+    assert.match(
+      lines[1],
+      new RegExp(`^mlflow\\s+churn\\s+lone-owl \\(${LOOSE.slice(0, 8)}\\)\\s+finished\\s+unlinked\\s+2025-01-03 09:30\\s+0\\.85\\s+—$`),
+    );
+    assert.match(
+      lines[2],
+      new RegExp(
+        `^mlflow\\s+churn\\s+bright-fox \\(${LINKED.slice(0, 8)}\\)\\s+finished\\s+${head.slice(0, 7)}\\s+2025-01-02 09:30\\s+0\\.9\\s+NaN$`,
+      ),
+    );
     assert.equal(lines.length, 3);
   });
 
   it('filters by commit and source; --json prints full runs with non-finite values as strings', () => {
-    const byCommit = JSON.parse(expectOk(runCli(['runs', '--commit', 'HEAD', '--json'], opts))) as { id: string; metrics: Record<string, unknown>; series: Record<string, unknown[]>; git: { commit: string } }[];
-    assert.deepEqual(byCommit.map((r) => r.id), [LINKED]);
+    const byCommit = JSON.parse(expectOk(runCli(['runs', '--commit', 'HEAD', '--json'], opts))) as {
+      id: string;
+      metrics: Record<string, unknown>;
+      series: Record<string, unknown[]>;
+      git: { commit: string };
+    }[];
+    assert.deepEqual(
+      byCommit.map((r) => r.id),
+      [LINKED],
+    );
     assert.deepEqual(byCommit[0].metrics, { acc: 0.9, loss: 'NaN' });
     assert.equal(byCommit[0].series.acc.length, 2);
     assert.equal(byCommit[0].git.commit, head);
-    assert.equal(expectOk(runCli(['runs', '--source', 'wandb'], opts)), 'No W&B runs found (looked for mlruns/, mlflow.db, wandb/ and .wandb/).\n');
+    assert.equal(
+      expectOk(runCli(['runs', '--source', 'wandb'], opts)),
+      'No W&B runs found (looked for mlruns/, mlflow.db, wandb/ and .wandb/).\n',
+    );
     expectUsageError(runCli(['runs', '--source', 'comet'], opts));
   });
 

@@ -19,8 +19,12 @@ function cli(args: string[], store: string): Promise<{ code: number | null; out:
     const child = spawn(process.execPath, [CLI, '--repo', demo, '--store', store, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => { out += String(d); });
-    child.stderr.on('data', (d) => { err += String(d); });
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
     child.on('close', (code) => resolve({ code, out, err }));
   });
 }
@@ -42,7 +46,11 @@ describe('the index under concurrency and faults', function () {
     const expected = (await cli(['--no-index', 'log', '--json'], lone)).out;
     for (let round = 0; round < 3; round++) {
       const store = join(mkdtempSync(join(tmpdir(), 'lineage-idx-')), 'index.sqlite');
-      const runs = await Promise.all([cli(['index', '--quiet'], store), cli(['index', '--quiet'], store), new Promise((r) => setTimeout(r, 150)).then(() => cli(['show', 'HEAD'], store))]);
+      const runs = await Promise.all([
+        cli(['index', '--quiet'], store),
+        cli(['index', '--quiet'], store),
+        new Promise((r) => setTimeout(r, 150)).then(() => cli(['show', 'HEAD'], store)),
+      ]);
       for (const r of runs) assert.equal(r.code, 0, r.err);
       assert.equal((await cli(['--no-index', 'log', '--json'], store)).out, expected);
     }
@@ -62,17 +70,26 @@ describe('the index under concurrency and faults', function () {
 
   describe('on a full disk', () => {
     let disk: SmallDisk | undefined;
-    afterEach(() => { disk?.unmount(); disk = undefined; });
+    afterEach(() => {
+      disk?.unmount();
+      disk = undefined;
+    });
 
     it('indexing says the disk is full, naming the index; once space is freed the next run completes', async function () {
       const d = mountSmallDisk(160);
-      if ('refused' in d) { process.stdout.write(`      (skipped: ${d.refused})\n`); this.skip(); }
+      if ('refused' in d) {
+        process.stdout.write(`      (skipped: ${d.refused})\n`);
+        this.skip();
+      }
       disk = d as SmallDisk;
       const store = join(disk.dir, 'lineage', 'index.sqlite');
       mkdirSync(join(disk.dir, 'lineage'));
       const full = await cli(['index', '--quiet'], store);
       assert.equal(full.code, 2, full.err);
-      assert.match(full.err, new RegExp(`^lineage: The disk holding the index ${store.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is full .*\\n$`));
+      assert.match(
+        full.err,
+        new RegExp(`^lineage: The disk holding the index ${store.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is full .*\\n$`),
+      );
       assert.doesNotMatch(full.err, /cannot rollback|internal error/);
       spawnSync('mount', ['-o', 'remount,size=64m', disk.dir]);
       const again = await cli(['index', '--quiet'], store);
@@ -104,7 +121,10 @@ describe('the index under concurrency and faults', function () {
   it('an internal error is one line and exit 2, with the stack only under --debug', () => {
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    (process.stderr as { write: unknown }).write = (s: string) => { written.push(s); return true; };
+    (process.stderr as { write: unknown }).write = (s: string) => {
+      written.push(s);
+      return true;
+    };
     try {
       assert.equal(reportError(new TypeError('x is undefined\n  at somewhere')), 2);
     } finally {

@@ -17,7 +17,11 @@ const SUBJECT = 'train \x1b]0;owned\x07 \x1b[2J model \x9b1m';
 /** Every key and string value in a JSON document. */
 function words(value: unknown, out = new Set<string>()): Set<string> {
   if (typeof value === 'string') out.add(value);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) { out.add(k); words(v, out); }
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      out.add(k);
+      words(v, out);
+    }
   return out;
 }
 
@@ -41,7 +45,12 @@ describe('terminal-safe output (dist/cli.js)', function () {
     repo.git('update-ref', `refs/exps/${base.slice(0, 2)}/${base.slice(2)}/exp-one`, exp);
     // Git refuses C0 in ref names but not C1: a registry tag that GTO's grammar ignores, named on stderr.
     repo.git('tag', '-a', 'model\u009b2J@v1.0.0', '-m', 'register', exp);
-    writeMlflowRun(repo.dir, 'mlruns', { id: 'aa11bb22cc33dd44ee55ff6677889900', name: '"run \\e]0;t\\a"', tags: { 'mlflow.runName': 'run \x1b]0;t\x07', 'mlflow.source.git.commit': base }, metrics: { [CLEAR]: [[1, '0.9', 0]] } });
+    writeMlflowRun(repo.dir, 'mlruns', {
+      id: 'aa11bb22cc33dd44ee55ff6677889900',
+      name: '"run \\e]0;t\\a"',
+      tags: { 'mlflow.runName': 'run \x1b]0;t\x07', 'mlflow.source.git.commit': base },
+      metrics: { [CLEAR]: [[1, '0.9', 0]] },
+    });
     run = (args) => runCli(args, { repo: repo.dir, store: `${repo.dir}.sqlite` });
   });
   after(() => repo.cleanup());
@@ -72,23 +81,33 @@ describe('terminal-safe output (dist/cli.js)', function () {
   });
 
   it('--json keeps the exact strings, C1 included', () => {
-    const show = JSON.parse(run(['show', 'HEAD', '--json']).stdout) as Record<string, { data: Record<string, { data: Record<string, number> }> }>;
+    const show = JSON.parse(run(['show', 'HEAD', '--json']).stdout) as Record<
+      string,
+      { data: Record<string, { data: Record<string, number> }> }
+    >;
     const values = Object.values(show)[0].data['metrics.json'].data;
     assert.deepEqual(Object.keys(values).sort(), [TITLE, CLEAR, C1].sort());
     const log = JSON.parse(run(['log', '--metric', CLEAR, '--json']).stdout) as { subject: string }[];
-    assert.ok(log.some((p) => p.subject === SUBJECT), JSON.stringify(log));
+    assert.ok(
+      log.some((p) => p.subject === SUBJECT),
+      JSON.stringify(log),
+    );
     assert.ok(words(JSON.parse(run(['exps', '--json']).stdout)).has(C1));
     const runs = JSON.parse(run(['runs', '--json']).stdout) as { name: string }[];
-    assert.deepEqual(runs.map((r) => r.name), ['run \x1b]0;t\x07']);
+    assert.deepEqual(
+      runs.map((r) => r.name),
+      ['run \x1b]0;t\x07'],
+    );
     const diff = JSON.parse(run(['metrics', 'diff', 'HEAD~1', 'HEAD', '--json']).stdout) as Record<string, Record<string, unknown>>;
     assert.ok(TITLE in diff['metrics.json']);
   });
 
-  it('a stage\'s own output in lineage repro stays raw; lineage\'s lines around it are escaped', () => {
+  it("a stage's own output in lineage repro stays raw; lineage's lines around it are escaped", () => {
     const stage = GitFixture.create();
     try {
       stage.commit('pipeline', {
-        '.dvc/config': '', 'dvc.yaml': `stages:\n  paint:\n    cmd: printf '\\033[1mbold\\033[0m\\n' >&2; echo done > out.txt\n    outs:\n    - out.txt\n`,
+        '.dvc/config': '',
+        'dvc.yaml': `stages:\n  paint:\n    cmd: printf '\\033[1mbold\\033[0m\\n' >&2; echo done > out.txt\n    outs:\n    - out.txt\n`,
       });
       const r = runCli(['repro'], { repo: stage.dir });
       assert.equal(r.status, 0, describeRun(r));

@@ -11,9 +11,19 @@ export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 export const GOLDEN_DIR = path.join(REPO_ROOT, 'test', 'cli', 'golden');
 
-export interface CliResult { status: number | null; stdout: string; stderr: string; args: string[] }
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  args: string[];
+}
 
-export interface CliOptions { repo?: string; store?: string; env?: NodeJS.ProcessEnv; cwd?: string }
+export interface CliOptions {
+  repo?: string;
+  store?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
 
 function fullArgs(args: string[], options: CliOptions): string[] {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node esbuild.mjs\` (npm test builds it) first`);
@@ -40,11 +50,19 @@ export function runCli(args: string[], options: CliOptions = {}): CliResult {
 export function runCliAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const full = fullArgs(args, options);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...full], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...full], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr, args: full }));
   });
@@ -82,7 +100,11 @@ export function expectGolden(name: string, actual: string): void {
     return;
   }
   assert.ok(existsSync(file), `golden file ${file} is missing (run the tests with UPDATE_GOLDEN=1 to write it)`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `output differs from golden ${path.relative(REPO_ROOT, file)} (UPDATE_GOLDEN=1 rewrites it)`);
+  assert.equal(
+    actual,
+    readFileSync(file, 'utf8'),
+    `output differs from golden ${path.relative(REPO_ROOT, file)} (UPDATE_GOLDEN=1 rewrites it)`,
+  );
 }
 
 /** JSON output compared (and stored) pretty-printed, so golden diffs stay readable. */
@@ -98,7 +120,11 @@ export function normalise(text: string, dirs: string[]): string {
   const all = new Set<string>();
   for (const d of dirs) {
     all.add(d);
-    try { all.add(realpathSync(d)); } catch { /* gone already */ }
+    try {
+      all.add(realpathSync(d));
+    } catch {
+      /* gone already */
+    }
   }
   for (const d of [...all].sort((a, b) => b.length - a.length)) out = out.split(d).join('<DIR>');
   return out

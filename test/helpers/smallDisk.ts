@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface SmallDisk { dir: string; free(): number; unmount(): void }
+export interface SmallDisk {
+  dir: string;
+  free(): number;
+  unmount(): void;
+}
 
 export function mountSmallDisk(sizeKiB: number): SmallDisk | { refused: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lineage-small-disk-'));
@@ -14,13 +18,22 @@ export function mountSmallDisk(sizeKiB: number): SmallDisk | { refused: string }
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k,mode=0755`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
-    return { refused: `mounting a ${sizeKiB} KiB tmpfs was refused (${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim()}); disk-full test skipped` };
+    return {
+      refused: `mounting a ${sizeKiB} KiB tmpfs was refused (${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim()}); disk-full test skipped`,
+    };
   }
   return {
     dir,
-    free: () => { const s = statfsSync(dir); return s.bavail * s.bsize; },
+    free: () => {
+      const s = statfsSync(dir);
+      return s.bavail * s.bsize;
+    },
     unmount: () => {
-      try { execFileSync('umount', [dir], { stdio: 'pipe' }); } finally { rmSync(dir, { recursive: true, force: true }); }
+      try {
+        execFileSync('umount', [dir], { stdio: 'pipe' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

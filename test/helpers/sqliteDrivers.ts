@@ -39,7 +39,11 @@ function bindingCandidates(): string[] {
   const tools = join(process.env.LINEAGE_TOOLS_DIR ?? join(ROOT, '.tools'), 'better-sqlite3');
   const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')).version as string;
   if (existsSync(tools)) {
-    for (const dir of readdirSync(tools).filter((d) => d.startsWith(`${version}-abi${process.versions.modules}-`)).sort().reverse()) list.push(join(tools, dir, 'better_sqlite3.node'));
+    for (const dir of readdirSync(tools)
+      .filter((d) => d.startsWith(`${version}-abi${process.versions.modules}-`))
+      .sort()
+      .reverse())
+      list.push(join(tools, dir, 'better_sqlite3.node'));
   }
   return list.filter((p): p is string => Boolean(p && existsSync(p)));
 }
@@ -72,6 +76,9 @@ export function availableDrivers(): DriverAvailability {
       tried.push(`${binding}: ${(error as Error).message.split('\n')[0].slice(0, 200)}`);
     }
   }
-  if (!result.open['better-sqlite3']) result.missing.push(`better-sqlite3 (no binary for ABI ${process.versions.modules} loads${tried.length ? `: ${tried.join('; ')}` : ''})`);
+  if (!result.open['better-sqlite3'])
+    result.missing.push(
+      `better-sqlite3 (no binary for ABI ${process.versions.modules} loads${tried.length ? `: ${tried.join('; ')}` : ''})`,
+    );
   return result;
 }

@@ -31,22 +31,44 @@ const PIPELINE = `stages:
 `;
 
 const PARAMS = 'seed: 9007199254740993\nseeds: [9007199254740993, 1e-7]\nlr: 0.001\n';
-const TOML = [
-  'big = 9223372036854775808', 'huge = 100000000000000000000000000000', 'neg = -9223372036854775809', 'i64 = 9223372036854775807',
-  'hexbig = 0xFFFFFFFFFFFFFFFFFF', 'und = 1_000_000_000_000_000_000_000', 'f300 = 1e300', 'tenth = 0.1', 'tiny = 1e-7', 'e16 = 1e16',
-  'pinf = inf', 'ninf = -inf', 'nn = nan', 'same = 18446744073709551616', 'one = 1.0', 'two = 2.0',
-].join('\n') + '\n';
+const TOML =
+  [
+    'big = 9223372036854775808',
+    'huge = 100000000000000000000000000000',
+    'neg = -9223372036854775809',
+    'i64 = 9223372036854775807',
+    'hexbig = 0xFFFFFFFFFFFFFFFFFF',
+    'und = 1_000_000_000_000_000_000_000',
+    'f300 = 1e300',
+    'tenth = 0.1',
+    'tiny = 1e-7',
+    'e16 = 1e16',
+    'pinf = inf',
+    'ninf = -inf',
+    'nn = nan',
+    'same = 18446744073709551616',
+    'one = 1.0',
+    'two = 2.0',
+  ].join('\n') + '\n';
 const STATS = '{"count": 9007199254740993, "acc": 0.5, "tiny": 1e-7, "big": 1e16}\n';
 
 /** The edit every comparison looks at: each big value moves by one, each float changes. */
 function edit(dir: string): void {
   writeFileSync(join(dir, 'params.yaml'), 'seed: 9007199254740992\nseeds: [9007199254740992, 2e-7]\nlr: 0.001\n');
-  writeFileSync(join(dir, 'params.toml'), TOML
-    .replace('big = 9223372036854775808', 'big = 9223372036854775809').replace('huge = 100000000000000000000000000000', 'huge = 100000000000000000000000000001')
-    .replace('i64 = 9223372036854775807', 'i64 = 9223372036854775806').replace('hexbig = 0xFFFFFFFFFFFFFFFFFF', 'hexbig = 0xFFFFFFFFFFFFFFFFFE')
-    .replace('und = 1_000_000_000_000_000_000_000', 'und = 1_000_000_000_000_000_000_001').replace('f300 = 1e300', 'f300 = 2e300')
-    .replace('tenth = 0.1', 'tenth = 0.2').replace('tiny = 1e-7', 'tiny = 2e-7').replace('e16 = 1e16', 'e16 = 1e17').replace('pinf = inf', 'pinf = -inf')
-    .replace('two = 2.0', 'two = 3.0'));
+  writeFileSync(
+    join(dir, 'params.toml'),
+    TOML.replace('big = 9223372036854775808', 'big = 9223372036854775809')
+      .replace('huge = 100000000000000000000000000000', 'huge = 100000000000000000000000000001')
+      .replace('i64 = 9223372036854775807', 'i64 = 9223372036854775806')
+      .replace('hexbig = 0xFFFFFFFFFFFFFFFFFF', 'hexbig = 0xFFFFFFFFFFFFFFFFFE')
+      .replace('und = 1_000_000_000_000_000_000_000', 'und = 1_000_000_000_000_000_000_001')
+      .replace('f300 = 1e300', 'f300 = 2e300')
+      .replace('tenth = 0.1', 'tenth = 0.2')
+      .replace('tiny = 1e-7', 'tiny = 2e-7')
+      .replace('e16 = 1e16', 'e16 = 1e17')
+      .replace('pinf = inf', 'pinf = -inf')
+      .replace('two = 2.0', 'two = 3.0'),
+  );
   writeFileSync(join(dir, 'metrics.json'), '{"count": 9007199254740992, "acc": 0.25, "tiny": 2e-7, "big": 2e16}\n');
 }
 
@@ -55,7 +77,9 @@ type Tokens = null | boolean | string | { number: string } | Tokens[] | { [key: 
 /** JSON with every number kept as its text (and Python's bare NaN/Infinity accepted). */
 function parseTokens(text: string): Tokens {
   let pos = 0;
-  const ws = () => { while (/\s/.test(text[pos] ?? '')) pos++; };
+  const ws = () => {
+    while (/\s/.test(text[pos] ?? '')) pos++;
+  };
   const value = (): Tokens => {
     ws();
     const c = text[pos];
@@ -63,7 +87,10 @@ function parseTokens(text: string): Tokens {
       pos++;
       const out: { [key: string]: Tokens } = {};
       ws();
-      if (text[pos] === '}') { pos++; return out; }
+      if (text[pos] === '}') {
+        pos++;
+        return out;
+      }
       for (;;) {
         ws();
         const key = value() as string;
@@ -78,7 +105,10 @@ function parseTokens(text: string): Tokens {
       pos++;
       const out: Tokens[] = [];
       ws();
-      if (text[pos] === ']') { pos++; return out; }
+      if (text[pos] === ']') {
+        pos++;
+        return out;
+      }
       for (;;) {
         out.push(value());
         ws();
@@ -92,8 +122,15 @@ function parseTokens(text: string): Tokens {
       pos += s.length;
       return JSON.parse(s) as string;
     }
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, pos)) { pos += word.length; return v; }
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, pos)) {
+        pos += word.length;
+        return v;
+      }
     }
     const m = /-?Infinity|NaN|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
     m.lastIndex = pos;
@@ -126,8 +163,14 @@ describe('interop: exact numbers (ints past 2^53, TOML ints past int64, TOML flo
   before(() => {
     interopTool('dvc');
     fixture = GitFixture.create().write({
-      '.dvc/config': '', '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n', '.dvcignore': '',
-      'dvc.yaml': PIPELINE, 'params.yaml': PARAMS, 'params.toml': TOML, 'stats.json': STATS, '.gitignore': '/model.txt\n',
+      '.dvc/config': '',
+      '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n',
+      '.dvcignore': '',
+      'dvc.yaml': PIPELINE,
+      'params.yaml': PARAMS,
+      'params.toml': TOML,
+      'stats.json': STATS,
+      '.gitignore': '/model.txt\n',
     });
     fixture.commit('pipeline');
     base = fixture.dir;
@@ -140,7 +183,11 @@ describe('interop: exact numbers (ints past 2^53, TOML ints past int64, TOML flo
     const theirs = parseTokens(toolOk('dvc', [kind, 'diff', '--json', ...extra], dir));
     const r = runCli([kind, 'diff', '--json', ...extra], { repo: dir, env: toolEnv() });
     assert.equal(r.status, 0, r.stderr);
-    assertSameValues(`dvc ${kind} diff --json ${extra.join(' ')} vs lineage (number tokens compared as text)`, theirs, parseTokens(r.stdout));
+    assertSameValues(
+      `dvc ${kind} diff --json ${extra.join(' ')} vs lineage (number tokens compared as text)`,
+      theirs,
+      parseTokens(r.stdout),
+    );
   };
 
   let ran = '';
@@ -152,7 +199,11 @@ describe('interop: exact numbers (ints past 2^53, TOML ints past int64, TOML flo
     assert.equal(lock(ours), lock(theirs));
     assert.match(lock(ours), /seed: 9007199254740993\n/);
     assert.match(lock(ours), /huge: 100000000000000000000000000000\n/);
-    assert.deepEqual(toolJson('dvc', ['status', '--json'], ours), { train: [{ 'changed deps': { 'params.toml': { nn: 'modified' } } }] }, 'dvc status after lineage repro: only nan != nan');
+    assert.deepEqual(
+      toolJson('dvc', ['status', '--json'], ours),
+      { train: [{ 'changed deps': { 'params.toml': { nn: 'modified' } } }] },
+      'dvc status after lineage repro: only nan != nan',
+    );
     // HEAD records the run, so `params diff` compares it with the edited workspace.
     new GitFixture(theirs).commit('ran');
     ran = theirs;
@@ -161,13 +212,25 @@ describe('interop: exact numbers (ints past 2^53, TOML ints past int64, TOML flo
   it('status agrees after 9007199254740993 -> 9007199254740992 and the TOML edits', () => {
     assert.ok(ran, 'the repro case ran');
     const dir = copyRepo(ran, 'big-status');
-    assertSameValues('dvc status --json vs lineage status --json (as committed)', toolJson('dvc', ['status', '--json'], dir), lineageJson(['status', '--json'], dir));
+    assertSameValues(
+      'dvc status --json vs lineage status --json (as committed)',
+      toolJson('dvc', ['status', '--json'], dir),
+      lineageJson(['status', '--json'], dir),
+    );
     writeFileSync(join(dir, 'params.yaml'), PARAMS.replace('seed: 9007199254740993', 'seed: 9007199254740992'));
     const seedOnly = toolJson('dvc', ['status', '--json'], dir);
     assert.deepEqual(seedOnly, { train: [{ 'changed deps': { 'params.yaml': { seed: 'modified' }, 'params.toml': { nn: 'modified' } } }] });
-    assertSameValues('dvc status --json vs lineage status --json (seed 9007199254740993 -> 9007199254740992)', seedOnly, lineageJson(['status', '--json'], dir));
+    assertSameValues(
+      'dvc status --json vs lineage status --json (seed 9007199254740993 -> 9007199254740992)',
+      seedOnly,
+      lineageJson(['status', '--json'], dir),
+    );
     edit(dir);
-    assertSameValues('dvc status --json vs lineage status --json (every value edited)', toolJson('dvc', ['status', '--json'], dir), lineageJson(['status', '--json'], dir));
+    assertSameValues(
+      'dvc status --json vs lineage status --json (every value edited)',
+      toolJson('dvc', ['status', '--json'], dir),
+      lineageJson(['status', '--json'], dir),
+    );
     // Both reproduce it the same way, and DVC finds nothing left but nan.
     const ours = copyRepo(dir, 'big-status-lineage');
     toolOk('dvc', ['repro'], dir);

@@ -10,16 +10,34 @@ import { assertSameValues, lineageJson, lineageOk, scratchDir, sharedDemoRepo, t
 import { interopTool } from './tools';
 
 type Files = Record<string, { data?: unknown; error?: { type: string } }>;
-interface Row { rev: string; name: string | null; data: { rev: string; timestamp: string | null; params: Files; metrics: Files } | null; error: { type: string; msg: string } | null; experiments: { name: string; revs: Row[] }[] | null }
+interface Row {
+  rev: string;
+  name: string | null;
+  data: { rev: string; timestamp: string | null; params: Files; metrics: Files } | null;
+  error: { type: string; msg: string } | null;
+  experiments: { name: string; revs: Row[] }[] | null;
+}
 
 /**
  * A row without DVC's deps/outs/meta (not produced); a file's error reduced to its type (DVC
  * words parse errors with paths relative to where it runs), a row's error whole.
  */
 function comparable(row: Row): unknown {
-  const files = (f: Files) => Object.fromEntries(Object.entries(f).map(([path, r]) => [path, r.error ? { error: r.error.type } : { data: r.data }]));
-  const data = row.data && { rev: row.data.rev, timestamp: row.data.timestamp, params: files(row.data.params), metrics: files(row.data.metrics) };
-  return { rev: row.rev, data, error: row.error ?? null, experiments: row.experiments?.map((e) => ({ name: e.name, revs: e.revs.map((r) => ({ ...(comparable(r) as object), name: r.name })) })) ?? null };
+  const files = (f: Files) =>
+    Object.fromEntries(Object.entries(f).map(([path, r]) => [path, r.error ? { error: r.error.type } : { data: r.data }]));
+  const data = row.data && {
+    rev: row.data.rev,
+    timestamp: row.data.timestamp,
+    params: files(row.data.params),
+    metrics: files(row.data.metrics),
+  };
+  return {
+    rev: row.rev,
+    data,
+    error: row.error ?? null,
+    experiments:
+      row.experiments?.map((e) => ({ name: e.name, revs: e.revs.map((r) => ({ ...(comparable(r) as object), name: r.name })) })) ?? null,
+  };
 }
 
 function git(dir: string, ...args: string[]): string {
@@ -34,15 +52,32 @@ function git(dir: string, ...args: string[]): string {
 function compareRows(dir: string, theirs: Row[], ours: Row[]): void {
   assertSameValues('workspace row', comparable(theirs[0]), comparable(ours[0]));
   const byRev = new Map(theirs.slice(1).map((r) => [r.rev, r]));
-  assert.deepEqual(ours.slice(1).map((r) => r.rev).sort(), theirs.slice(1).filter((r) => r.experiments).map((r) => r.rev).sort(), 'baselines with experiments');
+  assert.deepEqual(
+    ours
+      .slice(1)
+      .map((r) => r.rev)
+      .sort(),
+    theirs
+      .slice(1)
+      .filter((r) => r.experiments)
+      .map((r) => r.rev)
+      .sort(),
+    'baselines with experiments',
+  );
   for (const row of ours.slice(1)) {
     const their = byRev.get(row.rev)!;
     const tags = git(dir, 'tag', '--points-at', row.rev).split('\n');
     // Several tags on one commit: DVC names it by whichever its ref listing yields first.
-    if (!(their.name && tags.includes(their.name) && row.name && tags.includes(row.name))) assert.equal(row.name, their.name, `name of baseline ${row.rev}`);
+    if (!(their.name && tags.includes(their.name) && row.name && tags.includes(row.name)))
+      assert.equal(row.name, their.name, `name of baseline ${row.rev}`);
     const collected = (r: Row) => (r.experiments ?? []).filter((e) => e.revs[0].data).map((e) => e.name);
     assert.deepEqual(collected(row), collected(their), `order of the experiments of ${row.name}`);
-    const byName = (r: Row) => ({ ...(comparable({ ...r, experiments: null }) as object), experiments: Object.fromEntries((r.experiments ?? []).map((e) => [e.name, (comparable({ ...r, experiments: [e] }) as { experiments: unknown[] }).experiments[0]])) });
+    const byName = (r: Row) => ({
+      ...(comparable({ ...r, experiments: null }) as object),
+      experiments: Object.fromEntries(
+        (r.experiments ?? []).map((e) => [e.name, (comparable({ ...r, experiments: [e] }) as { experiments: unknown[] }).experiments[0]]),
+      ),
+    });
     assertSameValues(`dvc exp show row ${their.name ?? row.rev} vs lineage exps --json`, byName(their), byName(row));
   }
 }
@@ -56,9 +91,16 @@ function makeRepo(): string {
   git(dir, 'config', 'user.email', 'exp@example.com');
   toolOk('dvc', ['init', '-q'], dir);
   const write = (files: Record<string, string | null>) => {
-    for (const [path, text] of Object.entries(files)) if (text === null) rmSync(join(dir, path), { force: true }); else writeFileSync(join(dir, path), text);
+    for (const [path, text] of Object.entries(files))
+      if (text === null) rmSync(join(dir, path), { force: true });
+      else writeFileSync(join(dir, path), text);
   };
-  const base = { 'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py\n    params: [train.lr]\nmetrics:\n  - metrics.json\n  - extra.yaml\n', 'params.yaml': 'train:\n  lr: 0.1\n  epochs: 3\nunused: 1\n', 'metrics.json': '{"acc": 0.5, "n": 3}\n', 'extra.yaml': 'loss: 0.25\n' };
+  const base = {
+    'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py\n    params: [train.lr]\nmetrics:\n  - metrics.json\n  - extra.yaml\n',
+    'params.yaml': 'train:\n  lr: 0.1\n  epochs: 3\nunused: 1\n',
+    'metrics.json': '{"acc": 0.5, "n": 3}\n',
+    'extra.yaml': 'loss: 0.25\n',
+  };
   write(base);
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'baseline');
@@ -70,7 +112,11 @@ function makeRepo(): string {
       write(files);
       git(dir, 'add', '-A');
       const env = { ...process.env, GIT_COMMITTER_DATE: `2030-01-${String(day++).padStart(2, '0')}T12:00:00+00:00` };
-      tip = execFileSync('git', ['commit-tree', git(dir, 'write-tree'), '-p', tip, '-m', `${name} ${i}`], { cwd: dir, env, encoding: 'utf8' }).trim();
+      tip = execFileSync('git', ['commit-tree', git(dir, 'write-tree'), '-p', tip, '-m', `${name} ${i}`], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+      }).trim();
       git(dir, 'reset', '-q', '--hard');
     }
     git(dir, 'update-ref', `refs/exps/${parent.slice(0, 2)}/${parent.slice(2)}/${name}`, tip);
@@ -102,7 +148,11 @@ describe('interop: lineage exps --json and dvc exp show --json', function () {
   it('a repository made here: params-only experiments, unreadable files, pipelines DVC cannot load, two baselines', () => {
     const dir = makeRepo();
     compareRows(dir, toolJson<Row[]>('dvc', ['exp', 'show', '--json', '-a'], dir), lineageJson<Row[]>(['exps', '--json'], dir));
-    compareRows(dir, toolJson<Row[]>('dvc', ['exp', 'show', '--json'], dir), lineageJson<Row[]>(['exps', '--json', '--baseline', 'HEAD'], dir));
+    compareRows(
+      dir,
+      toolJson<Row[]>('dvc', ['exp', 'show', '--json'], dir),
+      lineageJson<Row[]>(['exps', '--json', '--baseline', 'HEAD'], dir),
+    );
     const text = lineageOk(['exps'], dir).stdout;
     // The experiment that differs only in params shows its own lr; the ones DVC cannot load are listed with why.
     assert.match(text, /^ {2}params-only\s+\S+\s+0\.5\s.*0\.3/m);

@@ -48,11 +48,16 @@ const NESTED = `stages:
 `;
 
 const FILES = {
-  '.dvc/config': '', '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n', '.dvcignore': '',
-  'dvc.yaml': PIPELINE(true, 1), 'data/raw.csv': 'a,b\n1,2\n',
+  '.dvc/config': '',
+  '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n',
+  '.dvcignore': '',
+  'dvc.yaml': PIPELINE(true, 1),
+  'data/raw.csv': 'a,b\n1,2\n',
   // no trailing newline; *.log ignores x.log, the negation un-ignores keep.log
   '.gitignore': '*.log\n!keep.log',
-  'proj/dvc.yaml': NESTED, 'proj/src/train.py': '', 'proj/out/.gitignore': '# fit outputs\n',
+  'proj/dvc.yaml': NESTED,
+  'proj/src/train.py': '',
+  'proj/out/.gitignore': '# fit outputs\n',
 };
 
 /** Every .gitignore under dir (outside .git), repository-relative path -> bytes as latin1. */
@@ -96,7 +101,11 @@ describe('interop: .gitignore entries of dvc repro and lineage repro', function 
       sameGitignores(theirs, ours, what);
     };
     both('the first run', () => undefined);
-    assert.equal(readFileSync(join(theirs, '.gitignore'), 'utf8'), '*.log\n!keep.log\n/prepared\n/we\\*ird\\[1\\]\\#\\!\\?.txt\n/sp ace \n/keep.log\n/report.txt\n', 'DVC\'s root .gitignore (the test\'s own expectation)');
+    assert.equal(
+      readFileSync(join(theirs, '.gitignore'), 'utf8'),
+      '*.log\n!keep.log\n/prepared\n/we\\*ird\\[1\\]\\#\\!\\?.txt\n/sp ace \n/keep.log\n/report.txt\n',
+      "DVC's root .gitignore (the test's own expectation)",
+    );
     both('models/sub/m.bin turned cache: false', (dir) => writeFileSync(join(dir, 'dvc.yaml'), PIPELINE(false, 2)));
     const after = gitignores(theirs);
     assert.equal(after['models/sub/.gitignore'], '/m.bin\n', 'DVC keeps the entry of an out turned cache: false');
@@ -105,7 +114,7 @@ describe('interop: .gitignore entries of dvc repro and lineage repro', function 
       writeFileSync(join(dir, 'data/raw.csv'), 'a,b\n3,4\n');
       rmSync(join(dir, 'data/.gitignore'));
     });
-    assert.equal(gitignores(theirs)['data/.gitignore'], '/raw.csv\n', 'DVC re-creates the data source\'s entry');
+    assert.equal(gitignores(theirs)['data/.gitignore'], '/raw.csv\n', "DVC re-creates the data source's entry");
   });
 
   it('both refuse a cached out that Git tracks and leave the .gitignore files alone', () => {
@@ -113,7 +122,10 @@ describe('interop: .gitignore entries of dvc repro and lineage repro', function 
     const ours = copyRepo(fixture.dir, 'gitignore-tracked-lineage');
     for (const dir of [theirs, ours]) {
       const repo = new GitFixture(dir);
-      repo.commit('track report', { 'report.txt': 'old\n', 'dvc.yaml': 'stages:\n  report:\n    cmd: echo new > report.txt\n    outs:\n    - report.txt\n' });
+      repo.commit('track report', {
+        'report.txt': 'old\n',
+        'dvc.yaml': 'stages:\n  report:\n    cmd: echo new > report.txt\n    outs:\n    - report.txt\n',
+      });
     }
     const dvc = runTool('dvc', ['repro'], theirs, toolEnv());
     const lineage = runCli(['repro'], { repo: ours, env: toolEnv() });

@@ -27,25 +27,34 @@ const METRICS_YAML = [
   '',
 ].join('\n');
 
-describe('interop: --json is DVC\'s, as Python reads it', function () {
+describe("interop: --json is DVC's, as Python reads it", function () {
   this.timeout(600000);
   before(() => interopTool('dvc'));
   after(() => console.log(`      (${comparedCount()} outputs compared with DVC's in this run)`));
 
-  it('metrics show and metrics diff: DVC\'s file order, the file\'s key order, NaN, 1.0, an unparsable file, a missing one', () => {
+  it("metrics show and metrics diff: DVC's file order, the file's key order, NaN, 1.0, an unparsable file, a missing one", () => {
     const dir = makeDvcRepo('json-metrics', {
       commits: [
         {
           files: {
             'dvc.yaml': METRICS_YAML,
-            'train.yaml': 'zeta: 1.0\nalpha: 2\n10: ten\n2: two\nflag: true\nlist: [1, 2]\nnone: null\nempty: {}\nnested: {b: 1.5, a: .nan}\n',
-            'eval.json': '{"b": 1.0, "a": 2, "10": 3, "2": 4, "n": NaN, "inf": Infinity, "neg": -Infinity, "s": "caf\u00e9 \\"q\\"", "deep": {"z": 1e-07, "y": 1e16}}',
+            'train.yaml':
+              'zeta: 1.0\nalpha: 2\n10: ten\n2: two\nflag: true\nlist: [1, 2]\nnone: null\nempty: {}\nnested: {b: 1.5, a: .nan}\n',
+            'eval.json':
+              '{"b": 1.0, "a": 2, "10": 3, "2": 4, "n": NaN, "inf": Infinity, "neg": -Infinity, "s": "caf\u00e9 \\"q\\"", "deep": {"z": 1e-07, "y": 1e16}}',
             'scores.toml': 'acc = 0.5\n[per]\nb = 1.0\na = 2\n',
-            'folder/z.json': '{"q": 1}', 'folder/a.json': '{"q": 2.0}',
+            'folder/z.json': '{"q": 1}',
+            'folder/a.json': '{"q": 2.0}',
           },
         },
         { files: { 'eval.json': '{"b": 1.0, "a": 3,', 'train.yaml': 'zeta: 1.0\nalpha: [2\n', 'scores.toml': 'acc = \n' } },
-        { files: { 'eval.json': '{"b": 1.0, "a": 3, "n": NaN, "new": 0.0}', 'train.yaml': 'zeta: 2.0\nalpha: 2\n', 'scores.toml': 'acc = 0.75\n' } },
+        {
+          files: {
+            'eval.json': '{"b": 1.0, "a": 3, "n": NaN, "new": 0.0}',
+            'train.yaml': 'zeta: 2.0\nalpha: 2\n',
+            'scores.toml': 'acc = 0.75\n',
+          },
+        },
       ],
       workspace: { 'eval.json': '{"a": 3, "b": 2.0, "n": 1}', 'folder/a.json': '{"q": 2}' },
     });
@@ -61,10 +70,22 @@ describe('interop: --json is DVC\'s, as Python reads it', function () {
   it('params diff: unchanged floats give 0.0, bools and ints subtract, lists print as Python lists, non-ASCII escaped', () => {
     const dir = makeDvcRepo('json-params', {
       commits: [
-        { files: { 'params.yaml': 'lr: 1.0\nwarm: 0.5\nepochs: 10\nflag: true\nname: "caf\u00e9"\nlayers: [64, 32.0]\nrecords: [{a: 1}]\nzeta: {y: 1.0, x: 2}\nbig: 12345678901234567890\n' } },
-        { files: { 'params.yaml': 'lr: 1.0\nwarm: 0.5\nepochs: 12\nflag: 2\nname: "caf\u00e9!"\nlayers: [64, 32]\nrecords: [{a: 2}]\nzeta: {y: 3.0, x: 2.5}\nbig: 12345678901234567891\nnan: .nan\n' } },
+        {
+          files: {
+            'params.yaml':
+              'lr: 1.0\nwarm: 0.5\nepochs: 10\nflag: true\nname: "caf\u00e9"\nlayers: [64, 32.0]\nrecords: [{a: 1}]\nzeta: {y: 1.0, x: 2}\nbig: 12345678901234567890\n',
+          },
+        },
+        {
+          files: {
+            'params.yaml':
+              'lr: 1.0\nwarm: 0.5\nepochs: 12\nflag: 2\nname: "caf\u00e9!"\nlayers: [64, 32]\nrecords: [{a: 2}]\nzeta: {y: 3.0, x: 2.5}\nbig: 12345678901234567891\nnan: .nan\n',
+          },
+        },
       ],
-      workspace: { 'params.yaml': 'lr: 2\nwarm: 0.5\nepochs: 12.0\nflag: false\nlayers: []\nzeta: {y: 3.0, x: 2.5}\nbig: 1.0e+20\nnan: .nan\n' },
+      workspace: {
+        'params.yaml': 'lr: 2\nwarm: 0.5\nepochs: 12.0\nflag: false\nlayers: []\nzeta: {y: 3.0, x: 2.5}\nbig: 1.0e+20\nnan: .nan\n',
+      },
     });
     compareDiffs(dir, 'params', [['HEAD~1', 'HEAD'], []]);
     compareShow(dir, 'params', ['HEAD~1', 'HEAD', '', 'workspace']);
@@ -72,7 +93,14 @@ describe('interop: --json is DVC\'s, as Python reads it', function () {
 
   it('a cached metrics out whose object left the cache: DVC\'s "No storage files available" entry', () => {
     const dir = makeDvcRepo('json-cache', {
-      commits: [{ files: { 'w.py': 'import sys\nopen("m.json", "w").write(\'{"a": %s}\' % sys.argv[1])\n', 'dvc.yaml': 'stages:\n  s:\n    cmd: python w.py 1.0\n    metrics:\n    - m.json\n' } }],
+      commits: [
+        {
+          files: {
+            'w.py': 'import sys\nopen("m.json", "w").write(\'{"a": %s}\' % sys.argv[1])\n',
+            'dvc.yaml': 'stages:\n  s:\n    cmd: python w.py 1.0\n    metrics:\n    - m.json\n',
+          },
+        },
+      ],
     });
     toolOk('dvc', ['repro', '-q'], dir);
     commitAll(dir, 'ran');
@@ -93,8 +121,9 @@ describe('interop: --json is DVC\'s, as Python reads it', function () {
     assert.equal(lineageOk(['show', '--json'], info.dir).stdout, toolOk('dvc', ['metrics', 'show', '--json'], info.dir));
   });
 
-  it('several dvc.yaml files: stages in DVC\'s walk order, then top-level files, then the root params.yaml', () => {
-    const stage = (name: string, metric: string, param: string) => `stages:\n  ${name}:\n    cmd: echo\n    params:\n    - ${param}\n    metrics:\n    - ${metric}:\n        cache: false\nmetrics:\n- top.json\nparams:\n- top.yaml\n`;
+  it("several dvc.yaml files: stages in DVC's walk order, then top-level files, then the root params.yaml", () => {
+    const stage = (name: string, metric: string, param: string) =>
+      `stages:\n  ${name}:\n    cmd: echo\n    params:\n    - ${param}\n    metrics:\n    - ${metric}:\n        cache: false\nmetrics:\n- top.json\nparams:\n- top.yaml\n`;
     const files: Record<string, string> = { 'params.yaml': 'root: 1\nk: 2\n' };
     for (const d of ['', 'b/', 'a-b/', 'a/', 'a/c/']) {
       files[`${d}dvc.yaml`] = stage('s', 'm.json', `${d ? 'p' : 'k'}`);

@@ -30,7 +30,10 @@ describe('interop: DVC refuses the pipelines lineage repro refuses', function ()
 
   it('repro --dry with a data dep that is missing fails in DVC and in ours, naming the dep', () => {
     const repo = GitFixture.create();
-    repo.commit('pipeline', { '.dvc/config': '', 'dvc.yaml': 'stages:\n  prepare:\n    cmd: cp data/raw.csv p.csv\n    deps: [data/raw.csv]\n    outs: [p.csv]\n' });
+    repo.commit('pipeline', {
+      '.dvc/config': '',
+      'dvc.yaml': 'stages:\n  prepare:\n    cmd: cp data/raw.csv p.csv\n    deps: [data/raw.csv]\n    outs: [p.csv]\n',
+    });
     const dvc = runTool('dvc', ['repro', '--dry'], repo.dir);
     assert.notEqual(dvc.status, 0, describeTool(dvc));
     assert.match(dvc.stderr, /failed to reproduce 'prepare': .*No such file/);

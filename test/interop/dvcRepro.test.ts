@@ -44,8 +44,11 @@ const PIPELINE = `stages:
 `;
 
 const FILES = {
-  '.dvc/config': '', '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n', '.dvcignore': '',
-  'dvc.yaml': PIPELINE, 'raw.txt': 'alpha\nbeta\n',
+  '.dvc/config': '',
+  '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n',
+  '.dvcignore': '',
+  'dvc.yaml': PIPELINE,
+  'raw.txt': 'alpha\nbeta\n',
   'params.yaml': 'prepare:\n  seed: 7\ntrain:\n  lr: 0.01\n  sizes: [1, 2]\n  opt: {name: adam, beta: 0.9}\n',
   'custom.yaml': 'layers: 3\nunused: x\n',
   '.gitignore': '/prepared\n/model-small.txt\n/model-large.txt\n',
@@ -54,7 +57,11 @@ const FILES = {
 /** Edits that each make a different stage out of date in a different way. */
 const EDITS: { name: string; apply: (dir: string) => void }[] = [
   { name: 'a dep', apply: (dir) => writeFileSync(join(dir, 'raw.txt'), 'alpha\nbeta\ngamma\n') },
-  { name: 'a param', apply: (dir) => writeFileSync(join(dir, 'params.yaml'), 'prepare:\n  seed: 7\ntrain:\n  lr: 0.02\n  sizes: [1, 2]\n  opt: {name: adam, beta: 0.9}\n') },
+  {
+    name: 'a param',
+    apply: (dir) =>
+      writeFileSync(join(dir, 'params.yaml'), 'prepare:\n  seed: 7\ntrain:\n  lr: 0.02\n  sizes: [1, 2]\n  opt: {name: adam, beta: 0.9}\n'),
+  },
   { name: 'a custom-file param', apply: (dir) => writeFileSync(join(dir, 'custom.yaml'), 'layers: 4\nunused: x\n') },
   { name: 'a cmd', apply: (dir) => writeFileSync(join(dir, 'dvc.yaml'), PIPELINE.replace('wc -l < raw.txt', 'wc -c < raw.txt')) },
 ];
@@ -74,7 +81,12 @@ describe('interop: dvc repro / status and lineage repro / status', function () {
   after(() => fixture?.cleanup());
 
   const lock = (dir: string) => readFileSync(join(dir, 'dvc.lock'), 'utf8');
-  const status = (dir: string, what: string) => assertSameValues(`dvc status --json vs lineage status --json (${what}, in ${dir})`, toolJson('dvc', ['status', '--json'], dir), lineageJson(['status', '--json'], dir));
+  const status = (dir: string, what: string) =>
+    assertSameValues(
+      `dvc status --json vs lineage status --json (${what}, in ${dir})`,
+      toolJson('dvc', ['status', '--json'], dir),
+      lineageJson(['status', '--json'], dir),
+    );
 
   it('status agrees on a pipeline never run', () => status(base, 'never run'));
 
@@ -83,7 +95,7 @@ describe('interop: dvc repro / status and lineage repro / status', function () {
     const ours = copyRepo(base, 'lineage-repro');
     toolOk('dvc', ['repro'], theirs);
     lineageOk(['repro'], ours);
-    assert.equal(lock(ours), lock(theirs), 'dvc.lock after lineage repro differs from dvc repro\'s');
+    assert.equal(lock(ours), lock(theirs), "dvc.lock after lineage repro differs from dvc repro's");
     assert.deepEqual(toolJson('dvc', ['status', '--json'], ours), {}, 'dvc status after lineage repro');
     status(theirs, 'after dvc repro');
     for (const edit of EDITS) {
@@ -104,11 +116,12 @@ describe('interop: dvc repro / status and lineage repro / status', function () {
     status(demo, 'demo as generated');
     const theirs = copyRepo(demo, 'demo-dvc');
     const ours = copyRepo(demo, 'demo-lineage');
-    for (const dir of [theirs, ours]) writeFileSync(join(dir, 'params.yaml'), readFileSync(join(dir, 'params.yaml'), 'utf8').replace(/epochs: \d+/, 'epochs: 3'));
+    for (const dir of [theirs, ours])
+      writeFileSync(join(dir, 'params.yaml'), readFileSync(join(dir, 'params.yaml'), 'utf8').replace(/epochs: \d+/, 'epochs: 3'));
     status(theirs, 'demo after editing train.epochs');
     toolOk('dvc', ['repro'], theirs);
     lineageOk(['repro'], ours);
-    assert.equal(lock(ours), lock(theirs), 'demo dvc.lock after lineage repro differs from dvc repro\'s');
+    assert.equal(lock(ours), lock(theirs), "demo dvc.lock after lineage repro differs from dvc repro's");
     assert.deepEqual(toolJson('dvc', ['status', '--json'], ours), {}, 'dvc status on the demo after lineage repro');
   });
 });

@@ -32,7 +32,10 @@ function git(dir: string, ...args: string[]): void {
 function write(dir: string, files: Files): void {
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, ...path.split('/'));
-    if (content === null) { rmSync(full, { force: true }); continue; }
+    if (content === null) {
+      rmSync(full, { force: true });
+      continue;
+    }
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(full, content);
   }

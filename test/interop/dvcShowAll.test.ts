@@ -27,20 +27,50 @@ function dvcParamsShow(dir: string, flags: string[]): ShowJson {
  * Values per revision and file (flattened when `flat`: ours prints params flat), an error
  * reduced to "error": which files fail must agree, DVC's message wording is its own.
  */
-const byFile = (show: ShowJson, flat: boolean) => Object.fromEntries(Object.entries(show).map(([rev, r]) => [rev,
-  r.error !== undefined ? 'error' : Object.fromEntries(Object.entries(r.data ?? {}).map(([f, d]) => [f, d.error !== undefined ? 'error' : flat ? flatten(d.data) : d.data]))]));
+const byFile = (show: ShowJson, flat: boolean) =>
+  Object.fromEntries(
+    Object.entries(show).map(([rev, r]) => [
+      rev,
+      r.error !== undefined
+        ? 'error'
+        : Object.fromEntries(
+            Object.entries(r.data ?? {}).map(([f, d]) => [f, d.error !== undefined ? 'error' : flat ? flatten(d.data) : d.data]),
+          ),
+    ]),
+  );
 
 function compare(dir: string, flags: string[], what: string, options: { bytes?: boolean } = {}): void {
   const theirText = toolOk('dvc', ['metrics', 'show', '--json', ...flags], dir);
   const ourText = lineageOk(['show', '--json', ...flags], dir).stdout;
   const [theirs, ours] = [JSON.parse(theirText) as ShowJson, JSON.parse(ourText) as ShowJson];
-  assert.deepEqual(Object.keys(ours), Object.keys(theirs), `${what}: dvc metrics show ${flags.join(' ')} and lineage show list different revision keys`);
-  assertSameValues(`${what}: dvc metrics show --json ${flags.join(' ')} vs lineage show --json`, byFile(theirs, false), byFile(ours, false));
-  if (options.bytes) assert.equal(ourText, theirText, `${what}: lineage show --json ${flags.join(' ')} prints what dvc metrics show --json prints, byte for byte`);
+  assert.deepEqual(
+    Object.keys(ours),
+    Object.keys(theirs),
+    `${what}: dvc metrics show ${flags.join(' ')} and lineage show list different revision keys`,
+  );
+  assertSameValues(
+    `${what}: dvc metrics show --json ${flags.join(' ')} vs lineage show --json`,
+    byFile(theirs, false),
+    byFile(ours, false),
+  );
+  if (options.bytes)
+    assert.equal(
+      ourText,
+      theirText,
+      `${what}: lineage show --json ${flags.join(' ')} prints what dvc metrics show --json prints, byte for byte`,
+    );
   const params = dvcParamsShow(dir, flags);
   const oursParams = lineageJson<ShowJson>(['show', '--params', '--json', ...flags], dir);
-  assert.deepEqual(Object.keys(oursParams), Object.keys(params), `${what}: DVC's params show ${flags.join(' ')} and lineage show --params list different revision keys`);
-  assertSameValues(`${what}: DVC params show ${flags.join(' ')} vs lineage show --params --json`, byFile(params, true), byFile(oursParams, true));
+  assert.deepEqual(
+    Object.keys(oursParams),
+    Object.keys(params),
+    `${what}: DVC's params show ${flags.join(' ')} and lineage show --params list different revision keys`,
+  );
+  assertSameValues(
+    `${what}: DVC params show ${flags.join(' ')} vs lineage show --params --json`,
+    byFile(params, true),
+    byFile(oursParams, true),
+  );
 }
 
 function git(dir: string, ...args: string[]): void {
@@ -92,7 +122,8 @@ describe('interop: lineage show -a/-T/-A and dvc metrics show', function () {
     git(dir, 'checkout', '-q', '--detach', 'other');
     compare(dir, ['-a'], 'detached HEAD');
     const text = lineageOk(['show', '-a', '-T'], dir).stdout;
-    for (const key of ['workspace', 'broken', 'main,v2', 'other,r1,v1']) assert.match(text, new RegExp(`^${key}\\s`, 'm'), `lineage show -a -T text lists ${key}`);
+    for (const key of ['workspace', 'broken', 'main,v2', 'other,r1,v1'])
+      assert.match(text, new RegExp(`^${key}\\s`, 'm'), `lineage show -a -T text lists ${key}`);
   });
 
   it('the demo repository: every branch, every tag, every commit', async () => {

@@ -56,7 +56,10 @@ describe('interop: DVC and lineage read the same values', function () {
     const copy = copyRepo(repo, 'workspace');
     writeFileSync(join(copy, 'eval', 'metrics.json'), JSON.stringify({ accuracy: 0.5, f1: 'n/a', extra: { nested: 3 } }) + '\n');
     // train.model is tracked as a whole section: its new list and nested keys are params too.
-    writeFileSync(join(copy, 'params.yaml'), "prepare:\n  split: 0.25\n  seed: 42\nfeaturize:\n  max_features: 1000\ntrain:\n  lr: 1e-3\n  epochs: 36\n  model:\n    layers: [64, 32]\n    names: ['a', \"b'c\"]\n    dropout: 0.5\n");
+    writeFileSync(
+      join(copy, 'params.yaml'),
+      "prepare:\n  split: 0.25\n  seed: 42\nfeaturize:\n  max_features: 1000\ntrain:\n  lr: 1e-3\n  epochs: 36\n  model:\n    layers: [64, 32]\n    names: ['a', \"b'c\"]\n    dropout: 0.5\n",
+    );
     for (const kind of ['metrics', 'params'] as const) {
       for (const all of [[], ['--all']]) {
         const theirs = toolJson<DiffJson>('dvc', [kind, 'diff', '--json', ...all], copy);
@@ -70,12 +73,23 @@ describe('interop: DVC and lineage read the same values', function () {
   // adds it as a wholly tracked default file), keys no stage tracks included.
   it('params diff shows the keys of the root params.yaml that no stage tracks', () => {
     const copy = copyRepo(repo, 'untracked');
-    writeFileSync(join(copy, 'params.yaml'), 'prepare:\n  split: 0.2\n  seed: 42\nfeaturize:\n  max_features: 1000\n  ngrams: 2\ntrain:\n  lr: 0.001\n  epochs: 36\n  batch_size: 16\n  model:\n    layers: 5\n    dropout: 0.05\n  tags: [a, b]\nunused: 1\n');
-    assertSameValues('dvc params diff (HEAD vs workspace) vs lineage', toolJson<DiffJson>('dvc', ['params', 'diff', '--json'], copy), lineageJson<DiffJson>(['params', 'diff', '--json'], copy));
+    writeFileSync(
+      join(copy, 'params.yaml'),
+      'prepare:\n  split: 0.2\n  seed: 42\nfeaturize:\n  max_features: 1000\n  ngrams: 2\ntrain:\n  lr: 0.001\n  epochs: 36\n  batch_size: 16\n  model:\n    layers: 5\n    dropout: 0.05\n  tags: [a, b]\nunused: 1\n',
+    );
+    assertSameValues(
+      'dvc params diff (HEAD vs workspace) vs lineage',
+      toolJson<DiffJson>('dvc', ['params', 'diff', '--json'], copy),
+      lineageJson<DiffJson>(['params', 'diff', '--json'], copy),
+    );
   });
 
   it('metrics show --json: the workspace, every branch and every tag', () => {
-    assertSameValues('dvc metrics show --json (workspace) vs lineage show --json', toolJson<ShowJson>('dvc', ['metrics', 'show', '--json'], repo), lineageJson<ShowJson>(['show', '--json'], repo));
+    assertSameValues(
+      'dvc metrics show --json (workspace) vs lineage show --json',
+      toolJson<ShowJson>('dvc', ['metrics', 'show', '--json'], repo),
+      lineageJson<ShowJson>(['show', '--json'], repo),
+    );
     const theirs = toolJson<ShowJson>('dvc', ['metrics', 'show', '--json', '--all-branches', '--all-tags'], repo);
     const keys = Object.keys(theirs);
     assert.ok(keys.length >= info.branches.length, `dvc metrics show -a -T listed ${keys.length} revisions: ${keys.join(', ')}`);
@@ -91,9 +105,21 @@ describe('interop: DVC and lineage read the same values', function () {
   it('exp show --json: every experiment and baseline row, by commit', () => {
     const theirs = expShowByRev(toolJson<ExpShowRow[]>('dvc', ['exp', 'show', '--json', '--all-branches', '--all-tags'], repo));
     // lineage exps --json has DVC's rows too: the workspace, then baselines with their experiments.
-    type OurRow = { rev: string; data: { metrics: Record<string, { data?: unknown }> } | null; experiments: { name: string; revs: OurRow[] }[] | null };
-    const ours = lineageJson<OurRow[]>(['exps', '--json'], repo).slice(1)
-      .flatMap((b) => (b.experiments ?? []).map((e) => ({ name: e.name, sha: e.revs[0].rev, baseline: b.rev, metrics: Object.fromEntries(Object.entries(e.revs[0].data?.metrics ?? {}).map(([f, d]) => [f, flatten(d.data)])) })));
+    type OurRow = {
+      rev: string;
+      data: { metrics: Record<string, { data?: unknown }> } | null;
+      experiments: { name: string; revs: OurRow[] }[] | null;
+    };
+    const ours = lineageJson<OurRow[]>(['exps', '--json'], repo)
+      .slice(1)
+      .flatMap((b) =>
+        (b.experiments ?? []).map((e) => ({
+          name: e.name,
+          sha: e.revs[0].rev,
+          baseline: b.rev,
+          metrics: Object.fromEntries(Object.entries(e.revs[0].data?.metrics ?? {}).map(([f, d]) => [f, flatten(d.data)])),
+        })),
+      );
     const theirExps = Object.values(theirs).filter((r) => r.baseline !== undefined);
     assert.deepEqual(
       theirExps.map((r) => `${r.baseline}/${r.name}@${r.rev}`).sort(),
@@ -111,21 +137,47 @@ describe('interop: DVC and lineage read the same values', function () {
         metrics: Object.fromEntries(Object.entries(shown[key]?.data ?? {}).map(([file, d]) => [file, flatten(d.data)])),
         params: Object.fromEntries(Object.entries(params[key]?.data ?? {}).map(([file, d]) => [file, flatten(d.data)])),
       };
-      assertSameValues(`dvc exp show row ${rev} (${theirs[rev].name ?? 'unnamed'}) vs lineage show/--params`, { metrics: theirs[rev].metrics, params: theirs[rev].params }, oursRow);
-      if (theirs[rev].baseline !== undefined) assertSameValues(`dvc exp show ${theirs[rev].name} metrics vs lineage exps --json`, theirs[rev].metrics, oursMetrics.get(rev));
+      assertSameValues(
+        `dvc exp show row ${rev} (${theirs[rev].name ?? 'unnamed'}) vs lineage show/--params`,
+        { metrics: theirs[rev].metrics, params: theirs[rev].params },
+        oursRow,
+      );
+      if (theirs[rev].baseline !== undefined)
+        assertSameValues(`dvc exp show ${theirs[rev].name} metrics vs lineage exps --json`, theirs[rev].metrics, oursMetrics.get(rev));
     }
   });
 });
 
-interface ExpShowData { rev: string; params?: Record<string, { data?: unknown; error?: unknown }>; metrics?: Record<string, { data?: unknown; error?: unknown }> }
-interface ExpShowRow { rev: string; name: string | null; data?: ExpShowData; error?: unknown; experiments?: { name: string; revs: ExpShowRow[] }[] | null }
-interface FlatRow { rev: string; name: string | null; baseline?: string; metrics: Record<string, unknown>; params: Record<string, unknown> }
+interface ExpShowData {
+  rev: string;
+  params?: Record<string, { data?: unknown; error?: unknown }>;
+  metrics?: Record<string, { data?: unknown; error?: unknown }>;
+}
+interface ExpShowRow {
+  rev: string;
+  name: string | null;
+  data?: ExpShowData;
+  error?: unknown;
+  experiments?: { name: string; revs: ExpShowRow[] }[] | null;
+}
+interface FlatRow {
+  rev: string;
+  name: string | null;
+  baseline?: string;
+  metrics: Record<string, unknown>;
+  params: Record<string, unknown>;
+}
 
 /** `dvc exp show --json` rows (baselines with nested experiments) as rev → flat metrics and params per file. */
 function expShowByRev(rows: ExpShowRow[]): Record<string, FlatRow> {
   const out: Record<string, FlatRow> = {};
   const files = (section: ExpShowData['metrics']) =>
-    Object.fromEntries(Object.entries(section ?? {}).map(([file, d]) => [file, d.error !== undefined && d.data === undefined ? { error: d.error } : flatten(d.data)]));
+    Object.fromEntries(
+      Object.entries(section ?? {}).map(([file, d]) => [
+        file,
+        d.error !== undefined && d.data === undefined ? { error: d.error } : flatten(d.data),
+      ]),
+    );
   const add = (row: ExpShowRow, baseline?: string) => {
     if (row.error) throw new Error(`dvc exp show: row ${row.rev} (${row.name}) has an error: ${JSON.stringify(row.error)}`);
     out[row.rev] = { rev: row.rev, name: row.name, baseline, metrics: files(row.data?.metrics), params: files(row.data?.params) };

@@ -74,8 +74,12 @@ json.dump({"lr": lr}, open("summary.json", "w"))
 `;
 
 const FILES: Record<string, string> = {
-  'dvc.yaml': PIPELINE, 'prepare.py': PREPARE, 'train.py': TRAIN, 'raw.csv': '1,0\n2,1\n3,1\n',
-  'params.yaml': '# experiment settings\nprepare:\n  scale: 2.0\ntrain:\n  lr: 0.1  # learning rate\n  epochs: 3\n  optimizer: adam\n  layers: [8, 4]\n',
+  'dvc.yaml': PIPELINE,
+  'prepare.py': PREPARE,
+  'train.py': TRAIN,
+  'raw.csv': '1,0\n2,1\n3,1\n',
+  'params.yaml':
+    '# experiment settings\nprepare:\n  scale: 2.0\ntrain:\n  lr: 0.1  # learning rate\n  epochs: 3\n  optimizer: adam\n  layers: [8, 4]\n',
 };
 
 function git(dir: string, ...args: string[]): string {
@@ -103,12 +107,22 @@ function commitShape(dir: string, ref: string): { parent: string; tree: string; 
 function workspace(dir: string): Record<string, string> {
   const out: Record<string, string> = { status: git(dir, 'status', '--porcelain', '--untracked-files=all') };
   for (const f of ['params.yaml', 'dvc.lock', 'metrics.json', 'loss.csv', 'summary.json', 'model.txt', 'data/train.csv', '.gitignore']) {
-    try { out[f] = readFileSync(join(dir, f), 'utf8'); } catch { out[f] = '(absent)'; }
+    try {
+      out[f] = readFileSync(join(dir, f), 'utf8');
+    } catch {
+      out[f] = '(absent)';
+    }
   }
   return out;
 }
 
-interface ShowRow { rev: string; name: string | null; data: { rev: string; timestamp: string | null; params: unknown; metrics: unknown } | null; error: unknown; experiments: { name: string; revs: ShowRow[] }[] | null }
+interface ShowRow {
+  rev: string;
+  name: string | null;
+  data: { rev: string; timestamp: string | null; params: unknown; metrics: unknown } | null;
+  error: unknown;
+  experiments: { name: string; revs: ShowRow[] }[] | null;
+}
 
 /**
  * `dvc exp show --json` rows without deps/outs/meta (which `lineage exps` does not produce, as
@@ -116,7 +130,9 @@ interface ShowRow { rev: string; name: string | null; data: { rev: string; times
  */
 function comparable(rows: ShowRow[]): unknown {
   const row = (r: ShowRow): unknown => ({
-    rev: r.rev, name: r.name, error: r.error ?? null,
+    rev: r.rev,
+    name: r.name,
+    error: r.error ?? null,
     data: r.data && { rev: r.data.rev, timestamp: r.data.timestamp, params: r.data.params, metrics: r.data.metrics },
     experiments: r.experiments && Object.fromEntries(r.experiments.map((e) => [e.name, e.revs.map(row)])),
   });
@@ -126,7 +142,8 @@ function comparable(rows: ShowRow[]): unknown {
 /** Each experiment's params and metrics by name, from `dvc exp show --json` / `lineage exps --json`. */
 function expValues(rows: ShowRow[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const row of rows) for (const e of row.experiments ?? []) out[e.name] = { params: e.revs[0].data?.params, metrics: e.revs[0].data?.metrics };
+  for (const row of rows)
+    for (const e of row.experiments ?? []) out[e.name] = { params: e.revs[0].data?.params, metrics: e.revs[0].data?.metrics };
   return out;
 }
 
@@ -167,14 +184,23 @@ describe('interop: lineage exp and dvc exp', function () {
     const after = workspace(repo);
     const shown = toolJson<ShowRow[]>('dvc', ['exp', 'show', '--json'], repo);
     const mine = expValues(shown).ours as { params: unknown; metrics: unknown };
-    assert.deepEqual(mine.params, { 'params.yaml': { data: { prepare: { scale: 2.0 }, train: { lr: 0.01, epochs: 3, optimizer: 'adam', layers: [8, 4] } } } });
-    assert.deepEqual(mine.metrics, { 'metrics.json': { data: { loss: 0.970299, acc: 0.029701, rows: 3 } }, 'summary.json': { data: { lr: 0.01 } } });
+    assert.deepEqual(mine.params, {
+      'params.yaml': { data: { prepare: { scale: 2.0 }, train: { lr: 0.01, epochs: 3, optimizer: 'adam', layers: [8, 4] } } },
+    });
+    assert.deepEqual(mine.metrics, {
+      'metrics.json': { data: { loss: 0.970299, acc: 0.029701, rows: 3 } },
+      'summary.json': { data: { lr: 0.01 } },
+    });
     git(repo, 'checkout', '--', '.');
     toolOk('dvc', ['checkout', '-f'], repo);
     toolOk('dvc', ['exp', 'apply', 'ours'], repo);
     assertSameValues('workspace after dvc exp apply of our experiment', after, workspace(repo));
     assert.deepEqual(toolJson('dvc', ['status', '--json'], repo), {});
-    assertSameValues('lineage exps --json vs dvc exp show --json', comparable(toolJson<ShowRow[]>('dvc', ['exp', 'show', '--json'], repo)), comparable(lineageJson(['exps', '--json'], repo)));
+    assertSameValues(
+      'lineage exps --json vs dvc exp show --json',
+      comparable(toolJson<ShowRow[]>('dvc', ['exp', 'show', '--json'], repo)),
+      comparable(lineageJson(['exps', '--json'], repo)),
+    );
   });
 
   it('lineage exp apply restores what dvc exp run recorded; both lists agree', () => {
@@ -210,7 +236,10 @@ describe('interop: lineage exp and dvc exp', function () {
     lineageOk(['exp', 'save', '-n', 'saved', '-I', 'notes.md'], ours);
     // DVC 3.67's save also commits its own scratch file .dvc/tmp/repro.dat (pickled run
     // arguments, absolute paths included): a leak we do not copy. Everything else is the same.
-    const files = (dir: string) => git(dir, 'ls-tree', '-r', refOf(dir, 'saved')).split('\n').filter((l) => !l.endsWith('\t.dvc/tmp/repro.dat'));
+    const files = (dir: string) =>
+      git(dir, 'ls-tree', '-r', refOf(dir, 'saved'))
+        .split('\n')
+        .filter((l) => !l.endsWith('\t.dvc/tmp/repro.dat'));
     assert.deepEqual(files(ours), files(theirs));
     const { tree: _ours, ...oursRest } = commitShape(ours, refOf(ours, 'saved'));
     const { tree: _theirs, ...theirsRest } = commitShape(theirs, refOf(theirs, 'saved'));

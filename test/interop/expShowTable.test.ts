@@ -37,10 +37,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; } else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
   }
   return rows;
 }
@@ -73,7 +85,10 @@ function compareCsv(dir: string, flags: string[], what: string): void {
   for (let r = 1; r < t.length; r++) {
     for (let c = 0; c < t[0].length; c++) {
       if (o[r][c] === t[r][c]) continue;
-      assert.ok(c === rev && sameMultiTagged(dir, o[r][c], t[r][c]), `${what}: --csv ${flags.join(' ')}, row ${r} (${t[r][rev]}), column ${t[0][c]}: dvc ${JSON.stringify(t[r][c])}, lineage ${JSON.stringify(o[r][c])}`);
+      assert.ok(
+        c === rev && sameMultiTagged(dir, o[r][c], t[r][c]),
+        `${what}: --csv ${flags.join(' ')}, row ${r} (${t[r][rev]}), column ${t[0][c]}: dvc ${JSON.stringify(t[r][c])}, lineage ${JSON.stringify(o[r][c])}`,
+      );
     }
   }
 }
@@ -81,7 +96,11 @@ function compareCsv(dir: string, flags: string[], what: string): void {
 function compareMd(dir: string, flags: string[], what: string): void {
   const theirs = dvc(dir, ['--md', ...flags]);
   assert.equal(theirs.status, 0, theirs.stderr);
-  assert.equal(lineageOk(['exps', 'show', '--md', ...flags], dir, ENV).stdout, theirs.stdout, `${what}: --md ${flags.join(' ')} byte for byte`);
+  assert.equal(
+    lineageOk(['exps', 'show', '--md', ...flags], dir, ENV).stdout,
+    theirs.stdout,
+    `${what}: --md ${flags.join(' ')} byte for byte`,
+  );
 }
 
 /** Python's json.loads: bare NaN and ±Infinity, ints of any size. */
@@ -91,7 +110,12 @@ function pyJson(text: string): unknown {
   return r.value;
 }
 
-interface JsonRow { rev: string; name: string | null; data: Record<string, unknown> | null; experiments: { revs: JsonRow[] }[] | null }
+interface JsonRow {
+  rev: string;
+  name: string | null;
+  data: Record<string, unknown> | null;
+  experiments: { revs: JsonRow[] }[] | null;
+}
 
 /** --json value for value; DVC's deps, outs and meta are left out (not produced), a multi-tagged baseline's name is either tag. */
 function compareJson(dir: string, flags: string[], what: string): void {
@@ -99,14 +123,26 @@ function compareJson(dir: string, flags: string[], what: string): void {
   assert.equal(theirs.status, 0, theirs.stderr);
   const ours = pyJson(lineageOk(['exps', 'show', '--json', ...flags], dir, ENV).stdout) as JsonRow[];
   // A file's error keeps its type only: DVC words it with a path relative to where it runs.
-  const files = (f: unknown) => Object.fromEntries(Object.entries(f as Record<string, { error?: { type: string } }>).map(([p, v]) => [p, v.error ? { error: v.error.type } : v]));
+  const files = (f: unknown) =>
+    Object.fromEntries(
+      Object.entries(f as Record<string, { error?: { type: string } }>).map(([p, v]) => [p, v.error ? { error: v.error.type } : v]),
+    );
   const strip = (r: JsonRow): JsonRow => ({
-    ...r, data: r.data && Object.fromEntries(Object.entries(r.data).filter(([k]) => !['deps', 'outs', 'meta'].includes(k)).map(([k, v]) => [k, k === 'params' || k === 'metrics' ? files(v) : v])),
+    ...r,
+    data:
+      r.data &&
+      Object.fromEntries(
+        Object.entries(r.data)
+          .filter(([k]) => !['deps', 'outs', 'meta'].includes(k))
+          .map(([k, v]) => [k, k === 'params' || k === 'metrics' ? files(v) : v]),
+      ),
     experiments: r.experiments?.map((e) => ({ ...e, revs: e.revs.map(strip) })) ?? null,
   });
   const their = (pyJson(theirs.stdout) as JsonRow[]).map(strip);
   const mine = ours.map(strip);
-  their.forEach((r, i) => { if (mine[i] && r.name && mine[i].name && r.name !== mine[i].name && sameMultiTagged(dir, r.name, mine[i].name!)) r.name = mine[i].name; });
+  their.forEach((r, i) => {
+    if (mine[i] && r.name && mine[i].name && r.name !== mine[i].name && sameMultiTagged(dir, r.name, mine[i].name!)) r.name = mine[i].name;
+  });
   assertSameValues(`${what}: dvc exp show --json ${flags.join(' ')} vs lineage exps show --json`, their, mine);
 }
 
@@ -119,14 +155,21 @@ function makeRepo(): string {
   git(dir, 'config', 'user.name', 'Table User');
   git(dir, 'config', 'user.email', 'table@example.com');
   assert.equal(runTool('dvc', ['init', '-q'], dir, ENV).status, 0);
-  const write = (files: Record<string, string>) => { for (const [p, text] of Object.entries(files)) writeFileSync(join(dir, p), text); };
+  const write = (files: Record<string, string>) => {
+    for (const [p, text] of Object.entries(files)) writeFileSync(join(dir, p), text);
+  };
   write({
-    'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py\n    deps: [train.py, data/in.csv]\n    params: [train]\nmetrics:\n  - metrics.json\n  - eval/größe.yaml\n',
-    'train.py': 'print(1)\n', 'data/in.csv': 'a,b\n',
-    'params.yaml': 'train:\n  lr: 0.001\n  "dotted.key": 1.0\n  layers: [64, 32]\n  big: 123456789012345678901234567890\n  nested: {a: 1, b: [1, 2.5, x]}\n  ünï: "<b>bold</b>"\n  flag: yes\n  none: null\nother: 5\n',
-    'metrics.json': '{"acc": 0.5, "mixed": 1.5, "nan": NaN, "inf": Infinity, "ninf": -Infinity, "big": 123456789012345678901234567890, "list": [1, 2], "<i>html</i>": 1, "deep": {"x.y": 2}, "flt": 1e-07, "t": true, "text, with \\"quotes\\"": "a,b"}\n',
+    'dvc.yaml':
+      'stages:\n  train:\n    cmd: python train.py\n    deps: [train.py, data/in.csv]\n    params: [train]\nmetrics:\n  - metrics.json\n  - eval/größe.yaml\n',
+    'train.py': 'print(1)\n',
+    'data/in.csv': 'a,b\n',
+    'params.yaml':
+      'train:\n  lr: 0.001\n  "dotted.key": 1.0\n  layers: [64, 32]\n  big: 123456789012345678901234567890\n  nested: {a: 1, b: [1, 2.5, x]}\n  ünï: "<b>bold</b>"\n  flag: yes\n  none: null\nother: 5\n',
+    'metrics.json':
+      '{"acc": 0.5, "mixed": 1.5, "nan": NaN, "inf": Infinity, "ninf": -Infinity, "big": 123456789012345678901234567890, "list": [1, 2], "<i>html</i>": 1, "deep": {"x.y": 2}, "flt": 1e-07, "t": true, "text, with \\"quotes\\"": "a,b"}\n',
     'eval/größe.yaml': 'score: 0.25\n',
-    'dvc.lock': "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n    - path: train.py\n      hash: md5\n      md5: 0123456789abcdef0123456789abcdef\n      size: 9\n    - path: data/in.csv\n      hash: md5\n      md5: fedcba9876543210fedcba9876543210\n      size: 4\n",
+    'dvc.lock':
+      "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    deps:\n    - path: train.py\n      hash: md5\n      md5: 0123456789abcdef0123456789abcdef\n      size: 9\n    - path: data/in.csv\n      hash: md5\n      md5: fedcba9876543210fedcba9876543210\n      size: 4\n",
   });
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'baseline');
@@ -140,7 +183,11 @@ function makeRepo(): string {
     writeFileSync(path, edit(execFileSync('cat', [path], { encoding: 'utf8' })));
     git(dir, 'add', '-A');
     const env = { ...process.env, GIT_COMMITTER_DATE: `2030-01-0${day++}T12:00:00+00:00` };
-    const sha = execFileSync('git', ['commit-tree', git(dir, 'write-tree'), '-p', base, '-m', name], { cwd: dir, env, encoding: 'utf8' }).trim();
+    const sha = execFileSync('git', ['commit-tree', git(dir, 'write-tree'), '-p', base, '-m', name], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    }).trim();
     git(dir, 'update-ref', `refs/exps/${base.slice(0, 2)}/${base.slice(2)}/${name}`, sha);
     git(dir, 'reset', '-q', '--hard');
   };
@@ -164,9 +211,27 @@ describe('interop: lineage exps show and dvc exp show (--csv, --md, --json)', fu
 
   it('a repository made here: odd keys and values, deps, an unreadable file, two branches, a commit with two tags', () => {
     const dir = makeRepo();
-    for (const flags of [[], ['-A'], ['-a'], ['-T'], ['-a', '-T'], ['--sort-by', 'acc', '--sort-order', 'desc'], ['--sort-by', 'params.yaml:train.lr'],
-      ['--only-changed'], ['--keep', 'train', '--drop', 'train|nan'], ['--drop', '.*', '--keep', 'Experiment|rev|acc$'], ['-n', '2'], ['-n', '-1'], ['--rev', 'other'], ['--rev', 'v1', '--rev', 'other'],
-      ['--precision', '3'], ['--sha'], ['--hide-workspace'], ['-A', '--only-changed']]) compareCsv(dir, flags, 'made');
+    for (const flags of [
+      [],
+      ['-A'],
+      ['-a'],
+      ['-T'],
+      ['-a', '-T'],
+      ['--sort-by', 'acc', '--sort-order', 'desc'],
+      ['--sort-by', 'params.yaml:train.lr'],
+      ['--only-changed'],
+      ['--keep', 'train', '--drop', 'train|nan'],
+      ['--drop', '.*', '--keep', 'Experiment|rev|acc$'],
+      ['-n', '2'],
+      ['-n', '-1'],
+      ['--rev', 'other'],
+      ['--rev', 'v1', '--rev', 'other'],
+      ['--precision', '3'],
+      ['--sha'],
+      ['--hide-workspace'],
+      ['-A', '--only-changed'],
+    ])
+      compareCsv(dir, flags, 'made');
     for (const flags of [[], ['--only-changed'], ['-a', '--sort-by', 'acc']]) compareMd(dir, flags, 'made');
     for (const flags of [[], ['-A'], ['-n', '2']]) compareJson(dir, flags, 'made');
 
@@ -174,7 +239,17 @@ describe('interop: lineage exps show and dvc exp show (--csv, --md, --json)', fu
     // lineage sorts numbers first (ascending), then text, then rows without the value.
     assert.notEqual(dvc(dir, ['--csv', '--rev', 'v1', '--sort-by', 'mixed']).status, 0, 'dvc exp show --sort-by on a mixed column fails');
     const mixed = lineageOk(['exps', 'show', '--csv', '--rev', 'v1', '--sort-by', 'mixed'], dir, ENV).stdout;
-    assert.deepEqual(parseCsv(mixed).slice(3).map((r) => [r[0], r[6]]), [['e2', '0.25'], ['e3', '1.5'], ['e1', 'high'], ['e4', '!']]);
+    assert.deepEqual(
+      parseCsv(mixed)
+        .slice(3)
+        .map((r) => [r[0], r[6]]),
+      [
+        ['e2', '0.25'],
+        ['e3', '1.5'],
+        ['e1', 'high'],
+        ['e4', '!'],
+      ],
+    );
 
     // Stars and notes: in the text and Markdown tables, never in --csv or --json.
     lineageOk(['exps', 'mark', 'e2', '--star', '--note', 'best, so far'], dir, ENV);
@@ -186,7 +261,13 @@ describe('interop: lineage exps show and dvc exp show (--csv, --md, --json)', fu
     assert.match(lineageOk(['exps', 'show', '--rev', 'v1'], dir, ENV).stdout, /^★ +├── \w{7} \[e2\] .* best, so far$/m);
     // --filter and --starred (not in DVC) keep the baseline of a kept experiment.
     const starred = parseCsv(lineageOk(['exps', 'show', '--csv', '--rev', 'v1', '--starred'], dir, ENV).stdout);
-    assert.deepEqual(starred.slice(1).map((r) => [r[0], r[2]]), [['', 'baseline'], ['e2', 'branch_base']]);
+    assert.deepEqual(
+      starred.slice(1).map((r) => [r[0], r[2]]),
+      [
+        ['', 'baseline'],
+        ['e2', 'branch_base'],
+      ],
+    );
     const filtered = parseCsv(lineageOk(['exps', 'show', '--csv', '-A', '--filter', 'metrics.json:acc >= 0.7'], dir, ENV).stdout);
     const names = filtered.slice(1).map((r) => r[0] || r[1]);
     const v1 = v1Name(dir, filtered);
@@ -201,16 +282,40 @@ describe('interop: lineage exps show and dvc exp show (--csv, --md, --json)', fu
     const dir = copyRepo((await sharedDemoRepo()).dir, 'exp-show-table-demo');
     // Without the experiment cache an earlier file's DVC runs may have filled in another TZ.
     rmSync(join(dir, '.dvc', 'tmp'), { recursive: true, force: true });
-    for (const flags of [[], ['-A'], ['-a'], ['-T'], ['--sort-by', 'accuracy'], ['--sort-by', 'train.lr', '--sort-order', 'desc'], ['--only-changed'], ['-n', '3'],
-      ['--keep', 'acc', '--drop', 'models|src|data'], ['--sha'], ['--precision', '2'], ['--hide-workspace'], ['--rev', 'v1.0.0', '-n', '2'], ['-a', '--only-changed']]) compareCsv(dir, flags, 'demo');
-    for (const flags of [[], ['-a'], ['--only-changed', '--sort-by', 'accuracy', '--sort-order', 'desc'], ['--drop', 'data|models|src', '--precision', '3']]) compareMd(dir, flags, 'demo');
+    for (const flags of [
+      [],
+      ['-A'],
+      ['-a'],
+      ['-T'],
+      ['--sort-by', 'accuracy'],
+      ['--sort-by', 'train.lr', '--sort-order', 'desc'],
+      ['--only-changed'],
+      ['-n', '3'],
+      ['--keep', 'acc', '--drop', 'models|src|data'],
+      ['--sha'],
+      ['--precision', '2'],
+      ['--hide-workspace'],
+      ['--rev', 'v1.0.0', '-n', '2'],
+      ['-a', '--only-changed'],
+    ])
+      compareCsv(dir, flags, 'demo');
+    for (const flags of [
+      [],
+      ['-a'],
+      ['--only-changed', '--sort-by', 'accuracy', '--sort-order', 'desc'],
+      ['--drop', 'data|models|src', '--precision', '3'],
+    ])
+      compareMd(dir, flags, 'demo');
     for (const flags of [[], ['-a'], ['-n', '4']]) compareJson(dir, flags, 'demo');
   });
 });
 
 /** The name the baseline v1 got in a table (v1 or v1-also: the commit has both tags). */
 function v1Name(dir: string, table: string[][]): string {
-  const name = table.slice(1).map((r) => r[1]).find((n) => n === 'v1' || n === 'v1-also');
+  const name = table
+    .slice(1)
+    .map((r) => r[1])
+    .find((n) => n === 'v1' || n === 'v1-also');
   assert.ok(name && sameMultiTagged(dir, name, 'v1'), 'the tagged baseline is a row');
   return name;
 }

@@ -21,7 +21,10 @@ function newRepo(name: string): { dir: string; commits: string[] } {
   git(dir, 'config', 'user.name', 'Reg User');
   git(dir, 'config', 'user.email', 'reg@example.com');
   git(dir, 'config', 'tag.gpgsign', 'false');
-  writeFileSync(join(dir, 'artifacts.yaml'), 'model:\n  type: model\n  path: models/model.pkl\nother:\n  type: model\ndeclared:\n  type: dataset\n');
+  writeFileSync(
+    join(dir, 'artifacts.yaml'),
+    'model:\n  type: model\n  path: models/model.pkl\nother:\n  type: model\ndeclared:\n  type: dataset\n',
+  );
   writeFileSync(join(dir, 'nlp', 'dvc.yaml'), 'stages: {}\nartifacts:\n  enc:\n    path: enc.bin\n    type: model\n');
   const commits: string[] = [];
   for (const n of [1, 2, 3]) {
@@ -50,8 +53,17 @@ function lineage(dir: string, ...args: string[]): string {
 /** `lineage registry SPEC --json` prints what `gto show SPEC --json` prints, byte for byte; --history as `gto history SPEC`. */
 function sameModelShow(dir: string, specs: string[]): void {
   for (const spec of specs) {
-    assert.equal(lineage(dir, 'registry', spec, '--json'), gto(dir, 'show', spec, '--json'), `lineage registry ${spec} --json vs gto show ${spec} --json`);
-    if (!/[#@]/.test(spec)) assertSameValues(`gto history ${spec} --json vs lineage registry ${spec} --history --json`, JSON.parse(gto(dir, 'history', spec, '--json')), JSON.parse(lineage(dir, 'registry', spec, '--history', '--json')));
+    assert.equal(
+      lineage(dir, 'registry', spec, '--json'),
+      gto(dir, 'show', spec, '--json'),
+      `lineage registry ${spec} --json vs gto show ${spec} --json`,
+    );
+    if (!/[#@]/.test(spec))
+      assertSameValues(
+        `gto history ${spec} --json vs lineage registry ${spec} --history --json`,
+        JSON.parse(gto(dir, 'history', spec, '--json')),
+        JSON.parse(lineage(dir, 'registry', spec, '--history', '--json')),
+      );
   }
 }
 
@@ -60,7 +72,10 @@ describe('interop: GTO and lineage read and write the same registry', function (
   before(() => interopTool('gto'));
 
   it('tags written by gto: `lineage registry --json` prints what `gto show --json` prints', () => {
-    const { dir, commits: [c1, c2] } = newRepo('gto-writes');
+    const {
+      dir,
+      commits: [c1, c2],
+    } = newRepo('gto-writes');
     gto(dir, 'register', 'model', c1);
     gto(dir, 'register', 'model', c2, '--bump-minor');
     gto(dir, 'assign', 'model', '--version', 'v0.0.1', '--stage', 'prod');
@@ -81,11 +96,28 @@ describe('interop: GTO and lineage read and write the same registry', function (
     git(dir, 'tag', 'model@v9.0.0'); // lightweight: both ignore it
     git(dir, 'tag', '-a', '-m', 'x', 'model@9.0'); // not in the grammar: both ignore it
     assert.equal(lineage(dir, 'registry', '--json'), gto(dir, 'show', '--json'));
-    assertSameValues('gto history --json vs lineage registry --history --json', JSON.parse(gto(dir, 'history', '--json')), JSON.parse(lineage(dir, 'registry', '--history', '--json')));
+    assertSameValues(
+      'gto history --json vs lineage registry --history --json',
+      JSON.parse(gto(dir, 'history', '--json')),
+      JSON.parse(lineage(dir, 'registry', '--history', '--json')),
+    );
     const text = lineage(dir, 'registry');
     assert.match(text, /^model +v0\.1\.0 +champion: v0\.0\.1; prod: v0\.1\.0$/m);
     assert.match(text, /^other +v0\.0\.1 +deprecated$/m);
-    sameModelShow(dir, ['model', 'other', 'third', 'nlp:enc', 'declared', 'model#prod', 'model#champion', 'model#staging', 'model@latest', 'model@v0.0.1', 'model@v0.1.1', 'third#dev']);
+    sameModelShow(dir, [
+      'model',
+      'other',
+      'third',
+      'nlp:enc',
+      'declared',
+      'model#prod',
+      'model#champion',
+      'model#staging',
+      'model@latest',
+      'model@v0.0.1',
+      'model@v0.1.1',
+      'third#dev',
+    ]);
     // The table has gto's columns; an artifact without registry tags is starred, as gto does.
     assert.match(lineage(dir, 'registry', 'model'), /^model +v0\.1\.0 +prod +\S+ \S+ +model@v0\.1\.0$/m);
     assert.match(lineage(dir, 'registry', 'declared'), /^\*declared +[0-9a-f]{7} +\S+ \S+ +[0-9a-f]{7}$/m);
@@ -94,15 +126,35 @@ describe('interop: GTO and lineage read and write the same registry', function (
   it('the demo repository: the same registry, history and per-model versions', async () => {
     const { dir } = await sharedDemoRepo();
     assert.equal(lineage(dir, 'registry', '--json'), gto(dir, 'show', '--json'));
-    assertSameValues('demo: gto history --json vs lineage', JSON.parse(gto(dir, 'history', '--json')), JSON.parse(lineage(dir, 'registry', '--history', '--json')));
+    assertSameValues(
+      'demo: gto history --json vs lineage',
+      JSON.parse(gto(dir, 'history', '--json')),
+      JSON.parse(lineage(dir, 'registry', '--history', '--json')),
+    );
     // The deprecated model is hidden by both; gto still lists its versions and ours are the same.
-    const versions = (JSON.parse(gto(dir, 'show', 'classifier', '--json')) as { version: string; is_active: boolean }[]).filter((v) => v.version.startsWith('v'));
-    assert.deepEqual(versions.map((v) => v.version), ['v1.2.0', 'v1.1.0', 'v1.0.0', 'v0.9.0']);
-    sameModelShow(dir, ['classifier', 'legacy-classifier', 'classifier#prod', 'classifier#champion', 'classifier@latest', 'classifier@v1.0.0', 'classifier@v0.8.0']);
+    const versions = (JSON.parse(gto(dir, 'show', 'classifier', '--json')) as { version: string; is_active: boolean }[]).filter((v) =>
+      v.version.startsWith('v'),
+    );
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      ['v1.2.0', 'v1.1.0', 'v1.0.0', 'v0.9.0'],
+    );
+    sameModelShow(dir, [
+      'classifier',
+      'legacy-classifier',
+      'classifier#prod',
+      'classifier#champion',
+      'classifier@latest',
+      'classifier@v1.0.0',
+      'classifier@v0.8.0',
+    ]);
   });
 
   it('tags written by lineage: gto reads the stages, deprecations and history we meant', () => {
-    const { dir, commits: [c1, c2, c3] } = newRepo('lineage-writes');
+    const {
+      dir,
+      commits: [c1, c2, c3],
+    } = newRepo('lineage-writes');
     lineage(dir, 'register', 'model', c1);
     lineage(dir, 'register', 'model', c2, '--bump', 'minor');
     lineage(dir, 'register', 'model', c3, '--version', 'v1.0.0');
@@ -118,17 +170,31 @@ describe('interop: GTO and lineage read and write the same registry', function (
     lineage(dir, 'register', 'other', c1);
     lineage(dir, 'deprecate', 'other');
 
-    const show = JSON.parse(gto(dir, 'show', '--json')) as Record<string, { version: string | null; stage: Record<string, string | null>; active: boolean }>;
+    const show = JSON.parse(gto(dir, 'show', '--json')) as Record<
+      string,
+      { version: string | null; stage: Record<string, string | null>; active: boolean }
+    >;
     // staging has no holder after the unassignment, so GTO lists no such column.
     assert.deepEqual(show.model.stage, { champion: 'v0.0.1', prod: 'v0.1.0' });
     assert.equal(show.model.version, 'v1.0.0');
     assert.equal(show['nlp:enc'].stage.prod, 'v0.0.1');
     assert.equal('other' in show, false);
     const versions = JSON.parse(gto(dir, 'show', 'model', '--json')) as { version: string; stages: { stage: string }[] }[];
-    assert.deepEqual(versions.map((v) => [v.version, v.stages.map((s) => s.stage)]).sort(), [['v0.0.1', ['champion']], ['v0.1.0', ['prod']], ['v1.0.0', []]]);
-    assert.deepEqual((JSON.parse(gto(dir, 'show', 'model#prod', '--json')) as { version: string }[]).map((v) => v.version), ['v0.1.0']);
+    assert.deepEqual(versions.map((v) => [v.version, v.stages.map((s) => s.stage)]).sort(), [
+      ['v0.0.1', ['champion']],
+      ['v0.1.0', ['prod']],
+      ['v1.0.0', []],
+    ]);
+    assert.deepEqual(
+      (JSON.parse(gto(dir, 'show', 'model#prod', '--json')) as { version: string }[]).map((v) => v.version),
+      ['v0.1.0'],
+    );
     assert.equal(lineage(dir, 'registry', '--json'), gto(dir, 'show', '--json'));
-    assertSameValues('gto history --json vs lineage registry --history --json', JSON.parse(gto(dir, 'history', '--json')), JSON.parse(lineage(dir, 'registry', '--history', '--json')));
+    assertSameValues(
+      'gto history --json vs lineage registry --history --json',
+      JSON.parse(gto(dir, 'history', '--json')),
+      JSON.parse(lineage(dir, 'registry', '--history', '--json')),
+    );
     sameModelShow(dir, ['model', 'nlp:enc', 'other', 'model#prod', 'model#champion', 'model@v1.0.0']);
   });
 });

@@ -12,7 +12,12 @@ import { interopEnv, interopTool, interopVenv } from './tools';
 
 export type ToolName = Parameters<typeof interopTool>[0];
 
-export interface ToolRun { status: number | null; stdout: string; stderr: string; command: string }
+export interface ToolRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  command: string;
+}
 
 /**
  * The environment both sides run stage commands in: the venv's bin first on PATH, so a
@@ -26,7 +31,12 @@ export function runTool(name: ToolName, args: string[], cwd: string, env: NodeJS
   const bin = interopTool(name);
   const r = spawnSync(bin, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, command: `${name} ${args.map((a) => JSON.stringify(a)).join(' ')} (in ${cwd})` };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    command: `${name} ${args.map((a) => JSON.stringify(a)).join(' ')} (in ${cwd})`,
+  };
 }
 
 export function describeTool(r: ToolRun): string {
@@ -88,8 +98,13 @@ export function mismatches(theirs: unknown, ours: unknown, path = '$', out: stri
 export function assertSameValues(what: string, theirs: unknown, ours: unknown): void {
   const found = mismatches(theirs, ours);
   if (found.length === 0) return;
-  const shown = found.slice(0, 60).map((m) => `  ${m}`).join('\n');
-  assert.fail(`${what}: ${found.length} mismatch(es) (theirs = the real tool, ours = lineage)\n${shown}${found.length > 60 ? `\n  … and ${found.length - 60} more` : ''}`);
+  const shown = found
+    .slice(0, 60)
+    .map((m) => `  ${m}`)
+    .join('\n');
+  assert.fail(
+    `${what}: ${found.length} mismatch(es) (theirs = the real tool, ours = lineage)\n${shown}${found.length > 60 ? `\n  … and ${found.length - 60} more` : ''}`,
+  );
 }
 
 /** Nested mappings flattened to dotted keys, the way DVC names params and metrics; lists stay values. */
@@ -107,7 +122,10 @@ const scratch: string[] = [];
 /** A temp folder removed when the process exits (mocha runs every file in one process). */
 export function scratchDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `lineage-interop-${prefix}-`));
-  if (scratch.length === 0) process.once('exit', () => { for (const d of scratch) rmSync(d, { recursive: true, force: true }); });
+  if (scratch.length === 0)
+    process.once('exit', () => {
+      for (const d of scratch) rmSync(d, { recursive: true, force: true });
+    });
   scratch.push(dir);
   return dir;
 }

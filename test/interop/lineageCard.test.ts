@@ -40,14 +40,25 @@ const pipeline = (model: string, tag: string, acc: number) => `stages:
     outs: [reports/summary.txt]
 `;
 
-const params = (lr: number, style: string) => `prepare:\n  split: 0.2\nfeaturize:\n  ngrams: 2\ntrain:\n  lr: ${lr}\n  epochs: 5\nreport:\n  style: ${style}\nseed: 42\n`;
+const params = (lr: number, style: string) =>
+  `prepare:\n  split: 0.2\nfeaturize:\n  ngrams: 2\ntrain:\n  lr: ${lr}\n  epochs: 5\nreport:\n  style: ${style}\nseed: 42\n`;
 
-interface LockEntry { path: string; md5?: string; size?: number; nfiles?: number }
-interface LockStage { deps?: LockEntry[]; outs?: LockEntry[]; params?: Record<string, Record<string, unknown>> }
+interface LockEntry {
+  path: string;
+  md5?: string;
+  size?: number;
+  nfiles?: number;
+}
+interface LockStage {
+  deps?: LockEntry[];
+  outs?: LockEntry[];
+  params?: Record<string, Record<string, unknown>>;
+}
 
 /** The truth: dvc.lock as DVC wrote it at that revision, parsed by the YAML library, not by us. */
 function lockAt(dir: string, rev: string): Record<string, LockStage> {
-  return (parse(execFileSync('git', ['show', `${rev}:dvc.lock`], { cwd: dir, encoding: 'utf8' })) as { stages: Record<string, LockStage> }).stages;
+  return (parse(execFileSync('git', ['show', `${rev}:dvc.lock`], { cwd: dir, encoding: 'utf8' })) as { stages: Record<string, LockStage> })
+    .stages;
 }
 
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
@@ -62,7 +73,8 @@ function upstream(stages: Record<string, LockStage>, model: string | null): stri
     const name = queue.shift()!;
     if (seen.includes(name)) continue;
     seen.push(name);
-    for (const dep of stages[name].deps ?? []) if (!dep.path.endsWith('.py')) queue.push(...Object.keys(stages).filter((n) => writes(n, dep.path)));
+    for (const dep of stages[name].deps ?? [])
+      if (!dep.path.endsWith('.py')) queue.push(...Object.keys(stages).filter((n) => writes(n, dep.path)));
   }
   return seen;
 }
@@ -80,7 +92,12 @@ describe('interop: the lineage card of each version against dvc.lock, GTO and DV
     interopTool('gto');
     repo = GitFixture.create();
     dvc('init', '-q');
-    repo.write({ 'data/raw.csv': 'id,text\n1,good\n2,bad\n', 'data/other.csv': 'x,y\n', 'src/prepare.py': 'prep\n', 'src/train.py': 'train\n' });
+    repo.write({
+      'data/raw.csv': 'id,text\n1,good\n2,bad\n',
+      'data/other.csv': 'x,y\n',
+      'src/prepare.py': 'prep\n',
+      'src/train.py': 'train\n',
+    });
     dvc('add', '-q', 'data/raw.csv');
     const versions = [
       { version: 'v1.0.0', model: 'models/model.pkl', build: 'one', lr: 0.1, style: 'dark', acc: 0.8, declared: true },
@@ -110,7 +127,11 @@ describe('interop: the lineage card of each version against dvc.lock, GTO and DV
   });
 
   it('each version: path and commit as GTO enriches it, data rows, model hash and params as its dvc.lock records them', () => {
-    const shown = JSON.parse(gto('show', 'clf', '--json')) as { version: string; commit_hexsha: string; enrichments: { enrichments: { source: string; artifact: { path: string } }[] }[] }[];
+    const shown = JSON.parse(gto('show', 'clf', '--json')) as {
+      version: string;
+      commit_hexsha: string;
+      enrichments: { enrichments: { source: string; artifact: { path: string } }[] }[];
+    }[];
     assert.equal(shown.length, 3);
     for (const v of shown) {
       const c = card(`clf@${v.version}`);
@@ -121,25 +142,45 @@ describe('interop: the lineage card of each version against dvc.lock, GTO and DV
       const stages = upstream(lock, gtoPath);
       const rows = new Map<string, { path: string; version: string | null; size: number | null; nfiles: number | null }>();
       for (const name of stages) {
-        for (const d of lock[name].deps ?? []) if (!d.path.endsWith('.py') && !rows.has(d.path)) rows.set(d.path, { path: d.path, version: d.md5 ?? null, size: d.size ?? null, nfiles: d.nfiles ?? null });
+        for (const d of lock[name].deps ?? [])
+          if (!d.path.endsWith('.py') && !rows.has(d.path))
+            rows.set(d.path, { path: d.path, version: d.md5 ?? null, size: d.size ?? null, nfiles: d.nfiles ?? null });
       }
-      assertSameValues(`${v.version} data rows vs git show ${v.commit_hexsha.slice(0, 8)}:dvc.lock`, byPath([...rows.values()]), byPath((c.data?.deps ?? []).map((d) => ({ path: d.path, version: d.version, size: d.size, nfiles: d.nfiles }))));
-      const outs = gtoPath ? stages.flatMap((n) => (lock[n].outs ?? []).filter((o) => o.path === gtoPath).map((o) => ({ path: o.path, stage: n, version: o.md5, size: o.size }))) : [];
-      assertSameValues(`${v.version} model hash vs dvc.lock`, outs, (c.artifact?.outs ?? []).map((o) => ({ path: o.path, stage: o.stage, version: o.version, size: o.size })));
+      assertSameValues(
+        `${v.version} data rows vs git show ${v.commit_hexsha.slice(0, 8)}:dvc.lock`,
+        byPath([...rows.values()]),
+        byPath((c.data?.deps ?? []).map((d) => ({ path: d.path, version: d.version, size: d.size, nfiles: d.nfiles }))),
+      );
+      const outs = gtoPath
+        ? stages.flatMap((n) =>
+            (lock[n].outs ?? []).filter((o) => o.path === gtoPath).map((o) => ({ path: o.path, stage: n, version: o.md5, size: o.size })),
+          )
+        : [];
+      assertSameValues(
+        `${v.version} model hash vs dvc.lock`,
+        outs,
+        (c.artifact?.outs ?? []).map((o) => ({ path: o.path, stage: o.stage, version: o.version, size: o.size })),
+      );
       const expected: Record<string, Record<string, unknown>> = {};
-      for (const name of stages) for (const [file, values] of Object.entries(lock[name].params ?? {})) Object.assign(expected[file] ??= {}, flatten(values));
+      for (const name of stages)
+        for (const [file, values] of Object.entries(lock[name].params ?? {})) Object.assign((expected[file] ??= {}), flatten(values));
       assertSameValues(`${v.version} hyperparameters vs dvc.lock params`, expected, c.hyperparameters?.params ?? {});
     }
     const [v1, v2, head] = ['v1.0.0', 'v1.1.0', 'v1.2.0'].map((v) => card(`clf@${v}`));
-    assert.equal(v1.data?.deps.length, 3, 'the model\'s upstream: raw, clean, features');
+    assert.equal(v1.data?.deps.length, 3, "the model's upstream: raw, clean, features");
     assert.equal(head.data?.scope, 'all-stages');
-    assert.equal(head.data?.deps.length, 4, 'no declared path at HEAD: every stage\'s data');
-    assert.deepEqual([v1.artifact?.outs[0]?.inCache, v2.artifact?.outs[0]?.inCache], ['no', 'yes'], 'dvc gc -w dropped v1.0.0\'s model');
-    assert.ok(!('report.style' in (v2.hyperparameters?.params['params.yaml'] ?? {})), 'another stage\'s param');
+    assert.equal(head.data?.deps.length, 4, "no declared path at HEAD: every stage's data");
+    assert.deepEqual([v1.artifact?.outs[0]?.inCache, v2.artifact?.outs[0]?.inCache], ['no', 'yes'], "dvc gc -w dropped v1.0.0's model");
+    assert.ok(!('report.style' in (v2.hyperparameters?.params['params.yaml'] ?? {})), "another stage's param");
   });
 
   it('metrics: what `dvc metrics show --all-tags` reads, and DVC\'s "no storage files" as a fetch-it-with-dvc-pull gap', () => {
-    const shown = toolJson<Record<string, { data: Record<string, { data?: unknown; error?: unknown }> }>>('dvc', ['metrics', 'show', '--all-tags', '--json'], repo.dir, toolEnv());
+    const shown = toolJson<Record<string, { data: Record<string, { data?: unknown; error?: unknown }> }>>(
+      'dvc',
+      ['metrics', 'show', '--all-tags', '--json'],
+      repo.dir,
+      toolEnv(),
+    );
     for (const version of ['v1.0.0', 'v1.1.0', 'v1.2.0']) {
       const theirs = shown[`clf@${version}`].data['eval/metrics.json'];
       const c = card(`clf@${version}`);
@@ -153,6 +194,6 @@ describe('interop: the lineage card of each version against dvc.lock, GTO and DV
         assertSameValues(`${version} metrics vs dvc metrics show`, flatten(theirs.data), ours);
       }
     }
-    assert.ok(shown['clf@v1.0.0'].data['eval/metrics.json'].error, 'the case this test is about: DVC cannot read v1.0.0\'s metrics either');
+    assert.ok(shown['clf@v1.0.0'].data['eval/metrics.json'].error, "the case this test is about: DVC cannot read v1.0.0's metrics either");
   });
 });

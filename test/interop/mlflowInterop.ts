@@ -61,8 +61,17 @@ if __name__ == "__main__":
 `;
 
 export interface Dumped {
-  id: string; name: string; status: string; experiment_id: string; user: string; start: number; end: number;
-  params: Record<string, string>; tags: Record<string, string>; metrics: Record<string, number | string>; history: Record<string, [number, number | string, number][]>;
+  id: string;
+  name: string;
+  status: string;
+  experiment_id: string;
+  user: string;
+  start: number;
+  end: number;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  metrics: Record<string, number | string>;
+  history: Record<string, [number, number | string, number][]>;
 }
 
 export const enc = (v: number): number | string => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
@@ -76,17 +85,28 @@ export function same(label: string, ours: unknown, theirs: unknown): void {
   }
 }
 
-const byStep = (a: unknown[], b: unknown[]) => (a[0] as number) - (b[0] as number) || (a[2] as number) - (b[2] as number) || String(a[1]).localeCompare(String(b[1]));
+const byStep = (a: unknown[], b: unknown[]) =>
+  (a[0] as number) - (b[0] as number) || (a[2] as number) - (b[2] as number) || String(a[1]).localeCompare(String(b[1]));
 
 /** Every field MLflow's client returns, compared with what our reader returned for that run. */
 export function compareRun(ours: ExternalRun | undefined, theirs: Dumped, commit: string): void {
   assert.ok(ours, `run ${theirs.id} (${theirs.name}) was not read; MLflow has it`);
-  same(`run ${theirs.id} info`, [ours.name, ours.status.toUpperCase(), ours.experimentId, ours.user, ours.startTime, ours.endTime], [theirs.name, theirs.status, theirs.experiment_id, theirs.user, theirs.start, theirs.end]);
+  same(
+    `run ${theirs.id} info`,
+    [ours.name, ours.status.toUpperCase(), ours.experimentId, ours.user, ours.startTime, ours.endTime],
+    [theirs.name, theirs.status, theirs.experiment_id, theirs.user, theirs.start, theirs.end],
+  );
   same(`run ${theirs.id} params`, ours.params, theirs.params);
   same(`run ${theirs.id} tags`, ours.tags, theirs.tags);
   same(`run ${theirs.id} latest metrics`, Object.fromEntries(Object.entries(ours.metrics).map(([k, v]) => [k, enc(v)])), theirs.metrics);
-  const oursSeries = Object.fromEntries(Object.entries(ours.series).map(([k, points]) => [k, points.map((p) => [p.step, enc(p.value), p.timestamp]).sort(byStep)]));
+  const oursSeries = Object.fromEntries(
+    Object.entries(ours.series).map(([k, points]) => [k, points.map((p) => [p.step, enc(p.value), p.timestamp]).sort(byStep)]),
+  );
   const theirSeries = Object.fromEntries(Object.entries(theirs.history).map(([k, points]) => [k, [...points].sort(byStep)]));
   same(`run ${theirs.id} metric steps`, oursSeries, theirSeries);
-  same(`run ${theirs.id} git commit (MLflow's tag vs the repo's HEAD)`, [ours.git.commit, theirs.tags['mlflow.source.git.commit']], [commit, commit]);
+  same(
+    `run ${theirs.id} git commit (MLflow's tag vs the repo's HEAD)`,
+    [ours.git.commit, theirs.tags['mlflow.source.git.commit']],
+    [commit, commit],
+  );
 }

@@ -50,17 +50,27 @@ for name in sorted(m.name for m in c.search_registered_models()):
 print("DUMP " + json.dumps(out))
 `;
 
-interface Dumped { name: string; aliases: Record<string, string>; tags: Record<string, string>; versions: { version: string; stage: string; run_id: string | null; aliases: string[]; commit: string | null }[] }
+interface Dumped {
+  name: string;
+  aliases: Record<string, string>;
+  tags: Record<string, string>;
+  versions: { version: string; stage: string; run_id: string | null; aliases: string[]; commit: string | null }[];
+}
 
 /** What MLflow reports, in the shape our registry state takes (stage unless None/Archived, plus aliases). */
 function expected(dumped: Dumped[]): unknown {
-  return dumped.map((m) => [m.name, m.tags.deprecated === 'true', m.versions.map((v) => {
-    const stages = [...(['None', 'Archived'].includes(v.stage) ? [] : [v.stage]), ...v.aliases].sort();
-    return [v.version, stages, v.run_id, v.commit ?? ''];
-  })]);
+  return dumped.map((m) => [
+    m.name,
+    m.tags.deprecated === 'true',
+    m.versions.map((v) => {
+      const stages = [...(['None', 'Archived'].includes(v.stage) ? [] : [v.stage]), ...v.aliases].sort();
+      return [v.version, stages, v.run_id, v.commit ?? ''];
+    }),
+  ]);
 }
 
-const ours = (state: RegistryState) => state.artifacts.map((a) => [a.name, a.deprecated, a.versions.map((v) => [v.version, v.stages, v.runId ?? null, v.commit])]);
+const ours = (state: RegistryState) =>
+  state.artifacts.map((a) => [a.name, a.deprecated, a.versions.map((v) => [v.version, v.stages, v.runId ?? null, v.commit])]);
 
 describe('local MLflow registries written by the real MLflow (lineage registry --mlflow)', function () {
   this.timeout(300000);
@@ -71,10 +81,19 @@ describe('local MLflow registries written by the real MLflow (lineage registry -
   before(() => {
     repo = GitFixture.create();
     head = repo.commit('registry script', { 'build_registry.py': BUILD_AND_DUMP });
-    const stores = { file: [`file://${repo.dir}/fs/mlruns`, `file://${repo.dir}/fs/mlruns-artifacts`], sqlite: [`sqlite:///${repo.dir}/db/mlflow.db`, `file://${repo.dir}/db/artifacts`] } as const;
+    const stores = {
+      file: [`file://${repo.dir}/fs/mlruns`, `file://${repo.dir}/fs/mlruns-artifacts`],
+      sqlite: [`sqlite:///${repo.dir}/db/mlflow.db`, `file://${repo.dir}/db/artifacts`],
+    } as const;
     repo.write({ 'db/.keep': '' });
     for (const kind of ['file', 'sqlite'] as const) {
-      const out = execFileSync(interopTool('python'), ['build_registry.py', ...stores[kind]], { cwd: repo.dir, env: interopEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(interopTool('python'), ['build_registry.py', ...stores[kind]], {
+        cwd: repo.dir,
+        env: interopEnv(),
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const line = out.split('\n').find((l) => l.startsWith('DUMP '));
       assert.ok(line, `the MLflow script printed no dump for the ${kind} store:\n${out}`);
       dumped[kind] = JSON.parse(line.slice(5)) as Dumped[];
@@ -82,13 +101,36 @@ describe('local MLflow registries written by the real MLflow (lineage registry -
   });
   after(() => repo?.cleanup());
 
-  for (const [kind, path] of [['file', 'fs/mlruns'], ['sqlite', 'db/mlflow.db']] as const) {
+  for (const [kind, path] of [
+    ['file', 'fs/mlruns'],
+    ['sqlite', 'db/mlflow.db'],
+  ] as const) {
     it(`${kind} store: names, versions, stages, aliases, run ids and commits match MLflow's client`, async () => {
       const theirs = dumped[kind];
       // The script's own facts, so a silently empty dump cannot pass.
-      same('MLflow models', theirs.map((m) => [m.name, m.versions.length]), [['clf', 2], ['retired', 0]]);
-      assert.ok(theirs[0].versions.every((v) => v.commit === head && v.run_id), JSON.stringify(theirs));
-      same('MLflow aliases (model and versions agree)', [theirs[0].aliases, theirs[0].versions.map((v) => [v.version, v.stage, v.aliases])], [{ champion: '1', candidate: '2' }, [['2', 'Production', ['candidate']], ['1', 'Archived', ['champion']]]]);
+      same(
+        'MLflow models',
+        theirs.map((m) => [m.name, m.versions.length]),
+        [
+          ['clf', 2],
+          ['retired', 0],
+        ],
+      );
+      assert.ok(
+        theirs[0].versions.every((v) => v.commit === head && v.run_id),
+        JSON.stringify(theirs),
+      );
+      same(
+        'MLflow aliases (model and versions agree)',
+        [theirs[0].aliases, theirs[0].versions.map((v) => [v.version, v.stage, v.aliases])],
+        [
+          { champion: '1', candidate: '2' },
+          [
+            ['2', 'Production', ['candidate']],
+            ['1', 'Archived', ['champion']],
+          ],
+        ],
+      );
       const state = JSON.parse(expectOk(await runCliAsync(['registry', '--mlflow', path, '--json'], { repo: repo.dir }))) as RegistryState;
       same(`${kind} registry`, ours(state), expected(theirs));
       same(`${kind} stage map`, state.artifacts[0].stages, { Production: ['2'], candidate: ['2'], champion: ['1'] });
@@ -98,6 +140,12 @@ describe('local MLflow registries written by the real MLflow (lineage registry -
   it('discovers both stores in the workspace and prints them as tables', async () => {
     const table = expectOk(await runCliAsync(['registry', '--mlflow'], { repo: repo.dir }));
     const short = head.slice(0, 7);
-    assert.match(table, new RegExp(`^db/mlflow\\.db \\(SQLite\\):\\nmodel .*\\nclf +2 +Production, candidate +[0-9a-f]{8} +${short}\\nclf +1 +champion +[0-9a-f]{8} +${short}\\nretired \\(deprecated\\) .*\\n\\nfs/mlruns \\(file store\\):\\n`), table);
+    assert.match(
+      table,
+      new RegExp(
+        `^db/mlflow\\.db \\(SQLite\\):\\nmodel .*\\nclf +2 +Production, candidate +[0-9a-f]{8} +${short}\\nclf +1 +champion +[0-9a-f]{8} +${short}\\nretired \\(deprecated\\) .*\\n\\nfs/mlruns \\(file store\\):\\n`,
+      ),
+      table,
+    );
   });
 });

@@ -53,7 +53,13 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 }
 
 function python(repo: GitFixture, args: string[]): unknown {
-  const out = execFileSync(interopTool('python'), args, { cwd: repo.dir, env: interopEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(interopTool('python'), args, {
+    cwd: repo.dir,
+    env: interopEnv(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const line = out.split('\n').find((l) => l.startsWith('DUMP '));
   assert.ok(line, `${args[0]} printed no dump:\n${out}`);
   return JSON.parse(line.slice(5));
@@ -76,11 +82,29 @@ describe('MLflow tracking server (real `mlflow server`)', function () {
     url = `http://127.0.0.1:${port}`;
     let output = '';
     // Its own process group, so after() ends the server and the workers it forks.
-    server = spawn(interopTool('mlflow'), ['server', '--host', '127.0.0.1', '--port', String(port), '--workers', '1',
-      '--backend-store-uri', `sqlite:///${join(dir, 'mlflow.db')}`, '--artifacts-destination', join(dir, 'artifacts')],
-    { cwd: dir, env: interopEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (d) => { output += d; });
-    server.stderr!.on('data', (d) => { output += d; });
+    server = spawn(
+      interopTool('mlflow'),
+      [
+        'server',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--workers',
+        '1',
+        '--backend-store-uri',
+        `sqlite:///${join(dir, 'mlflow.db')}`,
+        '--artifacts-destination',
+        join(dir, 'artifacts'),
+      ],
+      { cwd: dir, env: interopEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server.stdout!.on('data', (d) => {
+      output += d;
+    });
+    server.stderr!.on('data', (d) => {
+      output += d;
+    });
     await waitForHealth(url, server, () => output.slice(-4000));
     dumped = python(repo, ['log_to_server.py', url]) as Dumped[];
   });
@@ -95,7 +119,12 @@ describe('MLflow tracking server (real `mlflow server`)', function () {
     const { runs, problems } = await readMlflowServer(url);
     same('problems', problems, []);
     same('run ids (the deleted run hidden)', runs.map((r) => r.id).sort(), dumped.map((r) => r.id).sort());
-    for (const theirs of dumped) compareRun(runs.find((r) => r.id === theirs.id), theirs, head);
+    for (const theirs of dumped)
+      compareRun(
+        runs.find((r) => r.id === theirs.id),
+        theirs,
+        head,
+      );
     assert.ok(runs.every((r) => r.location === url));
   });
 
@@ -112,25 +141,55 @@ describe('MLflow tracking server (real `mlflow server`)', function () {
     await registry.assign('clf', '1', 'Production', { archiveExisting: true });
     await registry.deprecate('clf');
 
-    const theirs = python(repo, ['read_registry.py', url, 'clf']) as { aliases: Record<string, string>; tags: Record<string, string>; versions: { version: string; stage: string; run_id: string; source: string }[] };
+    const theirs = python(repo, ['read_registry.py', url, 'clf']) as {
+      aliases: Record<string, string>;
+      tags: Record<string, string>;
+      versions: { version: string; stage: string; run_id: string; source: string }[];
+    };
     same('aliases', theirs.aliases, { champion: '1' });
     same('tags', theirs.tags, { deprecated: 'true' });
-    same('versions (archive_existing moved Production from 2 to 1)', theirs.versions.map((v) => [v.version, v.stage, v.run_id]), [['1', 'Production', runId], ['2', 'Archived', runId]]);
+    same(
+      'versions (archive_existing moved Production from 2 to 1)',
+      theirs.versions.map((v) => [v.version, v.stage, v.run_id]),
+      [
+        ['1', 'Production', runId],
+        ['2', 'Archived', runId],
+      ],
+    );
 
     const state = await registry.read();
     const ours = state.artifacts.find((a) => a.name === 'clf')!;
-    same('our view of the registry', [ours.deprecated, ours.versions.map((v) => [v.version, v.stages, v.commit]), ours.stages],
-      [true, [['2', [], head], ['1', ['Production', 'champion'], head]], { Production: ['1'], champion: ['1'] }]);
+    same(
+      'our view of the registry',
+      [ours.deprecated, ours.versions.map((v) => [v.version, v.stages, v.commit]), ours.stages],
+      [
+        true,
+        [
+          ['2', [], head],
+          ['1', ['Production', 'champion'], head],
+        ],
+        { Production: ['1'], champion: ['1'] },
+      ],
+    );
 
     await registry.unassign('clf', '1', 'champion');
     await registry.unassign('clf', '1', 'Production');
     const after = python(repo, ['read_registry.py', url, 'clf']) as typeof theirs;
     same('after unassign: aliases', after.aliases, {});
-    same('after unassign: stages', after.versions.map((v) => v.stage), ['None', 'Archived']);
+    same(
+      'after unassign: stages',
+      after.versions.map((v) => v.stage),
+      ['None', 'Archived'],
+    );
   });
 
   it('names the server when it refuses a request (4xx, no retry)', async () => {
     const registry = new MlflowRegistry(url);
-    await assert.rejects(registry.assign('no such model', '1', 'champion'), new RegExp(`^MlflowServerError: MLflow server ${url} refused POST ${url}/api/2.0/mlflow/registered-models/alias: 404 RESOURCE_DOES_NOT_EXIST`));
+    await assert.rejects(
+      registry.assign('no such model', '1', 'champion'),
+      new RegExp(
+        `^MlflowServerError: MLflow server ${url} refused POST ${url}/api/2.0/mlflow/registered-models/alias: 404 RESOURCE_DOES_NOT_EXIST`,
+      ),
+    );
   });
 });

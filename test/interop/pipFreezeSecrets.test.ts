@@ -56,8 +56,14 @@ describe('no secret from pip freeze or the environment reaches the index or the 
     mkdirSync(join(pkg, 'toypkg'), { recursive: true });
     writeFileSync(join(pkg, 'toypkg', '__init__.py'), '');
     writeFileSync(join(pkg, 'tinybackend.py'), BACKEND);
-    writeFileSync(join(pkg, 'pyproject.toml'), '[build-system]\nrequires = []\nbuild-backend = "tinybackend"\nbackend-path = ["."]\n\n[project]\nname = "toypkg"\nversion = "0.1"\n');
-    const git = (...args: string[]) => execFileSync('git', ['-C', pkg, '-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      join(pkg, 'pyproject.toml'),
+      '[build-system]\nrequires = []\nbuild-backend = "tinybackend"\nbackend-path = ["."]\n\n[project]\nname = "toypkg"\nversion = "0.1"\n',
+    );
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', pkg, '-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        encoding: 'utf8',
+      }).trim();
     git('init', '-q', '-b', 'main');
     git('add', '-A');
     git('commit', '-q', '-m', 'toy package');
@@ -77,21 +83,29 @@ describe('no secret from pip freeze or the environment reaches the index or the 
     repo = GitFixture.create();
     store = join(tmp, 'index.sqlite');
     repo.commit('pipeline', {
-      '.dvc/config': '', '.dvc/.gitignore': '/cache\n/tmp\n',
+      '.dvc/config': '',
+      '.dvc/.gitignore': '/cache\n/tmp\n',
       'dvc.yaml': `stages:\n  train:\n    cmd: ${python} train.py\n    deps:\n    - train.py\n    outs:\n    - model.txt\n`,
       'train.py': 'import toypkg\nopen("model.txt", "w").write("weights\\n")\n',
       'artifacts.yaml': 'toy:\n  type: model\n  path: model.txt\n',
     });
     const leaky = {
       ...process.env,
-      MLFLOW_TRACKING_URI: 'https://user:s3cret-pass@mlflow.invalid', HF_ENDPOINT: 'https://me:hubpass@hub.invalid', WANDB_BASE_URL: 'https://wb:wbpass@wandb.invalid',
-      HF_TOKEN: 'plain-hf-token', MLFLOW_TRACKING_PASS: 'db-pw', PYTHON_GH_PAT: TOKEN,
+      MLFLOW_TRACKING_URI: 'https://user:s3cret-pass@mlflow.invalid',
+      HF_ENDPOINT: 'https://me:hubpass@hub.invalid',
+      WANDB_BASE_URL: 'https://wb:wbpass@wandb.invalid',
+      HF_TOKEN: 'plain-hf-token',
+      MLFLOW_TRACKING_PASS: 'db-pw',
+      PYTHON_GH_PAT: TOKEN,
     };
     expectOk(runCli(['repro'], { repo: repo.dir, store, env: leaky }));
     repo.commit('trained');
     repo.git('tag', '-a', 'toy@v1.0.0', '-m', 'Registering artifact toy version v1.0.0');
   });
-  after(() => { repo?.cleanup(); rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    repo?.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('lineage env shows the pip line and the URLs masked, secret variables by name only', () => {
     const text = expectOk(runCli(['env', '--packages'], { repo: repo.dir, store }));

@@ -58,7 +58,12 @@ except ValueError as e:
 
 /** The first difference between DVC's JSON text and ours, read by Python; undefined when the same. */
 export function pyJsonDifference(theirs: string, ours: string, ordered: boolean, cwd: string): string | undefined {
-  const r = spawnSync(interopTool('python'), ['-c', COMPARE], { cwd, env: toolEnv(), input: JSON.stringify({ theirs, ours, ordered }), encoding: 'utf8' });
+  const r = spawnSync(interopTool('python'), ['-c', COMPARE], {
+    cwd,
+    env: toolEnv(),
+    input: JSON.stringify({ theirs, ours, ordered }),
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as string | null) ?? undefined;
 }

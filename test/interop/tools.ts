@@ -12,7 +12,8 @@ export function interopVenv(): string {
 
 export function interopTool(name: 'dvc' | 'gto' | 'mlflow' | 'wandb' | 'python'): string {
   const path = join(interopVenv(), 'bin', name);
-  if (!existsSync(path)) throw new Error(`interop tool "${name}" is missing at ${path}: run scripts/interopVenv.sh (npm test does) or set LINEAGE_INTEROP_VENV`);
+  if (!existsSync(path))
+    throw new Error(`interop tool "${name}" is missing at ${path}: run scripts/interopVenv.sh (npm test does) or set LINEAGE_INTEROP_VENV`);
   return path;
 }
 
@@ -20,9 +21,15 @@ export function interopTool(name: 'dvc' | 'gto' | 'mlflow' | 'wandb' | 'python')
 export function interopEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    DVC_NO_ANALYTICS: '1', DVC_NO_UPDATE_CHECK: '1', GTO_NO_ANALYTICS: '1',
-    WANDB_MODE: 'offline', WANDB_SILENT: 'true', WANDB_DISABLE_GIT: 'false',
-    MLFLOW_ALLOW_FILE_STORE: 'true', MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: '1',
+    DVC_NO_ANALYTICS: '1',
+    DVC_NO_UPDATE_CHECK: '1',
+    GTO_NO_ANALYTICS: '1',
+    WANDB_MODE: 'offline',
+    WANDB_SILENT: 'true',
+    WANDB_DISABLE_GIT: 'false',
+    MLFLOW_ALLOW_FILE_STORE: 'true',
+    MLFLOW_DISABLE_TELEMETRY: 'true',
+    DO_NOT_TRACK: '1',
     PYTHONDONTWRITEBYTECODE: '1',
     ...extra,
   };

@@ -37,7 +37,15 @@ describe('interop: a wandb run killed mid-run', function () {
     // wandb writes its log a 32 KiB block at a time, so a kill almost always leaves half a record.
     const reader = new WandbLogReader(log);
     const { pendingBytes } = await reader.read(() => undefined);
-    const expected = pendingBytes > 0 ? [`byte ${reader.offset}: the log is cut off inside a record (it ends ${pendingBytes} bytes later, at byte ${reader.offset + pendingBytes})`] : [];
-    assert.deepEqual(problems.map((p) => p.message.slice(0, p.message.indexOf(' and no wandb'))), expected);
+    const expected =
+      pendingBytes > 0
+        ? [
+            `byte ${reader.offset}: the log is cut off inside a record (it ends ${pendingBytes} bytes later, at byte ${reader.offset + pendingBytes})`,
+          ]
+        : [];
+    assert.deepEqual(
+      problems.map((p) => p.message.slice(0, p.message.indexOf(' and no wandb'))),
+      expected,
+    );
   });
 });

@@ -36,7 +36,10 @@ run.finish(exit_code=0 if mode == "ok" else 3)
 `;
 
 interface Expected {
-  id: string; project: string; name: string; tags: string[];
+  id: string;
+  project: string;
+  name: string;
+  tags: string[];
   config: Record<string, unknown>;
   history: { step: number; row: Record<string, unknown> }[];
   summary: Record<string, number>;
@@ -88,34 +91,75 @@ describe('interop: wandb offline runs read by lineage', function () {
       for (const { step, row } of want.history) {
         for (const [key, value] of Object.entries(flatten(row))) (series[key] ??= []).push([step, value as number]);
       }
-      const ours = Object.fromEntries(Object.entries(run.series).map(([k, pts]: [string, MetricPoint[]]) => [k, pts.map((p) => [p.step, p.value])]));
+      const ours = Object.fromEntries(
+        Object.entries(run.series).map(([k, pts]: [string, MetricPoint[]]) => [k, pts.map((p) => [p.step, p.value])]),
+      );
       assertSameValues('series (every step)', series, ours);
-      for (const points of Object.values(run.series)) for (const p of points) assert.ok(p.timestamp !== null && Math.abs(p.timestamp - Date.now()) < 3600_000, `timestamp ${p.timestamp}`);
+      for (const points of Object.values(run.series))
+        for (const p of points)
+          assert.ok(p.timestamp !== null && Math.abs(p.timestamp - Date.now()) < 3600_000, `timestamp ${p.timestamp}`);
 
       const metrics: Record<string, unknown> = {};
       for (const [key, points] of Object.entries(series)) metrics[key] = points[points.length - 1][1];
       Object.assign(metrics, want.summary);
       assertSameValues('metrics (summary)', metrics, run.metrics);
 
-      assertSameValues('run', { experiment: want.project, name: want.name, labels: want.tags, status: mode === 'ok' ? 'finished' : 'failed', git: { commit: head, branch: null, remote: REMOTE } },
-        { experiment: run.experiment, name: run.name, labels: run.labels, status: run.status, git: run.git });
+      assertSameValues(
+        'run',
+        {
+          experiment: want.project,
+          name: want.name,
+          labels: want.tags,
+          status: mode === 'ok' ? 'finished' : 'failed',
+          git: { commit: head, branch: null, remote: REMOTE },
+        },
+        { experiment: run.experiment, name: run.name, labels: run.labels, status: run.status, git: run.git },
+      );
       assert.match(String(run.environment?.python), /^CPython 3\./);
       assert.ok((run.environment?.requirements as string[]).includes('wandb==0.31.0'), 'requirements.txt read');
-      assert.ok(run.startTime !== null && run.endTime !== null && run.endTime >= run.startTime, `start ${run.startTime} end ${run.endTime}`);
+      assert.ok(
+        run.startTime !== null && run.endTime !== null && run.endTime >= run.startTime,
+        `start ${run.startTime} end ${run.endTime}`,
+      );
     });
   }
 
-  it('agrees with wandb\'s own reader of each log (wandb leet inspect --summary --json)', () => {
+  it("agrees with wandb's own reader of each log (wandb leet inspect --summary --json)", () => {
     const folders = readdirSync(join(repo.dir, 'wandb')).filter((n) => n.startsWith('offline-run-'));
     assert.equal(folders.length, 2);
     for (const folder of folders) {
-      const theirs = toolJson<{ run_id: string; project: string; name: string; tags: string[]; state: string; config: Record<string, unknown>; summary: Record<string, unknown> }>(
-        'wandb', ['leet', 'inspect', '--summary', '--json', join('wandb', folder)], repo.dir);
+      const theirs = toolJson<{
+        run_id: string;
+        project: string;
+        name: string;
+        tags: string[];
+        state: string;
+        config: Record<string, unknown>;
+        summary: Record<string, unknown>;
+      }>('wandb', ['leet', 'inspect', '--summary', '--json', join('wandb', folder)], repo.dir);
       const run = runs.find((r) => r.location === `wandb/${folder}`)!;
       const summary = Object.fromEntries(Object.entries(flatten(theirs.summary)).filter(([k]) => !k.startsWith('_')));
-      assertSameValues(`${folder}: wandb leet vs lineage`,
-        { id: theirs.run_id, experiment: theirs.project, name: theirs.name, labels: theirs.tags, status: theirs.state, params: flatten(theirs.config), metrics: summary },
-        { id: run.id, experiment: run.experiment, name: run.name, labels: run.labels, status: run.status, params: run.params, metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, finite(v)])) });
+      assertSameValues(
+        `${folder}: wandb leet vs lineage`,
+        {
+          id: theirs.run_id,
+          experiment: theirs.project,
+          name: theirs.name,
+          labels: theirs.tags,
+          status: theirs.state,
+          params: flatten(theirs.config),
+          metrics: summary,
+        },
+        {
+          id: run.id,
+          experiment: run.experiment,
+          name: run.name,
+          labels: run.labels,
+          status: run.status,
+          params: run.params,
+          metrics: Object.fromEntries(Object.entries(run.metrics).map(([k, v]) => [k, finite(v)])),
+        },
+      );
     }
   });
 });

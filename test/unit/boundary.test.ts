@@ -13,7 +13,9 @@ function tsFiles(dir: string): string[] {
 
 describe('layer boundaries', () => {
   it('src/core never imports vscode (the engine runs in the CLI and plain Node)', () => {
-    const offenders = tsFiles(join(ROOT, 'src', 'core')).filter((f) => /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')));
+    const offenders = tsFiles(join(ROOT, 'src', 'core')).filter((f) =>
+      /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(offenders, []);
   });
 

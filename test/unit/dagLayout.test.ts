@@ -31,7 +31,10 @@ function assertWellFormed(layout: Layout, gap = 24): void {
 describe('layoutDag (layered DAG layout)', () => {
   it('lays a chain out top to bottom, aligned on one vertical line', () => {
     const l = layoutDag([box('a'), box('b', 160), box('c', 60)], [edge('a', 'b'), edge('b', 'c')]);
-    assert.deepEqual(['a', 'b', 'c'].map((id) => node(l, id).layer), [0, 1, 2]);
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((id) => node(l, id).layer),
+      [0, 1, 2],
+    );
     assert.ok(node(l, 'a').y < node(l, 'b').y && node(l, 'b').y < node(l, 'c').y);
     assert.equal(centre(l, 'a'), centre(l, 'b'));
     assert.equal(centre(l, 'b'), centre(l, 'c'));
@@ -49,8 +52,10 @@ describe('layoutDag (layered DAG layout)', () => {
 
   it('pulls an input file down next to the stage that reads it (not to the top layer)', () => {
     // raw -> prepare -> data -> train <- train.py
-    const l = layoutDag([box('raw'), box('prepare'), box('data'), box('train.py'), box('train')],
-      [edge('raw', 'prepare'), edge('prepare', 'data'), edge('data', 'train'), edge('train.py', 'train')]);
+    const l = layoutDag(
+      [box('raw'), box('prepare'), box('data'), box('train.py'), box('train')],
+      [edge('raw', 'prepare'), edge('prepare', 'data'), edge('data', 'train'), edge('train.py', 'train')],
+    );
     assert.equal(node(l, 'train').layer, 3);
     assert.equal(node(l, 'train.py').layer, 2);
     assert.equal(node(l, 'data').layer, 2);
@@ -77,7 +82,10 @@ describe('layoutDag (layered DAG layout)', () => {
   it('draws a cycle without looping forever, marking the edge that closed it', () => {
     const l = layoutDag([box('a'), box('b'), box('c')], [edge('a', 'b'), edge('b', 'c'), edge('c', 'a')]);
     assert.equal(l.nodes.length, 3);
-    assert.deepEqual(l.edges.filter((e) => e.reversed).map((e) => `${e.from}->${e.to}`), ['c->a']);
+    assert.deepEqual(
+      l.edges.filter((e) => e.reversed).map((e) => `${e.from}->${e.to}`),
+      ['c->a'],
+    );
     assertWellFormed(l);
   });
 
@@ -97,7 +105,7 @@ describe('layoutDag (layered DAG layout)', () => {
 
   it('is deterministic and well formed on random DAGs (200 nodes)', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 5; round++) {
       const nodes = Array.from({ length: 200 }, (_, i) => box(`n${i}`, 40 + Math.floor(rand() * 160), 20 + Math.floor(rand() * 30)));
       const edges: LayoutEdge[] = [];

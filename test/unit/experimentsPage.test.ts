@@ -6,7 +6,17 @@ import type { ColumnInfo, RowsWindow, TableRow } from '../../src/protocol/experi
 import { cellView, formatDelta, formatNumber, rowTitle } from '../../webview/experiments/cells';
 import { extent, nearest, niceTicks, rowTone, scale } from '../../webview/experiments/chartMath';
 import { filterLabel, parseFilterInput, resolveColumn } from '../../webview/experiments/filterSyntax';
-import { columnAt, geometry, moveColumn, resizeColumn, setHidden, togglePinned, visibleColumns, visibleRows, DEFAULT_LABEL_WIDTH } from '../../webview/experiments/layout';
+import {
+  columnAt,
+  geometry,
+  moveColumn,
+  resizeColumn,
+  setHidden,
+  togglePinned,
+  visibleColumns,
+  visibleRows,
+  DEFAULT_LABEL_WIDTH,
+} from '../../webview/experiments/layout';
 import { BLOCK, RowCache } from '../../webview/experiments/rowCache';
 import { nextSort, Selection } from '../../webview/experiments/selection';
 
@@ -17,24 +27,55 @@ const c = (id: string, numeric = true, direction?: 'higher' | 'lower'): ColumnIn
 };
 
 const COLUMNS: ColumnInfo[] = [
-  c('meta:created'), c('meta:state', false),
-  c('metrics:eval/metrics.json:accuracy', true, 'higher'), c('metrics:eval/metrics.json:loss', true, 'lower'),
-  c('metrics:mlflow:accuracy', true, 'higher'), c('params:params.yaml:train.lr'), c('params:params.yaml:train.model.name', false),
+  c('meta:created'),
+  c('meta:state', false),
+  c('metrics:eval/metrics.json:accuracy', true, 'higher'),
+  c('metrics:eval/metrics.json:loss', true, 'lower'),
+  c('metrics:mlflow:accuracy', true, 'higher'),
+  c('params:params.yaml:train.lr'),
+  c('params:params.yaml:train.model.name', false),
 ];
 const EMPTY_LAYOUT = { hidden: [], order: [], pinned: [], widths: {} };
 
 function row(id: string, cells: TableRow['cells'] = {}, extra: Partial<TableRow> = {}): TableRow {
-  return { id, kind: 'commit', label: id, parentId: null, depth: 0, commit: id, created: null, message: '', state: '', starred: false, note: '', cells, refs: [], group: null, ...extra };
+  return {
+    id,
+    kind: 'commit',
+    label: id,
+    parentId: null,
+    depth: 0,
+    commit: id,
+    created: null,
+    message: '',
+    state: '',
+    starred: false,
+    note: '',
+    cells,
+    refs: [],
+    group: null,
+    ...extra,
+  };
 }
 
 describe('Experiments page: column geometry', () => {
   it('lays out the label column, the pinned columns, then the rest with their offsets', () => {
-    const g = geometry(COLUMNS, { hidden: ['meta:created'], order: [], pinned: ['params:params.yaml:train.lr'], widths: { 'metrics:eval/metrics.json:loss': 150, label: 200 } });
+    const g = geometry(COLUMNS, {
+      hidden: ['meta:created'],
+      order: [],
+      pinned: ['params:params.yaml:train.lr'],
+      widths: { 'metrics:eval/metrics.json:loss': 150, label: 200 },
+    });
     assert.equal(g.labelWidth, 200);
-    assert.deepEqual(g.pinned.map((x) => x.id), ['params:params.yaml:train.lr']);
+    assert.deepEqual(
+      g.pinned.map((x) => x.id),
+      ['params:params.yaml:train.lr'],
+    );
     assert.deepEqual(g.pinnedLeft, [200]);
     assert.equal(g.pinnedWidth, 296);
-    assert.deepEqual(g.rest.map((x) => x.key), ['state', 'accuracy', 'loss', 'accuracy', 'train.model.name']);
+    assert.deepEqual(
+      g.rest.map((x) => x.key),
+      ['state', 'accuracy', 'loss', 'accuracy', 'train.model.name'],
+    );
     assert.deepEqual(g.restOffsets, [0, 90, 186, 336, 432, 552]);
     assert.equal(g.totalWidth, 296 + 552);
     assert.equal(geometry(COLUMNS, EMPTY_LAYOUT).labelWidth, DEFAULT_LABEL_WIDTH);
@@ -69,7 +110,12 @@ describe('Experiments page: column geometry', () => {
     layout = setHidden(layout, ['meta:state'], true);
     assert.deepEqual(layout.pinned, [], 'hiding unpins');
     layout = moveColumn(layout, COLUMNS, 'params:params.yaml:train.lr', 'meta:created');
-    assert.deepEqual(geometry(COLUMNS, layout).rest.map((x) => x.key).slice(0, 2), ['train.lr', 'created']);
+    assert.deepEqual(
+      geometry(COLUMNS, layout)
+        .rest.map((x) => x.key)
+        .slice(0, 2),
+      ['train.lr', 'created'],
+    );
     layout = moveColumn(layout, COLUMNS, 'meta:created', null);
     assert.equal(geometry(COLUMNS, layout).rest.at(-1)!.key, 'created');
     assert.equal(resizeColumn(layout, 'meta:created', 5).widths['meta:created'], 40);
@@ -77,22 +123,38 @@ describe('Experiments page: column geometry', () => {
 });
 
 describe('Experiments page: the row cache', () => {
-  const window = (generation: number, offset: number, count: number, columns: string[] | null, requestId = 0): RowsWindow =>
-    ({ generation, offset, columns, requestId, rows: Array.from({ length: count }, (_, i) => row(`r${offset + i}`)) });
+  const window = (generation: number, offset: number, count: number, columns: string[] | null, requestId = 0): RowsWindow => ({
+    generation,
+    offset,
+    columns,
+    requestId,
+    rows: Array.from({ length: count }, (_, i) => row(`r${offset + i}`)),
+  });
 
   it('asks for the blocks around the view that it lacks, in one request per run of blocks, once', () => {
     const cache = new RowCache();
     cache.reset(1, 10000);
     const reqs = cache.plan(120, 160, ['a']);
     // Blocks 2-3 are in view; one block each side comes along.
-    assert.deepEqual(reqs.map((r) => [r.offset, r.count, r.columns]), [[50, 200, ['a']]]);
+    assert.deepEqual(
+      reqs.map((r) => [r.offset, r.count, r.columns]),
+      [[50, 200, ['a']]],
+    );
     assert.deepEqual(cache.plan(120, 160, ['a']), [], 'already asked');
     assert.ok(cache.put(window(1, 50, 200, ['a'], reqs[0].requestId)));
     assert.equal(cache.row(120)!.id, 'r120');
     assert.ok(cache.complete(120, ['a']));
     assert.ok(!cache.complete(120, ['a', 'b']));
-    assert.deepEqual(cache.plan(120, 160, ['a', 'b']).map((r) => [r.offset, r.count]), [[50, 200]], 'a block without a column shown is asked again');
-    assert.deepEqual(cache.plan(9990, 10000, null).map((r) => [r.offset, r.count]), [[9900, 100]], 'the last block is short');
+    assert.deepEqual(
+      cache.plan(120, 160, ['a', 'b']).map((r) => [r.offset, r.count]),
+      [[50, 200]],
+      'a block without a column shown is asked again',
+    );
+    assert.deepEqual(
+      cache.plan(9990, 10000, null).map((r) => [r.offset, r.count]),
+      [[9900, 100]],
+      'the last block is short',
+    );
   });
 
   it('keeps an older generation on screen until its rows come again, and drops windows of other generations', () => {
@@ -132,19 +194,48 @@ describe('Experiments page: the row cache', () => {
 
 describe('Experiments page: the filter bar', () => {
   it('reads `column op value` with the column by id, group:key, source:key or key', () => {
-    assert.deepEqual(parseFilterInput('metrics: eval/metrics.json:accuracy >= 0.9', COLUMNS), { kind: 'filter', filter: { column: 'metrics:eval/metrics.json:accuracy', op: '>=', value: '0.9' } });
-    assert.deepEqual(parseFilterInput('accuracy>=0.9', COLUMNS), { kind: 'filter', filter: { column: 'metrics:eval/metrics.json:accuracy', op: '>=', value: '0.9' } }, 'a DVC metric before an MLflow one');
-    assert.deepEqual(parseFilterInput('mlflow:accuracy < 0.5', COLUMNS), { kind: 'filter', filter: { column: 'metrics:mlflow:accuracy', op: '<', value: '0.5' } });
-    assert.deepEqual(parseFilterInput('state = failed', COLUMNS), { kind: 'filter', filter: { column: 'meta:state', op: '=', value: 'failed' } });
-    assert.deepEqual(parseFilterInput('State == "failed"', COLUMNS), { kind: 'filter', filter: { column: 'meta:state', op: '=', value: 'failed' } });
-    assert.deepEqual(parseFilterInput('params:train.lr contains 0.0', COLUMNS), { kind: 'filter', filter: { column: 'params:params.yaml:train.lr', op: 'contains', value: '0.0' } });
-    assert.deepEqual(parseFilterInput('train.model.name !contains a=b', COLUMNS), { kind: 'filter', filter: { column: 'params:params.yaml:train.model.name', op: '!contains', value: 'a=b' } });
-    assert.deepEqual(parseFilterInput('train.model.name not contains x', COLUMNS), { kind: 'filter', filter: { column: 'params:params.yaml:train.model.name', op: '!contains', value: 'x' } });
+    assert.deepEqual(parseFilterInput('metrics: eval/metrics.json:accuracy >= 0.9', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'metrics:eval/metrics.json:accuracy', op: '>=', value: '0.9' },
+    });
+    assert.deepEqual(
+      parseFilterInput('accuracy>=0.9', COLUMNS),
+      { kind: 'filter', filter: { column: 'metrics:eval/metrics.json:accuracy', op: '>=', value: '0.9' } },
+      'a DVC metric before an MLflow one',
+    );
+    assert.deepEqual(parseFilterInput('mlflow:accuracy < 0.5', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'metrics:mlflow:accuracy', op: '<', value: '0.5' },
+    });
+    assert.deepEqual(parseFilterInput('state = failed', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'meta:state', op: '=', value: 'failed' },
+    });
+    assert.deepEqual(parseFilterInput('State == "failed"', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'meta:state', op: '=', value: 'failed' },
+    });
+    assert.deepEqual(parseFilterInput('params:train.lr contains 0.0', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'params:params.yaml:train.lr', op: 'contains', value: '0.0' },
+    });
+    assert.deepEqual(parseFilterInput('train.model.name !contains a=b', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'params:params.yaml:train.model.name', op: '!contains', value: 'a=b' },
+    });
+    assert.deepEqual(parseFilterInput('train.model.name not contains x', COLUMNS), {
+      kind: 'filter',
+      filter: { column: 'params:params.yaml:train.model.name', op: '!contains', value: 'x' },
+    });
   });
 
   it('takes anything else as free text', () => {
     assert.deepEqual(parseFilterInput('  bigger model ', COLUMNS), { kind: 'text', text: 'bigger model' });
-    assert.deepEqual(parseFilterInput('lr=0.1', COLUMNS), { kind: 'text', text: 'lr=0.1', unknown: 'lr' }, 'the page says no column is named lr');
+    assert.deepEqual(
+      parseFilterInput('lr=0.1', COLUMNS),
+      { kind: 'text', text: 'lr=0.1', unknown: 'lr' },
+      'the page says no column is named lr',
+    );
     assert.deepEqual(parseFilterInput('   ', COLUMNS), { kind: 'empty' });
     assert.equal(resolveColumn('nope', COLUMNS), undefined);
   });
@@ -164,7 +255,10 @@ describe('Experiments page: cells', () => {
 
   it('colours numbers by the metric direction against the baseline, and shows Δ in Δ mode', () => {
     const r = row('r', { [acc.id]: 0.95, [loss.id]: 0.3, [lr.id]: 0.1 });
-    assert.deepEqual([cellView(r, acc, base, false).tone, cellView(r, loss, base, false).tone, cellView(r, lr, base, false).tone], ['better', 'worse', '']);
+    assert.deepEqual(
+      [cellView(r, acc, base, false).tone, cellView(r, loss, base, false).tone, cellView(r, lr, base, false).tone],
+      ['better', 'worse', ''],
+    );
     assert.equal(cellView(r, acc, base, false).text, '0.95');
     assert.equal(cellView(r, acc, base, true).text, '+0.05');
     assert.equal(cellView(r, loss, base, true).text, '+0.1');
@@ -211,7 +305,10 @@ describe('Experiments page: selection and sort clicks', () => {
     assert.deepEqual(sort, [{ column: 'a', order: 'desc' }]);
     assert.deepEqual(nextSort(sort, 'a', false), []);
     sort = nextSort(sort, 'b', true);
-    assert.deepEqual(sort, [{ column: 'a', order: 'desc' }, { column: 'b', order: 'asc' }]);
+    assert.deepEqual(sort, [
+      { column: 'a', order: 'desc' },
+      { column: 'b', order: 'asc' },
+    ]);
     assert.deepEqual(nextSort(sort, 'a', true), [{ column: 'b', order: 'asc' }]);
     assert.deepEqual(nextSort(sort, 'c', false), [{ column: 'c', order: 'asc' }]);
   });
@@ -226,7 +323,18 @@ describe('Experiments page: chart arithmetic', () => {
     const s = scale({ min: 0, max: 10 }, 100, 0);
     assert.equal(s(0), 100);
     assert.equal(s(10), 0);
-    assert.equal(nearest([{ x: 0, y: 0 }, { x: 10, y: 10 }], 9, 9, 5), 1);
+    assert.equal(
+      nearest(
+        [
+          { x: 0, y: 0 },
+          { x: 10, y: 10 },
+        ],
+        9,
+        9,
+        5,
+      ),
+      1,
+    );
     assert.equal(nearest([{ x: 0, y: 0 }], 50, 50, 5), -1);
   });
 

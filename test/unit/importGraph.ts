@@ -27,7 +27,8 @@ export function tsFiles(dir: string): string[] {
 
 const rel = (file: string) => relative(ROOT, file).split(sep).join('/');
 
-const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'";]*?\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT =
+  /^\s*(import|export)\s+(type\s+)?[^'";]*?\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 export function readSource(file: string): SourceFile {
   const text = readFileSync(file, 'utf8');
@@ -109,7 +110,8 @@ export function loops(edges: Edges): string[][] {
 /** Each loop as one string: its members, then the imports that tie them. */
 export function describeLoops(edges: Edges): string[] {
   return loops(edges).map((c) =>
-    [c.join(' <-> '), ...c.flatMap((a) => [...(edges.get(a) ?? [])].filter(([b]) => c.includes(b)).flatMap(([, why]) => why))].join('\n  '));
+    [c.join(' <-> '), ...c.flatMap((a) => [...(edges.get(a) ?? [])].filter(([b]) => c.includes(b)).flatMap(([, why]) => why))].join('\n  '),
+  );
 }
 
 /** The folder two levels under a root ('src/core/diff/x.ts' -> 'src/core/diff'); files right under it count as the root. */

@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { keyPositions, positionFormat, spansInLines, type KeyPositions, type KeySpan, type PositionFormat, type TextPos } from '../../src/core/formats/keyPositions';
+import {
+  keyPositions,
+  positionFormat,
+  spansInLines,
+  type KeyPositions,
+  type KeySpan,
+  type PositionFormat,
+  type TextPos,
+} from '../../src/core/formats/keyPositions';
 import { parseStructured } from '../../src/core/formats/structured';
 import { flattenParams } from '../../src/core/data/flatten';
 
@@ -19,7 +27,8 @@ function span(result: KeyPositions, key: string): KeySpan {
 /** key -> [line, the key as written, the value as written]. */
 function table(text: string, format: PositionFormat): Record<string, [number, string, string]> {
   const out: Record<string, [number, string, string]> = {};
-  for (const s of keyPositions(text, format).spans) out[s.key] = [s.keyStart.line, slice(text, s.keyStart, s.keyEnd), slice(text, s.valueStart, s.valueEnd)];
+  for (const s of keyPositions(text, format).spans)
+    out[s.key] = [s.keyStart.line, slice(text, s.keyStart, s.keyEnd), slice(text, s.valueStart, s.valueEnd)];
   return out;
 }
 
@@ -65,17 +74,35 @@ describe('keyPositions: JSON', () => {
 
   it('gives exact 0-based columns', () => {
     const s = span(keyPositions(text, 'json'), 'accuracy');
-    assert.deepEqual([s.keyStart, s.keyEnd, s.valueStart, s.valueEnd], [{ line: 1, character: 2 }, { line: 1, character: 12 }, { line: 1, character: 14 }, { line: 1, character: 20 }]);
+    assert.deepEqual(
+      [s.keyStart, s.keyEnd, s.valueStart, s.valueEnd],
+      [
+        { line: 1, character: 2 },
+        { line: 1, character: 12 },
+        { line: 1, character: 14 },
+        { line: 1, character: 20 },
+      ],
+    );
   });
 
   it('a repeated key keeps its last occurrence, like json.loads', () => {
     const r = keyPositions('{"a": 1,\n "b": 2,\n "a": 3}', 'json');
-    assert.deepEqual(r.spans.map((s) => [s.key, s.keyStart.line]), [['b', 1], ['a', 2]]);
+    assert.deepEqual(
+      r.spans.map((s) => [s.key, s.keyStart.line]),
+      [
+        ['b', 1],
+        ['a', 2],
+      ],
+    );
   });
 
   it('reads a DVCLive metrics.json', () => {
     const dvclive = '{\n    "train": {\n        "loss": 0.1014,\n        "acc": 0.9416\n    },\n    "step": 35\n}\n';
-    assert.deepEqual(table(dvclive, 'json'), { 'train.loss': [2, '"loss"', '0.1014'], 'train.acc': [3, '"acc"', '0.9416'], step: [5, '"step"', '35'] });
+    assert.deepEqual(table(dvclive, 'json'), {
+      'train.loss': [2, '"loss"', '0.1014'],
+      'train.acc': [3, '"acc"', '0.9416'],
+      step: [5, '"step"', '35'],
+    });
     sameKeysAsParser(dvclive, 'dvclive/metrics.json');
   });
 
@@ -86,12 +113,30 @@ describe('keyPositions: JSON', () => {
 
   it('a document cut short: the keys before the cut, and where it stopped; never throws', () => {
     const r = keyPositions('{\n  "a": 1,\n  "b": {"c": 2,\n  "d"', 'json');
-    assert.deepEqual(r.spans.map((s) => s.key), ['a', 'b.c']);
+    assert.deepEqual(
+      r.spans.map((s) => s.key),
+      ['a', 'b.c'],
+    );
     assert.deepEqual(r.stoppedAt, { line: 3, character: 5 });
-    for (const bad of ['', '{', '[1, 2]', '"str"', '{"a" 1}', '{"a": }', '{"a": 1 "b": 2}', '{"\\x": 1}', '}}}', '{"a": [1, 2', '{"a": "unterminated']) {
+    for (const bad of [
+      '',
+      '{',
+      '[1, 2]',
+      '"str"',
+      '{"a" 1}',
+      '{"a": }',
+      '{"a": 1 "b": 2}',
+      '{"\\x": 1}',
+      '}}}',
+      '{"a": [1, 2',
+      '{"a": "unterminated',
+    ]) {
       assert.doesNotThrow(() => keyPositions(bad, 'json'), bad);
     }
-    assert.deepEqual(keyPositions('{"a": 1 "b": 2}', 'json').spans.map((s) => s.key), ['a']);
+    assert.deepEqual(
+      keyPositions('{"a": 1 "b": 2}', 'json').spans.map((s) => s.key),
+      ['a'],
+    );
   });
 });
 
@@ -105,7 +150,7 @@ describe('keyPositions: YAML', () => {
     '  lr: 0.001',
     '  model: &m',
     '    layers: 5',
-    '    "quoted key": \'it\'\'s\'',
+    "    \"quoted key\": 'it''s'",
     '  layers_list:',
     '    - 64',
     '    - 32',
@@ -153,7 +198,8 @@ describe('keyPositions: YAML', () => {
   });
 
   it('reads the demo params.yaml and a nested metrics file like eval/scores.yaml', () => {
-    const params = 'prepare:\n  split: 0.2\n  seed: 42\nfeaturize:\n  max_features: 1000\n  ngrams: 2\ntrain:\n  lr: 0.001\n  epochs: 36\n  batch_size: 16\n  model:\n    layers: 5\n    dropout: 0.05\n';
+    const params =
+      'prepare:\n  split: 0.2\n  seed: 42\nfeaturize:\n  max_features: 1000\n  ngrams: 2\ntrain:\n  lr: 0.001\n  epochs: 36\n  batch_size: 16\n  model:\n    layers: 5\n    dropout: 0.05\n';
     sameKeysAsParser(params, 'params.yaml');
     assert.deepEqual(table(params, 'yaml')['train.model.dropout'], [12, 'dropout', '0.05']);
     const scores = 'models:\n  large:\n    accuracy: 0.9016\n    roc_auc: 0.9504\n  small:\n    accuracy: 0.8677\n';
@@ -175,15 +221,33 @@ describe('keyPositions: YAML', () => {
 
   it('merged keys point at the merge line; keys the mapping sets itself keep their own line', () => {
     const text = 'base: &b\n  x: 1\n  y: 1\nderived:\n  y: 2\n  <<: *b\n';
-    assert.deepEqual(table(text, 'yaml'), { 'base.x': [1, 'x', '1'], 'base.y': [2, 'y', '1'], 'derived.y': [4, 'y', '2'], 'derived.x': [5, '<<', '*b'] });
+    assert.deepEqual(table(text, 'yaml'), {
+      'base.x': [1, 'x', '1'],
+      'base.y': [2, 'y', '1'],
+      'derived.y': [4, 'y', '2'],
+      'derived.x': [5, '<<', '*b'],
+    });
     sameKeysAsParser(text, 'params.yaml');
   });
 
   it('broken documents: keys up to the error, where it stopped, no exception', () => {
     const r = keyPositions('a: 1\nb:\n  c: 2\n  this is not a key\nd: 4\n', 'yaml');
-    assert.deepEqual(r.spans.map((s) => s.key), ['a', 'b.c']);
+    assert.deepEqual(
+      r.spans.map((s) => s.key),
+      ['a', 'b.c'],
+    );
     assert.deepEqual(r.stoppedAt, { line: 3, character: 2 });
-    for (const bad of ['a: [1, 2', 'a: "open', '\ta: 1', 'a: 1\n---\nb: 2', '- 1\n- 2', '? complex\n: x', 'a: {b: 1', ':', 'a:\n  - x\n  y: 1']) {
+    for (const bad of [
+      'a: [1, 2',
+      'a: "open',
+      '\ta: 1',
+      'a: 1\n---\nb: 2',
+      '- 1\n- 2',
+      '? complex\n: x',
+      'a: {b: 1',
+      ':',
+      'a:\n  - x\n  y: 1',
+    ]) {
       assert.doesNotThrow(() => keyPositions(bad, 'yaml'), JSON.stringify(bad));
     }
   });
@@ -239,7 +303,10 @@ describe('keyPositions: TOML', () => {
 
   it('broken documents: keys up to the error, no exception', () => {
     const r = keyPositions('a = 1\n[t]\nb = 2\nc 3\nd = 4\n', 'toml');
-    assert.deepEqual(r.spans.map((s) => s.key), ['a', 't.b']);
+    assert.deepEqual(
+      r.spans.map((s) => s.key),
+      ['a', 't.b'],
+    );
     assert.deepEqual(r.stoppedAt, { line: 3, character: 2 });
     for (const bad of ['a = [1, 2', 'a = """open', '[t', 'a = { b = 1', '= 1', "a = 'x", 'a = 1 2']) {
       assert.doesNotThrow(() => keyPositions(bad, 'toml'), JSON.stringify(bad));
@@ -249,14 +316,24 @@ describe('keyPositions: TOML', () => {
 
 describe('keyPositions: choosing a reader and looking up lines', () => {
   it('follows DVC: .json, .toml, Python has none, everything else is YAML', () => {
-    assert.deepEqual(['m.json', 'P.TOML', 'params.py', 'params.yaml', 'scores.yml', 'metrics'].map(positionFormat), ['json', 'toml', undefined, 'yaml', 'yaml', 'yaml']);
+    assert.deepEqual(['m.json', 'P.TOML', 'params.py', 'params.yaml', 'scores.yml', 'metrics'].map(positionFormat), [
+      'json',
+      'toml',
+      undefined,
+      'yaml',
+      'yaml',
+      'yaml',
+    ]);
   });
 
   it('spansInLines finds the spans of a line range by binary search', () => {
     const text = Array.from({ length: 1000 }, (_, i) => `k${i}: ${i}`).join('\n');
     const r = keyPositions(text, 'yaml');
     assert.equal(r.spans.length, 1000);
-    assert.deepEqual(spansInLines(r.spans, 500, 502).map((s) => s.key), ['k500', 'k501', 'k502']);
+    assert.deepEqual(
+      spansInLines(r.spans, 500, 502).map((s) => s.key),
+      ['k500', 'k501', 'k502'],
+    );
     assert.deepEqual(spansInLines(r.spans, 2000, 3000), []);
   });
 

@@ -9,7 +9,20 @@ const files = readTree('src', 'webview');
 const all = [...files.values()];
 
 /** Packages that do I/O: a module reaching one of them is not pure. */
-const IO_PACKAGES = new Set(['fs', 'node:fs', 'node:fs/promises', 'fs/promises', 'child_process', 'node:child_process', 'better-sqlite3', 'node:sqlite', 'simple-git', 'node:net', 'node:http', 'node:https']);
+const IO_PACKAGES = new Set([
+  'fs',
+  'node:fs',
+  'node:fs/promises',
+  'fs/promises',
+  'child_process',
+  'node:child_process',
+  'better-sqlite3',
+  'node:sqlite',
+  'simple-git',
+  'node:net',
+  'node:http',
+  'node:https',
+]);
 /** The index itself: a module reaching it reads or writes the store, whatever it imports. */
 const IO_FOLDERS = ['src/core/store/'];
 
@@ -25,14 +38,16 @@ function impurity(path: string): string | undefined {
 
 /** What an adapter file imports from core that is neither the seam nor pure, with why. */
 function seamViolations(adapterFiles: SourceFile[]): string[] {
-  return adapterFiles.flatMap((file) => file.imports
-    .filter((target) => target.startsWith('src/core/'))
-    .flatMap((target) => {
-      if (target === 'src/core/workspace/internal.ts') return [`${file.path} -> ${target} (the store behind the seam)`];
-      if (target.startsWith('src/core/workspace/')) return [];
-      const why = impurity(target);
-      return why ? [`${file.path} -> ${target}: reaches ${why}`] : [];
-    }));
+  return adapterFiles.flatMap((file) =>
+    file.imports
+      .filter((target) => target.startsWith('src/core/'))
+      .flatMap((target) => {
+        if (target === 'src/core/workspace/internal.ts') return [`${file.path} -> ${target} (the store behind the seam)`];
+        if (target.startsWith('src/core/workspace/')) return [];
+        const why = impurity(target);
+        return why ? [`${file.path} -> ${target}: reaches ${why}`] : [];
+      }),
+  );
 }
 
 const SQL = /\.(sql|prepare|exec)\(\s*[`'"]|[`'"]\s*(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b/;
@@ -44,23 +59,30 @@ describe('layers', () => {
   });
 
   it('no SQL in the CLI or the extension', () => {
-    assert.deepEqual(adapters.filter((f) => SQL.test(f.text)).map((f) => f.path), []);
+    assert.deepEqual(
+      adapters.filter((f) => SQL.test(f.text)).map((f) => f.path),
+      [],
+    );
   });
 
   it('the extension runs no process and no git of its own', () => {
-    const offenders = adapters.filter((f) => f.path.startsWith('src/extension/'))
+    const offenders = adapters
+      .filter((f) => f.path.startsWith('src/extension/'))
       .flatMap((f) => f.packages.filter((p) => /^(node:)?child_process$|^simple-git$/.test(p)).map((p) => `${f.path} imports ${p}`));
     assert.deepEqual(offenders, []);
   });
 
   it('the demo and synthetic generators are not in the extension bundle, and core does not import them', () => {
     const fromExtension = [...reachable(files, 'src/extension/main.ts')].filter((p) => p.startsWith('src/demo/'));
-    const fromCore = all.filter((f) => f.path.startsWith('src/core/')).flatMap((f) => f.imports.filter((t) => t.startsWith('src/demo/')).map((t) => `${f.path} -> ${t}`));
+    const fromCore = all
+      .filter((f) => f.path.startsWith('src/core/'))
+      .flatMap((f) => f.imports.filter((t) => t.startsWith('src/demo/')).map((t) => `${f.path} -> ${t}`));
     assert.deepEqual([...fromExtension, ...fromCore], []);
   });
 
   it('src/core imports neither adapter', () => {
-    const offenders = all.filter((f) => f.path.startsWith('src/core/'))
+    const offenders = all
+      .filter((f) => f.path.startsWith('src/core/'))
       .flatMap((f) => f.imports.filter((t) => t.startsWith('src/cli/') || t.startsWith('src/extension/')).map((t) => `${f.path} -> ${t}`));
     assert.deepEqual(offenders, []);
   });
@@ -87,9 +109,13 @@ describe('layers', () => {
 
   it('a webview page imports no other page: what several use is in webview/shared, which uses no page', () => {
     const page = folderUnder('webview');
-    const crossing = all.filter((f) => f.path.startsWith('webview/')).flatMap((f) => f.imports
-      .filter((t) => page(t) !== undefined && page(t) !== page(f.path) && page(t) !== 'webview/shared')
-      .map((t) => `${f.path} -> ${t}`));
+    const crossing = all
+      .filter((f) => f.path.startsWith('webview/'))
+      .flatMap((f) =>
+        f.imports
+          .filter((t) => page(t) !== undefined && page(t) !== page(f.path) && page(t) !== 'webview/shared')
+          .map((t) => `${f.path} -> ${t}`),
+      );
     assert.deepEqual(crossing, []);
   });
 
@@ -97,7 +123,11 @@ describe('layers', () => {
     const fake = (path: string, imports: string[], packages: string[] = [], text = ''): SourceFile => ({ path, imports, packages, text });
 
     it('a loop between two folders is found', () => {
-      const tree = [fake('src/core/a/x.ts', ['src/core/b/y.ts']), fake('src/core/b/y.ts', ['src/core/a/z.ts']), fake('src/core/a/z.ts', [])];
+      const tree = [
+        fake('src/core/a/x.ts', ['src/core/b/y.ts']),
+        fake('src/core/b/y.ts', ['src/core/a/z.ts']),
+        fake('src/core/a/z.ts', []),
+      ];
       assert.equal(loops(groupEdges(tree, folderUnder('src/core'))).length, 1);
       assert.equal(loops(groupEdges(tree, (p) => p)).length, 0, 'no file loop there');
     });

@@ -52,22 +52,43 @@ describe('metric diff webview HTML', () => {
 
   it('is a fixed shell: no table data is ever interpolated (rows arrive by postMessage only)', () => {
     const a = inputs();
-    const b = { cspSource: 'https://other.example', scriptUri: 'https://other.example/s.js', styleUri: 'https://other.example/s.css', nonce: makeNonce(40) };
-    const shell = (i: typeof a, html: string) => html.split(i.nonce).join('NONCE').split(i.scriptUri).join('SCRIPT').split(i.styleUri).join('STYLE')
-      .split(baseStyleUri(i.styleUri)).join('BASE').split(i.cspSource).join('SOURCE');
+    const b = {
+      cspSource: 'https://other.example',
+      scriptUri: 'https://other.example/s.js',
+      styleUri: 'https://other.example/s.css',
+      nonce: makeNonce(40),
+    };
+    const shell = (i: typeof a, html: string) =>
+      html
+        .split(i.nonce)
+        .join('NONCE')
+        .split(i.scriptUri)
+        .join('SCRIPT')
+        .split(i.styleUri)
+        .join('STYLE')
+        .split(baseStyleUri(i.styleUri))
+        .join('BASE')
+        .split(i.cspSource)
+        .join('SOURCE');
     assert.equal(shell(a, buildMetricDiffHtml(a)), shell(b, buildMetricDiffHtml(b)));
     // The builder takes nothing else: its input type has exactly these fields.
     assert.deepEqual(Object.keys(a).sort(), ['cspSource', 'nonce', 'scriptUri', 'styleUri']);
     assert.match(buildMetricDiffHtml(a), /<div id="app" class="app"><\/div>/);
     // The shared sheet loads first, from beside the page's own, so the page's rules win.
-    assert.match(buildMetricDiffHtml(a), /href="[^"]*\/media\/webviewBase\.css">\n<link rel="stylesheet" href="[^"]*\/media\/metricDiff\.css">/);
+    assert.match(
+      buildMetricDiffHtml(a),
+      /href="[^"]*\/media\/webviewBase\.css">\n<link rel="stylesheet" href="[^"]*\/media\/metricDiff\.css">/,
+    );
   });
 
   it('refuses a weak nonce and escapes URIs in attributes', () => {
     assert.throws(() => buildMetricDiffHtml({ ...inputs(), nonce: 'short' }), /nonce/);
     assert.throws(() => buildMetricDiffHtml({ ...inputs(), cspSource: "x'; script-src *" }), /cspSource/);
     // code-server's webview.cspSource is a quoted keyword plus a host pattern.
-    assert.match(buildMetricDiffHtml({ ...inputs(), cspSource: "'self' https://*.vscode-cdn.net" }), /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/);
+    assert.match(
+      buildMetricDiffHtml({ ...inputs(), cspSource: "'self' https://*.vscode-cdn.net" }),
+      /style-src 'self' https:\/\/\*\.vscode-cdn\.net 'nonce-/,
+    );
     const html = buildMetricDiffHtml({ ...inputs(), scriptUri: 'https://x/a"><img src=x onerror=alert(1)>.js' });
     assert.doesNotMatch(html, /<img/);
     assert.ok(html.includes('a&quot;&gt;&lt;img src=x'));

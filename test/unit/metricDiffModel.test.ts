@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import type { DiffRow, DiffState, ViewOptions } from '../../src/protocol/metricDiff';
 import { rowId } from '../../src/protocol/metricDiff';
 import {
-  DEFAULT_OPTIONS, RowSet, filterRows, formatDelta, formatRelative, maxScrollTop, nextSort, readPersisted, rowCells, sortRows, summarize, summaryText, visibleWindow,
+  DEFAULT_OPTIONS,
+  RowSet,
+  filterRows,
+  formatDelta,
+  formatRelative,
+  maxScrollTop,
+  nextSort,
+  readPersisted,
+  rowCells,
+  sortRows,
+  summarize,
+  summaryText,
+  visibleWindow,
 } from '../../webview/metricDiff/model';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -62,7 +74,11 @@ describe('metric diff webview: cells are text', () => {
     assert.ok(files.includes('main.ts') && files.includes('model.ts') && files.includes('view.ts'));
     for (const f of files) {
       const text = readFileSync(join(WEBVIEW, f), 'utf8');
-      assert.doesNotMatch(text, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|\beval\(|new Function/, f);
+      assert.doesNotMatch(
+        text,
+        /innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser|\beval\(|new Function/,
+        f,
+      );
       assert.doesNotMatch(text, /from ['"](node:|fs['"]|path['"]|vscode['"])/, f);
       assert.doesNotMatch(text, /setAttribute\(\s*['"](style|on\w+)['"]/, f);
       // Only per-component entry points of vscode-elements (keeps the bundle small).
@@ -142,7 +158,14 @@ describe('metric diff webview: filtering and sorting', () => {
 });
 
 describe('metric diff webview: rows by id, deltas and saved state', () => {
-  const state = (rows: DiffRow[]): DiffState => ({ old: { label: 'main', sha: 'a' }, new: { label: 'workspace', sha: 'workspace' }, rows, improved: 0, regressed: 0, problems: [] });
+  const state = (rows: DiffRow[]): DiffState => ({
+    old: { label: 'main', sha: 'a' },
+    new: { label: 'workspace', sha: 'workspace' },
+    rows,
+    improved: 0,
+    regressed: 0,
+    problems: [],
+  });
 
   it('applies upserts and removals by row id', () => {
     const set = new RowSet();
@@ -154,7 +177,13 @@ describe('metric diff webview: rows by id, deltas and saved state', () => {
     const c = row({ key: 'c', kind: 'param', file: 'params.yaml', old: 1, new: 1 });
     set.applyDelta([a2, c], [rowId(b)], 1, 0, ['x']);
     assert.ok(set.version > v);
-    assert.deepEqual(set.rows().map((r) => [r.key, r.new]), [['a', 3], ['c', 1]]);
+    assert.deepEqual(
+      set.rows().map((r) => [r.key, r.new]),
+      [
+        ['a', 3],
+        ['c', 1],
+      ],
+    );
     assert.deepEqual(set.files(), ['metrics.json', 'params.yaml']);
     assert.deepEqual(set.problems, ['x']);
     // Same key in different files or kinds are different rows.
@@ -164,8 +193,17 @@ describe('metric diff webview: rows by id, deltas and saved state', () => {
 
   it('reads saved state defensively', () => {
     assert.deepEqual(readPersisted(undefined), { version: 1, options: DEFAULT_OPTIONS, scrollTop: 0 });
-    assert.deepEqual(readPersisted({ options: { kind: 'bogus', sort: 'nope', text: 5 }, scrollTop: -3, revisions: { old: 1 } }), { version: 1, options: DEFAULT_OPTIONS, scrollTop: 0 });
-    const saved = { version: 1, revisions: { old: 'main', new: 'workspace' }, options: { text: 'loss', onlyChanged: true, kind: 'metric', file: 'm.json', sort: 'delta', descending: true }, scrollTop: 440 };
+    assert.deepEqual(readPersisted({ options: { kind: 'bogus', sort: 'nope', text: 5 }, scrollTop: -3, revisions: { old: 1 } }), {
+      version: 1,
+      options: DEFAULT_OPTIONS,
+      scrollTop: 0,
+    });
+    const saved = {
+      version: 1,
+      revisions: { old: 'main', new: 'workspace' },
+      options: { text: 'loss', onlyChanged: true, kind: 'metric', file: 'm.json', sort: 'delta', descending: true },
+      scrollTop: 440,
+    };
     assert.deepEqual(readPersisted(JSON.parse(JSON.stringify(saved))), saved);
   });
 });

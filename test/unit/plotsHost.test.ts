@@ -7,14 +7,22 @@ import { safeFileName } from '../../src/extension/webview/messages';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const inputs = (o: Partial<Parameters<typeof buildChartHtml>[0]> = {}) => ({
-  cspSource: "'self' https://*.vscode-cdn.net", scriptUri: 'https://file+.vscode-resource/dist/webview/plots.js', styleUri: 'https://file+.vscode-resource/media/charts.css',
-  nonce: makeNonce(), title: 'Plots', dataImages: true, ...o,
+  cspSource: "'self' https://*.vscode-cdn.net",
+  scriptUri: 'https://file+.vscode-resource/dist/webview/plots.js',
+  styleUri: 'https://file+.vscode-resource/media/charts.css',
+  nonce: makeNonce(),
+  title: 'Plots',
+  dataImages: true,
+  ...o,
 });
 
 describe('chart webview HTML (Plots, Metric History)', () => {
   it('has a strict CSP: nonce scripts only, styles from the webview source, data: images only where asked', () => {
     const nonce = makeNonce();
-    assert.equal(chartContentSecurityPolicy('vscode-src', nonce, true), `default-src 'none'; script-src 'nonce-${nonce}'; style-src vscode-src 'nonce-${nonce}'; img-src data:`);
+    assert.equal(
+      chartContentSecurityPolicy('vscode-src', nonce, true),
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src vscode-src 'nonce-${nonce}'; img-src data:`,
+    );
     assert.match(chartContentSecurityPolicy('vscode-src', nonce, false), /img-src 'none'$/);
     const html = buildChartHtml(inputs({ nonce }));
     assert.ok(!/unsafe-inline|unsafe-eval/.test(html));
@@ -43,18 +51,32 @@ describe('chart webview HTML (Plots, Metric History)', () => {
 
 describe('chart webview messages (untrusted input)', () => {
   it('accepts PNG exports only as base64 data: URIs, CSV as text, with a safe file name', () => {
-    assert.deepEqual(parsePlotsMessage({ type: 'export', format: 'png', name: 'ROC', data: 'data:image/png;base64,iVBORw0KGgo=' }), { type: 'export', format: 'png', name: 'ROC.png', data: 'data:image/png;base64,iVBORw0KGgo=' });
+    assert.deepEqual(parsePlotsMessage({ type: 'export', format: 'png', name: 'ROC', data: 'data:image/png;base64,iVBORw0KGgo=' }), {
+      type: 'export',
+      format: 'png',
+      name: 'ROC.png',
+      data: 'data:image/png;base64,iVBORw0KGgo=',
+    });
     assert.equal(parsePlotsMessage({ type: 'export', format: 'png', name: 'x', data: 'data:text/html;base64,PHA+' }), undefined);
     assert.equal(parsePlotsMessage({ type: 'export', format: 'png', name: 'x', data: 'data:image/png;base64,<script>' }), undefined);
     assert.equal(parsePlotsMessage({ type: 'export', format: 'exe', name: 'x', data: '' }), undefined);
     assert.equal(parsePlotsMessage({ type: 'export', format: 'csv', name: '', data: 'a' }), undefined);
-    assert.deepEqual(parsePlotsMessage({ type: 'export', format: 'csv', name: '../../etc/passwd', data: 'a,b' }), { type: 'export', format: 'csv', name: 'etc-passwd.csv', data: 'a,b' });
+    assert.deepEqual(parsePlotsMessage({ type: 'export', format: 'csv', name: '../../etc/passwd', data: 'a,b' }), {
+      type: 'export',
+      format: 'csv',
+      name: 'etc-passwd.csv',
+      data: 'a,b',
+    });
     assert.equal(safeFileName('a:b*c?.CSV', 'csv'), 'a-b-c-.CSV');
     assert.equal(safeFileName('...', 'png'), 'plot.png');
   });
 
   it('parses rendered reports and drops anything malformed', () => {
-    assert.deepEqual(parsePlotsMessage({ type: 'rendered', plots: [{ id: 'roc', kind: 'line', points: { main: 3 } }], ms: 12 }), { type: 'rendered', plots: [{ id: 'roc', kind: 'line', points: { main: 3 } }], ms: 12 });
+    assert.deepEqual(parsePlotsMessage({ type: 'rendered', plots: [{ id: 'roc', kind: 'line', points: { main: 3 } }], ms: 12 }), {
+      type: 'rendered',
+      plots: [{ id: 'roc', kind: 'line', points: { main: 3 } }],
+      ms: 12,
+    });
     assert.equal(parsePlotsMessage({ type: 'rendered', plots: [{ id: 'roc', kind: 'pie', points: {} }], ms: 1 }), undefined);
     assert.equal(parsePlotsMessage({ type: 'rendered', plots: [{ id: 'roc', kind: 'line', points: { a: 'x' } }], ms: 1 }), undefined);
     assert.equal(parsePlotsMessage({ type: 'nope' }), undefined);

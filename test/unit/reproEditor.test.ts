@@ -7,16 +7,41 @@ import { buildPipelineDagHtml, makeNonce, parseDagMessage } from '../../src/exte
 import { crlf, exitCodeOf, ReproTranscript } from '../../src/extension/repro/reproTranscript';
 import { changeSummary, stageKeyLines, stageState, stateText, statusDocument } from '../../src/extension/repro/stageText';
 
-const changes = (c: Partial<StageChanges> = {}): StageChanges => ({ deps: {}, outs: {}, changedCommand: false, alwaysChanged: false, neverRun: false, ...c });
+const changes = (c: Partial<StageChanges> = {}): StageChanges => ({
+  deps: {},
+  outs: {},
+  changedCommand: false,
+  alwaysChanged: false,
+  neverRun: false,
+  ...c,
+});
 function status(name: string, c: Partial<StageChanges> = {}, extra: Partial<StageStatus> = {}): StageStatus {
   const ch = changes(c);
   const upToDate = !ch.changedCommand && !ch.alwaysChanged && !Object.keys(ch.deps).length && !Object.keys(ch.outs).length;
-  return { project: '', name, address: name, file: 'dvc.yaml', upToDate, frozen: false, changes: ch, cmd: `run ${name}`, wdir: '.', line: 2, deps: [], outs: [], ...extra };
+  return {
+    project: '',
+    name,
+    address: name,
+    file: 'dvc.yaml',
+    upToDate,
+    frozen: false,
+    changes: ch,
+    cmd: `run ${name}`,
+    wdir: '.',
+    line: 2,
+    deps: [],
+    outs: [],
+    ...extra,
+  };
 }
 
 describe('stage state words (Pipelines view, CodeLens, DAG)', () => {
   it('summarizes why a stage changed: deps, params keys, outs, command', () => {
-    const c = changes({ deps: { 'data/raw': 'modified', 'params.yaml': { lr: 'modified', epochs: 'new' } }, outs: { 'model.pkl': 'deleted' }, changedCommand: true });
+    const c = changes({
+      deps: { 'data/raw': 'modified', 'params.yaml': { lr: 'modified', epochs: 'new' } },
+      outs: { 'model.pkl': 'deleted' },
+      changedCommand: true,
+    });
     assert.equal(changeSummary(c), 'deps data/raw, params lr, epochs, outs model.pkl, command');
     assert.equal(changeSummary(c, 20), 'deps data/raw, para…');
     assert.equal(stateText(status('train', { deps: { 'data/raw': 'modified' } })), 'changed: deps data/raw');
@@ -32,22 +57,29 @@ describe('stage state words (Pipelines view, CodeLens, DAG)', () => {
     assert.equal(stateText(status('a')), 'up to date');
     assert.equal(stateText(status('a'), { broken: true }), 'cannot run (see problems)');
     // A problem outranks every state read from the files, and a last failed run.
-    const refused = { file: 'dvc.yaml', stage: 'a', message: 'DVC file \'dvc.yaml\' cannot be an output.', kind: 'refused' as const };
+    const refused = { file: 'dvc.yaml', stage: 'a', message: "DVC file 'dvc.yaml' cannot be an output.", kind: 'refused' as const };
     assert.equal(stageState(status('a'), { problems: [refused], failed: { exitCode: 1, message: 'x' } }), 'error');
-    assert.equal(stateText(status('a'), { problems: [refused, refused] }), 'refused: DVC file \'dvc.yaml\' cannot be an output. (+1 more)');
-    assert.equal(stateText(status('a'), { problems: [{ ...refused, kind: 'invalid' }] }, 20), 'error: DVC file \'dv…');
-    assert.equal(stateText(status('b'), { problems: [{ ...refused, kind: 'invalid' }] }), 'error: stage \'a\': DVC file \'dvc.yaml\' cannot be an output.');
+    assert.equal(stateText(status('a'), { problems: [refused, refused] }), "refused: DVC file 'dvc.yaml' cannot be an output. (+1 more)");
+    assert.equal(stateText(status('a'), { problems: [{ ...refused, kind: 'invalid' }] }, 20), "error: DVC file 'dv…");
+    assert.equal(
+      stateText(status('b'), { problems: [{ ...refused, kind: 'invalid' }] }),
+      "error: stage 'a': DVC file 'dvc.yaml' cannot be an output.",
+    );
   });
 
   it('writes a dvc status-like document', () => {
-    const text = statusDocument('T', [status('prepare'), status('train', { deps: { 'data/raw': 'modified', 'params.yaml': { lr: 'modified' } }, changedCommand: true })], [{ file: 'dvc.yaml', line: 9, message: 'bad' }]);
+    const text = statusDocument(
+      'T',
+      [status('prepare'), status('train', { deps: { 'data/raw': 'modified', 'params.yaml': { lr: 'modified' } }, changedCommand: true })],
+      [{ file: 'dvc.yaml', line: 9, message: 'bad' }],
+    );
     assert.match(text, /^# T\n/);
     assert.match(text, /train:\n\tchanged deps:\n\t\tmodified:\s+data\/raw\n\t\tparams.yaml:\n\t\t\tmodified:\s+lr\n\tchanged command\n/);
     assert.match(text, /Up to date: prepare/);
     assert.match(text, /^# T\n\nProblems \(1\): reproduce is refused until they are fixed\.\n\tdvc.yaml:9: bad\n/);
     assert.match(statusDocument('T', [status('a')], []), /Data and pipelines are up to date\./);
     // Never "up to date" over a problem, nor the stage's file-derived state over its error.
-    const bad = { file: 'dvc.yaml', line: 3, column: 5, stage: 'a', message: 'Could not find \'lr\'', kind: 'invalid' as const };
+    const bad = { file: 'dvc.yaml', line: 3, column: 5, stage: 'a', message: "Could not find 'lr'", kind: 'invalid' as const };
     const withProblem = statusDocument('T', [status('a'), status('b')], [bad], (s) => (s.name === 'a' ? { problems: [bad] } : {}));
     assert.doesNotMatch(withProblem, /Data and pipelines are up to date/);
     assert.match(withProblem, /\tdvc.yaml:3:5: stage 'a': Could not find 'lr'\n/);
@@ -57,8 +89,15 @@ describe('stage state words (Pipelines view, CodeLens, DAG)', () => {
   });
 
   it('finds stage keys in unsaved dvc.yaml text', () => {
-    const text = 'vars:\n  - x: 1\nstages:\n  # comment\n  prepare:\n    cmd: a\n  "train":\n    foreach: [1]\n    do:\n      cmd: b\nplots:\n  - p\n';
-    assert.deepEqual([...stageKeyLines(text)], [['prepare', 5], ['train', 7]]);
+    const text =
+      'vars:\n  - x: 1\nstages:\n  # comment\n  prepare:\n    cmd: a\n  "train":\n    foreach: [1]\n    do:\n      cmd: b\nplots:\n  - p\n';
+    assert.deepEqual(
+      [...stageKeyLines(text)],
+      [
+        ['prepare', 5],
+        ['train', 7],
+      ],
+    );
   });
 });
 
@@ -86,7 +125,10 @@ describe('repro Task transcript (pseudoterminal text)', () => {
 
   it('locates engine errors that start with file:line for the problem matcher', () => {
     const t = new ReproTranscript(() => undefined);
-    assert.equal(t.error("sub/dvc.yaml:4: pipeline has a cycle: 'a' -> 'b'"), "ERROR: sub/dvc.yaml:4: pipeline has a cycle: 'a' -> 'b'\r\n");
+    assert.equal(
+      t.error("sub/dvc.yaml:4: pipeline has a cycle: 'a' -> 'b'"),
+      "ERROR: sub/dvc.yaml:4: pipeline has a cycle: 'a' -> 'b'\r\n",
+    );
     assert.equal(t.error('Another repro is running\nsecond'), 'ERROR: Another repro is running second\r\n');
     const matcher = /^(ERROR|WARNING): ([^\s:][^:]*):(\d+): (.*)$/;
     assert.ok(matcher.test(t.error('dvc.lock:3: bad yaml').trimEnd()));
@@ -103,7 +145,14 @@ describe('repro Task transcript (pseudoterminal text)', () => {
 });
 
 describe('Pipeline DAG graph', () => {
-  const stage = (address: string, deps: string[], outs: string[], state: GraphStage['state'] = 'up-to-date'): GraphStage => ({ address, deps, outs, state, detail: state, title: address });
+  const stage = (address: string, deps: string[], outs: string[], state: GraphStage['state'] = 'up-to-date'): GraphStage => ({
+    address,
+    deps,
+    outs,
+    state,
+    detail: state,
+    title: address,
+  });
   const demo = [
     stage('prepare', ['data/raw.csv', 'src/prepare.py'], ['data/prepared']),
     stage('train', ['data/prepared/train.csv', 'src/train.py'], ['models/model.pkl'], 'changed'),
@@ -113,7 +162,17 @@ describe('Pipeline DAG graph', () => {
   it('links outs to the stages that read them (a dep inside an out dir included), inputs as file nodes', () => {
     const g = buildDagGraph('demo', demo, [], true);
     const ids = g.nodes.map((n) => n.id).sort();
-    assert.deepEqual(ids, ['file:data/prepared', 'file:data/raw.csv', 'file:eval/metrics.json', 'file:models/model.pkl', 'file:src/prepare.py', 'file:src/train.py', 'stage:evaluate', 'stage:prepare', 'stage:train']);
+    assert.deepEqual(ids, [
+      'file:data/prepared',
+      'file:data/raw.csv',
+      'file:eval/metrics.json',
+      'file:models/model.pkl',
+      'file:src/prepare.py',
+      'file:src/train.py',
+      'stage:evaluate',
+      'stage:prepare',
+      'stage:train',
+    ]);
     const edges = g.edges.map((e) => `${e.from} -> ${e.to}`).sort();
     assert.ok(edges.includes('file:data/prepared -> stage:train'), edges.join('\n'));
     assert.ok(edges.includes('stage:prepare -> file:data/prepared'));
@@ -126,7 +185,12 @@ describe('Pipeline DAG graph', () => {
 
   it('sends states only when the shape is unchanged', () => {
     const a = buildDagGraph('demo', demo, [], true);
-    const b = buildDagGraph('demo', demo.map((s) => (s.address === 'train' ? { ...s, state: 'running' as const, detail: 'running…' } : s)), [], true);
+    const b = buildDagGraph(
+      'demo',
+      demo.map((s) => (s.address === 'train' ? { ...s, state: 'running' as const, detail: 'running…' } : s)),
+      [],
+      true,
+    );
     assert.ok(sameShape(a, b));
     assert.deepEqual(stateUpdates(a, b), [{ id: 'stage:train', state: 'running', detail: 'running…', title: 'train' }]);
     const c = buildDagGraph('demo', [...demo, stage('report', ['eval/metrics.json'], [])], [], true);
@@ -147,7 +211,12 @@ describe('Pipeline DAG graph', () => {
 describe('Pipeline DAG webview HTML and messages', () => {
   it('has a strict nonce CSP and no graph data', () => {
     const nonce = makeNonce();
-    const html = buildPipelineDagHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/dag.js', styleUri: 'https://x/dag.css', nonce });
+    const html = buildPipelineDagHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      scriptUri: 'https://x/dag.js',
+      styleUri: 'https://x/dag.css',
+      nonce,
+    });
     assert.match(html, new RegExp(`default-src 'none'; script-src 'nonce-${nonce}'; style-src https://x.vscode-cdn.net 'nonce-${nonce}'`));
     assert.match(html, new RegExp(`<script nonce="${nonce}" src="https://x/dag.js"></script>`));
     assert.throws(() => buildPipelineDagHtml({ cspSource: "x; script-src 'unsafe-inline'", scriptUri: '', styleUri: '', nonce }));
@@ -157,7 +226,15 @@ describe('Pipeline DAG webview HTML and messages', () => {
   it('drops malformed webview messages', () => {
     assert.deepEqual(parseDagMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseDagMessage({ type: 'reveal', address: 'sub/dvc.yaml:train' }), { type: 'reveal', address: 'sub/dvc.yaml:train' });
-    for (const bad of [null, 'ready', { type: 'reproduce' }, { type: 'reproduce', address: 3 }, { type: 'reveal', address: 'a\nb' }, { type: 'exec', address: 'a' }, { type: 'reveal', address: 'x'.repeat(5000) }]) {
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'reproduce' },
+      { type: 'reproduce', address: 3 },
+      { type: 'reveal', address: 'a\nb' },
+      { type: 'exec', address: 'a' },
+      { type: 'reveal', address: 'x'.repeat(5000) },
+    ]) {
       assert.equal(parseDagMessage(bad), undefined, JSON.stringify(bad));
     }
   });

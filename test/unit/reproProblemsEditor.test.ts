@@ -4,7 +4,18 @@ import { strict as assert } from 'node:assert';
 import type { ReproProblem } from '../../src/core/repro/types';
 import { buildDagGraph } from '../../src/extension/repro/dagGraph';
 import { parseDagMessage } from '../../src/extension/repro/dagHtml';
-import { fileProblems, noticeText, pipelineFileOf, problemMessage, problemsOf, problemsSummary, problemWhere, refusal, stageLabel, stageProblems } from '../../src/extension/repro/problemPlaces';
+import {
+  fileProblems,
+  noticeText,
+  pipelineFileOf,
+  problemMessage,
+  problemsOf,
+  problemsSummary,
+  problemWhere,
+  refusal,
+  stageLabel,
+  stageProblems,
+} from '../../src/extension/repro/problemPlaces';
 import { ReproTranscript } from '../../src/extension/repro/reproTranscript';
 
 const stages = [
@@ -72,16 +83,32 @@ describe('pipeline problems: where the editor shows them', () => {
 describe('a refused run: Task terminal and DAG', () => {
   it('prints every problem with its place, outside the problem matcher (diagnostics have them)', () => {
     const t = new ReproTranscript(() => undefined);
-    const out = t.refused([p({ line: 2, column: 3, stage: 'a', message: 'out . is the repository root', kind: 'refused' }), p({ file: 'dvc.lock', message: 'bad\nyaml' })]);
-    assert.equal(out, "\x1b[31m✖ Reproduce refused: the pipelines have 2 problems. Nothing was run or removed.\x1b[0m\r\n  dvc.yaml:2:3: stage 'a': out . is the repository root\r\n  dvc.lock: bad yaml\r\n");
+    const out = t.refused([
+      p({ line: 2, column: 3, stage: 'a', message: 'out . is the repository root', kind: 'refused' }),
+      p({ file: 'dvc.lock', message: 'bad\nyaml' }),
+    ]);
+    assert.equal(
+      out,
+      "\x1b[31m✖ Reproduce refused: the pipelines have 2 problems. Nothing was run or removed.\x1b[0m\r\n  dvc.yaml:2:3: stage 'a': out . is the repository root\r\n  dvc.lock: bad yaml\r\n",
+    );
     assert.ok(!out.split('\r\n').some((l) => /^(ERROR|WARNING): /.test(l)));
   });
 
   it('counts problems in the DAG summary and accepts only well-formed openProblem messages', () => {
-    const g = buildDagGraph('demo', [{ address: 'a', state: 'error', detail: 'error: x', title: 'a', deps: [], outs: [] }], ['dvc.yaml:1: x', 'dvc.lock: y'], true);
+    const g = buildDagGraph(
+      'demo',
+      [{ address: 'a', state: 'error', detail: 'error: x', title: 'a', deps: [], outs: [] }],
+      ['dvc.yaml:1: x', 'dvc.lock: y'],
+      true,
+    );
     assert.equal(g.summary, '1 stage: 1 with errors; 2 problems');
     assert.deepEqual(parseDagMessage({ type: 'openProblem', index: 1 }), { type: 'openProblem', index: 1 });
-    for (const bad of [{ type: 'openProblem' }, { type: 'openProblem', index: -1 }, { type: 'openProblem', index: 1.5 }, { type: 'openProblem', index: '1' }]) {
+    for (const bad of [
+      { type: 'openProblem' },
+      { type: 'openProblem', index: -1 },
+      { type: 'openProblem', index: 1.5 },
+      { type: 'openProblem', index: '1' },
+    ]) {
       assert.equal(parseDagMessage(bad), undefined, JSON.stringify(bad));
     }
   });

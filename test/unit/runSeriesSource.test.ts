@@ -25,7 +25,11 @@ describe('Metric History: MLflow/W&B runs (pure and store parts)', () => {
     assert.equal(runChoiceOf({ source: 'wandb', id: 'k3x9q2', name: null }).label, 'k3x9q2 · W&B');
     const one = withRun(EMPTY, { source: 'mlflow', id: LIVE, name: 'baseline' });
     const two = withRun(one, { source: 'wandb', id: 'k3x9q2', name: 'baseline' });
-    assert.deepEqual(two.runs!.map((r) => r.label), ['baseline · MLflow', 'baseline · W&B'], 'a run is added after the others');
+    assert.deepEqual(
+      two.runs!.map((r) => r.label),
+      ['baseline · MLflow', 'baseline · W&B'],
+      'a run is added after the others',
+    );
     assert.equal(withRun(two, { source: 'mlflow', id: LIVE, name: 'renamed' }), two, 'a run shown already stays');
   });
 
@@ -38,19 +42,58 @@ describe('Metric History: MLflow/W&B runs (pure and store parts)', () => {
     assert.equal(parseSelection({ ...EMPTY, runs: 'all' }), undefined);
   });
 
-  it('withFollowedSeries puts a run\'s read series in place of its indexed lines and leaves the rest', () => {
+  it("withFollowedSeries puts a run's read series in place of its indexed lines and leaves the rest", () => {
     const run: RunChoice = { source: 'mlflow', id: LIVE, label: 'r · MLflow' };
     const rev = runRev(run);
-    const other: StepLine = { rev: 'workspace', label: 'workspace', sha: 'workspace', name: 'loss', path: 'dvclive/plots/metrics/loss.tsv', points: [[0, 1]] };
+    const other: StepLine = {
+      rev: 'workspace',
+      label: 'workspace',
+      sha: 'workspace',
+      name: 'loss',
+      path: 'dvclive/plots/metrics/loss.tsv',
+      points: [[0, 1]],
+    };
     const state: HistoryState = {
-      selection: { ...EMPTY, runs: [run] }, available: [], branches: [], lines: [], problems: ['r · MLflow: the run logged no step series.', 'kept'],
+      selection: { ...EMPTY, runs: [run] },
+      available: [],
+      branches: [],
+      lines: [],
+      problems: ['r · MLflow: the run logged no step series.', 'kept'],
       steps: [other, { rev, label: run.label, sha: LIVE, name: 'loss', path: 'loss', points: [[0, 1]] }],
       runs: [{ ...run, rev, status: 'running', location: 'mlruns', experimentId: '1', live: true }],
     };
-    const next = withFollowedSeries(state, rev, new Map([['loss', [{ step: 0, value: 1, timestamp: 1 }, { step: 1, value: NaN, timestamp: 2 }, { step: 2, value: 0.5, timestamp: 3 }]], ['acc', [{ step: 0, value: 0.3, timestamp: 1 }]]]));
-    assert.deepEqual(next.steps.map((s) => [s.rev, s.name, s.points]), [['workspace', 'loss', [[0, 1]]], [rev, 'acc', [[0, 0.3]]], [rev, 'loss', [[0, 1], [2, 0.5]]]]);
+    const next = withFollowedSeries(
+      state,
+      rev,
+      new Map([
+        [
+          'loss',
+          [
+            { step: 0, value: 1, timestamp: 1 },
+            { step: 1, value: NaN, timestamp: 2 },
+            { step: 2, value: 0.5, timestamp: 3 },
+          ],
+        ],
+        ['acc', [{ step: 0, value: 0.3, timestamp: 1 }]],
+      ]),
+    );
+    assert.deepEqual(
+      next.steps.map((s) => [s.rev, s.name, s.points]),
+      [
+        ['workspace', 'loss', [[0, 1]]],
+        [rev, 'acc', [[0, 0.3]]],
+        [
+          rev,
+          'loss',
+          [
+            [0, 1],
+            [2, 0.5],
+          ],
+        ],
+      ],
+    );
     assert.deepEqual(next.problems, ['kept']);
-    assert.equal(withFollowedSeries(state, rev, new Map()), state, 'nothing read yet: the index\'s lines stay');
+    assert.equal(withFollowedSeries(state, rev, new Map()), state, "nothing read yet: the index's lines stay");
   });
 
   describe('with an index of real run folders', () => {
@@ -58,34 +101,83 @@ describe('Metric History: MLflow/W&B runs (pure and store parts)', () => {
     let store: Store;
     beforeEach(async () => {
       root = mkdtempSync(join(tmpdir(), 'lineage-run-series-'));
-      writeMlflowRun(root, 'mlruns', { id: LIVE, name: 'live', status: 1, metrics: { loss: [[T, '1.0', 0], [T + 1, '0.8', 1]] } });
-      writeMlflowRun(root, 'mlruns', { id: DONE, name: 'done', status: 3, metrics: { loss: [[T, '0.9', 0]], 'val/acc': [[T, '0.5', 0], [T, 'nan', 1]] } });
+      writeMlflowRun(root, 'mlruns', {
+        id: LIVE,
+        name: 'live',
+        status: 1,
+        metrics: {
+          loss: [
+            [T, '1.0', 0],
+            [T + 1, '0.8', 1],
+          ],
+        },
+      });
+      writeMlflowRun(root, 'mlruns', {
+        id: DONE,
+        name: 'done',
+        status: 3,
+        metrics: {
+          loss: [[T, '0.9', 0]],
+          'val/acc': [
+            [T, '0.5', 0],
+            [T, 'nan', 1],
+          ],
+        },
+      });
       store = Store.open(join(root, 'index.sqlite'));
       await syncRuns(root, store);
     });
-    afterEach(() => { store.close(); rmSync(root, { recursive: true, force: true }); });
+    afterEach(() => {
+      store.close();
+      rmSync(root, { recursive: true, force: true });
+    });
 
     it('loads one line per metric key per run, labelled with the run, and says what it cannot show', () => {
       const live = runChoiceOf({ source: 'mlflow', id: LIVE, name: 'live' });
       const done = runChoiceOf({ source: 'mlflow', id: DONE, name: 'done' });
       const gone: RunChoice = { source: 'wandb', id: 'nothere', label: 'old · W&B' };
       const loaded = loadRunSeries(store, [live, done, gone]);
-      assert.deepEqual(loaded.steps.map((s) => [s.rev, s.label, s.name, s.points]), [
-        [runRev(live), 'live · MLflow', 'loss', [[0, 1], [1, 0.8]]],
-        [runRev(done), 'done · MLflow', 'loss', [[0, 0.9]]],
-        [runRev(done), 'done · MLflow', 'val/acc', [[0, 0.5]]],
-      ]);
-      assert.deepEqual(loaded.shown.map((r) => [r.label, r.status, r.location, r.experimentId]), [['live · MLflow', 'running', 'mlruns', '1'], ['done · MLflow', 'finished', 'mlruns', '1']]);
+      assert.deepEqual(
+        loaded.steps.map((s) => [s.rev, s.label, s.name, s.points]),
+        [
+          [
+            runRev(live),
+            'live · MLflow',
+            'loss',
+            [
+              [0, 1],
+              [1, 0.8],
+            ],
+          ],
+          [runRev(done), 'done · MLflow', 'loss', [[0, 0.9]]],
+          [runRev(done), 'done · MLflow', 'val/acc', [[0, 0.5]]],
+        ],
+      );
+      assert.deepEqual(
+        loaded.shown.map((r) => [r.label, r.status, r.location, r.experimentId]),
+        [
+          ['live · MLflow', 'running', 'mlruns', '1'],
+          ['done · MLflow', 'finished', 'mlruns', '1'],
+        ],
+      );
       assert.deepEqual(loaded.problems, ['old · W&B: the run is not in the index (any more).']);
     });
 
-    it('a followed run\'s appends bring the loaded state to what the files hold, until the run ends', async () => {
+    it("a followed run's appends bring the loaded state to what the files hold, until the run ends", async () => {
       const live = runChoiceOf({ source: 'mlflow', id: LIVE, name: 'live' });
       const loaded = loadRunSeries(store, [live]);
       const f = followRun(root, loaded.shown[0]) as RunFollower;
       assert.notEqual(typeof f, 'string');
       await f.poll();
-      const state: HistoryState = { selection: { ...EMPTY, runs: [live] }, available: [], branches: [], lines: [], problems: [], steps: loaded.steps, runs: loaded.shown };
+      const state: HistoryState = {
+        selection: { ...EMPTY, runs: [live] },
+        available: [],
+        branches: [],
+        lines: [],
+        problems: [],
+        steps: loaded.steps,
+        runs: loaded.shown,
+      };
       let shown = withFollowedSeries(state, runRev(live), f.series());
       assert.deepEqual(shown.steps, state.steps, 'the index was up to date');
 
@@ -97,10 +189,19 @@ describe('Metric History: MLflow/W&B runs (pure and store parts)', () => {
       const poll = await f.poll();
       assert.equal(poll.finished, true);
       const appends = runAppends(live, poll.deltas);
-      assert.deepEqual(appends.map((a) => [a.rev, a.label, a.name, a.path, a.points, a.reset]), [[runRev(live), 'live · MLflow', 'loss', 'loss', [[2, 0.7]], false], [runRev(live), 'live · MLflow', 'lr', 'lr', [[2, 0.01]], false]]);
+      assert.deepEqual(
+        appends.map((a) => [a.rev, a.label, a.name, a.path, a.points, a.reset]),
+        [
+          [runRev(live), 'live · MLflow', 'loss', 'loss', [[2, 0.7]], false],
+          [runRev(live), 'live · MLflow', 'lr', 'lr', [[2, 0.01]], false],
+        ],
+      );
       shown = { ...shown, steps: applyStepAppends(shown.steps, appends) };
       assert.deepEqual(shown.steps, withFollowedSeries(state, runRev(live), f.series()).steps, 'appending gives what a reload shows');
-      assert.deepEqual(shown.steps.map((s) => s.name), ['loss', 'lr']);
+      assert.deepEqual(
+        shown.steps.map((s) => s.name),
+        ['loss', 'lr'],
+      );
     });
   });
 });

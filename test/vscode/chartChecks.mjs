@@ -12,7 +12,10 @@ const git = (demo, ...args) => execFileSync('git', ['-C', demo, ...args], { enco
 /** Commits on main's first-parent chain whose eval/metrics.json has a numeric accuracy (Git only). */
 function mainCommitsWithAccuracy(demo) {
   const shas = git(demo, 'rev-list', '--first-parent', 'main').split('\n').filter(Boolean);
-  const out = execFileSync('git', ['-C', demo, 'cat-file', '--batch'], { input: shas.map((s) => `${s}:eval/metrics.json`).join('\n') + '\n', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync('git', ['-C', demo, 'cat-file', '--batch'], {
+    input: shas.map((s) => `${s}:eval/metrics.json`).join('\n') + '\n',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const found = [];
   let at = 0;
   for (const sha of shas) {
@@ -26,7 +29,9 @@ function mainCommitsWithAccuracy(demo) {
     try {
       const accuracy = JSON.parse(body).accuracy;
       if (typeof accuracy === 'number') found.push({ sha, accuracy });
-    } catch { /* not parsable there */ }
+    } catch {
+      /* not parsable there */
+    }
   }
   return found.reverse();
 }
@@ -37,7 +42,13 @@ async function chartFrame(page, selector, timeoutMs = 30000) {
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       if (frame.isDetached() || frame === page.mainFrame()) continue;
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
     }
     await page.waitForTimeout(250);
   }
@@ -58,12 +69,17 @@ function paintedPixels(frame, selector) {
 
 /** Hovers a chart point the way a person would, at the position Chart.js drew it. */
 async function hoverPoint(frame, chartId, label, which) {
-  const where = await frame.evaluate(({ chartId, label, which }) => {
-    const point = window.lineageCharts.point(chartId, label, which);
-    const canvas = document.querySelector(`[data-chart-id="${CSS.escape(chartId)}"] canvas, [data-plot-id="${CSS.escape(chartId.replace(/^plot:/, ''))}"] canvas`);
-    const rect = canvas.getBoundingClientRect();
-    return point && { x: point.x - rect.left, y: point.y - rect.top };
-  }, { chartId, label, which });
+  const where = await frame.evaluate(
+    ({ chartId, label, which }) => {
+      const point = window.lineageCharts.point(chartId, label, which);
+      const canvas = document.querySelector(
+        `[data-chart-id="${CSS.escape(chartId)}"] canvas, [data-plot-id="${CSS.escape(chartId.replace(/^plot:/, ''))}"] canvas`,
+      );
+      const rect = canvas.getBoundingClientRect();
+      return point && { x: point.x - rect.left, y: point.y - rect.top };
+    },
+    { chartId, label, which },
+  );
   if (!where) throw new Error(`no point ${which} of "${label}" in chart ${chartId}`);
   const canvas = frame.locator(`[data-chart-id="${chartId}"] canvas, [data-plot-id="${chartId.replace(/^plot:/, '')}"] canvas`).first();
   await canvas.hover({ position: where });
@@ -81,7 +97,11 @@ async function toggleQuickPickRow(page, filter, text) {
   await input.fill(filter);
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: 5000 });
-  await row.locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]').first().click().catch(() => row.click());
+  await row
+    .locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]')
+    .first()
+    .click()
+    .catch(() => row.click());
   await input.fill('');
 }
 
@@ -100,10 +120,26 @@ async function checkOnly(page, wanted) {
   await rows.first().waitFor({ state: 'visible', timeout: 15000 });
   for (let i = 0; i < (await rows.count()); i++) {
     const row = rows.nth(i);
-    const label = (await row.locator('.label-name').first().innerText().catch(() => '')).trim();
-    const description = (await row.locator('.label-description').first().innerText().catch(() => '')).trim();
+    const label = (
+      await row
+        .locator('.label-name')
+        .first()
+        .innerText()
+        .catch(() => '')
+    ).trim();
+    const description = (
+      await row
+        .locator('.label-description')
+        .first()
+        .innerText()
+        .catch(() => '')
+    ).trim();
     if ((await rowChecked(row)) !== wanted(label, description)) {
-      await row.locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]').first().click().catch(() => row.click());
+      await row
+        .locator('.quick-input-list-checkbox, .monaco-checkbox, input[type="checkbox"]')
+        .first()
+        .click()
+        .catch(() => row.click());
     }
   }
 }
@@ -129,7 +165,12 @@ async function walkthroughImages(page, demo, dir) {
   const { mkdirSync, writeFileSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
   const shots = [];
-  const clip = async (name, box) => { const file = join(dir, `${name}.png`); await page.waitForTimeout(900); await page.screenshot({ path: file, clip: box }); shots.push(file); };
+  const clip = async (name, box) => {
+    const file = join(dir, `${name}.png`);
+    await page.waitForTimeout(900);
+    await page.screenshot({ path: file, clip: box });
+    shots.push(file);
+  };
   const full = { x: 0, y: 0, width: 1440, height: 900 };
   await closeAllEditors(page);
   await runCommand(page, 'Notifications: Clear All Notifications').catch(() => false);
@@ -141,18 +182,26 @@ async function walkthroughImages(page, demo, dir) {
   await clip('open-demo', { x: 0, y: 0, width: 760, height: 560 });
   // 2. Browse runs: main expanded, a commit's tooltip.
   const mainRow = page.locator('.sidebar .monaco-list-row[aria-level="2"]').filter({ hasText: /^main/ }).first();
-  if ((await mainRow.getAttribute('aria-expanded', { timeout: 5000 }).catch(() => 'true')) === 'false') await mainRow.locator('.monaco-tl-twistie').click();
+  if ((await mainRow.getAttribute('aria-expanded', { timeout: 5000 }).catch(() => 'true')) === 'false')
+    await mainRow.locator('.monaco-tl-twistie').click();
   await page.waitForTimeout(500);
   const commit = page.locator('.sidebar .monaco-list-row[aria-level="3"]').nth(2);
   await commit.hover();
-  await page.locator('.monaco-hover:visible, .workbench-hover:visible').first().waitFor({ timeout: 10000 }).catch(() => undefined);
+  await page
+    .locator('.monaco-hover:visible, .workbench-hover:visible')
+    .first()
+    .waitFor({ timeout: 10000 })
+    .catch(() => undefined);
   await clip('browse-runs', { x: 0, y: 0, width: 900, height: 620 });
   await page.mouse.move(900, 700);
   // 3. Compare branches: the Metric Diff of main and the workspace (with an edit).
   const metricsFile = join(demo, 'eval', 'metrics.json');
   const original = readFileSync(metricsFile, 'utf8');
   const m = JSON.parse(original);
-  writeFileSync(metricsFile, JSON.stringify({ ...m, accuracy: m.accuracy + 0.0123, f1: m.f1 - 0.0087, loss: m.loss + 0.021 }, null, 4) + '\n');
+  writeFileSync(
+    metricsFile,
+    JSON.stringify({ ...m, accuracy: m.accuracy + 0.0123, f1: m.f1 - 0.0087, loss: m.loss + 0.021 }, null, 4) + '\n',
+  );
   try {
     await runCommand(page, 'Lineage: Refresh Index');
     await page.waitForTimeout(2000);
@@ -215,7 +264,8 @@ export const chartChecks = [
     async run({ page, outDir, demo }) {
       await closeAllEditors(page);
       const expected = mainCommitsWithAccuracy(demo);
-      if (!(await runCommand(page, 'Lineage: Show Metric History…'))) return { status: 'skipped', detail: 'no "Lineage: Show Metric History…" command yet' };
+      if (!(await runCommand(page, 'Lineage: Show Metric History…')))
+        return { status: 'skipped', detail: 'no "Lineage: Show Metric History…" command yet' };
       // The metric QuickPick (the headline metric preselected): keep only accuracy of eval/metrics.json.
       await checkOnly(page, (label, description) => label === 'accuracy' && description === 'eval/metrics.json');
       const started = Date.now();
@@ -227,7 +277,8 @@ export const chartChecks = [
       const counts = await frame.evaluate((id) => window.lineageCharts.counts(id), chartId);
       const painted = await paintedPixels(frame, `.chart-card[data-chart-id="${chartId}"] canvas`);
       if (painted < 2000) throw new Error(`the history canvas looks blank: ${painted} painted pixels`);
-      if (counts.main !== expected.length) throw new Error(`the chart has ${counts.main} points on main; main has ${expected.length} commits with a numeric accuracy`);
+      if (counts.main !== expected.length)
+        throw new Error(`the chart has ${counts.main} points on main; main has ${expected.length} commits with a numeric accuracy`);
 
       // Hover a known commit: the tooltip names its short sha, subject and value.
       const known = expected[Math.floor(expected.length / 3)];
@@ -243,9 +294,15 @@ export const chartChecks = [
 
       // Click it: the Runs view reveals and selects that commit.
       await canvas.click({ position: where });
-      const selected = page.locator('.sidebar .monaco-list-row.selected, .sidebar .monaco-list-row[aria-selected="true"]').filter({ hasText: known.sha.slice(0, 8) }).first();
+      const selected = page
+        .locator('.sidebar .monaco-list-row.selected, .sidebar .monaco-list-row[aria-selected="true"]')
+        .filter({ hasText: known.sha.slice(0, 8) })
+        .first();
       await selected.waitFor({ timeout: 15000 }).catch(async () => {
-        const rows = await page.locator('.sidebar .monaco-list-row.selected').allInnerTexts().catch(() => []);
+        const rows = await page
+          .locator('.sidebar .monaco-list-row.selected')
+          .allInnerTexts()
+          .catch(() => []);
         throw new Error(`after the click, the Runs view does not select ${known.sha.slice(0, 8)}; selected rows: ${JSON.stringify(rows)}`);
       });
       shots.push(await screenshot(page, outDir, '12-metric-history-revealed'));
@@ -256,10 +313,16 @@ export const chartChecks = [
       await toggleQuickPickRow(page, 'bigger-model', 'feature/bigger-model');
       await toggleQuickPickRow(page, 'lr-sweep', 'exp/lr-sweep');
       await page.locator('.quick-input-widget input.input').press('Enter');
-      await frame.waitForFunction((id) => Object.keys(window.lineageCharts.counts(id)).length >= 3, chartId, { timeout: 20000 }).catch(() => undefined);
+      await frame
+        .waitForFunction((id) => Object.keys(window.lineageCharts.counts(id)).length >= 3, chartId, { timeout: 20000 })
+        .catch(() => undefined);
       const overlaid = await frame.evaluate((id) => window.lineageCharts.counts(id), chartId);
       shots.push(await tallShot(page, outDir, '13-metric-history'));
-      return { status: 'passed', detail: `${counts.main} points on main = ${expected.length} commits with accuracy; ${painted} painted pixels; on screen ${drawnMs} ms after the metric was picked (page drawing: ${renderMs} ms); tooltip ${JSON.stringify(text)}; overlay ${JSON.stringify(overlaid)}`, shots };
+      return {
+        status: 'passed',
+        detail: `${counts.main} points on main = ${expected.length} commits with accuracy; ${painted} painted pixels; on screen ${drawnMs} ms after the metric was picked (page drawing: ${renderMs} ms); tooltip ${JSON.stringify(text)}; overlay ${JSON.stringify(overlaid)}`,
+        shots,
+      };
     },
   },
   {
@@ -281,19 +344,31 @@ export const chartChecks = [
       const counts = await frame.evaluate(() => window.lineageCharts.counts('plot:roc'));
       const rocPainted = await paintedPixels(frame, '.plot-card[data-plot-id="roc"] canvas');
       if (rocPainted < 2000) throw new Error(`the ROC canvas looks blank (${rocPainted} painted pixels)`);
-      if (Object.keys(counts).length !== revisions.length) throw new Error(`ROC datasets ${JSON.stringify(counts)} for revisions ${JSON.stringify(revisions)}`);
-      if (counts.HEAD !== undefined && counts.HEAD !== rocRows('HEAD')) throw new Error(`ROC at HEAD has ${counts.HEAD} points, roc.csv ${rocRows('HEAD')} rows`);
-      const matrices = await frame.evaluate(() => [...document.querySelectorAll('.plot-card[data-kind="confusion"] canvas')].map((c) => ({ cells: Number(c.dataset.cells), total: Number(c.dataset.total) })));
+      if (Object.keys(counts).length !== revisions.length)
+        throw new Error(`ROC datasets ${JSON.stringify(counts)} for revisions ${JSON.stringify(revisions)}`);
+      if (counts.HEAD !== undefined && counts.HEAD !== rocRows('HEAD'))
+        throw new Error(`ROC at HEAD has ${counts.HEAD} points, roc.csv ${rocRows('HEAD')} rows`);
+      const matrices = await frame.evaluate(() =>
+        [...document.querySelectorAll('.plot-card[data-kind="confusion"] canvas')].map((c) => ({
+          cells: Number(c.dataset.cells),
+          total: Number(c.dataset.total),
+        })),
+      );
       if (matrices.length !== revisions.length) throw new Error(`${matrices.length} confusion matrices for ${revisions.length} revisions`);
       const confusionRows = git(demo, 'show', 'HEAD:eval/plots/confusion.csv').trim().split('\n').length - 1;
-      if (!matrices.some((m) => m.total === confusionRows)) throw new Error(`no matrix counts HEAD's ${confusionRows} rows: ${JSON.stringify(matrices)}`);
+      if (!matrices.some((m) => m.total === confusionRows))
+        throw new Error(`no matrix counts HEAD's ${confusionRows} rows: ${JSON.stringify(matrices)}`);
       const matrixPainted = await paintedPixels(frame, '.plot-card[data-kind="confusion"] canvas');
       if (matrixPainted < 2000) throw new Error(`the confusion matrix canvas looks blank (${matrixPainted} painted pixels)`);
       // A cell's tooltip.
       const matrix = frame.locator('.plot-card[data-kind="confusion"] canvas').first();
       const box = await matrix.boundingBox();
       await matrix.hover({ position: { x: box.width - 40, y: 30 } });
-      const cellTip = await frame.locator('.chart-tooltip:visible').first().innerText().catch(() => '');
+      const cellTip = await frame
+        .locator('.chart-tooltip:visible')
+        .first()
+        .innerText()
+        .catch(() => '');
       const shots = [await screenshot(page, outDir, '14-plots')];
       if (!/count: \d+/.test(cellTip)) throw new Error(`no count in the confusion cell tooltip: ${JSON.stringify(cellTip)}`);
 
@@ -306,7 +381,11 @@ export const chartChecks = [
         const input = page.locator('.quick-input-widget input.input');
         await input.waitFor({ state: 'visible', timeout: 10000 });
         // The simple file dialog fills in its default (<folder>/ROC.png) once it has read the folder.
-        await page.waitForFunction(() => /\.png$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), undefined, { timeout: 10000 }).catch(() => undefined);
+        await page
+          .waitForFunction(() => /\.png$/.test(document.querySelector('.quick-input-widget input.input')?.value ?? ''), undefined, {
+            timeout: 10000,
+          })
+          .catch(() => undefined);
         await input.fill(target);
         await page.waitForTimeout(600);
         shots.push(await screenshot(page, outDir, '15-plots-save-dialog'));
@@ -320,22 +399,31 @@ export const chartChecks = [
         for (let i = 0; i < 40 && !existsSync(target); i++) await page.waitForTimeout(250);
         if (!existsSync(target)) throw new Error(`the PNG export did not write ${target}`);
         const bytes = readFileSync(target);
-        if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a' || bytes.length < 2000) throw new Error(`${target} is not a PNG of a chart (${bytes.length} bytes)`);
+        if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a' || bytes.length < 2000)
+          throw new Error(`${target} is not a PNG of a chart (${bytes.length} bytes)`);
         exported = `${bytes.length} bytes`;
       } finally {
         await page.keyboard.press('Escape').catch(() => {});
         rmSync(dir, { recursive: true, force: true });
       }
       shots.push(await tallShot(page, outDir, '15-plots-wide'));
-      return { status: 'passed', detail: `revisions ${JSON.stringify(revisions)}; ${await frame.locator('.plot-card').count()} plots drawn in ${plotsMs} ms; ROC points ${JSON.stringify(counts)} (${rocPainted} px); matrices ${JSON.stringify(matrices)} (${matrixPainted} px); cell tooltip ${JSON.stringify(cellTip.replace(/\s+/g, ' '))}; PNG export ${exported}`, shots };
+      return {
+        status: 'passed',
+        detail: `revisions ${JSON.stringify(revisions)}; ${await frame.locator('.plot-card').count()} plots drawn in ${plotsMs} ms; ROC points ${JSON.stringify(counts)} (${rocPainted} px); matrices ${JSON.stringify(matrices)} (${matrixPainted} px); cell tooltip ${JSON.stringify(cellTip.replace(/\s+/g, ' '))}; PNG export ${exported}`,
+        shots,
+      };
     },
   },
   {
     name: 'the walkthrough opens from "Lineage: Open Walkthrough" with its steps and images',
     async run({ page, outDir }) {
       await closeAllEditors(page);
-      if (!(await runCommand(page, 'Lineage: Open Walkthrough'))) return { status: 'skipped', detail: 'no "Lineage: Open Walkthrough" command' };
-      const title = page.locator('.gettingStartedContainer .getting-started-category .category-title, .gettingStartedContainer h2').filter({ hasText: 'ML Lineage' }).first();
+      if (!(await runCommand(page, 'Lineage: Open Walkthrough')))
+        return { status: 'skipped', detail: 'no "Lineage: Open Walkthrough" command' };
+      const title = page
+        .locator('.gettingStartedContainer .getting-started-category .category-title, .gettingStartedContainer h2')
+        .filter({ hasText: 'ML Lineage' })
+        .first();
       await title.waitFor({ timeout: 20000 });
       const steps = await page.locator('.gettingStartedContainer .getting-started-step .step-title').allInnerTexts();
       await page.waitForTimeout(1000);

@@ -8,7 +8,10 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: true });
   if (process.env.LINEAGE_TEST_GREP) mocha.grep(process.env.LINEAGE_TEST_GREP);
   const suites = join(__dirname, 'suites');
-  for (const file of readdirSync(suites, { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(suites, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(join(suites, file));
   }
   return new Promise((resolve, reject) => {

@@ -13,7 +13,13 @@ const num = (v) => (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(5)
 export async function inlineDiffsCheck({ page, outDir, demo }) {
   const file = join(demo, 'eval', 'metrics.json');
   const atMain = JSON.parse(execFileSync('git', ['-C', demo, 'show', 'main:eval/metrics.json'], { encoding: 'utf8' }));
-  const run = { ...atMain, accuracy: round(atMain.accuracy + 0.0123), f1: round(atMain.f1 - 0.0087), loss: round(atMain.loss + 0.021), calibration_error: 0.031 };
+  const run = {
+    ...atMain,
+    accuracy: round(atMain.accuracy + 0.0123),
+    f1: round(atMain.f1 - 0.0087),
+    loss: round(atMain.loss + 0.021),
+    calibration_error: 0.031,
+  };
   writeFileSync(file, JSON.stringify(run, null, 4) + '\n');
   try {
     await runCommand(page, 'View: Close All Editors').catch(() => false);
@@ -23,16 +29,22 @@ export async function inlineDiffsCheck({ page, outDir, demo }) {
     await openByQuickOpen(page, 'eval/metrics.json');
     const expected = `${'▲ +'}${num(run.accuracy - atMain.accuracy)} vs main (${num(atMain.accuracy)})`;
     // Extension decorations draw their text in ::after pseudo-elements of spans in the view lines.
-    const hints = () => page.evaluate(() => {
-      const out = [];
-      for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
-        for (const span of line.querySelectorAll('span')) {
-          const after = getComputedStyle(span, '::after');
-          if (after.content && after.content !== 'none' && after.content !== 'normal') out.push({ text: after.content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' '), color: after.color, line: line.textContent.replace(/\u00a0/g, ' ').trim() });
+    const hints = () =>
+      page.evaluate(() => {
+        const out = [];
+        for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
+          for (const span of line.querySelectorAll('span')) {
+            const after = getComputedStyle(span, '::after');
+            if (after.content && after.content !== 'none' && after.content !== 'normal')
+              out.push({
+                text: after.content.replace(/^"|"$/g, '').replace(/\u00a0/g, ' '),
+                color: after.color,
+                line: line.textContent.replace(/\u00a0/g, ' ').trim(),
+              });
+          }
         }
-      }
-      return out;
-    });
+        return out;
+      });
     let drawn = [];
     for (let waited = 0; waited < 30000 && !drawn.some((h) => h.text.includes(expected)); waited += 500) {
       await page.waitForTimeout(500);
@@ -50,8 +62,13 @@ export async function inlineDiffsCheck({ page, outDir, demo }) {
       return {
         lens: [...document.querySelectorAll('.monaco-editor .codelens-decoration')].map(text),
         status: [...document.querySelectorAll('.statusbar-item')].map(text).filter((t) => /vs |accuracy|acc /.test(t)),
-        badge: [...document.querySelectorAll('.explorer-folders-view .monaco-list-row')].filter((r) => r.getAttribute('aria-label')?.includes('metrics.json'))
-          .map((r) => ({ label: r.getAttribute('aria-label'), text: text(r), title: r.querySelector('.monaco-icon-label')?.getAttribute('title') ?? '' })),
+        badge: [...document.querySelectorAll('.explorer-folders-view .monaco-list-row')]
+          .filter((r) => r.getAttribute('aria-label')?.includes('metrics.json'))
+          .map((r) => ({
+            label: r.getAttribute('aria-label'),
+            text: text(r),
+            title: r.querySelector('.monaco-icon-label')?.getAttribute('title') ?? '',
+          })),
       };
     });
     Object.assign(seen, { better: hintOf('▲'), worse: hintOf('▼'), added: hintOf('new vs main') });
@@ -59,7 +76,8 @@ export async function inlineDiffsCheck({ page, outDir, demo }) {
     if (!seen.better || !seen.worse || !seen.added) throw new Error(`expected better, worse and new hints: ${JSON.stringify(seen)}`);
     if (seen.better.color === seen.worse.color) throw new Error(`better and worse hints share a color: ${JSON.stringify(seen)}`);
     // One element holds the line's lenses: "7 metrics vs main: … | Open diff".
-    if (!seen.lens.some((t) => /^7 metrics vs main: 1 better, 2 worse, 1 new \| Open diff$/.test(t.trim()))) throw new Error(`CodeLens: ${JSON.stringify(seen.lens)}`);
+    if (!seen.lens.some((t) => /^7 metrics vs main: 1 better, 2 worse, 1 new \| Open diff$/.test(t.trim())))
+      throw new Error(`CodeLens: ${JSON.stringify(seen.lens)}`);
     if (!seen.status.some((t) => t.includes('vs main'))) throw new Error(`no "vs main" status bar item: ${JSON.stringify(seen.status)}`);
 
     // The hover of "accuracy": values here and on main, and the history along main.
@@ -70,7 +88,8 @@ export async function inlineDiffsCheck({ page, outDir, demo }) {
     await page.waitForTimeout(400);
     const hoverText = (await hover.innerText()).replace(/\u00a0/g, ' ');
     shots.push(await screenshot(page, outDir, 'inline-diffs-hover'));
-    if (!hoverText.includes(`main (baseline`) || !/Last \d+ values? on main/.test(hoverText)) throw new Error(`hover: ${JSON.stringify(hoverText)}`);
+    if (!hoverText.includes(`main (baseline`) || !/Last \d+ values? on main/.test(hoverText))
+      throw new Error(`hover: ${JSON.stringify(hoverText)}`);
     await page.mouse.move(1400, 880);
 
     // The Runs view: branches whose headline metric moved against main are colored and badged.
@@ -79,11 +98,16 @@ export async function inlineDiffsCheck({ page, outDir, demo }) {
       await treeViewLabels(page, 'Runs');
       await page.waitForTimeout(1000);
       // A decorated row carries its badge and its color on the label.
-      runs = await page.evaluate(() => [...document.querySelectorAll('.sidebar .monaco-list-row[aria-level="2"]')].map((r) => ({
-        label: r.querySelector('.label-name')?.textContent ?? '',
-        badge: [...r.querySelectorAll('.monaco-decoration-badge, [class*="decoration"]')].map((e) => e.textContent || getComputedStyle(e, '::after').content).filter(Boolean).join(' '),
-        color: getComputedStyle(r.querySelector('.label-name') ?? r).color,
-      })));
+      runs = await page.evaluate(() =>
+        [...document.querySelectorAll('.sidebar .monaco-list-row[aria-level="2"]')].map((r) => ({
+          label: r.querySelector('.label-name')?.textContent ?? '',
+          badge: [...r.querySelectorAll('.monaco-decoration-badge, [class*="decoration"]')]
+            .map((e) => e.textContent || getComputedStyle(e, '::after').content)
+            .filter(Boolean)
+            .join(' '),
+          color: getComputedStyle(r.querySelector('.label-name') ?? r).color,
+        })),
+      );
       shots.push(await screenshot(page, outDir, 'inline-diffs-runs-badges'));
     }
     return {
@@ -106,7 +130,10 @@ async function openByQuickOpen(page, path) {
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10000 });
   await page.waitForTimeout(300);
   await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+  await page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: 10000 })
+    .catch(() => {});
 }
 
 function round(v) {

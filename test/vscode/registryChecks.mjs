@@ -9,19 +9,27 @@ import { clearNotifications, runCommand, screenshot, showViewContainer, treeView
 
 /** Every row of a side-bar pane: level, label, description, expanded (as VS Code renders them). */
 async function paneRows(pane) {
-  return pane.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => ({
-    level: Number(r.getAttribute('aria-level')),
-    label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
-    description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
-    expanded: r.getAttribute('aria-expanded'),
-    // The item's ThemeIcon (the twistie's codicon is not it).
-    icon: [...r.querySelectorAll('.monaco-tl-contents [class*="codicon-"]')].flatMap((e) => [...e.classList]).find((c) => c.startsWith('codicon-')) ?? '',
-  })));
+  return pane.locator('.monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => ({
+      level: Number(r.getAttribute('aria-level')),
+      label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+      description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+      expanded: r.getAttribute('aria-expanded'),
+      // The item's ThemeIcon (the twistie's codicon is not it).
+      icon:
+        [...r.querySelectorAll('.monaco-tl-contents [class*="codicon-"]')]
+          .flatMap((e) => [...e.classList])
+          .find((c) => c.startsWith('codicon-')) ?? '',
+    })),
+  );
 }
 
 /** Expands the row of `level` whose label (or, with `part: 'description'`, description) matches `text`. */
 async function expandRow(page, pane, level, text, part = 'name') {
-  const row = pane.locator(`.monaco-list-row[aria-level="${level}"]`).filter({ has: page.locator(`.label-${part}`, { hasText: text }) }).first();
+  const row = pane
+    .locator(`.monaco-list-row[aria-level="${level}"]`)
+    .filter({ has: page.locator(`.label-${part}`, { hasText: text }) })
+    .first();
   await row.waitFor({ timeout: 20000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') {
     await row.locator('.monaco-tl-twistie').click();
@@ -35,7 +43,12 @@ async function onlyPane(page, keep) {
   const headers = page.locator('.sidebar .pane-header');
   for (let i = 0; i < (await headers.count()); i++) {
     const header = headers.nth(i);
-    const title = (await header.locator('h3.title').innerText().catch(() => '')).trim();
+    const title = (
+      await header
+        .locator('h3.title')
+        .innerText()
+        .catch(() => '')
+    ).trim();
     const expanded = (await header.getAttribute('aria-expanded')) === 'true';
     if ((title.toLowerCase() === keep.toLowerCase()) !== expanded) await header.click();
   }
@@ -77,9 +90,14 @@ export const registryChecks = [
       const shots = [await screenshot(page, outDir, '17-models-view')];
       const row = (level, label) => rows.find((r) => r.level === level && r.label === label);
       const problems = [];
-      const expect = (cond, what) => { if (!cond) problems.push(what); };
+      const expect = (cond, what) => {
+        if (!cond) problems.push(what);
+      };
       expect(row(1, 'classifier')?.description.startsWith('v1.2.0'), 'classifier described by its newest version');
-      expect(row(2, 'v1.2.0')?.description.startsWith('staging · champion') || row(2, 'v1.2.0')?.description.startsWith('champion · staging'), 'v1.2.0 with staging and champion');
+      expect(
+        row(2, 'v1.2.0')?.description.startsWith('staging · champion') || row(2, 'v1.2.0')?.description.startsWith('champion · staging'),
+        'v1.2.0 with staging and champion',
+      );
       expect(/^prod\s/.test(row(2, 'v1.1.0')?.description ?? ''), 'v1.1.0 with prod');
       expect(/^[0-9a-f]{8}$/.test(row(2, 'v1.0.0')?.description ?? ''), 'v1.0.0 with no stage, its commit');
       expect(/^deregistered\s/.test(row(2, 'v0.8.0')?.description ?? ''), 'v0.8.0 deregistered');
@@ -95,7 +113,10 @@ export const registryChecks = [
       if (!dir) return { status: 'skipped', detail: 'set LINEAGE_WALKTHROUGH_IMAGES=<dir> to take it' };
       // The Models view as the check above left it, with a version's context menu open.
       const pane = await viewPane(page, 'Models');
-      const row = pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: /^v1\.2\.0$/ }) }).first();
+      const row = pane
+        .locator('.monaco-list-row[aria-level="2"]')
+        .filter({ has: page.locator('.label-name', { hasText: /^v1\.2\.0$/ }) })
+        .first();
       await row.click({ button: 'right' });
       await page.locator('.context-view .monaco-menu').first().waitFor({ timeout: 10000 });
       const file = join(dir, 'register-model.png');
@@ -117,14 +138,24 @@ export const registryChecks = [
       const top = (await treeViewLabels(page, 'Runs')).map((l) => l.trim());
       const pane = await viewPane(page, 'Runs');
       const groups = top.filter((l) => /^(MLflow|W&B) · /.test(l));
-      if (!groups.some((g) => g.startsWith('MLflow · ')) || !groups.some((g) => g.startsWith('W&B · '))) throw new Error(`no MLflow experiment / W&B project nodes: ${JSON.stringify(top)}`);
+      if (!groups.some((g) => g.startsWith('MLflow · ')) || !groups.some((g) => g.startsWith('W&B · ')))
+        throw new Error(`no MLflow experiment / W&B project nodes: ${JSON.stringify(top)}`);
       // The experiment's runs, below the branches.
-      await expandRow(page, pane, 2, groups.find((g) => g.startsWith('MLflow · ')));
+      await expandRow(
+        page,
+        pane,
+        2,
+        groups.find((g) => g.startsWith('MLflow · ')),
+      );
       await pane.locator('.monaco-list-row[aria-level="3"]').first().waitFor({ timeout: 20000 });
       const groupRows = (await paneRows(pane)).filter((r) => r.level === 3);
       const shots = [await screenshot(page, outDir, '18-runs-view-run-groups')];
       if (groupRows.length === 0) throw new Error('no runs under the MLflow experiment');
-      await pane.locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: /^MLflow · / }) }).locator('.monaco-tl-twistie').click();
+      await pane
+        .locator('.monaco-list-row[aria-level="2"]')
+        .filter({ has: page.locator('.label-name', { hasText: /^MLflow · / }) })
+        .locator('.monaco-tl-twistie')
+        .click();
       // The branch's tip commit has the runs that recorded it (linked by their Git commit).
       const head = execFileSync('git', ['-C', demo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
       await expandRow(page, pane, 2, /^main$/);
@@ -138,9 +169,15 @@ export const registryChecks = [
       for (let i = at + 1; i < rows.length && rows[i].level > 3; i++) if (rows[i].level === 4) under.push(rows[i]);
       shots.push(await screenshot(page, outDir, '19-runs-view-commit-runs'));
       if (under.length < 2) throw new Error(`fewer than two rows under ${head.slice(0, 8)}: ${JSON.stringify(rows)}`);
-      const runs = under.filter((r) => /\b(finished|running|failed|killed|crashed)\b/i.test(r.description) || /codicon-(pass|check|error|sync|circle)/.test(r.icon));
+      const runs = under.filter(
+        (r) => /\b(finished|running|failed|killed|crashed)\b/i.test(r.description) || /codicon-(pass|check|error|sync|circle)/.test(r.icon),
+      );
       if (runs.length === 0) throw new Error(`no MLflow or W&B run under ${head.slice(0, 8)}: ${JSON.stringify(under)}`);
-      return { status: 'passed', detail: `groups ${JSON.stringify(groups)}, ${groupRows.length} runs under the MLflow one; under ${head.slice(0, 8)}: ${under.map((r) => `${r.label} [${r.description}]`).join(' | ')}`, shots };
+      return {
+        status: 'passed',
+        detail: `groups ${JSON.stringify(groups)}, ${groupRows.length} runs under the MLflow one; under ${head.slice(0, 8)}: ${under.map((r) => `${r.label} [${r.description}]`).join(' | ')}`,
+        shots,
+      };
     },
   },
   {
@@ -176,7 +213,11 @@ export const registryChecks = [
       if (missing.length) throw new Error(`sections ${JSON.stringify(info.sections)} lack ${missing.join(', ')}`);
       if (!info.facts.some((f) => /prod/.test(f))) throw new Error(`the facts do not say prod: ${JSON.stringify(info.facts)}`);
       if (info.overflowX) throw new Error('the card scrolls sideways at 1440 px');
-      return { status: 'passed', detail: `picked ${JSON.stringify(picked)}; ${info.title}: ${info.completeness}; sections ${info.sections.join(' | ')}; facts ${info.facts.join(' | ')}`, shots };
+      return {
+        status: 'passed',
+        detail: `picked ${JSON.stringify(picked)}; ${info.title}: ${info.completeness}; sections ${info.sections.join(' | ')}; facts ${info.facts.join(' | ')}`,
+        shots,
+      };
     },
   },
 ];

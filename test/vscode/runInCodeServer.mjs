@@ -25,7 +25,10 @@ import { visualChecks } from './visualChecks.mjs';
 import { openWorkbench, screenshot } from './workbench.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 // The node:sqlite pass of `npm test` (about a minute): the whole tier twice would double its ~8
 // minutes, so only what reads and writes the store in the host (open, index and rebuild the demo,
 // Runs tree, Metric Diff, hostile metric names, Metric History and Plots series, MLflow runs, a
@@ -65,26 +68,36 @@ async function step(title, fn) {
 function suiteFiles() {
   const root = join(projectRoot, 'out', 'test', 'vscode', 'suites');
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true }).filter((f) => String(f).endsWith('.test.js')).map((f) => join(root, String(f))).sort();
+  return readdirSync(root, { recursive: true })
+    .filter((f) => String(f).endsWith('.test.js'))
+    .map((f) => join(root, String(f)))
+    .sort();
 }
 
 async function waitForResults(file, timeoutMs, server, logFile) {
   const deadline = Date.now() + timeoutMs;
   let serverExit;
-  void server.exited.then((code) => { serverExit = code; });
+  void server.exited.then((code) => {
+    serverExit = code;
+  });
   let lastLength = 0;
   while (Date.now() < deadline) {
     if (existsSync(logFile)) {
       // Stream the in-host spec log as it grows.
       const text = readFileSync(logFile, 'utf8');
       const complete = text.lastIndexOf('\n') + 1;
-      if (complete > lastLength) { process.stdout.write(text.slice(lastLength, complete).replace(/^(?=.)/gm, '  │ ')); lastLength = complete; }
+      if (complete > lastLength) {
+        process.stdout.write(text.slice(lastLength, complete).replace(/^(?=.)/gm, '  │ '));
+        lastLength = complete;
+      }
     }
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
     if (serverExit !== undefined) throw new Error(`code-server exited (${serverExit}) before the suites finished`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`no results from the in-host suites within ${timeoutMs / 1000} s (is the runner extension active? see test-output/vscode/logs)`);
+  throw new Error(
+    `no results from the in-host suites within ${timeoutMs / 1000} s (is the runner extension active? see test-output/vscode/logs)`,
+  );
 }
 
 let server;
@@ -98,7 +111,9 @@ const cleanups = async () => {
   server = undefined;
 };
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => { void cleanups().finally(() => process.exit(130)); });
+  process.once(signal, () => {
+    void cleanups().finally(() => process.exit(130));
+  });
 }
 
 const started = Date.now();
@@ -124,25 +139,31 @@ try {
   await step('demo repository (lineage demo-repo)', () => {
     execFileSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'demo-repo', demo], { stdio: ['ignore', 'inherit', 'inherit'] });
   });
-  const demoBranches = execFileSync('git', ['-C', demo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const demoBranches = execFileSync('git', ['-C', demo, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   await step('stage extensions', () => {
     writeUserSettings(userDataDir);
     say(`  ${stageExtension({ extensionsDir, sqliteBinding: tools.sqliteBinding, abi: tools.abi })}`);
-    say(`  ${stageTestRunner({
-      extensionsDir,
-      config: {
-        mochaPath: join(projectRoot, 'node_modules', 'mocha'),
-        files,
-        resultsFile,
-        logFile,
-        timeoutMs: 60000,
-        grep: opts.grep,
-        env: { LINEAGE_TEST_DEMO_REPO: demo, ...driverEnv },
-      },
-    })}`);
+    say(
+      `  ${stageTestRunner({
+        extensionsDir,
+        config: {
+          mochaPath: join(projectRoot, 'node_modules', 'mocha'),
+          files,
+          resultsFile,
+          logFile,
+          timeoutMs: 60000,
+          grep: opts.grep,
+          env: { LINEAGE_TEST_DEMO_REPO: demo, ...driverEnv },
+        },
+      })}`,
+    );
   });
   const port = await freePort();
-  server = await step(`start code-server on 127.0.0.1:${port}`, () => startCodeServer({ tools, port, userDataDir, extensionsDir, workspace: demo, logFile: join(outDir, 'code-server.log'), env: driverEnv }));
+  server = await step(`start code-server on 127.0.0.1:${port}`, () =>
+    startCodeServer({ tools, port, userDataDir, extensionsDir, workspace: demo, logFile: join(outDir, 'code-server.log'), env: driverEnv }),
+  );
   let page;
   await step('open the workbench in Chromium', async () => {
     ({ browser, page } = await openWorkbench(server.workbenchUrl, { consoleLog: join(outDir, 'browser-console.log') }));
@@ -157,7 +178,9 @@ try {
         const r = await check.run({ page, outDir, demo, demoBranches });
         visual.push({ name: check.name, ...r });
       } catch (error) {
-        const shot = await screenshot(page, outDir, `failed-${check.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => undefined);
+        const shot = await screenshot(page, outDir, `failed-${check.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(
+          () => undefined,
+        );
         visual.push({ name: check.name, status: 'failed', detail: error.message, shots: shot ? [shot] : [] });
         await page.keyboard.press('Escape').catch(() => {});
       }
@@ -166,13 +189,23 @@ try {
   writeFileSync(join(outDir, 'results.json'), JSON.stringify({ ...results, visual, timings }, null, 2));
 
   // The report.
-  const failures = [...results.failures.map((f) => ({ title: f.fullTitle, message: f.error?.stack ?? f.error?.message })), ...visual.filter((v) => v.status === 'failed').map((v) => ({ title: `[visual] ${v.name}`, message: v.detail }))];
+  const failures = [
+    ...results.failures.map((f) => ({ title: f.fullTitle, message: f.error?.stack ?? f.error?.message })),
+    ...visual.filter((v) => v.status === 'failed').map((v) => ({ title: `[visual] ${v.name}`, message: v.detail })),
+  ];
   const passing = results.passes.length + visual.filter((v) => v.status === 'passed').length;
   const pending = results.pending.length + visual.filter((v) => v.status === 'skipped').length;
-  process.stdout.write(`\nVS Code ${results.vscode}, extension host Node ${results.node}${opts.sqliteDriver ? `, LINEAGE_SQLITE_DRIVER=${opts.sqliteDriver}` : ''}\n`);
-  for (const v of visual) process.stdout.write(`  [visual] ${v.status === 'passed' ? '✔' : v.status === 'skipped' ? '-' : '✖'} ${v.name}${v.detail ? ` (${v.detail})` : ''}${v.shots?.length ? ` → ${v.shots.map((s) => relative(projectRoot, s)).join(', ')}` : ''}\n`);
+  process.stdout.write(
+    `\nVS Code ${results.vscode}, extension host Node ${results.node}${opts.sqliteDriver ? `, LINEAGE_SQLITE_DRIVER=${opts.sqliteDriver}` : ''}\n`,
+  );
+  for (const v of visual)
+    process.stdout.write(
+      `  [visual] ${v.status === 'passed' ? '✔' : v.status === 'skipped' ? '-' : '✖'} ${v.name}${v.detail ? ` (${v.detail})` : ''}${v.shots?.length ? ` → ${v.shots.map((s) => relative(projectRoot, s)).join(', ')}` : ''}\n`,
+    );
   process.stdout.write(`\n  ${passing} passing, ${failures.length} failing${pending ? `, ${pending} pending` : ''}\n`);
-  failures.forEach((f, i) => process.stdout.write(`\n  ${i + 1}) ${f.title}\n     ${String(f.message).split('\n').slice(0, 8).join('\n     ')}\n`));
+  failures.forEach((f, i) =>
+    process.stdout.write(`\n  ${i + 1}) ${f.title}\n     ${String(f.message).split('\n').slice(0, 8).join('\n     ')}\n`),
+  );
   exitCode = failures.length === 0 && results.passes.length > 0 ? 0 : 1;
   if (opts.stay) {
     say(`code-server is still running at ${server.workbenchUrl} — Ctrl-C to stop`);
@@ -189,6 +222,8 @@ try {
     if (opts.keep) say(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
-  say(`total ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.map(([t, s]) => `${t.split(' (')[0]} ${s.toFixed(1)} s`).join(', ')}); artifacts in ${relative(projectRoot, outDir)}/`);
+  say(
+    `total ${((Date.now() - started) / 1000).toFixed(1)} s (${timings.map(([t, s]) => `${t.split(' (')[0]} ${s.toFixed(1)} s`).join(', ')}); artifacts in ${relative(projectRoot, outDir)}/`,
+  );
 }
 process.exit(exitCode);

@@ -17,14 +17,36 @@ async function main(): Promise<number> {
     const userDataDir = join(tmp, 'user-data');
     mkdirSync(join(userDataDir, 'User'), { recursive: true });
     // ML Lineage declares untrustedWorkspaces: false, so a trust prompt would keep it inactive.
-    writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoUpdate': false }));
+    writeFileSync(
+      join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoUpdate': false,
+      }),
+    );
     const vscodeExecutablePath = process.env.VSCODE_EXECUTABLE || (await downloadAndUnzipVSCode(process.env.VSCODE_VERSION ?? 'stable'));
     await runTests({
       vscodeExecutablePath,
       extensionDevelopmentPath: projectRoot,
       extensionTestsPath: join(__dirname, 'electronIndex'),
-      launchArgs: [demo, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--user-data-dir', userDataDir, '--extensions-dir', join(tmp, 'extensions')],
-      extensionTestsEnv: { LINEAGE_TEST_DEMO_REPO: demo, ...(process.env.LINEAGE_TEST_GREP ? { LINEAGE_TEST_GREP: process.env.LINEAGE_TEST_GREP } : {}) },
+      launchArgs: [
+        demo,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        join(tmp, 'extensions'),
+      ],
+      extensionTestsEnv: {
+        LINEAGE_TEST_DEMO_REPO: demo,
+        ...(process.env.LINEAGE_TEST_GREP ? { LINEAGE_TEST_GREP: process.env.LINEAGE_TEST_GREP } : {}),
+      },
     });
     return 0;
   } catch (error) {

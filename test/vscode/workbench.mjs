@@ -8,14 +8,23 @@ export async function openWorkbench(url, { viewport = { width: 1440, height: 900
   const { chromium } = await loadPlaywright();
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport });
     if (consoleLog) {
       // The workbench's own errors (webview loading, CSP) only show in the browser console.
       const write = (line) => appendFileSync(consoleLog, `${new Date().toISOString()} ${line}\n`);
-      page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') write(`[${msg.type()}] ${msg.location()?.url ?? ''} ${msg.text()}`); });
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' || msg.type() === 'warning') write(`[${msg.type()}] ${msg.location()?.url ?? ''} ${msg.text()}`);
+      });
       page.on('pageerror', (error) => write(`[pageerror] ${error.message}`));
       page.on('frameattached', (frame) => write(`[frame] attached ${frame.url()}`));
     }
@@ -38,7 +47,11 @@ export async function clearNotifications(page) {
  * the palette) when no command with exactly this label exists.
  */
 export async function runCommand(page, label, { timeoutMs = 10000 } = {}) {
-  await page.locator('.monaco-workbench').first().click({ position: { x: 5, y: 5 }, trial: true }).catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .first()
+    .click({ position: { x: 5, y: 5 }, trial: true })
+    .catch(() => {});
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -56,7 +69,10 @@ export async function runCommand(page, label, { timeoutMs = 10000 } = {}) {
     return false;
   }
   await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => {});
+  await page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: timeoutMs })
+    .catch(() => {});
   return true;
 }
 
@@ -84,7 +100,10 @@ export async function screenshot(page, dir, name) {
 
 /** The side-bar view pane titled `title` (e.g. "Runs"), expanded. */
 export async function viewPane(page, title) {
-  const pane = page.locator('.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) }).first();
+  const pane = page
+    .locator('.sidebar .pane')
+    .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) })
+    .first();
   await pane.waitFor({ state: 'visible', timeout: 10000 });
   const header = pane.locator('.pane-header').first();
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
@@ -99,7 +118,9 @@ export async function treeViewLabels(page, title, { collapse = true } = {}) {
   const pane = await viewPane(page, title);
   if (collapse) {
     await pane.locator('.pane-header').first().hover();
-    const collapseAll = pane.locator('.pane-header .actions a[aria-label*="Collapse All"], .pane-header .actions .action-label[aria-label*="Collapse"]').first();
+    const collapseAll = pane
+      .locator('.pane-header .actions a[aria-label*="Collapse All"], .pane-header .actions .action-label[aria-label*="Collapse"]')
+      .first();
     if (await collapseAll.count()) await collapseAll.click().catch(() => {});
     // Then open the top level again (one row per workspace folder), so its children show.
     await page.waitForTimeout(300);
@@ -130,8 +151,18 @@ export async function webviewFrame(page, { timeoutMs = 30000 } = {}) {
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       if (frame.isDetached() || frame === page.mainFrame()) continue;
-      const id = await frame.frameElement().then((el) => el.getAttribute('id')).catch(() => null);
-      if (id === 'active-frame' && (await frame.locator('body *').count().catch(() => 0))) return frame;
+      const id = await frame
+        .frameElement()
+        .then((el) => el.getAttribute('id'))
+        .catch(() => null);
+      if (
+        id === 'active-frame' &&
+        (await frame
+          .locator('body *')
+          .count()
+          .catch(() => 0))
+      )
+        return frame;
     }
     await page.waitForTimeout(250);
   }

@@ -8,7 +8,17 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { ColumnInfo, ColumnLayout, HostMessage, PersistedState, QueryView, RowAction, TableInfo, TableRow, WebviewMessage } from '../../src/protocol/experiments';
+import type {
+  ColumnInfo,
+  ColumnLayout,
+  HostMessage,
+  PersistedState,
+  QueryView,
+  RowAction,
+  TableInfo,
+  TableRow,
+  WebviewMessage,
+} from '../../src/protocol/experiments';
 import { arrangeColumns, EMPTY_LAYOUT, EMPTY_QUERY, MAX_COMPARE } from '../../src/protocol/experiments';
 import { ChartsView } from './charts';
 import { ColumnPicker } from './columnPicker';
@@ -30,10 +40,22 @@ const MAX_SAVED_SELECTION = 1000;
 const ACTIONS: { action: RowAction; label: string; title: string; min: number; max: number }[] = [
   { action: 'compare', label: 'Compare', title: `Two rows: the Metric Diff; up to ${MAX_COMPARE}: side by side`, min: 2, max: MAX_COMPARE },
   { action: 'plots', label: 'Plots', title: 'The dvc.yaml plots of the selected commits and experiments', min: 1, max: 20 },
-  { action: 'history', label: 'Metric History', title: 'Metric history of the sorted (or first shown) metrics along the selected rows', min: 1, max: 20 },
-  { action: 'lineage', label: 'Lineage Card', title: 'The lineage card of a model version registered at the row\'s commit', min: 1, max: 1 },
-  { action: 'checkout', label: 'Checkout', title: 'Check out the row\'s commit or experiment (asks first)', min: 1, max: 1 },
-  { action: 'copyMarkdown', label: 'Copy as Markdown', title: 'The selected rows and the columns shown, as a Markdown table', min: 1, max: Infinity },
+  {
+    action: 'history',
+    label: 'Metric History',
+    title: 'Metric history of the sorted (or first shown) metrics along the selected rows',
+    min: 1,
+    max: 20,
+  },
+  { action: 'lineage', label: 'Lineage Card', title: "The lineage card of a model version registered at the row's commit", min: 1, max: 1 },
+  { action: 'checkout', label: 'Checkout', title: "Check out the row's commit or experiment (asks first)", min: 1, max: 1 },
+  {
+    action: 'copyMarkdown',
+    label: 'Copy as Markdown',
+    title: 'The selected rows and the columns shown, as a Markdown table',
+    min: 1,
+    max: Infinity,
+  },
   { action: 'copyCsv', label: 'Copy as CSV', title: 'The selected rows and the columns shown, as CSV', min: 1, max: Infinity },
 ];
 
@@ -70,7 +92,11 @@ export class ExperimentsApp implements GridHost {
   private pendingScroll: { top?: number; left?: number } | undefined;
   private folder: string | undefined;
 
-  constructor(root: HTMLElement, private readonly host: AppHost, persisted: PersistedState) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: AppHost,
+    persisted: PersistedState,
+  ) {
     this.delta = persisted.delta === true;
     this.tab = persisted.tab === 'charts' ? 'charts' : 'table';
     this.folder = persisted.folder;
@@ -83,7 +109,9 @@ export class ExperimentsApp implements GridHost {
       layout: () => this.layout,
       change: (layout) => this.setLayout(layout, true),
     });
-    this.compare = new CompareView(() => { this.compare.element.hidden = true; });
+    this.compare = new CompareView(() => {
+      this.compare.element.hidden = true;
+    });
     this.compare.element.hidden = true;
     this.charts = new ChartsView({
       post: (m) => host.post(m),
@@ -96,7 +124,10 @@ export class ExperimentsApp implements GridHost {
     const top = div('top');
     const bar = div('toolbar');
     const tabs = div('tabs');
-    for (const [id, label] of [['table', 'Table'], ['charts', 'Charts']] as const) {
+    for (const [id, label] of [
+      ['table', 'Table'],
+      ['charts', 'Charts'],
+    ] as const) {
       const b = document.createElement('vscode-button') as VscodeButton;
       b.textContent = label;
       b.className = `tab tab-${id}`;
@@ -108,7 +139,10 @@ export class ExperimentsApp implements GridHost {
     this.filterInput.placeholder = 'Filter: accuracy >= 0.9, params:train.lr contains 0.0, state = failed, or text (Enter)';
     this.filterInput.setAttribute('aria-label', 'Add a filter condition or search text');
     this.filterInput.addEventListener('keydown', (e: KeyboardEvent) => {
-      if (e.key === 'Enter') { e.preventDefault(); this.addFilter(this.filterInput.value); }
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.addFilter(this.filterInput.value);
+      }
     });
     this.starredBox.label = '★ only';
     this.starredBox.title = 'Only starred rows';
@@ -119,13 +153,20 @@ export class ExperimentsApp implements GridHost {
     this.deltaBox.label = 'Δ vs baseline';
     this.deltaBox.title = 'Show numbers as their difference from the baseline row';
     this.deltaBox.checked = this.delta;
-    this.deltaBox.addEventListener('change', () => { this.delta = this.deltaBox.checked; this.grid.invalidate(); this.scheduleSave(); });
+    this.deltaBox.addEventListener('change', () => {
+      this.delta = this.deltaBox.checked;
+      this.grid.invalidate();
+      this.scheduleSave();
+    });
     const columnsButton = document.createElement('vscode-button') as VscodeButton;
     columnsButton.secondary = true;
     columnsButton.textContent = 'Columns…';
     columnsButton.className = 'columns-button';
     columnsButton.title = 'Show, hide, pin and find columns';
-    columnsButton.addEventListener('click', (e) => { e.stopPropagation(); this.picker.toggle(columnsButton); });
+    columnsButton.addEventListener('click', (e) => {
+      e.stopPropagation();
+      this.picker.toggle(columnsButton);
+    });
     bar.append(tabs, this.filterInput, this.starredBox, this.allCommitsBox, this.deltaBox, columnsButton);
 
     const actions = div('actions');
@@ -203,7 +244,14 @@ export class ExperimentsApp implements GridHost {
     this.grid.setRowCount(table.rowCount);
     this.renderQuery();
     this.updateSummary();
-    this.showMessage(table.rowCount === 0 ? (query.filters.length || query.text || query.starredOnly ? 'No rows match the filters.' : 'No commits, experiments or runs in the index yet.') : '', false);
+    this.showMessage(
+      table.rowCount === 0
+        ? query.filters.length || query.text || query.starredOnly
+          ? 'No rows match the filters.'
+          : 'No commits, experiments or runs in the index yet.'
+        : '',
+      false,
+    );
     if (this.status.textContent === 'Loading…') this.setStatus('');
     if (first && this.pendingScroll) {
       this.grid.scrollTo(this.pendingScroll.top, this.pendingScroll.left);
@@ -219,7 +267,11 @@ export class ExperimentsApp implements GridHost {
     if (range) {
       this.ranges.delete(window.requestId);
       if (window.generation !== this.table?.generation) return;
-      this.selection.range(range.index, window.rows.map((r) => r.id), range.add);
+      this.selection.range(
+        range.index,
+        window.rows.map((r) => r.id),
+        range.add,
+      );
       this.selectionChanged();
       return;
     }
@@ -340,15 +392,30 @@ export class ExperimentsApp implements GridHost {
     };
     const ctrl = e.ctrlKey || e.metaKey;
     switch (e.key) {
-      case 'ArrowDown': move(cur + 1); break;
-      case 'ArrowUp': move(cur - 1); break;
-      case 'PageDown': move(cur + this.grid.pageRows); break;
-      case 'PageUp': move(cur - this.grid.pageRows); break;
-      case 'Home': move(0); break;
-      case 'End': move(n - 1); break;
+      case 'ArrowDown':
+        move(cur + 1);
+        break;
+      case 'ArrowUp':
+        move(cur - 1);
+        break;
+      case 'PageDown':
+        move(cur + this.grid.pageRows);
+        break;
+      case 'PageUp':
+        move(cur - this.grid.pageRows);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(n - 1);
+        break;
       case ' ': {
         const row = this.cache.row(cur);
-        if (row) { this.selection.toggle(row.id, cur); this.selectionChanged(); }
+        if (row) {
+          this.selection.toggle(row.id, cur);
+          this.selectionChanged();
+        }
         break;
       }
       case 'Enter': {
@@ -372,7 +439,15 @@ export class ExperimentsApp implements GridHost {
     e.preventDefault();
   }
 
-  onRendered(report: { cells: number; rows: number; filled: number; firstRow: number; lastRow: number; scrollTop: number; scrollLeft: number }): void {
+  onRendered(report: {
+    cells: number;
+    rows: number;
+    filled: number;
+    firstRow: number;
+    lastRow: number;
+    scrollTop: number;
+    scrollLeft: number;
+  }): void {
     this.host.post({ type: 'rendered', ...report, generation: this.table?.generation ?? 0 });
   }
 
@@ -415,7 +490,8 @@ export class ExperimentsApp implements GridHost {
     this.filterInput.value = '';
     if (parsed.kind === 'text') {
       this.setQuery({ ...this.query, text: parsed.text });
-      if (parsed.unknown) this.setStatus(`No column named "${parsed.unknown}": searching the text instead (the Columns… list has every name)`);
+      if (parsed.unknown)
+        this.setStatus(`No column named "${parsed.unknown}": searching the text instead (the Columns… list has every name)`);
     } else this.setQuery({ ...this.query, filters: [...this.query.filters, parsed.filter] });
   }
 
@@ -428,10 +504,17 @@ export class ExperimentsApp implements GridHost {
 
   private renderQuery(): void {
     const columns = this.table?.columns ?? [];
-    const chips = this.query.filters.map((f, i) => this.chip(filterLabel(f, columns), `${f.column} ${f.op} ${f.value}`, () => {
-      this.setQuery({ ...this.query, filters: this.query.filters.filter((_, j) => j !== i) });
-    }));
-    if (this.query.text) chips.push(this.chip(`text: ${this.query.text}`, 'Rows whose label, message, commit or note contain this', () => this.setQuery({ ...this.query, text: '' })));
+    const chips = this.query.filters.map((f, i) =>
+      this.chip(filterLabel(f, columns), `${f.column} ${f.op} ${f.value}`, () => {
+        this.setQuery({ ...this.query, filters: this.query.filters.filter((_, j) => j !== i) });
+      }),
+    );
+    if (this.query.text)
+      chips.push(
+        this.chip(`text: ${this.query.text}`, 'Rows whose label, message, commit or note contain this', () =>
+          this.setQuery({ ...this.query, text: '' }),
+        ),
+      );
     if (chips.length > 1) {
       const clear = document.createElement('button');
       clear.type = 'button';
@@ -481,7 +564,10 @@ export class ExperimentsApp implements GridHost {
       b.setAttribute('aria-pressed', String(id === tab));
     }
     if (tab === 'charts') this.charts.shown();
-    else { this.charts.hidden(); this.grid.invalidate(); }
+    else {
+      this.charts.hidden();
+      this.grid.invalidate();
+    }
     this.scheduleSave();
   }
 
@@ -498,7 +584,10 @@ export class ExperimentsApp implements GridHost {
   private setStatus(text: string): void {
     this.status.textContent = text;
     clearTimeout(this.statusTimer);
-    if (text && text !== 'Loading…') this.statusTimer = window.setTimeout(() => { this.status.textContent = ''; }, 6000);
+    if (text && text !== 'Loading…')
+      this.statusTimer = window.setTimeout(() => {
+        this.status.textContent = '';
+      }, 6000);
   }
 
   private showMessage(text: string, error: boolean): void {
@@ -509,10 +598,19 @@ export class ExperimentsApp implements GridHost {
 
   private scheduleSave(): void {
     clearTimeout(this.saveTimer);
-    this.saveTimer = window.setTimeout(() => this.host.save({
-      version: 1, folder: this.folder, tab: this.tab, delta: this.delta, scrollTop: this.grid.scrollTop, scrollLeft: this.grid.scrollLeft,
-      selected: this.selection.size <= MAX_SAVED_SELECTION ? this.selection.list() : undefined,
-    }), 200);
+    this.saveTimer = window.setTimeout(
+      () =>
+        this.host.save({
+          version: 1,
+          folder: this.folder,
+          tab: this.tab,
+          delta: this.delta,
+          scrollTop: this.grid.scrollTop,
+          scrollLeft: this.grid.scrollLeft,
+          selected: this.selection.size <= MAX_SAVED_SELECTION ? this.selection.list() : undefined,
+        }),
+      200,
+    );
   }
 }
 
@@ -536,7 +634,9 @@ export function readPersisted(raw: unknown): PersistedState {
     delta: s.delta === true,
     scrollTop: num(s.scrollTop),
     scrollLeft: num(s.scrollLeft),
-    selected: Array.isArray(s.selected) ? s.selected.filter((id): id is string => typeof id === 'string').slice(0, MAX_SAVED_SELECTION) : undefined,
+    selected: Array.isArray(s.selected)
+      ? s.selected.filter((id): id is string => typeof id === 'string').slice(0, MAX_SAVED_SELECTION)
+      : undefined,
   };
 }
 

@@ -23,11 +23,16 @@ export function valueOf(row: TableRow, column: ColumnInfo): CellValue | undefine
   const v = row.cells[column.id];
   if (v !== undefined || column.group !== 'meta') return v;
   switch (column.key) {
-    case 'created': return row.created;
-    case 'commit': return row.commit;
-    case 'message': return row.message;
-    case 'state': return row.state;
-    default: return undefined;
+    case 'created':
+      return row.created;
+    case 'commit':
+      return row.commit;
+    case 'message':
+      return row.message;
+    case 'state':
+      return row.state;
+    default:
+      return undefined;
   }
 }
 
@@ -65,7 +70,8 @@ export function cellView(row: TableRow, column: ColumnInfo, baseline: TableRow |
   const value = valueOf(row, column);
   const text = displayValue(row, column);
   const base = baseline && baseline.id !== row.id ? valueOf(baseline, column) : undefined;
-  const numeric = typeof value === 'number' && typeof base === 'number' && Number.isFinite(value) && Number.isFinite(base) && column.group !== 'meta';
+  const numeric =
+    typeof value === 'number' && typeof base === 'number' && Number.isFinite(value) && Number.isFinite(base) && column.group !== 'meta';
   const tone = numeric ? toneOf(column, value - base) : '';
   const shown = deltaMode && numeric ? formatDelta(value - base) : text;
   const full = column.group === 'meta' && column.key === 'created' ? text : typeof value === 'number' ? String(value) : cellText(value);

@@ -1,7 +1,10 @@
 // Arithmetic of the charts tab (scatter, parallel coordinates): extents, round tick values,
 // linear scales, the point under the mouse, a row's colour class. Pure, tested in Node.
 
-export interface Extent { min: number; max: number }
+export interface Extent {
+  min: number;
+  max: number;
+}
 
 /** The smallest and largest finite value, widened when all are equal so a scale has some span. */
 export function extent(values: Iterable<number | null>): Extent | undefined {
@@ -49,7 +52,10 @@ export function nearest(points: readonly { x: number; y: number }[], x: number, 
     const dx = points[i].x - x;
     const dy = points[i].y - y;
     const d = dx * dx + dy * dy;
-    if (d <= bestD) { bestD = d; best = i; }
+    if (d <= bestD) {
+      bestD = d;
+      best = i;
+    }
   }
   return best;
 }
@@ -57,7 +63,12 @@ export function nearest(points: readonly { x: number; y: number }[], x: number, 
 export type RowTone = 'baseline' | 'better' | 'worse' | 'same' | 'none';
 
 /** A row's colour in the charts, as its cell of `metric` is coloured in the table: by direction against the baseline. */
-export function rowTone(value: number | null, base: number | null, direction: 'higher' | 'lower' | undefined, isBaseline: boolean): RowTone {
+export function rowTone(
+  value: number | null,
+  base: number | null,
+  direction: 'higher' | 'lower' | undefined,
+  isBaseline: boolean,
+): RowTone {
   if (isBaseline) return 'baseline';
   if (value === null || base === null || !Number.isFinite(value) || !Number.isFinite(base)) return 'none';
   if (value === base) return 'same';

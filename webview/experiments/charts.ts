@@ -53,8 +53,12 @@ export class ChartsView {
     this.xParam.setAttribute('aria-label', 'Param for the scatter');
     this.addAxis.setAttribute('aria-label', 'Add an axis');
     for (const s of [this.scope, this.metric, this.xParam]) s.addEventListener('change', () => this.request());
-    this.metric.addEventListener('change', () => { this.axesChosen = false; });
-    this.xParam.addEventListener('change', () => { this.xChosen = true; });
+    this.metric.addEventListener('change', () => {
+      this.axesChosen = false;
+    });
+    this.xParam.addEventListener('change', () => {
+      this.xChosen = true;
+    });
     this.addAxis.addEventListener('change', () => {
       if (this.addAxis.value && !this.axes.includes(this.addAxis.value) && this.axes.length < MAX_AXES) {
         this.axes = [...this.axes, this.addAxis.value];
@@ -70,7 +74,9 @@ export class ChartsView {
     scatter.head.append(labelled('Param', this.xParam));
     scatter.body.append(this.scatterCanvas);
     this.scatterCanvas.addEventListener('mousemove', (e) => this.hover(e));
-    this.scatterCanvas.addEventListener('mouseleave', () => { this.tooltip.hidden = true; });
+    this.scatterCanvas.addEventListener('mouseleave', () => {
+      this.tooltip.hidden = true;
+    });
 
     const parallel = card('Parallel coordinates', 'chart-parallel');
     this.axesChips.className = 'axes-chips';
@@ -96,7 +102,9 @@ export class ChartsView {
     const grid = div('charts-grid');
     grid.append(scatter.element, corr.element, parallel.element);
     this.element.append(controls, grid, this.tooltip);
-    new ResizeObserver(() => { if (this.visible) this.draw(); }).observe(this.element);
+    new ResizeObserver(() => {
+      if (this.visible) this.draw();
+    }).observe(this.element);
   }
 
   /** The tab became visible: draw, asking for data if the table changed meanwhile. */
@@ -169,7 +177,13 @@ export class ChartsView {
     }
     this.requestPoints();
     this.correlationRequest = this.host.nextRequestId();
-    this.host.post({ type: 'correlation', requestId: this.correlationRequest, metric: this.metric.value, scope: this.scope.value as Scope, rowIds: this.rowIds() });
+    this.host.post({
+      type: 'correlation',
+      requestId: this.correlationRequest,
+      metric: this.metric.value,
+      scope: this.scope.value as Scope,
+      rowIds: this.rowIds(),
+    });
   }
 
   private requestPoints(): void {
@@ -202,7 +216,9 @@ export class ChartsView {
     const base = this.host.baseline();
     const m = col(metric);
     const baseMetric = base && typeof base.cells[metric] === 'number' ? (base.cells[metric] as number) : null;
-    const tones: RowTone[] = p.rows.map((r) => rowTone(m >= 0 ? r.values[m] : null, baseMetric, byId.get(metric)?.direction, r.id === base?.id));
+    const tones: RowTone[] = p.rows.map((r) =>
+      rowTone(m >= 0 ? r.values[m] : null, baseMetric, byId.get(metric)?.direction, r.id === base?.id),
+    );
     const selected = new Set(this.host.selected());
     const colors = themeColors();
     this.drawScatter(p, col(this.xParam.value), m, tones, selected, colors);
@@ -219,7 +235,10 @@ export class ChartsView {
     if (xi < 0 || yi < 0) return;
     const xs = extent(p.rows.map((r) => r.values[xi]));
     const ys = extent(p.rows.map((r) => r.values[yi]));
-    if (!xs || !ys) { emptyText(ctx, width, height, 'No rows have both values.', colors); return; }
+    if (!xs || !ys) {
+      emptyText(ctx, width, height, 'No rows have both values.', colors);
+      return;
+    }
     const sx = scale(xs, PAD.left, width - PAD.right);
     const sy = scale(ys, height - PAD.bottom, PAD.top);
     const nameOf = this.namer();
@@ -239,7 +258,12 @@ export class ChartsView {
       ctx.fillStyle = colors[tones[i]];
       ctx.globalAlpha = selected.size && !selected.has(r.id) ? 0.45 : 0.9;
       ctx.fill();
-      if (selected.has(r.id)) { ctx.globalAlpha = 1; ctx.strokeStyle = colors.fg; ctx.lineWidth = 1.5; ctx.stroke(); }
+      if (selected.has(r.id)) {
+        ctx.globalAlpha = 1;
+        ctx.strokeStyle = colors.fg;
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+      }
     }
     ctx.globalAlpha = 1;
   }
@@ -249,7 +273,10 @@ export class ChartsView {
     if (!ctx) return;
     const { width, height } = cssSize(this.parallelCanvas);
     const axesIdx = idx.filter((i) => i >= 0);
-    if (axesIdx.length < 2) { emptyText(ctx, width, height, 'Choose at least two axes.', colors); return; }
+    if (axesIdx.length < 2) {
+      emptyText(ctx, width, height, 'Choose at least two axes.', colors);
+      return;
+    }
     const exts = axesIdx.map((i) => extent(p.rows.map((r) => r.values[i])) ?? { min: 0, max: 1 });
     const left = 40;
     const right = width - 40;
@@ -265,7 +292,10 @@ export class ChartsView {
       let drawing = false;
       axesIdx.forEach((vi, k) => {
         const v = r.values[vi];
-        if (v === null) { drawing = false; return; }
+        if (v === null) {
+          drawing = false;
+          return;
+        }
         const x = xOf(k);
         const y = ys[k](v);
         if (drawing) ctx.lineTo(x, y);
@@ -301,7 +331,10 @@ export class ChartsView {
     const rect = this.scatterCanvas.getBoundingClientRect();
     const hit = nearest(this.scatterHits, e.clientX - rect.left, e.clientY - rect.top, 8);
     const p = this.points;
-    if (hit < 0 || !p) { this.tooltip.hidden = true; return; }
+    if (hit < 0 || !p) {
+      this.tooltip.hidden = true;
+      return;
+    }
     const row = p.rows[this.scatterHits[hit].row];
     const nameOf = this.namer();
     const lines = [row.label, ...p.columns.map((c, i) => `${nameOf(c)}: ${row.values[i] === null ? '—' : formatNumber(row.values[i]!)}`)];
@@ -314,20 +347,22 @@ export class ChartsView {
 
   private renderAxesChips(): void {
     const name = this.namer();
-    this.axesChips.replaceChildren(...this.axes.map((id) => {
-      const chip = div('chip');
-      const text = document.createElement('span');
-      text.textContent = name(id);
-      chip.title = id;
-      const x = document.createElement('button');
-      x.type = 'button';
-      x.className = 'chip-x';
-      x.dataset.col = id;
-      x.textContent = '×';
-      x.title = 'Remove this axis';
-      chip.append(text, x);
-      return chip;
-    }));
+    this.axesChips.replaceChildren(
+      ...this.axes.map((id) => {
+        const chip = div('chip');
+        const text = document.createElement('span');
+        text.textContent = name(id);
+        chip.title = id;
+        const x = document.createElement('button');
+        x.type = 'button';
+        x.className = 'chip-x';
+        x.dataset.col = id;
+        x.textContent = '×';
+        x.title = 'Remove this axis';
+        chip.append(text, x);
+        return chip;
+      }),
+    );
   }
 
   /** A column's key, with its file or tracker when another numeric column has the same key. */
@@ -346,7 +381,10 @@ export class ChartsView {
   private renderCorrelation(): void {
     const c = this.correlation;
     const nameOf = this.namer();
-    if (!c) { this.correlationList.replaceChildren(); return; }
+    if (!c) {
+      this.correlationList.replaceChildren();
+      return;
+    }
     this.correlationTitle.textContent = `Spearman's ρ of each param with ${nameOf(c.metric)} over ${c.n} row${c.n === 1 ? '' : 's'}, strongest first`;
     if (!c.entries.length) {
       const none = div('corr-none');
@@ -359,29 +397,38 @@ export class ChartsView {
     const without = c.entries.length - withValues.length;
     const note = div('corr-none');
     note.textContent = without ? `${without} param${without === 1 ? '' : 's'} without values in these rows` : '';
-    this.correlationList.replaceChildren(...withValues.slice(0, 200).map((e) => {
-      const item = div('corr-item');
-      item.setAttribute('role', 'listitem');
-      item.title = `${e.column}\n${e.n} rows with both values`;
-      const name = div('corr-name');
-      name.textContent = nameOf(e.column);
-      const bar = div('corr-bar');
-      const fill = div(`corr-fill ${e.rho === null ? '' : e.rho >= 0 ? 'pos' : 'neg'}`);
-      // Widths through the CSSOM: the strict CSP allows no inline style attributes in markup.
-      fill.style.width = `${Math.round(Math.abs(e.rho ?? 0) * 50)}%`;
-      fill.style.left = e.rho !== null && e.rho < 0 ? `${50 - Math.round(Math.abs(e.rho) * 50)}%` : '50%';
-      bar.append(fill);
-      const value = div('corr-value');
-      value.textContent = e.rho === null ? '—' : e.rho.toFixed(2);
-      const n = div('corr-n');
-      n.textContent = `n=${e.n}`;
-      item.append(name, bar, value, n);
-      return item;
-    }), note);
+    this.correlationList.replaceChildren(
+      ...withValues.slice(0, 200).map((e) => {
+        const item = div('corr-item');
+        item.setAttribute('role', 'listitem');
+        item.title = `${e.column}\n${e.n} rows with both values`;
+        const name = div('corr-name');
+        name.textContent = nameOf(e.column);
+        const bar = div('corr-bar');
+        const fill = div(`corr-fill ${e.rho === null ? '' : e.rho >= 0 ? 'pos' : 'neg'}`);
+        // Widths through the CSSOM: the strict CSP allows no inline style attributes in markup.
+        fill.style.width = `${Math.round(Math.abs(e.rho ?? 0) * 50)}%`;
+        fill.style.left = e.rho !== null && e.rho < 0 ? `${50 - Math.round(Math.abs(e.rho) * 50)}%` : '50%';
+        bar.append(fill);
+        const value = div('corr-value');
+        value.textContent = e.rho === null ? '—' : e.rho.toFixed(2);
+        const n = div('corr-n');
+        n.textContent = `n=${e.n}`;
+        item.append(name, bar, value, n);
+        return item;
+      }),
+      note,
+    );
   }
 }
 
-interface Colors extends Record<RowTone, string> { fg: string; muted: string; axis: string; grid: string; font: string }
+interface Colors extends Record<RowTone, string> {
+  fg: string;
+  muted: string;
+  axis: string;
+  grid: string;
+  font: string;
+}
 
 function themeColors(): Colors {
   const s = getComputedStyle(document.body);
@@ -419,7 +466,18 @@ function cssSize(canvas: HTMLCanvasElement): { width: number; height: number } {
   return { width: Math.max(50, r.width), height: Math.max(50, r.height) };
 }
 
-function axes(ctx: CanvasRenderingContext2D, xs: Extent, ys: Extent, sx: (v: number) => number, sy: (v: number) => number, width: number, height: number, c: Colors, xName: string, yName: string): void {
+function axes(
+  ctx: CanvasRenderingContext2D,
+  xs: Extent,
+  ys: Extent,
+  sx: (v: number) => number,
+  sy: (v: number) => number,
+  width: number,
+  height: number,
+  c: Colors,
+  xName: string,
+  yName: string,
+): void {
   ctx.font = `11px ${c.font}`;
   ctx.lineWidth = 1;
   ctx.fillStyle = c.muted;

@@ -36,7 +36,9 @@ export class ColumnPicker {
     buttons.append(
       this.button('Show matches', 'Show every column that matches the search', () => this.setMatches(false)),
       this.button('Hide matches', 'Hide every column that matches the search', () => this.setMatches(true)),
-      this.button('Reset', 'Every column shown, none pinned, default order and widths', () => this.host.change({ hidden: [], order: [], pinned: [], widths: {} })),
+      this.button('Reset', 'Every column shown, none pinned, default order and widths', () =>
+        this.host.change({ hidden: [], order: [], pinned: [], widths: {} }),
+      ),
     );
     this.list.className = 'picker-list';
     this.list.setAttribute('role', 'list');
@@ -52,14 +54,22 @@ export class ColumnPicker {
       const id = pin?.closest<HTMLElement>('.picker-item')?.dataset.col;
       if (id) this.host.change(togglePinned(this.host.layout(), id));
     });
-    this.element.addEventListener('keydown', (e) => { if (e.key === 'Escape') { this.close(); e.stopPropagation(); } });
+    this.element.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        this.close();
+        e.stopPropagation();
+      }
+    });
     document.addEventListener('mousedown', (e) => {
       if (this.open && !this.element.contains(e.target as Node) && !(e.target as HTMLElement).closest('.columns-button')) this.close();
     });
   }
 
   toggle(anchor: HTMLElement): void {
-    if (this.open) { this.close(); return; }
+    if (this.open) {
+      this.close();
+      return;
+    }
     this.open = true;
     this.element.hidden = false;
     const r = anchor.getBoundingClientRect();
@@ -119,7 +129,13 @@ export class ColumnPicker {
   }
 
   private setMatches(hide: boolean): void {
-    this.host.change(setHidden(this.host.layout(), this.matches().map((c) => c.id), hide));
+    this.host.change(
+      setHidden(
+        this.host.layout(),
+        this.matches().map((c) => c.id),
+        hide,
+      ),
+    );
   }
 
   private button(text: string, title: string, run: () => void): HTMLButtonElement {

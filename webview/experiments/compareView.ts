@@ -80,7 +80,12 @@ export class CompareView {
     }
     const note = document.createElement('div');
     note.className = 'compare-note';
-    note.textContent = lines.length === 0 ? 'No column differs between these rows.' : lines.length > MAX_LINES ? `The first ${MAX_LINES} of ${lines.length} columns.` : '';
+    note.textContent =
+      lines.length === 0
+        ? 'No column differs between these rows.'
+        : lines.length > MAX_LINES
+          ? `The first ${MAX_LINES} of ${lines.length} columns.`
+          : '';
     this.body.replaceChildren(table, note);
   }
 }

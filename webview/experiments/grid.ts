@@ -38,7 +38,15 @@ export interface GridHost {
   onMove(column: string, before: string | null): void;
   onResize(column: string, width: number, done: boolean): void;
   onKey(event: KeyboardEvent): void;
-  onRendered(report: { cells: number; rows: number; filled: number; firstRow: number; lastRow: number; scrollTop: number; scrollLeft: number }): void;
+  onRendered(report: {
+    cells: number;
+    rows: number;
+    filled: number;
+    firstRow: number;
+    lastRow: number;
+    scrollTop: number;
+    scrollLeft: number;
+  }): void;
 }
 
 interface CellSlot {
@@ -227,15 +235,16 @@ export class Grid {
       this.host.onView(rows.start, rows.end, wanted);
     }
     clearTimeout(this.reportTimer);
-    const report = () => this.host.onRendered({
-      cells: this.element.querySelectorAll('.c').length,
-      rows: this.slots.size,
-      filled,
-      firstRow: rows.start,
-      lastRow: rows.end,
-      scrollTop: this.element.scrollTop,
-      scrollLeft: this.element.scrollLeft,
-    });
+    const report = () =>
+      this.host.onRendered({
+        cells: this.element.querySelectorAll('.c').length,
+        rows: this.slots.size,
+        filled,
+        firstRow: rows.start,
+        lastRow: rows.end,
+        scrollTop: this.element.scrollTop,
+        scrollLeft: this.element.scrollLeft,
+      });
     // The first frame with data is reported at once (the time to first rows is measured by it); later ones when scrolling pauses.
     if (filled > 0 && !this.reportedRows) {
       this.reportedRows = true;
@@ -286,7 +295,11 @@ export class Grid {
     groupPin.append(labelGroup, ...spans(g.pinned, g.pinnedWidths, 0, g.pinned.length).map((s) => this.groupCell(s.label, s.width)));
     const groupPad = el('div', 'pad');
     groupPad.style.width = `${g.restOffsets[start] ?? 0}px`;
-    this.groupRow.replaceChildren(groupPin, groupPad, ...spans(g.rest, g.restWidths, start, end).map((s) => this.groupCell(s.label, s.width, g.pinnedWidth + 6)));
+    this.groupRow.replaceChildren(
+      groupPin,
+      groupPad,
+      ...spans(g.rest, g.restWidths, start, end).map((s) => this.groupCell(s.label, s.width, g.pinnedWidth + 6)),
+    );
     this.groupRow.style.width = `${g.totalWidth}px`;
   }
 
@@ -360,7 +373,24 @@ export class Grid {
     pin.append(label);
     const pad = el('div', 'pad');
     row.append(pin, pad);
-    return { el: row, pin, pad, label, check, star, indent, kind, text, note, pinCells: [], cells: [], index: -1, row: undefined, version: 0, cls: '' };
+    return {
+      el: row,
+      pin,
+      pad,
+      label,
+      check,
+      star,
+      indent,
+      kind,
+      text,
+      note,
+      pinCells: [],
+      cells: [],
+      index: -1,
+      row: undefined,
+      version: 0,
+      cls: '',
+    };
   }
 
   /** Returns whether the row had its data. */
@@ -398,7 +428,9 @@ export class Grid {
       slot.text.textContent = row ? row.label : '…';
       slot.note.textContent = row?.note ? '✎' : '';
       slot.note.title = row?.note ? `Note: ${row.note}\n(click to edit)` : '';
-      slot.label.title = row ? `${rowTitle(row)}${row.context ? '\n(shown for the rows under it that match the filters)' : ''}` : 'Loading…';
+      slot.label.title = row
+        ? `${rowTitle(row)}${row.context ? '\n(shown for the rows under it that match the filters)' : ''}`
+        : 'Loading…';
     }
     // Pinned columns.
     syncCount(slot.pinCells, g.pinned.length, slot.pin);
@@ -430,9 +462,18 @@ export class Grid {
       title = view.title;
     }
     const cls = `c${column.numeric ? ' num' : ''}${tone ? ` ${tone}` : ''}`;
-    if (cell.cls !== cls) { cell.cls = cls; cell.el.className = cls; }
-    if (cell.text !== text) { cell.text = text; cell.el.textContent = text; }
-    if (cell.title !== title) { cell.title = title; cell.el.title = title; }
+    if (cell.cls !== cls) {
+      cell.cls = cls;
+      cell.el.className = cls;
+    }
+    if (cell.text !== text) {
+      cell.text = text;
+      cell.el.textContent = text;
+    }
+    if (cell.title !== title) {
+      cell.title = title;
+      cell.el.title = title;
+    }
     cell.el.dataset.col = column.id;
   }
 
@@ -447,7 +488,10 @@ export class Grid {
         if (target.closest('.rz')) return;
         const id = head.dataset.col!;
         if (id === LABEL_COLUMN) {
-          if (target.closest('.check')) { e.preventDefault(); this.host.onSelectAll(); }
+          if (target.closest('.check')) {
+            e.preventDefault();
+            this.host.onSelectAll();
+          }
           return;
         }
         if (target.closest('.pin-btn')) this.host.onTogglePin(id);
@@ -457,7 +501,13 @@ export class Grid {
       }
       const rowEl = target.closest<HTMLElement>('.grow');
       if (!rowEl?.dataset.index) return;
-      const part = target.closest('.check') ? 'check' : target.closest('.star') ? 'star' : target.closest('.note') && target.textContent ? 'note' : 'row';
+      const part = target.closest('.check')
+        ? 'check'
+        : target.closest('.star')
+          ? 'star'
+          : target.closest('.note') && target.textContent
+            ? 'note'
+            : 'row';
       // The checkbox's own toggling is replaced by the selection's (it is redrawn from it).
       if (part === 'check') e.preventDefault();
       this.host.onRowClick(Number(rowEl.dataset.index), e, part);
@@ -495,7 +545,7 @@ export class Grid {
       if (!id || !head?.dataset.col) return;
       e.preventDefault();
       const rect = head.getBoundingClientRect();
-      const target = head.dataset.col === LABEL_COLUMN ? this.g.rest[0]?.id ?? null : head.dataset.col;
+      const target = head.dataset.col === LABEL_COLUMN ? (this.g.rest[0]?.id ?? null) : head.dataset.col;
       // Dropped on the right half: after that column.
       const before = target && e.clientX > rect.left + rect.width / 2 ? this.after(target) : target;
       if (before !== id) this.host.onMove(id, before);

@@ -13,11 +13,16 @@ export const MAX_WIDTH = 2000;
 export function defaultWidth(column: ColumnInfo): number {
   if (column.group === 'meta') {
     switch (column.key) {
-      case 'message': return 260;
-      case 'created': return 150;
-      case 'commit': return 84;
-      case 'state': return 90;
-      default: return 110;
+      case 'message':
+        return 260;
+      case 'created':
+        return 150;
+      case 'commit':
+        return 84;
+      case 'state':
+        return 90;
+      default:
+        return 110;
     }
   }
   return column.numeric ? 96 : 120;
@@ -56,12 +61,25 @@ export function geometry(columns: readonly ColumnInfo[], layout: ColumnLayout): 
   const pinnedWidths = pinned.map((c) => widthOf(c, layout));
   const pinnedLeft: number[] = [];
   let x = labelWidth;
-  for (const w of pinnedWidths) { pinnedLeft.push(x); x += w; }
+  for (const w of pinnedWidths) {
+    pinnedLeft.push(x);
+    x += w;
+  }
   const pinnedWidth = x;
   const restWidths = rest.map((c) => widthOf(c, layout));
   const restOffsets = [0];
   for (const w of restWidths) restOffsets.push(restOffsets[restOffsets.length - 1] + w);
-  return { labelWidth, pinned, pinnedLeft, pinnedWidths, pinnedWidth, rest, restWidths, restOffsets, totalWidth: pinnedWidth + restOffsets[restOffsets.length - 1] };
+  return {
+    labelWidth,
+    pinned,
+    pinnedLeft,
+    pinnedWidths,
+    pinnedWidth,
+    rest,
+    restWidths,
+    restOffsets,
+    totalWidth: pinnedWidth + restOffsets[restOffsets.length - 1],
+  };
 }
 
 /** The first index i with offsets[i + 1] > x (the column under x), clamped to the columns. */
@@ -82,7 +100,12 @@ export function columnAt(offsets: readonly number[], x: number): number {
  * The rest columns in view when the grid is scrolled `scrollLeft` to the right and `width` wide
  * (the pinned block covers the first `pinnedWidth` pixels), plus `overscan` on each side.
  */
-export function visibleColumns(g: Pick<Geometry, 'restOffsets' | 'pinnedWidth'>, scrollLeft: number, width: number, overscan: number): { start: number; end: number } {
+export function visibleColumns(
+  g: Pick<Geometry, 'restOffsets' | 'pinnedWidth'>,
+  scrollLeft: number,
+  width: number,
+  overscan: number,
+): { start: number; end: number } {
   const n = g.restOffsets.length - 1;
   if (n <= 0) return { start: 0, end: 0 };
   const from = Math.max(0, scrollLeft);
@@ -93,7 +116,13 @@ export function visibleColumns(g: Pick<Geometry, 'restOffsets' | 'pinnedWidth'>,
 }
 
 /** Rows in view (plus overscan) of a body scrolled to `top` (body coordinates), `height` tall. */
-export function visibleRows(top: number, height: number, rowHeight: number, rowCount: number, overscan: number): { start: number; end: number } {
+export function visibleRows(
+  top: number,
+  height: number,
+  rowHeight: number,
+  rowCount: number,
+  overscan: number,
+): { start: number; end: number } {
   if (rowCount <= 0) return { start: 0, end: 0 };
   const first = Math.floor(Math.max(0, top) / rowHeight);
   const last = Math.ceil((Math.max(0, top) + Math.max(0, height)) / rowHeight);

@@ -12,12 +12,27 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const HOST_TYPES = new Set<HostMessage['type']>(['init', 'table', 'rows', 'loading', 'error', 'status', 'compare', 'points', 'correlation', 'scroll']);
+const HOST_TYPES = new Set<HostMessage['type']>([
+  'init',
+  'table',
+  'rows',
+  'loading',
+  'error',
+  'status',
+  'compare',
+  'points',
+  'correlation',
+  'scroll',
+]);
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app');
 if (root) {
-  const app = new ExperimentsApp(root, { post: (m) => vscode.postMessage(m), save: (s) => vscode.setState(s) }, readPersisted(vscode.getState()));
+  const app = new ExperimentsApp(
+    root,
+    { post: (m) => vscode.postMessage(m), save: (s) => vscode.setState(s) },
+    readPersisted(vscode.getState()),
+  );
   window.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { type?: unknown } | null;
     if (data && typeof data === 'object' && HOST_TYPES.has(data.type as HostMessage['type'])) app.handle(data as HostMessage);

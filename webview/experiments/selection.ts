@@ -66,7 +66,11 @@ export class Selection {
 }
 
 /** Sort keys after a header click: plain click cycles asc → desc → off on that column alone; shift adds or cycles a key. */
-export function nextSort(sort: readonly { column: string; order: 'asc' | 'desc' }[], column: string, add: boolean): { column: string; order: 'asc' | 'desc' }[] {
+export function nextSort(
+  sort: readonly { column: string; order: 'asc' | 'desc' }[],
+  column: string,
+  add: boolean,
+): { column: string; order: 'asc' | 'desc' }[] {
   const at = sort.findIndex((s) => s.column === column);
   const cycled = at < 0 ? { column, order: 'asc' as const } : sort[at].order === 'asc' ? { column, order: 'desc' as const } : undefined;
   if (!add) {

@@ -21,7 +21,10 @@ export class LineageCardView {
   private readonly message = el('div', 'message');
   private statusTimer = 0;
 
-  constructor(root: HTMLElement, private readonly post: (m: WebviewMessage) => void) {
+  constructor(
+    root: HTMLElement,
+    private readonly post: (m: WebviewMessage) => void,
+  ) {
     const head = el('div', 'head');
     const copy = document.createElement('vscode-button');
     copy.textContent = 'Copy as Markdown';
@@ -50,7 +53,9 @@ export class LineageCardView {
       case 'copied':
         this.status.textContent = 'Copied as Markdown';
         window.clearTimeout(this.statusTimer);
-        this.statusTimer = window.setTimeout(() => { this.status.textContent = ''; }, 2500);
+        this.statusTimer = window.setTimeout(() => {
+          this.status.textContent = '';
+        }, 2500);
         return;
       case 'card':
         this.render(message.card);
@@ -69,11 +74,13 @@ export class LineageCardView {
     this.message.hidden = true;
     this.title.textContent = card.title;
     this.facts.replaceChildren(...card.facts.map((f) => el('span', 'fact', f)));
-    this.bar.replaceChildren(...card.sections.map((s) => {
-      const seg = el('span', `segment ${s.answered ? 'answered' : 'missing'}`);
-      seg.title = s.answered ? `${s.title}: answered` : `${s.title} unknown: ${s.missing?.reason ?? ''}`;
-      return seg;
-    }));
+    this.bar.replaceChildren(
+      ...card.sections.map((s) => {
+        const seg = el('span', `segment ${s.answered ? 'answered' : 'missing'}`);
+        seg.title = s.answered ? `${s.title}: answered` : `${s.title} unknown: ${s.missing?.reason ?? ''}`;
+        return seg;
+      }),
+    );
     this.bar.setAttribute('aria-valuenow', String(card.answered));
     this.bar.setAttribute('aria-label', `${card.answered} of ${card.total} lineage questions answered`);
     this.summary.textContent = card.completeness;
@@ -101,7 +108,10 @@ export class LineageCardView {
     h.append(el('span', `mark ${s.answered ? 'yes' : 'no'}`, s.answered ? '✓' : '?'), el('span', undefined, s.title));
     box.append(h);
     if (s.missing) {
-      box.append(el('p', 'missing-reason', `Unknown: ${s.missing.reason}.`), el('p', 'missing-action', `To answer it: ${s.missing.action}.`));
+      box.append(
+        el('p', 'missing-reason', `Unknown: ${s.missing.reason}.`),
+        el('p', 'missing-action', `To answer it: ${s.missing.action}.`),
+      );
     }
     if (s.note) box.append(el('p', 'note', s.note));
     box.append(...s.tables.map((t) => this.table(t)));
@@ -112,7 +122,11 @@ export class LineageCardView {
     const wrap = el('div', 'table-wrap');
     if (t.caption) {
       const caption = el('div', 'caption');
-      caption.append(t.captionLink ? this.link({ text: t.caption, link: t.captionLink, title: 'Open at this version\'s commit' }) : el('span', undefined, t.caption));
+      caption.append(
+        t.captionLink
+          ? this.link({ text: t.caption, link: t.captionLink, title: "Open at this version's commit" })
+          : el('span', undefined, t.caption),
+      );
       wrap.append(caption);
     }
     const table = el('table');
@@ -126,12 +140,14 @@ export class LineageCardView {
     const body = el('tbody');
     for (const row of t.rows) {
       const tr = el('tr');
-      tr.append(...row.map((c) => {
-        const td = el('td', [c.numeric ? 'num' : '', c.tone ? `tone-${c.tone}` : ''].filter(Boolean).join(' ') || undefined);
-        td.append(c.link ? this.link(c) : document.createTextNode(c.text));
-        if (c.title && !c.link) td.title = c.title;
-        return td;
-      }));
+      tr.append(
+        ...row.map((c) => {
+          const td = el('td', [c.numeric ? 'num' : '', c.tone ? `tone-${c.tone}` : ''].filter(Boolean).join(' ') || undefined);
+          td.append(c.link ? this.link(c) : document.createTextNode(c.text));
+          if (c.title && !c.link) td.title = c.title;
+          return td;
+        }),
+      );
       body.append(tr);
     }
     table.append(body);

@@ -18,7 +18,11 @@ const HOST_TYPES = new Set<HostMessage['type']>(['init', 'delta', 'loading', 'er
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app');
 if (root) {
-  const app = new MetricDiffApp(root, { post: (m) => vscode.postMessage(m), save: (s) => vscode.setState(s) }, readPersisted(vscode.getState()));
+  const app = new MetricDiffApp(
+    root,
+    { post: (m) => vscode.postMessage(m), save: (s) => vscode.setState(s) },
+    readPersisted(vscode.getState()),
+  );
   window.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { type?: unknown } | null;
     if (data && typeof data === 'object' && HOST_TYPES.has(data.type as HostMessage['type'])) app.handle(data as HostMessage);

@@ -1,7 +1,15 @@
 // The Metric Diff table's state, without the DOM: rows by id, filtering, sorting, summary and
 // the virtual-scrolling window. Pure functions over plain data, tested in Node
 // (test/unit/metricDiffModel.test.ts); this file must never touch `document` or `window`.
-import { rowId, type DiffRow, type DiffState, type KindFilter, type PersistedState, type SortColumn, type ViewOptions } from '../../src/protocol/metricDiff';
+import {
+  rowId,
+  type DiffRow,
+  type DiffState,
+  type KindFilter,
+  type PersistedState,
+  type SortColumn,
+  type ViewOptions,
+} from '../../src/protocol/metricDiff';
 import { formatValue } from '../../src/core/diff/format';
 
 export const DEFAULT_OPTIONS: ViewOptions = { text: '', onlyChanged: false, kind: 'all', file: '', sort: 'default', descending: false };
@@ -186,10 +194,14 @@ export function sortRows(rows: readonly DiffRow[], column: SortColumn, descendin
   const out = rows.slice();
   const primary = (a: DiffRow, b: DiffRow): number => {
     switch (column) {
-      case 'default': return sign * compareDefault(a, b);
-      case 'kind': return sign * (a.kind === b.kind ? 0 : a.kind === 'metric' ? -1 : 1);
-      case 'file': return sign * compareText(a.file, b.file);
-      case 'key': return sign * compareText(a.key, b.key);
+      case 'default':
+        return sign * compareDefault(a, b);
+      case 'kind':
+        return sign * (a.kind === b.kind ? 0 : a.kind === 'metric' ? -1 : 1);
+      case 'file':
+        return sign * compareText(a.file, b.file);
+      case 'key':
+        return sign * compareText(a.key, b.key);
       case 'old':
       case 'new':
       case 'delta':

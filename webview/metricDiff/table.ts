@@ -47,7 +47,10 @@ export class VirtualTable {
   private frame = 0;
   private headHeight = ROW_HEIGHT;
 
-  constructor(private readonly onSortClick: (column: Column['id']) => void, private readonly onScroll: (scrollTop: number) => void) {
+  constructor(
+    private readonly onSortClick: (column: Column['id']) => void,
+    private readonly onScroll: (scrollTop: number) => void,
+  ) {
     this.element = el('div', 'table-wrap');
     this.viewport = el('div', 'viewport');
     this.viewport.tabIndex = 0;
@@ -78,10 +81,14 @@ export class VirtualTable {
     this.body.setAttribute('role', 'rowgroup');
     this.viewport.append(this.head, this.body);
     this.element.append(this.viewport);
-    this.viewport.addEventListener('scroll', () => {
-      this.schedule();
-      this.onScroll(this.viewport.scrollTop);
-    }, { passive: true });
+    this.viewport.addEventListener(
+      'scroll',
+      () => {
+        this.schedule();
+        this.onScroll(this.viewport.scrollTop);
+      },
+      { passive: true },
+    );
     new ResizeObserver(() => {
       this.headHeight = this.head.offsetHeight || ROW_HEIGHT;
       this.schedule();

@@ -5,7 +5,16 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { DiffRow, HostMessage, KindFilter, PersistedState, RevisionLabel, RevisionPair, ViewOptions, WebviewMessage } from '../../src/protocol/metricDiff';
+import type {
+  DiffRow,
+  HostMessage,
+  KindFilter,
+  PersistedState,
+  RevisionLabel,
+  RevisionPair,
+  ViewOptions,
+  WebviewMessage,
+} from '../../src/protocol/metricDiff';
 import { rowId } from '../../src/protocol/metricDiff';
 import { filterRows, maxScrollTop, nextSort, RowSet, sortRows, summarize, summaryText } from './model';
 import { ROW_HEIGHT, VirtualTable } from './table';
@@ -48,7 +57,11 @@ export class MetricDiffApp {
   private readonly problems = div('problems');
   private files: string[] = [];
 
-  constructor(root: HTMLElement, private readonly host: AppHost, persisted: PersistedState) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: AppHost,
+    persisted: PersistedState,
+  ) {
     this.options = { ...persisted.options };
     this.revisions = persisted.revisions;
     this.pendingScroll = persisted.scrollTop;
@@ -75,13 +88,15 @@ export class MetricDiffApp {
 
     this.kindSelect.setAttribute('aria-label', 'Kind');
     for (const choice of KIND_CHOICES) this.kindSelect.append(option(choice.value, choice.label, choice.value === this.options.kind));
-    this.kindSelect.addEventListener('change', () => this.update({ kind: KIND_CHOICES.find((c) => c.value === this.kindSelect.value)?.value ?? 'all' }));
+    this.kindSelect.addEventListener('change', () =>
+      this.update({ kind: KIND_CHOICES.find((c) => c.value === this.kindSelect.value)?.value ?? 'all' }),
+    );
 
     this.fileSelect.setAttribute('aria-label', 'File');
     this.fileSelect.className = 'file-select';
     this.fileSelect.addEventListener('change', () => {
       const index = Number(this.fileSelect.value);
-      this.update({ file: index > 0 ? this.files[index - 1] ?? '' : '' });
+      this.update({ file: index > 0 ? (this.files[index - 1] ?? '') : '' });
     });
     this.setFiles([]);
 
@@ -136,7 +151,14 @@ export class MetricDiffApp {
       case 'error':
         this.setRevisions(message.revisions);
         this.hasData = false;
-        this.data.reset({ old: { label: message.revisions.old, sha: '' }, new: { label: message.revisions.new, sha: '' }, rows: [], improved: 0, regressed: 0, problems: [] });
+        this.data.reset({
+          old: { label: message.revisions.old, sha: '' },
+          new: { label: message.revisions.new, sha: '' },
+          rows: [],
+          improved: 0,
+          regressed: 0,
+          problems: [],
+        });
         this.oldRev.set({ label: message.revisions.old, sha: '' });
         this.newRev.set({ label: message.revisions.new, sha: '' });
         this.refresh(true);
@@ -169,15 +191,21 @@ export class MetricDiffApp {
   private refresh(dataChanged: boolean): void {
     if (dataChanged) {
       this.setFiles(this.data.files());
-      this.problems.replaceChildren(...this.data.problems.map((p) => {
-        const line = div('problem');
-        line.textContent = p;
-        return line;
-      }));
+      this.problems.replaceChildren(
+        ...this.data.problems.map((p) => {
+          const line = div('problem');
+          line.textContent = p;
+          return line;
+        }),
+      );
     }
     const sortKey = `${this.options.sort}:${this.options.descending}`;
     if (!this.sorted || this.sorted.version !== this.data.version || this.sorted.sort !== sortKey) {
-      this.sorted = { version: this.data.version, sort: sortKey, rows: sortRows(this.data.rows(), this.options.sort, this.options.descending) };
+      this.sorted = {
+        version: this.data.version,
+        sort: sortKey,
+        rows: sortRows(this.data.rows(), this.options.sort, this.options.descending),
+      };
     }
     // Filtering keeps order, so the sorted list is filtered rather than re-sorted on every keystroke.
     this.shown = filterRows(this.sorted.rows, this.options);

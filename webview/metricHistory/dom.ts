@@ -1,6 +1,11 @@
 // Small DOM builders of the Metric History page (text only through textContent).
 
-export function chartCard(title: string, id: string, png: () => void, csv: () => void): { card: HTMLElement; canvas: HTMLCanvasElement; wrap: HTMLElement } {
+export function chartCard(
+  title: string,
+  id: string,
+  png: () => void,
+  csv: () => void,
+): { card: HTMLElement; canvas: HTMLCanvasElement; wrap: HTMLElement } {
   const card = document.createElement('section');
   card.className = 'chart-card';
   card.dataset.chartId = id;

@@ -29,8 +29,14 @@ export function stepTooltip(chart: StepChart, smoothed: boolean, di: number, i: 
   const raw = found?.d.raw[i];
   if (!found || !raw) return undefined;
   const smooth = found.d.smoothed[i];
-  if (found.isSmoothed) return [`${found.d.label} (smoothed)`, `step ${raw.x}`, `${chart.name}: ${formatNumber(smooth.y)}`, `raw: ${formatNumber(raw.y)}`];
-  return [found.d.label, `step ${raw.x}`, `${chart.name}: ${formatNumber(raw.y)}`, ...(smoothed ? [`smoothed: ${formatNumber(smooth.y)}`] : [])];
+  if (found.isSmoothed)
+    return [`${found.d.label} (smoothed)`, `step ${raw.x}`, `${chart.name}: ${formatNumber(smooth.y)}`, `raw: ${formatNumber(raw.y)}`];
+  return [
+    found.d.label,
+    `step ${raw.x}`,
+    `${chart.name}: ${formatNumber(raw.y)}`,
+    ...(smoothed ? [`smoothed: ${formatNumber(smooth.y)}`] : []),
+  ];
 }
 
 /**

@@ -1,6 +1,14 @@
 // Pure model of the Metric History page: deltas, persisted state, chart datasets (one chart
 // per metric, one dataset per revision), step series with smoothing, tooltip text, CSV.
-import type { CommitPoint, HistoryLine, HistorySelection, HistoryState, HostMessage, MetricId, StepLine } from '../../src/protocol/metricHistory';
+import type {
+  CommitPoint,
+  HistoryLine,
+  HistorySelection,
+  HistoryState,
+  HostMessage,
+  MetricId,
+  StepLine,
+} from '../../src/protocol/metricHistory';
 import { lineId, metricIdText } from '../../src/protocol/metricHistory';
 import { emaSmooth, formatNumber, toCsv } from '../shared/chartModel';
 
@@ -31,10 +39,23 @@ export function applyHistoryDelta(state: HistoryState, delta: HistoryDelta): His
   for (const l of delta.upserts) byId.set(lineId(l), l);
   const order = new Map(state.lines.map((l, i) => [lineId(l), i]));
   const lines = [...byId.values()].sort((a, b) => (order.get(lineId(a)) ?? 1e9) - (order.get(lineId(b)) ?? 1e9));
-  return { ...state, lines, steps: delta.steps ?? state.steps, available: delta.available ?? state.available, branches: delta.branches ?? state.branches, problems: delta.problems };
+  return {
+    ...state,
+    lines,
+    steps: delta.steps ?? state.steps,
+    available: delta.available ?? state.available,
+    branches: delta.branches ?? state.branches,
+    problems: delta.problems,
+  };
 }
 
-export interface HistoryPoint { x: number; y: number; sha: string; subject: string; time: number }
+export interface HistoryPoint {
+  x: number;
+  y: number;
+  sha: string;
+  subject: string;
+  time: number;
+}
 
 export interface HistoryChart {
   id: string;
@@ -51,7 +72,11 @@ export function xOf(p: CommitPoint, mode: XMode): number {
 /** One chart per chosen metric (in the selection's order), one dataset per revision. */
 export function historyCharts(state: HistoryState, mode: XMode): HistoryChart[] {
   const keys = new Set(state.available.map((m) => m.key));
-  const dupKeys = new Set(state.selection.metrics.filter((m) => state.selection.metrics.filter((o) => o.key === m.key).length > 1 || !keys.has(m.key)).map((m) => m.key));
+  const dupKeys = new Set(
+    state.selection.metrics
+      .filter((m) => state.selection.metrics.filter((o) => o.key === m.key).length > 1 || !keys.has(m.key))
+      .map((m) => m.key),
+  );
   return state.selection.metrics.map((metric) => {
     const lines = state.lines.filter((l) => metricIdText(l.metric) === metricIdText(metric));
     return {
@@ -114,21 +139,28 @@ export function stepCharts(steps: StepLine[], smoothing: number): StepChart[] {
   return names.map((name) => ({
     id: chartIdOf('steps', name),
     name,
-    datasets: steps.filter((s) => s.name === name).map((s) => {
-      const ys = emaSmooth(s.points.map(([, v]) => v), smoothing);
-      return {
-        label: s.label,
-        rev: s.rev,
-        raw: s.points.map(([x, y]) => ({ x, y })),
-        smoothed: s.points.map(([x], i) => ({ x, y: ys[i] })),
-      };
-    }),
+    datasets: steps
+      .filter((s) => s.name === name)
+      .map((s) => {
+        const ys = emaSmooth(
+          s.points.map(([, v]) => v),
+          smoothing,
+        );
+        return {
+          label: s.label,
+          rev: s.rev,
+          raw: s.points.map(([x, y]) => ({ x, y })),
+          smoothed: s.points.map(([x], i) => ({ x, y: ys[i] })),
+        };
+      }),
   }));
 }
 
 export function historyCsv(chart: HistoryChart): string {
   const rows: unknown[][] = [];
-  for (const d of chart.datasets) for (const p of d.points) rows.push([chart.metric.key, chart.metric.file, d.label, p.sha, new Date(p.time * 1000).toISOString(), p.subject, p.y]);
+  for (const d of chart.datasets)
+    for (const p of d.points)
+      rows.push([chart.metric.key, chart.metric.file, d.label, p.sha, new Date(p.time * 1000).toISOString(), p.subject, p.y]);
   return toCsv(['metric', 'file', 'revision', 'sha', 'commit_time', 'subject', 'value'], rows);
 }
 

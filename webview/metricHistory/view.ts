@@ -5,7 +5,16 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { HistorySelection, HistoryState, HostMessage, MetricId, RenderedChart, RevisionChoice, RunChoice, WebviewMessage } from '../../src/protocol/metricHistory';
+import type {
+  HistorySelection,
+  HistoryState,
+  HostMessage,
+  MetricId,
+  RenderedChart,
+  RevisionChoice,
+  RunChoice,
+  WebviewMessage,
+} from '../../src/protocol/metricHistory';
 import { applyStepAppends, metricIdText, runRev } from '../../src/protocol/metricHistory';
 import { formatNumber, paletteColor, slug, withAlpha } from '../shared/chartModel';
 import { applyChartDefaults, canvasesToPng, Chart, onThemeChange, readTheme, type Theme } from '../shared/chartTheme';
@@ -13,7 +22,19 @@ import { chartOf, registerChart, unregisterChart } from '../shared/chartRegistry
 import { ChartTooltip, externalTooltip } from '../shared/tooltip';
 import { button, chartCard, chip, div, indexes, labelled, option } from './dom';
 import { liveBadge, refreshStepChart, stepTooltip } from './live';
-import { applyHistoryDelta, commitTooltip, dateTick, historyCharts, historyCsv, stepCharts, stepsCsv, type HistoryChart, type HistoryPersisted, type StepChart, type XMode } from './model';
+import {
+  applyHistoryDelta,
+  commitTooltip,
+  dateTick,
+  historyCharts,
+  historyCsv,
+  stepCharts,
+  stepsCsv,
+  type HistoryChart,
+  type HistoryPersisted,
+  type StepChart,
+  type XMode,
+} from './model';
 
 export interface HistoryHost {
   post(message: WebviewMessage): void;
@@ -45,7 +66,11 @@ export class MetricHistoryApp {
   private statusTimer = 0;
   private suppressChange = false;
 
-  constructor(root: HTMLElement, private readonly host: HistoryHost, persisted: HistoryPersisted) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: HistoryHost,
+    persisted: HistoryPersisted,
+  ) {
     this.xMode = persisted.xMode;
     this.smoothing = persisted.smoothing;
     this.theme = readTheme();
@@ -59,15 +84,28 @@ export class MetricHistoryApp {
     this.revisionSelect.setAttribute('aria-label', 'Branches');
     this.revisionSelect.className = 'revision-select';
     this.revisionSelect.addEventListener('change', () => this.onPickerChange());
-    const more = button('Other revisions…', 'Tags, experiments or commits to draw', () => host.post({ type: 'pickRevisions', target: 'history' }));
+    const more = button('Other revisions…', 'Tags, experiments or commits to draw', () =>
+      host.post({ type: 'pickRevisions', target: 'history' }),
+    );
     this.xSelect.setAttribute('aria-label', 'X axis');
-    this.xSelect.append(option('time', 'Commit time', this.xMode === 'time'), option('position', 'Commit # (first parent)', this.xMode === 'position'));
+    this.xSelect.append(
+      option('time', 'Commit time', this.xMode === 'time'),
+      option('position', 'Commit # (first parent)', this.xMode === 'position'),
+    );
     this.xSelect.addEventListener('change', () => {
       this.xMode = this.xSelect.value === 'position' ? 'position' : 'time';
       this.save();
       this.renderHistory();
     });
-    controls.append(labelled('Metrics', this.metricSelect), labelled('Along', this.revisionSelect), more, labelled('X axis', this.xSelect), div('grow'), this.badge, this.status);
+    controls.append(
+      labelled('Metrics', this.metricSelect),
+      labelled('Along', this.revisionSelect),
+      more,
+      labelled('X axis', this.xSelect),
+      div('grow'),
+      this.badge,
+      this.status,
+    );
 
     const historySection = document.createElement('section');
     historySection.className = 'history-section';
@@ -100,7 +138,14 @@ export class MetricHistoryApp {
     const ofLabel = document.createElement('span');
     ofLabel.className = 'muted';
     ofLabel.textContent = 'of';
-    stepsHeader.append(h2, ofLabel, this.stepRevisions, button('Revisions…', 'Revisions whose step series are drawn', () => host.post({ type: 'pickRevisions', target: 'steps' })), div('grow'), smoothing);
+    stepsHeader.append(
+      h2,
+      ofLabel,
+      this.stepRevisions,
+      button('Revisions…', 'Revisions whose step series are drawn', () => host.post({ type: 'pickRevisions', target: 'steps' })),
+      div('grow'),
+      smoothing,
+    );
     this.stepsSection.append(stepsHeader, this.stepsGrid);
 
     this.message.setAttribute('role', 'status');
@@ -126,8 +171,19 @@ export class MetricHistoryApp {
         return;
       case 'stepsAppend':
         if (!this.state) return;
-        this.state = { ...this.state, steps: applyStepAppends(this.state.steps, message.appends), problems: message.problems ?? this.state.problems };
-        if (message.problems) this.problems.replaceChildren(...this.state.problems.map((p) => { const d = div('problem'); d.textContent = p; return d; }));
+        this.state = {
+          ...this.state,
+          steps: applyStepAppends(this.state.steps, message.appends),
+          problems: message.problems ?? this.state.problems,
+        };
+        if (message.problems)
+          this.problems.replaceChildren(
+            ...this.state.problems.map((p) => {
+              const d = div('problem');
+              d.textContent = p;
+              return d;
+            }),
+          );
         this.appendSteps(new Set(message.appends.map((a) => a.name)));
         return;
       case 'live':
@@ -143,7 +199,11 @@ export class MetricHistoryApp {
         this.showMessage(message.message, true);
         return;
       case 'revealed':
-        this.setStatus(message.found ? `Revealed ${message.sha.slice(0, 8)} in the Runs view` : `${message.sha.slice(0, 8)} is not on a branch the Runs view lists`);
+        this.setStatus(
+          message.found
+            ? `Revealed ${message.sha.slice(0, 8)} in the Runs view`
+            : `${message.sha.slice(0, 8)} is not on a branch the Runs view lists`,
+        );
         return;
       case 'exported':
         this.setStatus(`Saved ${message.file}`);
@@ -159,8 +219,17 @@ export class MetricHistoryApp {
     this.fillMetricPicker(state);
     this.fillRevisionPicker(state);
     this.suppressChange = false;
-    this.stepRevisions.replaceChildren(...state.selection.stepRevisions.map((r) => chip(r.label)), ...(state.selection.runs ?? []).map((r) => this.runChip(r, state)));
-    this.problems.replaceChildren(...state.problems.map((p) => { const d = div('problem'); d.textContent = p; return d; }));
+    this.stepRevisions.replaceChildren(
+      ...state.selection.stepRevisions.map((r) => chip(r.label)),
+      ...(state.selection.runs ?? []).map((r) => this.runChip(r, state)),
+    );
+    this.problems.replaceChildren(
+      ...state.problems.map((p) => {
+        const d = div('problem');
+        d.textContent = p;
+        return d;
+      }),
+    );
     if (this.status.textContent === 'Loading…') this.setStatus('');
     const started = performance.now();
     this.renderHistory(false);
@@ -188,7 +257,11 @@ export class MetricHistoryApp {
     const all = [...state.selection.metrics, ...state.available.filter((m) => !chosen.has(metricIdText(m)))];
     const keyCount = new Map<string, number>();
     for (const m of all) keyCount.set(m.key, (keyCount.get(m.key) ?? 0) + 1);
-    this.metricSelect.replaceChildren(...all.map((m, i) => option(String(i), keyCount.get(m.key)! > 1 ? `${m.key} — ${m.file}` : m.key, chosen.has(metricIdText(m)), m.file)));
+    this.metricSelect.replaceChildren(
+      ...all.map((m, i) =>
+        option(String(i), keyCount.get(m.key)! > 1 ? `${m.key} — ${m.file}` : m.key, chosen.has(metricIdText(m)), m.file),
+      ),
+    );
     this.metricOptions = all;
   }
 
@@ -204,8 +277,12 @@ export class MetricHistoryApp {
 
   private onPickerChange(): void {
     if (this.suppressChange || !this.state) return;
-    const metrics = indexes(this.metricSelect.value).map((i) => this.metricOptions[i]).filter(Boolean);
-    const revisions = indexes(this.revisionSelect.value).map((i) => this.revisionOptions[i]).filter(Boolean);
+    const metrics = indexes(this.metricSelect.value)
+      .map((i) => this.metricOptions[i])
+      .filter(Boolean);
+    const revisions = indexes(this.revisionSelect.value)
+      .map((i) => this.revisionOptions[i])
+      .filter(Boolean);
     const selection: HistorySelection = { ...this.state.selection, metrics, revisions };
     this.host.post({ type: 'select', selection });
   }
@@ -250,10 +327,14 @@ export class MetricHistoryApp {
     const started = performance.now();
     const charts = stepCharts(state.steps, this.smoothing);
     const drawn = this.reported.steps.map((c) => c.id).join('\0');
-    const refreshed = drawn === charts.map((c) => c.id).join('\0') && charts.filter((c) => names.has(c.name)).every((c) => {
-      const chart = chartOf(c.id);
-      return chart !== undefined && refreshStepChart(chart, c, this.smoothing > 0);
-    });
+    const refreshed =
+      drawn === charts.map((c) => c.id).join('\0') &&
+      charts
+        .filter((c) => names.has(c.name))
+        .every((c) => {
+          const chart = chartOf(c.id);
+          return chart !== undefined && refreshStepChart(chart, c, this.smoothing > 0);
+        });
     if (!refreshed) {
       this.renderSteps();
       return;
@@ -268,7 +349,12 @@ export class MetricHistoryApp {
   }
 
   private historyCard(chart: HistoryChart, colorOf: Map<string, string>): HTMLElement {
-    const { card, canvas, wrap } = chartCard(chart.title, chart.id, () => this.export('png', chart.title, canvas), () => this.export('csv', chart.title, historyCsv(chart)));
+    const { card, canvas, wrap } = chartCard(
+      chart.title,
+      chart.id,
+      () => this.export('png', chart.title, canvas),
+      () => this.export('csv', chart.title, historyCsv(chart)),
+    );
     card.title = chart.metric.file;
     const tooltip = new ChartTooltip(wrap);
     const spans = chart.datasets.flatMap((d) => d.points.map((p) => p.x));
@@ -291,7 +377,9 @@ export class MetricHistoryApp {
       options: {
         parsing: false,
         interaction: { mode: 'nearest', intersect: false },
-        onHover: (e, elements) => { (e.native?.target as HTMLElement | undefined)?.classList.toggle('pointer', elements.length > 0); },
+        onHover: (e, elements) => {
+          (e.native?.target as HTMLElement | undefined)?.classList.toggle('pointer', elements.length > 0);
+        },
         onClick: (_e, elements) => {
           const el = elements[0];
           if (!el) return;
@@ -302,15 +390,34 @@ export class MetricHistoryApp {
         scales: {
           x: {
             type: 'linear',
-            title: { display: true, text: this.xMode === 'time' ? 'commit time (UTC)' : 'commit # along first parents', color: this.theme.foreground },
-            ticks: { callback: (v) => (this.xMode === 'time' ? dateTick(Number(v), span) : String(v)), maxRotation: 0, autoSkipPadding: 16 },
+            title: {
+              display: true,
+              text: this.xMode === 'time' ? 'commit time (UTC)' : 'commit # along first parents',
+              color: this.theme.foreground,
+            },
+            ticks: {
+              callback: (v) => (this.xMode === 'time' ? dateTick(Number(v), span) : String(v)),
+              maxRotation: 0,
+              autoSkipPadding: 16,
+            },
             grid: { color: this.theme.grid },
           },
-          y: { title: { display: true, text: chart.metric.key, color: this.theme.foreground }, grid: { color: this.theme.grid }, ticks: { callback: (v) => formatNumber(Number(v)) } },
+          y: {
+            title: { display: true, text: chart.metric.key, color: this.theme.foreground },
+            grid: { color: this.theme.grid },
+            ticks: { callback: (v) => formatNumber(Number(v)) },
+          },
         },
         plugins: {
           legend: { display: true, position: 'bottom' },
-          tooltip: { enabled: false, external: externalTooltip(tooltip, (di, i) => { const d = chart.datasets[di]; const p = d?.points[i]; return p ? commitTooltip(p, chart.metric.key, d.label) : undefined; }) as never },
+          tooltip: {
+            enabled: false,
+            external: externalTooltip(tooltip, (di, i) => {
+              const d = chart.datasets[di];
+              const p = d?.points[i];
+              return p ? commitTooltip(p, chart.metric.key, d.label) : undefined;
+            }) as never,
+          },
         },
       },
     });
@@ -321,16 +428,38 @@ export class MetricHistoryApp {
   }
 
   private stepCard(chart: StepChart, colorOf: Map<string, string>): HTMLElement {
-    const { card, canvas, wrap } = chartCard(chart.name, chart.id, () => this.export('png', chart.name, canvas), () => this.export('csv', chart.name, stepsCsv(chart)));
+    const { card, canvas, wrap } = chartCard(
+      chart.name,
+      chart.id,
+      () => this.export('png', chart.name, canvas),
+      () => this.export('csv', chart.name, stepsCsv(chart)),
+    );
     const tooltip = new ChartTooltip(wrap);
     const smoothed = this.smoothing > 0;
     const datasets: object[] = [];
     this.stepModels.set(chart.id, chart);
     for (const d of chart.datasets) {
       const color = colorOf.get(d.rev) ?? this.theme.palette[0];
-      datasets.push({ label: d.label, data: d.raw, borderColor: smoothed ? withAlpha(color, 0.28) : color, backgroundColor: color, borderWidth: smoothed ? 1 : 2, pointRadius: 0, pointHoverRadius: 4 });
+      datasets.push({
+        label: d.label,
+        data: d.raw,
+        borderColor: smoothed ? withAlpha(color, 0.28) : color,
+        backgroundColor: color,
+        borderWidth: smoothed ? 1 : 2,
+        pointRadius: 0,
+        pointHoverRadius: 4,
+      });
       if (smoothed) {
-        datasets.push({ label: `${d.label} (smoothed)`, derived: true, data: d.smoothed, borderColor: color, backgroundColor: color, borderWidth: 2, pointRadius: 0, pointHoverRadius: 4 });
+        datasets.push({
+          label: `${d.label} (smoothed)`,
+          derived: true,
+          data: d.smoothed,
+          borderColor: color,
+          backgroundColor: color,
+          borderWidth: 2,
+          pointRadius: 0,
+          pointHoverRadius: 4,
+        });
       }
     }
     const c = new Chart(canvas, {
@@ -342,11 +471,18 @@ export class MetricHistoryApp {
         interaction: { mode: 'nearest', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step', color: this.theme.foreground }, grid: { color: this.theme.grid } },
-          y: { title: { display: true, text: chart.name, color: this.theme.foreground }, grid: { color: this.theme.grid }, ticks: { callback: (v) => formatNumber(Number(v)) } },
+          y: {
+            title: { display: true, text: chart.name, color: this.theme.foreground },
+            grid: { color: this.theme.grid },
+            ticks: { callback: (v) => formatNumber(Number(v)) },
+          },
         },
         plugins: {
           legend: { display: true, position: 'bottom', labels: { filter: (item) => !String(item.text).endsWith('(smoothed)') } },
-          tooltip: { enabled: false, external: externalTooltip(tooltip, (di, i) => stepTooltip(this.stepModels.get(chart.id) ?? chart, smoothed, di, i)) as never },
+          tooltip: {
+            enabled: false,
+            external: externalTooltip(tooltip, (di, i) => stepTooltip(this.stepModels.get(chart.id) ?? chart, smoothed, di, i)) as never,
+          },
         },
       },
     });
@@ -360,8 +496,16 @@ export class MetricHistoryApp {
   private report(ms: number): void {
     const { history, steps } = this.reported;
     const charts: RenderedChart[] = [
-      ...history.map((c) => ({ id: c.id, kind: 'history' as const, points: Object.fromEntries(c.datasets.map((d) => [d.label, d.points.length])) })),
-      ...steps.map((c) => ({ id: c.id, kind: 'steps' as const, points: Object.fromEntries(c.datasets.map((d) => [d.label, d.raw.length])) })),
+      ...history.map((c) => ({
+        id: c.id,
+        kind: 'history' as const,
+        points: Object.fromEntries(c.datasets.map((d) => [d.label, d.points.length])),
+      })),
+      ...steps.map((c) => ({
+        id: c.id,
+        kind: 'steps' as const,
+        points: Object.fromEntries(c.datasets.map((d) => [d.label, d.raw.length])),
+      })),
     ];
     this.historyGrid.dataset.renderMs = String(Math.round(ms));
     requestAnimationFrame(() => this.host.post({ type: 'rendered', charts, ms: Math.round(ms) }));

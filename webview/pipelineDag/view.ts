@@ -1,7 +1,15 @@
 // The Pipeline DAG page: a toolbar (summary, zoom, legend), the problems, and the graph as SVG
 // built with DOM APIs. Positions come laid out from the host; every label, detail and title is
 // file-derived and set with textContent, never parsed as markup.
-import type { DagGraph, DagNodeState, DagNodeView, DagStateUpdate, HostMessage, PersistedState, WebviewMessage } from '../../src/protocol/pipelineDag';
+import type {
+  DagGraph,
+  DagNodeState,
+  DagNodeView,
+  DagStateUpdate,
+  HostMessage,
+  PersistedState,
+  WebviewMessage,
+} from '../../src/protocol/pipelineDag';
 
 export interface ViewHost {
   post(message: WebviewMessage): void;
@@ -10,8 +18,14 @@ export interface ViewHost {
 
 const SVG = 'http://www.w3.org/2000/svg';
 const STATES: readonly [DagNodeState, string][] = [
-  ['up-to-date', 'up to date'], ['changed', 'changed'], ['never-run', 'never run'], ['frozen', 'frozen'],
-  ['running', 'running'], ['failed', 'failed'], ['broken', 'cannot run'], ['error', 'error'],
+  ['up-to-date', 'up to date'],
+  ['changed', 'changed'],
+  ['never-run', 'never run'],
+  ['frozen', 'frozen'],
+  ['running', 'running'],
+  ['failed', 'failed'],
+  ['broken', 'cannot run'],
+  ['error', 'error'],
 ];
 const MIN_ZOOM = 0.2;
 const MAX_ZOOM = 3;
@@ -29,7 +43,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return e;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, className?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+  className?: string,
+): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (className) e.setAttribute('class', className);
@@ -49,7 +67,12 @@ export function edgePath(points: { x: number; y: number }[]): string {
   return d;
 }
 
-interface NodeParts { g: SVGGElement; title: SVGTitleElement; detail?: SVGTextElement; node: DagNodeView }
+interface NodeParts {
+  g: SVGGElement;
+  title: SVGTitleElement;
+  detail?: SVGTextElement;
+  node: DagNodeView;
+}
 
 export class DagView {
   private readonly summary = el('span', 'summary');
@@ -64,7 +87,11 @@ export class DagView {
   private zoom: number;
   private zoomSaved: boolean;
 
-  constructor(root: HTMLElement, private readonly host: ViewHost, persisted: PersistedState & { saved: boolean }) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: ViewHost,
+    persisted: PersistedState & { saved: boolean },
+  ) {
     this.zoom = persisted.zoom;
     this.zoomSaved = persisted.saved;
     const bar = el('div', 'toolbar');
@@ -82,13 +109,19 @@ export class DagView {
     this.message.hidden = true;
     this.problems.hidden = true;
     root.append(bar, legend, this.problems, this.message, this.canvas);
-    this.canvas.addEventListener('wheel', (e) => {
-      if (!e.ctrlKey && !e.metaKey) return;
-      e.preventDefault();
-      this.setZoom(this.zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
-    }, { passive: false });
+    this.canvas.addEventListener(
+      'wheel',
+      (e) => {
+        if (!e.ctrlKey && !e.metaKey) return;
+        e.preventDefault();
+        this.setZoom(this.zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
+      },
+      { passive: false },
+    );
     // Until the user zooms, the graph follows the panel's size.
-    new ResizeObserver(() => { if (!this.zoomSaved && this.graph) this.fit(); }).observe(this.canvas);
+    new ResizeObserver(() => {
+      if (!this.zoomSaved && this.graph) this.fit();
+    }).observe(this.canvas);
     this.updateZoomLabel();
   }
 
@@ -130,7 +163,15 @@ export class DagView {
 
     const root = svg('svg', { role: 'img', 'aria-label': `Pipeline DAG of ${graph.folder}` }, 'dag');
     const defs = svg('defs');
-    const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    const marker = svg('marker', {
+      id: 'arrow',
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto-start-reverse',
+    });
     marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z' }, 'arrow-head'));
     defs.append(marker);
     root.append(defs);
@@ -152,28 +193,54 @@ export class DagView {
   }
 
   private stageNode(n: DagNodeView, canRun: boolean): SVGGElement {
-    const g = svg('g', { transform: `translate(${n.x},${n.y})`, tabindex: 0, role: 'button', 'data-id': n.id }, `node stage state-${n.state ?? 'never-run'}`);
+    const g = svg(
+      'g',
+      { transform: `translate(${n.x},${n.y})`, tabindex: 0, role: 'button', 'data-id': n.id },
+      `node stage state-${n.state ?? 'never-run'}`,
+    );
     const title = svg('title');
     title.textContent = n.title;
     const label = svg('text', { x: 14, y: 19 }, 'label');
     label.textContent = n.label;
     const detail = svg('text', { x: 14, y: 36 }, 'detail');
     detail.textContent = n.detail ?? '';
-    g.append(title, svg('rect', { width: n.width, height: n.height, rx: 6 }, 'box'), svg('rect', { width: 5, height: n.height - 8, x: 4, y: 4, rx: 2 }, 'bar'), label, detail);
+    g.append(
+      title,
+      svg('rect', { width: n.width, height: n.height, rx: 6 }, 'box'),
+      svg('rect', { width: 5, height: n.height - 8, x: 4, y: 4, rx: 2 }, 'bar'),
+      label,
+      detail,
+    );
     g.setAttribute('aria-label', `Stage ${n.label}, ${n.detail ?? ''}. Press Enter to open it in dvc.yaml.`);
     if (canRun && n.address) {
-      const play = svg('g', { transform: `translate(${n.width - 20},${n.height / 2})`, role: 'button', tabindex: 0, 'aria-label': `Reproduce ${n.label}` }, 'play');
+      const play = svg(
+        'g',
+        { transform: `translate(${n.width - 20},${n.height / 2})`, role: 'button', tabindex: 0, 'aria-label': `Reproduce ${n.label}` },
+        'play',
+      );
       const playTitle = svg('title');
       playTitle.textContent = `Reproduce ${n.address}`;
       play.append(playTitle, svg('circle', { r: 10 }), svg('path', { d: 'M-3,-5 L5,0 L-3,5 z' }));
-      const run = (e: Event) => { e.stopPropagation(); this.host.post({ type: 'reproduce', address: n.address! }); };
+      const run = (e: Event) => {
+        e.stopPropagation();
+        this.host.post({ type: 'reproduce', address: n.address! });
+      };
       play.addEventListener('click', run);
-      play.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') run(e); });
+      play.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') run(e);
+      });
       g.append(play);
     }
-    const reveal = () => { if (n.address) this.host.post({ type: 'reveal', address: n.address }); };
+    const reveal = () => {
+      if (n.address) this.host.post({ type: 'reveal', address: n.address });
+    };
     g.addEventListener('click', reveal);
-    g.addEventListener('keydown', (e) => { if (e.target === g && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); reveal(); } });
+    g.addEventListener('keydown', (e) => {
+      if (e.target === g && (e.key === 'Enter' || e.key === ' ')) {
+        e.preventDefault();
+        reveal();
+      }
+    });
     this.hover(g, n.id);
     this.nodes.set(n.id, { g, title, detail, node: n });
     return g;
@@ -193,7 +260,9 @@ export class DagView {
 
   /** Hovering a node highlights its edges. */
   private hover(g: SVGGElement, id: string): void {
-    const set = (on: boolean) => { for (const p of this.edgesOf.get(id) ?? []) p.classList.toggle('hl', on); };
+    const set = (on: boolean) => {
+      for (const p of this.edgesOf.get(id) ?? []) p.classList.toggle('hl', on);
+    };
     g.addEventListener('mouseenter', () => set(true));
     g.addEventListener('mouseleave', () => set(false));
   }
@@ -213,16 +282,23 @@ export class DagView {
 
   /** Each problem is text (file-derived) and a link that opens its file at the line. */
   private showProblems(problems: string[]): void {
-    this.problems.replaceChildren(...problems.map((p, index) => {
-      const li = el('li', 'problem', p);
-      li.tabIndex = 0;
-      li.setAttribute('role', 'link');
-      li.title = 'Open in the editor';
-      const open = () => this.host.post({ type: 'openProblem', index });
-      li.addEventListener('click', open);
-      li.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
-      return li;
-    }));
+    this.problems.replaceChildren(
+      ...problems.map((p, index) => {
+        const li = el('li', 'problem', p);
+        li.tabIndex = 0;
+        li.setAttribute('role', 'link');
+        li.title = 'Open in the editor';
+        const open = () => this.host.post({ type: 'openProblem', index });
+        li.addEventListener('click', open);
+        li.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            open();
+          }
+        });
+        return li;
+      }),
+    );
     this.problems.hidden = problems.length === 0;
   }
 
@@ -237,7 +313,10 @@ export class DagView {
 
   private setZoom(z: number, save = true): void {
     this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, z));
-    if (save) { this.zoomSaved = true; this.host.save({ version: 1, zoom: this.zoom }); }
+    if (save) {
+      this.zoomSaved = true;
+      this.host.save({ version: 1, zoom: this.zoom });
+    }
     this.applyZoom();
   }
 

@@ -9,7 +9,11 @@ export function applyPlotsDelta(state: PlotsState, delta: PlotsDelta): PlotsStat
   const byId = new Map(state.plots.map((p) => [p.id, p]));
   for (const id of delta.removed) byId.delete(id);
   for (const p of delta.upserts) byId.set(p.id, p);
-  return { revisions: delta.revisions, problems: delta.problems, plots: delta.order.map((id) => byId.get(id)).filter((p): p is PlotView => Boolean(p)) };
+  return {
+    revisions: delta.revisions,
+    problems: delta.problems,
+    plots: delta.order.map((id) => byId.get(id)).filter((p): p is PlotView => Boolean(p)),
+  };
 }
 
 export function readPersisted(raw: unknown): PlotsPersisted {
@@ -28,7 +32,11 @@ export function plotCsv(plot: PlotView): string {
     }
     return toCsv(['rev', 'filename', plot.xLabel || 'x', plot.yLabel || 'y', 'count'], rows);
   }
-  if (plot.kind === 'image') return toCsv(['rev', 'filename'], plot.images.map((i) => [i.revision, i.path]));
+  if (plot.kind === 'image')
+    return toCsv(
+      ['rev', 'filename'],
+      plot.images.map((i) => [i.revision, i.path]),
+    );
   const rows: unknown[][] = [];
   for (const s of plot.series) for (const p of s.points) rows.push([s.revision, s.file, s.field, p.x, p.y]);
   return toCsv(['rev', 'filename', 'field', plot.xLabel || 'x', plot.yLabel || 'y'], rows);
@@ -53,7 +61,11 @@ export function lineSeries(plot: PlotView, smoothing = 0): SeriesData[] {
     if (fields.size > 1) parts.push(s.field);
     const points = numericPoints(s.points);
     const data: SeriesData = { label: parts.join(' · '), revision: s.revision, points };
-    if (plot.smooth && smoothing > 0) data.smoothed = emaSmooth(points.map((p) => p.y), smoothing);
+    if (plot.smooth && smoothing > 0)
+      data.smoothed = emaSmooth(
+        points.map((p) => p.y),
+        smoothing,
+      );
     return data;
   });
 }
@@ -98,6 +110,7 @@ export function barSeries(plot: PlotView): { labels: string[]; datasets: { label
 export function pointCounts(plot: PlotView): Record<string, number> {
   if (plot.kind === 'confusion') return Object.fromEntries(plot.matrices.map((m) => [m.revision, m.total]));
   if (plot.kind === 'image') return Object.fromEntries(plot.images.map((i) => [i.revision, i.src ? 1 : 0]));
-  if (plot.kind === 'bar') return Object.fromEntries(barSeries(plot).datasets.map((d) => [d.label, d.values.filter((v) => v !== null).length]));
+  if (plot.kind === 'bar')
+    return Object.fromEntries(barSeries(plot).datasets.map((d) => [d.label, d.values.filter((v) => v !== null).length]));
   return Object.fromEntries(lineSeries(plot).map((s) => [s.label, s.points.length]));
 }

@@ -25,14 +25,25 @@ export class PlotCard {
   private revisionIndex = new Map<string, number>();
   private png: () => string = () => '';
 
-  constructor(private readonly exporter: Exporter, private readonly onSmoothing: (weight: number) => void) {
+  constructor(
+    private readonly exporter: Exporter,
+    private readonly onSmoothing: (weight: number) => void,
+  ) {
     this.element.className = 'plot-card';
     const header = document.createElement('header');
     this.title.className = 'plot-title';
     this.badge.className = 'plot-template';
     this.tools.className = 'plot-tools';
-    const png = button('PNG', 'Export this chart as a PNG image', () => this.plot && this.exporter('png', slug(this.plot.title), this.png()));
-    const csv = button('CSV', 'Export the data of this chart as CSV', () => this.plot && this.exporter('csv', slug(this.plot.title), plotCsv(this.plot)));
+    const png = button(
+      'PNG',
+      'Export this chart as a PNG image',
+      () => this.plot && this.exporter('png', slug(this.plot.title), this.png()),
+    );
+    const csv = button(
+      'CSV',
+      'Export the data of this chart as CSV',
+      () => this.plot && this.exporter('csv', slug(this.plot.title), plotCsv(this.plot)),
+    );
     png.classList.add('export-png');
     csv.classList.add('export-csv');
     this.tools.append(png, csv);
@@ -52,7 +63,14 @@ export class PlotCard {
     this.title.textContent = plot.title;
     this.title.title = plot.name;
     this.badge.textContent = plot.template;
-    this.notes.replaceChildren(...plot.problems.map((p) => { const n = document.createElement('div'); n.className = 'problem'; n.textContent = p; return n; }));
+    this.notes.replaceChildren(
+      ...plot.problems.map((p) => {
+        const n = document.createElement('div');
+        n.className = 'problem';
+        n.textContent = p;
+        return n;
+      }),
+    );
     const colorOf = (revision: string) => paletteColor(theme.palette, revisionIndex.get(revision) ?? 0);
     if (plot.kind === 'image') this.renderImages(plot);
     else if (plot.kind === 'confusion') this.renderConfusion(plot, theme);
@@ -68,7 +86,13 @@ export class PlotCard {
     canvas.setAttribute('role', 'img');
     canvas.setAttribute('aria-label', `${plot.title}: ${plot.yLabel} against ${plot.xLabel}`);
     wrap.append(canvas);
-    if (plot.smooth) this.body.append(smoothingControl(smoothing, (w) => { this.onSmoothing(w); this.render(plot, theme, this.revisionIndex, w); }));
+    if (plot.smooth)
+      this.body.append(
+        smoothingControl(smoothing, (w) => {
+          this.onSmoothing(w);
+          this.render(plot, theme, this.revisionIndex, w);
+        }),
+      );
     this.body.append(wrap);
     const tooltip = new ChartTooltip(wrap);
     const perRevision = new Map<string, number>();
@@ -79,8 +103,18 @@ export class PlotCard {
     if (plot.kind === 'bar') {
       const bars = barSeries(plot);
       labels = bars.labels;
-      datasets = bars.datasets.map((d) => ({ type: 'bar', label: d.label, data: d.values, backgroundColor: withAlpha(colorOf(d.label), 0.75), borderColor: colorOf(d.label), borderWidth: 1 }));
-      bars.datasets.forEach((d, i) => (lines[i] = bars.labels.map((l, j) => [`${d.label}`, `${l}: ${d.values[j] === null ? '—' : formatNumber(d.values[j]!)}`])));
+      datasets = bars.datasets.map((d) => ({
+        type: 'bar',
+        label: d.label,
+        data: d.values,
+        backgroundColor: withAlpha(colorOf(d.label), 0.75),
+        borderColor: colorOf(d.label),
+        borderWidth: 1,
+      }));
+      bars.datasets.forEach(
+        (d, i) =>
+          (lines[i] = bars.labels.map((l, j) => [`${d.label}`, `${l}: ${d.values[j] === null ? '—' : formatNumber(d.values[j]!)}`])),
+      );
     } else {
       const series = lineSeries(plot, smoothing);
       xType = linearX(series) ? 'linear' : 'category';
@@ -103,10 +137,31 @@ export class PlotCard {
           showLine: plot.kind !== 'scatter',
         };
         datasets.push({ type: plot.kind === 'scatter' ? 'scatter' : 'line', ...base } as never);
-        lines.push(s.points.map((p) => [s.label, `${plot.xLabel}: ${typeof p.x === 'number' ? formatNumber(p.x) : p.x}`, `${plot.yLabel}: ${formatNumber(p.y)}`]));
+        lines.push(
+          s.points.map((p) => [
+            s.label,
+            `${plot.xLabel}: ${typeof p.x === 'number' ? formatNumber(p.x) : p.x}`,
+            `${plot.yLabel}: ${formatNumber(p.y)}`,
+          ]),
+        );
         if (smoothed) {
-          datasets.push({ type: 'line', label: `${s.label} (smoothed)`, derived: true, data: s.points.map((p, i) => ({ x: p.x, y: smoothed[i] })), borderColor: color, borderWidth: 2, pointRadius: 0, borderDash: base.borderDash } as never);
-          lines.push(s.points.map((p, i) => [`${s.label} (smoothed)`, `${plot.xLabel}: ${typeof p.x === 'number' ? formatNumber(p.x) : p.x}`, `${plot.yLabel}: ${formatNumber(smoothed[i])}`]));
+          datasets.push({
+            type: 'line',
+            label: `${s.label} (smoothed)`,
+            derived: true,
+            data: s.points.map((p, i) => ({ x: p.x, y: smoothed[i] })),
+            borderColor: color,
+            borderWidth: 2,
+            pointRadius: 0,
+            borderDash: base.borderDash,
+          } as never);
+          lines.push(
+            s.points.map((p, i) => [
+              `${s.label} (smoothed)`,
+              `${plot.xLabel}: ${typeof p.x === 'number' ? formatNumber(p.x) : p.x}`,
+              `${plot.yLabel}: ${formatNumber(smoothed[i])}`,
+            ]),
+          );
         }
       }
     }
@@ -117,8 +172,16 @@ export class PlotCard {
         indexAxis: plot.kind === 'bar' ? 'y' : 'x',
         interaction: { mode: 'nearest', intersect: false },
         scales: {
-          x: { type: plot.kind === 'bar' ? 'linear' : xType, title: { display: true, text: plot.xLabel, color: theme.foreground }, grid: { color: theme.grid } },
-          y: { type: plot.kind === 'bar' ? 'category' : 'linear', title: { display: true, text: plot.yLabel, color: theme.foreground }, grid: { color: theme.grid } },
+          x: {
+            type: plot.kind === 'bar' ? 'linear' : xType,
+            title: { display: true, text: plot.xLabel, color: theme.foreground },
+            grid: { color: theme.grid },
+          },
+          y: {
+            type: plot.kind === 'bar' ? 'category' : 'linear',
+            title: { display: true, text: plot.yLabel, color: theme.foreground },
+            grid: { color: theme.grid },
+          },
         },
         plugins: {
           legend: { display: true, position: 'bottom', labels: { filter: (item) => !String(item.text).endsWith('(smoothed)') } },
@@ -151,13 +214,25 @@ export class PlotCard {
       wrap.append(canvas);
       figure.append(caption, wrap);
       row.append(figure);
-      const layout = drawHeatmap(canvas, m, theme, { normalized: plot.normalized, max, xTitle: plot.xLabel, yTitle: plot.yLabel, maxWidth: width });
+      const layout = drawHeatmap(canvas, m, theme, {
+        normalized: plot.normalized,
+        max,
+        xTitle: plot.xLabel,
+        yTitle: plot.yLabel,
+        maxWidth: width,
+      });
       canvas.dataset.cells = String(m.xLabels.length * m.yLabels.length);
       canvas.dataset.total = String(m.total);
       hoverCells(canvas, wrap, layout, m, plot);
       canvases.push(canvas);
     }
-    this.png = () => canvasesToPng(canvases, theme.background, plot.matrices.map((m) => m.revision), { color: theme.foreground, font: `${theme.fontSize}px ${theme.fontFamily}` });
+    this.png = () =>
+      canvasesToPng(
+        canvases,
+        theme.background,
+        plot.matrices.map((m) => m.revision),
+        { color: theme.foreground, font: `${theme.fontSize}px ${theme.fontFamily}` },
+      );
   }
 
   private renderImages(plot: PlotView): void {
@@ -208,7 +283,16 @@ function hoverCells(canvas: HTMLCanvasElement, wrap: HTMLElement, layout: Heatma
     const cell = cellAt(layout, m, x, y);
     if (!cell) return tooltip.hide();
     const n = m.counts[cell.row][cell.col];
-    tooltip.show([m.revision, `${plot.xLabel}: ${m.xLabels[cell.col]}`, `${plot.yLabel}: ${m.yLabels[cell.row]}`, `count: ${n} (${(shares[cell.row][cell.col] * 100).toFixed(1)}% of the row)`], x, y);
+    tooltip.show(
+      [
+        m.revision,
+        `${plot.xLabel}: ${m.xLabels[cell.col]}`,
+        `${plot.yLabel}: ${m.yLabels[cell.row]}`,
+        `count: ${n} (${(shares[cell.row][cell.col] * 100).toFixed(1)}% of the row)`,
+      ],
+      x,
+      y,
+    );
   });
   canvas.addEventListener('mouseleave', () => tooltip.hide());
 }
@@ -236,7 +320,9 @@ function smoothingControl(value: number, changed: (weight: number) => void): HTM
   const shown = document.createElement('span');
   shown.className = 'smoothing-value';
   shown.textContent = value.toFixed(2);
-  input.addEventListener('input', () => { shown.textContent = Number(input.value).toFixed(2); });
+  input.addEventListener('input', () => {
+    shown.textContent = Number(input.value).toFixed(2);
+  });
   input.addEventListener('change', () => changed(Number(input.value)));
   label.append(text, input, shown);
   return label;

@@ -24,7 +24,11 @@ export class PlotsApp {
   private smoothing: number;
   private statusTimer = 0;
 
-  constructor(root: HTMLElement, private readonly host: PlotsHost, private persisted: PlotsPersisted) {
+  constructor(
+    root: HTMLElement,
+    private readonly host: PlotsHost,
+    private persisted: PlotsPersisted,
+  ) {
     this.smoothing = persisted.smoothing ?? 0.6;
     this.theme = readTheme();
     applyChartDefaults(this.theme);
@@ -92,22 +96,26 @@ export class PlotsApp {
     if (!state) return;
     this.persisted = { version: 1, revisions: state.revisions.map((r) => r.rev), smoothing: this.smoothing };
     this.host.save(this.persisted);
-    this.revisions.replaceChildren(...state.revisions.map((r, i) => {
-      const chip = document.createElement('span');
-      chip.className = 'rev-chip';
-      const swatch = document.createElement('span');
-      swatch.className = `swatch color-${i % 6}`;
-      const label = document.createElement('span');
-      label.textContent = r.label;
-      chip.title = [r.label, r.sha !== 'workspace' ? r.sha : 'uncommitted files', r.subject].filter(Boolean).join('\n');
-      chip.append(swatch, label);
-      return chip;
-    }));
-    this.problems.replaceChildren(...state.problems.map((p) => {
-      const line = div('problem');
-      line.textContent = p;
-      return line;
-    }));
+    this.revisions.replaceChildren(
+      ...state.revisions.map((r, i) => {
+        const chip = document.createElement('span');
+        chip.className = 'rev-chip';
+        const swatch = document.createElement('span');
+        swatch.className = `swatch color-${i % 6}`;
+        const label = document.createElement('span');
+        label.textContent = r.label;
+        chip.title = [r.label, r.sha !== 'workspace' ? r.sha : 'uncommitted files', r.subject].filter(Boolean).join('\n');
+        chip.append(swatch, label);
+        return chip;
+      }),
+    );
+    this.problems.replaceChildren(
+      ...state.problems.map((p) => {
+        const line = div('problem');
+        line.textContent = p;
+        return line;
+      }),
+    );
     if (this.status.textContent === 'Loading…') this.setStatus('');
   }
 
@@ -117,12 +125,22 @@ export class PlotsApp {
     if (!state) return;
     const started = performance.now();
     const ids = new Set(state.plots.map((p) => p.id));
-    for (const [id, card] of this.cards) if (!ids.has(id)) { card.destroy(); this.cards.delete(id); }
+    for (const [id, card] of this.cards)
+      if (!ids.has(id)) {
+        card.destroy();
+        this.cards.delete(id);
+      }
     const revisionIndex = new Map(state.revisions.map((r, i) => [r.label, i]));
     for (const plot of state.plots) {
       let card = this.cards.get(plot.id);
       if (!card) {
-        card = new PlotCard((kind, name, data) => this.host.post({ type: 'export', format: kind, name, data }), (weight) => { this.smoothing = weight; this.renderHeader(); });
+        card = new PlotCard(
+          (kind, name, data) => this.host.post({ type: 'export', format: kind, name, data }),
+          (weight) => {
+            this.smoothing = weight;
+            this.renderHeader();
+          },
+        );
         this.cards.set(plot.id, card);
       } else if (!redraw(plot)) {
         continue;

@@ -39,7 +39,10 @@ export function formatNumber(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
-export interface XY { x: number; y: number }
+export interface XY {
+  x: number;
+  y: number;
+}
 
 /** Whether every x of the points is a finite number (a linear axis), else a category axis. */
 export function numericX(points: readonly { x: unknown }[]): boolean {
@@ -58,12 +61,35 @@ export function numericPoints(points: readonly { x: unknown; y: unknown }[]): { 
 
 /** A file-name friendly slug of a title. */
 export function slug(text: string): string {
-  return text.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'chart';
+  return (
+    text
+      .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'chart'
+  );
 }
 
 /** Colors from VS Code's chart theme variables, then fixed hues for more series. */
-export const PALETTE_VARIABLES = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
-export const FALLBACK_COLORS = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700', '#4ec9b0', '#c586c0', '#9cdcfe', '#ce9178'];
+export const PALETTE_VARIABLES = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
+export const FALLBACK_COLORS = [
+  '#3794ff',
+  '#d18616',
+  '#89d185',
+  '#b180d7',
+  '#f14c4c',
+  '#cca700',
+  '#4ec9b0',
+  '#c586c0',
+  '#9cdcfe',
+  '#ce9178',
+];
 
 export function paletteColor(palette: readonly string[], index: number): string {
   const list = palette.length ? palette : FALLBACK_COLORS;
@@ -92,7 +118,10 @@ export function mix(from: [number, number, number], to: [number, number, number]
 
 /** Relative luminance (0 dark .. 1 light), to pick readable text on a colored cell. */
 export function luminance([r, g, b]: [number, number, number]): number {
-  const f = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4); };
+  const f = (v: number) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+  };
   return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
 }
 

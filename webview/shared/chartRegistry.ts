@@ -35,7 +35,9 @@ const probe: Probe = {
   counts: (id) => {
     const chart = charts.get(id);
     if (!chart) return {};
-    return Object.fromEntries(chart.data.datasets.filter((d) => !(d as { derived?: boolean }).derived).map((d) => [String(d.label), d.data.length]));
+    return Object.fromEntries(
+      chart.data.datasets.filter((d) => !(d as { derived?: boolean }).derived).map((d) => [String(d.label), d.data.length]),
+    );
   },
   point: (id, label, which) => {
     const chart = charts.get(id);
@@ -43,7 +45,10 @@ const probe: Probe = {
     const datasetIndex = chart.data.datasets.findIndex((d) => d.label === label && !(d as { derived?: boolean }).derived);
     if (datasetIndex < 0) return undefined;
     const data = chart.data.datasets[datasetIndex].data as unknown[];
-    const index = typeof which === 'number' ? which : data.findIndex((p) => typeof (p as { sha?: unknown }).sha === 'string' && (p as { sha: string }).sha.startsWith(which));
+    const index =
+      typeof which === 'number'
+        ? which
+        : data.findIndex((p) => typeof (p as { sha?: unknown }).sha === 'string' && (p as { sha: string }).sha.startsWith(which));
     const element = chart.getDatasetMeta(datasetIndex).data[index];
     if (!element) return undefined;
     const rect = chart.canvas.getBoundingClientRect();

@@ -2,10 +2,33 @@
 // variables and re-themed when the user switches theme (VS Code changes the body class and
 // the variables). Chart.js writes canvas sizes through element.style (CSSOM), which the strict
 // style-src allows; it creates no <style> element and evaluates no code.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+} from 'chart.js';
 import { FALLBACK_COLORS, PALETTE_VARIABLES } from './chartModel';
 
-Chart.register(LineController, ScatterController, BarController, LineElement, PointElement, BarElement, LinearScale, CategoryScale, Legend, Tooltip);
+Chart.register(
+  LineController,
+  ScatterController,
+  BarController,
+  LineElement,
+  PointElement,
+  BarElement,
+  LinearScale,
+  CategoryScale,
+  Legend,
+  Tooltip,
+);
 
 export { Chart };
 
@@ -67,7 +90,12 @@ export function onThemeChange(changed: () => void): void {
  * Draws canvases side by side on the editor background (a chart's canvas is transparent)
  * and returns the PNG as a data: URI.
  */
-export function canvasesToPng(canvases: HTMLCanvasElement[], background: string, captions: string[] = [], caption?: { color: string; font: string }): string {
+export function canvasesToPng(
+  canvases: HTMLCanvasElement[],
+  background: string,
+  captions: string[] = [],
+  caption?: { color: string; font: string },
+): string {
   const gap = 16;
   const captionHeight = captions.some(Boolean) ? 24 : 0;
   const width = canvases.reduce((w, c) => w + c.width, 0) + gap * Math.max(0, canvases.length - 1);

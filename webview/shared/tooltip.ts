@@ -13,18 +13,20 @@ export class ChartTooltip {
   }
 
   show(lines: string[], x: number, y: number, color?: string): void {
-    this.element.replaceChildren(...lines.map((text, i) => {
-      const line = document.createElement('div');
-      line.className = i === 0 ? 'tt-title' : 'tt-line';
-      if (i === 0 && color) {
-        const swatch = document.createElement('span');
-        swatch.className = 'tt-swatch';
-        swatch.style.backgroundColor = color;
-        line.append(swatch);
-      }
-      line.append(document.createTextNode(text));
-      return line;
-    }));
+    this.element.replaceChildren(
+      ...lines.map((text, i) => {
+        const line = document.createElement('div');
+        line.className = i === 0 ? 'tt-title' : 'tt-line';
+        if (i === 0 && color) {
+          const swatch = document.createElement('span');
+          swatch.className = 'tt-swatch';
+          swatch.style.backgroundColor = color;
+          line.append(swatch);
+        }
+        line.append(document.createTextNode(text));
+        return line;
+      }),
+    );
     this.element.hidden = false;
     const host = this.element.parentElement!;
     const w = this.element.offsetWidth;

@@ -5,7 +5,11 @@ import { PyFloat, pyEqual } from '../python/pyFloat';
 export type FileValues = Record<string, FlatMap>;
 
 /** `diff` is a bigint when both sides are ints and the difference is past 2^53. */
-export interface ValueDiff { old: FlatValue | null; new: FlatValue | null; diff?: number | bigint }
+export interface ValueDiff {
+  old: FlatValue | null;
+  new: FlatValue | null;
+  diff?: number | bigint;
+}
 export type DiffResult = Record<string, Record<string, ValueDiff>>;
 
 /**
@@ -78,7 +82,8 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
  * readers give ints that large as bigint).
  */
 export function printedDiff(d: ValueDiff): number | bigint | PyFloat | undefined {
-  if (typeof d.diff === 'number' && Number.isSafeInteger(d.diff) && (isKnownFloat(d.old) || isKnownFloat(d.new))) return new PyFloat(d.diff);
+  if (typeof d.diff === 'number' && Number.isSafeInteger(d.diff) && (isKnownFloat(d.old) || isKnownFloat(d.new)))
+    return new PyFloat(d.diff);
   return d.diff;
 }
 

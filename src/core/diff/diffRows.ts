@@ -59,7 +59,15 @@ export function compareValues(sides: { metrics: SideValues; params: SideValues }
         else if (verdict === 'worse') regressed++;
         // Rows go to webviews as JSON: a big int (from an exact reader) travels as a number.
         // "Changed" is what `diffValues` without `all` would keep: Python's `old != new`.
-        const row: DiffRow = { kind: kind === 'metrics' ? 'metric' : 'param', file, key, old: plain(d.old), new: plain(d.new), changed: !pythonEquals(d.old, d.new), verdict };
+        const row: DiffRow = {
+          kind: kind === 'metrics' ? 'metric' : 'param',
+          file,
+          key,
+          old: plain(d.old),
+          new: plain(d.new),
+          changed: !pythonEquals(d.old, d.new),
+          verdict,
+        };
         if (delta !== undefined) row.delta = delta;
         const old = typeof d.old === 'bigint' ? Number(d.old) : d.old;
         if (delta !== undefined && typeof old === 'number' && old !== 0) row.relative = delta / Math.abs(old);

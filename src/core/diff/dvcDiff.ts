@@ -11,11 +11,18 @@ import type { DiffResult, ValueDiff } from './diff';
 import type { FlatValue } from '../data/types';
 
 /** DVC's error entry for a file it could not load, as its --json prints it. */
-export interface DvcError { type: string; msg: string }
+export interface DvcError {
+  type: string;
+  msg: string;
+}
 /** One params/metrics file of a revision as DVC holds it: its data with Python's types, or the error. */
 export type DvcFile = { data: PyValue } | { error: DvcError };
 
-export interface DvcValueDiff { old: PyValue; new: PyValue; diff?: number | bigint | PyFloat }
+export interface DvcValueDiff {
+  old: PyValue;
+  new: PyValue;
+  diff?: number | bigint | PyFloat;
+}
 export type DvcDiff = Map<string, Map<string, DvcValueDiff>>;
 
 export function dvcDiff(oldFiles: Map<string, DvcFile>, newFiles: Map<string, DvcFile>, all: boolean): DvcDiff {

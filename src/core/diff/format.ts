@@ -22,7 +22,10 @@ export function formatValue(value: unknown): string {
  */
 export function formatDiffValue(value: unknown, kind: 'metrics' | 'params'): string {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof PyFloat) return kind === 'params' || !Number.isFinite(value.value) || Number.isInteger(value.value) ? pyFloatRepr(value.value) : formatValue(value.value);
+  if (value instanceof PyFloat)
+    return kind === 'params' || !Number.isFinite(value.value) || Number.isInteger(value.value)
+      ? pyFloatRepr(value.value)
+      : formatValue(value.value);
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value)) return String(value === 0 ? 0 : value);
     if (!Number.isFinite(value) || Number.isInteger(value) || kind === 'params') return pyFloatRepr(value);

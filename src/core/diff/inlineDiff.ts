@@ -41,7 +41,12 @@ export interface InlineDiff {
  * A file's values against the same file at the baseline, with `dvc metrics/params diff`
  * semantics (diff.ts) and per-key verdicts (direction.ts); `directions` maps exact keys.
  */
-export function inlineDiff(current: FlatMap, baseline: FlatMap, kind: 'metrics' | 'params', directions: Record<string, Direction> = {}): InlineDiff {
+export function inlineDiff(
+  current: FlatMap,
+  baseline: FlatMap,
+  kind: 'metrics' | 'params',
+  directions: Record<string, Direction> = {},
+): InlineDiff {
   const diff = diffValues({ f: baseline }, { f: current }, { all: true }).f ?? {};
   const entries = new Map<string, InlineEntry>();
   const summary: InlineSummary = { kind, total: Object.keys(current).length, better: 0, worse: 0, changed: 0, added: 0, removed: 0 };

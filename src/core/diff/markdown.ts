@@ -6,7 +6,11 @@ import { formatDiffValue } from './format';
 
 /** Escapes what would break a Markdown table cell; file-derived text is data, never markup. */
 export function mdCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/([*_`<>\[\]])/g, '\\$1');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/([*_`<>\[\]])/g, '\\$1');
 }
 
 /** What one Markdown row shows: both values, their difference, and the verdict to mark. */
@@ -20,7 +24,12 @@ interface MarkdownEntry {
 }
 
 /** A table fit for a pull-request comment, with ▲/▼ and better/worse marks on metrics. */
-export function diffToMarkdown(result: DiffResult, oldLabel: string, newLabel: string, options: { kind: 'metrics' | 'params'; directions?: Record<string, Direction> }): string {
+export function diffToMarkdown(
+  result: DiffResult,
+  oldLabel: string,
+  newLabel: string,
+  options: { kind: 'metrics' | 'params'; directions?: Record<string, Direction> },
+): string {
   const entries: MarkdownEntry[] = [];
   for (const [file, keys] of Object.entries(result)) {
     for (const [key, d] of Object.entries(keys)) {
@@ -38,7 +47,9 @@ export function diffToMarkdown(result: DiffResult, oldLabel: string, newLabel: s
 export function rowsToMarkdown(rows: readonly DiffRow[], oldLabel: string, newLabel: string): string {
   const tables: string[] = [];
   for (const kind of ['metric', 'param'] as const) {
-    const entries = rows.filter((r) => r.kind === kind).map((r): MarkdownEntry => ({ file: r.file, key: r.key, old: r.old, new: r.new, diff: r.delta, verdict: r.verdict }));
+    const entries = rows
+      .filter((r) => r.kind === kind)
+      .map((r): MarkdownEntry => ({ file: r.file, key: r.key, old: r.old, new: r.new, diff: r.delta, verdict: r.verdict }));
     if (entries.length) tables.push(markdownTable(entries, oldLabel, newLabel, kind === 'metric' ? 'metrics' : 'params'));
   }
   return tables.length ? tables.join('\n') : `No differences between ${oldLabel} and ${newLabel}.\n`;

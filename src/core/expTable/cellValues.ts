@@ -62,7 +62,11 @@ export function cellText(cell: CellValue | undefined): string {
  * the order; within a rank by value. So a column that is a number in one row and text in
  * another sorts numbers first, and the order is the same on every run.
  */
-export interface SortValue { rank: 0 | 1 | 2 | 3; n: number; s: string }
+export interface SortValue {
+  rank: 0 | 1 | 2 | 3;
+  n: number;
+  s: string;
+}
 
 export const MISSING: SortValue = { rank: 3, n: 0, s: '' };
 
@@ -141,22 +145,36 @@ export function cellMatches(cell: CellValue | undefined, op: FilterOp, value: st
   const have = cellNumber(cell);
   if (want !== undefined && have !== undefined) {
     switch (op) {
-      case '=': return have === want || (Number.isNaN(have) && Number.isNaN(want));
-      case '!=': return !(have === want || (Number.isNaN(have) && Number.isNaN(want)));
-      case '<': return have < want;
-      case '<=': return have <= want;
-      case '>': return have > want;
-      case '>=': return have >= want;
+      case '=':
+        return have === want || (Number.isNaN(have) && Number.isNaN(want));
+      case '!=':
+        return !(have === want || (Number.isNaN(have) && Number.isNaN(want)));
+      case '<':
+        return have < want;
+      case '<=':
+        return have <= want;
+      case '>':
+        return have > want;
+      case '>=':
+        return have >= want;
     }
   }
   const a = cellText(cell).toLowerCase();
   const b = value.trim().toLowerCase();
   switch (op) {
-    case '=': return a === b;
-    case '!=': return a !== b;
+    case '=':
+      return a === b;
+    case '!=':
+      return a !== b;
     // A number against text, or text against a number: not comparable, never a match.
     default:
       if ((want === undefined) !== (have === undefined)) return false;
-      return op === '<' ? compareText(a, b) < 0 : op === '<=' ? compareText(a, b) <= 0 : op === '>' ? compareText(a, b) > 0 : compareText(a, b) >= 0;
+      return op === '<'
+        ? compareText(a, b) < 0
+        : op === '<='
+          ? compareText(a, b) <= 0
+          : op === '>'
+            ? compareText(a, b) > 0
+            : compareText(a, b) >= 0;
   }
 }

@@ -12,7 +12,13 @@ import { hasRunTables } from '../runs/runQueries';
 import { cellFromReal, cellFromStored, runParamCell } from './cellValues';
 import type { CellValue, ColumnGroup, TableColumn } from './types';
 
-export const META_COLUMNS: readonly TableColumn[] = (['created', 'commit', 'message', 'state'] as const).map((key) => ({ id: `meta:${key}`, group: 'meta', source: '', key, numeric: key === 'created' }));
+export const META_COLUMNS: readonly TableColumn[] = (['created', 'commit', 'message', 'state'] as const).map((key) => ({
+  id: `meta:${key}`,
+  group: 'meta',
+  source: '',
+  key,
+  numeric: key === 'created',
+}));
 
 export const RUN_SOURCES = ['mlflow', 'wandb'] as const;
 
@@ -33,7 +39,14 @@ export function keyShown(role: string, path: string, selector: string | null, ke
   return isSelected(key, paramsSelector(path, selector));
 }
 
-interface Found { path: string; role: string; key: string; numeric: boolean; ord: number; blob: number }
+interface Found {
+  path: string;
+  role: string;
+  key: string;
+  numeric: boolean;
+  ord: number;
+  blob: number;
+}
 
 /**
  * Every params and metrics key of the given revisions (revision.id; undefined: every
@@ -43,12 +56,16 @@ interface Found { path: string; role: string; key: string; numeric: boolean; ord
 export function discoverColumns(store: Store, revIds: readonly number[] | undefined, runs: boolean): TableColumn[] {
   const where = revIds === undefined ? '' : 'rev_id IN (SELECT value FROM json_each(?)) AND';
   const args = revIds === undefined ? [] : [JSON.stringify(revIds)];
-  const found = store.sql(`SELECT rf.path, rf.role, rf.selector, bv.key,
+  const found = store
+    .sql(
+      `SELECT rf.path, rf.role, rf.selector, bv.key,
         MIN(bv.num IS NOT NULL OR bv.value IN ('NaN', 'Infinity', '-Infinity')) AS numeric, MIN(rf.ord) AS ord, MAX(rf.blob_id) AS blob
       FROM (SELECT DISTINCT path, role, selector, blob_id, ord FROM revision_file WHERE ${where} role IN ${ROLES} AND blob_id IS NOT NULL) rf
       JOIN blob_value bv ON bv.blob_id = rf.blob_id
       WHERE ${METRIC_LEAF}
-      GROUP BY rf.path, rf.role, rf.selector, bv.key`).all(...args) as (Omit<Found, 'numeric'> & { selector: string | null; numeric: number })[];
+      GROUP BY rf.path, rf.role, rf.selector, bv.key`,
+    )
+    .all(...args) as (Omit<Found, 'numeric'> & { selector: string | null; numeric: number })[];
   const paramsPaths = new Set(found.filter((f) => f.role === 'params').map((f) => f.path));
   const columns = new Map<string, Found & { group: ColumnGroup }>();
   for (const f of found) {
@@ -69,7 +86,9 @@ export function discoverColumns(store: Store, revIds: readonly number[] | undefi
   for (const group of ['metrics', 'params'] as const) {
     const files = new Map<string, (Found & { group: ColumnGroup })[]>();
     for (const c of columns.values()) if (c.group === group) files.set(c.path, [...(files.get(c.path) ?? []), c]);
-    const fileOrder = [...files.entries()].sort(([a, x], [b, y]) => Math.min(...x.map((c) => c.ord)) - Math.min(...y.map((c) => c.ord)) || (a < b ? -1 : a > b ? 1 : 0));
+    const fileOrder = [...files.entries()].sort(
+      ([a, x], [b, y]) => Math.min(...x.map((c) => c.ord)) - Math.min(...y.map((c) => c.ord)) || (a < b ? -1 : a > b ? 1 : 0),
+    );
     for (const [path, list] of fileOrder) {
       const order = keyOrder(store, Math.max(...list.map((c) => c.blob)));
       const rank = (k: string) => order.get(k) ?? Number.MAX_SAFE_INTEGER;
@@ -97,11 +116,24 @@ const NUMERIC_PARAM = `(CASE WHEN substr(p.value, 1, 1) = '"'
     ELSE p.value GLOB '[0-9-]*' OR p.value IN ('NaN', 'Infinity') END)`;
 
 function runColumns(store: Store, group: ColumnGroup): TableColumn[] {
-  const rows = group === 'metrics'
-    // A logged metric is always a number (NaN included).
-    ? store.sql(`SELECT DISTINCT e.kind, m.key, 1 AS numeric FROM ext_run_metric m JOIN ext_run e ON e.id = m.run ORDER BY e.kind, m.key`).all()
-    : store.sql(`SELECT e.kind, p.key, MIN(${NUMERIC_PARAM}) AS numeric FROM ext_run_param p JOIN ext_run e ON e.id = p.run GROUP BY e.kind, p.key ORDER BY e.kind, p.key`).all();
-  const out = (rows as { kind: string; key: string; numeric: number }[]).map((r) => ({ id: columnId(group, r.kind, r.key), group, source: r.kind, key: r.key, numeric: r.numeric === 1 }));
+  const rows =
+    group === 'metrics'
+      ? // A logged metric is always a number (NaN included).
+        store
+          .sql(`SELECT DISTINCT e.kind, m.key, 1 AS numeric FROM ext_run_metric m JOIN ext_run e ON e.id = m.run ORDER BY e.kind, m.key`)
+          .all()
+      : store
+          .sql(
+            `SELECT e.kind, p.key, MIN(${NUMERIC_PARAM}) AS numeric FROM ext_run_param p JOIN ext_run e ON e.id = p.run GROUP BY e.kind, p.key ORDER BY e.kind, p.key`,
+          )
+          .all();
+  const out = (rows as { kind: string; key: string; numeric: number }[]).map((r) => ({
+    id: columnId(group, r.kind, r.key),
+    group,
+    source: r.kind,
+    key: r.key,
+    numeric: r.numeric === 1,
+  }));
   // MLflow before W&B, as the sources are named everywhere else.
   return out.sort((a, b) => RUN_SOURCES.indexOf(a.source as never) - RUN_SOURCES.indexOf(b.source as never));
 }
@@ -110,10 +142,14 @@ function runColumns(store: Store, group: ColumnGroup): TableColumn[] {
 export function revisionCells(store: Store, revIds: readonly number[]): Map<number, Record<string, CellValue>> {
   const out = new Map<number, Record<string, CellValue>>();
   if (revIds.length === 0) return out;
-  const rows = store.sql(`SELECT rf.rev_id, rf.path, rf.role, rf.selector, bv.key, bv.value
+  const rows = store
+    .sql(
+      `SELECT rf.rev_id, rf.path, rf.role, rf.selector, bv.key, bv.value
       FROM revision_file rf JOIN blob_value bv ON bv.blob_id = rf.blob_id
       WHERE rf.rev_id IN (SELECT value FROM json_each(?)) AND rf.role IN ${ROLES} AND ${METRIC_LEAF}
-      ORDER BY rf.rev_id, rf.role = 'vars'`).all(JSON.stringify(revIds)) as { rev_id: number; path: string; role: string; selector: string | null; key: string; value: string }[];
+      ORDER BY rf.rev_id, rf.role = 'vars'`,
+    )
+    .all(JSON.stringify(revIds)) as { rev_id: number; path: string; role: string; selector: string | null; key: string; value: string }[];
   let params = new Set<string>();
   let current = -1;
   for (const r of rows) {
@@ -132,7 +168,11 @@ export function revisionCells(store: Store, revIds: readonly number[]): Map<numb
 }
 
 /** The params and metrics cells of some runs (ext_run.id -> column id -> cell). */
-export function runCells(store: Store, runKeys: readonly number[], kindOf: (runKey: number) => string): Map<number, Record<string, CellValue>> {
+export function runCells(
+  store: Store,
+  runKeys: readonly number[],
+  kindOf: (runKey: number) => string,
+): Map<number, Record<string, CellValue>> {
   const out = new Map<number, Record<string, CellValue>>();
   if (runKeys.length === 0) return out;
   const ids = JSON.stringify(runKeys);
@@ -141,10 +181,18 @@ export function runCells(store: Store, runKeys: readonly number[], kindOf: (runK
     if (!cells) out.set(run, (cells = Object.create(null) as Record<string, CellValue>));
     return cells;
   };
-  for (const r of store.sql('SELECT run, key, value FROM ext_run_param WHERE run IN (SELECT value FROM json_each(?))').all(ids) as { run: number; key: string; value: string }[]) {
+  for (const r of store.sql('SELECT run, key, value FROM ext_run_param WHERE run IN (SELECT value FROM json_each(?))').all(ids) as {
+    run: number;
+    key: string;
+    value: string;
+  }[]) {
     cellsOf(r.run)[columnId('params', kindOf(r.run), r.key)] = runParamCell(kindOf(r.run), r.value);
   }
-  for (const r of store.sql('SELECT run, key, value FROM ext_run_metric WHERE run IN (SELECT value FROM json_each(?))').all(ids) as { run: number; key: string; value: number | null }[]) {
+  for (const r of store.sql('SELECT run, key, value FROM ext_run_metric WHERE run IN (SELECT value FROM json_each(?))').all(ids) as {
+    run: number;
+    key: string;
+    value: number | null;
+  }[]) {
     cellsOf(r.run)[columnId('metrics', kindOf(r.run), r.key)] = cellFromReal(r.value);
   }
   return out;
@@ -157,9 +205,13 @@ export function runCells(store: Store, runKeys: readonly number[], kindOf: (runK
 export function revisionColumn(store: Store, column: TableColumn): Map<number, CellValue> {
   const out = new Map<number, CellValue>();
   const roles = column.group === 'metrics' ? ['metrics', 'metrics'] : ['params', 'vars'];
-  const rows = store.sql(`SELECT rf.rev_id, rf.role, rf.selector, bv.value
+  const rows = store
+    .sql(
+      `SELECT rf.rev_id, rf.role, rf.selector, bv.value
       FROM revision_file rf LEFT JOIN blob_value bv ON bv.blob_id = rf.blob_id AND bv.key = ?
-      WHERE rf.path = ? AND rf.role IN (?, ?) ORDER BY rf.rev_id, rf.role = 'vars'`).all(column.key, column.source, ...roles) as { rev_id: number; role: string; selector: string | null; value: string | null }[];
+      WHERE rf.path = ? AND rf.role IN (?, ?) ORDER BY rf.rev_id, rf.role = 'vars'`,
+    )
+    .all(column.key, column.source, ...roles) as { rev_id: number; role: string; selector: string | null; value: string | null }[];
   let params = -1;
   for (const r of rows) {
     if (r.role === 'params') params = r.rev_id;
@@ -177,9 +229,15 @@ export function runColumn(store: Store, column: TableColumn): Map<number, CellVa
   const out = new Map<number, CellValue>();
   if (!hasRunTables(store)) return out;
   if (column.group === 'metrics') {
-    for (const r of store.sql('SELECT m.run, m.value FROM ext_run_metric m JOIN ext_run e ON e.id = m.run WHERE m.key = ? AND e.kind = ?').all(column.key, column.source) as { run: number; value: number | null }[]) out.set(r.run, cellFromReal(r.value));
+    for (const r of store
+      .sql('SELECT m.run, m.value FROM ext_run_metric m JOIN ext_run e ON e.id = m.run WHERE m.key = ? AND e.kind = ?')
+      .all(column.key, column.source) as { run: number; value: number | null }[])
+      out.set(r.run, cellFromReal(r.value));
   } else {
-    for (const r of store.sql('SELECT p.run, p.value FROM ext_run_param p JOIN ext_run e ON e.id = p.run WHERE p.key = ? AND e.kind = ?').all(column.key, column.source) as { run: number; value: string }[]) out.set(r.run, runParamCell(column.source, r.value));
+    for (const r of store
+      .sql('SELECT p.run, p.value FROM ext_run_param p JOIN ext_run e ON e.id = p.run WHERE p.key = ? AND e.kind = ?')
+      .all(column.key, column.source) as { run: number; value: string }[])
+      out.set(r.run, runParamCell(column.source, r.value));
   }
   return out;
 }

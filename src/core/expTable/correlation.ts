@@ -22,7 +22,10 @@ export function pearson(xs: readonly number[], ys: readonly number[]): number | 
   if (n < 2) return null;
   let mx = 0;
   let my = 0;
-  for (let i = 0; i < n; i++) { mx += xs[i]; my += ys[i]; }
+  for (let i = 0; i < n; i++) {
+    mx += xs[i];
+    my += ys[i];
+  }
   mx /= n;
   my /= n;
   let sxy = 0;
@@ -61,7 +64,10 @@ const finite = (v: number | null | undefined): v is number => typeof v === 'numb
  * The rank correlation of each column with the metric, over the rows where both are finite
  * numbers, strongest first (by |rho|); columns without a defined correlation come last, by name.
  */
-export function rankCorrelations(metric: readonly (number | null)[], columns: readonly { column: string; values: readonly (number | null)[] }[]): RankCorrelation[] {
+export function rankCorrelations(
+  metric: readonly (number | null)[],
+  columns: readonly { column: string; values: readonly (number | null)[] }[],
+): RankCorrelation[] {
   const out = columns.map(({ column, values }): RankCorrelation => {
     const xs: number[] = [];
     const ys: number[] = [];
@@ -69,12 +75,16 @@ export function rankCorrelations(metric: readonly (number | null)[], columns: re
     for (let i = 0; i < n; i++) {
       const x = values[i];
       const y = metric[i];
-      if (finite(x) && finite(y)) { xs.push(x); ys.push(y); }
+      if (finite(x) && finite(y)) {
+        xs.push(x);
+        ys.push(y);
+      }
     }
     return { column, rho: xs.length >= MIN_PAIRS ? spearman(xs, ys) : null, n: xs.length };
   });
   return out.sort((a, b) => {
-    if (a.rho === null || b.rho === null) return a.rho === null && b.rho === null ? a.column.localeCompare(b.column) : a.rho === null ? 1 : -1;
+    if (a.rho === null || b.rho === null)
+      return a.rho === null && b.rho === null ? a.column.localeCompare(b.column) : a.rho === null ? 1 : -1;
     return Math.abs(b.rho) - Math.abs(a.rho) || a.column.localeCompare(b.column);
   });
 }

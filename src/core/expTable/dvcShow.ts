@@ -35,16 +35,23 @@ export interface DvcShowSelection {
   sha?: boolean;
 }
 
-export interface DvcShowData { states: ExpState[]; deps: DepHashes }
+export interface DvcShowData {
+  states: ExpState[];
+  deps: DepHashes;
+}
 
 /** The first parents of `sha`, itself first, `num` in all (negative: to the root). */
 function firstParents(store: Store, sha: string, num: number): string[] {
   const limit = num < 0 ? Number.MAX_SAFE_INTEGER : num;
-  const rows = store.sql(`WITH RECURSIVE c(sha, depth) AS (
+  const rows = store
+    .sql(
+      `WITH RECURSIVE c(sha, depth) AS (
       SELECT ?, 0
       UNION ALL
       SELECT r.first_parent, c.depth + 1 FROM c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL AND c.depth + 1 < ?
-    ) SELECT sha FROM c ORDER BY depth`).all(sha, limit) as { sha: string }[];
+    ) SELECT sha FROM c ORDER BY depth`,
+    )
+    .all(sha, limit) as { sha: string }[];
   return rows.map((r) => r.sha);
 }
 
@@ -54,17 +61,29 @@ function firstParents(store: Store, sha: string, num: number): string[] {
  * gives, so any of them is its answer; this takes release tags before GTO's registry tags,
  * each by name (as query/expShow baselineName does, for all the baselines at once).
  */
-export function describeRevisions(store: Store, shas: readonly string[], head: { sha?: string; branch?: string }): Map<string, string | null> {
-  const refs = store.sql(`SELECT name, short, kind, sha FROM ref WHERE kind IN ('branch', 'tag') ORDER BY kind, name`).all() as { name: string; short: string; kind: string; sha: string }[];
+export function describeRevisions(
+  store: Store,
+  shas: readonly string[],
+  head: { sha?: string; branch?: string },
+): Map<string, string | null> {
+  const refs = store.sql(`SELECT name, short, kind, sha FROM ref WHERE kind IN ('branch', 'tag') ORDER BY kind, name`).all() as {
+    name: string;
+    short: string;
+    kind: string;
+    sha: string;
+  }[];
   const tags = new Map<string, string>();
   const branches = new Map<string, string>();
-  const ordered = [...refs].sort((a, b) => Number(a.kind === 'tag' && parseRegistryTag(a.short) !== null) - Number(b.kind === 'tag' && parseRegistryTag(b.short) !== null));
+  const ordered = [...refs].sort(
+    (a, b) =>
+      Number(a.kind === 'tag' && parseRegistryTag(a.short) !== null) - Number(b.kind === 'tag' && parseRegistryTag(b.short) !== null),
+  );
   for (const r of ordered) {
     const into = r.kind === 'tag' ? tags : branches;
     if (!into.has(r.sha)) into.set(r.sha, r.short);
   }
   const out = new Map<string, string | null>();
-  for (const sha of shas) out.set(sha, sha === head.sha && head.branch ? head.branch : tags.get(sha) ?? branches.get(sha) ?? null);
+  for (const sha of shas) out.set(sha, sha === head.sha && head.branch ? head.branch : (tags.get(sha) ?? branches.get(sha) ?? null));
   return out;
 }
 
@@ -85,15 +104,24 @@ type LockRow = { project: string; id: number; payload: string | null };
 /** The dvc.lock files of revisions, one query for all of them (sha -> rows; every sha given has an entry). */
 function lockRowsOf(store: Store, shas: readonly string[]): Map<string, LockRow[]> {
   const out = new Map(shas.map((sha) => [sha, [] as LockRow[]]));
-  const rows = store.sql(`SELECT r.sha, rf.project, b.id, b.payload FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha IN (SELECT value FROM json_each(?)) AND rf.role = 'lock' AND rf.status = 'ok' AND b.status = 'ok'`).all(JSON.stringify(shas)) as (LockRow & { sha: string })[];
+  const rows = store
+    .sql(
+      `SELECT r.sha, rf.project, b.id, b.payload FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob b ON b.id = rf.blob_id
+      WHERE r.sha IN (SELECT value FROM json_each(?)) AND rf.role = 'lock' AND rf.status = 'ok' AND b.status = 'ok'`,
+    )
+    .all(JSON.stringify(shas)) as (LockRow & { sha: string })[];
   for (const r of rows) out.get(r.sha)?.push(r);
   return out;
 }
 
 /** What dvc.lock recorded for each stage dependency of a revision (repository path -> hash). */
-export function depHashesAt(store: Store, sha: string, pipelines: { project: string; def: PipelineDef }[] = pipelinesAt(store, sha), locks = new Map<number, LockFile>(),
-  rows: LockRow[] = lockRowsOf(store, [sha]).get(sha)!): Map<string, string | null> {
+export function depHashesAt(
+  store: Store,
+  sha: string,
+  pipelines: { project: string; def: PipelineDef }[] = pipelinesAt(store, sha),
+  locks = new Map<number, LockFile>(),
+  rows: LockRow[] = lockRowsOf(store, [sha]).get(sha)!,
+): Map<string, string | null> {
   const out = new Map<string, string | null>();
   if (pipelines.length === 0) return out;
   const lockOf = new Map<string, LockFile>();
@@ -124,7 +152,9 @@ export async function dvcShowData(store: Store, repo: RepoInfo, selection: DvcSh
   // An empty repository: DVC shows nothing, not even the workspace.
   if (!repo.head) return { states: [], deps: new Map() };
   const baselines = await selectBaselines(store, repo, selection);
-  const names = selection.sha ? new Map<string, string | null>() : describeRevisions(store, baselines, { sha: repo.head, branch: repo.branch });
+  const names = selection.sha
+    ? new Map<string, string | null>()
+    : describeRevisions(store, baselines, { sha: repo.head, branch: repo.branch });
   // What the rows need of the index, read for all of them in a few queries (a table of every
   // commit has thousands of rows); a revision not read ahead (a commit inside a multi-commit
   // experiment) is read on its own.
@@ -143,7 +173,14 @@ export async function dvcShowData(store: Store, repo: RepoInfo, selection: DvcSh
     return p;
   };
   const problems = problemsAtMany(store, shas);
-  const times = new Map((store.sql('SELECT sha, commit_time FROM revision WHERE sha IN (SELECT value FROM json_each(?))').all(JSON.stringify(shas)) as { sha: string; commit_time: number | null }[]).map((r) => [r.sha, r.commit_time ?? undefined]));
+  const times = new Map(
+    (
+      store.sql('SELECT sha, commit_time FROM revision WHERE sha IN (SELECT value FROM json_each(?))').all(JSON.stringify(shas)) as {
+        sha: string;
+        commit_time: number | null;
+      }[]
+    ).map((r) => [r.sha, r.commit_time ?? undefined]),
+  );
   const lookup: RevisionLookup = {
     problemOf: (sha) => revisionProblem(store, sha, pipelinesOf(sha), problems.get(sha) ?? problemsAt(store, sha)),
     timeOf: (sha) => (times.has(sha) ? times.get(sha) : getRevision(store, sha)?.commitTime),
@@ -153,7 +190,12 @@ export async function dvcShowData(store: Store, repo: RepoInfo, selection: DvcSh
   let states: ExpState[];
   try {
     await reader.prefetch(shas);
-    states = await expShowRows(store, baselines.map((sha) => ({ sha, name: names.get(sha) ?? null })), async (sha, kind) => (await reader.at(sha, kind)).files, lookup);
+    states = await expShowRows(
+      store,
+      baselines.map((sha) => ({ sha, name: names.get(sha) ?? null })),
+      async (sha, kind) => (await reader.at(sha, kind)).files,
+      lookup,
+    );
   } finally {
     reader.close();
   }
@@ -162,7 +204,8 @@ export async function dvcShowData(store: Store, repo: RepoInfo, selection: DvcSh
   const locks = new Map<number, LockFile>();
   const lockRows = lockRowsOf(store, shas);
   const visit = (s: ExpState) => {
-    if (s.data && !deps.has(s.rev)) deps.set(s.rev, depHashesAt(store, s.rev, pipelinesOf(s.rev), locks, lockRows.get(s.rev) ?? lockRowsOf(store, [s.rev]).get(s.rev)!));
+    if (s.data && !deps.has(s.rev))
+      deps.set(s.rev, depHashesAt(store, s.rev, pipelinesOf(s.rev), locks, lockRows.get(s.rev) ?? lockRowsOf(store, [s.rev]).get(s.rev)!));
     for (const e of s.experiments ?? []) e.revs.forEach(visit);
   };
   states.forEach(visit);

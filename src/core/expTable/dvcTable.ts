@@ -70,7 +70,11 @@ function fileItems(path: string, file: FileResult): Map<string, PyValue> {
 type Names = Map<string, Map<string, true>>;
 
 /** _collect_names: per file, every key in the order first seen (rows, then their experiments). */
-function collectNames(states: readonly ExpState[], out = { metrics: new Map() as Names, params: new Map() as Names, deps: new Set<string>() }, deps?: DepHashes) {
+function collectNames(
+  states: readonly ExpState[],
+  out = { metrics: new Map() as Names, params: new Map() as Names, deps: new Set<string>() },
+  deps?: DepHashes,
+) {
   const take = (into: Names, files: Map<string, FileResult>) => {
     for (const [path, file] of files) {
       if (!('data' in file) || !((file.data as PyValue) instanceof Map)) continue;
@@ -170,13 +174,25 @@ function sortColumn(sortBy: string, metrics: Names, params: Names): { path: stri
     for (const [path, keys] of params) if (keys.has(bare)) matches.set(`${path}\n${bare}\nparams`, { path, name: bare, typ: 'params' });
   }
   if (matches.size === 1) return [...matches.values()][0];
-  if (matches.size > 1) throw new DvcShowError(`Ambiguous sort column '${bare}' matched '${[...matches.values()].map((m) => `${m.path}:${m.name}`).join(', ')}'`);
+  if (matches.size > 1)
+    throw new DvcShowError(
+      `Ambiguous sort column '${bare}' matched '${[...matches.values()].map((m) => `${m.path}:${m.name}`).join(', ')}'`,
+    );
   throw new DvcShowError(`Unknown sort column '${bare}'`);
 }
 
 /** A sort value's place: Python compares numbers with numbers and text with text; mixed, numbers go first. */
 function comparePy(a: PyValue, b: PyValue): number {
-  const num = (v: PyValue): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : v instanceof PyFloat ? v.value : undefined);
+  const num = (v: PyValue): number | undefined =>
+    typeof v === 'number'
+      ? v
+      : typeof v === 'bigint'
+        ? Number(v)
+        : typeof v === 'boolean'
+          ? Number(v)
+          : v instanceof PyFloat
+            ? v.value
+            : undefined;
   const x = num(a);
   const y = num(b);
   if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : 0;
@@ -194,7 +210,11 @@ function comparePy(a: PyValue, b: PyValue): number {
 }
 
 /** _sort_exp: by (value is None, value), stable, `reverse` keeping ties in their order as Python's sorted does. */
-function sortExperiments(ranges: NonNullable<ExpState['experiments']>, column: { path: string; name: string; typ: 'metrics' | 'params' }, reverse: boolean) {
+function sortExperiments(
+  ranges: NonNullable<ExpState['experiments']>,
+  column: { path: string; name: string; typ: 'metrics' | 'params' },
+  reverse: boolean,
+) {
   const valueOf = (r: (typeof ranges)[number]): PyValue | undefined => {
     const tip = r.revs[0];
     const file = tip?.data?.[column.typ].get(column.path);
@@ -234,7 +254,9 @@ export function dvcTable(states: readonly ExpState[], deps: DepHashes, options: 
   const depsHeaders = [...names.deps].sort(compareText);
   const headers = [...BASE_HEADERS, ...metricsHeaders, ...paramsHeaders, ...depsHeaders];
   const index = new Map<string, number>();
-  headers.forEach((h, i) => { if (!index.has(h)) index.set(h, i); });
+  headers.forEach((h, i) => {
+    if (!index.has(h)) index.set(h, i);
+  });
 
   const rows: string[][] = [];
   const revs: string[] = [];
@@ -295,7 +317,10 @@ export function dvcTable(states: readonly ExpState[], deps: DepHashes, options: 
 
 /** Python's re.match of `"|".join(patterns)`: anchored at the start only. */
 function pyRegex(patterns: string[]): RegExp {
-  const source = patterns.join('|').replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  const source = patterns
+    .join('|')
+    .replace(/\(\?P<(\w+)>/g, '(?<$1>')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
   try {
     return new RegExp(`^(?:${source})`, 'u');
   } catch (e) {
@@ -364,14 +389,68 @@ export function displayWidth(text: string): number {
 }
 
 const WIDE: readonly [number, number][] = [
-  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0], [0x23f3, 0x23f3], [0x25fd, 0x25fe], [0x2614, 0x2615],
-  [0x2648, 0x2653], [0x267f, 0x267f], [0x2693, 0x2693], [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce],
-  [0x26d4, 0x26d4], [0x26ea, 0x26ea], [0x26f2, 0x26f3], [0x26f5, 0x26f5], [0x26fa, 0x26fa], [0x26fd, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b],
-  [0x2728, 0x2728], [0x274c, 0x274c], [0x274e, 0x274e], [0x2753, 0x2755], [0x2757, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27b0], [0x27bf, 0x27bf],
-  [0x2b1b, 0x2b1c], [0x2b50, 0x2b50], [0x2b55, 0x2b55], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
-  [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19], [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4],
-  [0x17000, 0x18cd5], [0x1b000, 0x1b2fb], [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf], [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a], [0x1f200, 0x1f251],
-  [0x1f300, 0x1f64f], [0x1f680, 0x1f6ff], [0x1f7e0, 0x1f7eb], [0x1f90c, 0x1f9ff], [0x1fa70, 0x1faff], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
+  [0x1100, 0x115f],
+  [0x231a, 0x231b],
+  [0x2329, 0x232a],
+  [0x23e9, 0x23ec],
+  [0x23f0, 0x23f0],
+  [0x23f3, 0x23f3],
+  [0x25fd, 0x25fe],
+  [0x2614, 0x2615],
+  [0x2648, 0x2653],
+  [0x267f, 0x267f],
+  [0x2693, 0x2693],
+  [0x26a1, 0x26a1],
+  [0x26aa, 0x26ab],
+  [0x26bd, 0x26be],
+  [0x26c4, 0x26c5],
+  [0x26ce, 0x26ce],
+  [0x26d4, 0x26d4],
+  [0x26ea, 0x26ea],
+  [0x26f2, 0x26f3],
+  [0x26f5, 0x26f5],
+  [0x26fa, 0x26fa],
+  [0x26fd, 0x26fd],
+  [0x2705, 0x2705],
+  [0x270a, 0x270b],
+  [0x2728, 0x2728],
+  [0x274c, 0x274c],
+  [0x274e, 0x274e],
+  [0x2753, 0x2755],
+  [0x2757, 0x2757],
+  [0x2795, 0x2797],
+  [0x27b0, 0x27b0],
+  [0x27bf, 0x27bf],
+  [0x2b1b, 0x2b1c],
+  [0x2b50, 0x2b50],
+  [0x2b55, 0x2b55],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x16fe0, 0x16fe4],
+  [0x17000, 0x18cd5],
+  [0x1b000, 0x1b2fb],
+  [0x1f004, 0x1f004],
+  [0x1f0cf, 0x1f0cf],
+  [0x1f18e, 0x1f18e],
+  [0x1f191, 0x1f19a],
+  [0x1f200, 0x1f251],
+  [0x1f300, 0x1f64f],
+  [0x1f680, 0x1f6ff],
+  [0x1f7e0, 0x1f7eb],
+  [0x1f90c, 0x1f9ff],
+  [0x1fa70, 0x1faff],
+  [0x20000, 0x2fffd],
+  [0x30000, 0x3fffd],
 ];
 
 function isWide(c: number): boolean {
@@ -396,10 +475,9 @@ export function toMarkdown(table: Pick<DvcTable, 'headers' | 'rows'>): string {
   const lines = (cell: string) => cell.split(/\r\n|\r|\n/).map((l) => l.trim());
   const headers = table.headers.map(lines);
   const rows = table.rows.map((r) => r.map(lines));
-  const widths = table.headers.map((_, i) => Math.max(
-    Math.max(...headers[i].map(displayWidth)) + 2,
-    ...rows.map((r) => Math.max(...(r[i] ?? ['']).map(displayWidth))),
-  ));
+  const widths = table.headers.map((_, i) =>
+    Math.max(Math.max(...headers[i].map(displayWidth)) + 2, ...rows.map((r) => Math.max(...(r[i] ?? ['']).map(displayWidth)))),
+  );
   const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
   const render = (cells: string[][]) => {
     const height = Math.max(1, ...cells.map((c) => c.length));

@@ -21,9 +21,17 @@ export function resolveColumn(name: string, columns: readonly TableColumn[]): Ta
   for (const match of [(c: TableColumn) => c.group !== 'meta' && `${c.source}:${c.key}` === text, (c: TableColumn) => c.key === text]) {
     const hits = columns.filter(match);
     if (hits.length === 1) return hits[0];
-    if (hits.length > 1) throw new FilterTextError(`"${name.trim()}" names several columns: ${hits.slice(0, 8).map((c) => c.id).join(', ')}${hits.length > 8 ? ', …' : ''}`);
+    if (hits.length > 1)
+      throw new FilterTextError(
+        `"${name.trim()}" names several columns: ${hits
+          .slice(0, 8)
+          .map((c) => c.id)
+          .join(', ')}${hits.length > 8 ? ', …' : ''}`,
+      );
   }
-  throw new FilterTextError(`no column "${name.trim()}" (columns are named like metrics:<file>:<key>, params:<file>:<key>, <file>:<key>, <key>, or state, created, commit, message)`);
+  throw new FilterTextError(
+    `no column "${name.trim()}" (columns are named like metrics:<file>:<key>, params:<file>:<key>, <file>:<key>, <key>, or state, created, commit, message)`,
+  );
 }
 
 /** `<column> <op> <value>`: the operator is taken where it stands between spaces, else at its first occurrence. */
@@ -32,15 +40,22 @@ export function parseFilter(text: string, columns: readonly TableColumn[]): Filt
   let op: FilterOp | undefined;
   for (const candidate of OPS) {
     const i = text.indexOf(` ${candidate} `);
-    if (i >= 0 && (at < 0 || i < at)) { at = i + 1; op = candidate; }
+    if (i >= 0 && (at < 0 || i < at)) {
+      at = i + 1;
+      op = candidate;
+    }
   }
   if (op === undefined) {
     for (const candidate of OPS) {
       const i = text.indexOf(candidate);
-      if (i > 0 && (at < 0 || i < at)) { at = i; op = candidate; }
+      if (i > 0 && (at < 0 || i < at)) {
+        at = i;
+        op = candidate;
+      }
     }
   }
-  if (op === undefined || at <= 0) throw new FilterTextError(`"${text}" is not a condition: write <column> <op> <value>, op one of ${OPS.join(' ')}`);
+  if (op === undefined || at <= 0)
+    throw new FilterTextError(`"${text}" is not a condition: write <column> <op> <value>, op one of ${OPS.join(' ')}`);
   const column = resolveColumn(text.slice(0, at), columns);
   return { column: column.id, op, value: text.slice(at + op.length).trim() };
 }

@@ -15,10 +15,14 @@ import { hasRunTables } from '../runs/runQueries';
 /** The meta cells every row has, from what the row list already holds. */
 function metaCell(row: RowMeta, key: string): CellValue | undefined {
   switch (key) {
-    case 'created': return row.created ?? undefined;
-    case 'commit': return row.commit ?? undefined;
-    case 'message': return row.message;
-    case 'state': return row.state;
+    case 'created':
+      return row.created ?? undefined;
+    case 'commit':
+      return row.commit ?? undefined;
+    case 'message':
+      return row.message;
+    case 'state':
+      return row.state;
   }
   return undefined;
 }
@@ -29,13 +33,23 @@ function metaCell(row: RowMeta, key: string): CellValue | undefined {
  * column list read before still holds.
  */
 function indexVersion(store: Store): string {
-  const runs = hasRunTables(store) ? `, (SELECT max(synced_at) FROM run_source) AS s, (SELECT count(*) FROM ext_run) AS e, (SELECT max(id) FROM ext_run) AS x` : '';
-  const row = store.sql(`SELECT (SELECT max(id) FROM blob) AS b, (SELECT max(id) FROM revision) AS r, (SELECT count(*) FROM revision) AS n,
-      (SELECT max(indexed_at) FROM revision) AS i, (SELECT group_concat(name || ' ' || sha, ',') FROM ref) AS refs${runs}`).get();
+  const runs = hasRunTables(store)
+    ? `, (SELECT max(synced_at) FROM run_source) AS s, (SELECT count(*) FROM ext_run) AS e, (SELECT max(id) FROM ext_run) AS x`
+    : '';
+  const row = store
+    .sql(
+      `SELECT (SELECT max(id) FROM blob) AS b, (SELECT max(id) FROM revision) AS r, (SELECT count(*) FROM revision) AS n,
+      (SELECT max(indexed_at) FROM revision) AS i, (SELECT group_concat(name || ' ' || sha, ',') FROM ref) AS refs${runs}`,
+    )
+    .get();
   return JSON.stringify(row);
 }
 
-interface Cached { version: string; rows: Map<string, RowMeta[]>; columns: Map<string, TableColumn[]> }
+interface Cached {
+  version: string;
+  rows: Map<string, RowMeta[]>;
+  columns: Map<string, TableColumn[]>;
+}
 
 /**
  * Row and column lists of the queries asked since the index last changed, per open index:
@@ -57,7 +71,16 @@ function listsFor(store: Store, head: HeadInfo, query: TableQuery): { rows: RowM
   let cache = cached.get(store);
   if (!cache || cache.version !== version) cached.set(store, (cache = { version, rows: new Map(), columns: new Map() }));
   const runs = query.runs !== false;
-  const rowKey = JSON.stringify([head.sha ?? null, head.branch ?? null, query.allCommits ?? false, query.branches ?? null, query.commitsPerBranch ?? null, runs, query.tags ?? true, query.allBaselines ?? true]);
+  const rowKey = JSON.stringify([
+    head.sha ?? null,
+    head.branch ?? null,
+    query.allCommits ?? false,
+    query.branches ?? null,
+    query.commitsPerBranch ?? null,
+    runs,
+    query.tags ?? true,
+    query.allBaselines ?? true,
+  ]);
   let rows = cache.rows.get(rowKey);
   if (!rows) remember(cache.rows, rowKey, (rows = buildRows(store, head, query)));
   // Every revision when the table shows every commit: one scan instead of a long IN list.
@@ -100,7 +123,8 @@ export function openTableModel(store: Store, head: HeadInfo, query: TableQuery):
   const matched = rows.map(() => true);
   for (const f of query.filters ?? []) {
     const cells = columnCells(f.column);
-    for (let i = 0; i < rows.length; i++) if (matched[i] && !cellMatches(cells[i], f.op, f.value, { time: f.column === 'meta:created' })) matched[i] = false;
+    for (let i = 0; i < rows.length; i++)
+      if (matched[i] && !cellMatches(cells[i], f.op, f.value, { time: f.column === 'meta:created' })) matched[i] = false;
   }
   const text = query.text?.trim().toLowerCase();
   if (text) {
@@ -121,7 +145,12 @@ export function openTableModel(store: Store, head: HeadInfo, query: TableQuery):
   });
   const visible = rows.map((_, i) => matched[i] || context.has(i));
 
-  const order = sortedOrder(rows, visible, (query.sort ?? []).filter((k) => byId.has(k.column) || META_COLUMNS.some((c) => c.id === k.column)), columnCells);
+  const order = sortedOrder(
+    rows,
+    visible,
+    (query.sort ?? []).filter((k) => byId.has(k.column) || META_COLUMNS.some((c) => c.id === k.column)),
+    columnCells,
+  );
   const slice = (offset: number, count: number): number[] => {
     const start = Math.max(0, Math.floor(offset) || 0);
     return order.slice(start, start + Math.max(0, Math.floor(count) || 0));
@@ -133,15 +162,27 @@ export function openTableModel(store: Store, head: HeadInfo, query: TableQuery):
     rowCount: order.length,
     baselineId,
     outline(offset: number, count: number): RowOutline[] {
-      return slice(offset, count).map((i) => ({ id: rows[i].id, kind: rows[i].kind, parentId: rows[i].parentId, depth: rows[i].depth, context: context.has(i) }));
+      return slice(offset, count).map((i) => ({
+        id: rows[i].id,
+        kind: rows[i].kind,
+        parentId: rows[i].parentId,
+        depth: rows[i].depth,
+        context: context.has(i),
+      }));
     },
     window(offset: number, count: number): TableRow[] {
       const picked = slice(offset, count).map((i) => rows[i]);
-      const revCells = revisionCells(store, picked.flatMap((r) => (r.revId !== undefined && r.runKey === undefined ? [r.revId] : [])));
+      const revCells = revisionCells(
+        store,
+        picked.flatMap((r) => (r.revId !== undefined && r.runKey === undefined ? [r.revId] : [])),
+      );
       const kinds = new Map(picked.flatMap((r) => (r.runKey !== undefined ? [[r.runKey, r.runKind!] as const] : [])));
       const runCellMap = runCells(store, [...kinds.keys()], (k) => kinds.get(k)!);
       // Marks read again: a star set since the table opened shows in the next window.
-      const fresh = readMarks(store, picked.map((r) => r.id));
+      const fresh = readMarks(
+        store,
+        picked.map((r) => r.id),
+      );
       return picked.map((r) => {
         const data = r.runKey !== undefined ? runCellMap.get(r.runKey) : r.revId !== undefined ? revCells.get(r.revId) : undefined;
         const cells: Record<string, CellValue> = Object.create(null) as Record<string, CellValue>;
@@ -152,8 +193,20 @@ export function openTableModel(store: Store, head: HeadInfo, query: TableQuery):
         if (data) Object.assign(cells, data);
         const mark = fresh.get(r.id) ?? { starred: false, note: '' };
         const row: TableRow = {
-          id: r.id, kind: r.kind, label: r.label, parentId: r.parentId, depth: r.depth, commit: r.commit, created: r.created,
-          message: r.message, state: r.state, starred: mark.starred, note: mark.note, cells, refs: r.refs, group: r.group,
+          id: r.id,
+          kind: r.kind,
+          label: r.label,
+          parentId: r.parentId,
+          depth: r.depth,
+          commit: r.commit,
+          created: r.created,
+          message: r.message,
+          state: r.state,
+          starred: mark.starred,
+          note: mark.note,
+          cells,
+          refs: r.refs,
+          group: r.group,
         };
         if (context.has(indexOf.get(r.id)!)) row.context = true;
         return row;
@@ -167,7 +220,12 @@ export function openTableModel(store: Store, head: HeadInfo, query: TableQuery):
  * each sorted among themselves and kept under it. Ties (and a query without sort keys) keep
  * the default order, so the order is the same on every run.
  */
-function sortedOrder(rows: RowMeta[], visible: boolean[], keys: SortKey[], columnCells: (id: string) => (CellValue | undefined)[]): number[] {
+function sortedOrder(
+  rows: RowMeta[],
+  visible: boolean[],
+  keys: SortKey[],
+  columnCells: (id: string) => (CellValue | undefined)[],
+): number[] {
   const values: SortValue[][] = keys.map((k) => columnCells(k.column).map(sortValue));
   const compare = (a: number, b: number): number => {
     for (let k = 0; k < keys.length; k++) {
@@ -200,4 +258,3 @@ function sortedOrder(rows: RowMeta[], visible: boolean[], keys: SortKey[], colum
   top.forEach(visit);
   return out;
 }
-

@@ -29,7 +29,11 @@ export interface CheckoutReport {
   problems: string[];
 }
 
-interface ListingRow { relpath: string; md5: string; isexec?: boolean }
+interface ListingRow {
+  relpath: string;
+  md5: string;
+  isexec?: boolean;
+}
 
 function listingOf(cacheDir: string, md5: string, kind: HashKind): ListingRow[] {
   const raw = JSON.parse(readFileSync(objectPath(cacheDir, md5, kind), 'utf8')) as unknown;
@@ -82,7 +86,9 @@ export async function checkoutOuts(root: string, io: CheckoutIO, options: { targ
   const cacheDir = cacheDirOf(root);
   for (const stage of stages) {
     if (dag.broken.has(stage.address) || stage.refused.length) continue;
-    const recorded = stage.source ? stage.source.lock.stages[stage.source.file]?.outs : locks.get(stage.project)?.stages[stage.def.name]?.outs;
+    const recorded = stage.source
+      ? stage.source.lock.stages[stage.source.file]?.outs
+      : locks.get(stage.project)?.stages[stage.def.name]?.outs;
     for (const out of stage.def.outs) {
       if (!out.cache) continue;
       const entry = recorded?.find((e) => e.path === out.path);

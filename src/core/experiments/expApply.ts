@@ -16,7 +16,18 @@ import { runGit, runGitText } from '../git/exec';
 import { createReproIO } from '../repro/reproIO';
 import { checkoutOuts, type CheckoutReport } from './checkoutOuts';
 import { acquireExpLock, ExpUsageError, requireDvcRepo } from './expCommon';
-import { commitTree, ExpGitError, gitDirOf, headCommit, listExpRefs, refTarget, resolveCommit, resolveNames, setRef, TempIndex } from './expGit';
+import {
+  commitTree,
+  ExpGitError,
+  gitDirOf,
+  headCommit,
+  listExpRefs,
+  refTarget,
+  resolveCommit,
+  resolveNames,
+  setRef,
+  TempIndex,
+} from './expGit';
 import { APPLY_HEAD, APPLY_STASH, EXEC_APPLY } from './expRefs';
 import { GuardError, removeRecorded, replaceRecorded, workspaceFiles, type WorkspaceFile } from './workspaceGuard';
 
@@ -32,7 +43,11 @@ export interface ExpApplyResult {
   backup?: string;
 }
 
-interface TreeEntry { mode: string; type: string; sha: string }
+interface TreeEntry {
+  mode: string;
+  type: string;
+  sha: string;
+}
 
 async function lsTree(root: string, rev: string): Promise<Map<string, TreeEntry>> {
   const out = new Map<string, TreeEntry>();
@@ -49,17 +64,25 @@ async function lsTree(root: string, rev: string): Promise<Map<string, TreeEntry>
 /** Tracked paths whose index or work tree differs from HEAD (git status, untracked left out). */
 async function changedPaths(root: string): Promise<string[]> {
   const text = await runGitText(root, ['status', '--porcelain=v1', '-z', '--untracked-files=no', '--no-renames', '--ignore-submodules']);
-  return text.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+  return text
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => entry.slice(3));
 }
 
 const sameFile = (now: WorkspaceFile, want: TreeEntry): boolean =>
-  now.blob === want.sha && (want.mode === '120000' ? now.kind === 'link' : want.mode === '100755' ? now.kind === 'exec' : now.kind === 'file');
+  now.blob === want.sha &&
+  (want.mode === '120000' ? now.kind === 'link' : want.mode === '100755' ? now.kind === 'exec' : now.kind === 'file');
 
 /** Staging folders of applies that were killed (their pid gone). */
 function sweepStaging(root: string): void {
   const dir = join(root, '.dvc', 'tmp');
   let names: string[];
-  try { names = readdirSync(dir); } catch { return; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const name of names) {
     const m = /^lineage-apply-(\d+)-/.exec(name);
     if (m && !processAlive(Number(m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
@@ -79,7 +102,15 @@ export async function resolveExpRevision(root: string, text: string, head: strin
  * The changes `paths` hold, as a commit shaped like `git stash` makes (parents HEAD, the index,
  * and the untracked files when there are any), so `git stash apply <commit>` restores them.
  */
-async function backupCommit(root: string, gitDir: string, head: string, tracked: string[], untracked: string[], message: string, label: string): Promise<string> {
+async function backupCommit(
+  root: string,
+  gitDir: string,
+  head: string,
+  tracked: string[],
+  untracked: string[],
+  message: string,
+  label: string,
+): Promise<string> {
   const subject = (await runGitText(root, ['log', '-1', '--format=%h %s', head])).trim();
   const fromIndex = await TempIndex.fromUserIndex({ root, gitDir });
   try {
@@ -94,7 +125,10 @@ async function backupCommit(root: string, gitDir: string, head: string, tracked:
         await loose.git(['read-tree', '--empty']);
         await loose.addPaths(untracked, true);
         const untrackedTree = await loose.writeTree();
-        parents.push('-p', (await runGitText(root, ['commit-tree', untrackedTree], { input: `untracked files on ${label}: ${subject}\n` })).trim());
+        parents.push(
+          '-p',
+          (await runGitText(root, ['commit-tree', untrackedTree], { input: `untracked files on ${label}: ${subject}\n` })).trim(),
+        );
       } finally {
         loose.dispose();
       }
@@ -105,7 +139,12 @@ async function backupCommit(root: string, gitDir: string, head: string, tracked:
   }
 }
 
-export async function applyExperiment(root: string, store: Store | undefined, text: string, options: { force?: boolean } = {}): Promise<ExpApplyResult> {
+export async function applyExperiment(
+  root: string,
+  store: Store | undefined,
+  text: string,
+  options: { force?: boolean } = {},
+): Promise<ExpApplyResult> {
   requireDvcRepo(root);
   const gitDir = await gitDirOf(root);
   const head = await headCommit(root);
@@ -118,7 +157,9 @@ export async function applyExperiment(root: string, store: Store | undefined, te
     const dirty = await changedPaths(root);
     // Only these can differ from the experiment: what the experiment changed, what the user
     // changed, and the experiment's files HEAD does not have (the rest is HEAD's = the experiment's).
-    const diff = (await runGitText(root, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', head, commit])).split('\0').filter(Boolean);
+    const diff = (await runGitText(root, ['diff-tree', '-r', '-z', '--no-renames', '--name-only', head, commit]))
+      .split('\0')
+      .filter(Boolean);
     const candidates = [...new Set([...diff, ...dirty, ...[...want.keys()].filter((p) => !base.has(p))])];
     const now = await workspaceFiles(root, candidates);
     const writes: string[] = [];
@@ -126,7 +167,10 @@ export async function applyExperiment(root: string, store: Store | undefined, te
     const conflicts: string[] = [];
     const untrackedConflicts: string[] = [];
     const folders = candidates.filter((p) => want.has(p) && now.get(p)!.kind === 'other');
-    if (folders.length) throw new ExpUsageError(`cannot apply '${text}': ${folders.join(', ')} ${folders.length > 1 ? 'are folders or special files' : 'is a folder or special file'} where the experiment has a file; move ${folders.length > 1 ? 'them' : 'it'} away first`);
+    if (folders.length)
+      throw new ExpUsageError(
+        `cannot apply '${text}': ${folders.join(', ')} ${folders.length > 1 ? 'are folders or special files' : 'is a folder or special file'} where the experiment has a file; move ${folders.length > 1 ? 'them' : 'it'} away first`,
+      );
     for (const p of candidates) {
       const current = now.get(p)!;
       const target = want.get(p);
@@ -144,7 +188,9 @@ export async function applyExperiment(root: string, store: Store | undefined, te
     const blocked = [...conflicts, ...untrackedConflicts];
     if (blocked.length && !options.force) {
       const shown = blocked.slice(0, 10).join(', ') + (blocked.length > 10 ? ` and ${blocked.length - 10} more` : '');
-      throw new ExpUsageError(`cannot apply '${text}': it would overwrite changes Git has not recorded in ${shown}. Commit or stash them first, or run with --force (they are then kept in ${APPLY_STASH}: git stash apply ${APPLY_STASH})`);
+      throw new ExpUsageError(
+        `cannot apply '${text}': it would overwrite changes Git has not recorded in ${shown}. Commit or stash them first, or run with --force (they are then kept in ${APPLY_STASH}: git stash apply ${APPLY_STASH})`,
+      );
     }
     const proof = new Set<string>([...base.values(), ...want.values()].map((e) => e.sha));
     let backup: string | undefined;
@@ -164,7 +210,8 @@ export async function applyExperiment(root: string, store: Store | undefined, te
     const written: string[] = [];
     const removed: string[] = [];
     try {
-      if (writes.length) await index.git(['checkout-index', '-f', '-z', `--prefix=${staging}/`, '--stdin'], { input: writes.join('\0') + '\0' });
+      if (writes.length)
+        await index.git(['checkout-index', '-f', '-z', `--prefix=${staging}/`, '--stdin'], { input: writes.join('\0') + '\0' });
       for (const p of writes) {
         await replaceRecorded(root, p, join(staging, ...p.split('/')), proof);
         written.push(p);
@@ -179,7 +226,8 @@ export async function applyExperiment(root: string, store: Store | undefined, te
     return { name: text, commit, written, removed, outs, backup };
   } catch (e) {
     if (e instanceof ExpGitError) throw new ExpUsageError(e.message);
-    if (e instanceof GuardError) throw new GuardError(`exp apply stopped: ${e.message}; the files before it were applied, the rest were not`);
+    if (e instanceof GuardError)
+      throw new GuardError(`exp apply stopped: ${e.message}; the files before it were applied, the rest were not`);
     throw e;
   } finally {
     lock.release();

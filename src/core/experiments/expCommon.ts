@@ -20,11 +20,14 @@ export function acquireExpLock(root: string): OwnerLock {
   const file = join(root, '.dvc', 'tmp', 'lineage-exp.lock');
   const r = tryOwnerLock(file);
   if ('lock' in r) return r.lock;
-  throw new ExpUsageError(`another experiment operation is running in this repository (pid ${r.holder.pid}${r.holder.host ? ` on ${r.holder.host}` : ''}, since ${r.holder.started ?? '?'}); wait for it to finish. Lock file: ${file}`);
+  throw new ExpUsageError(
+    `another experiment operation is running in this repository (pid ${r.holder.pid}${r.holder.host ? ` on ${r.holder.host}` : ''}, since ${r.holder.started ?? '?'}); wait for it to finish. Lock file: ${file}`,
+  );
 }
 
 export function requireDvcRepo(root: string): void {
-  if (!existsSync(join(root, '.dvc'))) throw new ExpUsageError(`${root} is not a DVC repository (there is no .dvc folder); experiments need one (dvc init)`);
+  if (!existsSync(join(root, '.dvc')))
+    throw new ExpUsageError(`${root} is not a DVC repository (there is no .dvc folder); experiments need one (dvc init)`);
 }
 
 const inRepo = (project: string, path: string): string[] => {
@@ -55,19 +58,35 @@ export function topLevelPaths(projects: WorkspaceProject[]): string[] {
  * not staged.
  */
 export function stageFiles(stage: DagStage, projects: WorkspaceProject[]): string[] {
-  if (stage.source) return [stage.source.file, ...stage.def.outs.filter((o) => !o.cache).flatMap((o) => inRepo(stage.project, o.projectPath))];
+  if (stage.source)
+    return [stage.source.file, ...stage.def.outs.filter((o) => !o.cache).flatMap((o) => inRepo(stage.project, o.projectPath))];
   const project = projects.find((p) => p.project === stage.project);
-  return [stage.dvcYaml, ...(project ? [project.lockPath] : []), ...stage.def.outs.filter((o) => !o.cache).flatMap((o) => inRepo(stage.project, o.projectPath))];
+  return [
+    stage.dvcYaml,
+    ...(project ? [project.lockPath] : []),
+    ...stage.def.outs.filter((o) => !o.cache).flatMap((o) => inRepo(stage.project, o.projectPath)),
+  ];
 }
 
-export interface Recorded { ref: string; commit: string; reused: boolean }
+export interface Recorded {
+  ref: string;
+  commit: string;
+  reused: boolean;
+}
 
 /**
  * Writes the index's tree as a commit on `baseline` and points refs/exps/…/<name> at it.
  * An existing ref is replaced only with `force`; without it, an identical tree reuses the
  * existing commit and a different one is refused (_raise_ref_conflict).
  */
-export async function recordExperiment(root: string, index: TempIndex, baseline: string, name: string, message: string, force: boolean): Promise<Recorded> {
+export async function recordExperiment(
+  root: string,
+  index: TempIndex,
+  baseline: string,
+  name: string,
+  message: string,
+  force: boolean,
+): Promise<Recorded> {
   const tree = await index.writeTree();
   const commit = await commitTree(root, tree, baseline, message);
   const ref = expRefName({ baseline, name });

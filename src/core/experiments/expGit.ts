@@ -30,7 +30,9 @@ export async function gitDirOf(root: string): Promise<string> {
 /** The commit a revision names, or undefined (no error for a name that is not a commit). */
 export async function resolveCommit(root: string, rev: string): Promise<string | undefined> {
   if (rev.startsWith('-')) return undefined;
-  const out = (await runGitText(root, ['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { allowExit: [1, 128] })).trim();
+  const out = (
+    await runGitText(root, ['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], { allowExit: [1, 128] })
+  ).trim();
   return SHA.test(out) ? out : undefined;
 }
 
@@ -44,7 +46,10 @@ export async function refTarget(root: string, ref: string): Promise<string | und
   return out && SHA.test(out) ? out : undefined;
 }
 
-export interface ExpRefRow extends ExpRef { ref: string; sha: string }
+export interface ExpRefRow extends ExpRef {
+  ref: string;
+  sha: string;
+}
 
 /** utils.exp_refs: every experiment ref of the repository (DVC's internal refs left out). */
 export async function listExpRefs(root: string): Promise<ExpRefRow[]> {
@@ -64,7 +69,10 @@ export async function listRemoteExpRefs(root: string, remote: string): Promise<E
   try {
     out = await runGitText(root, ['ls-remote', '--refs', '--end-of-options', remote, `${EXPS_NAMESPACE}/*`]);
   } catch (e) {
-    if (e instanceof GitError) throw new ExpGitError(redactText(`cannot read the Git remote '${remote}': ${e.stderr.trim().split('\n').filter(Boolean).pop() ?? e.message}`));
+    if (e instanceof GitError)
+      throw new ExpGitError(
+        redactText(`cannot read the Git remote '${remote}': ${e.stderr.trim().split('\n').filter(Boolean).pop() ?? e.message}`),
+      );
     throw e;
   }
   const rows: ExpRefRow[] = [];
@@ -84,11 +92,23 @@ export async function listRemoteExpRefs(root: string, remote: string): Promise<E
 export function resolveNames(rows: ExpRefRow[], names: string[], head: string | undefined): Map<string, ExpRefRow | undefined> {
   const out = new Map<string, ExpRefRow | undefined>();
   for (const name of names) {
-    if (name.startsWith('refs/')) { out.set(name, rows.find((r) => r.ref === name)); continue; }
+    if (name.startsWith('refs/')) {
+      out.set(
+        name,
+        rows.find((r) => r.ref === name),
+      );
+      continue;
+    }
     const hits = rows.filter((r) => r.name === name);
-    if (hits.length <= 1) { out.set(name, hits[0]); continue; }
+    if (hits.length <= 1) {
+      out.set(name, hits[0]);
+      continue;
+    }
     const mine = hits.find((r) => r.baseline === head);
-    if (!mine) throw new ExpGitError(`Ambiguous name '${name}' refers to multiple experiments. Use one of the following full refnames instead: ${hits.map((h) => h.ref).join(', ')}`);
+    if (!mine)
+      throw new ExpGitError(
+        `Ambiguous name '${name}' refers to multiple experiments. Use one of the following full refnames instead: ${hits.map((h) => h.ref).join(', ')}`,
+      );
     out.set(name, mine);
   }
   return out;
@@ -111,7 +131,10 @@ export function unresolvedMessage(names: string[], remote?: string): string {
 export class TempIndex {
   readonly file: string;
   readonly env: Record<string, string>;
-  private constructor(readonly dirs: GitRepoDirs, file: string) {
+  private constructor(
+    readonly dirs: GitRepoDirs,
+    file: string,
+  ) {
     // Indexes a killed run left behind (their pid gone) go first.
     sweepTemporaries(dirs.gitDir);
     this.file = file;
@@ -152,7 +175,10 @@ export class TempIndex {
     if (existing.length === 0) return [];
     let wanted = existing;
     if (!force) {
-      const ignored = (await this.git(['check-ignore', '-z', '--stdin'], { input: existing.join('\0') + '\0', allowExit: [1] })).toString('utf8').split('\0').filter(Boolean);
+      const ignored = (await this.git(['check-ignore', '-z', '--stdin'], { input: existing.join('\0') + '\0', allowExit: [1] }))
+        .toString('utf8')
+        .split('\0')
+        .filter(Boolean);
       wanted = existing.filter((p) => !ignored.includes(p));
     }
     if (wanted.length === 0) return [];
@@ -164,7 +190,8 @@ export class TempIndex {
     try {
       return (await this.git(['write-tree'])).toString('utf8').trim();
     } catch (e) {
-      if (e instanceof GitError && /unmerged/i.test(e.stderr)) throw new ExpGitError('the index has unmerged paths (a merge in progress); resolve them first');
+      if (e instanceof GitError && /unmerged/i.test(e.stderr))
+        throw new ExpGitError('the index has unmerged paths (a merge in progress); resolve them first');
       throw e;
     }
   }
@@ -184,7 +211,9 @@ export async function commitTree(root: string, tree: string, parent: string, mes
     return (await runGitText(root, ['commit-tree', tree, '-p', parent], { input: message })).trim();
   } catch (e) {
     if (e instanceof GitError && /Please tell me who you are|empty ident|user\.email/i.test(e.stderr)) {
-      throw new ExpGitError('Git does not know who you are: set user.name and user.email (git config) so the experiment commit has an author');
+      throw new ExpGitError(
+        'Git does not know who you are: set user.name and user.email (git config) so the experiment commit has an author',
+      );
     }
     throw e;
   }
@@ -205,4 +234,3 @@ export async function setRef(root: string, ref: string, sha: string, expected: s
 export async function deleteRef(root: string, ref: string, expected: string): Promise<void> {
   await runGit(root, ['update-ref', '-d', ref, expected]);
 }
-

@@ -3,30 +3,51 @@
 
 import { runGit, runGitText, GitError } from '../git/exec';
 import { acquireExpLock, ExpUsageError } from './expCommon';
-import { deleteRef, headCommit, listExpRefs, refTarget, resolveCommit, resolveNames, setRef, unresolvedMessage, type ExpRefRow } from './expGit';
+import {
+  deleteRef,
+  headCommit,
+  listExpRefs,
+  refTarget,
+  resolveCommit,
+  resolveNames,
+  setRef,
+  unresolvedMessage,
+  type ExpRefRow,
+} from './expGit';
 import { EXEC_APPLY, experimentExistsMessage, expNameProblem, expRefName, parseExpRefName } from './expRefs';
 
 /** humanize.join(map(repr, words)): 'a', 'b' and 'c'. */
 export function humanJoin(words: string[]): string {
   const quoted = words.map((w) => `'${w}'`);
-  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}` : quoted[0] ?? '';
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}` : (quoted[0] ?? '');
 }
 
 async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const lock = acquireExpLock(root);
-  try { return await fn(); } finally { lock.release(); }
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
 }
 
-export interface ExpBranchResult { experiment: string; branch: string; commit: string }
+export interface ExpBranchResult {
+  experiment: string;
+  branch: string;
+  commit: string;
+}
 
 /** exp_refs_by_rev: the experiments whose history holds `rev`. */
 async function refsContaining(root: string, rev: string): Promise<ExpRefRow[]> {
   const out = await runGitText(root, ['for-each-ref', '--contains', rev, '--format=%(refname)%00%(objectname)', 'refs/exps']);
-  return out.split('\n').filter(Boolean).flatMap((line) => {
-    const [ref, sha] = line.split('\0');
-    const info = parseExpRefName(ref);
-    return info ? [{ ...info, ref, sha }] : [];
-  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      const [ref, sha] = line.split('\0');
+      const info = parseExpRefName(ref);
+      return info ? [{ ...info, ref, sha }] : [];
+    });
 }
 
 export async function branchExperiment(root: string, text: string, branchName?: string): Promise<ExpBranchResult> {
@@ -38,7 +59,10 @@ export async function branchExperiment(root: string, text: string, branchName?: 
     if (!rev && !named) throw new ExpUsageError(`'${text}' does not appear to be an experiment commit.`);
     const found = named ? [named] : await refsContaining(root, rev!);
     const info = found.length === 1 ? found[0] : found.find((r) => r.baseline === head);
-    if (found.length > 1 && !info) throw new ExpUsageError(`Ambiguous experiment name '${text}' can refer to multiple experiments. To create a branch use a full experiment ref: ${found.map((r) => r.ref).join(', ')}`);
+    if (found.length > 1 && !info)
+      throw new ExpUsageError(
+        `Ambiguous experiment name '${text}' can refer to multiple experiments. To create a branch use a full experiment ref: ${found.map((r) => r.ref).join(', ')}`,
+      );
     if (!info) throw new ExpUsageError(`'${text}' does not appear to be an experiment commit.`);
     const branch = branchName ?? `${info.name}-branch`;
     try {
@@ -54,12 +78,20 @@ export async function branchExperiment(root: string, text: string, branchName?: 
   });
 }
 
-export interface ExpRemoveResult { removed: string[] }
+export interface ExpRemoveResult {
+  removed: string[];
+}
 
 /** Deletes experiment refs (and EXEC_APPLY when it names a removed experiment's commit). */
-export async function removeExperiments(root: string, names: string[], options: { all?: boolean; queue?: boolean } = {}): Promise<ExpRemoveResult> {
-  if (options.queue) throw new ExpUsageError('the experiment queue is not supported yet (--queue); remove queued experiments with dvc exp remove --queue');
-  if (!options.all && names.length === 0) throw new ExpUsageError('Either provide an `experiment` argument, or use the `--all` or `--queue` flag.');
+export async function removeExperiments(
+  root: string,
+  names: string[],
+  options: { all?: boolean; queue?: boolean } = {},
+): Promise<ExpRemoveResult> {
+  if (options.queue)
+    throw new ExpUsageError('the experiment queue is not supported yet (--queue); remove queued experiments with dvc exp remove --queue');
+  if (!options.all && names.length === 0)
+    throw new ExpUsageError('Either provide an `experiment` argument, or use the `--all` or `--queue` flag.');
   if (options.all && names.length) throw new ExpUsageError('give experiment names or --all, not both');
   return withLock(root, async () => {
     const rows = await listExpRefs(root);
@@ -84,9 +116,16 @@ export async function removeExperiments(root: string, names: string[], options: 
   });
 }
 
-export interface ExpRenameResult { renamed: string[] }
+export interface ExpRenameResult {
+  renamed: string[];
+}
 
-export async function renameExperiment(root: string, from: string, to: string, options: { force?: boolean } = {}): Promise<ExpRenameResult> {
+export async function renameExperiment(
+  root: string,
+  from: string,
+  to: string,
+  options: { force?: boolean } = {},
+): Promise<ExpRenameResult> {
   if (from === to) return { renamed: [] };
   return withLock(root, async () => {
     const found = resolveNames(await listExpRefs(root), [from], await headCommit(root)).get(from);

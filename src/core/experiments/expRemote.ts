@@ -6,7 +6,16 @@
 import { runGitText, GitError } from '../git/exec';
 import { redactText } from '../util/redact';
 import { acquireExpLock, ExpUsageError } from './expCommon';
-import { headCommit, listExpRefs, listRemoteExpRefs, refTarget, resolveNames, unresolvedMessage, ExpGitError, type ExpRefRow } from './expGit';
+import {
+  headCommit,
+  listExpRefs,
+  listRemoteExpRefs,
+  refTarget,
+  resolveNames,
+  unresolvedMessage,
+  ExpGitError,
+  type ExpRefRow,
+} from './expGit';
 
 export interface SyncResult {
   /** Experiment names by outcome. */
@@ -18,7 +27,10 @@ export interface SyncResult {
   refused: { name: string; reason: string }[];
 }
 
-export interface SyncOptions { all?: boolean; force?: boolean }
+export interface SyncOptions {
+  all?: boolean;
+  force?: boolean;
+}
 
 function select(rows: ExpRefRow[], names: string[], head: string | undefined, options: SyncOptions, remote?: string): ExpRefRow[] {
   if (options.all) return rows;
@@ -30,7 +42,12 @@ function select(rows: ExpRefRow[], names: string[], head: string | undefined, op
 }
 
 function gitFailure(remote: string, e: unknown): never {
-  if (e instanceof GitError) throw new ExpGitError(redactText(`the Git remote '${remote}' could not be reached or refused: ${e.stderr.trim().split('\n').filter(Boolean).pop() ?? e.message}`));
+  if (e instanceof GitError)
+    throw new ExpGitError(
+      redactText(
+        `the Git remote '${remote}' could not be reached or refused: ${e.stderr.trim().split('\n').filter(Boolean).pop() ?? e.message}`,
+      ),
+    );
   throw e;
 }
 
@@ -49,16 +66,28 @@ export async function pushExperiments(root: string, remote: string, names: strin
     } catch (e) {
       gitFailure(remote, e);
     }
-    const lines = new Map(out.split('\n').filter((l) => l.includes('\t')).map((l) => {
-      const [flag, spec, summary] = l.split('\t');
-      return [spec.slice(spec.indexOf(':') + 1), { flag, summary: summary ?? '' }] as const;
-    }));
+    const lines = new Map(
+      out
+        .split('\n')
+        .filter((l) => l.includes('\t'))
+        .map((l) => {
+          const [flag, spec, summary] = l.split('\t');
+          return [spec.slice(spec.indexOf(':') + 1), { flag, summary: summary ?? '' }] as const;
+        }),
+    );
     for (const r of chosen) {
       const line = lines.get(r.ref);
-      if (!line) { result.refused.push({ name: r.name, reason: 'the remote did not answer for it' }); continue; }
+      if (!line) {
+        result.refused.push({ name: r.name, reason: 'the remote did not answer for it' });
+        continue;
+      }
       if (line.flag === '=') result.upToDate.push(r.name);
       else if (line.flag === '!' && /non-fast-forward|fetch first|stale info/.test(line.summary)) result.diverged.push(r.name);
-      else if (line.flag === '!') result.refused.push({ name: r.name, reason: line.summary.replace(/^\[(remote )?rejected\]\s*/, '').replace(/^\((.*)\)$/, '$1') || 'rejected' });
+      else if (line.flag === '!')
+        result.refused.push({
+          name: r.name,
+          reason: line.summary.replace(/^\[(remote )?rejected\]\s*/, '').replace(/^\((.*)\)$/, '$1') || 'rejected',
+        });
       else result.success.push(r.name);
     }
     return result;
@@ -83,7 +112,18 @@ export async function pullExperiments(root: string, remote: string, names: strin
     if (wanted.length) {
       try {
         // Without force Git refuses to move a ref that is not an ancestor (a diverged one).
-        await runGitText(root, ['fetch', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, ...wanted.map((r) => `${options.force ? '+' : ''}${r.ref}:${r.ref}`)], { allowExit: [1] });
+        await runGitText(
+          root,
+          [
+            'fetch',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--end-of-options',
+            remote,
+            ...wanted.map((r) => `${options.force ? '+' : ''}${r.ref}:${r.ref}`),
+          ],
+          { allowExit: [1] },
+        );
       } catch (e) {
         gitFailure(remote, e);
       }

@@ -57,7 +57,8 @@ export interface ExpRunOptions {
   signal?: AbortSignal;
 }
 
-export type ExpEvent = ReproEvent
+export type ExpEvent =
+  | ReproEvent
   | { type: 'exp-start'; name: string; baseline: string; temp: boolean }
   | { type: 'exp-params'; file: string }
   | { type: 'exp-checkout'; paths: string[] };
@@ -79,10 +80,17 @@ export interface ExpRunResult {
   logFile?: string;
 }
 
-interface ParamEdit { file: string; rel: string; before: string | undefined; after: string }
+interface ParamEdit {
+  file: string;
+  rel: string;
+  before: string | undefined;
+  after: string;
+}
 
 function readIfExists(abs: string): string | undefined {
-  try { return readFileSync(abs, 'utf8'); } catch (e) {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
@@ -94,7 +102,8 @@ function planParamEdits(root: string, setParams: string[]): ParamEdit[] {
   for (const [file, overrides] of parseSetParams(setParams)) {
     const r = resolveInRepo('', file);
     if (!r.ok) throw new SetParamError(`-S ${file}: ${r.reason}`);
-    if (!editableParamsFile(r.path)) throw new SetParamError(`${file}: only YAML (.yaml, .yml) and JSON params files can be changed with -S for now`);
+    if (!editableParamsFile(r.path))
+      throw new SetParamError(`${file}: only YAML (.yaml, .yml) and JSON params files can be changed with -S for now`);
     const before = readIfExists(join(root, ...r.path.split('/')));
     edits.push({ file, rel: r.path, before, after: applyParamOverrides(file, before, overrides) });
   }
@@ -109,14 +118,23 @@ function planParamEdits(root: string, setParams: string[]): ParamEdit[] {
 function refuseHydra(root: string): void {
   for (const name of ['config', 'config.local']) {
     let text: string;
-    try { text = readFileSync(join(root, '.dvc', name), 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(join(root, '.dvc', name), 'utf8');
+    } catch {
+      continue;
+    }
     let section = '';
     for (const raw of text.split(/\r?\n/)) {
       const line = raw.trim();
       const header = /^\[\s*"?([^"\]]+)"?\s*\]$/.exec(line);
-      if (header) { section = header[1].trim(); continue; }
+      if (header) {
+        section = header[1].trim();
+        continue;
+      }
       if (section === 'hydra' && /^enabled\s*=\s*(true|1|yes)\s*$/i.test(line)) {
-        throw new ExpUsageError(`.dvc/${name}: Hydra composition (hydra.enabled) is not supported by lineage exp run yet; run dvc exp run, or disable it`);
+        throw new ExpUsageError(
+          `.dvc/${name}: Hydra composition (hydra.enabled) is not supported by lineage exp run yet; run dvc exp run, or disable it`,
+        );
       }
     }
   }
@@ -127,7 +145,8 @@ function precheck(root: string, targets: string[]): void {
   const loaded = loadWorkspacePipelines(root);
   const dag = buildDag(loaded.projects, loaded.sources);
   const { problems } = pipelineProblems(root, loaded, dag);
-  if (problems.length) throw new ReproError(`The pipeline cannot be run; nothing was changed:\n  ${problems.map(formatProblem).join('\n  ')}`, problems);
+  if (problems.length)
+    throw new ReproError(`The pipeline cannot be run; nothing was changed:\n  ${problems.map(formatProblem).join('\n  ')}`, problems);
   const { unknown } = resolveTargets(dag, targets);
   if (unknown.length) throw new ReproError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
 }
@@ -136,7 +155,11 @@ function precheck(root: string, targets: string[]): void {
 function sweepTempRuns(root: string): void {
   const dir = join(root, '.dvc', 'tmp', 'exps');
   let names: string[];
-  try { names = readdirSync(dir); } catch { return; }
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const name of names) {
     const m = /^lineage-(\d+)-/.exec(name);
     if (m && !processAlive(Number(m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
@@ -145,13 +168,20 @@ function sweepTempRuns(root: string): void {
 
 function describe(e: ExpEvent): string | undefined {
   switch (e.type) {
-    case 'stage': return `Running stage '${e.stage}':\n`;
-    case 'start': return `> ${e.cmd}\n`;
-    case 'output': return e.text;
-    case 'failed': return `ERROR: stage '${e.stage}': ${e.message}\n`;
-    case 'cancelled': return `stage '${e.stage}' cancelled\n`;
-    case 'skip': return `Stage '${e.stage}' didn't change, skipping\n`;
-    default: return undefined;
+    case 'stage':
+      return `Running stage '${e.stage}':\n`;
+    case 'start':
+      return `> ${e.cmd}\n`;
+    case 'output':
+      return e.text;
+    case 'failed':
+      return `ERROR: stage '${e.stage}': ${e.message}\n`;
+    case 'cancelled':
+      return `stage '${e.stage}' cancelled\n`;
+    case 'skip':
+      return `Stage '${e.stage}' didn't change, skipping\n`;
+    default:
+      return undefined;
   }
 }
 
@@ -159,9 +189,20 @@ function describe(e: ExpEvent): string | undefined {
  * Reproduces in `workTree` and, when every stage succeeded, records the experiment. The params
  * edits have been applied there already.
  */
-async function reproduceAndRecord(workTree: string, repoRoot: string, store: Store | undefined, options: ExpRunOptions, ctx: {
-  name: string; baseline: string; edits: ParamEdit[]; index: () => Promise<TempIndex>; log: RunLog; onEvent: (e: ExpEvent) => void;
-}): Promise<ExpRunResult> {
+async function reproduceAndRecord(
+  workTree: string,
+  repoRoot: string,
+  store: Store | undefined,
+  options: ExpRunOptions,
+  ctx: {
+    name: string;
+    baseline: string;
+    edits: ParamEdit[];
+    index: () => Promise<TempIndex>;
+    log: RunLog;
+    onEvent: (e: ExpEvent) => void;
+  },
+): Promise<ExpRunResult> {
   const base: ExpRunResult = { ok: false, name: ctx.name, baseline: ctx.baseline, temp: Boolean(options.temp), ran: [], skipped: [] };
   const io = createReproIO(workTree, options.temp ? undefined : store);
   const emit = (e: ExpEvent) => {
@@ -173,13 +214,23 @@ async function reproduceAndRecord(workTree: string, repoRoot: string, store: Sto
   const checkout = await checkoutOuts(workTree, io, { targets: options.targets });
   if (checkout.restored.length) emit({ type: 'exp-checkout', paths: checkout.restored });
   let plan: string[] = [];
-  const result = await reproduce(workTree, io, { targets: options.targets, force: options.force, signal: options.signal }, (e) => {
-    if (e.type === 'plan') plan = e.stages;
-    emit(e);
-  }, { store });
+  const result = await reproduce(
+    workTree,
+    io,
+    { targets: options.targets, force: options.force, signal: options.signal },
+    (e) => {
+      if (e.type === 'plan') plan = e.stages;
+      emit(e);
+    },
+    { store },
+  );
   Object.assign(base, { ran: result.ran, skipped: result.skipped });
   if (!result.ok) {
-    ctx.log.finish(result.cancelled ? 'cancelled' : 'failed', { stage: result.failed?.stage, exitCode: result.failed?.exitCode, message: result.failed?.message });
+    ctx.log.finish(result.cancelled ? 'cancelled' : 'failed', {
+      stage: result.failed?.stage,
+      exitCode: result.failed?.exitCode,
+      message: result.failed?.message,
+    });
     return { ...base, failed: result.failed, cancelled: result.cancelled, logFile: ctx.log.record.log };
   }
   const loaded = loadWorkspacePipelines(workTree);
@@ -199,10 +250,25 @@ async function reproduceAndRecord(workTree: string, repoRoot: string, store: Sto
   try {
     // Staged before the commit: -S files (scm.add after _update_params), each planned stage's
     // files (_repro_and_track), the top-level files (_get_top_level_paths); then `add -u`.
-    const planned = planStages(dag, plan.filter((a) => dag.byAddress.has(a)), { singleItem: true });
-    await index.addPaths([...ctx.edits.map((e) => e.rel), ...planned.flatMap((s) => stageFiles(s, loaded.projects)), ...topLevelPaths(loaded.projects)]);
+    const planned = planStages(
+      dag,
+      plan.filter((a) => dag.byAddress.has(a)),
+      { singleItem: true },
+    );
+    await index.addPaths([
+      ...ctx.edits.map((e) => e.rel),
+      ...planned.flatMap((s) => stageFiles(s, loaded.projects)),
+      ...topLevelPaths(loaded.projects),
+    ]);
     await index.addTracked();
-    const recorded = await recordExperiment(repoRoot, index, ctx.baseline, ctx.name, options.message ?? expCommitMessage(hash), Boolean(options.force));
+    const recorded = await recordExperiment(
+      repoRoot,
+      index,
+      ctx.baseline,
+      ctx.name,
+      options.message ?? expCommitMessage(hash),
+      Boolean(options.force),
+    );
     ctx.log.discard();
     return { ...base, ok: true, ref: recorded.ref, commit: recorded.commit, hash };
   } finally {
@@ -220,8 +286,14 @@ function undoParamEdits(root: string, edits: ParamEdit[]): void {
   }
 }
 
-export async function runExperiment(root: string, store: Store | undefined, options: ExpRunOptions, onEvent: (e: ExpEvent) => void): Promise<ExpRunResult> {
-  if (options.queue) throw new ExpUsageError('queued runs (--queue) are not supported yet; run the experiment now (without --queue) or with --temp');
+export async function runExperiment(
+  root: string,
+  store: Store | undefined,
+  options: ExpRunOptions,
+  onEvent: (e: ExpEvent) => void,
+): Promise<ExpRunResult> {
+  if (options.queue)
+    throw new ExpUsageError('queued runs (--queue) are not supported yet; run the experiment now (without --queue) or with --temp');
   requireDvcRepo(root);
   const gitDir = await gitDirOf(root);
   const baseline = await headCommit(root);
@@ -242,7 +314,13 @@ export async function runExperiment(root: string, store: Store | undefined, opti
     refuseHydra(root);
     const edits = planParamEdits(root, options.setParams);
     precheck(root, options.targets);
-    const log = startRunLog(gitDir, { name, baseline, setParams: options.setParams, targets: options.targets, temp: Boolean(options.temp) });
+    const log = startRunLog(gitDir, {
+      name,
+      baseline,
+      setParams: options.setParams,
+      targets: options.targets,
+      temp: Boolean(options.temp),
+    });
     onEvent({ type: 'exp-start', name, baseline, temp: Boolean(options.temp) });
     try {
       if (options.temp) return await runInTemp(root, gitDir, store, options, { name, baseline, edits, log, onEvent });
@@ -252,7 +330,12 @@ export async function runExperiment(root: string, store: Store | undefined, opti
       }
       try {
         return await reproduceAndRecord(root, root, store, options, {
-          name, baseline, edits, log, onEvent, index: () => TempIndex.fromUserIndex({ root, gitDir }),
+          name,
+          baseline,
+          edits,
+          log,
+          onEvent,
+          index: () => TempIndex.fromUserIndex({ root, gitDir }),
         });
       } catch (e) {
         // Refused before any stage ran (the params made the pipeline unreadable, a repro
@@ -275,7 +358,13 @@ export async function runExperiment(root: string, store: Store | undefined, opti
  * of its own under .dvc/tmp/exps, a Git directory there whose HEAD is the baseline and whose
  * objects are the repository's (alternates), the repository's DVC cache as its cache.
  */
-async function runInTemp(root: string, gitDir: string, store: Store | undefined, options: ExpRunOptions, ctx: { name: string; baseline: string; edits: ParamEdit[]; log: RunLog; onEvent: (e: ExpEvent) => void }): Promise<ExpRunResult> {
+async function runInTemp(
+  root: string,
+  gitDir: string,
+  store: Store | undefined,
+  options: ExpRunOptions,
+  ctx: { name: string; baseline: string; edits: ParamEdit[]; log: RunLog; onEvent: (e: ExpEvent) => void },
+): Promise<ExpRunResult> {
   const parent = join(root, '.dvc', 'tmp', 'exps');
   mkdirSync(parent, { recursive: true });
   const work = mkdtempSync(join(parent, `lineage-${process.pid}-`));
@@ -305,7 +394,8 @@ async function runInTemp(root: string, gitDir: string, store: Store | undefined,
       ctx.onEvent({ type: 'exp-params', file: e.rel });
     }
     return await reproduceAndRecord(work, root, store, options, {
-      ...ctx, index: () => TempIndex.fromTree({ root: work, gitDir }, tree),
+      ...ctx,
+      index: () => TempIndex.fromTree({ root: work, gitDir }, tree),
     });
   } finally {
     if (work.startsWith(parent) && existsSync(work)) rmSync(work, { recursive: true, force: true });

@@ -38,7 +38,14 @@ export interface ExpSaveOptions {
   message?: string;
 }
 
-export interface ExpSaveResult { name: string; baseline: string; ref: string; commit: string; hash: string; untracked: string[] }
+export interface ExpSaveResult {
+  name: string;
+  baseline: string;
+  ref: string;
+  commit: string;
+  hash: string;
+  untracked: string[];
+}
 
 function repoPath(stage: DagStage, written: string): string {
   const r = resolveInRepo(stage.project, stage.def.wdir === '.' ? written : `${stage.def.wdir}/${written}`);
@@ -54,7 +61,10 @@ async function hashPaths(io: RunnerIO, stage: DagStage, paths: string[], what: s
     const old = previous.find((e) => e.path === p);
     if (old?.hashKind === 'md5-dos2unix' && old.md5) {
       const legacy = await io.hash(rel, 'md5-dos2unix');
-      if (legacy && legacy.md5 === old.md5) { out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' }); continue; }
+      if (legacy && legacy.md5 === old.md5) {
+        out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' });
+        continue;
+      }
     }
     const hash = await io.hash(rel, 'md5' as HashKind);
     if (!hash) throw new ExpUsageError(`failed to save experiment: ${what} '${p}' of stage '${stage.address}' does not exist`);
@@ -67,17 +77,34 @@ async function hashPaths(io: RunnerIO, stage: DagStage, paths: string[], what: s
 async function commitStage(root: string, io: RunnerIO, stage: DagStage, project: WorkspaceProject): Promise<PyValue> {
   const def = stage.def;
   const previous = project.lock?.stages[def.name];
-  const deps = await hashPaths(io, stage, def.deps.map((d) => d.path), 'dependency', previous?.deps);
+  const deps = await hashPaths(
+    io,
+    stage,
+    def.deps.map((d) => d.path),
+    'dependency',
+    previous?.deps,
+  );
   const params: Record<string, Record<string, unknown>> = {};
   for (const spec of def.params) {
     const values = await io.readParams(repoPath(stage, spec.file), spec.keys);
-    if (values === undefined) throw new ExpUsageError(`failed to save experiment: params file '${spec.file}' of stage '${stage.address}' does not exist`);
+    if (values === undefined)
+      throw new ExpUsageError(`failed to save experiment: params file '${spec.file}' of stage '${stage.address}' does not exist`);
     const missing = (spec.keys ?? []).filter((k) => !(k in values));
-    if (missing.length) throw new ExpUsageError(`failed to save experiment: stage '${stage.address}': ${missingParamsMessage(spec.file, missing)}`);
+    if (missing.length)
+      throw new ExpUsageError(`failed to save experiment: stage '${stage.address}': ${missingParamsMessage(spec.file, missing)}`);
     params[spec.file] = values;
   }
-  const outs = await hashPaths(io, stage, def.outs.map((o) => o.path), 'output', previous?.outs);
-  await ignoreOuts(root, def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)));
+  const outs = await hashPaths(
+    io,
+    stage,
+    def.outs.map((o) => o.path),
+    'output',
+    previous?.outs,
+  );
+  await ignoreOuts(
+    root,
+    def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
+  );
   for (const o of def.outs) {
     const locked = outs.find((x) => x.path === o.path)!;
     if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
@@ -85,7 +112,11 @@ async function commitStage(root: string, io: RunnerIO, stage: DagStage, project:
   const entry = lockStageEntry({ cmd: def.cmd, deps, params, outs });
   const abs = join(root, ...project.lockPath.split('/'));
   let before: string | undefined;
-  try { before = readFileSync(abs, 'utf8'); } catch { before = undefined; }
+  try {
+    before = readFileSync(abs, 'utf8');
+  } catch {
+    before = undefined;
+  }
   const after = renderLockUpdate(abs, before, def.name, entry);
   if (after !== before) writeFileAtomic(abs, after);
   return entry;
@@ -95,10 +126,19 @@ async function commitStage(root: string, io: RunnerIO, stage: DagStage, project:
 async function commitSource(root: string, io: RunnerIO, stage: DagStage): Promise<void> {
   const src = stage.source!;
   if (src.isImport) return;
-  const outs = await hashPaths(io, stage, src.def.outs.map((o) => o.path), 'output', src.lock.stages[src.file].outs);
+  const outs = await hashPaths(
+    io,
+    stage,
+    src.def.outs.map((o) => o.path),
+    'output',
+    src.lock.stages[src.file].outs,
+  );
   const recorded = src.lock.stages[src.file].outs;
   if (outs.every((o) => recorded.find((e) => e.path === o.path)?.md5 === o.hash.md5)) return;
-  await ignoreOuts(root, src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)));
+  await ignoreOuts(
+    root,
+    src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
+  );
   for (const o of src.def.outs) {
     const locked = outs.find((x) => x.path === o.path)!;
     if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
@@ -130,17 +170,22 @@ export async function saveExperiment(root: string, store: Store | undefined, opt
     const loaded = loadWorkspacePipelines(root);
     const dag = buildDag(loaded.projects, loaded.sources);
     const { problems } = pipelineProblems(root, loaded, dag);
-    if (problems.length) throw new ReproError(`The pipeline cannot be saved; nothing was changed:\n  ${problems.map(formatProblem).join('\n  ')}`, problems);
+    if (problems.length)
+      throw new ReproError(`The pipeline cannot be saved; nothing was changed:\n  ${problems.map(formatProblem).join('\n  ')}`, problems);
     let stages = dag.stages;
     if (options.targets?.length) {
       const { addresses, unknown } = resolveTargets(dag, options.targets);
-      if (unknown.length) throw new ExpUsageError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
+      if (unknown.length)
+        throw new ExpUsageError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
       stages = planStages(dag, addresses, { singleItem: true });
     }
     const io = createReproIO(root, store);
     const entries: [string, PyValue][] = [];
     for (const stage of stages) {
-      if (stage.source) { await commitSource(root, io, stage); continue; }
+      if (stage.source) {
+        await commitSource(root, io, stage);
+        continue;
+      }
       const project = loadWorkspacePipelines(root, [stage.dvcYaml]).projects[0];
       entries.push([stage.def.name, await commitStage(root, io, stage, project)]);
     }
@@ -150,7 +195,14 @@ export async function saveExperiment(root: string, store: Store | undefined, opt
       await index.addPaths(includes, true);
       await index.addPaths([...topLevelPaths(loaded.projects), ...loaded.projects.map((p) => p.lockPath)]);
       await index.addTracked();
-      const recorded = await recordExperiment(root, index, baseline, name, options.message ?? expCommitMessage(hash), Boolean(options.force));
+      const recorded = await recordExperiment(
+        root,
+        index,
+        baseline,
+        name,
+        options.message ?? expCommitMessage(hash),
+        Boolean(options.force),
+      );
       const untracked = (await index.git(['ls-files', '-z', '-o', '--exclude-standard'])).toString('utf8').split('\0').filter(Boolean);
       return { name, baseline, ref: recorded.ref, commit: recorded.commit, hash, untracked };
     } finally {

@@ -24,22 +24,42 @@ import { SetParamError, type ParamOverride } from './setParams';
 // --- the working tree: what OmegaConf holds ------------------------------------------------
 
 /** A scalar; `node` is the file's own node when the value came from the file. */
-class Leaf { constructor(readonly value: PyValue, readonly node?: YamlNode) {} }
-interface Entry { key: PyKey; keyNode?: YamlNode; value: Tree }
+class Leaf {
+  constructor(
+    readonly value: PyValue,
+    readonly node?: YamlNode,
+  ) {}
+}
+interface Entry {
+  key: PyKey;
+  keyNode?: YamlNode;
+  value: Tree;
+}
 /** A mapping; `node` is the file's own mapping when it came from the file. */
-class Dict { constructor(readonly entries: Entry[] = [], readonly node?: YamlMap) {} }
+class Dict {
+  constructor(
+    readonly entries: Entry[] = [],
+    readonly node?: YamlMap,
+  ) {}
+}
 type Tree = Leaf | Dict | Tree[];
 
 const isContainer = (t: Tree | undefined): t is Dict | Tree[] => t instanceof Dict || Array.isArray(t);
 
 function scalarValue(node: YamlScalar): PyValue {
   switch (node.tag) {
-    case 'null': return null;
-    case 'bool': return node.value === 'true';
-    case 'int': return intValue(parseIntText(node.value));
-    case 'float': return new PyFloat(parseFloatText(node.value));
-    case 'timestamp': return new PyTimestamp(node.value, node.value.includes(':') ? 'datetime' : 'date');
-    default: return node.value;
+    case 'null':
+      return null;
+    case 'bool':
+      return node.value === 'true';
+    case 'int':
+      return intValue(parseIntText(node.value));
+    case 'float':
+      return new PyFloat(parseFloatText(node.value));
+    case 'timestamp':
+      return new PyTimestamp(node.value, node.value.includes(':') ? 'datetime' : 'date');
+    default:
+      return node.value;
   }
 }
 
@@ -48,7 +68,11 @@ function keyOf(node: YamlNode): PyKey {
 }
 
 function fromNode(node: YamlNode): Tree {
-  if (node.kind === 'map') return new Dict(node.pairs.map(([k, v]) => ({ key: keyOf(k), keyNode: k, value: fromNode(v) })), node);
+  if (node.kind === 'map')
+    return new Dict(
+      node.pairs.map(([k, v]) => ({ key: keyOf(k), keyNode: k, value: fromNode(v) })),
+      node,
+    );
   if (node.kind === 'seq') return node.items.map(fromNode);
   return new Leaf(scalarValue(node), node);
 }
@@ -84,7 +108,10 @@ function listIndex(list: Tree[], part: string): number | undefined {
 
 function child(t: Tree, part: string): Tree | undefined {
   if (t instanceof Dict) return entryOf(t, part)?.value;
-  if (Array.isArray(t)) { const i = listIndex(t, part); return i === undefined ? undefined : t[i]; }
+  if (Array.isArray(t)) {
+    const i = listIndex(t, part);
+    return i === undefined ? undefined : t[i];
+  }
   return undefined;
 }
 
@@ -132,8 +159,12 @@ function update(root: Dict, parts: string[], value: Tree, forceAdd: boolean): vo
   let node: Dict | Tree[] = root;
   for (const part of parts.slice(0, -1)) {
     const next = child(node, part);
-    if (isContainer(next)) { node = next; continue; }
-    if (next === undefined && !forceAdd && (node instanceof Dict || listIndex(node, part) === undefined)) throw new MissingKey(`Key '${part}' is not in struct`);
+    if (isContainer(next)) {
+      node = next;
+      continue;
+    }
+    if (next === undefined && !forceAdd && (node instanceof Dict || listIndex(node, part) === undefined))
+      throw new MissingKey(`Key '${part}' is not in struct`);
     // A primitive (or, with force_add, nothing) on the way becomes an empty mapping.
     const fresh = new Dict();
     setIn(node, part, fresh, forceAdd);
@@ -141,20 +172,29 @@ function update(root: Dict, parts: string[], value: Tree, forceAdd: boolean): vo
   }
   const last = parts[parts.length - 1];
   const existing = child(node, last);
-  if (isContainer(value) && isContainer(existing)) { mergeInto(existing, value, forceAdd); return; }
+  if (isContainer(value) && isContainer(existing)) {
+    mergeInto(existing, value, forceAdd);
+    return;
+  }
   setIn(node, last, value, forceAdd);
 }
 
 function remove(root: Dict, parts: string[]): void {
   const parent = parts.length === 1 ? root : select(root, parts.slice(0, -1));
   const last = parts[parts.length - 1];
-  if (parent instanceof Dict) parent.entries.splice(parent.entries.findIndex((e) => e.key === last), 1);
+  if (parent instanceof Dict)
+    parent.entries.splice(
+      parent.entries.findIndex((e) => e.key === last),
+      1,
+    );
   else if (Array.isArray(parent)) parent.splice(Number(last), 1);
 }
 
 /** _apply_overrides_to_config, with DVC's wrapping of its errors. */
 function applyTo(root: Dict, overrides: ParamOverride[], file: string): void {
-  const fail = (message: string): never => { throw new SetParamError(`${file}: Invalid \`--set-param\` value: ${message}`); };
+  const fail = (message: string): never => {
+    throw new SetParamError(`${file}: Invalid \`--set-param\` value: ${message}`);
+  };
   for (const o of overrides) {
     const parts = o.key.split('.');
     const value = o.value === undefined ? undefined : fromValue(o.value);
@@ -162,11 +202,15 @@ function applyTo(root: Dict, overrides: ParamOverride[], file: string): void {
       if (o.kind === 'delete') {
         const current = select(root, parts);
         if (current === undefined) fail(`Could not delete from config. '${o.key}' does not exist.`);
-        else if (o.value !== undefined && o.value !== null && !pyEqual(o.value, plain(current))) fail(`Could not delete from config. The value of '${o.key}' is ${pyStr(plain(current))} and not ${pyStr(o.value)}.`);
+        else if (o.value !== undefined && o.value !== null && !pyEqual(o.value, plain(current)))
+          fail(`Could not delete from config. The value of '${o.key}' is ${pyStr(plain(current))} and not ${pyStr(o.value)}.`);
         remove(root, parts);
       } else if (o.kind === 'add') {
         if (select(root, parts) === undefined || isContainer(value)) update(root, parts, value!, true);
-        else fail(`Could not append to config. An item is already at '${o.key}'. Either remove + prefix: '${o.input.slice(1)}' Or add a second + to add or override '${o.key}': '+${o.input}'`);
+        else
+          fail(
+            `Could not append to config. An item is already at '${o.key}'. Either remove + prefix: '${o.input.slice(1)}' Or add a second + to add or override '${o.key}': '+${o.input}'`,
+          );
       } else if (o.kind === 'force-add') {
         update(root, parts, value!, true);
       } else {
@@ -198,7 +242,11 @@ function freshNode(t: Tree): YamlNode {
   // Inside a mapping or list ruamel writes None as nothing (`key:`), not `null`.
   if (t instanceof Leaf) return t.node ? withoutComments(t.node) : t.value === null ? scalar('null', '') : represent(t.value);
   if (Array.isArray(t)) return { kind: 'seq', items: t.map(freshNode), flow: t.length === 0 };
-  return { kind: 'map', pairs: t.entries.map((e) => [e.keyNode ? withoutComments(e.keyNode) : represent(e.key), freshNode(e.value)]), flow: t.entries.length === 0 };
+  return {
+    kind: 'map',
+    pairs: t.entries.map((e) => [e.keyNode ? withoutComments(e.keyNode) : represent(e.key), freshNode(e.value)]),
+    flow: t.entries.length === 0,
+  };
 }
 
 /** merge_dicts(original, new) then remove_missing_keys(original, new), on the loaded nodes. */
@@ -214,7 +262,10 @@ function mergeBack(target: YamlMap, result: Dict): void {
     }
     const old = pair[1];
     // A dict merged into a dict keeps that mapping node (merge_dicts recurses into it).
-    if (old.kind === 'map' && e.value instanceof Dict) { mergeBack(old, e.value); continue; }
+    if (old.kind === 'map' && e.value instanceof Dict) {
+      mergeBack(old, e.value);
+      continue;
+    }
     if (e.value instanceof Leaf && e.value.node === old) continue;
     let fresh = freshNode(e.value);
     if (old.kind === 'scalar' && fresh.kind === 'scalar') {
@@ -259,7 +310,10 @@ export function applyParamOverrides(file: string, text: string | undefined, over
   let node: YamlNode | null = null;
   if (text !== undefined) {
     const loaded = loadYamlRoundTrip(text);
-    if (!loaded.ok) throw new SetParamError(`unable to read: '${file}', YAML file structure is corrupted (${loaded.message}${loaded.line ? ` at line ${loaded.line}` : ''})`);
+    if (!loaded.ok)
+      throw new SetParamError(
+        `unable to read: '${file}', YAML file structure is corrupted (${loaded.message}${loaded.line ? ` at line ${loaded.line}` : ''})`,
+      );
     node = loaded.value;
   }
   // `yaml.load(text) or {}`: an empty document (or a falsy scalar) is an empty mapping.

@@ -53,19 +53,37 @@ export function startRunLog(gitDir: string, fields: Pick<ExpRunRecord, 'name' | 
   const id = `${started.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${fields.baseline.slice(0, 7)}-${fields.name}-${process.pid}`;
   const file = join(dir, `${id}.json`);
   // Credentials in URLs and known token formats never reach the record or the log.
-  const record: ExpRunRecord = { id, ...fields, setParams: fields.setParams.map(redactText), status: 'running', pid: process.pid, host: hostname(), startedAt: started.toISOString(), log: join(dir, `${id}.log`) };
+  const record: ExpRunRecord = {
+    id,
+    ...fields,
+    setParams: fields.setParams.map(redactText),
+    status: 'running',
+    pid: process.pid,
+    host: hostname(),
+    startedAt: started.toISOString(),
+    log: join(dir, `${id}.log`),
+  };
   const save = () => writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
   save();
   appendFileSync(record.log, '');
   return {
     record,
-    append: (text) => { try { appendFileSync(record.log, redactText(text)); } catch { /* a full disk must not stop the run */ } },
+    append: (text) => {
+      try {
+        appendFileSync(record.log, redactText(text));
+      } catch {
+        /* a full disk must not stop the run */
+      }
+    },
     finish: (status, details) => {
       Object.assign(record, details, { status, endedAt: new Date().toISOString() });
       if (record.message) record.message = redactText(record.message);
       save();
     },
-    discard: () => { rmSync(file, { force: true }); rmSync(record.log, { force: true }); },
+    discard: () => {
+      rmSync(file, { force: true });
+      rmSync(record.log, { force: true });
+    },
   };
 }
 
@@ -73,14 +91,20 @@ export function startRunLog(gitDir: string, fields: Pick<ExpRunRecord, 'name' | 
 export function listRunRecords(gitDir: string): ExpRunRecord[] {
   const dir = runLogDir(gitDir);
   let names: string[];
-  try { names = readdirSync(dir).filter((n) => n.endsWith('.json')); } catch { return []; }
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
   const out: ExpRunRecord[] = [];
   for (const name of names) {
     try {
       const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ExpRunRecord;
       if (r.status === 'running' && r.host === hostname() && !processAlive(r.pid)) r.status = 'interrupted';
       out.push(r);
-    } catch { /* a record being replaced right now */ }
+    } catch {
+      /* a record being replaced right now */
+    }
   }
   return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
 }

@@ -51,10 +51,32 @@ export function pathOverrides(args: readonly string[]): Map<string, string[]> {
 
 // --- lexer (VALUE_MODE of OverrideLexer.g4) ---------------------------------------------
 
-type Tok = 'POPEN' | 'COMMA' | 'PCLOSE' | 'BRACKET_OPEN' | 'BRACKET_CLOSE' | 'BRACE_OPEN' | 'BRACE_CLOSE' | 'COLON' | 'EQUAL'
-  | 'FLOAT' | 'INT' | 'BOOL' | 'NULL' | 'UNQUOTED_CHAR' | 'ID' | 'ESC' | 'WS' | 'QUOTED_VALUE' | 'INTERPOLATION';
+type Tok =
+  | 'POPEN'
+  | 'COMMA'
+  | 'PCLOSE'
+  | 'BRACKET_OPEN'
+  | 'BRACKET_CLOSE'
+  | 'BRACE_OPEN'
+  | 'BRACE_CLOSE'
+  | 'COLON'
+  | 'EQUAL'
+  | 'FLOAT'
+  | 'INT'
+  | 'BOOL'
+  | 'NULL'
+  | 'UNQUOTED_CHAR'
+  | 'ID'
+  | 'ESC'
+  | 'WS'
+  | 'QUOTED_VALUE'
+  | 'INTERPOLATION';
 
-interface Token { type: Tok; text: string; at: number }
+interface Token {
+  type: Tok;
+  text: string;
+  at: number;
+}
 
 const IU = '(?:0|[1-9](?:_?[0-9])*)';
 const DIGITS = '[0-9](?:_?[0-9])*';
@@ -73,11 +95,17 @@ const RULES: [Tok, RegExp[]][] = [
   ['BRACE_CLOSE', [/[ \t]*\}/y]],
   ['COLON', [/[ \t]*:[ \t]*/y]],
   ['EQUAL', [/[ \t]*=[ \t]*/y]],
-  ['FLOAT', [
-    new RegExp(`[+-]?${POINT_WITH_DIGITS}`, 'y'), new RegExp(`[+-]?${POINT_BARE}`, 'y'),
-    new RegExp(`[+-]?${IU}${EXP}`, 'y'), new RegExp(`[+-]?${POINT_WITH_DIGITS}${EXP}`, 'y'), new RegExp(`[+-]?${POINT_BARE}${EXP}`, 'y'),
-    /[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])/y,
-  ]],
+  [
+    'FLOAT',
+    [
+      new RegExp(`[+-]?${POINT_WITH_DIGITS}`, 'y'),
+      new RegExp(`[+-]?${POINT_BARE}`, 'y'),
+      new RegExp(`[+-]?${IU}${EXP}`, 'y'),
+      new RegExp(`[+-]?${POINT_WITH_DIGITS}${EXP}`, 'y'),
+      new RegExp(`[+-]?${POINT_BARE}${EXP}`, 'y'),
+      /[+-]?(?:[Ii][Nn][Ff]|[Nn][Aa][Nn])/y,
+    ],
+  ],
   ['INT', [new RegExp(`[+-]?${IU}`, 'y')]],
   ['BOOL', [/(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])/y]],
   ['NULL', [/[Nn][Uu][Ll][Ll]/y]],
@@ -117,11 +145,16 @@ function lex(text: string, offset: number, input: string): Token[] {
   let at = 0;
   while (at < text.length) {
     let best: { type: Tok; length: number } | undefined;
-    const consider = (type: Tok, length: number) => { if (length > 0 && (!best || length > best.length)) best = { type, length }; };
+    const consider = (type: Tok, length: number) => {
+      if (length > 0 && (!best || length > best.length)) best = { type, length };
+    };
     for (const [type, alternatives] of RULES) for (const re of alternatives) consider(type, matchLength(re, text, at));
     consider('QUOTED_VALUE', quotedLength(text, at));
     consider('INTERPOLATION', interpolationLength(text, at));
-    if (!best) throw new SetParamError(`cannot parse '${input}': unexpected character '${text[at]}' at position ${offset + at + 1} (Hydra's override grammar; quote a value that holds it)`);
+    if (!best)
+      throw new SetParamError(
+        `cannot parse '${input}': unexpected character '${text[at]}' at position ${offset + at + 1} (Hydra's override grammar; quote a value that holds it)`,
+      );
     tokens.push({ type: best.type, text: text.slice(at, at + best.length), at: offset + at });
     at += best.length;
   }
@@ -142,7 +175,9 @@ function keyIdentity(k: PyKey): string {
   return typeof k === 'string' ? `s:${k}` : 'None';
 }
 
-class SweepValue { constructor(readonly description: string) {} }
+class SweepValue {
+  constructor(readonly description: string) {}
+}
 type Parsed = PyValue | SweepValue;
 
 function pyInt(text: string): number | bigint {
@@ -169,8 +204,16 @@ function unquote(text: string): string {
       let j = i;
       while (j < body.length && body[j] === '\\') j++;
       const run = j - i;
-      if (j < body.length && body[j] === q) { out += '\\'.repeat((run - 1) / 2) + q; i = j + 1; continue; }
-      if (j === body.length) { out += '\\'.repeat(run / 2); i = j; continue; }
+      if (j < body.length && body[j] === q) {
+        out += '\\'.repeat((run - 1) / 2) + q;
+        i = j + 1;
+        continue;
+      }
+      if (j === body.length) {
+        out += '\\'.repeat(run / 2);
+        i = j;
+        continue;
+      }
       out += body.slice(i, j);
       i = j;
       continue;
@@ -182,9 +225,14 @@ function unquote(text: string): string {
 
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[], private readonly input: string) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly input: string,
+  ) {}
 
-  private peek(offset = 0): Token | undefined { return this.tokens[this.pos + offset]; }
+  private peek(offset = 0): Token | undefined {
+    return this.tokens[this.pos + offset];
+  }
   private fail(message: string): never {
     const t = this.peek();
     throw new SetParamError(`cannot parse '${this.input}': ${message}${t ? ` at position ${t.at + 1} ('${t.text}')` : ' at its end'}`);
@@ -200,7 +248,10 @@ class Parser {
     const first = this.element();
     if (this.peek()?.type !== 'COMMA') return first;
     const all = [first];
-    while (this.peek()?.type === 'COMMA') { this.pos++; all.push(this.element()); }
+    while (this.peek()?.type === 'COMMA') {
+      this.pos++;
+      all.push(this.element());
+    }
     return new SweepValue(`${all.length} values`);
   }
 
@@ -236,11 +287,17 @@ class Parser {
   private list(): PyValue[] {
     this.expect('BRACKET_OPEN');
     const out: PyValue[] = [];
-    if (this.peek()?.type === 'BRACKET_CLOSE') { this.pos++; return out; }
+    if (this.peek()?.type === 'BRACKET_CLOSE') {
+      this.pos++;
+      return out;
+    }
     for (;;) {
       out.push(this.plain(this.element()));
       const t = this.peek();
-      if (t?.type === 'COMMA') { this.pos++; continue; }
+      if (t?.type === 'COMMA') {
+        this.pos++;
+        continue;
+      }
       this.expect('BRACKET_CLOSE');
       return out;
     }
@@ -249,7 +306,10 @@ class Parser {
   private dict(): PyDict {
     this.expect('BRACE_OPEN');
     const out: PyDict = new Map();
-    if (this.peek()?.type === 'BRACE_CLOSE') { this.pos++; return out; }
+    if (this.peek()?.type === 'BRACE_CLOSE') {
+      this.pos++;
+      return out;
+    }
     for (;;) {
       const key = this.primitive(DICT_KEY_TOKENS, false) as PyKey;
       this.expect('COLON');
@@ -257,7 +317,10 @@ class Parser {
       const same = [...out.keys()].find((k) => keyIdentity(k) === keyIdentity(key));
       out.set(same === undefined ? key : same, this.plain(this.element()));
       const t = this.peek();
-      if (t?.type === 'COMMA') { this.pos++; continue; }
+      if (t?.type === 'COMMA') {
+        this.pos++;
+        continue;
+      }
       this.expect('BRACE_CLOSE');
       return out;
     }
@@ -272,7 +335,10 @@ class Parser {
   private primitive(allowed: Set<Tok>, quotedAllowed: boolean): PyValue {
     const start = this.pos;
     const first = this.peek();
-    if (quotedAllowed && first?.type === 'QUOTED_VALUE') { this.pos++; return unquote(first.text); }
+    if (quotedAllowed && first?.type === 'QUOTED_VALUE') {
+      this.pos++;
+      return unquote(first.text);
+    }
     while (this.peek() && allowed.has(this.peek()!.type)) this.pos++;
     const toks = this.tokens.slice(start, this.pos);
     if (toks.length === 0) this.fail('a value was expected');
@@ -283,15 +349,25 @@ class Parser {
       lo = 1;
     }
     if (toks[hi - 1].type === 'WS') hi--;
-    if (hi - lo > 1) return toks.slice(lo, hi).map((t) => (t.type === 'ESC' ? [...t.text].filter((_, i) => i % 2 === 1).join('') : t.text)).join('');
+    if (hi - lo > 1)
+      return toks
+        .slice(lo, hi)
+        .map((t) => (t.type === 'ESC' ? [...t.text].filter((_, i) => i % 2 === 1).join('') : t.text))
+        .join('');
     const t = toks[lo];
     switch (t.type) {
-      case 'INT': return pyInt(t.text);
-      case 'FLOAT': return pyFloatOf(t.text);
-      case 'NULL': return null;
-      case 'BOOL': return t.text.toLowerCase() === 'true';
-      case 'ESC': return [...t.text].filter((_, i) => i % 2 === 1).join('');
-      default: return t.text;
+      case 'INT':
+        return pyInt(t.text);
+      case 'FLOAT':
+        return pyFloatOf(t.text);
+      case 'NULL':
+        return null;
+      case 'BOOL':
+        return t.text.toLowerCase() === 'true';
+      case 'ESC':
+        return [...t.text].filter((_, i) => i % 2 === 1).join('');
+      default:
+        return t.text;
     }
   }
 }
@@ -309,9 +385,16 @@ const GROUP = /^[A-Za-z_][A-Za-z0-9_-]*(?:\/[A-Za-z_][A-Za-z0-9_-]*)+$/;
 export function parseOverride(input: string): ParamOverride {
   let rest = input;
   let kind: OverrideKind = 'change';
-  if (rest.startsWith('++')) { kind = 'force-add'; rest = rest.slice(2); }
-  else if (rest.startsWith('+')) { kind = 'add'; rest = rest.slice(1); }
-  else if (rest.startsWith('~')) { kind = 'delete'; rest = rest.slice(1); }
+  if (rest.startsWith('++')) {
+    kind = 'force-add';
+    rest = rest.slice(2);
+  } else if (rest.startsWith('+')) {
+    kind = 'add';
+    rest = rest.slice(1);
+  } else if (rest.startsWith('~')) {
+    kind = 'delete';
+    rest = rest.slice(1);
+  }
   const eq = rest.indexOf('=');
   const key = eq < 0 ? rest : rest.slice(0, eq);
   if (eq < 0 && kind !== 'delete') throw new SetParamError(`cannot parse '${input}': expected KEY=VALUE`);
@@ -341,6 +424,7 @@ export function parseOverride(input: string): ParamOverride {
 export function parseSetParams(args: readonly string[]): Map<string, ParamOverride[]> {
   const out = new Map<string, ParamOverride[]>();
   for (const [file, overrides] of pathOverrides(args)) out.set(file, overrides.map(parseOverride));
-  if ([...out.values()].some((list) => list.some((o) => o.sweep))) throw new SetParamError("Sweep overrides can't be used without `--queue`");
+  if ([...out.values()].some((list) => list.some((o) => o.sweep)))
+    throw new SetParamError("Sweep overrides can't be used without `--queue`");
   return out;
 }

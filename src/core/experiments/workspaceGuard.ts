@@ -21,7 +21,8 @@ export interface WorkspaceFile {
 
 function abs(root: string, rel: string): string {
   const r = resolveInRepo('', rel);
-  if (!r.ok || r.path === '' || r.path === '.git' || r.path.startsWith('.git/')) throw new GuardError(`'${rel}': ${r.ok ? 'not a work tree file' : r.reason}`);
+  if (!r.ok || r.path === '' || r.path === '.git' || r.path.startsWith('.git/'))
+    throw new GuardError(`'${rel}': ${r.ok ? 'not a work tree file' : r.reason}`);
   return join(root, ...r.path.split('/'));
 }
 
@@ -31,14 +32,23 @@ export async function workspaceFiles(root: string, rels: string[]): Promise<Map<
   const regular: string[] = [];
   for (const rel of rels) {
     let st;
-    try { st = lstatSync(abs(root, rel)); } catch { out.set(rel, {}); continue; }
+    try {
+      st = lstatSync(abs(root, rel));
+    } catch {
+      out.set(rel, {});
+      continue;
+    }
     if (st.isSymbolicLink()) out.set(rel, { kind: 'link', blob: gitBlobId(Buffer.from(readlinkSync(abs(root, rel)))) });
-    else if (st.isFile()) { out.set(rel, { kind: st.mode & 0o111 ? 'exec' : 'file' }); regular.push(rel); }
-    else out.set(rel, { kind: 'other' });
+    else if (st.isFile()) {
+      out.set(rel, { kind: st.mode & 0o111 ? 'exec' : 'file' });
+      regular.push(rel);
+    } else out.set(rel, { kind: 'other' });
   }
   if (regular.length) {
     const ids = (await runGitText(root, ['hash-object', '--stdin-paths'], { input: regular.join('\n') + '\n' })).trim().split('\n');
-    regular.forEach((rel, i) => { out.get(rel)!.blob = ids[i]; });
+    regular.forEach((rel, i) => {
+      out.get(rel)!.blob = ids[i];
+    });
   }
   return out;
 }
@@ -46,7 +56,8 @@ export async function workspaceFiles(root: string, rels: string[]): Promise<Map<
 async function checkRecorded(root: string, rel: string, recorded: ReadonlySet<string>): Promise<void> {
   const now = (await workspaceFiles(root, [rel])).get(rel)!;
   if (now.kind === undefined) return;
-  if (now.kind === 'other') throw new GuardError(`'${rel}' is a folder or special file where the experiment has a file; nothing was changed there`);
+  if (now.kind === 'other')
+    throw new GuardError(`'${rel}' is a folder or special file where the experiment has a file; nothing was changed there`);
   if (!recorded.has(now.blob!)) throw new GuardError(`'${rel}' holds changes Git has not recorded; it was not overwritten`);
 }
 
@@ -62,7 +73,11 @@ export async function replaceRecorded(root: string, rel: string, staged: string,
 /** Deletes `rel` if what is there now is recorded (the folders above it stay). */
 export async function removeRecorded(root: string, rel: string, recorded: ReadonlySet<string>): Promise<boolean> {
   const dest = abs(root, rel);
-  try { lstatSync(dest); } catch { return false; }
+  try {
+    lstatSync(dest);
+  } catch {
+    return false;
+  }
   await checkRecorded(root, rel, recorded);
   rmSync(dest, { force: true });
   return true;
@@ -70,5 +85,9 @@ export async function removeRecorded(root: string, rel: string, recorded: Readon
 
 /** True when `path` exists and is a folder. */
 export function isFolder(path: string): boolean {
-  try { return statSync(path).isDirectory(); } catch { return false; }
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

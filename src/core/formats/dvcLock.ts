@@ -33,8 +33,17 @@ export interface LockEntry {
   /** HDFS deps/outs. */
   checksum?: string;
 }
-export interface LockStage { cmd: string | string[]; deps: LockEntry[]; outs: LockEntry[]; params: Record<string, Record<string, unknown>> }
-export interface LockFile { schema: '2.0' | '1.0'; stages: Record<string, LockStage>; /* keep key order of stages */ order: string[] }
+export interface LockStage {
+  cmd: string | string[];
+  deps: LockEntry[];
+  outs: LockEntry[];
+  params: Record<string, Record<string, unknown>>;
+}
+export interface LockFile {
+  schema: '2.0' | '1.0';
+  stages: Record<string, LockStage>;
+  /* keep key order of stages */ order: string[];
+}
 
 /** True when an md5 names a directory listing (`<hex>.dir`) rather than a file. */
 export function isDirHash(md5: string | undefined): boolean {
@@ -125,7 +134,12 @@ function readStage(name: string, js: DataValue | undefined, node: Node, warnings
 }
 
 /** Stages in file order: JS objects put integer-like names first, the YAML map does not. */
-function readStages(map: YAMLMap, js: Record<string, DataValue>, skip: string | undefined, warnings: string[]): { stages: Record<string, LockStage>; order: string[] } {
+function readStages(
+  map: YAMLMap,
+  js: Record<string, DataValue>,
+  skip: string | undefined,
+  warnings: string[],
+): { stages: Record<string, LockStage>; order: string[] } {
   const stages: Record<string, LockStage> = {};
   const order: string[] = [];
   for (const pair of map.items) {
@@ -154,7 +168,9 @@ export function parseDvcLock(text: string): ParseResult<LockFile> {
 function readLock(text: string): ParseResult<LockFile> {
   // dvc.lock as DVC writes it is plain block YAML: the fast path builds the same nodes.
   const fast = fastYaml(text);
-  const doc: Document = fast ? fastToDocument(fast, true) : parseDocument(text, { prettyErrors: true, uniqueKeys: true, intAsBigInt: true });
+  const doc: Document = fast
+    ? fastToDocument(fast, true)
+    : parseDocument(text, { prettyErrors: true, uniqueKeys: true, intAsBigInt: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
@@ -173,7 +189,10 @@ function readLock(text: string): ParseResult<LockFile> {
   if (schema !== '2.0') {
     const node = root.get('schema', true);
     const line = isScalar(node) && node.range ? lineOf(text, node.range[0]) : undefined;
-    return failure(`Invalid dvc.lock schema version ${typeof schema === 'bigint' ? schema : JSON.stringify(schema)}, expected '2.0'.`, line);
+    return failure(
+      `Invalid dvc.lock schema version ${typeof schema === 'bigint' ? schema : JSON.stringify(schema)}, expected '2.0'.`,
+      line,
+    );
   }
   const stagesNode = root.get('stages', true);
   if (js.stages === undefined || js.stages === null) return success(empty, warnings);

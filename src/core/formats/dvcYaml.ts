@@ -9,7 +9,15 @@ import { isPlainObject, pyTypeName } from '../python/pyStr';
 import { failure, success } from '../data/types';
 import type { ParseResult } from '../data/types';
 
-export interface PlotFlags { template?: string; x?: string; y?: string | string[]; x_label?: string; y_label?: string; title?: string; header?: boolean }
+export interface PlotFlags {
+  template?: string;
+  x?: string;
+  y?: string | string[];
+  x_label?: string;
+  y_label?: string;
+  title?: string;
+  header?: boolean;
+}
 export type OutKind = 'out' | 'metric' | 'plot';
 export interface OutSpec {
   kind: OutKind;
@@ -27,7 +35,10 @@ export interface OutSpec {
   meta?: unknown;
   plot?: PlotFlags;
 }
-export interface DepSpec { path: string; projectPath: string }
+export interface DepSpec {
+  path: string;
+  projectPath: string;
+}
 export interface ParamsSpec {
   /** As written relative to wdir, default 'params.yaml'. */
   file: string;
@@ -72,8 +83,21 @@ export interface TopPlot {
   x_label?: string;
   y_label?: string;
 }
-export interface ArtifactDef { name: string; path: string; projectPath?: string; type?: string; desc?: string; labels?: string[]; meta?: unknown }
-export interface PipelineError { stage?: string; message: string; line?: number; column?: number }
+export interface ArtifactDef {
+  name: string;
+  path: string;
+  projectPath?: string;
+  type?: string;
+  desc?: string;
+  labels?: string[];
+  meta?: unknown;
+}
+export interface PipelineError {
+  stage?: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
 export interface PipelineDef {
   stages: StageDef[];
   /** Top-level params files, project-relative. */
@@ -86,7 +110,10 @@ export interface PipelineDef {
 }
 
 export type PathPart = string | number;
-export interface SourcePos { line: number; column: number }
+export interface SourcePos {
+  line: number;
+  column: number;
+}
 export interface RawDvcYaml {
   /** The document as plain JS (aliases and `<<` merges applied). */
   data: { [key: string]: unknown };
@@ -107,7 +134,7 @@ export function posKey(path: readonly PathPart[]): string {
 export function positionOf(raw: RawDvcYaml, path: readonly PathPart[], preferKey = false): SourcePos | undefined {
   for (let n = path.length; n >= 0; n--) {
     const k = posKey(path.slice(0, n));
-    const pos = preferKey ? raw.keyPositions.get(k) ?? raw.valuePositions.get(k) : raw.valuePositions.get(k) ?? raw.keyPositions.get(k);
+    const pos = preferKey ? (raw.keyPositions.get(k) ?? raw.valuePositions.get(k)) : (raw.valuePositions.get(k) ?? raw.keyPositions.get(k));
     if (pos) return pos;
   }
   return undefined;

@@ -10,7 +10,11 @@ const PLOT_FLAGS = ['template', 'x', 'y', 'x_label', 'y_label', 'title', 'header
 /** A schema problem at `path` (relative to the stage body); the renderer adds the position. */
 export class StageSchemaError extends Error {
   /** atKey: point at the mapping key (unknown keys, missing fields) rather than its value. */
-  constructor(message: string, readonly path: PathPart[] = [], readonly atKey = false) {
+  constructor(
+    message: string,
+    readonly path: PathPart[] = [],
+    readonly atKey = false,
+  ) {
     super(message);
   }
 }
@@ -31,7 +35,8 @@ function buildParams(list: unknown[], wdir: string): ParamsSpec[] {
   const whole = new Set<string>();
   list.forEach((entry, i) => {
     if (typeof entry === 'string') return;
-    if (!isPlainObject(entry)) throw new StageSchemaError(`'params' entries must be a key or a {file: [keys]} mapping, got ${pyTypeName(entry)}`, ['params', i]);
+    if (!isPlainObject(entry))
+      throw new StageSchemaError(`'params' entries must be a key or a {file: [keys]} mapping, got ${pyTypeName(entry)}`, ['params', i]);
     for (const [file, keys] of Object.entries(entry)) {
       if (keys === null || (Array.isArray(keys) && keys.length === 0)) whole.add(file);
     }
@@ -65,11 +70,21 @@ function buildOuts(list: unknown[], section: 'outs' | 'metrics' | 'plots', wdir:
       if (!where.has(entry)) where.set(entry, [section, i]);
       return;
     }
-    if (!isPlainObject(entry)) throw new StageSchemaError(`'${section}' entries must be a path or a {path: {flags}} mapping, got ${pyTypeName(entry)}`, [section, i]);
+    if (!isPlainObject(entry))
+      throw new StageSchemaError(`'${section}' entries must be a path or a {path: {flags}} mapping, got ${pyTypeName(entry)}`, [
+        section,
+        i,
+      ]);
     for (const [path, flags] of Object.entries(entry)) {
-      if (!isPlainObject(flags)) throw new StageSchemaError(`expected a mapping of flags for '${path}' in '${section}', got ${pyTypeName(flags)}`, [section, i, path]);
+      if (!isPlainObject(flags))
+        throw new StageSchemaError(`expected a mapping of flags for '${path}' in '${section}', got ${pyTypeName(flags)}`, [
+          section,
+          i,
+          path,
+        ]);
       for (const flag of Object.keys(flags)) {
-        if (!allowed.includes(flag)) throw new StageSchemaError(`unknown flag '${flag}' for '${path}' in '${section}'`, [section, i, path, flag], true);
+        if (!allowed.includes(flag))
+          throw new StageSchemaError(`unknown flag '${flag}' for '${path}' in '${section}'`, [section, i, path, flag], true);
       }
       merged.set(path, { ...(merged.get(path) ?? {}), ...flags });
       where.set(path, [section, i, path]);
@@ -193,7 +208,8 @@ export function buildTopPlot(entry: unknown): TopPlot {
 export function buildArtifact(name: string, def: unknown): ArtifactDef {
   if (!isPlainObject(def)) throw new StageSchemaError(`artifact '${name}' must be a mapping, got ${pyTypeName(def)}`);
   for (const key of Object.keys(def)) {
-    if (!['path', 'type', 'desc', 'labels', 'meta'].includes(key)) throw new StageSchemaError(`artifact '${name}': unknown key '${key}'`, [key], true);
+    if (!['path', 'type', 'desc', 'labels', 'meta'].includes(key))
+      throw new StageSchemaError(`artifact '${name}': unknown key '${key}'`, [key], true);
   }
   if (def.path === undefined) throw new StageSchemaError(`artifact '${name}': 'path' is required`, [], true);
   const path = expectType(isStr, def.path, 'path', ['path']);

@@ -21,8 +21,15 @@ type Obj = { [key: string]: unknown };
 // --- context ---------------------------------------------------------------------------
 
 /** Where a context value came from: DVC's "cannot redefine" message, and tracked_vars. */
-export interface Origin { source: string; path: string }
-export interface TreeNode { value: unknown; origin: Origin; children?: Tree }
+export interface Origin {
+  source: string;
+  path: string;
+}
+export interface TreeNode {
+  value: unknown;
+  origin: Origin;
+  children?: Tree;
+}
 export type Tree = Map<string, TreeNode>;
 
 /**
@@ -97,7 +104,9 @@ export class Context {
         const existing = into.get(k);
         if (existing?.children && node.children) mergeInto(existing.children, node.children);
         else if (existing) {
-          throw new Error(`cannot redefine '${node.origin.path}' from '${node.origin.source}' as it already exists in '${existing.origin.source}'`);
+          throw new Error(
+            `cannot redefine '${node.origin.path}' from '${node.origin.source}' as it already exists in '${existing.origin.source}'`,
+          );
         } else into.set(k, node);
       }
     };
@@ -108,7 +117,13 @@ export class Context {
   mergeFrom(item: string, wdir: string, files: Files): void {
     const colon = item.indexOf(':');
     const file = colon < 0 ? item : item.slice(0, colon);
-    const keys = colon < 0 ? null : item.slice(colon + 1).split(',').filter(Boolean);
+    const keys =
+      colon < 0
+        ? null
+        : item
+            .slice(colon + 1)
+            .split(',')
+            .filter(Boolean);
     const selected = keys && keys.length > 0 ? keys : null;
     const path = projectPathOf(wdir, file);
     if (this.imports.has(path)) {
@@ -154,7 +169,11 @@ export class Context {
    * Meta.dpaths are. A file value that is not a mapping is recorded in `tracked`.
    */
   lookup(expr: string): { value: unknown; origin?: Origin } {
-    const parts = expr.replace(/\[/g, '.').replace(/\]/g, '').split('.').map((s) => s.trim());
+    const parts = expr
+      .replace(/\[/g, '.')
+      .replace(/\]/g, '')
+      .split('.')
+      .map((s) => s.trim());
     let children: Tree | undefined = this.tree;
     let value: unknown;
     let origin: Origin | undefined;

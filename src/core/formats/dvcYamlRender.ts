@@ -18,7 +18,11 @@ type Obj = { [key: string]: unknown };
 /** A problem while rendering; `path` points into the raw document for the position. */
 class RenderError extends Error {
   /** atKey: point at the mapping key (unknown keys, missing fields) rather than its value. */
-  constructor(message: string, readonly path: PathPart[], readonly atKey = false) {
+  constructor(
+    message: string,
+    readonly path: PathPart[],
+    readonly atKey = false,
+  ) {
     super(message);
   }
 }
@@ -134,7 +138,8 @@ function originOf(ctx: Context, written: unknown): Origin | undefined {
   return origin && ctx.imports.has(origin.source) ? origin : undefined;
 }
 
-const under = (origin: Origin | undefined, key: string): Origin => (origin ? { source: origin.source, path: `${origin.path}.${key}` } : LOCAL(key));
+const under = (origin: Origin | undefined, key: string): Origin =>
+  origin ? { source: origin.source, path: `${origin.path}.${key}` } : LOCAL(key);
 
 /** Generated members of a foreach/matrix group: name suffix -> nodes put in the context. */
 function members(r: Renderer, ctx: Context, name: string, def: Obj, options: RenderOptions): Map<string, Tree> {
@@ -144,41 +149,69 @@ function members(r: Renderer, ctx: Context, name: string, def: Obj, options: Ren
     const data = r.resolve(ctx, def.foreach, undefined, ['stages', name, 'foreach'], `stages.${name}.foreach`);
     const from = originOf(ctx, def.foreach);
     if (isPlainObject(data)) {
-      for (const [k, v] of Object.entries(data)) out.set(k, local([['item', nodeOf(v, under(from, k))], ['key', nodeOf(k, LOCAL('key'))]]));
+      for (const [k, v] of Object.entries(data))
+        out.set(
+          k,
+          local([
+            ['item', nodeOf(v, under(from, k))],
+            ['key', nodeOf(k, LOCAL('key'))],
+          ]),
+        );
     } else if (Array.isArray(data)) {
       const composite = data.some(isMapOrSeq);
       data.forEach((v, i) => out.set(composite ? String(i) : dvcToStr(v, options), local([['item', nodeOf(v, under(from, String(i)))]])));
     } else {
-      throw new RenderError(`failed to resolve 'stages.${name}.foreach': expected list/dictionary, got ${pyTypeName(data)}`, ['stages', name, 'foreach']);
+      throw new RenderError(`failed to resolve 'stages.${name}.foreach': expected list/dictionary, got ${pyTypeName(data)}`, [
+        'stages',
+        name,
+        'foreach',
+      ]);
     }
     return out;
   }
   const path: PathPart[] = ['stages', name, 'matrix'];
-  if (!isPlainObject(def.matrix)) throw new RenderError(`stage '${name}': 'matrix' must be a mapping of lists, got ${pyTypeName(def.matrix)}`, path);
+  if (!isPlainObject(def.matrix))
+    throw new RenderError(`stage '${name}': 'matrix' must be a mapping of lists, got ${pyTypeName(def.matrix)}`, path);
   const matrix = r.resolve(ctx, def.matrix, undefined, path, `stages.${name}.matrix`) as Obj;
   const axes = Object.entries(matrix);
   for (const [axis, values] of axes) {
-    if (!Array.isArray(values)) throw new RenderError(`stage '${name}': matrix axis '${axis}' must be a list, got ${pyTypeName(values)}`, [...path, axis]);
+    if (!Array.isArray(values))
+      throw new RenderError(`stage '${name}': matrix axis '${axis}' must be a list, got ${pyTypeName(values)}`, [...path, axis]);
   }
   // itertools.product order: the last axis varies fastest.
   let combos: { frags: string[]; item: [string, TreeNode][] }[] = [{ frags: [], item: [] }];
   for (const [axis, values] of axes as [string, unknown[]][]) {
     const from = originOf(ctx, (def.matrix as Obj)[axis]);
-    combos = combos.flatMap((c) => values.map((v, i) => ({
-      frags: [...c.frags, isMapOrSeq(v) ? `${axis}${i}` : dvcToStr(v, options)],
-      item: [...c.item, [axis, nodeOf(v, from ? under(from, String(i)) : LOCAL(`item.${axis}`))] as [string, TreeNode]],
-    })));
+    combos = combos.flatMap((c) =>
+      values.map((v, i) => ({
+        frags: [...c.frags, isMapOrSeq(v) ? `${axis}${i}` : dvcToStr(v, options)],
+        item: [...c.item, [axis, nodeOf(v, from ? under(from, String(i)) : LOCAL(`item.${axis}`))] as [string, TreeNode]],
+      })),
+    );
   }
   for (const c of combos) {
     const key = c.frags.join('-');
     const item = new Map(c.item);
     const value = Object.fromEntries(c.item.map(([axis, node]) => [axis, node.value]));
-    out.set(key, local([['item', { value, origin: LOCAL('item'), children: item }], ['key', nodeOf(key, LOCAL('key'))]]));
+    out.set(
+      key,
+      local([
+        ['item', { value, origin: LOCAL('item'), children: item }],
+        ['key', nodeOf(key, LOCAL('key'))],
+      ]),
+    );
   }
   return out;
 }
 
-function renderGroup(r: Renderer, ctx: Context, name: string, def: unknown, files: Files, report: (e: RenderError, stage: string) => void): StageDef[] {
+function renderGroup(
+  r: Renderer,
+  ctx: Context,
+  name: string,
+  def: unknown,
+  files: Files,
+  report: (e: RenderError, stage: string) => void,
+): StageDef[] {
   const path: PathPart[] = ['stages', name];
   if (!isPlainObject(def)) throw new RenderError(`stage '${name}': expected a mapping, got ${pyTypeName(def)}`, path);
   if (!('foreach' in def) && !('do' in def) && !('matrix' in def)) {
@@ -190,10 +223,12 @@ function renderGroup(r: Renderer, ctx: Context, name: string, def: unknown, file
   let bodyPath: PathPart[];
   if ('foreach' in def || 'do' in def) {
     for (const key of Object.keys(def)) {
-      if (key !== 'foreach' && key !== 'do') throw new RenderError(`stage '${name}': unknown key '${key}' beside 'foreach'/'do'`, [...path, key], true);
+      if (key !== 'foreach' && key !== 'do')
+        throw new RenderError(`stage '${name}': unknown key '${key}' beside 'foreach'/'do'`, [...path, key], true);
     }
     if (!('foreach' in def)) throw new RenderError(`stage '${name}': 'do' needs 'foreach'`, path, true);
-    if (!isPlainObject(def.do)) throw new RenderError(`stage '${name}': 'do' must be a stage mapping, got ${pyTypeName(def.do)}`, [...path, 'do']);
+    if (!isPlainObject(def.do))
+      throw new RenderError(`stage '${name}': 'do' must be a stage mapping, got ${pyTypeName(def.do)}`, [...path, 'do']);
     body = def.do;
     bodyPath = [...path, 'do'];
     checkKeys(body, STAGE_KEYS, bodyPath, name);
@@ -306,10 +341,12 @@ export function renderPipeline(raw: RawDvcYaml, files: Files, options: RenderOpt
       }
     });
   };
-  const pathEntry = (key: 'params' | 'metrics') => (v: unknown): void => {
-    if (typeof v !== 'string') throw new StageSchemaError(`expected a path, got ${pyTypeName(v)}`);
-    result[key].push(projectPathOf('.', v));
-  };
+  const pathEntry =
+    (key: 'params' | 'metrics') =>
+    (v: unknown): void => {
+      if (typeof v !== 'string') throw new StageSchemaError(`expected a path, got ${pyTypeName(v)}`);
+      result[key].push(projectPathOf('.', v));
+    };
   top('params', pathEntry('params'));
   top('metrics', pathEntry('metrics'));
   top('plots', (v) => result.plots.push(buildTopPlot(v)));
@@ -324,7 +361,8 @@ export function renderPipeline(raw: RawDvcYaml, files: Files, options: RenderOpt
       try {
         // `ArtifactDefinition`: the name may be templated but must render to a string.
         const rendered = renderer.resolve(ctx, name, undefined, path, `artifacts.${name}`);
-        if (typeof rendered !== 'string') throw new RenderError(`failed to resolve 'artifacts.${name}': expected str, got ${pyTypeName(rendered)}`, path);
+        if (typeof rendered !== 'string')
+          throw new RenderError(`failed to resolve 'artifacts.${name}': expected str, got ${pyTypeName(rendered)}`, path);
         result.artifacts.push(buildArtifact(rendered, renderer.resolve(ctx, def, undefined, path, `artifacts.${name}`)));
       } catch (e) {
         if (e instanceof RenderError) addError(e.message, e.path, undefined, e.atKey);

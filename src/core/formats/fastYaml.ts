@@ -15,7 +15,11 @@ export type FastNode =
   | { kind: 'scalar'; value: null | boolean | number | string; source: string; offset?: number };
 
 /** `offset`: where the line's text starts in the input, for error lines readers compute. */
-interface Line { indent: number; text: string; offset: number }
+interface Line {
+  indent: number;
+  text: string;
+  offset: number;
+}
 
 class Bail extends Error {}
 const BAIL = new Bail();
@@ -219,7 +223,8 @@ export function fastToJS(node: FastNode, exact = false): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of node.entries) {
     // Plain assignment would hit Object.prototype's __proto__ setter.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: fastToJS(v, exact), enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: fastToJS(v, exact), enumerable: true, writable: true, configurable: true });
     else out[k] = fastToJS(v, exact);
   }
   return out;

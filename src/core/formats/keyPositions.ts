@@ -41,7 +41,10 @@ export function keyPositions(text: string, format: PositionFormat): KeyPositions
   const lines = new LineIndex(text);
   const keys: string[] = [];
   const offsets: number[] = [];
-  const emit: Emit = (key, ks, ke, vs, ve) => { keys.push(key); offsets.push(ks, ke, vs, ve); };
+  const emit: Emit = (key, ks, ke, vs, ve) => {
+    keys.push(key);
+    offsets.push(ks, ke, vs, ve);
+  };
   // Aliases and merges ask which keys are already there.
   const emitted = { keys: () => keys.values(), has: (key: string) => keys.includes(key) };
   let stoppedAt: TextPos | undefined;
@@ -60,11 +63,20 @@ export function keyPositions(text: string, format: PositionFormat): KeyPositions
   for (let i = 0; i < keys.length; i++) {
     if (last.size !== keys.length && last.get(keys[i]) !== i) continue;
     const o = i * 4;
-    out.push({ key: keys[i], keyStart: lines.at(offsets[o]), keyEnd: lines.at(offsets[o + 1]), valueStart: lines.at(offsets[o + 2]), valueEnd: lines.at(offsets[o + 3]) });
+    out.push({
+      key: keys[i],
+      keyStart: lines.at(offsets[o]),
+      keyEnd: lines.at(offsets[o + 1]),
+      valueStart: lines.at(offsets[o + 2]),
+      valueEnd: lines.at(offsets[o + 3]),
+    });
   }
   // Emission follows the text except for a repeated key (moved to its last place): keep line order.
   for (let i = 1; i < out.length; i++) {
-    if (compare(out[i - 1].keyStart, out[i].keyStart) > 0) { out.sort((a, b) => compare(a.keyStart, b.keyStart)); break; }
+    if (compare(out[i - 1].keyStart, out[i].keyStart) > 0) {
+      out.sort((a, b) => compare(a.keyStart, b.keyStart));
+      break;
+    }
   }
   return stoppedAt ? { spans: out, stoppedAt } : { spans: out };
 }

@@ -4,7 +4,10 @@
 import { resolvePlain } from './fastYaml';
 
 /** 0-based line and UTF-16 column, as editors count. */
-export interface TextPos { line: number; character: number }
+export interface TextPos {
+  line: number;
+  character: number;
+}
 
 export type Emit = (key: string, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void;
 
@@ -46,7 +49,10 @@ export class LineIndex {
     const s = this.starts;
     const l = this.last;
     if (offset >= s[l] && (l + 1 >= s.length || offset < s[l + 1])) return { line: l, character: offset - s[l] };
-    if (l + 1 < s.length && offset >= s[l + 1] && (l + 2 >= s.length || offset < s[l + 2])) { this.last = l + 1; return { line: l + 1, character: offset - s[l + 1] }; }
+    if (l + 1 < s.length && offset >= s[l + 1] && (l + 2 >= s.length || offset < s[l + 2])) {
+      this.last = l + 1;
+      return { line: l + 1, character: offset - s[l + 1] };
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -63,7 +69,12 @@ export const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 1
 
 /** JSON objects, and YAML flow mappings/sequences (`{a: 1, b: [2]}`), char by char. */
 export class FlowScanner {
-  constructor(private readonly text: string, public pos: number, private readonly yaml: boolean, private readonly emit: Emit) {}
+  constructor(
+    private readonly text: string,
+    public pos: number,
+    private readonly yaml: boolean,
+    private readonly emit: Emit,
+  ) {}
 
   private ws(): void {
     const t = this.text;
@@ -83,7 +94,10 @@ export class FlowScanner {
     for (;;) {
       this.ws();
       const c = this.text[this.pos];
-      if (c === '}') { this.pos++; return; }
+      if (c === '}') {
+        this.pos++;
+        return;
+      }
       if (c === undefined) throw new Stop(this.pos);
       const ks = this.pos;
       const key = this.key();
@@ -106,8 +120,10 @@ export class FlowScanner {
       this.ws();
       const sep = this.text[this.pos];
       if (sep === ',') this.pos++;
-      else if (sep === '}') { this.pos++; return; }
-      else throw new Stop(this.pos);
+      else if (sep === '}') {
+        this.pos++;
+        return;
+      } else throw new Stop(this.pos);
     }
   }
 
@@ -148,13 +164,25 @@ export class FlowScanner {
     const t = this.text;
     while (this.pos < t.length) {
       const c = t[this.pos];
-      if (c === '"') { this.pos = this.quoted('"'); continue; }
-      if (c === "'" && this.yaml) { this.pos = this.quoted("'"); continue; }
-      if (c === '#' && this.yaml && isSpace(t.charCodeAt(this.pos - 1))) { this.ws(); continue; }
+      if (c === '"') {
+        this.pos = this.quoted('"');
+        continue;
+      }
+      if (c === "'" && this.yaml) {
+        this.pos = this.quoted("'");
+        continue;
+      }
+      if (c === '#' && this.yaml && isSpace(t.charCodeAt(this.pos - 1))) {
+        this.ws();
+        continue;
+      }
       if (c === '[' || c === '{') depth++;
       else if (c === ']' || c === '}') {
         depth--;
-        if (depth === 0) { this.pos++; return; }
+        if (depth === 0) {
+          this.pos++;
+          return;
+        }
       }
       this.pos++;
     }
@@ -188,9 +216,15 @@ export function quotedEnd(text: string, start: number, q: '"' | "'"): number {
   let i = start + 1;
   while (i < text.length) {
     const c = text[i];
-    if (q === '"' && c === '\\') { i += 2; continue; }
+    if (q === '"' && c === '\\') {
+      i += 2;
+      continue;
+    }
     if (c === q) {
-      if (q === "'" && text[i + 1] === "'") { i += 2; continue; }
+      if (q === "'" && text[i + 1] === "'") {
+        i += 2;
+        continue;
+      }
       return i + 1;
     }
     i++;

@@ -64,7 +64,10 @@ class TomlScanner {
       }
       const save = this.pos;
       this.ws();
-      if (this.peek() !== '.') { this.pos = save; return segments; }
+      if (this.peek() !== '.') {
+        this.pos = save;
+        return segments;
+      }
       this.pos++;
     }
   }
@@ -79,7 +82,10 @@ class TomlScanner {
       for (;;) {
         const end = t.indexOf(q, i);
         if (end < 0) throw new Stop(this.pos);
-        if (q === '"""' && isEscaped(t, end)) { i = end + 1; continue; }
+        if (q === '"""' && isEscaped(t, end)) {
+          i = end + 1;
+          continue;
+        }
         // Up to two quotes may sit right before the closing delimiter.
         let close = end + 3;
         while (t[close] === q[0] && close - end < 5) close++;
@@ -87,15 +93,24 @@ class TomlScanner {
         return;
       }
     }
-    if (c === '"') { this.pos = quotedEnd(t, this.pos, '"'); return; }
+    if (c === '"') {
+      this.pos = quotedEnd(t, this.pos, '"');
+      return;
+    }
     if (c === "'") {
       const end = t.indexOf("'", this.pos + 1);
       if (end < 0) throw new Stop(this.pos);
       this.pos = end + 1;
       return;
     }
-    if (c === '[') { this.array(); return; }
-    if (c === '{') { this.inlineTable(undefined, () => {}); return; }
+    if (c === '[') {
+      this.array();
+      return;
+    }
+    if (c === '{') {
+      this.inlineTable(undefined, () => {});
+      return;
+    }
     const start = this.pos;
     let end = start;
     while (this.pos < t.length && !'#,]}\n\r'.includes(t[this.pos])) {
@@ -110,7 +125,10 @@ class TomlScanner {
     this.pos++;
     for (;;) {
       this.ws(true);
-      if (this.peek() === ']') { this.pos++; return; }
+      if (this.peek() === ']') {
+        this.pos++;
+        return;
+      }
       if (this.done) throw new Stop(this.pos);
       this.value();
       this.ws(true);
@@ -124,7 +142,10 @@ class TomlScanner {
     this.pos++;
     for (;;) {
       this.ws(true);
-      if (this.peek() === '}') { this.pos++; return; }
+      if (this.peek() === '}') {
+        this.pos++;
+        return;
+      }
       if (this.done) throw new Stop(this.pos);
       const ks = this.pos;
       const key = this.dottedKey().join('.');
@@ -172,7 +193,10 @@ export function tomlPositions(text: string, emit: Emit): void {
       if (s.peek() !== ']' || (double && s.peek(1) !== ']')) throw new Stop(s.pos);
       s.pos += double ? 2 : 1;
       if (double) {
-        if (!within(path)) { arrays.add(path); emit(path, hs, s.pos, hs, s.pos); }
+        if (!within(path)) {
+          arrays.add(path);
+          emit(path, hs, s.pos, hs, s.pos);
+        }
         inArray = true;
       } else {
         inArray = within(path);

@@ -23,7 +23,10 @@ function splitYamlKey(body: string): { key: string; keyLength: number; rest: num
     if ('[]{}#&*!|>%@`?,'.includes(c)) return undefined;
     let colon = -1;
     for (let i = 0; i < body.length; i++) {
-      if (body[i] === ':' && (i + 1 === body.length || body[i + 1] === ' ' || body[i + 1] === '\t')) { colon = i; break; }
+      if (body[i] === ':' && (i + 1 === body.length || body[i + 1] === ' ' || body[i + 1] === '\t')) {
+        colon = i;
+        break;
+      }
       if (body[i] === '#' && i > 0 && (body[i - 1] === ' ' || body[i - 1] === '\t')) return undefined;
     }
     if (colon <= 0) return undefined;
@@ -37,7 +40,12 @@ function splitYamlKey(body: string): { key: string; keyLength: number; rest: num
   return { key, keyLength, rest: i + 1 };
 }
 
-export function yamlPositions(text: string, lines: LineIndex, emit: Emit, emitted: { keys(): Iterable<string>; has(key: string): boolean }): void {
+export function yamlPositions(
+  text: string,
+  lines: LineIndex,
+  emit: Emit,
+  emitted: { keys(): Iterable<string>; has(key: string): boolean },
+): void {
   const n = lines.count;
   // Anchored mappings, so an alias (`x: *m`) or a merge (`<<: *m`) gets spans for the keys it brings.
   const anchors = new Map<string, string>();
@@ -51,7 +59,11 @@ export function yamlPositions(text: string, lines: LineIndex, emit: Emit, emitte
     }
   };
   const lineText = (i: number) => text.slice(lines.start(i), lines.end(i));
-  const indentOf = (s: string) => { let i = 0; while (s.charCodeAt(i) === 32) i++; return i; };
+  const indentOf = (s: string) => {
+    let i = 0;
+    while (s.charCodeAt(i) === 32) i++;
+    return i;
+  };
   const isNeutral = (body: string) => body === '' || body[0] === '#';
   /** Lines after `from` that belong to a block under `indent`; returns the next line and the last content line. */
   const block = (from: number, indent: number, seqAtIndent: boolean): { next: number; last: number } => {
@@ -63,7 +75,10 @@ export function yamlPositions(text: string, lines: LineIndex, emit: Emit, emitte
       const body = raw.slice(ind).trimEnd();
       if (body === '') continue;
       // More indented lines belong, '#' ones too (block scalar text); a comment further left does not end the block.
-      if (ind > indent || (seqAtIndent && ind === indent && isSeqItem(body))) { last = i; continue; }
+      if (ind > indent || (seqAtIndent && ind === indent && isSeqItem(body))) {
+        last = i;
+        continue;
+      }
       if (body[0] === '#') continue;
       break;
     }
@@ -77,9 +92,15 @@ export function yamlPositions(text: string, lines: LineIndex, emit: Emit, emitte
     const indent = indentOf(raw);
     const body = raw.slice(indent).trimEnd();
     const lineStart = lines.start(i);
-    if (isNeutral(body)) { i++; continue; }
+    if (isNeutral(body)) {
+      i++;
+      continue;
+    }
     if (indent === 0) {
-      if (!seen && body.startsWith('%')) { i++; continue; }
+      if (!seen && body.startsWith('%')) {
+        i++;
+        continue;
+      }
       if (body === '---' || body.startsWith('--- ')) {
         if (seen || body.length > 3) throw new Stop(lineStart);
         i++;
@@ -89,7 +110,10 @@ export function yamlPositions(text: string, lines: LineIndex, emit: Emit, emitte
     }
     seen = true;
     if (body[0] === '\t') throw new Stop(lineStart + indent);
-    if (isSeqItem(body)) { i = block(i + 1, indent, true).next; continue; } // a list we do not descend into
+    if (isSeqItem(body)) {
+      i = block(i + 1, indent, true).next;
+      continue;
+    } // a list we do not descend into
     if (body[0] === '{' && frames.length === 0) {
       const s = new FlowScanner(text, lineStart + indent, true, emit);
       s.mapping(undefined);
@@ -117,7 +141,8 @@ export function yamlPositions(text: string, lines: LineIndex, emit: Emit, emitte
     const alias = /^\*([^\s,\]}]+)\s*(#.*)?$/.exec(rest);
     if (k.key === '<<' && body.startsWith('<<')) {
       // Merged keys point at the merge line; keys the mapping sets itself keep their own line.
-      if (alias) copyAnchor(alias[1], frames.length ? frames[frames.length - 1].path : undefined, ks, ke, vs, vs + alias[1].length + 1, true);
+      if (alias)
+        copyAnchor(alias[1], frames.length ? frames[frames.length - 1].path : undefined, ks, ke, vs, vs + alias[1].length + 1, true);
       i = block(i + 1, indent, false).next;
       continue;
     }

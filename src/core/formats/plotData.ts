@@ -16,7 +16,10 @@ import { parsePyParams } from '../python/pyParams';
 import { parseTomlValue, parseYamlValue, structuredFormat } from './structured';
 
 export type PlotCell = string | number | boolean | null;
-export interface PlotTable { columns: string[]; rows: Record<string, PlotCell>[] }
+export interface PlotTable {
+  columns: string[];
+  rows: Record<string, PlotCell>[];
+}
 export interface PlotDataOptions {
   /** dvc.yaml plot property `header`; false means the first line is already data. */
   header?: boolean;
@@ -159,11 +162,22 @@ export function parsePlotData(text: string, fileName: string, options: PlotDataO
   if (ext === '.csv') return parseSeparated(text, ',', header);
   if (ext === '.tsv') return parseSeparated(text, '\t', header);
   if (!['.json', '.yaml', '.yml', '.toml', '.py'].includes(ext)) {
-    return failure(`'${ext || fileName}' is not a plot data format DVC reads (json, yaml, csv, tsv, toml, py).`, undefined, undefined, 'unsupported');
+    return failure(
+      `'${ext || fileName}' is not a plot data format DVC reads (json, yaml, csv, tsv, toml, py).`,
+      undefined,
+      undefined,
+      'unsupported',
+    );
   }
   const format = structuredFormat(fileName);
   const parsed: ParseResult<DataValue> =
-    format === 'json' ? parseJsonPython(text) : format === 'toml' ? parseTomlValue(text) : format === 'py' ? parsePyParams(text) : parseYamlValue(text);
+    format === 'json'
+      ? parseJsonPython(text)
+      : format === 'toml'
+        ? parseTomlValue(text)
+        : format === 'py'
+          ? parsePyParams(text)
+          : parseYamlValue(text);
   if (!parsed.ok) return parsed;
   if (!Array.isArray(parsed.value) && !isDataMap(parsed.value)) {
     return failure('Plot data must be a list of rows or a mapping holding one.', 1, 1);

@@ -9,7 +9,11 @@ import type { ParseResult } from '../data/types';
 import { failure, success } from '../data/types';
 import { parseDelimited, parseNumberCell } from './plotData';
 
-export interface StepPoint { step: number; value: number; timestamp?: number }
+export interface StepPoint {
+  step: number;
+  value: number;
+  timestamp?: number;
+}
 
 function basename(name: string): string {
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
@@ -54,12 +58,16 @@ export function parseStepSeries(text: string, metricName: string): ParseResult<S
     }
     points.push(point);
   }
-  const warnings = skipped > 0 ? [`${skipped} row(s) without a numeric step and value were skipped, the first on line ${firstSkipped}.`] : [];
+  const warnings =
+    skipped > 0 ? [`${skipped} row(s) without a numeric step and value were skipped, the first on line ${firstSkipped}.`] : [];
   return success(points, warnings);
 }
 
 function trimSlashes(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
 }
 
 /** 'dvclive/plots/metrics/train/acc.tsv' under dvclive dir 'dvclive' -> 'train/acc' */

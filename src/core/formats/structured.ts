@@ -29,7 +29,9 @@ export function structuredFormat(fileName: string): StructuredFormat {
  * is then a bigint, as Python's loaders give an int of any size. Without it such an int is
  * the nearest double, which is what readers that hand values on as plain JSON want.
  */
-export interface ExactOptions { exact?: boolean }
+export interface ExactOptions {
+  exact?: boolean;
+}
 
 /**
  * Plain JSON-like data from what a YAML/TOML library hands back: dates as ISO strings
@@ -60,7 +62,10 @@ export function toDataValue(value: unknown, exact = false): DataValue {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  return message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }
 
 /** YAML 1.2 core schema, which is what ruamel's safe loader in DVC implements. */
@@ -121,7 +126,12 @@ export function parseStructured(text: string, fileName: string, options: ExactOp
   const format = structuredFormat(fileName);
   if (format === 'py') return parsePyParams(text, { bigInts: options.exact });
   const exact = { exact: Boolean(options.exact) };
-  const result = format === 'json' ? parseJsonPython(text, { bigInts: exact.exact }) : format === 'toml' ? parseTomlValue(text, exact) : parseYamlValue(text, exact);
+  const result =
+    format === 'json'
+      ? parseJsonPython(text, { bigInts: exact.exact })
+      : format === 'toml'
+        ? parseTomlValue(text, exact)
+        : parseYamlValue(text, exact);
   if (!result.ok) return result;
   if (isFalsy(result.value)) return success({}, result.warnings);
   if (!isDataMap(result.value)) {

@@ -3,9 +3,16 @@ import { FULL_SHA } from './objectId';
 import { listRefs } from './refs';
 import type { RepoInfo } from './repo';
 
-export interface RevisionSets { allBranches?: boolean; allTags?: boolean; allCommits?: boolean }
+export interface RevisionSets {
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+}
 
-export interface NamedRevision { name: string; sha: string }
+export interface NamedRevision {
+  name: string;
+  sha: string;
+}
 
 export const anyRevisionSet = (o: RevisionSets): boolean => Boolean(o.allBranches || o.allTags || o.allCommits);
 
@@ -61,7 +68,13 @@ async function allCommits(repo: RepoInfo): Promise<string[]> {
     const [time, sha, ...parents] = line.split(' ');
     if (sha && FULL_SHA.test(sha)) commits.set(sha, { time: Number(time), parents });
   }
-  const tipsText = await runGitText(repo.root, ['for-each-ref', '--format=%(objectname) %(*objectname)', 'refs/heads', 'refs/remotes', 'refs/tags']);
+  const tipsText = await runGitText(repo.root, [
+    'for-each-ref',
+    '--format=%(objectname) %(*objectname)',
+    'refs/heads',
+    'refs/remotes',
+    'refs/tags',
+  ]);
   const tips = [repo.head, ...tipsText.split('\n').map((l) => l.split(' ').filter(Boolean).pop() ?? '')].filter((t) => commits.has(t));
   return dulwichDateOrder(commits, tips);
 }
@@ -88,7 +101,8 @@ export function dulwichDateOrder(commits: Map<string, { time: number; parents: s
     if (heap.length) {
       heap[0] = last;
       for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < heap.length && before(heap[l], heap[m]) < 0) m = l;
         if (r < heap.length && before(heap[r], heap[m]) < 0) m = r;

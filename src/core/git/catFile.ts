@@ -21,7 +21,10 @@ class BatchProcess {
   private buffer: Buffer = Buffer.alloc(0);
   private failed: Error | undefined;
 
-  constructor(private readonly cwd: string, private readonly withContent: boolean) {}
+  constructor(
+    private readonly cwd: string,
+    private readonly withContent: boolean,
+  ) {}
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
@@ -33,7 +36,10 @@ class BatchProcess {
       this.child = undefined;
     };
     child.on('error', fail);
-    child.on('exit', (code) => { if (this.queue.length > 0) fail(new Error(`git cat-file exited with ${code}`)); this.child = undefined; });
+    child.on('exit', (code) => {
+      if (this.queue.length > 0) fail(new Error(`git cat-file exited with ${code}`));
+      this.child = undefined;
+    });
     child.stdin.on('error', (e) => fail(e));
     child.stderr.resume();
     this.child = child;
@@ -48,10 +54,13 @@ class BatchProcess {
       if (name.includes('\n')) return Promise.reject(new Error(`object name contains a newline: ${JSON.stringify(name)}`));
     }
     const child = this.start();
-    const promises = names.map((_, i) => new Promise((resolve, reject) => {
-      this.queue.push({ resolve, reject, withContent: this.withContent });
-      void i;
-    }));
+    const promises = names.map(
+      (_, i) =>
+        new Promise((resolve, reject) => {
+          this.queue.push({ resolve, reject, withContent: this.withContent });
+          void i;
+        }),
+    );
     child.stdin.write(names.join('\n') + '\n');
     return Promise.all(promises);
   }

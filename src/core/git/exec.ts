@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 
 /** Raised when git exits non-zero; carries git's own stderr so callers can say what failed. */
 export class GitError extends Error {
-  constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
     super(`git ${args.slice(0, 3).join(' ')} failed (exit ${exitCode}): ${stderr.trim().split('\n')[0] ?? ''}`);
     this.name = 'GitError';
   }
@@ -23,7 +27,10 @@ export function gitEnv(): NodeJS.ProcessEnv {
  * hook runs on `status` and `ls-files`). Reading a downloaded repository must not execute its
  * code, so those settings are overridden for every call through GIT_CONFIG_COUNT.
  */
-export const SAFE_CONFIG: readonly [string, string][] = [['core.fsmonitor', 'false'], ['core.untrackedCache', 'false']];
+export const SAFE_CONFIG: readonly [string, string][] = [
+  ['core.fsmonitor', 'false'],
+  ['core.untrackedCache', 'false'],
+];
 
 export function withSafeConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   let n = Number(env.GIT_CONFIG_COUNT) || 0;

@@ -40,15 +40,25 @@ export function parseRawLog(output: string, keep: (path: string) => boolean): Wa
     const fields = chunk.split('\0');
     const [sha, parents, authorName, authorEmail, authorTime, commitTime, subject, body] = fields;
     const commit: WalkedCommit = {
-      sha, parents: parents ? parents.split(' ') : [], authorName, authorEmail,
-      authorTime: Number(authorTime), commitTime: Number(commitTime), subject, body: body.replace(/\n+$/, ''), changes: [],
+      sha,
+      parents: parents ? parents.split(' ') : [],
+      authorName,
+      authorEmail,
+      authorTime: Number(authorTime),
+      commitTime: Number(commitTime),
+      subject,
+      body: body.replace(/\n+$/, ''),
+      changes: [],
     };
     // After the 8 header fields: pairs of ":<modes> <oids> <status>" and "<path>" (renames are off).
     for (let i = 8; i + 1 < fields.length; i += 2) {
       let meta = fields[i];
       const path = fields[i + 1];
       if (meta.startsWith('\n')) meta = meta.slice(1);
-      if (!meta.startsWith(':')) { i -= 1; continue; }
+      if (!meta.startsWith(':')) {
+        i -= 1;
+        continue;
+      }
       if (!keep(path)) continue;
       const [, newMode, , newOid, status] = meta.slice(1).split(' ');
       commit.changes.push(status === 'D' ? { path } : { path, oid: newOid, mode: newMode });
@@ -62,9 +72,26 @@ export function parseRawLog(output: string, keep: (path: string) => boolean): Wa
  * Walks the commits reachable from `tips` but not from `exclude`, parents before children,
  * with their changes against the first parent. One git process for the whole walk.
  */
-export async function walkCommits(root: string, tips: readonly string[], exclude: readonly string[], keep: (path: string) => boolean): Promise<WalkedCommit[]> {
+export async function walkCommits(
+  root: string,
+  tips: readonly string[],
+  exclude: readonly string[],
+  keep: (path: string) => boolean,
+): Promise<WalkedCommit[]> {
   if (tips.length === 0) return [];
-  const args = ['log', '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--topo-order', '--reverse', `--format=${LOG_FORMAT}`, '--stdin'];
+  const args = [
+    'log',
+    '--raw',
+    '-z',
+    '--no-abbrev',
+    '--no-renames',
+    '--root',
+    '--diff-merges=first-parent',
+    '--topo-order',
+    '--reverse',
+    `--format=${LOG_FORMAT}`,
+    '--stdin',
+  ];
   // Tips travel on stdin: thousands of refs would overflow a command line.
   const input = [...tips, ...exclude.map((sha) => `^${sha}`)].join('\n') + '\n';
   return parseRawLog((await runGit(root, args, { input })).toString('utf8'), keep);

@@ -33,7 +33,16 @@ export function parseExpRef(name: string): { baseline: string; expName: string }
   return { baseline, expName: parts.slice(4).join('/') };
 }
 
-const FORMAT = ['%(refname)', '%(objecttype)', '%(objectname)', '%(*objectname)', '%(*objecttype)', '%(taggerdate:unix)', '%(creatordate:unix)', '%(contents:subject)'].join('%00');
+const FORMAT = [
+  '%(refname)',
+  '%(objecttype)',
+  '%(objectname)',
+  '%(*objectname)',
+  '%(*objecttype)',
+  '%(taggerdate:unix)',
+  '%(creatordate:unix)',
+  '%(contents:subject)',
+].join('%00');
 
 /** Parses `git for-each-ref` output in FORMAT; refs that do not end at a commit are skipped. */
 export function parseForEachRef(output: string): RefInfo[] {
@@ -44,18 +53,33 @@ export function parseForEachRef(output: string): RefInfo[] {
     let kind: RefKind;
     let short: string;
     let baseline: string | undefined;
-    if (name.startsWith('refs/heads/')) { kind = 'branch'; short = name.slice(11); }
-    else if (name.startsWith('refs/tags/')) { kind = 'tag'; short = name.slice(10); }
-    else {
+    if (name.startsWith('refs/heads/')) {
+      kind = 'branch';
+      short = name.slice(11);
+    } else if (name.startsWith('refs/tags/')) {
+      kind = 'tag';
+      short = name.slice(10);
+    } else {
       const exp = parseExpRef(name);
       if (!exp) continue;
-      kind = 'exp'; short = exp.expName; baseline = exp.baseline;
+      kind = 'exp';
+      short = exp.expName;
+      baseline = exp.baseline;
     }
     const annotated = type === 'tag';
     const sha = annotated ? peeled : oid;
     if ((annotated ? peeledType : type) !== 'commit' || !FULL_SHA.test(sha)) continue;
     const time = Number(annotated ? taggerTime || creatorTime : creatorTime);
-    refs.push({ name, short, kind, sha, annotated, time: Number.isFinite(time) && time > 0 ? time : undefined, message: annotated ? subject : undefined, baseline });
+    refs.push({
+      name,
+      short,
+      kind,
+      sha,
+      annotated,
+      time: Number.isFinite(time) && time > 0 ? time : undefined,
+      message: annotated ? subject : undefined,
+      baseline,
+    });
   }
   return refs;
 }

@@ -33,7 +33,13 @@ export async function openRepo(folder: string): Promise<RepoInfo> {
     [top, gitDir, shallow] = out.trim().split('\n');
   } catch (error) {
     if (error instanceof GitError) {
-      return { root: absolute, isShallow: false, limitations: [`${absolute} is not inside a Git repository: only the workspace files are indexed, with no history, branches or experiments.`] };
+      return {
+        root: absolute,
+        isShallow: false,
+        limitations: [
+          `${absolute} is not inside a Git repository: only the workspace files are indexed, with no history, branches or experiments.`,
+        ],
+      };
     }
     throw error;
   }
@@ -50,7 +56,11 @@ function describe({ top, gitDir, isShallow, head, symbolic }: RepoFiles): RepoIn
     else info.unbornBranch = symbolic.slice('refs/heads/'.length);
   }
   if (!info.head) info.limitations.push('The repository has no commits yet: only the workspace is indexed.');
-  else if (!info.branch) info.limitations.push(`HEAD is detached at ${info.head.slice(0, 8)}: it is indexed as a revision without a branch.`);
-  if (info.isShallow) info.limitations.push('This is a shallow clone: history stops at the shallow boundary, and metrics older than it are unknown (run `git fetch --unshallow` for all of it).');
+  else if (!info.branch)
+    info.limitations.push(`HEAD is detached at ${info.head.slice(0, 8)}: it is indexed as a revision without a branch.`);
+  if (info.isShallow)
+    info.limitations.push(
+      'This is a shallow clone: history stops at the shallow boundary, and metrics older than it are unknown (run `git fetch --unshallow` for all of it).',
+    );
   return info;
 }

@@ -36,7 +36,16 @@ function read(folder: string): RepoFiles | undefined {
   if (uid === undefined || process.platform === 'win32') return undefined;
   // Variables that change how git finds or configures the repository (GIT_DIR and the like are
   // removed from every git call, see exec.ts, so they do not count).
-  for (const name of ['GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_COMMON_DIR']) {
+  for (const name of [
+    'GIT_CEILING_DIRECTORIES',
+    'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+    'GIT_CONFIG_PARAMETERS',
+    'GIT_CONFIG_COUNT',
+    'GIT_CONFIG_GLOBAL',
+    'GIT_CONFIG_SYSTEM',
+    'GIT_CONFIG_NOSYSTEM',
+    'GIT_COMMON_DIR',
+  ]) {
     if (process.env[name] !== undefined) return undefined;
   }
   // GIT_TRACE and its kin ask to see the git calls: make them.
@@ -48,7 +57,10 @@ function read(folder: string): RepoFiles | undefined {
   for (;;) {
     const dotGit = join(top, '.git');
     const st = lstatSync(dotGit, { throwIfNoEntry: false });
-    if (st?.isDirectory()) { gitDir = dotGit; break; }
+    if (st?.isDirectory()) {
+      gitDir = dotGit;
+      break;
+    }
     if (st?.isFile()) {
       const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
       if (!m) return undefined;
@@ -57,7 +69,8 @@ function read(folder: string): RepoFiles | undefined {
     }
     if (st) return undefined;
     // A bare repository (or a Git directory) named directly: git finds it before any parent's.
-    if (isDir(join(top, 'objects')) && isDir(join(top, 'refs')) && lstatSync(join(top, 'HEAD'), { throwIfNoEntry: false })) return undefined;
+    if (isDir(join(top, 'objects')) && isDir(join(top, 'refs')) && lstatSync(join(top, 'HEAD'), { throwIfNoEntry: false }))
+      return undefined;
     const parent = dirname(top);
     if (parent === top || lstatSync(parent).dev !== device) return undefined;
     top = parent;
@@ -70,7 +83,12 @@ function read(folder: string): RepoFiles | undefined {
   if (!isDir(join(commonDir, 'objects')) || !isDir(join(commonDir, 'refs')) || isDir(join(commonDir, 'reftable'))) return undefined;
   if (readOptional(join(gitDir, 'config.worktree')) !== undefined) return undefined;
   const config = readOptional(join(commonDir, 'config')) ?? '';
-  if (/^\s*\[\s*(include|includeif|extensions)\b/im.test(config) || /^\s*worktree\s*=/im.test(config) || /^\s*bare\s*=\s*true\s*$/im.test(config)) return undefined;
+  if (
+    /^\s*\[\s*(include|includeif|extensions)\b/im.test(config) ||
+    /^\s*worktree\s*=/im.test(config) ||
+    /^\s*bare\s*=\s*true\s*$/im.test(config)
+  )
+    return undefined;
   if (readOptional(join(commonDir, 'objects', 'info', 'alternates')) !== undefined) return undefined;
 
   const headText = readOptional(join(gitDir, 'HEAD'))?.trim();
@@ -155,7 +173,8 @@ function findInIndex(file: string, want: Buffer): number | undefined {
       return b;
     };
     const header = at(0, 8);
-    if (header.readUInt32BE(0) !== 0xff744f63 || header.readUInt32BE(4) !== 2) throw new Error(`${basename(file)}: not a version 2 pack index`);
+    if (header.readUInt32BE(0) !== 0xff744f63 || header.readUInt32BE(4) !== 2)
+      throw new Error(`${basename(file)}: not a version 2 pack index`);
     const fanout = at(8, 256 * 4);
     const count = fanout.readUInt32BE(255 * 4);
     let lo = want[0] === 0 ? 0 : fanout.readUInt32BE((want[0] - 1) * 4);

@@ -12,7 +12,11 @@ export const CACHE_OID_PREFIX = 'md5:';
  * Git (sizes checked with --batch-check first so a 50 MB blob is never pulled through the pipe).
  */
 export class BlobFetcher {
-  constructor(private readonly objects: ObjectReader | undefined, private readonly cache: DvcCache, private readonly workspaceBytes: Map<string, Buffer>) {}
+  constructor(
+    private readonly objects: ObjectReader | undefined,
+    private readonly cache: DvcCache,
+    private readonly workspaceBytes: Map<string, Buffer>,
+  ) {}
 
   async fetch(oids: readonly string[]): Promise<Map<string, Fetched>> {
     const result = new Map<string, Fetched>();
@@ -37,7 +41,10 @@ export class BlobFetcher {
     fromGit.forEach((oid, i) => {
       const info = infos[i];
       if ('missing' in info) result.set(oid, { skipped: `Git object ${oid} is missing (shallow or partial clone?)` });
-      else if (info.size > MAX_PARSE_BYTES) result.set(oid, { skipped: `file is ${(info.size / 1048576).toFixed(1)} MB, over the ${MAX_PARSE_BYTES / 1048576} MB limit for parsed files` });
+      else if (info.size > MAX_PARSE_BYTES)
+        result.set(oid, {
+          skipped: `file is ${(info.size / 1048576).toFixed(1)} MB, over the ${MAX_PARSE_BYTES / 1048576} MB limit for parsed files`,
+        });
       else small.push(oid);
     });
     const contents = await this.objects.read(small);

@@ -42,7 +42,10 @@ export interface ParsedBlob {
 }
 
 /** What a dvc.yaml blob holds in memory; `raw` is absent when it came from the store. */
-export interface DvcYamlValue { context: string[]; raw?: RawDvcYaml }
+export interface DvcYamlValue {
+  context: string[];
+  raw?: RawDvcYaml;
+}
 
 export function skippedBlob(reason: string): ParsedBlob {
   return { status: 'skipped', message: reason };
@@ -72,7 +75,12 @@ function fromResult(role: BlobRole, text: string): ParsedBlob {
   else if (role.startsWith('data.')) result = parseStructured(text, `file.${role.slice(5)}`, { exact: true });
   else result = parsePlotData(text, `file.${role.slice(5)}`);
   if (!result.ok) {
-    return { status: result.kind === 'unsupported' ? 'unsupported' : 'error', message: result.message, line: result.line, col: result.column };
+    return {
+      status: result.kind === 'unsupported' ? 'unsupported' : 'error',
+      message: result.message,
+      line: result.line,
+      col: result.column,
+    };
   }
   if (role === 'dvcyaml') {
     // The store keeps only the templating inputs: enough to key the rendered pipeline

@@ -28,7 +28,10 @@ export class BlobRegistry {
   /** An empty store at start (a cold index) answers no lookups: skip them. */
   private readonly storeHadBlobs: boolean;
 
-  constructor(private readonly store: Store, private readonly fetcher: BlobFetcher) {
+  constructor(
+    private readonly store: Store,
+    private readonly fetcher: BlobFetcher,
+  ) {
     this.storeHadBlobs = Boolean(store.sql('SELECT 1 FROM blob LIMIT 1').get());
   }
 
@@ -39,7 +42,10 @@ export class BlobRegistry {
     for (const ref of refs) {
       const key = `${ref.role}:${ref.oid}`;
       const busy = this.inflight.get(key);
-      if (busy) { waits.push(busy); continue; }
+      if (busy) {
+        waits.push(busy);
+        continue;
+      }
       const known = this.known.get(key) ?? this.fromStore(ref.oid, ref.role);
       if (known) {
         this.known.set(key, known);
@@ -51,7 +57,11 @@ export class BlobRegistry {
     if (toFetch.size > 0) {
       const work = this.fetchAndParse([...toFetch.values()]);
       for (const key of toFetch.keys()) this.inflight.set(key, work);
-      waits.push(work.finally(() => { for (const key of toFetch.keys()) this.inflight.delete(key); }));
+      waits.push(
+        work.finally(() => {
+          for (const key of toFetch.keys()) this.inflight.delete(key);
+        }),
+      );
     }
     await Promise.all(waits);
   }
@@ -81,10 +91,13 @@ export class BlobRegistry {
   private fromStore(oid: string, role: BlobRole): Known | undefined {
     if (!this.storeHadBlobs) return undefined;
     const row = this.store.sql('SELECT id, status, message, line, col FROM blob WHERE oid = ? AND role = ?').get(oid, role) as
-      | { id: number; status: ParsedBlob['status']; message: string | null; line: number | null; col: number | null }
-      | undefined;
+      { id: number; status: ParsedBlob['status']; message: string | null; line: number | null; col: number | null } | undefined;
     if (!row) return undefined;
-    return { id: row.id, hasValue: false, parsed: { status: row.status, message: row.message ?? undefined, line: row.line ?? undefined, col: row.col ?? undefined } };
+    return {
+      id: row.id,
+      hasValue: false,
+      parsed: { status: row.status, message: row.message ?? undefined, line: row.line ?? undefined, col: row.col ?? undefined },
+    };
   }
 
   private loadPayload(known: Known): boolean {
@@ -109,22 +122,39 @@ export class BlobRegistry {
 
   /** Writes blobs parsed since the last flush; call inside the batch transaction. */
   flush(): void {
-    const insert = this.store.sql('INSERT INTO blob (oid, role, status, message, line, col, payload) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (oid, role) DO NOTHING');
+    const insert = this.store.sql(
+      'INSERT INTO blob (oid, role, status, message, line, col, payload) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (oid, role) DO NOTHING',
+    );
     const select = this.store.sql('SELECT id FROM blob WHERE oid = ? AND role = ?');
     const value = this.store.sql('INSERT OR REPLACE INTO blob_value (blob_id, key, value, num) VALUES (?, ?, ?, ?)');
     for (const { oid, role, known } of this.pending) {
       const p = known.parsed;
-      const result = insert.run(oid, role, p.status, p.message ?? null, p.line ?? null, p.col ?? null, p.payload === undefined ? null : encodePayload(p.payload));
+      const result = insert.run(
+        oid,
+        role,
+        p.status,
+        p.message ?? null,
+        p.line ?? null,
+        p.col ?? null,
+        p.payload === undefined ? null : encodePayload(p.payload),
+      );
       known.id = Number((select.get(oid, role) as { id: number }).id);
       if (Number(result.changes) > 0 && p.values) {
         for (const [key, v] of Object.entries(p.values)) {
           // `num` is for ordering and filtering only; `value` holds a big int's exact digits.
-          value.run(known.id, key, encodeValue(v), typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : null);
+          value.run(
+            known.id,
+            key,
+            encodeValue(v),
+            typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : null,
+          );
         }
       }
       // Large plot tables and series are only needed again by queries, from the store.
-      if (!KEEP_VALUE.has(role)) { known.parsed = { ...p, value: undefined, payload: undefined }; known.hasValue = false; }
-      else known.parsed = { ...p, payload: undefined };
+      if (!KEEP_VALUE.has(role)) {
+        known.parsed = { ...p, value: undefined, payload: undefined };
+        known.hasValue = false;
+      } else known.parsed = { ...p, payload: undefined };
     }
     this.pending = [];
   }

@@ -19,7 +19,10 @@ export class DvcCache {
     const hex = md5.replace(/\.dir$/, '');
     if (!/^[0-9a-f]{32}$/.test(hex)) return undefined;
     const suffix = md5.endsWith('.dir') ? '.dir' : '';
-    for (const candidate of [join(this.dir, 'files', 'md5', hex.slice(0, 2), hex.slice(2) + suffix), join(this.dir, hex.slice(0, 2), hex.slice(2) + suffix)]) {
+    for (const candidate of [
+      join(this.dir, 'files', 'md5', hex.slice(0, 2), hex.slice(2) + suffix),
+      join(this.dir, hex.slice(0, 2), hex.slice(2) + suffix),
+    ]) {
       if (existsSync(candidate)) return candidate;
     }
     return undefined;
@@ -56,7 +59,10 @@ function cacheDirFromConfig(root: string): string | undefined {
     for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
       const line = raw.trim();
       const header = /^\[\s*"?([^"\]]+)"?\s*\]$/.exec(line);
-      if (header) { section = header[1].trim(); continue; }
+      if (header) {
+        section = header[1].trim();
+        continue;
+      }
       const kv = /^dir\s*=\s*(.+)$/.exec(line);
       if (section === 'cache' && kv) {
         const dir = kv[1].trim();

@@ -20,7 +20,10 @@ export interface RevisionFiles {
   lookup(path: string): Lookup;
 }
 
-export interface TreeEntry { oid: string; mode: string }
+export interface TreeEntry {
+  oid: string;
+  mode: string;
+}
 
 /**
  * A commit's candidate files as a delta over its parent's: copying a few hundred entries for
@@ -31,7 +34,11 @@ export class TreeState {
   private static readonly MAX_DEPTH = 24;
   private pipelines: string[] | undefined;
 
-  private constructor(private readonly parent: TreeState | undefined, private readonly own: Map<string, TreeEntry | null>, private readonly depth: number) {}
+  private constructor(
+    private readonly parent: TreeState | undefined,
+    private readonly own: Map<string, TreeEntry | null>,
+    private readonly depth: number,
+  ) {}
 
   static of(entries: Iterable<[string, TreeEntry]>): TreeState {
     return new TreeState(undefined, new Map(entries), 0);
@@ -50,7 +57,8 @@ export class TreeState {
     } else {
       next = new TreeState(this, own, this.depth + 1);
     }
-    if (!changes.some((c) => c.path === 'dvc.yaml' || c.path.endsWith('/dvc.yaml'))) next.pipelines = this.pipelines ?? this.pipelinePaths();
+    if (!changes.some((c) => c.path === 'dvc.yaml' || c.path.endsWith('/dvc.yaml')))
+      next.pipelines = this.pipelines ?? this.pipelinePaths();
     return next;
   }
 
@@ -125,7 +133,13 @@ export class WorkspaceFiles implements RevisionFiles {
   private readonly cache = new Map<string, Lookup>();
 
   /** `watched` collects every path looked up and folder walked: what the revision depends on. */
-  constructor(private readonly root: string, private readonly listed: string[], readonly bytes = new Map<string, Buffer>(), private readonly included: (path: string) => boolean = () => true, private readonly watched?: { add(path: string): void }) {}
+  constructor(
+    private readonly root: string,
+    private readonly listed: string[],
+    readonly bytes = new Map<string, Buffer>(),
+    private readonly included: (path: string) => boolean = () => true,
+    private readonly watched?: { add(path: string): void },
+  ) {}
 
   pipelinePaths(): string[] {
     return this.listed.filter((p) => baseOf(p) === 'dvc.yaml').sort();
@@ -137,11 +151,16 @@ export class WorkspaceFiles implements RevisionFiles {
       if (found.length >= WALK_LIMIT) return;
       this.watched?.add(rel);
       let entries;
-      try { entries = readdirSync(join(this.root, rel), { withFileTypes: true }); } catch { return; }
+      try {
+        entries = readdirSync(join(this.root, rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
       for (const entry of entries) {
         const child = rel ? `${rel}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) { if (!SKIP_DIRS.has(entry.name)) walk(child); }
-        else if (this.included(child)) found.push(child);
+        if (entry.isDirectory()) {
+          if (!SKIP_DIRS.has(entry.name)) walk(child);
+        } else if (this.included(child)) found.push(child);
       }
     };
     walk(dir);
@@ -162,10 +181,18 @@ export class WorkspaceFiles implements RevisionFiles {
   private read(path: string): Lookup {
     const full = join(this.root, ...path.split('/'));
     let stat;
-    try { stat = lstatSync(full); } catch { return { kind: 'absent' }; }
+    try {
+      stat = lstatSync(full);
+    } catch {
+      return { kind: 'absent' };
+    }
     if (stat.isSymbolicLink()) {
       let target: string;
-      try { target = realpathSync(full); } catch { return { kind: 'symlink', detail: `${path} is a broken symbolic link` }; }
+      try {
+        target = realpathSync(full);
+      } catch {
+        return { kind: 'symlink', detail: `${path} is a broken symbolic link` };
+      }
       const rel = relative(realpathSync(this.root), target);
       if (rel.startsWith('..') || rel.startsWith(sep) || rel === '') {
         return { kind: 'symlink', detail: `${path} is a symbolic link leading outside the workspace; not followed` };
@@ -173,7 +200,11 @@ export class WorkspaceFiles implements RevisionFiles {
       stat = statSync(target);
     }
     if (!stat.isFile()) return { kind: 'absent' };
-    if (stat.size > MAX_PARSE_BYTES) return { kind: 'skipped', detail: `${path} is ${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_PARSE_BYTES / 1048576} MB limit for parsed files` };
+    if (stat.size > MAX_PARSE_BYTES)
+      return {
+        kind: 'skipped',
+        detail: `${path} is ${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_PARSE_BYTES / 1048576} MB limit for parsed files`,
+      };
     const bytes = readFileSync(full);
     const oid = gitBlobId(bytes);
     this.bytes.set(oid, bytes);

@@ -156,9 +156,15 @@ export function gitAdminPaths(gitDir: string): string[] {
   else configs.push(join(home, '.gitconfig'), join(xdg, 'git', 'config'));
   if (!process.env.GIT_CONFIG_NOSYSTEM) configs.push(process.env.GIT_CONFIG_SYSTEM || '/etc/gitconfig');
   const paths = new Set<string>([
-    join(gitDir, 'index'), join(commonDir, 'packed-refs'), join(commonDir, 'shallow'),
-    join(commonDir, 'info', 'exclude'), join(commonDir, 'info', 'sparse-checkout'), join(commonDir, 'info', 'attributes'), join(commonDir, 'info', 'grafts'),
-    join(xdg, 'git', 'ignore'), join(xdg, 'git', 'attributes'),
+    join(gitDir, 'index'),
+    join(commonDir, 'packed-refs'),
+    join(commonDir, 'shallow'),
+    join(commonDir, 'info', 'exclude'),
+    join(commonDir, 'info', 'sparse-checkout'),
+    join(commonDir, 'info', 'attributes'),
+    join(commonDir, 'info', 'grafts'),
+    join(xdg, 'git', 'ignore'),
+    join(xdg, 'git', 'attributes'),
   ]);
   // Included files and a configured excludesFile/attributesFile: a naive read of every
   // `path =`, `excludesfile =` and `attributesfile =` line is enough (an extra path costs one stat).
@@ -176,7 +182,9 @@ export function gitAdminPaths(gitDir: string): string[] {
       let value = m[2].replace(/^"(.*)"$/, '$1');
       if (value.startsWith('~/')) value = join(home, value.slice(2));
       const full = isAbsolute(value) ? value : resolve(dirname(file), value);
-      if (m[1].toLowerCase() === 'path') { if (!queue.includes(full)) queue.push(full); } else paths.add(full);
+      if (m[1].toLowerCase() === 'path') {
+        if (!queue.includes(full)) queue.push(full);
+      } else paths.add(full);
     }
   }
   return [...paths].sort();
@@ -194,7 +202,9 @@ export function gitTraced(): boolean {
 function environmentKey(): string {
   const picked: [string, string][] = [];
   // Tracing variables change what git prints to stderr, not what it lists.
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && ((k.startsWith('GIT_') && !k.startsWith('GIT_TRACE')) || k === 'HOME' || k === 'XDG_CONFIG_HOME')) picked.push([k, v]);
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && ((k.startsWith('GIT_') && !k.startsWith('GIT_TRACE')) || k === 'HOME' || k === 'XDG_CONFIG_HOME'))
+      picked.push([k, v]);
   return JSON.stringify(picked.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 }
 
@@ -202,7 +212,10 @@ export function recordKey(repo: RepoInfo, excludeKey: string): string {
   return JSON.stringify([FORMAT, SCHEMA_VERSION, repo.root, repo.gitDir ?? null, excludeKey, environmentKey()]);
 }
 
-interface Signed { digest: string; racy: boolean }
+interface Signed {
+  digest: string;
+  racy: boolean;
+}
 
 /**
  * One digest over the stat of every path (lstat, and for a symbolic link also its target's
@@ -215,12 +228,19 @@ function signPaths(root: string, rel: readonly string[], abs: readonly string[],
   const limit = since === undefined ? undefined : BigInt(since - RACY_MS) * 1_000_000n;
   const one = (full: string) => {
     const l = lstatSync(full, { bigint: true, throwIfNoEntry: false });
-    if (!l) { hash.update('-\n'); return; }
+    if (!l) {
+      hash.update('-\n');
+      return;
+    }
     let text = statText(l);
     if (limit !== undefined && (l.mtimeNs >= limit || l.ctimeNs >= limit)) racy = true;
     if (l.isSymbolicLink()) {
       let s: BigIntStats | undefined;
-      try { s = statSync(full, { bigint: true, throwIfNoEntry: false }); } catch { s = undefined; }
+      try {
+        s = statSync(full, { bigint: true, throwIfNoEntry: false });
+      } catch {
+        s = undefined;
+      }
       text += s ? `>${statText(s)}` : '>-';
       if (s && limit !== undefined && (s.mtimeNs >= limit || s.ctimeNs >= limit)) racy = true;
     }
@@ -275,8 +295,12 @@ function exists(path: string): boolean {
  * repository ends in '/'); `checkIgnored` answers which folders Git ignores (git check-ignore).
  */
 export async function buildRecord(args: {
-  repo: RepoInfo; started: number; excludeKey: string;
-  listed: readonly string[]; watched: WatchedPaths; workspaceFiles: number;
+  repo: RepoInfo;
+  started: number;
+  excludeKey: string;
+  listed: readonly string[];
+  watched: WatchedPaths;
+  workspaceFiles: number;
   checkIgnored: (paths: string[]) => Promise<Set<string>>;
 }): Promise<FreshRecord | undefined> {
   const { repo } = args;
@@ -292,7 +316,15 @@ export async function buildRecord(args: {
   if (rel.length + abs.length > MAX_PATHS) return undefined;
   const signed = signPaths(repo.root, rel, abs, args.started);
   if (signed.racy) return undefined;
-  return { v: FORMAT, key: recordKey(repo, args.excludeKey), head: repo.head ?? '', rel, abs, sig: signed.digest, workspaceFiles: args.workspaceFiles };
+  return {
+    v: FORMAT,
+    key: recordKey(repo, args.excludeKey),
+    head: repo.head ?? '',
+    rel,
+    abs,
+    sig: signed.digest,
+    workspaceFiles: args.workspaceFiles,
+  };
 }
 
 /**
@@ -356,7 +388,11 @@ export function ensureIntact(store: Store): void {
  * with their sub-folders. `.gitignore`/`.gitattributes` files in them count too (an ignored
  * one still applies). Undefined for submodules (their status is another repository's).
  */
-async function unignoredFolders(root: string, listed: readonly string[], checkIgnored: (paths: string[]) => Promise<Set<string>>): Promise<{ files: string[]; dirs: string[] } | undefined> {
+async function unignoredFolders(
+  root: string,
+  listed: readonly string[],
+  checkIgnored: (paths: string[]) => Promise<Set<string>>,
+): Promise<{ files: string[]; dirs: string[] } | undefined> {
   const files: string[] = [];
   const leafDirs = new Set<string>();
   const dirs = new Set<string>(['']);

@@ -40,13 +40,23 @@ export async function indexUnlocked(repo: RepoInfo, store: Store, options: Index
     // Everything git lists is kept for the record (its status covers the same files); the
     // candidates among it are what the workspace revision reads.
     const everything = repo.gitDir
-      ? runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).then((b) => b.toString('utf8').split('\0').filter((p) => p))
+      ? runGit(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).then((b) =>
+          b
+            .toString('utf8')
+            .split('\0')
+            .filter((p) => p),
+        )
       : Promise.resolve(undefined);
     const listing = repo.gitDir ? everything.then((all) => all!.filter(keep)) : Promise.resolve(walkWorkspace(repo.root, keep));
     // GIT_OPTIONAL_LOCKS=0 (as for every other git call, exec.ts): status refreshes the index in
     // memory only. Writing it back would change the very file the freshness record stats, and
     // can collide with the user's own git commands over index.lock.
-    const dirtyCount = repo.head ? simpleGitAt(repo.root).env('GIT_OPTIONAL_LOCKS', '0').status().then((st) => st.files.length) : Promise.resolve(0);
+    const dirtyCount = repo.head
+      ? simpleGitAt(repo.root)
+          .env('GIT_OPTIONAL_LOCKS', '0')
+          .status()
+          .then((st) => st.files.length)
+      : Promise.resolve(0);
     // Unobserved rejections would crash the process before they are awaited below.
     listing.catch(() => undefined);
     everything.catch(() => undefined);
@@ -62,7 +72,9 @@ export async function indexUnlocked(repo: RepoInfo, store: Store, options: Index
       report.timings.historyMs = Date.now() - t;
       report.commitsWalked = walked.length;
       t = Date.now();
-      await indexCommits(repo, store, walked, { blobs, pipelines, planner, keep }, options, (n) => { report.commitsIndexed += n; });
+      await indexCommits(repo, store, walked, { blobs, pipelines, planner, keep }, options, (n) => {
+        report.commitsIndexed += n;
+      });
       report.timings.commitsMs = Date.now() - t;
       report.refs = store.transaction(() => syncRefs(store, refs, repo));
     }
@@ -73,14 +85,24 @@ export async function indexUnlocked(repo: RepoInfo, store: Store, options: Index
     const plan = await planner.plan(files);
     const dirty = await dirtyCount;
     const meta: CommitMeta = {
-      sha: WORKSPACE, parents: repo.head ? [repo.head] : [], authorName: '', authorEmail: '', authorTime: Math.floor(Date.now() / 1000),
-      commitTime: Math.floor(Date.now() / 1000), subject: repo.head ? `Workspace (${dirty} uncommitted change${dirty === 1 ? '' : 's'})` : 'Workspace', body: '',
+      sha: WORKSPACE,
+      parents: repo.head ? [repo.head] : [],
+      authorName: '',
+      authorEmail: '',
+      authorTime: Math.floor(Date.now() / 1000),
+      commitTime: Math.floor(Date.now() / 1000),
+      subject: repo.head ? `Workspace (${dirty} uncommitted change${dirty === 1 ? '' : 's'})` : 'Workspace',
+      body: '',
     };
     const previous = store.getMeta('exclude_paths');
     if (previous !== undefined && previous !== excludeKey) {
       report.limitations.push('The excluded paths changed since commits were indexed: rebuild the index to apply them to history.');
     }
-    const record = await recordOf(repo, { started, excludeKey, listed: await everything, watched, workspaceFiles: plan.files.length }, options.log);
+    const record = await recordOf(
+      repo,
+      { started, excludeKey, listed: await everything, watched, workspaceFiles: plan.files.length },
+      options.log,
+    );
     store.transaction(() => {
       blobs.flush();
       pipelines.flush();
@@ -106,11 +128,17 @@ export async function indexUnlocked(repo: RepoInfo, store: Store, options: Index
 }
 
 /** What this run read, for the next refresh to compare (freshness.ts); undefined when it cannot be trusted. */
-async function recordOf(repo: RepoInfo, run: { started: number; excludeKey: string; listed: string[] | undefined; watched: WatchedPaths; workspaceFiles: number }, log?: (message: string) => void): Promise<FreshRecord | undefined> {
+async function recordOf(
+  repo: RepoInfo,
+  run: { started: number; excludeKey: string; listed: string[] | undefined; watched: WatchedPaths; workspaceFiles: number },
+  log?: (message: string) => void,
+): Promise<FreshRecord | undefined> {
   if (!run.listed) return undefined;
   try {
     return await buildRecord({
-      repo, ...run, listed: run.listed,
+      repo,
+      ...run,
+      listed: run.listed,
       checkIgnored: async (paths) => {
         const out = await runGit(repo.root, ['check-ignore', '-z', '--stdin'], { input: paths.join('\0') + '\0', allowExit: [1] });
         return new Set(out.toString('utf8').split('\0').filter(Boolean));
@@ -124,22 +152,45 @@ async function recordOf(repo: RepoInfo, run: { started: number; excludeKey: stri
 }
 
 /** Commits reachable from the refs (and HEAD) that the store has not indexed yet. */
-async function walkNew(repo: RepoInfo, store: Store, objects: ObjectReader, refs: RefInfo[], extraTips: string[], keep: (path: string) => boolean): Promise<WalkedCommit[]> {
+async function walkNew(
+  repo: RepoInfo,
+  store: Store,
+  objects: ObjectReader,
+  refs: RefInfo[],
+  extraTips: string[],
+  keep: (path: string) => boolean,
+): Promise<WalkedCommit[]> {
   const tips = [...new Set([...refs.map((r) => r.sha), ...(repo.head ? [repo.head] : []), ...extraTips])];
   // Nothing new (a no-op run, or only deleted/moved-back refs): no git walk at all.
   const isIndexed = store.sql('SELECT 1 FROM revision WHERE sha = ? AND indexed_at IS NOT NULL');
   if (tips.every((sha) => isIndexed.get(sha))) return [];
-  const known = store.sql(`SELECT DISTINCT ref.sha AS sha FROM ref JOIN revision ON revision.sha = ref.sha WHERE revision.indexed_at IS NOT NULL
-                           UNION SELECT value FROM meta WHERE key = 'head' AND value != ''`).all() as { sha: string }[];
+  const known = store
+    .sql(
+      `SELECT DISTINCT ref.sha AS sha FROM ref JOIN revision ON revision.sha = ref.sha WHERE revision.indexed_at IS NOT NULL
+                           UNION SELECT value FROM meta WHERE key = 'head' AND value != ''`,
+    )
+    .all() as { sha: string }[];
   // A stored tip that git no longer has (deleted and pruned) would make `git log ^sha` fail.
   const infos = await objects.info(known.map((k) => k.sha));
   const exclude = known.filter((_, i) => !('missing' in infos[i])).map((k) => k.sha);
   return walkCommits(repo.root, tips, exclude, keep);
 }
 
-interface Engine { blobs: BlobRegistry; pipelines: PipelineCache; planner: RevisionPlanner; keep: (path: string) => boolean }
+interface Engine {
+  blobs: BlobRegistry;
+  pipelines: PipelineCache;
+  planner: RevisionPlanner;
+  keep: (path: string) => boolean;
+}
 
-async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[], engine: Engine, options: IndexOptions, onWritten: (count: number) => void): Promise<void> {
+async function indexCommits(
+  repo: RepoInfo,
+  store: Store,
+  walked: WalkedCommit[],
+  engine: Engine,
+  options: IndexOptions,
+  onWritten: (count: number) => void,
+): Promise<void> {
   const batchSize = options.batchSize ?? 200;
   // Only the walked commits can matter; a resumed run finds the ones a killed run wrote.
   const indexed = new Set<string>();
@@ -179,7 +230,12 @@ async function indexCommits(repo: RepoInfo, store: Store, walked: WalkedCommit[]
   }
 }
 
-async function stateOf(repo: RepoInfo, commit: WalkedCommit, states: Map<string, TreeState>, keep: (path: string) => boolean): Promise<TreeState> {
+async function stateOf(
+  repo: RepoInfo,
+  commit: WalkedCommit,
+  states: Map<string, TreeState>,
+  keep: (path: string) => boolean,
+): Promise<TreeState> {
   const parent = commit.parents[0];
   let base = parent === undefined ? TreeState.of([]) : states.get(parent);
   if (!base) {

@@ -4,7 +4,11 @@
 import type { RepoInfo } from '../git/repo';
 import type { RefChanges } from './syncRefs';
 
-export interface IndexProgress { phase: 'refs' | 'history' | 'commits' | 'workspace' | 'done'; done: number; total: number }
+export interface IndexProgress {
+  phase: 'refs' | 'history' | 'commits' | 'workspace' | 'done';
+  done: number;
+  total: number;
+}
 
 export interface IndexOptions {
   onProgress?: (progress: IndexProgress) => void;
@@ -38,7 +42,13 @@ export class IndexCancelled extends Error {}
 
 export function emptyReport(repo: RepoInfo): IndexReport {
   return {
-    commitsWalked: 0, commitsIndexed: 0, refs: { added: 0, moved: 0, removed: 0 }, blobsParsed: 0, workspaceFiles: 0, cancelled: false,
-    limitations: [...repo.limitations], timings: { refsMs: 0, historyMs: 0, commitsMs: 0, workspaceMs: 0, totalMs: 0 },
+    commitsWalked: 0,
+    commitsIndexed: 0,
+    refs: { added: 0, moved: 0, removed: 0 },
+    blobsParsed: 0,
+    workspaceFiles: 0,
+    cancelled: false,
+    limitations: [...repo.limitations],
+    timings: { refsMs: 0, historyMs: 0, commitsMs: 0, workspaceMs: 0, totalMs: 0 },
   };
 }

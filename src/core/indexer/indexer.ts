@@ -21,7 +21,9 @@ export async function indexRepository(repo: RepoInfo, store: Store, options: Ind
   if (store.file === ':memory:') return indexUnlocked(repo, store, options);
   let lock;
   try {
-    lock = await waitForOwnerLock(`${store.file}.indexing.lock`, (holder) => options.onWaitForIndexer?.(holder.pid), { signal: options.signal });
+    lock = await waitForOwnerLock(`${store.file}.indexing.lock`, (holder) => options.onWaitForIndexer?.(holder.pid), {
+      signal: options.signal,
+    });
   } catch (error) {
     if (!options.signal?.aborted) throw error;
     return { ...emptyReport(repo), cancelled: true };

@@ -35,7 +35,14 @@ export interface RevisionPlan {
 
 export { DEFAULT_PARAMS_FILE };
 
-interface Wanted { path: string; role: FileRole; project: string; selector?: string[] | null; refused?: string; rank: Rank }
+interface Wanted {
+  path: string;
+  role: FileRole;
+  project: string;
+  selector?: string[] | null;
+  refused?: string;
+  rank: Rank;
+}
 
 /**
  * The order DVC collects files in (dvc/repo/params/show.py _collect_params, metrics/show.py
@@ -52,14 +59,23 @@ type Rank = (typeof Rank)[keyof typeof Rank];
  * looked up in the revision, or, for cached outs, in the DVC cache through the lock's md5.
  */
 export class RevisionPlanner {
-  constructor(private readonly blobs: BlobRegistry, private readonly cache: DvcCache, private readonly pipelines: PipelineCache) {}
+  constructor(
+    private readonly blobs: BlobRegistry,
+    private readonly cache: DvcCache,
+    private readonly pipelines: PipelineCache,
+  ) {}
 
   async plan(files: RevisionFiles): Promise<RevisionPlan> {
     const planned: (PlannedFile & { rank: Rank })[] = [];
     const pipelines: RevisionPlan['pipelines'] = [];
     const wanted: Wanted[] = [];
-    const dvcYamls = walkOrder(files.pipelinePaths()).filter((path) => !inSubrepo(files, path)).map((path) => ({ path, project: dirOf(path), lookup: files.lookup(path) }));
-    await this.blobs.ensure(dvcYamls.flatMap((d) => (d.lookup.kind === 'file' ? [{ oid: d.lookup.oid, role: 'dvcyaml' as const }] : [])), true);
+    const dvcYamls = walkOrder(files.pipelinePaths())
+      .filter((path) => !inSubrepo(files, path))
+      .map((path) => ({ path, project: dirOf(path), lookup: files.lookup(path) }));
+    await this.blobs.ensure(
+      dvcYamls.flatMap((d) => (d.lookup.kind === 'file' ? [{ oid: d.lookup.oid, role: 'dvcyaml' as const }] : [])),
+      true,
+    );
 
     for (const d of dvcYamls) {
       const file = this.fileEntry(files, d.path, 'pipeline', d.project, 'dvcyaml');
@@ -75,8 +91,12 @@ export class RevisionPlanner {
       }
       const yamlValue = parsed.value as DvcYamlValue;
       const context = yamlValue.context.map((rel) => ({ rel, resolved: resolveInRepo(d.project, rel) }));
-      const contextEntries = context.map((c) => (c.resolved.ok ? { ...c, lookup: files.lookup(c.resolved.path) } : { ...c, lookup: { kind: 'absent' as const } }));
-      const contextRefs = contextEntries.flatMap((c) => (c.lookup.kind === 'file' && c.resolved.ok ? [{ oid: c.lookup.oid, role: dataRole(c.resolved.path) }] : []));
+      const contextEntries = context.map((c) =>
+        c.resolved.ok ? { ...c, lookup: files.lookup(c.resolved.path) } : { ...c, lookup: { kind: 'absent' as const } },
+      );
+      const contextRefs = contextEntries.flatMap((c) =>
+        c.lookup.kind === 'file' && c.resolved.ok ? [{ oid: c.lookup.oid, role: dataRole(c.resolved.path) }] : [],
+      );
       if (lockFile.status === 'ok') await this.blobs.ensure([{ oid: lockFile.oid!, role: 'lock' }], true);
       const keyParts = [file.oid!, ...contextEntries.map((c) => `${c.rel}=${c.lookup.kind === 'file' ? c.lookup.oid : '-'}`)];
       const key = PipelineCache.keyOf(keyParts);
@@ -86,9 +106,17 @@ export class RevisionPlanner {
       if (!def) {
         const inputs = new Map<string, DataMap | ParseFailure | undefined>();
         for (const c of contextEntries) {
-          if (c.lookup.kind !== 'file' || !c.resolved.ok) { inputs.set(c.rel, undefined); continue; }
+          if (c.lookup.kind !== 'file' || !c.resolved.ok) {
+            inputs.set(c.rel, undefined);
+            continue;
+          }
           const blob = this.blobs.get(c.lookup.oid, dataRole(c.resolved.path));
-          inputs.set(c.rel, blob.status === 'ok' ? (blob.value as DataMap) : { ok: false, kind: 'error', message: blob.message ?? 'unreadable', line: blob.line, column: blob.col });
+          inputs.set(
+            c.rel,
+            blob.status === 'ok'
+              ? (blob.value as DataMap)
+              : { ok: false, kind: 'error', message: blob.message ?? 'unreadable', line: blob.line, column: blob.col },
+          );
         }
         const raw = yamlValue.raw ?? ((await this.blobs.reparse(file.oid!, 'dvcyaml')).value as DvcYamlValue).raw!;
         def = renderPipeline(raw, inputs);
@@ -99,7 +127,8 @@ export class RevisionPlanner {
       const lock = lockFile.status === 'ok' ? this.blobs.get(lockFile.oid!, 'lock') : undefined;
       const lockOuts = lock?.status === 'ok' ? lockOutsByPath(def, lock.value as LockFile, d.project) : new Map();
       for (const w of wantedFiles(def, d.project)) wanted.push(w);
-      for (const w of this.expand(files, wanted.splice(0), lockOuts)) planned.push({ ...this.resolveWanted(files, w, lockOuts), rank: w.rank });
+      for (const w of this.expand(files, wanted.splice(0), lockOuts))
+        planned.push({ ...this.resolveWanted(files, w, lockOuts), rank: w.rank });
     }
     // DVC's params show/diff and exp show read the root params.yaml whole whenever it exists,
     // with or without a dvc.yaml and whatever keys stages pick (a sub-project's only through its stages).
@@ -109,7 +138,10 @@ export class RevisionPlanner {
     }
     // A stable sort: DVC's collection order, which dedupe keeps (first entry wins).
     const dedup = dedupe(planned.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...f }) => f));
-    await this.blobs.ensure(dedup.filter((f) => f.status === 'ok' && f.role !== 'pipeline' && f.role !== 'lock').map((f) => ({ oid: f.oid!, role: f.blobRole! })), false);
+    await this.blobs.ensure(
+      dedup.filter((f) => f.status === 'ok' && f.role !== 'pipeline' && f.role !== 'lock').map((f) => ({ oid: f.oid!, role: f.blobRole! })),
+      false,
+    );
     return { files: dedup, pipelines };
   }
 
@@ -124,13 +156,19 @@ export class RevisionPlanner {
   private expand(files: RevisionFiles, wanted: Wanted[], lockOuts: Map<string, LockOut>): Wanted[] {
     const out: Wanted[] = [];
     for (const w of wanted) {
-      if (w.refused || w.role === 'params' || w.role === 'vars' || files.lookup(w.path).kind !== 'absent') { out.push(w); continue; }
+      if (w.refused || w.role === 'params' || w.role === 'vars' || files.lookup(w.path).kind !== 'absent') {
+        out.push(w);
+        continue;
+      }
       let children = files.under(w.path);
       const dirOut = lockOuts.get(w.path);
       if (children.length === 0 && files.source === 'git' && dirOut?.md5?.endsWith('.dir')) {
         children = this.cachedDirListing(dirOut.md5).map((rel) => `${w.path}/${rel}`);
       }
-      if (children.length === 0) { out.push(w); continue; }
+      if (children.length === 0) {
+        out.push(w);
+        continue;
+      }
       for (const child of children) {
         const role: FileRole = w.role === 'plots' && /\/plots\/metrics\/.+\.tsv$/i.test(child) ? 'series' : w.role;
         if (role === 'metrics' && /\.(tsv|csv)$/i.test(child)) continue;
@@ -143,11 +181,20 @@ export class RevisionPlanner {
   private cachedDirListing(md5: string): string[] {
     const listing = this.cache.read(md5, 64 * 1024 * 1024);
     if (!listing.ok) return [];
-    try { return (JSON.parse(listing.bytes.toString('utf8')) as { relpath: string }[]).map((e) => e.relpath); } catch { return []; }
+    try {
+      return (JSON.parse(listing.bytes.toString('utf8')) as { relpath: string }[]).map((e) => e.relpath);
+    } catch {
+      return [];
+    }
   }
 
   private resolveWanted(files: RevisionFiles, w: Wanted, lockOuts: Map<string, LockOut>): PlannedFile {
-    const blobRole = w.role === 'params' || w.role === 'vars' || w.role === 'metrics' ? dataRole(w.path) : w.role === 'series' ? 'series' : plotRole(w.path);
+    const blobRole =
+      w.role === 'params' || w.role === 'vars' || w.role === 'metrics'
+        ? dataRole(w.path)
+        : w.role === 'series'
+          ? 'series'
+          : plotRole(w.path);
     const base = { path: w.path, role: w.role, project: w.project, selector: w.selector, blobRole };
     if (w.refused) return { ...base, source: files.source, status: 'refused', detail: w.refused };
     const entry = this.fileEntry(files, w.path, w.role, w.project, blobRole);
@@ -156,7 +203,13 @@ export class RevisionPlanner {
     const md5 = this.cachedMd5(w.path, lockOuts);
     if (!md5) return { ...entry, selector: w.selector };
     if (!md5.ok) return { ...base, source: 'cache', status: 'not-in-cache', detail: md5.reason };
-    if (!this.cache.objectPath(md5.md5)) return { ...base, source: 'cache', status: 'not-in-cache', detail: `${w.path} is a DVC-cached out (md5 ${md5.md5}) that is not in the local cache; run \`dvc pull\` to fetch it` };
+    if (!this.cache.objectPath(md5.md5))
+      return {
+        ...base,
+        source: 'cache',
+        status: 'not-in-cache',
+        detail: `${w.path} is a DVC-cached out (md5 ${md5.md5}) that is not in the local cache; run \`dvc pull\` to fetch it`,
+      };
     return { ...base, source: 'cache', status: 'ok', oid: CACHE_OID_PREFIX + md5.md5 };
   }
 
@@ -173,7 +226,10 @@ export class RevisionPlanner {
   }
 }
 
-interface LockOut { md5?: string; cache: boolean }
+interface LockOut {
+  md5?: string;
+  cache: boolean;
+}
 
 /** Lock outs by repository path; lock paths are relative to each stage's wdir. */
 function lockOutsByPath(def: PipelineDef, lock: LockFile, project: string): Map<string, LockOut> {
@@ -242,7 +298,11 @@ function inSubrepo(files: RevisionFiles, path: string): boolean {
  * if followed by '/'), which orders stages and so the files they name.
  */
 export function walkOrder(paths: readonly string[]): string[] {
-  const parts = (p: string): string[] => p.split('/').slice(0, -1).map((d) => `${d}/`);
+  const parts = (p: string): string[] =>
+    p
+      .split('/')
+      .slice(0, -1)
+      .map((d) => `${d}/`);
   return [...paths].sort((a, b) => {
     const [x, y] = [parts(a), parts(b)];
     for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
@@ -256,10 +316,15 @@ function dedupe(files: PlannedFile[]): PlannedFile[] {
   for (const f of files) {
     const key = `${f.role}\0${f.path}`;
     const prev = byKey.get(key);
-    if (!prev) { byKey.set(key, { ...f }); continue; }
+    if (!prev) {
+      byKey.set(key, { ...f });
+      continue;
+    }
     if (f.role === 'params' || f.role === 'vars') {
-      prev.selector = prev.selector === null || f.selector === null || prev.selector === undefined || f.selector === undefined
-        ? null : [...new Set([...prev.selector, ...f.selector])];
+      prev.selector =
+        prev.selector === null || f.selector === null || prev.selector === undefined || f.selector === undefined
+          ? null
+          : [...new Set([...prev.selector, ...f.selector])];
     }
   }
   return [...byKey.values()];

@@ -2,7 +2,11 @@ import type { RefInfo } from '../git/refs';
 import type { RepoInfo } from '../git/repo';
 import type { Store } from '../store/store';
 
-export interface RefChanges { added: number; moved: number; removed: number }
+export interface RefChanges {
+  added: number;
+  moved: number;
+  removed: number;
+}
 
 /**
  * Replaces the stored refs with the current ones. Runs last, after every commit they point
@@ -21,7 +25,8 @@ export function syncRefs(store: Store, refs: RefInfo[], repo: RepoInfo): RefChan
   }
   store.sql('DELETE FROM ref').run();
   const insert = store.sql('INSERT INTO ref (name, short, kind, sha, annotated, time, message, baseline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  for (const r of refs) insert.run(r.name, r.short, r.kind, r.sha, r.annotated ? 1 : 0, r.time ?? null, r.message ?? null, r.baseline ?? null);
+  for (const r of refs)
+    insert.run(r.name, r.short, r.kind, r.sha, r.annotated ? 1 : 0, r.time ?? null, r.message ?? null, r.baseline ?? null);
   void repo;
   return changes;
 }

@@ -7,7 +7,9 @@ import type { CacheState } from './types';
 export function cacheStateOf(cache: DvcCache, md5: string): { state: CacheState; detail: string } {
   if (!/^[0-9a-f]{32}(\.dir)?$/.test(md5)) return { state: 'not-cached', detail: `"${md5}" is not an md5 DVC stores` };
   if (!md5.endsWith('.dir')) {
-    return cache.objectPath(md5) ? { state: 'yes', detail: 'in the local DVC cache' } : { state: 'no', detail: 'not in the local DVC cache (dvc pull fetches it)' };
+    return cache.objectPath(md5)
+      ? { state: 'yes', detail: 'in the local DVC cache' }
+      : { state: 'no', detail: 'not in the local DVC cache (dvc pull fetches it)' };
   }
   const listing = cache.read(md5, 256 * 1024 * 1024);
   if (!listing.ok) return { state: 'no', detail: 'the folder listing is not in the local DVC cache (dvc pull fetches it)' };

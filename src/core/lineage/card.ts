@@ -39,7 +39,8 @@ export interface LineageInputs {
 const ACTIONS: Record<Question, string> = {
   code: 'fetch the commit (git fetch) and index it (lineage index)',
   data: 'track the training data with DVC (dvc add, or a dvc.yaml stage that reads it) and commit dvc.lock',
-  hyperparameters: 'keep hyperparameters in params.yaml and list them under the stage\'s params in dvc.yaml, or log them with MLflow (mlflow.log_params)',
+  hyperparameters:
+    "keep hyperparameters in params.yaml and list them under the stage's params in dvc.yaml, or log them with MLflow (mlflow.log_params)",
   metrics: 'write metrics to a file listed under metrics in dvc.yaml (DVCLive does this), or log them with MLflow',
   environment: 'reproduce with ML Lineage (lineage repro) or log it with MLflow',
 };
@@ -53,8 +54,15 @@ export async function buildLineageCard(ref: ModelVersionRef, inputs: LineageInpu
   const short = ref.commit.slice(0, 8);
   if (!(await hasCommit(root, ref.commit))) {
     // Without the commit, Git has nothing to say (not even its declared path); the index may still know its files.
-    problems.push(`Commit ${short} of ${ref.artifact}@${ref.version} is not in this clone; fetch it (git fetch) for its code, data and model files.`);
-    const at: AtCommit = { model: { ...ref, path: null, type: null }, artifact: null, locks: { stages: [], none: true, problems: [] }, walk: { producing: [], upstream: [] } };
+    problems.push(
+      `Commit ${short} of ${ref.artifact}@${ref.version} is not in this clone; fetch it (git fetch) for its code, data and model files.`,
+    );
+    const at: AtCommit = {
+      model: { ...ref, path: null, type: null },
+      artifact: null,
+      locks: { stages: [], none: true, problems: [] },
+      walk: { producing: [], upstream: [] },
+    };
     return finishCard(at, inputs, runs, problems, null, { answer: null, reason: `commit ${short} is not in this clone` }, null);
   }
   // The path and type the version's own commit declares: HEAD's may have moved or gone since.
@@ -65,17 +73,38 @@ export async function buildLineageCard(ref: ModelVersionRef, inputs: LineageInpu
   const locks = await locksAt(store, root, ref.commit);
   problems.push(...locks.problems);
   const walk = modelStages(locks.stages, modelPath);
-  const data = await dataAnswer(root, ref.commit, locks, walk, modelPath, noPathNote(ref.commit, decl, ref.path !== model.path ? ref.path : null), problems);
+  const data = await dataAnswer(
+    root,
+    ref.commit,
+    locks,
+    walk,
+    modelPath,
+    noPathNote(ref.commit, decl, ref.path !== model.path ? ref.path : null),
+    problems,
+  );
   const outs = modelPath ? await modelOutsAt(root, ref.commit, locks.stages, modelPath, problems) : [];
   const mlmodel = await mlmodelAt(root, ref.commit, modelPath, locks.stages, inputs.head, problems).catch((error: Error) => {
     problems.push(`MLmodel of ${ref.artifact}@${ref.version}: ${error.message.split('\n')[0]}`);
     return null;
   });
-  return finishCard({ model, artifact: { declaredIn: decl?.file ?? null, outs }, locks, walk }, inputs, runs, problems, code, data, mlmodel);
+  return finishCard(
+    { model, artifact: { declaredIn: decl?.file ?? null, outs }, locks, walk },
+    inputs,
+    runs,
+    problems,
+    code,
+    data,
+    mlmodel,
+  );
 }
 
 /** What the version's commit says about the model: its declaration, its stages. */
-interface AtCommit { model: ModelVersionRef; artifact: ArtifactAnswer | null; locks: LocksAt; walk: ModelStages }
+interface AtCommit {
+  model: ModelVersionRef;
+  artifact: ArtifactAnswer | null;
+  locks: LocksAt;
+  walk: ModelStages;
+}
 
 /** A declared path as a repository path for matching outs; null when there is none to match. */
 function repoPathOf(path: string | null): string | null {
@@ -95,12 +124,21 @@ async function metricsBefore(inputs: LineageInputs, sha: string): Promise<FileVa
 }
 
 /** The answers read from the index and the linked runs, and the completeness summary. */
-async function finishCard(at: AtCommit, inputs: LineageInputs, runs: ExternalRun[], problems: string[], code: CodeAnswer | null, data: { answer: DataAnswer | null; reason?: string }, mlmodel: MLmodelInfo | null): Promise<LineageCard> {
+async function finishCard(
+  at: AtCommit,
+  inputs: LineageInputs,
+  runs: ExternalRun[],
+  problems: string[],
+  code: CodeAnswer | null,
+  data: { answer: DataAnswer | null; reason?: string },
+  mlmodel: MLmodelInfo | null,
+): Promise<LineageCard> {
   const { store } = inputs;
   const ref = at.model;
   const producedBy = data.answer?.producedBy ?? [];
   const missing: MissingAnswer[] = [];
-  const miss = (question: Question, reason: string, action?: string) => missing.push({ question, reason, action: action ?? ACTIONS[question] });
+  const miss = (question: Question, reason: string, action?: string) =>
+    missing.push({ question, reason, action: action ?? ACTIONS[question] });
   const hyperparameters = hyperparametersAnswer(store, ref.commit, at.locks, at.walk, runs, problems);
   const read = metricsAt(store, inputs.root, ref.commit, at.locks.stages);
   for (const p of read.unread) problems.push(`${p.path} at ${ref.commit.slice(0, 8)}${p.line ? `, line ${p.line}` : ''}: ${p.message}`);
@@ -121,7 +159,11 @@ async function finishCard(at: AtCommit, inputs: LineageInputs, runs: ExternalRun
     miss('metrics', gap?.reason ?? `no metrics files at ${ref.commit.slice(0, 8)} and no linked MLflow/W&B run with metrics`, gap?.action);
   }
   // An MLmodel's python_version and library versions (shown with its flavors) are not a whole environment.
-  if (records.length === 0) miss('environment', `no lineage repro record for the stages of ${ref.commit.slice(0, 8)} and no linked MLflow/W&B run that logged one${mlmodel ? ' (the MLmodel file records only library versions)' : ''}`);
+  if (records.length === 0)
+    miss(
+      'environment',
+      `no lineage repro record for the stages of ${ref.commit.slice(0, 8)} and no linked MLflow/W&B run that logged one${mlmodel ? ' (the MLmodel file records only library versions)' : ''}`,
+    );
 
   // The card is made to be pasted into pull requests: every string in it (commit messages,
   // run params, environment facts, problems) loses secret-shaped text, whatever its source.
@@ -129,7 +171,10 @@ async function finishCard(at: AtCommit, inputs: LineageInputs, runs: ExternalRun
     schema: 1,
     model: ref,
     artifact: at.artifact,
-    code, data: data.answer, hyperparameters: hyperparameters.answer, metrics,
+    code,
+    data: data.answer,
+    hyperparameters: hyperparameters.answer,
+    metrics,
     environment: records.length > 0 ? { records } : null,
     completeness: { answered: 5 - missing.length, total: 5, missing },
     mlmodel,

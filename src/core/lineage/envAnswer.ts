@@ -7,7 +7,12 @@ import type { ExternalRun } from '../runs/types';
 import { isSecretName, MASK } from '../util/redact';
 import type { EnvironmentRecord } from './types';
 
-export interface ReproFound { project: string; stage: string; run: RunRecord; match: 'outs' | 'head' }
+export interface ReproFound {
+  project: string;
+  stage: string;
+  run: RunRecord;
+  match: 'outs' | 'head';
+}
 
 const address = (f: ReproFound) => (f.project ? `${f.project}/dvc.yaml:${f.stage}` : f.stage);
 
@@ -24,7 +29,11 @@ export function reproRecord(f: ReproFound): EnvironmentRecord {
     ['started', new Date(f.run.startedAt).toISOString()],
     ['status', `${f.run.status}${f.run.exitCode !== undefined ? ` (exit ${f.run.exitCode})` : ''}`],
   ];
-  if (e.git?.head) facts.push(['git', `${e.git.head.slice(0, 12)}${e.git.branch ? ` on ${e.git.branch}` : ''}${e.git.dirty ? ', uncommitted changes' : e.git.dirty === false ? ', clean' : ''}`]);
+  if (e.git?.head)
+    facts.push([
+      'git',
+      `${e.git.head.slice(0, 12)}${e.git.branch ? ` on ${e.git.branch}` : ''}${e.git.dirty ? ', uncommitted changes' : e.git.dirty === false ? ', clean' : ''}`,
+    ]);
   if (e.python) facts.push(['python', `${e.python.version} (${e.python.executable}), ${e.python.packages.length} packages`]);
   if (e.node) facts.push(['node', e.node]);
   if (e.os) facts.push(['os', `${e.os.platform} ${e.os.release} ${e.os.arch} on ${e.os.hostname}`]);
@@ -65,9 +74,14 @@ export function externalRecord(run: ExternalRun): EnvironmentRecord | null {
     const { requirements, ...rest } = run.environment as Record<string, unknown> & { requirements?: unknown };
     flatten(rest, '', facts);
     if (Array.isArray(requirements)) packages = requirements.filter((p): p is string => typeof p === 'string');
-    else if (typeof requirements === 'string') packages = requirements.split('\n').map((l) => l.trim()).filter(Boolean);
+    else if (typeof requirements === 'string')
+      packages = requirements
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
   } else {
-    for (const [k, v] of Object.entries(run.tags)) if (ENV_TAG.test(k) && !k.startsWith('mlflow.source.git')) facts.push([k, isSecretName(k) ? MASK : v]);
+    for (const [k, v] of Object.entries(run.tags))
+      if (ENV_TAG.test(k) && !k.startsWith('mlflow.source.git')) facts.push([k, isSecretName(k) ? MASK : v]);
   }
   if (facts.length === 0 && packages.length === 0) return null;
   const tool = run.source === 'mlflow' ? 'MLflow' : 'W&B';

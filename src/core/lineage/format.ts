@@ -10,14 +10,19 @@ export function formatSize(bytes: number | null): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = bytes / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
 export function dataVersion(d: DataDep): string {
   const v = d.version ?? '—';
   if (!d.dvcFile) return v;
-  return d.dvcFile.md5 && d.dvcFile.md5 !== d.version ? `${v} (${d.dvcFile.path} now records ${d.dvcFile.md5})` : `${v} (${d.dvcFile.path})`;
+  return d.dvcFile.md5 && d.dvcFile.md5 !== d.version
+    ? `${v} (${d.dvcFile.path} now records ${d.dvcFile.md5})`
+    : `${v} (${d.dvcFile.path})`;
 }
 
 /** "▲ +0.1 ✅"; without `marks` (where color tells better from worse) no ✅/❌. */
@@ -35,7 +40,9 @@ export function signatureType(f: SignatureField): string {
 /** The model's own version: "<md5>.dir, 1.2 KiB, 2 files", and the file's md5 when the model is one file of a folder out. */
 export function modelOutVersion(o: ModelOut): string {
   const size = `${formatSize(o.size)}${o.nfiles !== null ? `, ${o.nfiles} files` : ''}`;
-  const file = o.file ? `; ${o.file.path} inside it: ${o.file.md5 ?? 'md5 unknown (the folder listing is not in the local DVC cache)'}` : '';
+  const file = o.file
+    ? `; ${o.file.path} inside it: ${o.file.md5 ?? 'md5 unknown (the folder listing is not in the local DVC cache)'}`
+    : '';
   return `${o.version ?? '—'}, ${size}${file}`;
 }
 

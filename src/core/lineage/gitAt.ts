@@ -41,7 +41,10 @@ export async function branchesContaining(root: string, sha: string, limit = 50):
 }
 
 /** Author, time and message of a commit the index has not seen; undefined when Git lacks it. */
-export async function commitMeta(root: string, sha: string): Promise<{ author: string; email: string; time: number; subject: string; body: string } | undefined> {
+export async function commitMeta(
+  root: string,
+  sha: string,
+): Promise<{ author: string; email: string; time: number; subject: string; body: string } | undefined> {
   checkSha(sha);
   const out = await runGitText(root, ['log', '-1', '--format=%an%x00%ae%x00%at%x00%s%x00%b', sha, '--'], { allowExit: [128] });
   const [author, email, time, subject, body] = out.split('\0');

@@ -33,10 +33,22 @@ const MAX_LOCK_BYTES = 32 * 1024 * 1024;
 export async function locksAt(store: Store, root: string, sha: string): Promise<LocksAt> {
   const problems: string[] = [];
   const short = sha.slice(0, 8);
-  const rows = store.sql(`SELECT rf.project, rf.path, rf.status AS fstatus, rf.detail, b.status, b.message, b.line, b.payload
+  const rows = store
+    .sql(
+      `SELECT rf.project, rf.path, rf.status AS fstatus, rf.detail, b.status, b.message, b.line, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND r.indexed_at IS NOT NULL AND rf.role = 'lock' ORDER BY rf.path`).all(sha) as
-    { project: string; path: string; fstatus: string; detail: string | null; status: string | null; message: string | null; line: number | null; payload: string | null }[];
+      WHERE r.sha = ? AND r.indexed_at IS NOT NULL AND rf.role = 'lock' ORDER BY rf.path`,
+    )
+    .all(sha) as {
+    project: string;
+    path: string;
+    fstatus: string;
+    detail: string | null;
+    status: string | null;
+    message: string | null;
+    line: number | null;
+    payload: string | null;
+  }[];
   const indexed = Boolean(store.sql('SELECT 1 FROM revision WHERE sha = ? AND indexed_at IS NOT NULL').get(sha));
   const locks: { project: string; lock: LockFile }[] = [];
   if (indexed) {
@@ -66,19 +78,32 @@ export async function locksAt(store: Store, root: string, sha: string): Promise<
       const stage = lock.stages[name];
       const wdir = wdirs.get(`${project}\n${name}`) ?? '.';
       const base = resolveInRepo(project, wdir);
-      const located = (entries: LockEntry[]) => entries.flatMap((e) => {
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.path)) return [{ ...e, repoPath: e.path }];
-        const r = resolveInRepo(base.ok ? base.path : project, e.path);
-        if (!r.ok) { problems.push(`dvc.lock stage ${name} at ${short}: ${r.reason}`); return []; }
-        return [{ ...e, repoPath: r.path }];
-      });
+      const located = (entries: LockEntry[]) =>
+        entries.flatMap((e) => {
+          if (/^[a-z][a-z0-9+.-]*:\/\//i.test(e.path)) return [{ ...e, repoPath: e.path }];
+          const r = resolveInRepo(base.ok ? base.path : project, e.path);
+          if (!r.ok) {
+            problems.push(`dvc.lock stage ${name} at ${short}: ${r.reason}`);
+            return [];
+          }
+          return [{ ...e, repoPath: r.path }];
+        });
       const params: Record<string, FlatMap> = {};
       for (const [file, values] of Object.entries(stage.params ?? {})) {
         const r = resolveInRepo(base.ok ? base.path : project, file);
-        if (!r.ok) { problems.push(`dvc.lock stage ${name} at ${short}: ${r.reason}`); continue; }
+        if (!r.ok) {
+          problems.push(`dvc.lock stage ${name} at ${short}: ${r.reason}`);
+          continue;
+        }
         if (isDataMap(values)) params[r.path] = plainValues(flattenParams(values));
       }
-      stages.push({ address: project ? `${project}/dvc.yaml:${name}` : name, project, deps: located(stage.deps), outs: located(stage.outs), params });
+      stages.push({
+        address: project ? `${project}/dvc.yaml:${name}` : name,
+        project,
+        deps: located(stage.deps),
+        outs: located(stage.outs),
+        params,
+      });
     }
   }
   return { stages, none: locks.length === 0 && problems.length === 0, problems };
@@ -86,6 +111,13 @@ export async function locksAt(store: Store, root: string, sha: string): Promise<
 
 /** The card is JSON (`--json`, the webview): ints past 2^53 become the nearest number, as the index gives them. */
 function plainValues(values: FlatMap): FlatMap {
-  const plain = (v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : Array.isArray(v) ? v.map(plain) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v);
+  const plain = (v: unknown): unknown =>
+    typeof v === 'bigint'
+      ? Number(v)
+      : Array.isArray(v)
+        ? v.map(plain)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+          : v;
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, plain(v) as FlatValue]));
 }

@@ -34,49 +34,90 @@ export function lineageCardMarkdown(card: LineageCard): string {
     if (k.branches.length) rows.push(['Branches containing it', k.branches.map(c).join(', ')]);
     rows.push(['Uncommitted changes', k.dirty === null ? 'unknown' : `${k.dirty ? 'yes' : 'no'} (${c(k.dirtySource ?? '')})`]);
     if (card.artifact?.declaredIn) rows.push(['Declared in', `${c(card.artifact.declaredIn)} (path ${c(m.path ?? 'none')})`]);
-    for (const o of card.artifact?.outs ?? []) rows.push(['Model version', `${c(modelOutVersion(o))} · ${c(modelOutSource(o))} · in local cache: ${CACHE_WORDS[o.inCache]}`]);
+    for (const o of card.artifact?.outs ?? [])
+      rows.push(['Model version', `${c(modelOutVersion(o))} · ${c(modelOutSource(o))} · in local cache: ${CACHE_WORDS[o.inCache]}`]);
     out.push(...table(['', ''], rows));
   } else out.push(missingText(card, 'code'), '');
 
   out.push('### Data', '');
   if (card.data) {
     if (card.data.note) out.push(c(card.data.note), '');
-    out.push(...table(['Path', 'Version', 'Size', 'In local cache', 'Read by', 'Made by'], card.data.deps.map((d) => [
-      c(d.path), c(dataVersion(d)), `${formatSize(d.size)}${d.nfiles !== null ? `, ${d.nfiles} files` : ''}`, CACHE_WORDS[d.inCache], c(d.stage), d.producedBy ? c(d.producedBy) : 'source data',
-    ])));
+    out.push(
+      ...table(
+        ['Path', 'Version', 'Size', 'In local cache', 'Read by', 'Made by'],
+        card.data.deps.map((d) => [
+          c(d.path),
+          c(dataVersion(d)),
+          `${formatSize(d.size)}${d.nfiles !== null ? `, ${d.nfiles} files` : ''}`,
+          CACHE_WORDS[d.inCache],
+          c(d.stage),
+          d.producedBy ? c(d.producedBy) : 'source data',
+        ]),
+      ),
+    );
   } else out.push(missingText(card, 'data'), '');
 
   out.push('### Hyperparameters', '');
   if (card.hyperparameters) {
     if (card.hyperparameters.note) out.push(c(card.hyperparameters.note), '');
     const rows: string[][] = [];
-    for (const [file, keys] of Object.entries(card.hyperparameters.params)) for (const [k, v] of Object.entries(keys)) rows.push([c(file), c(k), c(formatValue(v))]);
-    for (const r of card.hyperparameters.runs) for (const [k, v] of Object.entries(r.params)) rows.push([c(`${r.source} run ${r.name ?? r.id}`), c(k), c(formatValue(v))]);
+    for (const [file, keys] of Object.entries(card.hyperparameters.params))
+      for (const [k, v] of Object.entries(keys)) rows.push([c(file), c(k), c(formatValue(v))]);
+    for (const r of card.hyperparameters.runs)
+      for (const [k, v] of Object.entries(r.params)) rows.push([c(`${r.source} run ${r.name ?? r.id}`), c(k), c(formatValue(v))]);
     out.push(...table(['Source', 'Param', 'Value'], rows));
   } else out.push(missingText(card, 'hyperparameters'), '');
 
   out.push('### Metrics', '');
   if (card.metrics) {
     const prev = card.metrics.previous;
-    const rows = card.metrics.rows.map((r) => [c(r.file), c(r.key), c(formatValue(r.value)), ...(prev ? [c(formatValue(r.previous)), deltaText(r)] : [])]);
-    for (const r of card.metrics.runs) for (const [k, v] of Object.entries(r.metrics)) rows.push([c(`${r.source} run ${r.name ?? r.id}`), c(k), c(formatValue(v)), ...(prev ? ['', ''] : [])]);
+    const rows = card.metrics.rows.map((r) => [
+      c(r.file),
+      c(r.key),
+      c(formatValue(r.value)),
+      ...(prev ? [c(formatValue(r.previous)), deltaText(r)] : []),
+    ]);
+    for (const r of card.metrics.runs)
+      for (const [k, v] of Object.entries(r.metrics))
+        rows.push([c(`${r.source} run ${r.name ?? r.id}`), c(k), c(formatValue(v)), ...(prev ? ['', ''] : [])]);
     out.push(...table(['Source', 'Metric', 'Value', ...(prev ? [`${c(prev.version)}`, 'Change'] : [])], rows));
   } else out.push(missingText(card, 'metrics'), '');
 
   out.push('### Environment', '');
   if (card.environment) {
     for (const r of card.environment.records) {
-      out.push(`**${c(r.label)}**`, '', ...table(['', ''], r.facts.map(([k, v]) => [c(k), c(v)])));
-      if (r.packages.length) out.push(`${r.packages.length} packages: ${r.packages.slice(0, 50).map(c).join(', ')}${r.packages.length > 50 ? ', …' : ''}`, '');
+      out.push(
+        `**${c(r.label)}**`,
+        '',
+        ...table(
+          ['', ''],
+          r.facts.map(([k, v]) => [c(k), c(v)]),
+        ),
+      );
+      if (r.packages.length)
+        out.push(`${r.packages.length} packages: ${r.packages.slice(0, 50).map(c).join(', ')}${r.packages.length > 50 ? ', …' : ''}`, '');
     }
   } else out.push(missingText(card, 'environment'), '');
 
   if (card.mlmodel) {
     const mm = card.mlmodel;
-    out.push('### MLflow model', '', `${c(mm.file)} (${mm.source}) · flavors: ${mm.flavors.map((f) => c(f.name)).join(', ') || 'none'}`, '');
+    out.push(
+      '### MLflow model',
+      '',
+      `${c(mm.file)} (${mm.source}) · flavors: ${mm.flavors.map((f) => c(f.name)).join(', ') || 'none'}`,
+      '',
+    );
     for (const part of ['inputs', 'outputs', 'params'] as const) {
       const fields = mm.signature?.[part];
-      if (fields?.length) out.push(`Signature ${part}:`, '', ...table(['Name', 'Type'], fields.map((f) => [c(f.name ?? '—'), c(signatureType(f))])));
+      if (fields?.length)
+        out.push(
+          `Signature ${part}:`,
+          '',
+          ...table(
+            ['Name', 'Type'],
+            fields.map((f) => [c(f.name ?? '—'), c(signatureType(f))]),
+          ),
+        );
     }
   }
   if (card.problems.length) out.push('### Problems', '', ...card.problems.map((p) => `- ${c(p)}`), '');

@@ -14,7 +14,10 @@ import type { LockedStage } from './locks';
 
 const MAX_METRICS_BYTES = 64 * 1024 * 1024;
 
-export interface MetricsRead { values: FileValues; unread: FileProblem[] }
+export interface MetricsRead {
+  values: FileValues;
+  unread: FileProblem[];
+}
 
 export function metricsAt(store: Store, root: string, sha: string, stages: LockedStage[]): MetricsRead {
   const { values, problems } = valuesAt(store, sha, 'metrics');

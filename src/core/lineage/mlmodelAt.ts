@@ -22,15 +22,30 @@ export function mlmodelCandidates(modelPath: string): string[] {
   return [`${r.path}/MLmodel`, ...(beside ? [`${beside}/MLmodel`] : [])];
 }
 
-interface Out { repoPath: string; md5?: string }
+interface Out {
+  repoPath: string;
+  md5?: string;
+}
 
-export async function mlmodelAt(root: string, sha: string, modelPath: string | null, stages: LockedStage[], head: string | undefined, problems: string[]): Promise<MLmodelInfo | null> {
+export async function mlmodelAt(
+  root: string,
+  sha: string,
+  modelPath: string | null,
+  stages: LockedStage[],
+  head: string | undefined,
+  problems: string[],
+): Promise<MLmodelInfo | null> {
   if (!modelPath) return null;
   const candidates = mlmodelCandidates(modelPath);
   if (candidates.length === 0) return null;
   const where = (file: string, source: string) => `${file} (${source} at ${sha.slice(0, 8)})`;
   const finish = (text: string, file: string, source: MLmodelInfo['source']): MLmodelInfo | null => {
-    const { info, problems: found } = parseMLmodel(text, file, source, where(file, source === 'git' ? 'Git' : source === 'dvc-cache' ? 'DVC cache' : 'workspace'));
+    const { info, problems: found } = parseMLmodel(
+      text,
+      file,
+      source,
+      where(file, source === 'git' ? 'Git' : source === 'dvc-cache' ? 'DVC cache' : 'workspace'),
+    );
     problems.push(...found);
     return info;
   };
@@ -55,7 +70,12 @@ export async function mlmodelAt(root: string, sha: string, modelPath: string | n
   for (const file of candidates) {
     const out = outs.find((o) => o.md5 && isUnder(file, o.repoPath));
     if (!out?.md5) continue;
-    const md5 = out.repoPath === file ? out.md5 : out.md5.endsWith('.dir') ? inListing(cache, out.md5, file.slice(out.repoPath.length + 1)) : undefined;
+    const md5 =
+      out.repoPath === file
+        ? out.md5
+        : out.md5.endsWith('.dir')
+          ? inListing(cache, out.md5, file.slice(out.repoPath.length + 1))
+          : undefined;
     if (!md5) continue;
     const read = cache.read(md5, MAX_MLMODEL_BYTES);
     if (read.ok) return finish(read.bytes.toString('utf8'), file, 'dvc-cache');

@@ -13,16 +13,28 @@ import type { ModelStages } from './stageWalk';
 import type { HyperparametersAnswer } from './types';
 import { runRef } from './valueAnswers';
 
-export function hyperparametersAnswer(store: Store, sha: string, locks: LocksAt, walk: ModelStages, runs: ExternalRun[], problems: string[]): { answer: HyperparametersAnswer | null; reason: string } {
+export function hyperparametersAnswer(
+  store: Store,
+  sha: string,
+  locks: LocksAt,
+  walk: ModelStages,
+  runs: ExternalRun[],
+  problems: string[],
+): { answer: HyperparametersAnswer | null; reason: string } {
   const short = sha.slice(0, 8);
-  const withParams = runs.filter((r) => r.git.commit === sha && Object.keys(r.params).length > 0).map((r) => ({ ...runRef(r), params: r.params as Record<string, FlatValue> }));
+  const withParams = runs
+    .filter((r) => r.git.commit === sha && Object.keys(r.params).length > 0)
+    .map((r) => ({ ...runRef(r), params: r.params as Record<string, FlatValue> }));
   if (locks.stages.length === 0) {
     const { values, problems: bad } = valuesAt(store, sha, 'params');
     for (const p of bad) problems.push(`${p.path} at ${short}${p.line ? `, line ${p.line}` : ''}: ${p.message}`);
     const params = Object.fromEntries(Object.entries(values).filter(([, keys]) => Object.keys(keys).length > 0));
     const reason = `no params files at ${short} and no linked MLflow/W&B run with params`;
     if (Object.keys(params).length === 0 && withParams.length === 0) return { answer: null, reason };
-    const note = Object.keys(params).length > 0 ? `No dvc.lock at ${short} records which params made the model; the params files at that commit, whole.` : null;
+    const note =
+      Object.keys(params).length > 0
+        ? `No dvc.lock at ${short} records which params made the model; the params files at that commit, whole.`
+        : null;
     return { answer: { scope: 'files', stages: [], params, note, runs: withParams }, reason };
   }
   const params: FileValues = {};
@@ -42,8 +54,11 @@ export function hyperparametersAnswer(store: Store, sha: string, locks: LocksAt,
     ? `the stages that made the model (${names}) and their upstream stages track no params in dvc.lock at ${short}, and no linked MLflow/W&B run logged any`
     : `no stage in dvc.lock at ${short} tracks params, and no linked MLflow/W&B run logged any`;
   if (Object.keys(params).length === 0 && withParams.length === 0) return { answer: null, reason };
-  const note = stages.length === 0 ? null : byModel
-    ? `As dvc.lock at ${short} records them for ${stages.join(', ')}: the stages that made the model and their upstream stages.`
-    : `As dvc.lock at ${short} records them for every stage (${stages.join(', ')}): the model's own stages are not known.`;
+  const note =
+    stages.length === 0
+      ? null
+      : byModel
+        ? `As dvc.lock at ${short} records them for ${stages.join(', ')}: the stages that made the model and their upstream stages.`
+        : `As dvc.lock at ${short} records them for every stage (${stages.join(', ')}): the model's own stages are not known.`;
   return { answer: { scope: byModel ? 'model' : 'all-stages', stages, params, note, runs: withParams }, reason };
 }

@@ -6,7 +6,8 @@ import { isUnder } from '../util/paths';
 import type { LockedStage } from './locks';
 
 const CODE = /\.(py|pyx|ipynb|r|jl|sh|bash|zsh|ps1|js|mjs|ts|java|scala|kt|go|rs|c|cc|cpp|h|hpp|m|swift|rb|pl|lua|sql)$/i;
-const CODE_NAMES = /(^|\/)(Dockerfile|Makefile|requirements[^/]*\.txt|pyproject\.toml|setup\.cfg|environment\.ya?ml|conda\.ya?ml|Pipfile(\.lock)?|poetry\.lock)$/;
+const CODE_NAMES =
+  /(^|\/)(Dockerfile|Makefile|requirements[^/]*\.txt|pyproject\.toml|setup\.cfg|environment\.ya?ml|conda\.ya?ml|Pipfile(\.lock)?|poetry\.lock)$/;
 
 /** Code is a dep too, but it is not data: question 1 (the commit) covers it. */
 export function isCodePath(path: string): boolean {

@@ -5,11 +5,17 @@ import { formatValue } from '../diff/format';
 import { completenessLine, dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from './format';
 import type { LineageCard, Question } from './types';
 
-const safe = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, ' ');
+const safe = (s: string): string =>
+  s
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/\n/g, ' ');
 
 export function lineageCardText(card: LineageCard): string {
   const m = card.model;
-  const out: string[] = [`${safe(m.artifact)} ${safe(m.version)}  commit ${m.commit.slice(0, 12)}${m.path ? `  path ${safe(m.path)}` : ''}${m.stages.length ? `  stages ${m.stages.map(safe).join(', ')}` : ''}`, ''];
+  const out: string[] = [
+    `${safe(m.artifact)} ${safe(m.version)}  commit ${m.commit.slice(0, 12)}${m.path ? `  path ${safe(m.path)}` : ''}${m.stages.length ? `  stages ${m.stages.map(safe).join(', ')}` : ''}`,
+    '',
+  ];
   const unknown = (q: Question) => {
     const miss = card.completeness.missing.find((x) => x.question === q);
     out.push(`  unknown: ${safe(miss?.reason ?? '')}`, `  to answer it: ${safe(miss?.action ?? '')}`, '');
@@ -23,9 +29,12 @@ export function lineageCardText(card: LineageCard): string {
     if (c.date !== null) out.push(`  date:     ${new Date(c.date * 1000).toISOString()}`);
     if (c.refs.length) out.push(`  refs:     ${c.refs.map(safe).join(', ')}`);
     if (c.branches.length) out.push(`  branches: ${c.branches.map(safe).join(', ')}`);
-    out.push(`  dirty:    ${c.dirty === null ? 'unknown (no run record)' : `${c.dirty ? 'yes' : 'no'}, from ${safe(c.dirtySource ?? '')}`}`);
+    out.push(
+      `  dirty:    ${c.dirty === null ? 'unknown (no run record)' : `${c.dirty ? 'yes' : 'no'}, from ${safe(c.dirtySource ?? '')}`}`,
+    );
     if (card.artifact?.declaredIn) out.push(`  declared: ${safe(m.path ?? 'no path')} in ${safe(card.artifact.declaredIn)} at this commit`);
-    for (const o of card.artifact?.outs ?? []) out.push(`  model:    ${safe(modelOutVersion(o))}`, `      ${safe(modelOutSource(o))}; ${safe(o.cacheDetail)}`);
+    for (const o of card.artifact?.outs ?? [])
+      out.push(`  model:    ${safe(modelOutVersion(o))}`, `      ${safe(modelOutSource(o))}; ${safe(o.cacheDetail)}`);
     out.push('');
   } else unknown('code');
 
@@ -42,18 +51,24 @@ export function lineageCardText(card: LineageCard): string {
   out.push('Hyperparameters');
   if (card.hyperparameters) {
     if (card.hyperparameters.note) out.push(`  ${safe(card.hyperparameters.note)}`);
-    for (const [file, keys] of Object.entries(card.hyperparameters.params)) for (const [k, v] of Object.entries(keys)) out.push(`  ${safe(file)}  ${safe(k)} = ${safe(formatValue(v))}`);
-    for (const r of card.hyperparameters.runs) for (const [k, v] of Object.entries(r.params)) out.push(`  ${r.source} run ${safe(r.name ?? r.id)}  ${safe(k)} = ${safe(formatValue(v))}`);
+    for (const [file, keys] of Object.entries(card.hyperparameters.params))
+      for (const [k, v] of Object.entries(keys)) out.push(`  ${safe(file)}  ${safe(k)} = ${safe(formatValue(v))}`);
+    for (const r of card.hyperparameters.runs)
+      for (const [k, v] of Object.entries(r.params))
+        out.push(`  ${r.source} run ${safe(r.name ?? r.id)}  ${safe(k)} = ${safe(formatValue(v))}`);
     out.push('');
   } else unknown('hyperparameters');
 
   out.push(`Metrics${card.metrics?.previous ? ` (change since ${safe(card.metrics.previous.version)})` : ''}`);
   if (card.metrics) {
     for (const r of card.metrics.rows) {
-      const change = card.metrics.previous ? `  ${safe(formatValue(r.previous))} → ${safe(formatValue(r.value))}  ${deltaText(r)}` : `  ${safe(formatValue(r.value))}`;
+      const change = card.metrics.previous
+        ? `  ${safe(formatValue(r.previous))} → ${safe(formatValue(r.value))}  ${deltaText(r)}`
+        : `  ${safe(formatValue(r.value))}`;
       out.push(`  ${safe(r.file)}  ${safe(r.key)}${change}`);
     }
-    for (const r of card.metrics.runs) for (const [k, v] of Object.entries(r.metrics)) out.push(`  ${r.source} run ${safe(r.name ?? r.id)}  ${safe(k)}  ${formatValue(v)}`);
+    for (const r of card.metrics.runs)
+      for (const [k, v] of Object.entries(r.metrics)) out.push(`  ${r.source} run ${safe(r.name ?? r.id)}  ${safe(k)}  ${formatValue(v)}`);
     out.push('');
   } else unknown('metrics');
 

@@ -91,7 +91,12 @@ export interface DataAnswer {
   note: string | null;
 }
 
-export interface RunRef { source: RunSourceKind; id: string; name: string | null; location: string }
+export interface RunRef {
+  source: RunSourceKind;
+  id: string;
+  name: string | null;
+  location: string;
+}
 
 export interface HyperparametersAnswer {
   /**
@@ -132,9 +137,15 @@ export interface EnvironmentRecord {
   packages: string[];
 }
 
-export interface EnvironmentAnswer { records: EnvironmentRecord[] }
+export interface EnvironmentAnswer {
+  records: EnvironmentRecord[];
+}
 
-export interface MissingAnswer { question: Question; reason: string; action: string }
+export interface MissingAnswer {
+  question: Question;
+  reason: string;
+  action: string;
+}
 
 export interface LineageCard {
   schema: 1;

@@ -30,7 +30,10 @@ export interface TrackerPoll {
   lastWriteMs: number | undefined;
 }
 
-interface SeriesFile { file: string; key: string }
+interface SeriesFile {
+  file: string;
+  key: string;
+}
 
 interface Layout {
   /** Series files present now, repo-relative. */
@@ -40,7 +43,11 @@ interface Layout {
   point(line: string, columns: TsvColumns | undefined): MetricPoint | string;
 }
 
-interface Tracked extends SeriesFile { cursor: TailCursor; columns?: TsvColumns | string; points: MetricPoint[] }
+interface Tracked extends SeriesFile {
+  cursor: TailCursor;
+  columns?: TsvColumns | string;
+  points: MetricPoint[];
+}
 
 export class LiveSeriesTracker {
   private readonly files = new Map<string, Tracked>();
@@ -51,10 +58,13 @@ export class LiveSeriesTracker {
     const dir = liveDir.replace(/\\/g, '/').replace(/\/+$/, '');
     const base = dir === '' || dir === '.' ? 'plots/metrics' : `${dir}/plots/metrics`;
     return new LiveSeriesTracker(root, {
-      list: () => listFiles(root, base).filter((f) => /\.tsv$/i.test(f)).flatMap((file) => {
-        const key = stepSeriesName(dir, file);
-        return key === undefined ? [] : [{ file, key }];
-      }),
+      list: () =>
+        listFiles(root, base)
+          .filter((f) => /\.tsv$/i.test(f))
+          .flatMap((file) => {
+            const key = stepSeriesName(dir, file);
+            return key === undefined ? [] : [{ file, key }];
+          }),
       header: tsvColumns,
       point: (line, columns) => tsvPoint(line, columns!),
     });
@@ -69,7 +79,10 @@ export class LiveSeriesTracker {
     });
   }
 
-  private constructor(private readonly root: string, private readonly layout: Layout) {}
+  private constructor(
+    private readonly root: string,
+    private readonly layout: Layout,
+  ) {}
 
   /** Reads what was appended (or rewritten) since the last poll. */
   poll(): TrackerPoll {
@@ -90,7 +103,9 @@ export class LiveSeriesTracker {
 
   /** Every series as read so far, by key (points in file order). */
   series(): Map<string, { file: string; points: MetricPoint[] }> {
-    return new Map([...this.files.values()].sort((a, b) => (a.file < b.file ? -1 : 1)).map((t) => [t.key, { file: t.file, points: [...t.points] }]));
+    return new Map(
+      [...this.files.values()].sort((a, b) => (a.file < b.file ? -1 : 1)).map((t) => [t.key, { file: t.file, points: [...t.points] }]),
+    );
   }
 
   private read(found: SeriesFile, problems: RunProblem[]): SeriesDelta | undefined {

@@ -46,13 +46,15 @@ const MAX_VALUE_PROBLEMS = 20;
 /** A follower for the run, or why it cannot be followed (a sentence). */
 export function followRun(root: string, run: RunTarget, options: FollowOptions = {}): RunFollower | string {
   const location = run.location.replace(/\\/g, '/').replace(/\/+$/, '');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return `${location}: runs on a tracking server are not followed live; refresh the index to see new points.`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location))
+    return `${location}: runs on a tracking server are not followed live; refresh the index to see new points.`;
   if (!inside(root, location)) return `${location}: outside the workspace.`;
   if (run.source === 'wandb') {
     const log = wandbLog(root, location);
     return log ? new WandbFollower(root, location, log, options.now ?? Date.now) : `${location}: no .wandb log to follow.`;
   }
-  if (!isDirectory(join(root, location))) return `${location}: runs in an MLflow database are not followed live; refresh the index to see new points.`;
+  if (!isDirectory(join(root, location)))
+    return `${location}: runs in an MLflow database are not followed live; refresh the index to see new points.`;
   const dir = mlflowRunDir(root, location, run);
   return dir ? new MlflowFollower(root, dir) : `${location}: no folder for MLflow run ${run.id}.`;
 }
@@ -79,7 +81,10 @@ abstract class SerialFollower implements RunFollower {
 class MlflowFollower extends SerialFollower {
   private readonly tracker: LiveSeriesTracker;
 
-  constructor(private readonly root: string, readonly dir: string) {
+  constructor(
+    private readonly root: string,
+    readonly dir: string,
+  ) {
     super();
     this.tracker = LiveSeriesTracker.mlflowRun(root, dir);
   }
@@ -92,7 +97,11 @@ class MlflowFollower extends SerialFollower {
     const poll = this.tracker.poll();
     const deltas: SeriesDelta[] = [];
     for (const d of poll.deltas) {
-      const delta = d.gone ? this.book.remove(d.key) : d.reset ? this.book.replace(d.key, d.file, d.points) : this.book.add(d.key, d.file, d.points);
+      const delta = d.gone
+        ? this.book.remove(d.key)
+        : d.reset
+          ? this.book.replace(d.key, d.file, d.points)
+          : this.book.add(d.key, d.file, d.points);
       if (delta) deltas.push(delta);
     }
     return { deltas, problems: poll.problems, finished: gone || (status !== undefined && ENDED.has(status)) };
@@ -108,7 +117,12 @@ class WandbFollower extends SerialFollower {
   private identity: string | undefined;
   private readonly file: string;
 
-  constructor(private readonly root: string, readonly dir: string, log: string, private readonly now: () => number) {
+  constructor(
+    private readonly root: string,
+    readonly dir: string,
+    log: string,
+    private readonly now: () => number,
+  ) {
     super();
     this.file = `${dir}/${log}`;
     this.reader = new WandbLogReader(join(root, this.file));
@@ -140,13 +154,18 @@ class WandbFollower extends SerialFollower {
       const message = error instanceof WandbLogError ? error.message.slice(path.length + 2) : (error as Error).message;
       return { deltas: [], problems: [{ file: this.file, message }], finished: true };
     }
-    for (const p of this.state.valueProblems.slice(this.valueProblems, MAX_VALUE_PROBLEMS)) problems.push({ file: this.file, message: `record ${p.num}, key "${p.key}": unreadable value (${p.message}); skipped` });
+    for (const p of this.state.valueProblems.slice(this.valueProblems, MAX_VALUE_PROBLEMS))
+      problems.push({ file: this.file, message: `record ${p.num}, key "${p.key}": unreadable value (${p.message}); skipped` });
     this.valueProblems = this.state.valueProblems.length;
     const deltas: SeriesDelta[] = [];
     for (const [key, points] of this.state.series) {
       const from = this.taken.get(key) ?? 0;
       this.taken.set(key, points.length);
-      const delta = restart ? this.book.replace(key, this.file, points) : points.length > from ? this.book.add(key, this.file, points.slice(from)) : undefined;
+      const delta = restart
+        ? this.book.replace(key, this.file, points)
+        : points.length > from
+          ? this.book.add(key, this.file, points.slice(from))
+          : undefined;
       if (delta) deltas.push(delta);
     }
     if (restart) for (const key of this.book.series().keys()) if (!this.state.series.has(key)) deltas.push(this.book.remove(key)!);
@@ -160,7 +179,11 @@ function mlflowRunDir(root: string, store: string, run: RunTarget): string | und
   if (!ID.test(run.id)) return undefined;
   const experiments = run.experimentId && ID.test(run.experimentId) ? [run.experimentId] : [];
   try {
-    experiments.push(...readdirSync(join(root, store), { withFileTypes: true }).filter((e) => e.isDirectory() && ID.test(e.name)).map((e) => e.name));
+    experiments.push(
+      ...readdirSync(join(root, store), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && ID.test(e.name))
+        .map((e) => e.name),
+    );
   } catch {
     return undefined;
   }
@@ -172,7 +195,10 @@ function mlflowRunDir(root: string, store: string, run: RunTarget): string | und
 function wandbLog(root: string, folder: string): string | undefined {
   let names: string[];
   try {
-    names = readdirSync(join(root, folder), { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.wandb')).map((e) => e.name).sort();
+    names = readdirSync(join(root, folder), { withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.wandb'))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return undefined;
   }

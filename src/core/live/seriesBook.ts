@@ -5,7 +5,10 @@
 import type { MetricPoint } from '../runs/types';
 import type { SeriesDelta } from './liveSeriesTracker';
 
-interface Entry { file: string; points: MetricPoint[] }
+interface Entry {
+  file: string;
+  points: MetricPoint[];
+}
 
 export function comparePoints(a: MetricPoint, b: MetricPoint): number {
   return a.step - b.step || (a.timestamp ?? 0) - (b.timestamp ?? 0);

@@ -7,7 +7,11 @@ import { parseDelimited, parseNumberCell } from '../formats/plotData';
 import type { MetricPoint } from '../runs/types';
 
 /** Column indexes of a DVCLive TSV (-1: no such column). */
-export interface TsvColumns { step: number; value: number; timestamp: number }
+export interface TsvColumns {
+  step: number;
+  value: number;
+  timestamp: number;
+}
 
 /**
  * The columns of a DVCLive TSV header, for the series named `key` (train/acc has column
@@ -21,7 +25,8 @@ export function tsvColumns(header: string, key: string): TsvColumns | string {
   const timestamp = names.indexOf('timestamp');
   const base = key.slice(key.lastIndexOf('/') + 1);
   let value = names.indexOf(base);
-  if (value < 0 || value === step || value === timestamp) value = names.reduce((found, _n, i) => (i !== step && i !== timestamp ? i : found), -1);
+  if (value < 0 || value === step || value === timestamp)
+    value = names.reduce((found, _n, i) => (i !== step && i !== timestamp ? i : found), -1);
   if (value < 0) return 'The header has no value column besides step and timestamp.';
   return { step, value, timestamp };
 }

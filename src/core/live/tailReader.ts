@@ -50,7 +50,14 @@ export function readNewLines(file: string, since: TailCursor | number = TAIL_STA
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-    return { lines: [], firstLine: 1, cursor: TAIL_START, reset: cursor.offset > 0 || cursor.identity !== undefined, missing: true, more: false };
+    return {
+      lines: [],
+      firstLine: 1,
+      cursor: TAIL_START,
+      reset: cursor.offset > 0 || cursor.identity !== undefined,
+      missing: true,
+      more: false,
+    };
   }
   try {
     const stat = fstatSync(fd);
@@ -68,11 +75,25 @@ export function readNewLines(file: string, since: TailCursor | number = TAIL_STA
     }
     const end = chunk.lastIndexOf(0x0a, got - 1);
     const complete = end < 0 ? Buffer.alloc(0) : chunk.subarray(0, end + 1);
-    const lines = complete.length ? complete.toString('utf8').split('\n').slice(0, -1).map((l) => l.replace(/\r+$/, '')) : [];
+    const lines = complete.length
+      ? complete
+          .toString('utf8')
+          .split('\n')
+          .slice(0, -1)
+          .map((l) => l.replace(/\r+$/, ''))
+      : [];
     if (from.offset === 0 && lines.length) lines[0] = lines[0].replace(/^\uFEFF/, '');
     const fingerprint = Buffer.concat([from.fingerprint ?? Buffer.alloc(0), complete]).subarray(-FINGERPRINT);
     const next: TailCursor = { offset: from.offset + complete.length, lines: from.lines + lines.length, identity, fingerprint };
-    return { lines, firstLine: from.lines + 1, cursor: next, reset, missing: false, more: from.offset + got < stat.size && complete.length > 0, mtimeMs: stat.mtimeMs };
+    return {
+      lines,
+      firstLine: from.lines + 1,
+      cursor: next,
+      reset,
+      missing: false,
+      more: from.offset + got < stat.size && complete.length > 0,
+      mtimeMs: stat.mtimeMs,
+    };
   } finally {
     closeSync(fd);
   }

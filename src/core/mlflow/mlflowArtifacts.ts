@@ -18,7 +18,13 @@ export async function localArtifactDir(root: string, uri: string | null, fallbac
   if (uri) {
     let path: string | null = null;
     if (uri.startsWith('file:')) {
-      try { path = fileURLToPath(uri.startsWith('file:///') || uri.startsWith('file://localhost/') ? uri : uri.replace(/^file:(?!\/\/)/, 'file://')); } catch { path = null; }
+      try {
+        path = fileURLToPath(
+          uri.startsWith('file:///') || uri.startsWith('file://localhost/') ? uri : uri.replace(/^file:(?!\/\/)/, 'file://'),
+        );
+      } catch {
+        path = null;
+      }
     } else if (isAbsolute(uri)) path = uri;
     if (path) candidates.push(path);
   }
@@ -41,7 +47,11 @@ export async function listArtifacts(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (sub: string): Promise<void> => {
     let entries;
-    try { entries = await readdir(join(dir, sub), { withFileTypes: true }); } catch { return; }
+    try {
+      entries = await readdir(join(dir, sub), { withFileTypes: true });
+    } catch {
+      return;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (out.length >= MAX_ARTIFACTS) return;
@@ -64,13 +74,21 @@ async function smallText(file: string): Promise<string | null> {
   }
 }
 
-export interface LocalModel { model: LoggedModel; environment: Record<string, unknown> }
+export interface LocalModel {
+  model: LoggedModel;
+  environment: Record<string, unknown>;
+}
 
 /**
  * The MLmodel file in `modelDir` (flavors, uuid, time) and the environment files MLflow writes
  * next to it (python_env.yaml, requirements.txt). `artifactPath` is how the run names the model.
  */
-export async function readLocalModel(modelDir: string, artifactPath: string, rootForMessages: string, problems: RunProblem[]): Promise<LocalModel | null> {
+export async function readLocalModel(
+  modelDir: string,
+  artifactPath: string,
+  rootForMessages: string,
+  problems: RunProblem[],
+): Promise<LocalModel | null> {
   const file = join(modelDir, 'MLmodel');
   const text = await smallText(file);
   if (text === null) return null;
@@ -85,7 +103,11 @@ export async function readLocalModel(modelDir: string, artifactPath: string, roo
   const python = pyEnv && /^python:\s*['"]?([\w.+-]+)/m.exec(pyEnv);
   if (python) environment.python = python[1];
   const requirements = await smallText(join(modelDir, 'requirements.txt'));
-  if (requirements !== null) environment.requirements = requirements.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (requirements !== null)
+    environment.requirements = requirements
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
   return {
     model: { artifactPath, flavors: info.flavors.map((f) => f.name), modelUuid: info.modelUuid, createdAt: info.createdAt },
     environment,
@@ -93,7 +115,12 @@ export async function readLocalModel(modelDir: string, artifactPath: string, roo
 }
 
 /** Models saved under a run's own artifacts (MLflow 1.x–2.x): every folder holding an MLmodel file. */
-export async function modelsInArtifacts(dir: string, files: readonly string[], root: string, problems: RunProblem[]): Promise<LocalModel[]> {
+export async function modelsInArtifacts(
+  dir: string,
+  files: readonly string[],
+  root: string,
+  problems: RunProblem[],
+): Promise<LocalModel[]> {
   const found: LocalModel[] = [];
   for (const f of files) {
     if (f !== 'MLmodel' && !f.endsWith('/MLmodel')) continue;

@@ -35,12 +35,18 @@ export async function readBody(response: Response, controller: AbortController, 
   let bytes = 0;
   let timedOut: 'stalled' | 'deadline' | null = null;
   let timer: NodeJS.Timeout | undefined;
-  const stop = () => { controller.abort(); reader.cancel().catch(() => undefined); };
+  const stop = () => {
+    controller.abort();
+    reader.cancel().catch(() => undefined);
+  };
   try {
     for (;;) {
       const left = limits.deadline - Date.now();
       const wait = Math.max(0, Math.min(limits.idleMs, left));
-      timer = setTimeout(() => { timedOut = left <= limits.idleMs ? 'deadline' : 'stalled'; stop(); }, wait);
+      timer = setTimeout(() => {
+        timedOut = left <= limits.idleMs ? 'deadline' : 'stalled';
+        stop();
+      }, wait);
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();

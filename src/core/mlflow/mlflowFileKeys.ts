@@ -14,7 +14,11 @@ export async function keyFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (sub: string): Promise<void> => {
     let entries;
-    try { entries = await readdir(join(dir, sub), { withFileTypes: true }); } catch { return; }
+    try {
+      entries = await readdir(join(dir, sub), { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const key = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(key);
@@ -35,7 +39,13 @@ async function textOf(file: string, rel: string, problems: RunProblem[]): Promis
   }
   const kind = classifyContent(bytes);
   if (kind !== 'text') {
-    problems.push({ file: rel, message: kind === 'binary' ? 'binary content (NUL bytes) where MLflow writes text; skipped' : 'file too large to be an MLflow value; skipped' });
+    problems.push({
+      file: rel,
+      message:
+        kind === 'binary'
+          ? 'binary content (NUL bytes) where MLflow writes text; skipped'
+          : 'file too large to be an MLflow value; skipped',
+    });
     return null;
   }
   return decodeText(bytes);
@@ -46,7 +56,9 @@ export async function readValues(dir: string, rel: string, problems: RunProblem[
   const values: Record<string, string> = {};
   const keys = await keyFiles(dir);
   const texts = await Promise.all(keys.map((k) => textOf(join(dir, k), `${rel}/${k}`, problems)));
-  keys.forEach((k, i) => { if (texts[i] !== null) values[k] = texts[i]!; });
+  keys.forEach((k, i) => {
+    if (texts[i] !== null) values[k] = texts[i]!;
+  });
   return values;
 }
 
@@ -60,7 +72,11 @@ export function parseMetricLines(text: string, rel: string, problems: RunProblem
     // One MLflow line rule for whole files and for tailing a running run.
     const point = mlflowMetricPoint(line);
     if (typeof point === 'string') {
-      problems.push({ file: rel, line: i + 1, message: `not "<timestamp> <value> <step>": ${JSON.stringify(line.slice(0, 80))}; line skipped` });
+      problems.push({
+        file: rel,
+        line: i + 1,
+        message: `not "<timestamp> <value> <step>": ${JSON.stringify(line.slice(0, 80))}; line skipped`,
+      });
       continue;
     }
     points.push(point);
@@ -80,7 +96,12 @@ export async function readMetrics(dir: string, rel: string, problems: RunProblem
 }
 
 /** meta.yaml as a plain object; undefined (and a problem) when missing or not a YAML mapping. */
-export async function readMeta(file: string, rel: string, problems: RunProblem[], missing: string): Promise<Record<string, unknown> | undefined> {
+export async function readMeta(
+  file: string,
+  rel: string,
+  problems: RunProblem[],
+  missing: string,
+): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -12,19 +12,34 @@ const CONCURRENCY = 16;
 
 async function subdirs(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
 }
 
-interface Experiment { store: string; id: string; name: string | null; dir: string; rel: string; models: Map<string, { name: string; dir: string }[]> }
+interface Experiment {
+  store: string;
+  id: string;
+  name: string | null;
+  dir: string;
+  rel: string;
+  models: Map<string, { name: string; dir: string }[]>;
+}
 
 /** MLflow 3 keeps logged models per experiment (`<exp>/models/m-…/`), pointing back at their run. */
 async function experimentModels(exp: string, rel: string, problems: RunProblem[]): Promise<Map<string, { name: string; dir: string }[]>> {
   const byRun = new Map<string, { name: string; dir: string }[]>();
   for (const id of await subdirs(join(exp, 'models'))) {
-    const meta = await readMeta(join(exp, 'models', id, 'meta.yaml'), `${rel}/models/${id}/meta.yaml`, problems, 'logged model folder has no meta.yaml; skipped');
+    const meta = await readMeta(
+      join(exp, 'models', id, 'meta.yaml'),
+      `${rel}/models/${id}/meta.yaml`,
+      problems,
+      'logged model folder has no meta.yaml; skipped',
+    );
     const run = str(meta?.source_run_id);
     if (!meta || !run || meta.lifecycle_stage === 'deleted') continue;
     const list = byRun.get(run) ?? [];
@@ -64,7 +79,11 @@ async function readRun(root: string, exp: Experiment, runId: string, problems: R
     startTime: toMillis(meta.start_time),
     endTime: toMillis(meta.end_time),
     user: str(meta.user_id),
-    params, series, tags, models, artifacts,
+    params,
+    series,
+    tags,
+    models,
+    artifacts,
     modelEnvironment: Object.assign({}, ...locals.map((l) => l.environment)),
   };
   const run = finishRun(raw, `${rel}/tags/mlflow.log-model.history`, runProblems);
@@ -90,10 +109,22 @@ export async function readMlflowFileStore(root: string, relDir: string): Promise
   for (const expId of await subdirs(base)) {
     if (expId === 'models') continue; // the model registry, read by readMlflowRegistry
     const rel = `${relBase}/${expId}`;
-    const meta = await readMeta(join(base, expId, 'meta.yaml'), `${rel}/meta.yaml`, problems, 'experiment folder has no meta.yaml; skipped');
+    const meta = await readMeta(
+      join(base, expId, 'meta.yaml'),
+      `${rel}/meta.yaml`,
+      problems,
+      'experiment folder has no meta.yaml; skipped',
+    );
     if (!meta || meta.lifecycle_stage === 'deleted') continue;
     const dir = join(base, expId);
-    const exp: Experiment = { store: relBase, id: str(meta.experiment_id) ?? expId, name: str(meta.name), dir, rel, models: await experimentModels(dir, rel, problems) };
+    const exp: Experiment = {
+      store: relBase,
+      id: str(meta.experiment_id) ?? expId,
+      name: str(meta.name),
+      dir,
+      rel,
+      models: await experimentModels(dir, rel, problems),
+    };
     const ids = (await subdirs(dir)).filter((name) => !NOT_RUNS.has(name));
     for (let i = 0; i < ids.length; i += CONCURRENCY) {
       const batch = await Promise.all(ids.slice(i, i + CONCURRENCY).map((id) => readRun(root, exp, id, problems)));

@@ -1,6 +1,14 @@
 import { readBody } from './mlflowBody';
 import { MlflowServerError } from './mlflowErrors';
-import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT_SECONDS, LIMIT_HINTS, MB, MlflowLimitError, type MlflowLimits } from './mlflowLimits';
+import {
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RESPONSE_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  LIMIT_HINTS,
+  MB,
+  MlflowLimitError,
+  type MlflowLimits,
+} from './mlflowLimits';
 
 export { MlflowServerError };
 
@@ -47,14 +55,18 @@ export class MlflowHttp {
   private readonly totalMs: number;
   private readonly deadline: number;
 
-  constructor(url: string, private readonly options: MlflowHttpOptions = {}) {
+  constructor(
+    url: string,
+    private readonly options: MlflowHttpOptions = {},
+  ) {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
       throw new MlflowServerError(`"${url}" is not a URL of an MLflow tracking server (expected http://host:port)`, null, null);
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new MlflowServerError(`"${url}" is not an http(s) URL of an MLflow tracking server`, null, null);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new MlflowServerError(`"${url}" is not an http(s) URL of an MLflow tracking server`, null, null);
     this.base = url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15000;
     this.retries = Math.max(0, Math.floor(options.retries ?? 2));
@@ -81,9 +93,15 @@ export class MlflowHttp {
     return this.request<T>('GET', qs ? `${path}?${qs}` : path, undefined);
   }
 
-  post<T>(path: string, body: unknown): Promise<T> { return this.request<T>('POST', path, body); }
-  patch<T>(path: string, body: unknown): Promise<T> { return this.request<T>('PATCH', path, body); }
-  delete<T>(path: string, body: unknown): Promise<T> { return this.request<T>('DELETE', path, body); }
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, body);
+  }
+  delete<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('DELETE', path, body);
+  }
 
   /** `METHOD URL` without the query, as messages name a request. */
   describe(method: string, path: string): string {
@@ -92,7 +110,10 @@ export class MlflowHttp {
 
   private outOfTime(what: string, last: string): MlflowLimitError {
     const spent = Math.round(this.totalMs / 100) / 10;
-    return new MlflowLimitError(`MLflow server ${this.base}: gave up on ${what} when the ${spent} s allowed for reading the server ran out${last ? ` (last attempt: ${last})` : ''}; ${LIMIT_HINTS.time}`, 'time');
+    return new MlflowLimitError(
+      `MLflow server ${this.base}: gave up on ${what} when the ${spent} s allowed for reading the server ran out${last ? ` (last attempt: ${last})` : ''}; ${LIMIT_HINTS.time}`,
+      'time',
+    );
   }
 
   private async request<T>(method: string, path: string, body: unknown): Promise<T> {
@@ -116,11 +137,18 @@ export class MlflowHttp {
       const timer = setTimeout(() => controller.abort(), Math.min(this.timeoutMs, left));
       let response: Response;
       try {
-        response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal });
+        response = await fetch(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: controller.signal,
+        });
       } catch (error) {
         if (controller.signal.aborted && left < this.timeoutMs) throw this.outOfTime(what, 'no answer yet');
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        last = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : `not reachable (${cause?.code ?? cause?.message ?? (error as Error).message})`;
+        last = controller.signal.aborted
+          ? `no answer within ${this.timeoutMs} ms`
+          : `not reachable (${cause?.code ?? cause?.message ?? (error as Error).message})`;
         lastStatus = null;
         continue;
       } finally {
@@ -128,16 +156,25 @@ export class MlflowHttp {
       }
       const status = response.status;
       const ok = status >= 200 && status < 300;
-      const read = await readBody(response, controller, { maxBytes: ok ? this.maxBytes : ERROR_BODY_BYTES, idleMs: this.timeoutMs, deadline: this.deadline, truncate: !ok });
+      const read = await readBody(response, controller, {
+        maxBytes: ok ? this.maxBytes : ERROR_BODY_BYTES,
+        idleMs: this.timeoutMs,
+        deadline: this.deadline,
+        truncate: !ok,
+      });
       if (!read.ok) {
         if (read.why === 'too-large') {
           const size = read.declared ? `a body of ${mb(read.bytes)} (Content-Length)` : `more than ${mb(this.maxBytes)}`;
-          throw new MlflowLimitError(`MLflow server ${this.base} answered ${what} with ${size}, over the ${mb(this.maxBytes)} limit; stopped reading it (${LIMIT_HINTS.size})`, 'size');
+          throw new MlflowLimitError(
+            `MLflow server ${this.base} answered ${what} with ${size}, over the ${mb(this.maxBytes)} limit; stopped reading it (${LIMIT_HINTS.size})`,
+            'size',
+          );
         }
         if (read.why === 'deadline') throw this.outOfTime(what, `the answer was still arriving after ${read.bytes} bytes`);
-        last = read.why === 'stalled'
-          ? `stalled: sent ${status} and ${read.bytes} bytes of the body, then nothing for ${this.timeoutMs} ms`
-          : `the connection broke after ${read.bytes} bytes of the body (${read.detail})`;
+        last =
+          read.why === 'stalled'
+            ? `stalled: sent ${status} and ${read.bytes} bytes of the body, then nothing for ${this.timeoutMs} ms`
+            : `the connection broke after ${read.bytes} bytes of the body (${read.detail})`;
         lastStatus = null;
         continue;
       }
@@ -146,7 +183,11 @@ export class MlflowHttp {
         try {
           return (text ? JSON.parse(text) : {}) as T;
         } catch {
-          throw new MlflowServerError(`MLflow server ${this.base} answered ${what} with something that is not JSON: ${snippet(text)}`, status, null);
+          throw new MlflowServerError(
+            `MLflow server ${this.base} answered ${what} with something that is not JSON: ${snippet(text)}`,
+            status,
+            null,
+          );
         }
       }
       let code: string | null = null;
@@ -158,7 +199,8 @@ export class MlflowHttp {
       } catch {
         // not an MLflow error body (a proxy's HTML page, or cut at the snippet limit): shown as it is
       }
-      if (status < 500) throw new MlflowServerError(`MLflow server ${this.base} refused ${what}: ${status} ${snippet(message)}`, status, code);
+      if (status < 500)
+        throw new MlflowServerError(`MLflow server ${this.base} refused ${what}: ${status} ${snippet(message)}`, status, code);
       last = snippet(message) || '(empty body)';
       lastStatus = status;
     }

@@ -29,7 +29,10 @@ export const LIMIT_HINTS = {
 
 /** A limit of ours was reached (not a failure of the server's own making): never retried. */
 export class MlflowLimitError extends MlflowServerError {
-  constructor(message: string, readonly limit: 'size' | 'time') {
+  constructor(
+    message: string,
+    readonly limit: 'size' | 'time',
+  ) {
     super(message, null, null);
     this.name = 'MlflowLimitError';
   }

@@ -7,11 +7,17 @@ import { registryState, type RawModelVersion, type RawRegisteredModel } from './
 import { toMillis } from './mlflowRun';
 import { openMlflowDb, selectList, type OpenMlflowOptions } from './mlflowSqliteOpen';
 
-export interface MlflowRegistryRead { state: RegistryState; problems: RunProblem[] }
+export interface MlflowRegistryRead {
+  state: RegistryState;
+  problems: RunProblem[];
+}
 
 async function dirs(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -25,15 +31,25 @@ async function fileStoreModels(base: string, rel: string, problems: RunProblem[]
     const meta = await readMeta(join(dir, 'meta.yaml'), `${mrel}/meta.yaml`, problems, 'registered model folder has no meta.yaml; skipped');
     if (!meta) continue;
     const aliases: Record<string, string> = {};
-    if (meta.aliases && typeof meta.aliases === 'object') for (const [a, v] of Object.entries(meta.aliases)) if (str(v)) aliases[a] = str(v)!;
+    if (meta.aliases && typeof meta.aliases === 'object')
+      for (const [a, v] of Object.entries(meta.aliases)) if (str(v)) aliases[a] = str(v)!;
     for (const [a, v] of Object.entries(await readValues(join(dir, 'aliases'), `${mrel}/aliases`, problems))) aliases[a] = v.trim();
     const versions: RawModelVersion[] = [];
     for (const vf of (await dirs(dir)).filter((d) => /^version-\d+$/.test(d))) {
-      const vm = await readMeta(join(dir, vf, 'meta.yaml'), `${mrel}/${vf}/meta.yaml`, problems, 'model version folder has no meta.yaml; skipped');
+      const vm = await readMeta(
+        join(dir, vf, 'meta.yaml'),
+        `${mrel}/${vf}/meta.yaml`,
+        problems,
+        'model version folder has no meta.yaml; skipped',
+      );
       if (!vm) continue;
       versions.push({
-        version: str(vm.version) ?? vf.slice('version-'.length), stage: str(vm.current_stage), source: str(vm.source), runId: str(vm.run_id),
-        createdAt: toMillis(vm.creation_timestamp), user: str(vm.user_id),
+        version: str(vm.version) ?? vf.slice('version-'.length),
+        stage: str(vm.current_stage),
+        source: str(vm.source),
+        runId: str(vm.run_id),
+        createdAt: toMillis(vm.creation_timestamp),
+        user: str(vm.user_id),
       });
     }
     models.push({ name: str(meta.name) ?? folder, tags: await readValues(join(dir, 'tags'), `${mrel}/tags`, problems), aliases, versions });
@@ -59,15 +75,26 @@ async function fileStoreCommits(base: string, runIds: Iterable<string>): Promise
   return commits;
 }
 
-function sqliteModels(file: string, rel: string, problems: RunProblem[], options: OpenMlflowOptions): { models: RawRegisteredModel[]; commits: Map<string, string> } {
+function sqliteModels(
+  file: string,
+  rel: string,
+  problems: RunProblem[],
+  options: OpenMlflowOptions,
+): { models: RawRegisteredModel[]; commits: Map<string, string> } {
   const m = openMlflowDb(file, rel, problems, options);
   try {
     const models = new Map<string, RawRegisteredModel>();
     if (!m.columns.has('registered_models')) return { models: [], commits: new Map() };
-    for (const r of m.db.prepare(`SELECT ${selectList(m, 'registered_models', ['name'], rel, problems)} FROM registered_models`).all() as { name: string }[]) {
+    for (const r of m.db.prepare(`SELECT ${selectList(m, 'registered_models', ['name'], rel, problems)} FROM registered_models`).all() as {
+      name: string;
+    }[]) {
       models.set(r.name, { name: r.name, tags: {}, aliases: {}, versions: [] });
     }
-    const rows = (table: string, cols: string[]) => (m.columns.has(table) ? m.db.prepare(`SELECT ${selectList(m, table, cols, rel, problems)} FROM ${table}`).all() : []) as Record<string, unknown>[];
+    const rows = (table: string, cols: string[]) =>
+      (m.columns.has(table) ? m.db.prepare(`SELECT ${selectList(m, table, cols, rel, problems)} FROM ${table}`).all() : []) as Record<
+        string,
+        unknown
+      >[];
     for (const t of rows('registered_model_tags', ['name', 'key', 'value'])) {
       const model = models.get(String(t.name));
       if (model) model.tags[String(t.key)] = str(t.value) ?? '';
@@ -78,8 +105,12 @@ function sqliteModels(file: string, rel: string, problems: RunProblem[], options
     }
     for (const v of rows('model_versions', ['name', 'version', 'current_stage', 'source', 'run_id', 'creation_time', 'user_id'])) {
       models.get(String(v.name))?.versions.push({
-        version: String(v.version), stage: str(v.current_stage), source: str(v.source), runId: str(v.run_id),
-        createdAt: toMillis(v.creation_time), user: str(v.user_id),
+        version: String(v.version),
+        stage: str(v.current_stage),
+        source: str(v.source),
+        runId: str(v.run_id),
+        createdAt: toMillis(v.creation_time),
+        user: str(v.user_id),
       });
     }
     const commits = new Map<string, string>();
@@ -108,7 +139,10 @@ export async function readMlflowRegistry(root: string, rel: string, options: Ope
   const relPath = posix.normalize(rel.replace(/\\/g, '/')).replace(/\/$/, '');
   if ((await stat(path)).isDirectory()) {
     const models = await fileStoreModels(path, relPath, problems);
-    const commits = await fileStoreCommits(path, new Set(models.flatMap((m) => m.versions.map((v) => v.runId).filter((id): id is string => Boolean(id)))));
+    const commits = await fileStoreCommits(
+      path,
+      new Set(models.flatMap((m) => m.versions.map((v) => v.runId).filter((id): id is string => Boolean(id)))),
+    );
     return { state: registryState(models, (id) => commits.get(id) ?? null), problems };
   }
   const { models, commits } = sqliteModels(path, relPath, problems, options);

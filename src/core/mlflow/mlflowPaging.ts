@@ -43,17 +43,26 @@ export async function allPages(http: MlflowHttp, search: PagedSearch): Promise<u
   let token: string | undefined;
   for (let pages = 1; ; pages++) {
     const page = await search.page(token);
-    if (!isObject(page)) throw shapeError(http, what, `expected an object with "${search.field}", got ${Array.isArray(page) ? 'a list' : JSON.stringify(page)?.slice(0, 40)}`);
+    if (!isObject(page))
+      throw shapeError(
+        http,
+        what,
+        `expected an object with "${search.field}", got ${Array.isArray(page) ? 'a list' : JSON.stringify(page)?.slice(0, 40)}`,
+      );
     for (const item of listField(http, what, page, search.field)) out.push(item);
     const next = page.next_page_token;
     if (next === undefined || next === null || next === '') return out;
     if (typeof next !== 'string') throw shapeError(http, what, `"next_page_token" is ${typeof next}, not a string`);
     if (seen.has(next)) {
-      search.warn(`MLflow server ${http.base} sent the page token ${short(next)} again for ${what} (page ${pages}): stopped paging there, the ${search.field} read so far (${out.length}) may be incomplete`);
+      search.warn(
+        `MLflow server ${http.base} sent the page token ${short(next)} again for ${what} (page ${pages}): stopped paging there, the ${search.field} read so far (${out.length}) may be incomplete`,
+      );
       return out;
     }
     if (pages >= http.maxPages) {
-      search.warn(`MLflow server ${http.base} had more pages of ${what} after ${pages}: stopped there, the ${search.field} read so far (${out.length}) may be incomplete (${LIMIT_HINTS.pages})`);
+      search.warn(
+        `MLflow server ${http.base} had more pages of ${what} after ${pages}: stopped there, the ${search.field} read so far (${out.length}) may be incomplete (${LIMIT_HINTS.pages})`,
+      );
       return out;
     }
     seen.add(next);

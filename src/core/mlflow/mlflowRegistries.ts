@@ -28,7 +28,10 @@ function hasEntries(dir: string): boolean {
  * with at least one registered model, so a store of runs alone costs one readdir or one
  * read-only query. A store that cannot be read at all is kept, with the reason as a problem.
  */
-export async function readLocalMlflowRegistries(root: string, options: DiscoverOptions & OpenMlflowOptions = {}): Promise<LocalMlflowRegistry[]> {
+export async function readLocalMlflowRegistries(
+  root: string,
+  options: DiscoverOptions & OpenMlflowOptions = {},
+): Promise<LocalMlflowRegistry[]> {
   const out: LocalMlflowRegistry[] = [];
   for (const source of discoverRunSources(root, options)) {
     if (source.format !== 'mlflow-files' && source.format !== 'mlflow-sqlite') continue;
@@ -38,7 +41,12 @@ export async function readLocalMlflowRegistries(root: string, options: DiscoverO
       if (source.format === 'mlflow-sqlite' && state.artifacts.length === 0) continue;
       out.push({ location: source.location, format: source.format, state, problems });
     } catch (error) {
-      out.push({ location: source.location, format: source.format, state: { artifacts: [], ignored: [] }, problems: [{ file: source.location, message: (error as Error).message }] });
+      out.push({
+        location: source.location,
+        format: source.format,
+        state: { artifacts: [], ignored: [] },
+        problems: [{ file: source.location, message: (error as Error).message }],
+      });
     }
   }
   return out;

@@ -48,9 +48,17 @@ export function registryState(models: readonly RawRegisteredModel[], commitOf: (
         own.sort();
         for (const s of own) (stages[s] ??= []).push(v.version);
         return {
-          artifact: m.name, version: v.version, commit: (v.runId && commitOf(v.runId)) || '',
-          registered: true, active: true, createdAt: Math.floor((v.createdAt ?? 0) / 1000), author: v.user || null,
-          stages: own, events: [], runId: v.runId, source: v.source,
+          artifact: m.name,
+          version: v.version,
+          commit: (v.runId && commitOf(v.runId)) || '',
+          registered: true,
+          active: true,
+          createdAt: Math.floor((v.createdAt ?? 0) / 1000),
+          author: v.user || null,
+          stages: own,
+          events: [],
+          runId: v.runId,
+          source: v.source,
         };
       });
     artifacts.push({ name: m.name, decl: null, deprecated: m.tags[DEPRECATED_TAG] === 'true', versions, stages });

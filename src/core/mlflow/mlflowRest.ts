@@ -15,7 +15,10 @@ const PAGE = 1000;
 const HISTORY_PAGE = 25000;
 
 type Json = Record<string, unknown>;
-interface Experiment { experiment_id: string; name: string }
+interface Experiment {
+  experiment_id: string;
+  name: string;
+}
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
@@ -32,8 +35,12 @@ class RestReader {
   async experiments(): Promise<Experiment[]> {
     const what = this.http.describe('POST', 'experiments/search');
     const items = await allPages(this.http, {
-      method: 'POST', path: 'experiments/search', field: 'experiments', warn: this.warn,
-      page: (token) => this.http.post('experiments/search', { max_results: PAGE, view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}) }),
+      method: 'POST',
+      path: 'experiments/search',
+      field: 'experiments',
+      warn: this.warn,
+      page: (token) =>
+        this.http.post('experiments/search', { max_results: PAGE, view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}) }),
     });
     // A server that pages badly can list an item twice: the first one counts.
     const out = new Map<string, Experiment>();
@@ -47,15 +54,29 @@ class RestReader {
 
   async runs(experimentId: string): Promise<Json[]> {
     const items = await allPages(this.http, {
-      method: 'POST', path: 'runs/search', field: 'runs', warn: this.warn,
-      page: (token) => this.http.post('runs/search', { experiment_ids: [experimentId], max_results: PAGE, run_view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}) }),
+      method: 'POST',
+      path: 'runs/search',
+      field: 'runs',
+      warn: this.warn,
+      page: (token) =>
+        this.http.post('runs/search', {
+          experiment_ids: [experimentId],
+          max_results: PAGE,
+          run_view_type: 'ACTIVE_ONLY',
+          ...(token ? { page_token: token } : {}),
+        }),
     });
     const out = new Map<string, Json>();
     for (const r of items) {
       // One malformed run costs only itself; a run listed twice counts once.
       const id = isObject(r) && isObject(r.info) ? text(r.info.run_id ?? r.info.run_uuid) : null;
-      if (id) { if (!out.has(id)) out.set(id, r as Json); }
-      else this.problems.push({ file: this.http.base, message: `experiment ${experimentId}: skipped a run that runs/search returned without info.run_id: ${JSON.stringify(r)?.slice(0, 80)}` });
+      if (id) {
+        if (!out.has(id)) out.set(id, r as Json);
+      } else
+        this.problems.push({
+          file: this.http.base,
+          message: `experiment ${experimentId}: skipped a run that runs/search returned without info.run_id: ${JSON.stringify(r)?.slice(0, 80)}`,
+        });
     }
     return [...out.values()];
   }
@@ -63,8 +84,12 @@ class RestReader {
   async history(runId: string, key: string): Promise<MetricPoint[]> {
     const what = this.http.describe('GET', 'metrics/get-history');
     const items = await allPages(this.http, {
-      method: 'GET', path: 'metrics/get-history', field: 'metrics', warn: (m) => this.warn(`run ${runId}, metric ${key}: ${m}`),
-      page: (token) => this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: HISTORY_PAGE, page_token: token }),
+      method: 'GET',
+      path: 'metrics/get-history',
+      field: 'metrics',
+      warn: (m) => this.warn(`run ${runId}, metric ${key}: ${m}`),
+      page: (token) =>
+        this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: HISTORY_PAGE, page_token: token }),
     });
     return items.map((m) => {
       if (!isObject(m)) throw shapeError(this.http, what, `a metric point that is not an object: ${JSON.stringify(m)?.slice(0, 80)}`);
@@ -111,7 +136,9 @@ export async function readMlflowServer(url: string, options: MlflowServerOptions
   let experiments = await reader.experiments();
   if (options.experimentNames) {
     const wanted = new Set(options.experimentNames);
-    for (const name of wanted) if (!experiments.some((e) => e.name === name)) problems.push({ file: http.base, message: `no active experiment named "${name}" on the server` });
+    for (const name of wanted)
+      if (!experiments.some((e) => e.name === name))
+        problems.push({ file: http.base, message: `no active experiment named "${name}" on the server` });
     experiments = experiments.filter((e) => wanted.has(e.name));
   }
   // Raw runs first: each history task fills its run's series object in place, and the shared
@@ -141,9 +168,18 @@ export async function readMlflowServer(url: string, options: MlflowServerOptions
       }
       const outputs = isObject(r.outputs) ? r.outputs : {};
       raws.push({
-        location: http.base, id, experimentId: text(info.experiment_id) ?? exp.experiment_id, experiment: exp.name,
-        name: text(info.run_name), status: text(info.status), startTime: toMillis(info.start_time), endTime: toMillis(info.end_time),
-        user: text(info.user_id), params: pairs(data.params), series, tags: pairs(data.tags),
+        location: http.base,
+        id,
+        experimentId: text(info.experiment_id) ?? exp.experiment_id,
+        experiment: exp.name,
+        name: text(info.run_name),
+        status: text(info.status),
+        startTime: toMillis(info.start_time),
+        endTime: toMillis(info.end_time),
+        user: text(info.user_id),
+        params: pairs(data.params),
+        series,
+        tags: pairs(data.tags),
         // MLflow 3 logged models: the server gives their ids; names and flavors live in their MLmodel artifacts.
         models: list(outputs.model_outputs).flatMap((m) => {
           const modelId = isObject(m) ? text(m.model_id) : null;

@@ -26,15 +26,20 @@ export interface RawMlflowRun {
 }
 
 const STATUS: Record<string, ExternalRunStatus> = {
-  '1': 'running', RUNNING: 'running',
-  '2': 'scheduled', SCHEDULED: 'scheduled',
-  '3': 'finished', FINISHED: 'finished',
-  '4': 'failed', FAILED: 'failed',
-  '5': 'killed', KILLED: 'killed',
+  '1': 'running',
+  RUNNING: 'running',
+  '2': 'scheduled',
+  SCHEDULED: 'scheduled',
+  '3': 'finished',
+  FINISHED: 'finished',
+  '4': 'failed',
+  FAILED: 'failed',
+  '5': 'killed',
+  KILLED: 'killed',
 };
 
 export function runStatus(value: string | number | null | undefined): ExternalRunStatus {
-  return value === null || value === undefined ? 'unknown' : STATUS[String(value).toUpperCase()] ?? 'unknown';
+  return value === null || value === undefined ? 'unknown' : (STATUS[String(value).toUpperCase()] ?? 'unknown');
 }
 
 /** MLflow's order for "the latest value": the greatest (step, timestamp, value); NaN sorts lowest. */
@@ -73,7 +78,10 @@ export function parseLogModelHistory(text: string, file: string, problems: RunPr
   const models: LoggedModel[] = [];
   for (const entry of list) {
     if (!entry || typeof entry !== 'object' || typeof (entry as { artifact_path?: unknown }).artifact_path !== 'string') {
-      problems.push({ file, message: `run ${runId}: tag mlflow.log-model.history: entry without artifact_path skipped: ${JSON.stringify(entry)?.slice(0, 120)}` });
+      problems.push({
+        file,
+        message: `run ${runId}: tag mlflow.log-model.history: entry without artifact_path skipped: ${JSON.stringify(entry)?.slice(0, 120)}`,
+      });
       continue;
     }
     const e = entry as { artifact_path: string; flavors?: unknown; model_uuid?: unknown; utc_time_created?: unknown };

@@ -4,9 +4,29 @@ import { listArtifacts, localArtifactDir, modelsInArtifacts, readLocalModel, typ
 import { finishRun, toMillis, type RawMlflowRun } from './mlflowRun';
 import { isLockedError, lockedError, openMlflowDb, selectList, type MlflowDb, type OpenMlflowOptions } from './mlflowSqliteOpen';
 
-interface RunRow { run_uuid: string; name: string | null; status: string | null; start_time: number | null; end_time: number | null; user_id: string | null; artifact_uri: string | null; experiment_id: number | string | null; lifecycle_stage: string | null }
-interface KeyRow { key: string; value: string | null; run_uuid: string }
-interface MetricRow { key: string; value: number; timestamp: number | null; step: number | null; is_nan: number | null }
+interface RunRow {
+  run_uuid: string;
+  name: string | null;
+  status: string | null;
+  start_time: number | null;
+  end_time: number | null;
+  user_id: string | null;
+  artifact_uri: string | null;
+  experiment_id: number | string | null;
+  lifecycle_stage: string | null;
+}
+interface KeyRow {
+  key: string;
+  value: string | null;
+  run_uuid: string;
+}
+interface MetricRow {
+  key: string;
+  value: number;
+  timestamp: number | null;
+  step: number | null;
+  is_nan: number | null;
+}
 
 function groupByRun(rows: KeyRow[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
@@ -23,7 +43,12 @@ function loggedModels(m: MlflowDb, rel: string, problems: RunProblem[]): Map<str
   const byRun = new Map<string, { name: string; location: string | null }[]>();
   if (!m.columns.has('logged_models')) return byRun;
   const cols = selectList(m, 'logged_models', ['name', 'artifact_location', 'source_run_id', 'lifecycle_stage'], rel, problems);
-  for (const r of m.db.prepare(`SELECT ${cols} FROM logged_models`).all() as { name: string; artifact_location: string | null; source_run_id: string | null; lifecycle_stage: string | null }[]) {
+  for (const r of m.db.prepare(`SELECT ${cols} FROM logged_models`).all() as {
+    name: string;
+    artifact_location: string | null;
+    source_run_id: string | null;
+    lifecycle_stage: string | null;
+  }[]) {
     if (!r.source_run_id || r.lifecycle_stage === 'deleted') continue;
     const list = byRun.get(r.source_run_id) ?? [];
     list.push({ name: r.name, location: r.artifact_location });
@@ -41,18 +66,31 @@ async function readAll(root: string, rel: string, m: MlflowDb, problems: RunProb
   }
   const expCols = selectList(m, 'experiments', ['experiment_id', 'name', 'lifecycle_stage'], rel, problems);
   const experiments = new Map<string, { name: string | null; deleted: boolean }>();
-  for (const e of m.db.prepare(`SELECT ${expCols} FROM experiments`).all() as { experiment_id: number | string; name: string | null; lifecycle_stage: string | null }[]) {
+  for (const e of m.db.prepare(`SELECT ${expCols} FROM experiments`).all() as {
+    experiment_id: number | string;
+    name: string | null;
+    lifecycle_stage: string | null;
+  }[]) {
     experiments.set(String(e.experiment_id), { name: e.name, deleted: e.lifecycle_stage === 'deleted' });
   }
-  const runCols = selectList(m, 'runs', ['run_uuid', 'name', 'status', 'start_time', 'end_time', 'user_id', 'artifact_uri', 'experiment_id', 'lifecycle_stage'], rel, problems);
-  const runRows = (m.db.prepare(`SELECT ${runCols} FROM runs ORDER BY start_time, run_uuid`).all() as RunRow[])
-    .filter((r) => r.lifecycle_stage !== 'deleted' && !experiments.get(String(r.experiment_id))?.deleted);
+  const runCols = selectList(
+    m,
+    'runs',
+    ['run_uuid', 'name', 'status', 'start_time', 'end_time', 'user_id', 'artifact_uri', 'experiment_id', 'lifecycle_stage'],
+    rel,
+    problems,
+  );
+  const runRows = (m.db.prepare(`SELECT ${runCols} FROM runs ORDER BY start_time, run_uuid`).all() as RunRow[]).filter(
+    (r) => r.lifecycle_stage !== 'deleted' && !experiments.get(String(r.experiment_id))?.deleted,
+  );
   const keyed = (table: string): Map<string, Record<string, string>> => {
     if (!m.columns.has(table)) {
       problems.push({ file: rel, message: `no ${table} table; runs read without ${table}` });
       return new Map();
     }
-    return groupByRun(m.db.prepare(`SELECT ${selectList(m, table, ['key', 'value', 'run_uuid'], rel, problems)} FROM ${table}`).all() as KeyRow[]);
+    return groupByRun(
+      m.db.prepare(`SELECT ${selectList(m, table, ['key', 'value', 'run_uuid'], rel, problems)} FROM ${table}`).all() as KeyRow[],
+    );
   };
   const params = keyed('params');
   const tags = keyed('tags');
@@ -61,7 +99,11 @@ async function readAll(root: string, rel: string, m: MlflowDb, problems: RunProb
   // One query per run walks index_metrics_run_uuid_key_step: rows come grouped by key in step
   // order, one run's rows at a time are row objects, and no statement (no read transaction
   // either) holds the shared lock long enough to stall an MLflow writer's commit.
-  const metricQuery = hasMetrics ? m.db.prepare(`SELECT ${selectList(m, 'metrics', ['key', 'value', 'timestamp', 'step', 'is_nan'], rel, problems)} FROM metrics WHERE run_uuid = ? ORDER BY key, step, timestamp`) : null;
+  const metricQuery = hasMetrics
+    ? m.db.prepare(
+        `SELECT ${selectList(m, 'metrics', ['key', 'value', 'timestamp', 'step', 'is_nan'], rel, problems)} FROM metrics WHERE run_uuid = ? ORDER BY key, step, timestamp`,
+      )
+    : null;
   const models = loggedModels(m, rel, problems);
   const runs: ExternalRun[] = [];
   for (const r of runRows) {
@@ -82,7 +124,7 @@ async function readAll(root: string, rel: string, m: MlflowDb, problems: RunProb
     const artifactDir = await localArtifactDir(root, r.artifact_uri, null);
     if (artifactDir) {
       artifacts = await listArtifacts(artifactDir);
-      locals.push(...await modelsInArtifacts(artifactDir, artifacts, root, problems));
+      locals.push(...(await modelsInArtifacts(artifactDir, artifacts, root, problems)));
     }
     for (const lm of models.get(r.run_uuid) ?? []) {
       const dir = await localArtifactDir(root, lm.location, null);
@@ -91,11 +133,20 @@ async function readAll(root: string, rel: string, m: MlflowDb, problems: RunProb
     }
     const exp = experiments.get(String(r.experiment_id));
     const raw: RawMlflowRun = {
-      location: rel, id: r.run_uuid,
-      experimentId: r.experiment_id === null ? null : String(r.experiment_id), experiment: exp?.name ?? null,
-      name: r.name, status: r.status, startTime: toMillis(r.start_time), endTime: toMillis(r.end_time), user: r.user_id,
-      params: params.get(r.run_uuid) ?? {}, series, tags: tags.get(r.run_uuid) ?? {},
-      models: locals.map((l) => l.model), artifacts,
+      location: rel,
+      id: r.run_uuid,
+      experimentId: r.experiment_id === null ? null : String(r.experiment_id),
+      experiment: exp?.name ?? null,
+      name: r.name,
+      status: r.status,
+      startTime: toMillis(r.start_time),
+      endTime: toMillis(r.end_time),
+      user: r.user_id,
+      params: params.get(r.run_uuid) ?? {},
+      series,
+      tags: tags.get(r.run_uuid) ?? {},
+      models: locals.map((l) => l.model),
+      artifacts,
       modelEnvironment: Object.assign({}, ...locals.map((l) => l.environment)),
     };
     runs.push(finishRun(raw, rel, problems));

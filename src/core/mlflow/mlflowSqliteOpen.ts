@@ -18,7 +18,8 @@ export interface OpenMlflowOptions {
   busyTimeoutMs?: number;
 }
 
-const OPEN_FAILURES = /SQLITE_CANTOPEN|SQLITE_READONLY_CANTINIT|SQLITE_READONLY_CANTLOCK|SQLITE_READONLY_RECOVERY|SQLITE_READONLY_DIRECTORY|unable to open/i;
+const OPEN_FAILURES =
+  /SQLITE_CANTOPEN|SQLITE_READONLY_CANTINIT|SQLITE_READONLY_CANTLOCK|SQLITE_READONLY_RECOVERY|SQLITE_READONLY_DIRECTORY|unable to open/i;
 
 function isWalFile(file: string): boolean {
   // Header bytes 18–19 are 2 for a database in WAL mode (1 for a rollback journal).
@@ -33,7 +34,11 @@ function isWalFile(file: string): boolean {
 
 export function isLockedError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is locked|database table is locked/i.test((error as Error).message);
+  return (
+    code.startsWith('SQLITE_BUSY') ||
+    code.startsWith('SQLITE_LOCKED') ||
+    /database is locked|database table is locked/i.test((error as Error).message)
+  );
 }
 
 /**
@@ -53,12 +58,16 @@ export function openMlflowDb(file: string, rel: string, problems: RunProblem[], 
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
     if (isLockedError(error)) throw lockedError(rel, error);
-    if (!existsSync(file) || !OPEN_FAILURES.test(`${(error as { code?: string }).code} ${(error as Error).message}`) || !isWalFile(file)) throw error;
+    if (!existsSync(file) || !OPEN_FAILURES.test(`${(error as { code?: string }).code} ${(error as Error).message}`) || !isWalFile(file))
+      throw error;
     const dir = mkdtempSync(join(tmpdir(), 'lineage-mlflow-'));
     for (const suffix of ['', '-wal']) if (existsSync(file + suffix)) copyFileSync(file + suffix, join(dir, `mlflow.db${suffix}`));
     db = openDatabase(join(dir, 'mlflow.db'));
     cleanup = () => rmSync(dir, { recursive: true, force: true });
-    problems.push({ file: rel, message: `WAL database cannot be opened read-only in place (${(error as Error).message}); read from a temporary copy` });
+    problems.push({
+      file: rel,
+      message: `WAL database cannot be opened read-only in place (${(error as Error).message}); read from a temporary copy`,
+    });
   }
   try {
     const columns = new Map<string, Set<string>>();
@@ -69,11 +78,28 @@ export function openMlflowDb(file: string, rel: string, problems: RunProblem[], 
     }
     let revision: string | null = null;
     if (columns.get('alembic_version')?.has('version_num')) {
-      revision = (db.prepare('SELECT version_num FROM alembic_version LIMIT 1').get() as { version_num?: string } | undefined)?.version_num ?? null;
+      revision =
+        (db.prepare('SELECT version_num FROM alembic_version LIMIT 1').get() as { version_num?: string } | undefined)?.version_num ?? null;
     }
-    if (revision === null) problems.push({ file: rel, message: 'no alembic_version: not a database MLflow created, or a damaged one; reading the tables it has' });
-    else if (!KNOWN_REVISIONS.has(revision)) problems.push({ file: rel, message: `schema revision ${revision} is unknown to this reader (it knows MLflow's up to ${LATEST_KNOWN_REVISION}, MLflow 3.17); reading the tables and columns it knows` });
-    return { db, columns, revision, close: () => { db.close(); cleanup(); } };
+    if (revision === null)
+      problems.push({
+        file: rel,
+        message: 'no alembic_version: not a database MLflow created, or a damaged one; reading the tables it has',
+      });
+    else if (!KNOWN_REVISIONS.has(revision))
+      problems.push({
+        file: rel,
+        message: `schema revision ${revision} is unknown to this reader (it knows MLflow's up to ${LATEST_KNOWN_REVISION}, MLflow 3.17); reading the tables and columns it knows`,
+      });
+    return {
+      db,
+      columns,
+      revision,
+      close: () => {
+        db.close();
+        cleanup();
+      },
+    };
   } catch (error) {
     db.close();
     cleanup();
@@ -83,7 +109,9 @@ export function openMlflowDb(file: string, rel: string, problems: RunProblem[], 
 }
 
 export function lockedError(rel: string, error: unknown): Error {
-  return new Error(`${rel} is locked: another process (an MLflow writer) holds an exclusive lock; try again when it has finished (${(error as Error).message})`);
+  return new Error(
+    `${rel} is locked: another process (an MLflow writer) holds an exclusive lock; try again when it has finished (${(error as Error).message})`,
+  );
 }
 
 /**
@@ -92,9 +120,11 @@ export function lockedError(rel: string, error: unknown): Error {
  */
 export function selectList(m: MlflowDb, table: string, wanted: readonly string[], rel: string, problems: RunProblem[]): string {
   const have = m.columns.get(table) ?? new Set<string>();
-  return wanted.map((c) => {
-    if (have.has(c)) return `"${c}"`;
-    problems.push({ file: rel, message: `table ${table} has no column ${c}; read as empty` });
-    return `NULL AS "${c}"`;
-  }).join(', ');
+  return wanted
+    .map((c) => {
+      if (have.has(c)) return `"${c}"`;
+      problems.push({ file: rel, message: `table ${table} has no column ${c}; read as empty` });
+      return `NULL AS "${c}"`;
+    })
+    .join(', ');
 }

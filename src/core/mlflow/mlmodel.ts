@@ -46,17 +46,35 @@ export interface MLmodelInfo {
 }
 
 const isMap = (v: unknown): v is Record<string, DataValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
+const text = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
 
 /**
  * Parses an MLmodel file. `where` names it in problems ("models/MLmodel at 1a2b3c4d"). Returns
  * null only when the file is not YAML or not a mapping at all (the reason is in `problems`).
  */
-export function parseMLmodel(content: string, file: string, source: MLmodelInfo['source'], where = file): { info: MLmodelInfo | null; problems: string[] } {
+export function parseMLmodel(
+  content: string,
+  file: string,
+  source: MLmodelInfo['source'],
+  where = file,
+): { info: MLmodelInfo | null; problems: string[] } {
   const parsed = parseYamlValue(content);
-  if (!parsed.ok) return { info: null, problems: [`${where}${parsed.line ? `, line ${parsed.line}` : ''}: not valid YAML (${parsed.message}); MLflow could not load this model either.`] };
+  if (!parsed.ok)
+    return {
+      info: null,
+      problems: [
+        `${where}${parsed.line ? `, line ${parsed.line}` : ''}: not valid YAML (${parsed.message}); MLflow could not load this model either.`,
+      ],
+    };
   const doc = parsed.value;
-  if (!isMap(doc)) return { info: null, problems: [`${where}: an MLmodel file is a YAML mapping (flavors, signature…), this is ${Array.isArray(doc) ? 'a list' : 'a scalar'}.`] };
+  if (!isMap(doc))
+    return {
+      info: null,
+      problems: [
+        `${where}: an MLmodel file is a YAML mapping (flavors, signature…), this is ${Array.isArray(doc) ? 'a list' : 'a scalar'}.`,
+      ],
+    };
   const problems: string[] = [];
   const flavors: MLmodelFlavor[] = [];
   if (isMap(doc.flavors)) {
@@ -88,11 +106,17 @@ export function parseMLmodel(content: string, file: string, source: MLmodelInfo[
   const size = doc.model_size_bytes;
   return {
     info: {
-      file, source,
-      runId: text(doc.run_id), modelUuid: text(doc.model_uuid), artifactPath: text(doc.artifact_path),
-      createdAt: text(doc.utc_time_created), mlflowVersion: text(doc.mlflow_version),
+      file,
+      source,
+      runId: text(doc.run_id),
+      modelUuid: text(doc.model_uuid),
+      artifactPath: text(doc.artifact_path),
+      createdAt: text(doc.utc_time_created),
+      mlflowVersion: text(doc.mlflow_version),
       modelSizeBytes: typeof size === 'number' && Number.isFinite(size) ? size : null,
-      flavors, signature, problems,
+      flavors,
+      signature,
+      problems,
     },
     problems,
   };
@@ -128,12 +152,19 @@ function fieldOf(spec: unknown): SignatureField | null {
   const name = text(spec.name);
   const tensor = spec['tensor-spec'];
   if (spec.type === 'tensor' && isMap(tensor)) {
-    return { name, type: `tensor ${text(tensor.dtype) ?? '?'}`, required: typeof spec.required === 'boolean' ? spec.required : null, shape: shapeOf(tensor.shape), default: null };
+    return {
+      name,
+      type: `tensor ${text(tensor.dtype) ?? '?'}`,
+      required: typeof spec.required === 'boolean' ? spec.required : null,
+      shape: shapeOf(tensor.shape),
+      default: null,
+    };
   }
   const type = typeName(spec, 0);
   if (type === null) return null;
   return {
-    name, type,
+    name,
+    type,
     required: typeof spec.required === 'boolean' ? spec.required : null,
     shape: shapeOf(spec.shape),
     default: spec.default === undefined ? null : JSON.stringify(spec.default),
@@ -146,7 +177,7 @@ function typeName(spec: Record<string, DataValue>, depth: number): string | null
   if (type === 'array' && isMap(spec.items)) return `array<${typeName(spec.items, depth + 1) ?? '?'}>`;
   if (type === 'map' && isMap(spec.values)) return `map<string, ${typeName(spec.values, depth + 1) ?? '?'}>`;
   if (type === 'object' && isMap(spec.properties)) {
-    const props = Object.entries(spec.properties).map(([k, v]) => `${k}: ${isMap(v) ? typeName(v, depth + 1) ?? '?' : '?'}`);
+    const props = Object.entries(spec.properties).map(([k, v]) => `${k}: ${isMap(v) ? (typeName(v, depth + 1) ?? '?') : '?'}`);
     return `object{${props.join(', ')}}`;
   }
   return type;

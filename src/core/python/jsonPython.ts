@@ -14,7 +14,10 @@ const MAX_DEPTH = 1000;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 
 class JsonError {
-  constructor(readonly message: string, readonly pos: number) {}
+  constructor(
+    readonly message: string,
+    readonly pos: number,
+  ) {}
 }
 
 /** 1-based line and column of a UTF-16 offset, computed like json.decoder's lineno/colno. */
@@ -32,7 +35,10 @@ export function linePosition(text: string, pos: number): { line: number; column:
 
 class Parser {
   private pos = 0;
-  constructor(private readonly text: string, private readonly bigInts = false) {}
+  constructor(
+    private readonly text: string,
+    private readonly bigInts = false,
+  ) {}
 
   parseDocument(): DataValue {
     if (this.text.charCodeAt(0) === 0xfeff) {

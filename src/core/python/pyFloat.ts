@@ -25,7 +25,10 @@ export class PyFloat {
  * `text` is what Python prints for it (isoformat), which is also what DVC writes back.
  */
 export class PyTimestamp {
-  constructor(readonly text: string, readonly kind: 'date' | 'datetime') {}
+  constructor(
+    readonly text: string,
+    readonly kind: 'date' | 'datetime',
+  ) {}
   toString(): string {
     return this.text;
   }
@@ -152,7 +155,7 @@ function exactFraction(x: number): { num: bigint; shift: bigint } {
   const expBits = Number((bits >> 52n) & 0x7ffn);
   const frac = bits & ((1n << 52n) - 1n);
   const mantissa = expBits === 0 ? frac : frac | (1n << 52n);
-  const e = (expBits === 0 ? -1074 : expBits - 1075);
+  const e = expBits === 0 ? -1074 : expBits - 1075;
   return e >= 0 ? { num: mantissa << BigInt(e), shift: 0n } : { num: mantissa, shift: BigInt(-e) };
 }
 

@@ -12,11 +12,25 @@ import { failure, success } from '../data/types';
 import { setEntry } from '../data/flatten';
 
 type TokenKind = 'name' | 'number' | 'string' | 'op';
-interface Token { kind: TokenKind; text: string; line: number; column: number; prefix?: string; body?: string }
-interface LogicalLine { indent: number; tokens: Token[] }
+interface Token {
+  kind: TokenKind;
+  text: string;
+  line: number;
+  column: number;
+  prefix?: string;
+  body?: string;
+}
+interface LogicalLine {
+  indent: number;
+  tokens: Token[];
+}
 
 class TokenizeError {
-  constructor(readonly message: string, readonly line: number, readonly column: number) {}
+  constructor(
+    readonly message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {}
 }
 /** Thrown inside the literal reader; the statement is skipped, as DVC does on ValueError. */
 class NotLiteral {}
@@ -24,7 +38,32 @@ class NotLiteral {}
 const STRING_START = /(?:[rR][bBfF]|[bBfF][rR]|[rRbBuUfF])?('''|"""|'|")/y;
 const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?[jJ]?)/y;
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{N}\p{Mn}\p{Mc}\p{Pc}_]*/uy;
-const OPS = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=', '**', '//', '<<', '>>'];
+const OPS = [
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '...',
+  '->',
+  ':=',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '@=',
+  '**',
+  '//',
+  '<<',
+  '>>',
+];
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const COMPOUND = new Set(['if', 'elif', 'else', 'for', 'while', 'with', 'try', 'except', 'finally', 'def', 'class', 'async']);
 
@@ -71,7 +110,7 @@ function tokenize(text: string): LogicalLine[] {
         throw new TokenizeError('unexpected character after line continuation character', ...here());
       }
       newline();
-    } else if ((STRING_START.lastIndex = pos, STRING_START.test(text))) {
+    } else if (((STRING_START.lastIndex = pos), STRING_START.test(text))) {
       STRING_START.lastIndex = pos;
       const m = STRING_START.exec(text)!;
       const [startLine, startColumn] = here();
@@ -97,12 +136,12 @@ function tokenize(text: string): LogicalLine[] {
       const raw = text.slice(pos, i + quote.length);
       pos = i + quote.length;
       tokens.push({ kind: 'string', text: raw, line: startLine, column: startColumn, prefix, body });
-    } else if ((NUMBER.lastIndex = pos, NUMBER.test(text)) && (c !== '.' || /\d/.test(text[pos + 1] ?? ''))) {
+    } else if (((NUMBER.lastIndex = pos), NUMBER.test(text)) && (c !== '.' || /\d/.test(text[pos + 1] ?? ''))) {
       NUMBER.lastIndex = pos;
       const m = NUMBER.exec(text)!;
       tokens.push({ kind: 'number', text: m[0], line, column: pos - lineStart + 1 });
       pos += m[0].length;
-    } else if ((NAME.lastIndex = pos, NAME.test(text))) {
+    } else if (((NAME.lastIndex = pos), NAME.test(text))) {
       NAME.lastIndex = pos;
       const m = NAME.exec(text)!;
       tokens.push({ kind: 'name', text: m[0], line, column: pos - lineStart + 1 });
@@ -143,7 +182,19 @@ function splitTop(tokens: Token[], sep: string): Token[][] {
   return parts;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\n': '',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
 
 function decodeString(token: Token): string {
   const prefix = token.prefix ?? '';
@@ -379,7 +430,8 @@ export function parsePyParams(text: string, options: { bigInts?: boolean } = {})
   try {
     lines = tokenize(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    if (err instanceof TokenizeError) return failure(`Python file structure is corrupted: ${err.message}`, err.line, err.column, 'unsupported');
+    if (err instanceof TokenizeError)
+      return failure(`Python file structure is corrupted: ${err.message}`, err.line, err.column, 'unsupported');
     return failure(`Python file could not be read: ${String(err)}`, undefined, undefined, 'unsupported');
   }
   const result: DataMap = {};

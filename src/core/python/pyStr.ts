@@ -56,7 +56,10 @@ export function pyRepr(v: unknown): string {
   if (v instanceof PyTimestamp) {
     const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(v.text);
     if (!m) return v.text;
-    const n = m.slice(1).filter((x) => x !== undefined).map(Number);
+    const n = m
+      .slice(1)
+      .filter((x) => x !== undefined)
+      .map(Number);
     while (n.length > 5 && n[n.length - 1] === 0) n.pop(); // datetime's repr drops zero seconds
     return `datetime.${v.kind}(${n.join(', ')})`;
   }
@@ -64,7 +67,13 @@ export function pyRepr(v: unknown): string {
   // A dict as the Python-typed loaders give it (src/core/repro/paramValues.ts): keys of any type.
   if (v instanceof Map) return '{' + [...v].map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ') + '}';
   if (isPlainObject(v)) {
-    return '{' + Object.entries(v).map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`).join(', ') + '}';
+    return (
+      '{' +
+      Object.entries(v)
+        .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x)}`)
+        .join(', ') +
+      '}'
+    );
   }
   return pyStr(v);
 }

@@ -23,8 +23,12 @@ export interface TrackedFile {
 
 /** The params and metrics files of a revision (the workspace by default), by path; metrics win if a file is both. */
 export function trackedFiles(store: Store, sha: string = WORKSPACE): Map<string, TrackedFile> {
-  const rows = store.sql(`SELECT rf.path, rf.role, rf.selector FROM revision r JOIN revision_file rf ON rf.rev_id = r.id
-      WHERE r.sha = ? AND rf.role IN ('metrics', 'params') ORDER BY rf.path, rf.role`).all(sha) as { path: string; role: ValueRole; selector: string | null }[];
+  const rows = store
+    .sql(
+      `SELECT rf.path, rf.role, rf.selector FROM revision r JOIN revision_file rf ON rf.rev_id = r.id
+      WHERE r.sha = ? AND rf.role IN ('metrics', 'params') ORDER BY rf.path, rf.role`,
+    )
+    .all(sha) as { path: string; role: ValueRole; selector: string | null }[];
   const out = new Map<string, TrackedFile>();
   for (const r of rows) {
     if (out.get(r.path)?.role === 'metrics') continue;
@@ -46,13 +50,27 @@ export type FileValuesAt =
  * The selector is the workspace's, so both sides of an inline diff select the same keys.
  */
 export function fileValuesAt(store: Store, sha: string, path: string, role: ValueRole, selector: string[] | null): FileValuesAt {
-  const file = store.sql(`SELECT rf.status, rf.detail, rf.blob_id, b.status AS bstatus, b.message, b.line, b.col
+  const file = store
+    .sql(
+      `SELECT rf.status, rf.detail, rf.blob_id, b.status AS bstatus, b.message, b.line, b.col
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND rf.path = ? AND rf.role = ?`).get(sha, path, role) as
-    { status: string; detail: string | null; blob_id: number | null; bstatus: string | null; message: string | null; line: number | null; col: number | null } | undefined;
+      WHERE r.sha = ? AND rf.path = ? AND rf.role = ?`,
+    )
+    .get(sha, path, role) as
+    | {
+        status: string;
+        detail: string | null;
+        blob_id: number | null;
+        bstatus: string | null;
+        message: string | null;
+        line: number | null;
+        col: number | null;
+      }
+    | undefined;
   if (!file || file.status === 'missing') return { status: 'absent' };
   if (file.status !== 'ok') return { status: 'problem', message: file.detail ?? `${path} is ${file.status}` };
-  if (file.bstatus !== 'ok') return { status: 'problem', message: file.message ?? 'unreadable', line: file.line ?? undefined, column: file.col ?? undefined };
+  if (file.bstatus !== 'ok')
+    return { status: 'problem', message: file.message ?? 'unreadable', line: file.line ?? undefined, column: file.col ?? undefined };
   const rows = store.sql('SELECT key, value FROM blob_value WHERE blob_id = ?').all(file.blob_id) as { key: string; value: string }[];
   const values: FlatMap = {};
   for (const row of rows) {
@@ -91,9 +109,18 @@ export interface ValueChange {
  * each with the commit that introduced it; commits where the file or key is absent are
  * skipped. At most `maxCommits` commits are walked (one recursive query inside SQLite).
  */
-export function valueHistory(store: Store, tip: string, path: string, role: ValueRole, key: string, options: { limit?: number; maxCommits?: number } = {}): ValueChange[] {
+export function valueHistory(
+  store: Store,
+  tip: string,
+  path: string,
+  role: ValueRole,
+  key: string,
+  options: { limit?: number; maxCommits?: number } = {},
+): ValueChange[] {
   const limit = options.limit ?? 5;
-  const rows = store.sql(`WITH RECURSIVE chain(sha, depth) AS (
+  const rows = store
+    .sql(
+      `WITH RECURSIVE chain(sha, depth) AS (
       SELECT ?, 0
       UNION ALL
       SELECT r.first_parent, c.depth + 1 FROM chain c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL AND c.depth + 1 < ?
@@ -102,7 +129,14 @@ export function valueHistory(store: Store, tip: string, path: string, role: Valu
     FROM chain c JOIN revision r ON r.sha = c.sha
     LEFT JOIN revision_file rf ON rf.rev_id = r.id AND rf.path = ? AND rf.role = ? AND rf.status = 'ok'
     LEFT JOIN blob_value bv ON bv.blob_id = rf.blob_id AND bv.key = ?
-    ORDER BY c.depth`).all(tip, options.maxCommits ?? 1000, path, role, key) as { sha: string; subject: string | null; author_time: number | null; value: string | null }[];
+    ORDER BY c.depth`,
+    )
+    .all(tip, options.maxCommits ?? 1000, path, role, key) as {
+    sha: string;
+    subject: string | null;
+    author_time: number | null;
+    value: string | null;
+  }[];
   const out: ValueChange[] = [];
   let current: ValueChange | undefined;
   for (const row of rows) {

@@ -12,8 +12,13 @@ export interface DiffTable extends Comparison {
 export type SideReader = (rev: string, kind: 'metrics' | 'params') => ValuesAtRevision;
 
 /** Every metric and param of two revisions (unchanged ones too, flagged), read once each and compared once. */
-export function buildDiffTable(store: Store, oldSha: string, newSha: string, directions: MetricDirections = {},
-  read: SideReader = (sha, kind) => valuesAt(store, sha, kind)): DiffTable {
+export function buildDiffTable(
+  store: Store,
+  oldSha: string,
+  newSha: string,
+  directions: MetricDirections = {},
+  read: SideReader = (sha, kind) => valuesAt(store, sha, kind),
+): DiffTable {
   const problems: DiffTable['problems'] = [];
   const side = (kind: 'metrics' | 'params') => {
     const a = read(oldSha, kind);

@@ -33,13 +33,24 @@ export interface DvcRevisionData {
 }
 
 interface Row {
-  path: string; role: string; status: string; detail: string | null; selector: string | null;
-  oid: string | null; bstatus: string | null; message: string | null; line: number | null; col: number | null; payload: string | null;
+  path: string;
+  role: string;
+  status: string;
+  detail: string | null;
+  selector: string | null;
+  oid: string | null;
+  bstatus: string | null;
+  message: string | null;
+  line: number | null;
+  col: number | null;
+  payload: string | null;
 }
 
 const CORRUPTED: Record<string, [string, string]> = {
-  json: ['JSONFileCorruptedError', 'JSON'], yaml: ['YAMLFileCorruptedError', 'YAML'],
-  toml: ['TOMLFileCorruptedError', 'TOML'], py: ['PythonFileCorruptedError', 'Python'],
+  json: ['JSONFileCorruptedError', 'JSON'],
+  yaml: ['YAMLFileCorruptedError', 'YAML'],
+  toml: ['TOMLFileCorruptedError', 'TOML'],
+  py: ['PythonFileCorruptedError', 'Python'],
 };
 
 /** Reads the revisions' files; close() ends the Git reader it may start. */
@@ -53,14 +64,23 @@ export class DvcDataReader {
   /** Each blob loaded once per file format: revisions share most of their files. */
   private readonly loaded = new Map<string, ReturnType<typeof loadPyText>>();
 
-  constructor(private readonly store: Store, private readonly repo: RepoInfo) {
+  constructor(
+    private readonly store: Store,
+    private readonly repo: RepoInfo,
+  ) {
     this.cache = new DvcCache(repo.root);
   }
 
   async at(sha: string, kind: 'metrics' | 'params'): Promise<DvcRevisionData> {
-    const rows = this.rowsOf.get(`${sha} ${kind}`) ?? this.store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
+    const rows =
+      this.rowsOf.get(`${sha} ${kind}`) ??
+      (this.store
+        .sql(
+          `SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
         FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-        WHERE r.sha = ? AND rf.role IN (?, ?) ORDER BY rf.role = 'vars', rf.ord, rf.path`).all(sha, kind, kind === 'params' ? 'vars' : kind) as Row[];
+        WHERE r.sha = ? AND rf.role IN (?, ?) ORDER BY rf.role = 'vars', rf.ord, rf.path`,
+        )
+        .all(sha, kind, kind === 'params' ? 'vars' : kind) as Row[]);
     // _collect_vars: a file read through `${}` counts only when it is not a params file already.
     const params = new Set(rows.filter((r) => r.role !== 'vars').map((r) => r.path));
     const wanted = rows.filter((r) => r.role !== 'vars' || (!params.has(r.path) && r.status === 'ok' && r.bstatus === 'ok'));
@@ -69,15 +89,29 @@ export class DvcDataReader {
     const problems: FileProblem[] = [];
     for (const row of wanted) {
       if (row.role !== 'vars') {
-        if (row.status !== 'ok') problems.push({ path: row.path, status: row.status, message: row.detail ?? `${row.path} is ${row.status}` });
-        else if (row.bstatus !== 'ok') problems.push({ path: row.path, status: row.bstatus ?? 'error', message: row.message ?? 'unreadable', line: row.line ?? undefined, column: row.col ?? undefined });
+        if (row.status !== 'ok')
+          problems.push({ path: row.path, status: row.status, message: row.detail ?? `${row.path} is ${row.status}` });
+        else if (row.bstatus !== 'ok')
+          problems.push({
+            path: row.path,
+            status: row.bstatus ?? 'error',
+            message: row.message ?? 'unreadable',
+            line: row.line ?? undefined,
+            column: row.col ?? undefined,
+          });
       }
       const loaded = this.load(row, bytes.get(row.oid ?? ''));
-      if ('error' in loaded) { files.set(row.path, loaded); continue; }
+      if ('error' in loaded) {
+        files.set(row.path, loaded);
+        continue;
+      }
       const selector = row.selector === null ? null : (JSON.parse(row.selector) as string[] | null);
-      const data = row.role === 'metrics' ? extractMetrics(loaded.data)
-        : row.role === 'vars' ? trackedValues(loaded.data, selector ?? [])
-        : selectParams(loaded.data, paramsSelector(row.path, row.selector));
+      const data =
+        row.role === 'metrics'
+          ? extractMetrics(loaded.data)
+          : row.role === 'vars'
+            ? trackedValues(loaded.data, selector ?? [])
+            : selectParams(loaded.data, paramsSelector(row.path, row.selector));
       files.set(row.path, { data });
     }
     return { files, problems };
@@ -92,10 +126,14 @@ export class DvcDataReader {
     if (commits.length === 0 || !this.repo.gitDir) return;
     const oids = new Set<string>();
     for (let i = 0; i < commits.length; i += 5000) {
-      const rows = this.store.sql(`SELECT r.sha, rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
+      const rows = this.store
+        .sql(
+          `SELECT r.sha, rf.path, rf.role, rf.status, rf.detail, rf.selector, b.oid, b.status AS bstatus, b.message, b.line, b.col, b.payload
           FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
           WHERE r.sha IN (SELECT value FROM json_each(?)) AND rf.role IN ('metrics', 'params', 'vars')
-          ORDER BY r.sha, rf.role = 'vars', rf.ord, rf.path`).all(JSON.stringify(commits.slice(i, i + 5000))) as (Row & { sha: string })[];
+          ORDER BY r.sha, rf.role = 'vars', rf.ord, rf.path`,
+        )
+        .all(JSON.stringify(commits.slice(i, i + 5000))) as (Row & { sha: string })[];
       for (const sha of commits.slice(i, i + 5000)) for (const kind of ['metrics', 'params']) this.rowsOf.set(`${sha} ${kind}`, []);
       for (const r of rows) {
         this.rowsOf.get(`${r.sha} ${r.role === 'metrics' ? 'metrics' : 'params'}`)?.push(r);
@@ -120,7 +158,12 @@ export class DvcDataReader {
     const shown = posix.relative(this.repo.root.split('\\').join('/'), `/${row.path}`);
     if (!bytes) {
       if (row.bstatus === 'ok' && row.payload !== null) return { data: payloadToPy(decodePayload(row.payload, { exact: true })) };
-      return { error: row.bstatus === 'error' ? { type, msg: `unable to read: '${shown}', ${name} file structure is corrupted` } : { type: 'OSError', msg: row.message ?? `${row.path} could not be read` } };
+      return {
+        error:
+          row.bstatus === 'error'
+            ? { type, msg: `unable to read: '${shown}', ${name} file structure is corrupted` }
+            : { type: 'OSError', msg: row.message ?? `${row.path} could not be read` },
+      };
     }
     let text: string;
     try {
@@ -150,7 +193,9 @@ export class DvcDataReader {
         try {
           const b = readFileSync(join(this.repo.root, ...r.path.split('/')));
           if (gitBlobId(b) === r.oid) workspace.set(r.oid, b);
-        } catch { /* changed since indexing: the stored values stand in */ }
+        } catch {
+          /* changed since indexing: the stored values stand in */
+        }
       }
     }
     const out = new Map<string, Buffer>();

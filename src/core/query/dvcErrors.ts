@@ -6,10 +6,19 @@ import { problemsAt, type FileProblem } from './values';
 
 export type { DvcError };
 
-const CORRUPTED: Record<string, string> = { json: 'JSONFileCorruptedError', yaml: 'YAMLFileCorruptedError', yml: 'YAMLFileCorruptedError', toml: 'TOMLFileCorruptedError', py: 'PythonFileCorruptedError' };
+const CORRUPTED: Record<string, string> = {
+  json: 'JSONFileCorruptedError',
+  yaml: 'YAMLFileCorruptedError',
+  yml: 'YAMLFileCorruptedError',
+  toml: 'TOMLFileCorruptedError',
+  py: 'PythonFileCorruptedError',
+};
 
 /** A revision DVC cannot collect: its error as DVC words it, and ours with file, line and column. */
-export interface RevisionProblem { error: DvcError; detail: string }
+export interface RevisionProblem {
+  error: DvcError;
+  detail: string;
+}
 
 function located(p: Pick<FileProblem, 'path' | 'line' | 'column'>, message: string): string {
   return p.line ? `${message} (${p.path}, line ${p.line}${p.column ? `, column ${p.column}` : ''})` : `${message} (${p.path})`;
@@ -28,7 +37,12 @@ const corrupted = (type: string, p: FileProblem): RevisionProblem => ({
  * them as the pipeline's variables). Other unreadable files only fail their own entry. The
  * first such problem wins.
  */
-export function revisionProblem(store: Store, sha: string, pipelines = pipelinesAt(store, sha), problems = problemsAt(store, sha)): RevisionProblem | null {
+export function revisionProblem(
+  store: Store,
+  sha: string,
+  pipelines = pipelinesAt(store, sha),
+  problems = problemsAt(store, sha),
+): RevisionProblem | null {
   const projects = new Set(pipelines.map((p) => p.project));
   for (const p of problems) {
     if (p.status !== 'error') continue;

@@ -13,7 +13,14 @@ export function extractMetrics(value: PyValue): PyValue {
 }
 
 function extract(value: PyValue): PyValue | undefined {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean' || value instanceof PyFloat) return value;
+  if (
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    value instanceof PyFloat
+  )
+    return value;
   if (!(value instanceof Map)) return undefined;
   const out: PyDict = new Map();
   for (const [k, v] of value) {
@@ -51,10 +58,17 @@ export function selectParams(config: PyValue, keys: string[] | null): PyValue {
     if (path.length !== parts.length) continue;
     let into = out;
     path.forEach(([k, v], i) => {
-      if (i === path.length - 1) { into.set(k, v); return; }
+      if (i === path.length - 1) {
+        into.set(k, v);
+        return;
+      }
       const next = into.get(k);
       if (next instanceof Map) into = next;
-      else { const m: PyDict = new Map(); into.set(k, m); into = m; }
+      else {
+        const m: PyDict = new Map();
+        into.set(k, m);
+        into = m;
+      }
     });
   }
   return out;

@@ -13,9 +13,24 @@ import { parseRegistryTag } from '../registry/tagGrammar';
 export type FileResult = { data: unknown } | { error: DvcError };
 /** A revision's params or metrics files as DVC holds them, in DVC's order (query/dvcData). */
 export type RevisionFiles = (sha: string, kind: 'metrics' | 'params') => Promise<Map<string, FileResult>>;
-export interface ExpData { rev: string; timestamp: string | null; params: Map<string, FileResult>; metrics: Map<string, FileResult> }
-export interface ExpState { rev: string; name: string | null; data: ExpData | null; error: DvcError | null; experiments: ExpRange[] | null }
-export interface ExpRange { revs: ExpState[]; executor: null; name: string }
+export interface ExpData {
+  rev: string;
+  timestamp: string | null;
+  params: Map<string, FileResult>;
+  metrics: Map<string, FileResult>;
+}
+export interface ExpState {
+  rev: string;
+  name: string | null;
+  data: ExpData | null;
+  error: DvcError | null;
+  experiments: ExpRange[] | null;
+}
+export interface ExpRange {
+  revs: ExpState[];
+  executor: null;
+  name: string;
+}
 
 /** Python's naive datetime.fromtimestamp(t).isoformat(): local time, no offset. */
 export function localIsoTime(seconds: number): string {
@@ -46,12 +61,23 @@ function lookupOf(store: Store, given: Partial<RevisionLookup> = {}): RevisionLo
 }
 
 /** One revision's row: its params and metrics, or (data null) why DVC cannot collect it. */
-export async function expStateAt(store: Store, sha: string, name: string | null, files: RevisionFiles, lookup: Partial<RevisionLookup> = {}): Promise<ExpState> {
+export async function expStateAt(
+  store: Store,
+  sha: string,
+  name: string | null,
+  files: RevisionFiles,
+  lookup: Partial<RevisionLookup> = {},
+): Promise<ExpState> {
   const { problemOf, timeOf } = lookupOf(store, lookup);
   const problem = problemOf(sha);
   if (problem) return { rev: sha, name, data: null, error: problem.error, experiments: null };
   const time = sha === WORKSPACE ? undefined : timeOf(sha);
-  const data: ExpData = { rev: sha, timestamp: time === undefined ? null : localIsoTime(time), params: await files(sha, 'params'), metrics: await files(sha, 'metrics') };
+  const data: ExpData = {
+    rev: sha,
+    timestamp: time === undefined ? null : localIsoTime(time),
+    params: await files(sha, 'params'),
+    metrics: await files(sha, 'metrics'),
+  };
   return { rev: sha, name, data, error: null, experiments: null };
 }
 
@@ -64,7 +90,9 @@ export async function expStateAt(store: Store, sha: string, name: string | null,
 export function baselineName(store: Store, sha: string, head: { sha?: string; branch?: string }): string | null {
   if (sha === head.sha && head.branch) return head.branch;
   const refs = listRefRows(store).filter((r) => r.sha === sha);
-  const tags = refs.filter((r) => r.kind === 'tag').sort((a, b) => Number(parseRegistryTag(a.short) !== null) - Number(parseRegistryTag(b.short) !== null));
+  const tags = refs
+    .filter((r) => r.kind === 'tag')
+    .sort((a, b) => Number(parseRegistryTag(a.short) !== null) - Number(parseRegistryTag(b.short) !== null));
   return tags[0]?.short ?? refs.find((r) => r.kind === 'branch')?.short ?? null;
 }
 
@@ -76,7 +104,12 @@ const MAX_RANGE = 10000;
  * down its first parents until the baseline (exclusive), the tip named after the ref.
  * Newest tip first; tips DVC cannot collect go last (it sorts them as time 0).
  */
-export async function experimentRanges(store: Store, baseline: string, files: RevisionFiles, given: Partial<RevisionLookup> = {}): Promise<ExpRange[]> {
+export async function experimentRanges(
+  store: Store,
+  baseline: string,
+  files: RevisionFiles,
+  given: Partial<RevisionLookup> = {},
+): Promise<ExpRange[]> {
   const lookup = lookupOf(store, given);
   const ranges: ExpRange[] = [];
   for (const e of lookup.experimentsOf(baseline)) {
@@ -95,12 +128,19 @@ export async function experimentRanges(store: Store, baseline: string, files: Re
     ranges.push({ revs, executor: null, name: e.name });
   }
   // DVC sorts by (tip time, tip sha), newest first; a tip it cannot collect counts as time 0.
-  const key = (r: ExpRange) => (r.revs[0].data ? lookup.timeOf(r.revs[0].rev) ?? 0 : 0);
-  return ranges.sort((a, b) => key(b) - key(a) || (a.revs[0].data && b.revs[0].data ? (a.revs[0].rev < b.revs[0].rev ? 1 : -1) : a.name < b.name ? -1 : 1));
+  const key = (r: ExpRange) => (r.revs[0].data ? (lookup.timeOf(r.revs[0].rev) ?? 0) : 0);
+  return ranges.sort(
+    (a, b) => key(b) - key(a) || (a.revs[0].data && b.revs[0].data ? (a.revs[0].rev < b.revs[0].rev ? 1 : -1) : a.name < b.name ? -1 : 1),
+  );
 }
 
 /** The workspace row, then one row per baseline with its experiments (null when none). */
-export async function expShowRows(store: Store, baselines: readonly { sha: string; name: string | null }[], files: RevisionFiles, given: Partial<RevisionLookup> = {}): Promise<ExpState[]> {
+export async function expShowRows(
+  store: Store,
+  baselines: readonly { sha: string; name: string | null }[],
+  files: RevisionFiles,
+  given: Partial<RevisionLookup> = {},
+): Promise<ExpState[]> {
   const lookup = lookupOf(store, given);
   const rows = [await expStateAt(store, WORKSPACE, null, files, lookup)];
   for (const b of baselines) {

@@ -4,7 +4,10 @@
 import type { Store } from '../store/store';
 import { metricHistory, stepSeriesAt } from './history';
 
-export interface MetricId { file: string; key: string }
+export interface MetricId {
+  file: string;
+  key: string;
+}
 
 export interface CommitValue {
   sha: string;
@@ -28,8 +31,12 @@ export interface MetricLine {
 
 /** Metric keys with a numeric value at some indexed revision, by file then key. */
 export function numericMetricKeys(store: Store, limit = 20000): MetricId[] {
-  const rows = store.sql(`SELECT DISTINCT f.path, bv.key FROM (SELECT DISTINCT path, blob_id FROM revision_file WHERE role = 'metrics' AND blob_id IS NOT NULL) f
-      JOIN blob_value bv ON bv.blob_id = f.blob_id WHERE bv.num IS NOT NULL ORDER BY f.path, bv.key LIMIT ?`).all(limit) as { path: string; key: string }[];
+  const rows = store
+    .sql(
+      `SELECT DISTINCT f.path, bv.key FROM (SELECT DISTINCT path, blob_id FROM revision_file WHERE role = 'metrics' AND blob_id IS NOT NULL) f
+      JOIN blob_value bv ON bv.blob_id = f.blob_id WHERE bv.num IS NOT NULL ORDER BY f.path, bv.key LIMIT ?`,
+    )
+    .all(limit) as { path: string; key: string }[];
   return rows.map((r) => ({ file: r.path, key: r.key }));
 }
 
@@ -51,7 +58,11 @@ export function metricLine(store: Store, tip: string, metric: MetricId, limit = 
   return { points: points.slice(0, limit).reverse(), nonNumeric, commits: chain.length, truncated };
 }
 
-export interface StepLine { path: string; name: string; points: [step: number, value: number][] }
+export interface StepLine {
+  path: string;
+  name: string;
+  points: [step: number, value: number][];
+}
 
 /** DVCLive step series of a revision (plots/metrics/**.tsv), non-finite values dropped. */
 export function stepLines(store: Store, sha: string): StepLine[] {
@@ -64,10 +75,14 @@ export function stepLines(store: Store, sha: string): StepLine[] {
 
 /** How many first-parent steps lead from `tip` back to `sha` (0 when equal), or undefined when `sha` is not on that chain. */
 export function firstParentDepth(store: Store, tip: string, sha: string): number | undefined {
-  const row = store.sql(`WITH RECURSIVE chain(sha, depth) AS (
+  const row = store
+    .sql(
+      `WITH RECURSIVE chain(sha, depth) AS (
       SELECT ?, 0
       UNION ALL
       SELECT r.first_parent, c.depth + 1 FROM chain c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL AND c.sha != ?
-    ) SELECT depth FROM chain WHERE sha = ? LIMIT 1`).get(tip, sha, sha) as { depth: number } | undefined;
+    ) SELECT depth FROM chain WHERE sha = ? LIMIT 1`,
+    )
+    .get(tip, sha, sha) as { depth: number } | undefined;
   return row?.depth;
 }

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../util/processAlive';
 
-export interface LiveRun { pid: number; step?: number; experiment?: string }
+export interface LiveRun {
+  pid: number;
+  step?: number;
+  experiment?: string;
+}
 
 /**
  * A DVCLive training running in the workspace right now: DVCLive writes
@@ -18,8 +22,11 @@ export function liveRunIn(root: string, isAlive: (pid: number) => boolean = proc
       continue;
     }
     if (typeof data.pid !== 'number' || !Number.isInteger(data.pid) || data.pid <= 0 || !isAlive(data.pid)) continue;
-    return { pid: data.pid, step: typeof data.step === 'number' ? data.step : undefined, experiment: typeof data.exp_name === 'string' ? data.exp_name : undefined };
+    return {
+      pid: data.pid,
+      step: typeof data.step === 'number' ? data.step : undefined,
+      experiment: typeof data.exp_name === 'string' ? data.exp_name : undefined,
+    };
   }
   return undefined;
 }
-

@@ -8,7 +8,10 @@ import type { PlotDefinition } from './plots';
 
 export const INDEX_FIELD = 'step';
 
-export interface PlotPoint { x: PlotCell; y: PlotCell }
+export interface PlotPoint {
+  x: PlotCell;
+  y: PlotCell;
+}
 
 export interface DataSeries {
   file: string;
@@ -68,7 +71,12 @@ export function flattenPlot(def: PlotDefinition, tableOf: (path: string) => Plot
   const yLabel = def.props.y_label ?? (fields.size === 1 ? [...fields][0] : 'y');
   const xLabel = def.props.x_label ?? (xs.length === 0 ? INDEX_FIELD : xFields.size === 1 ? [...xFields][0] : 'x');
   if (xs.length > 1 && xs.length !== ys.length) {
-    return { xLabel, yLabel, series: [], problems: [`Cannot have different number of x and y data sources. Found ${xs.length} x and ${ys.length} y data sources.`] };
+    return {
+      xLabel,
+      yLabel,
+      series: [],
+      problems: [`Cannot have different number of x and y data sources. Found ${xs.length} x and ${ys.length} y data sources.`],
+    };
   }
   const series: DataSeries[] = [];
   ys.forEach(([yFile, yField], i) => {
@@ -88,7 +96,9 @@ export function flattenPlot(def: PlotDefinition, tableOf: (path: string) => Plot
         return;
       }
       if (xTable.rows.length !== yTable.rows.length) {
-        problems.push(`Cannot join '${xField}' from '${xFile}' and '${yField}' from '${yFile}': they have ${xTable.rows.length} and ${yTable.rows.length} rows.`);
+        problems.push(
+          `Cannot join '${xField}' from '${xFile}' and '${yField}' from '${yFile}': they have ${xTable.rows.length} and ${yTable.rows.length} rows.`,
+        );
         return;
       }
       xRows = xTable.rows;
@@ -97,7 +107,7 @@ export function flattenPlot(def: PlotDefinition, tableOf: (path: string) => Plot
     yTable.rows.forEach((row, index) => {
       const yValue = row[yField];
       if (yValue === null || yValue === undefined) return;
-      points.push({ x: xRows ? xRows[index][xField] ?? null : index, y: yValue });
+      points.push({ x: xRows ? (xRows[index][xField] ?? null) : index, y: yValue });
     });
     if (points.length > maxPoints) {
       problems.push(`${yFile}: ${points.length} points of '${yField}'; every ${Math.ceil(points.length / maxPoints)}th is drawn.`);

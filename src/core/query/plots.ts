@@ -58,20 +58,39 @@ export interface RevisionPlots {
   files: Map<string, PlotFile>;
 }
 
-interface FileRow { path: string; role: 'plots' | 'series'; status: string; source: string; detail: string | null; oid: string | null; brole: string | null; bstatus: string | null; message: string | null; line: number | null; col: number | null; payload: string | null }
+interface FileRow {
+  path: string;
+  role: 'plots' | 'series';
+  status: string;
+  source: string;
+  detail: string | null;
+  oid: string | null;
+  brole: string | null;
+  bstatus: string | null;
+  message: string | null;
+  line: number | null;
+  col: number | null;
+  payload: string | null;
+}
 
 /** Every plot file the index holds for a revision, with its table when it parsed. */
 export function plotFilesAt(store: Store, sha: string): Map<string, PlotFile> {
-  const rows = store.sql(`SELECT rf.path, rf.role, rf.status, rf.source, rf.detail, b.oid, b.role AS brole, b.status AS bstatus, b.message, b.line, b.col, b.payload
+  const rows = store
+    .sql(
+      `SELECT rf.path, rf.role, rf.status, rf.source, rf.detail, b.oid, b.role AS brole, b.status AS bstatus, b.message, b.line, b.col, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND rf.role IN ('plots', 'series') ORDER BY rf.path`).all(sha) as FileRow[];
+      WHERE r.sha = ? AND rf.role IN ('plots', 'series') ORDER BY rf.path`,
+    )
+    .all(sha) as FileRow[];
   const files = new Map<string, PlotFile>();
   for (const r of rows) {
     const image = r.brole === 'image' || IMAGE_FILE.test(r.path);
     const file: PlotFile = { path: r.path, role: r.role, status: r.status, source: r.source, oid: r.oid, image };
     if (r.status !== 'ok') file.problem = r.detail ?? `${r.path} is ${r.status}`;
-    else if (r.bstatus !== 'ok') file.problem = `${r.path}${r.line ? `, line ${r.line}${r.col ? `, column ${r.col}` : ''}` : ''}: ${r.message ?? r.bstatus ?? 'unreadable'}`;
-    else if (!image && r.payload) file.table = r.role === 'series' ? seriesTable(r.path, decodePayload<StepPoint[]>(r.payload)) : decodePayload<PlotTable>(r.payload);
+    else if (r.bstatus !== 'ok')
+      file.problem = `${r.path}${r.line ? `, line ${r.line}${r.col ? `, column ${r.col}` : ''}` : ''}: ${r.message ?? r.bstatus ?? 'unreadable'}`;
+    else if (!image && r.payload)
+      file.table = r.role === 'series' ? seriesTable(r.path, decodePayload<StepPoint[]>(r.payload)) : decodePayload<PlotTable>(r.payload);
     files.set(r.path, file);
   }
   return files;
@@ -82,7 +101,12 @@ export function seriesTable(path: string, points: StepPoint[]): PlotTable {
   const name = baseOf(path).replace(/\.tsv$/i, '');
   const timed = points.some((p) => p.timestamp !== undefined);
   const columns = timed ? ['timestamp', 'step', name] : ['step', name];
-  return { columns, rows: points.map((p) => (timed ? { timestamp: p.timestamp ?? null, step: p.step, [name]: p.value } : { step: p.step, [name]: p.value })) };
+  return {
+    columns,
+    rows: points.map((p) =>
+      timed ? { timestamp: p.timestamp ?? null, step: p.step, [name]: p.value } : { step: p.step, [name]: p.value },
+    ),
+  };
 }
 
 /** Plot definitions of a revision, directories expanded against the files the index has. */
@@ -129,7 +153,10 @@ export function plotsAt(store: Store, sha: string): RevisionPlots {
   return { sha, files, definitions: plotDefinitionsAt(store, sha, files) };
 }
 
-function cleanProps(project: string, raw: { template?: string; x?: unknown; y?: unknown; x_label?: string; y_label?: string; title?: string }): PlotProps {
+function cleanProps(
+  project: string,
+  raw: { template?: string; x?: unknown; y?: unknown; x_label?: string; y_label?: string; title?: string },
+): PlotProps {
   const props: PlotProps = {};
   for (const key of ['template', 'x_label', 'y_label', 'title'] as const) if (typeof raw[key] === 'string') props[key] = raw[key];
   if (typeof raw.x === 'string') props.x = raw.x;
@@ -174,7 +201,10 @@ export function imageMime(path: string): string {
 export async function readPlotImage(repo: RepoInfo, file: PlotFile, maxBytes = MAX_IMAGE_BYTES): Promise<ImageRead> {
   if (file.status !== 'ok' || !file.oid) return { ok: false, reason: file.problem ?? `${file.path} is ${file.status}` };
   const mime = imageMime(file.path);
-  const tooBig = (size: number): ImageRead => ({ ok: false, reason: `${file.path} is ${(size / 1048576).toFixed(1)} MB, over the ${maxBytes / 1048576} MB shown in the Plots view` });
+  const tooBig = (size: number): ImageRead => ({
+    ok: false,
+    reason: `${file.path} is ${(size / 1048576).toFixed(1)} MB, over the ${maxBytes / 1048576} MB shown in the Plots view`,
+  });
   try {
     if (file.oid.startsWith(CACHE_OID_PREFIX)) {
       const read = new DvcCache(repo.root).read(file.oid.slice(CACHE_OID_PREFIX.length), maxBytes);

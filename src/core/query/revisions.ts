@@ -7,7 +7,16 @@ import { WORKSPACE } from '../indexer/writeRevision';
 
 export type Revision = Omit<CommitMeta, 'body'>;
 
-export interface RefRow { name: string; short: string; kind: 'branch' | 'tag' | 'exp'; sha: string; annotated: boolean; time: number | null; message: string | null; baseline: string | null }
+export interface RefRow {
+  name: string;
+  short: string;
+  kind: 'branch' | 'tag' | 'exp';
+  sha: string;
+  annotated: boolean;
+  time: number | null;
+  message: string | null;
+  baseline: string | null;
+}
 
 export class RevisionError extends Error {}
 
@@ -25,10 +34,14 @@ export function validateRevisionText(text: string): void {
 export async function resolveRevision(store: Store, repo: RepoInfo, text: string): Promise<string> {
   if (text === WORKSPACE) return WORKSPACE;
   validateRevisionText(text);
-  const ref = store.sql(`SELECT sha FROM ref WHERE name = ? OR (short = ? AND kind = 'exp') ORDER BY kind = 'exp' LIMIT 1`).get(text, text) as { sha: string } | undefined;
+  const ref = store
+    .sql(`SELECT sha FROM ref WHERE name = ? OR (short = ? AND kind = 'exp') ORDER BY kind = 'exp' LIMIT 1`)
+    .get(text, text) as { sha: string } | undefined;
   if (ref) return ref.sha;
   if (!repo.gitDir) throw new RevisionError(`"${text}": ${repo.root} is not a Git repository; only "workspace" can be compared`);
-  const out = await runGitText(repo.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${text}^{commit}`], { allowExit: [1, 128] });
+  const out = await runGitText(repo.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${text}^{commit}`], {
+    allowExit: [1, 128],
+  });
   const sha = out.trim();
   if (!FULL_SHA.test(sha)) throw new RevisionError(`unknown revision "${text}" (not a branch, tag, experiment or commit in ${repo.root})`);
   return sha;
@@ -39,19 +52,38 @@ export function isIndexed(store: Store, sha: string): boolean {
 }
 
 export function getRevision(store: Store, sha: string): Revision | undefined {
-  const row = store.sql('SELECT sha, parents, author_name, author_email, author_time, commit_time, subject FROM revision WHERE sha = ?').get(sha) as
+  const row = store
+    .sql('SELECT sha, parents, author_name, author_email, author_time, commit_time, subject FROM revision WHERE sha = ?')
+    .get(sha) as
     | { sha: string; parents: string; author_name: string; author_email: string; author_time: number; commit_time: number; subject: string }
     | undefined;
   if (!row) return undefined;
-  return { sha: row.sha, parents: row.parents ? row.parents.split(' ') : [], authorName: row.author_name, authorEmail: row.author_email, authorTime: row.author_time, commitTime: row.commit_time, subject: row.subject };
+  return {
+    sha: row.sha,
+    parents: row.parents ? row.parents.split(' ') : [],
+    authorName: row.author_name,
+    authorEmail: row.author_email,
+    authorTime: row.author_time,
+    commitTime: row.commit_time,
+    subject: row.subject,
+  };
 }
 
 export function listRefRows(store: Store, kind?: RefRow['kind']): RefRow[] {
-  const rows = (kind ? store.sql('SELECT * FROM ref WHERE kind = ? ORDER BY name').all(kind) : store.sql('SELECT * FROM ref ORDER BY kind, name').all()) as (Omit<RefRow, 'annotated'> & { annotated: number })[];
+  const rows = (
+    kind ? store.sql('SELECT * FROM ref WHERE kind = ? ORDER BY name').all(kind) : store.sql('SELECT * FROM ref ORDER BY kind, name').all()
+  ) as (Omit<RefRow, 'annotated'> & { annotated: number })[];
   return rows.map((r) => ({ ...r, annotated: r.annotated === 1 }));
 }
 
-export interface Experiment { name: string; ref: string; sha: string; baseline: string; subject: string; commitTime: number }
+export interface Experiment {
+  name: string;
+  ref: string;
+  sha: string;
+  baseline: string;
+  subject: string;
+  commitTime: number;
+}
 
 /** The experiment a name or full ref names, if any (`exp-1a2b3`, `refs/exps/…/exp-1a2b3`). */
 export function experimentNamed(store: Store, text: string): Experiment | undefined {
@@ -65,20 +97,34 @@ export function listExperiments(store: Store, baseline?: string): Experiment[] {
 }
 
 function listExperimentRows(store: Store, where: string, args: (string | null)[]): Experiment[] {
-  const rows = store.sql(`SELECT ref.short AS name, ref.name AS ref, ref.sha, ref.baseline, revision.subject, revision.commit_time
+  const rows = store
+    .sql(
+      `SELECT ref.short AS name, ref.name AS ref, ref.sha, ref.baseline, revision.subject, revision.commit_time
                           FROM ref LEFT JOIN revision ON revision.sha = ref.sha
                           WHERE ref.kind = 'exp' ${where}
-                          ORDER BY ref.baseline, revision.commit_time DESC, ref.short`).all(...args) as
-    { name: string; ref: string; sha: string; baseline: string; subject: string | null; commit_time: number | null }[];
-  return rows.map((r) => ({ name: r.name, ref: r.ref, sha: r.sha, baseline: r.baseline, subject: r.subject ?? '', commitTime: r.commit_time ?? 0 }));
+                          ORDER BY ref.baseline, revision.commit_time DESC, ref.short`,
+    )
+    .all(...args) as { name: string; ref: string; sha: string; baseline: string; subject: string | null; commit_time: number | null }[];
+  return rows.map((r) => ({
+    name: r.name,
+    ref: r.ref,
+    sha: r.sha,
+    baseline: r.baseline,
+    subject: r.subject ?? '',
+    commitTime: r.commit_time ?? 0,
+  }));
 }
 
 /** The first-parent chain from a commit, newest first (what a branch's history view shows). */
 export function firstParentChain(store: Store, sha: string, limit = 10000): Revision[] {
-  const rows = store.sql(`WITH RECURSIVE chain(sha, depth) AS (
+  const rows = store
+    .sql(
+      `WITH RECURSIVE chain(sha, depth) AS (
       SELECT ?, 0
       UNION ALL
       SELECT r.first_parent, c.depth + 1 FROM chain c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL AND c.depth + 1 < ?
-    ) SELECT r.sha FROM chain c JOIN revision r ON r.sha = c.sha ORDER BY c.depth`).all(sha, limit) as { sha: string }[];
+    ) SELECT r.sha FROM chain c JOIN revision r ON r.sha = c.sha ORDER BY c.depth`,
+    )
+    .all(sha, limit) as { sha: string }[];
   return rows.map((r) => getRevision(store, r.sha)!);
 }

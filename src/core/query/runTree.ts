@@ -24,7 +24,10 @@ export interface RunSummary {
   hasPipeline: boolean;
 }
 
-export interface CommitPage { commits: RunSummary[]; hasMore: boolean }
+export interface CommitPage {
+  commits: RunSummary[];
+  hasMore: boolean;
+}
 
 // Keys that usually name a model's quality, in order of preference; counters like `step` or
 // `epoch` are never a good headline.
@@ -52,8 +55,12 @@ export function firstMetricKey(store: Store, sha?: string): string | undefined {
 
 /** The headline metric at a revision: the first metrics file (by path) that has the key. */
 export function headlineValue(store: Store, sha: string, key: string): FlatValue | undefined {
-  const row = store.sql(`SELECT bv.value FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob_value bv ON bv.blob_id = rf.blob_id AND bv.key = ?
-      WHERE r.sha = ? AND rf.role = 'metrics' AND rf.status = 'ok' ORDER BY rf.path LIMIT 1`).get(key, sha) as { value: string } | undefined;
+  const row = store
+    .sql(
+      `SELECT bv.value FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob_value bv ON bv.blob_id = rf.blob_id AND bv.key = ?
+      WHERE r.sha = ? AND rf.role = 'metrics' AND rf.status = 'ok' ORDER BY rf.path LIMIT 1`,
+    )
+    .get(key, sha) as { value: string } | undefined;
   return row ? decodeValue(row.value) : undefined;
 }
 
@@ -63,16 +70,28 @@ export function numericDelta(value: FlatValue | undefined, reference: FlatValue 
 
 /** A fingerprint of a revision's metrics files (path and blob), to tell whether they changed. */
 function metricsFingerprint(store: Store, sha: string): string | undefined {
-  const row = store.sql(`SELECT group_concat(path || ':' || IFNULL(blob_id, status), '|') AS f FROM (
-      SELECT rf.path, rf.blob_id, rf.status FROM revision r JOIN revision_file rf ON rf.rev_id = r.id WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.path)`).get(sha) as { f: string | null } | undefined;
+  const row = store
+    .sql(
+      `SELECT group_concat(path || ':' || IFNULL(blob_id, status), '|') AS f FROM (
+      SELECT rf.path, rf.blob_id, rf.status FROM revision r JOIN revision_file rf ON rf.rev_id = r.id WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.path)`,
+    )
+    .get(sha) as { f: string | null } | undefined;
   return row?.f ?? undefined;
 }
 
 function parseErrors(store: Store, sha: string): number {
-  const files = store.sql(`SELECT COUNT(*) AS n FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND b.status = 'error'`).get(sha) as { n: number };
-  const pipelines = store.sql(`SELECT COUNT(*) AS n FROM revision r JOIN revision_pipeline rp ON rp.rev_id = r.id JOIN pipeline p ON p.id = rp.pipeline_id
-      WHERE r.sha = ? AND p.def LIKE '%"errors":[{%'`).get(sha) as { n: number };
+  const files = store
+    .sql(
+      `SELECT COUNT(*) AS n FROM revision r JOIN revision_file rf ON rf.rev_id = r.id JOIN blob b ON b.id = rf.blob_id
+      WHERE r.sha = ? AND b.status = 'error'`,
+    )
+    .get(sha) as { n: number };
+  const pipelines = store
+    .sql(
+      `SELECT COUNT(*) AS n FROM revision r JOIN revision_pipeline rp ON rp.rev_id = r.id JOIN pipeline p ON p.id = rp.pipeline_id
+      WHERE r.sha = ? AND p.def LIKE '%"errors":[{%'`,
+    )
+    .get(sha) as { n: number };
   return files.n + pipelines.n;
 }
 
@@ -90,8 +109,16 @@ export function summarize(store: Store, sha: string, key: string | undefined, re
   const mine = metricsFingerprint(store, sha);
   const changed = reference !== undefined && mine !== metricsFingerprint(store, reference);
   return {
-    sha, subject: rev.subject ?? '', authorName: rev.authorName ?? '', authorEmail: rev.authorEmail ?? '', authorTime: rev.authorTime ?? 0,
-    value, delta: numericDelta(value, refValue), state: errors > 0 ? 'failed' : changed ? 'changed' : 'normal', parseErrors: errors, hasPipeline: hasPipeline(store, sha),
+    sha,
+    subject: rev.subject ?? '',
+    authorName: rev.authorName ?? '',
+    authorEmail: rev.authorEmail ?? '',
+    authorTime: rev.authorTime ?? 0,
+    value,
+    delta: numericDelta(value, refValue),
+    state: errors > 0 ? 'failed' : changed ? 'changed' : 'normal',
+    parseErrors: errors,
+    hasPipeline: hasPipeline(store, sha),
   };
 }
 
@@ -101,11 +128,15 @@ export function summarize(store: Store, sha: string, key: string | undefined, re
  * branch costs the same as on a small one.
  */
 export function commitPage(store: Store, tip: string, key: string | undefined, offset: number, limit: number): CommitPage {
-  const rows = store.sql(`WITH RECURSIVE chain(sha, depth) AS (
+  const rows = store
+    .sql(
+      `WITH RECURSIVE chain(sha, depth) AS (
       SELECT ?, 0
       UNION ALL
       SELECT r.first_parent, c.depth + 1 FROM chain c JOIN revision r ON r.sha = c.sha WHERE r.first_parent IS NOT NULL AND c.depth + 1 <= ?
-    ) SELECT c.sha FROM chain c JOIN revision r ON r.sha = c.sha WHERE c.depth >= ? ORDER BY c.depth`).all(tip, offset + limit, offset) as { sha: string }[];
+    ) SELECT c.sha FROM chain c JOIN revision r ON r.sha = c.sha WHERE c.depth >= ? ORDER BY c.depth`,
+    )
+    .all(tip, offset + limit, offset) as { sha: string }[];
   const shas = rows.map((r) => r.sha);
   const commits: RunSummary[] = [];
   for (let i = 0; i < Math.min(limit, shas.length); i++) {
@@ -116,7 +147,10 @@ export function commitPage(store: Store, tip: string, key: string | undefined, o
   return { commits, hasMore: shas.length > limit };
 }
 
-export interface ExperimentRun extends RunSummary { name: string; ref: string }
+export interface ExperimentRun extends RunSummary {
+  name: string;
+  ref: string;
+}
 
 /** DVC experiments run from a baseline commit, each against that baseline. */
 export function experimentRuns(store: Store, baseline: string, key: string | undefined): ExperimentRun[] {
@@ -130,21 +164,39 @@ export function experimentRuns(store: Store, baseline: string, key: string | und
 
 /** Baseline commits that have experiments, so a tree knows which commits expand. */
 export function baselinesWithExperiments(store: Store): Set<string> {
-  return new Set((store.sql(`SELECT DISTINCT baseline FROM ref WHERE kind = 'exp' AND baseline IS NOT NULL`).all() as { baseline: string }[]).map((r) => r.baseline));
+  return new Set(
+    (store.sql(`SELECT DISTINCT baseline FROM ref WHERE kind = 'exp' AND baseline IS NOT NULL`).all() as { baseline: string }[]).map(
+      (r) => r.baseline,
+    ),
+  );
 }
 
-export interface StageRow { project: string; name: string; cmd: string; deps: string[]; outs: string[] }
+export interface StageRow {
+  project: string;
+  name: string;
+  cmd: string;
+  deps: string[];
+  outs: string[];
+}
 
 /** The stages of every dvc.yaml project at a revision, in file order. */
 export function stagesAt(store: Store, sha: string): StageRow[] {
-  return pipelinesAt(store, sha).flatMap(({ project, def }) => def.stages.map((s) => ({
-    project, name: s.name, cmd: Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd, deps: s.deps.map((d) => d.projectPath), outs: s.outs.map((o) => o.projectPath),
-  })));
+  return pipelinesAt(store, sha).flatMap(({ project, def }) =>
+    def.stages.map((s) => ({
+      project,
+      name: s.name,
+      cmd: Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd,
+      deps: s.deps.map((d) => d.projectPath),
+      outs: s.outs.map((o) => o.projectPath),
+    })),
+  );
 }
 
 /** The repository's usual baseline: main, else master, else the only branch; undefined otherwise. */
 export function defaultBaselineBranch(store: Store): string | undefined {
-  const branches = (store.sql(`SELECT short FROM ref WHERE kind = 'branch' ORDER BY short`).all() as { short: string }[]).map((r) => r.short);
+  const branches = (store.sql(`SELECT short FROM ref WHERE kind = 'branch' ORDER BY short`).all() as { short: string }[]).map(
+    (r) => r.short,
+  );
   for (const name of ['main', 'master', 'trunk', 'develop']) if (branches.includes(name)) return name;
   return branches.length === 1 ? branches[0] : undefined;
 }

@@ -7,7 +7,13 @@ import { decodePayload, type DecodeOptions } from '../util/values';
 import type { FileValues } from '../diff/diff';
 import { DEFAULT_PARAMS_FILE } from '../indexer/defaultParams';
 
-export interface FileProblem { path: string; status: string; message: string; line?: number; column?: number }
+export interface FileProblem {
+  path: string;
+  status: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
 
 export interface ValuesAtRevision {
   values: FileValues;
@@ -15,7 +21,18 @@ export interface ValuesAtRevision {
   problems: FileProblem[];
 }
 
-interface Row { path: string; role: string; status: string; detail: string | null; selector: string | null; bstatus: string | null; message: string | null; line: number | null; col: number | null; payload: string | null }
+interface Row {
+  path: string;
+  role: string;
+  status: string;
+  detail: string | null;
+  selector: string | null;
+  bstatus: string | null;
+  message: string | null;
+  line: number | null;
+  col: number | null;
+  payload: string | null;
+}
 
 /**
  * Metrics or params of one revision as DVC shows them: metrics keep number/string/bool leaves
@@ -26,10 +43,14 @@ interface Row { path: string; role: string; status: string; detail: string | nul
  * value); without it as the nearest number, for callers that pass values on as JSON.
  */
 export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params', options: DecodeOptions = {}): ValuesAtRevision {
-  const rows = store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, b.payload
+  const rows = store
+    .sql(
+      `SELECT rf.path, rf.role, rf.status, rf.detail, rf.selector, b.status AS bstatus, b.message, b.line, b.col, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id
       LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND rf.role IN (?, ?) ORDER BY rf.role = 'vars', rf.ord, rf.path`).all(sha, kind, kind === 'params' ? 'vars' : kind) as Row[];
+      WHERE r.sha = ? AND rf.role IN (?, ?) ORDER BY rf.role = 'vars', rf.ord, rf.path`,
+    )
+    .all(sha, kind, kind === 'params' ? 'vars' : kind) as Row[];
   const values: FileValues = {};
   const problems = new Map<string, FileProblem>();
   const params = new Set(rows.filter((r) => r.role !== 'vars').map((r) => r.path));
@@ -47,7 +68,13 @@ export function valuesAt(store: Store, sha: string, kind: 'metrics' | 'params', 
       continue;
     }
     if (row.bstatus !== 'ok') {
-      problems.set(row.path, { path: row.path, status: row.bstatus ?? 'error', message: row.message ?? 'unreadable', line: row.line ?? undefined, column: row.col ?? undefined });
+      problems.set(row.path, {
+        path: row.path,
+        status: row.bstatus ?? 'error',
+        message: row.message ?? 'unreadable',
+        line: row.line ?? undefined,
+        column: row.col ?? undefined,
+      });
       continue;
     }
     const file: FlatMap = values[row.path] ?? (values[row.path] = {});
@@ -93,24 +120,40 @@ export function isSelected(key: string, selector: string[] | null): boolean {
   return selector === null || selector.some((s) => key === s || key.startsWith(`${s}.`));
 }
 
-const problemOfRow = (r: Row & { role: string }): FileProblem & { role: string } => (r.status !== 'ok'
-  ? { path: r.path, role: r.role, status: r.status, message: r.detail ?? r.status }
-  : { path: r.path, role: r.role, status: r.bstatus!, message: r.message ?? r.bstatus!, line: r.line ?? undefined, column: r.col ?? undefined });
+const problemOfRow = (r: Row & { role: string }): FileProblem & { role: string } =>
+  r.status !== 'ok'
+    ? { path: r.path, role: r.role, status: r.status, message: r.detail ?? r.status }
+    : {
+        path: r.path,
+        role: r.role,
+        status: r.bstatus!,
+        message: r.message ?? r.bstatus!,
+        line: r.line ?? undefined,
+        column: r.col ?? undefined,
+      };
 
 /** Every unreadable file of a revision (parse errors with line and column, refusals, cache misses). */
 export function problemsAt(store: Store, sha: string): (FileProblem & { role: string })[] {
-  const rows = store.sql(`SELECT rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
+  const rows = store
+    .sql(
+      `SELECT rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY rf.path`).all(sha) as (Row & { role: string })[];
+      WHERE r.sha = ? AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY rf.path`,
+    )
+    .all(sha) as (Row & { role: string })[];
   return rows.map(problemOfRow);
 }
 
 /** problemsAt for many revisions in one query: sha -> problems (every sha given has an entry). */
 export function problemsAtMany(store: Store, shas: readonly string[]): Map<string, (FileProblem & { role: string })[]> {
   const out = new Map(shas.map((sha) => [sha, [] as (FileProblem & { role: string })[]]));
-  const rows = store.sql(`SELECT r.sha, rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
+  const rows = store
+    .sql(
+      `SELECT r.sha, rf.path, rf.role, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha IN (SELECT value FROM json_each(?)) AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY r.sha, rf.path`).all(JSON.stringify(shas)) as (Row & { sha: string; role: string })[];
+      WHERE r.sha IN (SELECT value FROM json_each(?)) AND (rf.status != 'ok' OR b.status != 'ok') ORDER BY r.sha, rf.path`,
+    )
+    .all(JSON.stringify(shas)) as (Row & { sha: string; role: string })[];
   for (const r of rows) out.get(r.sha)?.push(problemOfRow(r));
   return out;
 }
@@ -128,14 +171,31 @@ export function metricsTree(value: unknown): unknown {
 }
 
 /** Nested metrics documents of a revision, the shape `dvc metrics show --json` prints. */
-export function metricsDocumentsAt(store: Store, sha: string, options: DecodeOptions = {}): Record<string, { data: unknown } | { error: FileProblem }> {
-  const rows = store.sql(`SELECT rf.path, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col, b.payload
+export function metricsDocumentsAt(
+  store: Store,
+  sha: string,
+  options: DecodeOptions = {},
+): Record<string, { data: unknown } | { error: FileProblem }> {
+  const rows = store
+    .sql(
+      `SELECT rf.path, rf.status, rf.detail, b.status AS bstatus, b.message, b.line, b.col, b.payload
       FROM revision r JOIN revision_file rf ON rf.rev_id = r.id LEFT JOIN blob b ON b.id = rf.blob_id
-      WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.ord, rf.path`).all(sha) as Row[];
+      WHERE r.sha = ? AND rf.role = 'metrics' ORDER BY rf.ord, rf.path`,
+    )
+    .all(sha) as Row[];
   const out: Record<string, { data: unknown } | { error: FileProblem }> = {};
   for (const r of rows) {
     if (r.status !== 'ok') out[r.path] = { error: { path: r.path, status: r.status, message: r.detail ?? r.status } };
-    else if (r.bstatus !== 'ok') out[r.path] = { error: { path: r.path, status: r.bstatus ?? 'error', message: r.message ?? 'unreadable', line: r.line ?? undefined, column: r.col ?? undefined } };
+    else if (r.bstatus !== 'ok')
+      out[r.path] = {
+        error: {
+          path: r.path,
+          status: r.bstatus ?? 'error',
+          message: r.message ?? 'unreadable',
+          line: r.line ?? undefined,
+          column: r.col ?? undefined,
+        },
+      };
     else out[r.path] = { data: metricsTree(r.payload ? decodePayload(r.payload, options) : {}) ?? {} };
   }
   return out;

@@ -19,19 +19,37 @@ export interface GtoCommit {
 }
 
 /** gto.index.Artifact with its defaults, in its field order. */
-export interface GtoArtifactInfo { type: unknown; path: unknown; virtual: unknown; labels: unknown; description: unknown; custom: unknown }
+export interface GtoArtifactInfo {
+  type: unknown;
+  path: unknown;
+  virtual: unknown;
+  labels: unknown;
+  description: unknown;
+  custom: unknown;
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** artifacts.yaml as GTO reads it; a file that does not parse or is not a mapping declares nothing. */
 export function parseGtoDeclarations(text: string): Map<string, GtoArtifactInfo> {
   let data: unknown;
-  try { data = parse(text); } catch { return new Map(); }
+  try {
+    data = parse(text);
+  } catch {
+    return new Map();
+  }
   if (!isRecord(data)) return new Map();
   const out = new Map<string, GtoArtifactInfo>();
   for (const [name, raw] of Object.entries(data)) {
     const a = isRecord(raw) ? raw : {};
-    out.set(name, { type: a.type ?? null, path: a.path ?? null, virtual: a.virtual ?? true, labels: a.labels ?? [], description: a.description ?? '', custom: a.custom ?? null });
+    out.set(name, {
+      type: a.type ?? null,
+      path: a.path ?? null,
+      virtual: a.virtual ?? true,
+      labels: a.labels ?? [],
+      description: a.description ?? '',
+      custom: a.custom ?? null,
+    });
   }
   return out;
 }
@@ -47,14 +65,28 @@ export async function readGtoCommits(root: string, shas: readonly string[]): Pro
   const reader = new ObjectReader(root);
   try {
     const files = await reader.read(wanted.map((s) => `${s}:artifacts.yaml`));
-    const declared = new Map(wanted.map((s, i) => {
-      const f = files[i];
-      return [s, 'missing' in f || f.type !== 'blob' ? new Map<string, GtoArtifactInfo>() : parseGtoDeclarations(f.bytes.toString('utf8'))];
-    }));
+    const declared = new Map(
+      wanted.map((s, i) => {
+        const f = files[i];
+        return [
+          s,
+          'missing' in f || f.type !== 'blob' ? new Map<string, GtoArtifactInfo>() : parseGtoDeclarations(f.bytes.toString('utf8')),
+        ];
+      }),
+    );
     for (const record of log.split('\0\x01')) {
       const [sha, author, authorEmail, committer, committerEmail, iso, message] = record.replace(/^\n/, '').split('\0');
       if (!sha || !FULL_SHA.test(sha)) continue;
-      out.set(sha, { sha, author, authorEmail, committer, committerEmail, iso, message: message ?? '', declared: declared.get(sha) ?? new Map() });
+      out.set(sha, {
+        sha,
+        author,
+        authorEmail,
+        committer,
+        committerEmail,
+        iso,
+        message: message ?? '',
+        declared: declared.get(sha) ?? new Map(),
+      });
     }
   } finally {
     reader.close();

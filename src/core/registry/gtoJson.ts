@@ -1,6 +1,15 @@
 /** `gto show --json` output, built from GTO's state (gto/api.py `_show_registry`). */
 import type { RegistryEvent } from './types';
-import { artifactActive, artifactEvents, artifactRegistered, latestRegistered, stageHolders, usedStages, type GtoState, type VersionSort } from './gtoState';
+import {
+  artifactActive,
+  artifactEvents,
+  artifactRegistered,
+  latestRegistered,
+  stageHolders,
+  usedStages,
+  type GtoState,
+  type VersionSort,
+} from './gtoState';
 
 export interface GtoShowEntry {
   version: string | null;
@@ -13,7 +22,10 @@ export interface GtoShowEntry {
  * `stages`: the stage list GTO shows (the `.gto` config's `stages`, else the stages in use).
  * Deprecated artifacts are left out, as `gto show` does without `--deprecated`.
  */
-export function gtoShow(state: GtoState, options: { stages?: string[] | null; deprecated?: boolean; sort?: VersionSort } = {}): Record<string, GtoShowEntry> {
+export function gtoShow(
+  state: GtoState,
+  options: { stages?: string[] | null; deprecated?: boolean; sort?: VersionSort } = {},
+): Record<string, GtoShowEntry> {
   const stages = options.stages ?? usedStages(state);
   const out: Record<string, GtoShowEntry> = {};
   for (const a of state.values()) {
@@ -47,7 +59,11 @@ export interface GtoHistoryEntry {
 }
 
 const EVENT_NAMES: Record<RegistryEvent['kind'], [string, number]> = {
-  deprecate: ['deprecation', 2], register: ['registration', 3], deregister: ['deregistration', 4], assign: ['assignment', 5], unassign: ['unassignment', 6],
+  deprecate: ['deprecation', 2],
+  register: ['registration', 3],
+  deregister: ['deregistration', 4],
+  assign: ['assignment', 5],
+  unassign: ['unassignment', 6],
 };
 
 /** `gto history --json`: every tag event, newest first (time, then GTO's event priority). */

@@ -9,7 +9,12 @@
 import type { RegistryEvent } from './types';
 import { compareSemver, isSemver } from './semver';
 
-export interface GtoVStage { stage: string; version: string; assignments: RegistryEvent[]; unassignments: RegistryEvent[] }
+export interface GtoVStage {
+  stage: string;
+  version: string;
+  assignments: RegistryEvent[];
+  unassignments: RegistryEvent[];
+}
 
 export interface GtoVersion {
   version: string;
@@ -21,12 +26,18 @@ export interface GtoVersion {
   stages: Map<string, GtoVStage>;
 }
 
-export interface GtoArtifact { name: string; versions: GtoVersion[]; deprecations: RegistryEvent[] }
+export interface GtoArtifact {
+  name: string;
+  versions: GtoVersion[];
+  deprecations: RegistryEvent[];
+}
 
 /** The tag-derived state, in GTO's artifact order. */
 export type GtoState = Map<string, GtoArtifact>;
 
-interface Timed { time: number }
+interface Timed {
+  time: number;
+}
 
 function ascending<T extends Timed>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => a.time - b.time);
@@ -59,7 +70,12 @@ function versionIndirect(v: GtoVersion): AnyEvent[] {
   return descending([...commits, ...[...v.stages.values()].flatMap(vstageEvents)]);
 }
 export function versionEvents(v: GtoVersion): AnyEvent[] {
-  return descending<AnyEvent>([...v.registrations, ...v.deregistrations, ...v.enrichments.map((time) => ({ time, kind: 'commit' as const })), ...[...v.stages.values()].flatMap(vstageEvents)]);
+  return descending<AnyEvent>([
+    ...v.registrations,
+    ...v.deregistrations,
+    ...v.enrichments.map((time) => ({ time, kind: 'commit' as const })),
+    ...[...v.stages.values()].flatMap(vstageEvents),
+  ]);
 }
 export function versionActive(v: GtoVersion): boolean {
   const direct = versionDirect(v);
@@ -93,15 +109,27 @@ export type VersionSort = 'semver' | 'timestamp';
 
 function sortVersions(versions: GtoVersion[], sort: VersionSort): GtoVersion[] {
   if (sort === 'timestamp') return [...versions].sort((a, b) => versionCreatedAt(a) - versionCreatedAt(b)).reverse();
-  const semver = versions.filter((v) => isSemver(v.version)).sort((a, b) => compareSemver(a.version, b.version)).reverse();
-  const other = versions.filter((v) => !isSemver(v.version)).sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0)).reverse();
+  const semver = versions
+    .filter((v) => isSemver(v.version))
+    .sort((a, b) => compareSemver(a.version, b.version))
+    .reverse();
+  const other = versions
+    .filter((v) => !isSemver(v.version))
+    .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+    .reverse();
   return [...semver, ...other];
 }
 
 /** GTO's Artifact.get_versions with active_only. */
-export function activeVersions(a: GtoArtifact, o: { includeNonExplicit: boolean; includeDiscovered?: boolean; sort: VersionSort }): GtoVersion[] {
-  const kept = a.versions.filter((v) => versionActive(v) && (
-    (isRegistered(v) && !isDiscovered(v)) || (!!o.includeDiscovered && isDiscovered(v)) || (o.includeNonExplicit && !isRegistered(v))));
+export function activeVersions(
+  a: GtoArtifact,
+  o: { includeNonExplicit: boolean; includeDiscovered?: boolean; sort: VersionSort },
+): GtoVersion[] {
+  const kept = a.versions.filter(
+    (v) =>
+      versionActive(v) &&
+      ((isRegistered(v) && !isDiscovered(v)) || (!!o.includeDiscovered && isDiscovered(v)) || (o.includeNonExplicit && !isRegistered(v))),
+  );
   return sortVersions(kept, o.sort);
 }
 
@@ -113,7 +141,10 @@ export function latestRegistered(a: GtoArtifact): GtoVersion | null {
  * GTO's Artifact.get_vstages: for each stage, the versions holding it, newest assignment
  * first, at most `versionsPerStage` (-1 = all; GTO's default is 1).
  */
-export function stageHolders(a: GtoArtifact, o: { sort: VersionSort; versionsPerStage?: number; registeredOnly?: boolean } = { sort: 'timestamp' }): Map<string, string[]> {
+export function stageHolders(
+  a: GtoArtifact,
+  o: { sort: VersionSort; versionsPerStage?: number; registeredOnly?: boolean } = { sort: 'timestamp' },
+): Map<string, string[]> {
   const perStage = o.versionsPerStage ?? 1;
   const versions = activeVersions(a, { includeNonExplicit: !o.registeredOnly, sort: o.sort });
   let assignments = versions.flatMap(versionVStages);
@@ -130,19 +161,31 @@ export function stageHolders(a: GtoArtifact, o: { sort: VersionSort; versionsPer
 
 /** GTO's find_version: versions with tag events (not "discovered") matching name and commit. */
 function findVersions(a: GtoArtifact, name: string | null, commit: string | null, includeDiscovered = false): GtoVersion[] {
-  return a.versions.filter((v) => (name === null || v.version === name) && (commit === null || v.commit === commit) && (includeDiscovered || !isDiscovered(v)));
+  return a.versions.filter(
+    (v) => (name === null || v.version === name) && (commit === null || v.commit === commit) && (includeDiscovered || !isDiscovered(v)),
+  );
 }
 function findOrCreate(a: GtoArtifact, name: string | null, commit: string): GtoVersion {
   // GTO raises on several matches (two registered versions on one commit); we take the first.
   const found = findVersions(a, name, commit)[0];
   if (found) return found;
-  const created: GtoVersion = { version: name ?? commit, commit, registrations: [], deregistrations: [], enrichments: [], stages: new Map() };
+  const created: GtoVersion = {
+    version: name ?? commit,
+    commit,
+    registrations: [],
+    deregistrations: [],
+    enrichments: [],
+    stages: new Map(),
+  };
   a.versions.push(created);
   return created;
 }
 function artifactOf(state: GtoState, name: string): GtoArtifact {
   let a = state.get(name);
-  if (!a) { a = { name, versions: [], deprecations: [] }; state.set(name, a); }
+  if (!a) {
+    a = { name, versions: [], deprecations: [] };
+    state.set(name, a);
+  }
   return a;
 }
 
@@ -150,7 +193,11 @@ function artifactOf(state: GtoState, name: string): GtoArtifact {
  * Builds the state from annotated registry tags (`version` of assignment events is filled
  * in here, as GTO resolves it) and the commit times GTO's enrichment uses.
  */
-export function buildGtoState(events: readonly RegistryEvent[], commitTime: (sha: string) => number, head: { commit: string; declared: string[] } | null): GtoState {
+export function buildGtoState(
+  events: readonly RegistryEvent[],
+  commitTime: (sha: string) => number,
+  head: { commit: string; declared: string[] } | null,
+): GtoState {
   const state: GtoState = new Map();
   const phase = (kinds: RegistryEvent['kind'][]) => ascending(events.filter((e) => kinds.includes(e.kind)));
   for (const e of phase(['deprecate'])) artifactOf(state, e.artifact).deprecations.push(e);
@@ -164,7 +211,10 @@ export function buildGtoState(events: readonly RegistryEvent[], commitTime: (sha
     const v = findOrCreate(a, e.version, e.commit);
     const stage = e.stage!;
     let vs = v.stages.get(stage);
-    if (!vs) { vs = { stage, version: v.version, assignments: [], unassignments: [] }; v.stages.set(stage, vs); }
+    if (!vs) {
+      vs = { stage, version: v.version, assignments: [], unassignments: [] };
+      v.stages.set(stage, vs);
+    }
     (e.kind === 'assign' ? vs.assignments : vs.unassignments).push(e);
   }
   for (const a of state.values()) for (const v of a.versions) v.enrichments.push(commitTime(v.commit));

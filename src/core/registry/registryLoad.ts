@@ -55,7 +55,11 @@ export async function loadGitRegistry(root: string): Promise<LoadedRegistry> {
   problems.push(...declProblems);
   if (head) tags.commitTimes.set(head.commit, head.time);
   const gtoDeclared = decls.filter((d) => d.file === 'artifacts.yaml').map((d) => d.name);
-  const gto = buildGtoState(tags.events, (sha) => tags.commitTimes.get(sha) ?? 0, head ? { commit: head.commit, declared: gtoDeclared } : null);
+  const gto = buildGtoState(
+    tags.events,
+    (sha) => tags.commitTimes.get(sha) ?? 0,
+    head ? { commit: head.commit, declared: gtoDeclared } : null,
+  );
   const state = toRegistryState(gto, decls, tags.ignored);
   return { state, gto, problems, head: head?.commit ?? null, tags, allowedStages };
 }

@@ -10,13 +10,27 @@ import { compareSemver, isSemver } from './semver';
 function toVersions(artifact: string, versions: readonly GtoVersion[], holders: Map<string, string[]>): ModelVersion[] {
   const merged = new Map<string, ModelVersion>();
   for (const v of versions) {
-    const events: RegistryEvent[] = [...v.registrations, ...v.deregistrations, ...[...v.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments])];
+    const events: RegistryEvent[] = [
+      ...v.registrations,
+      ...v.deregistrations,
+      ...[...v.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]),
+    ];
     if (events.length === 0) continue;
     const key = `${v.version}\0${v.commit}`;
     let mv = merged.get(key);
     if (!mv) {
       const stages = [...holders].filter(([, names]) => names.includes(v.version)).map(([stage]) => stage);
-      mv = { artifact, version: v.version, commit: v.commit, registered: false, active: false, createdAt: Infinity, author: null, stages, events: [] };
+      mv = {
+        artifact,
+        version: v.version,
+        commit: v.commit,
+        registered: false,
+        active: false,
+        createdAt: Infinity,
+        author: null,
+        stages,
+        events: [],
+      };
       merged.set(key, mv);
     }
     mv.events.push(...events);
@@ -30,7 +44,10 @@ function toVersions(artifact: string, versions: readonly GtoVersion[], holders: 
   const out = [...merged.values()];
   for (const mv of out) {
     mv.events.sort((a, b) => a.time - b.time);
-    if (!mv.registered) { mv.createdAt = mv.events[0].time; mv.author = mv.events[0].author; }
+    if (!mv.registered) {
+      mv.createdAt = mv.events[0].time;
+      mv.author = mv.events[0].author;
+    }
   }
   const semver = out.filter((v) => isSemver(v.version)).sort((a, b) => compareSemver(b.version, a.version));
   const other = out.filter((v) => !isSemver(v.version)).sort((a, b) => b.createdAt - a.createdAt);

@@ -6,7 +6,11 @@ import type { ModelArtifact, ModelVersion, ModelVersionRef, RegistryState } from
 
 export class ModelRefError extends Error {}
 
-export interface ModelSpec { artifact: string; version?: string; stage?: string }
+export interface ModelSpec {
+  artifact: string;
+  version?: string;
+  stage?: string;
+}
 
 /** Splits and checks a spec. GTO names never hold '@' or '#', so the first one starts the suffix. */
 export function parseModelSpec(spec: string): ModelSpec {
@@ -17,7 +21,8 @@ export function parseModelSpec(spec: string): ModelSpec {
   if (at < 0) return { artifact: spec };
   const artifact = spec.slice(0, at);
   const rest = spec.slice(at + 1);
-  if (!artifact || !rest || /[@#]/.test(rest)) throw new ModelRefError(`"${spec}" is not a model reference (expected MODEL, MODEL@VERSION or MODEL#STAGE)`);
+  if (!artifact || !rest || /[@#]/.test(rest))
+    throw new ModelRefError(`"${spec}" is not a model reference (expected MODEL, MODEL@VERSION or MODEL#STAGE)`);
   return spec[at] === '@' ? { artifact, version: rest } : { artifact, stage: rest };
 }
 
@@ -31,7 +36,13 @@ const list = (items: string[], none: string) => (items.length ? items.join(', ')
 export function resolveModelRef(state: RegistryState, spec: string): ModelVersionRef {
   const parsed = parseModelSpec(spec);
   const artifact = findArtifact(state, parsed.artifact);
-  if (!artifact) throw new ModelRefError(`no model "${parsed.artifact}" in the registry; models: ${list(state.artifacts.map((a) => a.name), 'none (register one with a Git tag like model@v1.0.0)')}`);
+  if (!artifact)
+    throw new ModelRefError(
+      `no model "${parsed.artifact}" in the registry; models: ${list(
+        state.artifacts.map((a) => a.name),
+        'none (register one with a Git tag like model@v1.0.0)',
+      )}`,
+    );
   const names = artifact.versions.map((v) => v.version);
   let version: ModelVersion | undefined;
   if (parsed.version !== undefined) {
@@ -43,12 +54,17 @@ export function resolveModelRef(state: RegistryState, spec: string): ModelVersio
     // Versions are newest first: with several holders (a policy allowing it) the newest wins.
     version = artifact.versions.find((v) => holders.includes(v.version));
     if (!version) {
-      const stages = Object.entries(artifact.stages).filter(([, vs]) => vs.length > 0).map(([s, vs]) => `${s} (${vs.join(', ')})`);
+      const stages = Object.entries(artifact.stages)
+        .filter(([, vs]) => vs.length > 0)
+        .map(([s, vs]) => `${s} (${vs.join(', ')})`);
       throw new ModelRefError(`no version of ${artifact.name} is in stage "${parsed.stage}"; stages: ${list(stages, 'none assigned')}`);
     }
   } else {
     version = artifact.versions.find((v) => v.active);
-    if (!version) throw new ModelRefError(`${artifact.name} has no active version${names.length ? ` (all deregistered: ${names.join(', ')})` : ''}; name one with ${artifact.name}@VERSION`);
+    if (!version)
+      throw new ModelRefError(
+        `${artifact.name} has no active version${names.length ? ` (all deregistered: ${names.join(', ')})` : ''}; name one with ${artifact.name}@VERSION`,
+      );
   }
   return toModelVersionRef(artifact, version);
 }
@@ -56,8 +72,9 @@ export function resolveModelRef(state: RegistryState, spec: string): ModelVersio
 /** The card's reference to a version; the previous version is the next older registered, active one. */
 export function toModelVersionRef(artifact: ModelArtifact, version: ModelVersion): ModelVersionRef {
   const index = artifact.versions.indexOf(version);
-  const previous = artifact.versions.slice(index + 1).find((v) => v.registered && v.active && v.commit !== version.commit)
-    ?? artifact.versions.slice(index + 1).find((v) => v.registered && v.commit !== version.commit);
+  const previous =
+    artifact.versions.slice(index + 1).find((v) => v.registered && v.active && v.commit !== version.commit) ??
+    artifact.versions.slice(index + 1).find((v) => v.registered && v.commit !== version.commit);
   return {
     artifact: artifact.name,
     version: version.version,

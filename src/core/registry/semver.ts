@@ -1,6 +1,9 @@
 /** Semantic versions with GTO's mandatory `v` prefix: precedence and bumps. */
 
-interface Parsed { core: [number, number, number]; pre: string[] }
+interface Parsed {
+  core: [number, number, number];
+  pre: string[];
+}
 
 function parse(version: string): Parsed | null {
   const m = /^v(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(version);

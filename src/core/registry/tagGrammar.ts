@@ -15,8 +15,8 @@ const SEMVER_RE = new RegExp(`^v${SEMVER}$`);
 // Same shape as GTO's tag_re, with `=` standing for the `:` of `dir:name`.
 const TAG_RE = new RegExp(
   `^(?<artifact>(?:${DIRNAME}=)?${NAME})` +
-  `(?:(?:#(?<stage>${NAME})|@(?<version>v${SEMVER}))(?<cancel>!?)|@(?:(?<deprecated>deprecated)|(?<created>created)))` +
-  '(?:#(?<counter>[0-9]+))?$',
+    `(?:(?:#(?<stage>${NAME})|@(?<version>v${SEMVER}))(?<cancel>!?)|@(?:(?<deprecated>deprecated)|(?<created>created)))` +
+    '(?:#(?<counter>[0-9]+))?$',
 );
 
 export type TagAction = 'register' | 'deregister' | 'assign' | 'unassign' | 'deprecate';
@@ -57,15 +57,31 @@ export function looksLikeRegistryTag(tag: string): boolean {
 }
 
 /** Builds the tag for an event; `counter` null for GTO's simple form (used by `@deprecated`). */
-export function formatRegistryTag(p: { action: TagAction; artifact: string; version?: string | null; stage?: string | null; counter: number | null }): string {
+export function formatRegistryTag(p: {
+  action: TagAction;
+  artifact: string;
+  version?: string | null;
+  stage?: string | null;
+  counter: number | null;
+}): string {
   const name = p.artifact.replace(/:/g, '=');
   let base: string;
   switch (p.action) {
-    case 'register': base = `${name}@${p.version}`; break;
-    case 'deregister': base = `${name}@${p.version}!`; break;
-    case 'assign': base = `${name}#${p.stage}`; break;
-    case 'unassign': base = `${name}#${p.stage}!`; break;
-    case 'deprecate': base = `${name}@deprecated`; break;
+    case 'register':
+      base = `${name}@${p.version}`;
+      break;
+    case 'deregister':
+      base = `${name}@${p.version}!`;
+      break;
+    case 'assign':
+      base = `${name}#${p.stage}`;
+      break;
+    case 'unassign':
+      base = `${name}#${p.stage}!`;
+      break;
+    case 'deprecate':
+      base = `${name}@deprecated`;
+      break;
   }
   return p.counter === null ? base : `${base}#${p.counter}`;
 }
@@ -93,7 +109,8 @@ export class RegistryInputError extends Error {
 const NAME_RULE = "letters, digits, '_', '-' and '/', starting and ending with a letter or digit";
 
 export function assertArtifactName(name: string): void {
-  if (!isValidArtifactName(name)) throw new RegistryInputError(`invalid artifact name ${JSON.stringify(name)}: use ${NAME_RULE} (optionally 'dir:name')`);
+  if (!isValidArtifactName(name))
+    throw new RegistryInputError(`invalid artifact name ${JSON.stringify(name)}: use ${NAME_RULE} (optionally 'dir:name')`);
 }
 
 export function assertStageName(stage: string): void {
@@ -101,5 +118,6 @@ export function assertStageName(stage: string): void {
 }
 
 export function assertVersion(version: string): void {
-  if (!isValidVersion(version)) throw new RegistryInputError(`invalid version ${JSON.stringify(version)}: expected a semantic version with a 'v' prefix, e.g. v1.2.0`);
+  if (!isValidVersion(version))
+    throw new RegistryInputError(`invalid version ${JSON.stringify(version)}: expected a semantic version with a 'v' prefix, e.g. v1.2.0`);
 }

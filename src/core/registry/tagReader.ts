@@ -15,7 +15,19 @@ export interface RegistryTags {
   counters: Map<string, number>;
 }
 
-const FIELDS = ['%(refname)', '%(objecttype)', '%(objectname)', '%(*objectname)', '%(*objecttype)', '%(taggerdate:unix)', '%(taggername)', '%(taggeremail)', '%(*committerdate:unix)', '%(taggerdate:iso-strict)', '%(contents)'];
+const FIELDS = [
+  '%(refname)',
+  '%(objecttype)',
+  '%(objectname)',
+  '%(*objectname)',
+  '%(*objecttype)',
+  '%(taggerdate:unix)',
+  '%(taggername)',
+  '%(taggeremail)',
+  '%(*committerdate:unix)',
+  '%(taggerdate:iso-strict)',
+  '%(contents)',
+];
 // NUL separates fields; NUL + SOH ends a record, since a tag message can hold newlines.
 const FORMAT = FIELDS.join('%00') + '%00%01';
 
@@ -38,9 +50,11 @@ export async function readRegistryTags(root: string): Promise<RegistryTags> {
     const tag = ref.slice('refs/tags/'.length);
     names.add(tag);
     const parsed = parseRegistryTag(tag);
-    if (parsed?.counter !== null && parsed?.counter !== undefined) counters.set(parsed.artifact, Math.max(counters.get(parsed.artifact) ?? 0, parsed.counter));
+    if (parsed?.counter !== null && parsed?.counter !== undefined)
+      counters.set(parsed.artifact, Math.max(counters.get(parsed.artifact) ?? 0, parsed.counter));
     if (!parsed) {
-      if (looksLikeRegistryTag(tag)) ignored.push({ tag, reason: 'not in GTO\'s tag grammar (name@vX.Y.Z, name@vX.Y.Z!, name#stage#N, name#stage!#N, name@deprecated)' });
+      if (looksLikeRegistryTag(tag))
+        ignored.push({ tag, reason: "not in GTO's tag grammar (name@vX.Y.Z, name@vX.Y.Z!, name#stage#N, name#stage!#N, name@deprecated)" });
       continue;
     }
     if (type !== 'tag') {

@@ -5,7 +5,9 @@ import { RegistryInputError } from './tagGrammar';
 /** Refuses revisions and remotes git could read as options or that carry odd characters. */
 export function assertSafeGitWord(kind: string, value: string): void {
   if (value === '' || value.startsWith('-') || /[\s\x00-\x1f\x7f]/.test(value)) {
-    throw new RegistryInputError(`invalid ${kind} ${JSON.stringify(value)}: it must not be empty, start with '-' or contain spaces or control characters`);
+    throw new RegistryInputError(
+      `invalid ${kind} ${JSON.stringify(value)}: it must not be empty, start with '-' or contain spaces or control characters`,
+    );
   }
 }
 
@@ -39,7 +41,10 @@ function localOffset(): string {
  * with one-second resolution, and equal times fall back to an order that lets an
  * unassignment win over an assignment, so writers pass a time after the artifact's last event.
  */
-export async function createAnnotatedTag(root: string, tag: { name: string; commit: string; message: string; time: number }): Promise<void> {
+export async function createAnnotatedTag(
+  root: string,
+  tag: { name: string; commit: string; message: string; time: number },
+): Promise<void> {
   await runGitWithEnv(root, ['tag', '-a', '-m', tag.message, tag.name, tag.commit], { GIT_COMMITTER_DATE: `${tag.time} ${localOffset()}` });
 }
 

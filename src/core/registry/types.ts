@@ -107,7 +107,12 @@ export interface RegistryBackend {
   /** `target`: a commit-ish (git) or a run id / model source URI (MLflow). `version` null = next. */
   register(artifact: string, version: string | null, target: string, options?: { message?: string }): Promise<RegistryWriteResult>;
   /** Assigns `stage` to `version`; with `archiveExisting`, unassigns it from every other version first. */
-  assign(artifact: string, version: string, stage: string, options?: { archiveExisting?: boolean; message?: string }): Promise<RegistryWriteResult>;
+  assign(
+    artifact: string,
+    version: string,
+    stage: string,
+    options?: { archiveExisting?: boolean; message?: string },
+  ): Promise<RegistryWriteResult>;
   unassign(artifact: string, version: string, stage: string): Promise<RegistryWriteResult>;
   deprecate(artifact: string): Promise<RegistryWriteResult>;
 }

@@ -37,7 +37,10 @@ export interface Dag {
 function repoPaths(project: string, paths: string[], refused: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) { refused.push(`${p}: remote paths are not supported by ML Lineage's repro`); continue; }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) {
+      refused.push(`${p}: remote paths are not supported by ML Lineage's repro`);
+      continue;
+    }
     const r = resolveInRepo(project, p);
     if (r.ok) out.push(r.path);
     else refused.push(r.reason);
@@ -53,16 +56,44 @@ export function buildDag(projects: WorkspaceProject[], sources: DataSource[] = [
     for (const def of p.def.stages) {
       const refused: string[] = [];
       stages.push({
-        project: p.project, address: stageAddress({ project: p.project, name: def.name }), def, dvcYaml: p.dvcYaml,
-        deps: repoPaths(p.project, def.deps.map((d) => d.projectPath), refused),
-        outs: repoPaths(p.project, def.outs.map((o) => o.projectPath), refused),
-        refused, upstream: [], downstream: [],
+        project: p.project,
+        address: stageAddress({ project: p.project, name: def.name }),
+        def,
+        dvcYaml: p.dvcYaml,
+        deps: repoPaths(
+          p.project,
+          def.deps.map((d) => d.projectPath),
+          refused,
+        ),
+        outs: repoPaths(
+          p.project,
+          def.outs.map((o) => o.projectPath),
+          refused,
+        ),
+        refused,
+        upstream: [],
+        downstream: [],
       });
     }
   }
   for (const src of sources) {
     const refused: string[] = [];
-    stages.push({ project: src.project, address: src.file, def: src.def, dvcYaml: src.file, deps: [], outs: repoPaths(src.project, src.def.outs.map((o) => o.projectPath), refused), refused, upstream: [], downstream: [], source: src });
+    stages.push({
+      project: src.project,
+      address: src.file,
+      def: src.def,
+      dvcYaml: src.file,
+      deps: [],
+      outs: repoPaths(
+        src.project,
+        src.def.outs.map((o) => o.projectPath),
+        refused,
+      ),
+      refused,
+      upstream: [],
+      downstream: [],
+      source: src,
+    });
   }
   const problems: ReproProblem[] = [];
   const broken = new Set<string>();
@@ -75,9 +106,10 @@ export function buildDag(projects: WorkspaceProject[], sources: DataSource[] = [
         const b = stages[j].outs.find((o) => overlaps(a, o));
         if (b === undefined) continue;
         // DVC's OutputDuplicationError / OverlappingOutputPathsError (dvc/repo/trie.py), on one line.
-        const message = a === b
-          ? `output '${b}' is already specified in stage: '${stages[i].address}'; one path can be written by one stage only.`
-          : `The output paths '${a}'('${stages[i].address}') and '${b}'('${stages[j].address}') overlap and are thus in the same tracked directory; outputs should be in separate tracked directories or tracked individually.`;
+        const message =
+          a === b
+            ? `output '${b}' is already specified in stage: '${stages[i].address}'; one path can be written by one stage only.`
+            : `The output paths '${a}'('${stages[i].address}') and '${b}'('${stages[j].address}') overlap and are thus in the same tracked directory; outputs should be in separate tracked directories or tracked individually.`;
         problems.push({ ...where(stages[j]), message, kind: 'refused' });
         broken.add(stages[i].address).add(stages[j].address);
         break;
@@ -107,7 +139,11 @@ export function buildDag(projects: WorkspaceProject[], sources: DataSource[] = [
       const cycle = path.slice(path.indexOf(s.address));
       if (!cycle.every((a) => broken.has(a))) {
         // DVC's CyclicGraphError wording, with the cycle's path added.
-        problems.push({ ...where(s), kind: 'refused', message: `Same item(s) are defined as both a dependency and an output in stage${cycle.length > 1 ? 's' : ''}: ${cycle.join(', ')} (cycle ${[...cycle, s.address].map((a) => `'${a}'`).join(' -> ')}).` });
+        problems.push({
+          ...where(s),
+          kind: 'refused',
+          message: `Same item(s) are defined as both a dependency and an output in stage${cycle.length > 1 ? 's' : ''}: ${cycle.join(', ')} (cycle ${[...cycle, s.address].map((a) => `'${a}'`).join(' -> ')}).`,
+        });
       }
       for (const a of cycle) broken.add(a);
       return;
@@ -131,7 +167,10 @@ export function resolveTargets(dag: Dag, targets: string[]): { addresses: string
   const unknown: string[] = [];
   for (const t of targets) {
     const clean = t.replace(/^\.\//, '');
-    if (dag.byAddress.has(clean)) { addresses.push(clean); continue; }
+    if (dag.byAddress.has(clean)) {
+      addresses.push(clean);
+      continue;
+    }
     // 'dvc.yaml:train' and 'sub/dvc.yaml:train' name one stage of one file.
     const colon = /^(.*dvc\.yaml):(.+)$/.exec(clean);
     if (colon) {
@@ -160,7 +199,11 @@ export function planStages(dag: Dag, targets: string[], mode: { singleItem?: boo
         const s = dag.byAddress.get(queue.pop()!)!;
         // A frozen stage is cut off from its dependencies, as in DVC's active graph.
         if (dir === 'upstream' && s.def.frozen) continue;
-        for (const n of s[dir]) if (!wanted.has(n)) { wanted.add(n); queue.push(n); }
+        for (const n of s[dir])
+          if (!wanted.has(n)) {
+            wanted.add(n);
+            queue.push(n);
+          }
       }
     };
     grow(mode.downstream ? 'downstream' : 'upstream');

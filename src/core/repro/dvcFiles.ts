@@ -35,7 +35,8 @@ export function parseDvcFile(file: string, text: string): { source?: DataSource;
   const parsed = parseYamlValue(text);
   if (!parsed.ok) return { problem: { file, line: parsed.line, message: parsed.message } };
   const data = parsed.value;
-  if (!isMap(data) || !Array.isArray(data.outs)) return { problem: { file, message: `${file} has no outs list; it is not a DVC-tracked data file.` } };
+  if (!isMap(data) || !Array.isArray(data.outs))
+    return { problem: { file, message: `${file} has no outs list; it is not a DVC-tracked data file.` } };
   const outs: LockEntry[] = [];
   const specs: StageDef['outs'] = [];
   for (const o of data.outs) {
@@ -48,7 +49,17 @@ export function parseDvcFile(file: string, text: string): { source?: DataSource;
     specs.push({ kind: 'out', path: o.path, projectPath: o.path, cache: o.cache !== false, persist: false, push: o.push !== false });
   }
   const project = dirOf(file);
-  const def: StageDef = { name: file, cmd: '', wdir: typeof data.wdir === 'string' ? data.wdir : '.', deps: [], outs: specs, params: [], frozen: data.frozen === true, alwaysChanged: false, line: 1 };
+  const def: StageDef = {
+    name: file,
+    cmd: '',
+    wdir: typeof data.wdir === 'string' ? data.wdir : '.',
+    deps: [],
+    outs: specs,
+    params: [],
+    frozen: data.frozen === true,
+    alwaysChanged: false,
+    line: 1,
+  };
   const lock: LockFile = { schema: '2.0', stages: { [file]: { cmd: '', deps: [], outs, params: {} } }, order: [file] };
   const isImport = Array.isArray(data.deps) && data.deps.length > 0;
   return { source: { file, project, def, lock, isImport, importFrom: isImport ? importSource((data.deps as unknown[])[0]) : undefined } };
@@ -67,7 +78,11 @@ export function loadDataSources(root: string): { sources: DataSource[]; problems
   const problems: ReproProblem[] = [];
   for (const file of walkWorkspace(root, (p) => p.endsWith('.dvc') && basename(p) !== '.dvc').sort()) {
     let text: string;
-    try { text = readFileSync(join(root, ...file.split('/')), 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(join(root, ...file.split('/')), 'utf8');
+    } catch {
+      continue;
+    }
     const { source, problem } = parseDvcFile(file, text);
     if (source) sources.push(source);
     if (problem) problems.push(problem);
@@ -76,7 +91,10 @@ export function loadDataSources(root: string): { sources: DataSource[]; problems
 }
 
 function outNode(old: YamlMap, locked: LockedPath): YamlMap {
-  const fresh: [string, unknown][] = [['md5', locked.hash.md5], ['size', locked.hash.size]];
+  const fresh: [string, unknown][] = [
+    ['md5', locked.hash.md5],
+    ['size', locked.hash.size],
+  ];
   if (locked.hash.nfiles !== undefined) fresh.push(['nfiles', locked.hash.nfiles]);
   if (locked.hash.isexec) fresh.push(['isexec', true]);
   if (locked.kind === 'md5') fresh.push(['hash', 'md5']);
@@ -91,7 +109,8 @@ function outNode(old: YamlMap, locked: LockedPath): YamlMap {
 export function updateDvcFile(absPath: string, outs: LockedPath[]): void {
   const text = readFileSync(absPath, 'utf8');
   const loaded = loadYamlRoundTrip(text);
-  if (!loaded.ok || !loaded.value || loaded.value.kind !== 'map') throw new Error(`${absPath}${!loaded.ok && loaded.line ? `:${loaded.line}` : ''}: cannot be read back; it was not changed.`);
+  if (!loaded.ok || !loaded.value || loaded.value.kind !== 'map')
+    throw new Error(`${absPath}${!loaded.ok && loaded.line ? `:${loaded.line}` : ''}: cannot be read back; it was not changed.`);
   const root = loaded.value;
   const outsPair = root.pairs.find(([k]) => k.kind === 'scalar' && k.value === 'outs');
   if (!outsPair || outsPair[1].kind !== 'seq') throw new Error(`${absPath}: no outs list; it was not changed.`);

@@ -20,7 +20,11 @@ export interface IgnoreRule {
 
 /** A `.dvcignore` line DVC cannot compile (pathspec raises; so does `dvc status`). */
 export class DvcIgnoreError extends Error {
-  constructor(readonly file: string, readonly line: string, reason: string) {
+  constructor(
+    readonly file: string,
+    readonly line: string,
+    reason: string,
+  ) {
     super(`${file}: invalid .dvcignore pattern "${line}" (${reason}); fix or remove the line.`);
     this.name = 'DvcIgnoreError';
   }
@@ -53,7 +57,10 @@ function translateGlob(seg: string): string {
       while (j < seg.length && seg[j] !== ']') j++;
       if (j >= seg.length) throw new RangeError_();
       let expr = '[';
-      if (seg[i] === '!' || seg[i] === '^') { expr += '^'; i++; }
+      if (seg[i] === '!' || seg[i] === '^') {
+        expr += '^';
+        i++;
+      }
       // Python keeps a leading ']' literal and `[` inside a set; JS needs both escaped.
       const body = seg.slice(i, j).replace(/\\/g, '\\\\').replace(/^\]/, '\\]').replace(/\[/g, '\\[');
       out += expr + body + ']';
@@ -68,7 +75,10 @@ export function patternToRegex(line: string): [string, boolean] | undefined {
   let pattern = line.endsWith('\\ ') ? line : line.trimEnd();
   if (!pattern || pattern.startsWith('#') || pattern === '/') return undefined;
   let ignore = true;
-  if (pattern.startsWith('!')) { ignore = false; pattern = pattern.slice(1); }
+  if (pattern.startsWith('!')) {
+    ignore = false;
+    pattern = pattern.slice(1);
+  }
   const segs = pattern.split('/');
   const isDirPattern = segs[segs.length - 1] === '';
   if (segs[0] === '') segs.shift();
@@ -89,8 +99,10 @@ export function patternToRegex(line: string): [string, boolean] | undefined {
     segs.forEach((seg, i) => {
       if (seg === '**') {
         if (i === 0) out += `^(?:${DOT}+/)?`;
-        else if (i < end) { out += `(?:/${DOT}+)?`; needSlash = true; }
-        else out += '/';
+        else if (i < end) {
+          out += `(?:/${DOT}+)?`;
+          needSlash = true;
+        } else out += '/';
         return;
       }
       if (i === 0) out += '^';
@@ -140,7 +152,10 @@ export function compileRule(pattern: string, source: string): IgnoreRule | undef
 
 /** DvcIgnorePatterns.from_file: stripped lines, blanks and `#` comments dropped. */
 export function readIgnoreLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 /** One merged rule list (all relative to the repository root), with DVC's matching. */
@@ -197,7 +212,10 @@ export class DvcIgnore {
   forDir(dirRel: string): IgnoreMatcher {
     const cached = this.byDir.get(dirRel);
     if (cached) return cached;
-    const parent = dirRel === '' ? new IgnoreMatcher(DEFAULT_IGNORE_PATTERNS.map((p) => compileRule(p, '(defaults)')!)) : this.forDir(posix.dirname(dirRel) === '.' ? '' : posix.dirname(dirRel));
+    const parent =
+      dirRel === ''
+        ? new IgnoreMatcher(DEFAULT_IGNORE_PATTERNS.map((p) => compileRule(p, '(defaults)')!))
+        : this.forDir(posix.dirname(dirRel) === '.' ? '' : posix.dirname(dirRel));
     let matcher = parent;
     const fileRel = dirRel === '' ? '.dvcignore' : `${dirRel}/.dvcignore`;
     const file = join(this.root, fileRel);

@@ -18,7 +18,10 @@ import type { DirEntry, HashKind, PathHash } from './types';
 /** LocalHashFileDB.CACHE_MODE. */
 export const CACHE_FILE_MODE = 0o444;
 
-export interface ListingEntry { relpath: string; md5: string }
+export interface ListingEntry {
+  relpath: string;
+  md5: string;
+}
 
 /** The cache folder: `[cache] dir` from .dvc/config.local or .dvc/config, else .dvc/cache. */
 export function cacheDirOf(root: string): string {
@@ -38,7 +41,9 @@ export function readDirListing(root: string, md5: string, kind: HashKind = 'md5'
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (!Array.isArray(raw)) return undefined;
-    return raw.filter((e): e is ListingEntry => typeof e?.md5 === 'string' && typeof e?.relpath === 'string').map((e) => ({ relpath: e.relpath, md5: e.md5 }));
+    return raw
+      .filter((e): e is ListingEntry => typeof e?.md5 === 'string' && typeof e?.relpath === 'string')
+      .map((e) => ({ relpath: e.relpath, md5: e.md5 }));
   } catch {
     return undefined;
   }
@@ -56,7 +61,10 @@ export function isInCache(root: string, hash: PathHash, kind: HashKind = 'md5'):
   return listing !== undefined && listing.every((e) => existsSync(objectPath(cacheDir, e.md5, kind)));
 }
 
-export interface PutResult { added: number; present: number }
+export interface PutResult {
+  added: number;
+  present: number;
+}
 
 /**
  * Removes temporaries that killed runs left in the cache and in .dvc/tmp (only names this
@@ -65,7 +73,11 @@ export interface PutResult { added: number; present: number }
 export function sweepReproTemporaries(root: string): string[] {
   const cacheDir = cacheDirOf(root);
   // Objects sit at <cache>/<2>/ (legacy) and <cache>/files/md5/<2>/.
-  return [...sweepTemporaries(cacheDir, 1), ...sweepTemporaries(join(cacheDir, 'files', 'md5'), 1), ...sweepTemporaries(join(root, '.dvc', 'tmp'))];
+  return [
+    ...sweepTemporaries(cacheDir, 1),
+    ...sweepTemporaries(join(cacheDir, 'files', 'md5'), 1),
+    ...sweepTemporaries(join(root, '.dvc', 'tmp')),
+  ];
 }
 
 /**
@@ -76,14 +88,21 @@ function placeObject(dest: string, write: (tmp: string) => Promise<void>): Promi
   const dir = dirname(dest);
   mkdirSync(dir, { recursive: true });
   const tmp = tempNameIn(dir);
-  return write(tmp).then(() => {
-    chmodSync(tmp, CACHE_FILE_MODE);
-    renameSync(tmp, dest);
-    fsyncDir(dir);
-  }, (error) => {
-    try { unlinkSync(tmp); } catch { /* never created */ }
-    throw error;
-  });
+  return write(tmp).then(
+    () => {
+      chmodSync(tmp, CACHE_FILE_MODE);
+      renameSync(tmp, dest);
+      fsyncDir(dir);
+    },
+    (error) => {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* never created */
+      }
+      throw error;
+    },
+  );
 }
 
 /** A full disk may take part of a buffer: loop until every byte is written or an error says why. */
@@ -117,11 +136,16 @@ async function copyVerified(src: string, tmp: string, md5: string, kind: HashKin
         if (filled < CHUNK_SIZE) break;
       }
       const actual = hasher.digest();
-      if (actual !== md5) throw new HashPathError(src, `${src} changed after it was hashed (md5 ${actual}, expected ${md5}); not put into the DVC cache. Run the stage again or re-hash.`);
+      if (actual !== md5)
+        throw new HashPathError(
+          src,
+          `${src} changed after it was hashed (md5 ${actual}, expected ${md5}); not put into the DVC cache. Run the stage again or re-hash.`,
+        );
       await output.sync();
       // The bytes hashed are the bytes read; the file on disk must hold all of them.
       const written = (await output.stat()).size;
-      if (written !== pos) throw new HashPathError(src, `${tmp}: ${written} bytes on disk after copying ${pos}; not put into the DVC cache.`);
+      if (written !== pos)
+        throw new HashPathError(src, `${tmp}: ${written} bytes on disk after copying ${pos}; not put into the DVC cache.`);
     } finally {
       await output.close();
     }
@@ -135,7 +159,13 @@ async function copyVerified(src: string, tmp: string, md5: string, kind: HashKin
  * are its listing (from WorkspaceHasher.hashWithEntries); without them it is hashed again.
  * Files go first and the `.dir` object last, so a present `.dir` means a complete folder.
  */
-export async function putInCache(root: string, relPath: string, hash: PathHash, entries?: readonly Pick<DirEntry, 'relpath' | 'md5'>[], kind: HashKind = 'md5'): Promise<PutResult> {
+export async function putInCache(
+  root: string,
+  relPath: string,
+  hash: PathHash,
+  entries?: readonly Pick<DirEntry, 'relpath' | 'md5'>[],
+  kind: HashKind = 'md5',
+): Promise<PutResult> {
   const r = resolveInRepo('', relPath);
   if (!r.ok) throw new HashPathError(relPath, r.reason);
   const cacheDir = cacheDirOf(root);
@@ -143,7 +173,10 @@ export async function putInCache(root: string, relPath: string, hash: PathHash, 
   const result: PutResult = { added: 0, present: 0 };
   const putFile = async (src: string, md5: string, buffer: Buffer) => {
     const dest = objectPath(cacheDir, md5, kind);
-    if (existsSync(dest)) { result.present++; return; }
+    if (existsSync(dest)) {
+      result.present++;
+      return;
+    }
     await placeObject(dest, (tmp) => copyVerified(src, tmp, md5, kind, buffer));
     result.added++;
   };
@@ -155,15 +188,22 @@ export async function putInCache(root: string, relPath: string, hash: PathHash, 
   const list = entries ?? (await hashDir(abs, kind, { root, ignore: new DvcIgnore(root) })).entries;
   const listing = Buffer.from(serializeDirListing(list), 'latin1');
   const listingMd5 = hashBytes(listing, kind) + '.dir';
-  if (listingMd5 !== hash.md5) throw new HashPathError(r.path, `${r.path}: the listing hashes to ${listingMd5}, not ${hash.md5}; the folder changed since it was hashed. Run the stage again or re-hash.`);
+  if (listingMd5 !== hash.md5)
+    throw new HashPathError(
+      r.path,
+      `${r.path}: the listing hashes to ${listingMd5}, not ${hash.md5}; the folder changed since it was hashed. Run the stage again or re-hash.`,
+    );
   for (const e of list) {
     const inside = resolveInRepo(r.path, e.relpath);
-    if (!inside.ok || !(inside.path.startsWith(r.path + '/') || r.path === '')) throw new HashPathError(e.relpath, `listing entry "${e.relpath}" leads outside ${r.path}; refused`);
+    if (!inside.ok || !(inside.path.startsWith(r.path + '/') || r.path === ''))
+      throw new HashPathError(e.relpath, `listing entry "${e.relpath}" leads outside ${r.path}; refused`);
   }
   const buffers: Buffer[] = [];
   // One object per distinct md5: two identical files share it, and must not race on it.
   const unique = [...new Map(list.map((e) => [e.md5, e])).values()];
-  await mapLimit(unique, 3, (e, slot) => putFile(join(abs, ...e.relpath.split('/')), e.md5, (buffers[slot] ??= Buffer.allocUnsafe(CHUNK_SIZE))));
+  await mapLimit(unique, 3, (e, slot) =>
+    putFile(join(abs, ...e.relpath.split('/')), e.md5, (buffers[slot] ??= Buffer.allocUnsafe(CHUNK_SIZE))),
+  );
   const dirDest = objectPath(cacheDir, hash.md5, kind);
   if (existsSync(dirDest)) result.present++;
   else {
@@ -173,7 +213,9 @@ export async function putInCache(root: string, relPath: string, hash: PathHash, 
         await writeAll(out, listing, 0);
         await out.sync();
         if ((await out.stat()).size !== listing.length) throw new Error(`${tmp}: short write of the .dir listing`);
-      } finally { await out.close(); }
+      } finally {
+        await out.close();
+      }
     });
     result.added++;
   }

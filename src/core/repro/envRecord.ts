@@ -23,7 +23,29 @@ export interface EnvRecord {
 }
 
 /** Variables that change what an ML run computes, or where. */
-const KEEP = [/^CUDA_/, /^NVIDIA_/, /^PYTHON/, /^VIRTUAL_ENV$/, /^CONDA_/, /^OMP_/, /^MKL_/, /^OPENBLAS_/, /^TF_/, /^TORCH/, /^PYTORCH_/, /^HF_/, /^TRANSFORMERS_/, /^DVC_/, /^MLFLOW_/, /^WANDB_/, /^LANG$/, /^LC_ALL$/, /^TZ$/, /^SEED$/, /^PATH$/];
+const KEEP = [
+  /^CUDA_/,
+  /^NVIDIA_/,
+  /^PYTHON/,
+  /^VIRTUAL_ENV$/,
+  /^CONDA_/,
+  /^OMP_/,
+  /^MKL_/,
+  /^OPENBLAS_/,
+  /^TF_/,
+  /^TORCH/,
+  /^PYTORCH_/,
+  /^HF_/,
+  /^TRANSFORMERS_/,
+  /^DVC_/,
+  /^MLFLOW_/,
+  /^WANDB_/,
+  /^LANG$/,
+  /^LC_ALL$/,
+  /^TZ$/,
+  /^SEED$/,
+  /^PATH$/,
+];
 
 export function selectVars(env: NodeJS.ProcessEnv): { vars: Record<string, string>; redacted: string[] } {
   const vars: Record<string, string> = {};
@@ -31,7 +53,10 @@ export function selectVars(env: NodeJS.ProcessEnv): { vars: Record<string, strin
   for (const name of Object.keys(env).sort()) {
     const value = env[name];
     if (value === undefined || !KEEP.some((k) => k.test(name))) continue;
-    if (isSecretName(name)) { redacted.push(name); continue; }
+    if (isSecretName(name)) {
+      redacted.push(name);
+      continue;
+    }
     vars[name] = redactText(value);
   }
   return { vars, redacted };
@@ -39,7 +64,9 @@ export function selectVars(env: NodeJS.ProcessEnv): { vars: Record<string, strin
 
 function run(file: string, args: string[], cwd: string, timeoutMs = 20000): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (err, stdout) => resolve(err ? undefined : stdout));
+    execFile(file, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (err, stdout) =>
+      resolve(err ? undefined : stdout),
+    );
   });
 }
 
@@ -54,7 +81,10 @@ async function gitState(root: string): Promise<EnvRecord['git']> {
     const head = (await runGitText(root, ['rev-parse', '--verify', '-q', 'HEAD'], { allowExit: [1] })).trim() || undefined;
     const branch = (await runGitText(root, ['symbolic-ref', '-q', '--short', 'HEAD'], { allowExit: [1] })).trim() || undefined;
     const status = await runGitText(root, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
-    const changed = status.split('\0').filter(Boolean).map((l) => l.slice(3));
+    const changed = status
+      .split('\0')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
     return { head, branch, dirty: changed.length > 0, changed: changed.slice(0, 200) };
   } catch {
     return {};
@@ -67,16 +97,29 @@ async function pythonInfo(python: string, cwd: string): Promise<EnvRecord['pytho
   const [executable, version] = out.trim().split('\n');
   const freeze = await run(executable, ['-m', 'pip', 'freeze', '--all'], cwd, 60000);
   // `pip freeze` prints an editable install's remote as is: `-e git+https://bot:ghp_…@host/…`.
-  return { executable, version, packages: freeze ? freeze.split('\n').map((l) => redactText(l.trim())).filter(Boolean) : [] };
+  return {
+    executable,
+    version,
+    packages: freeze
+      ? freeze
+          .split('\n')
+          .map((l) => redactText(l.trim()))
+          .filter(Boolean)
+      : [],
+  };
 }
 
 async function gpus(cwd: string): Promise<EnvRecord['gpus']> {
   const out = await run('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], cwd, 10000);
   if (!out) return [];
-  return out.trim().split('\n').filter(Boolean).map((line) => {
-    const [name, driver, memory] = line.split(',').map((s) => s.trim());
-    return { name, driver, memory };
-  });
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name, driver, memory] = line.split(',').map((s) => s.trim());
+      return { name, driver, memory };
+    });
 }
 
 /**
@@ -100,10 +143,17 @@ export class EnvProbes {
 }
 
 /** The cheap part, taken right before the command starts: Git state, OS, variables. */
-export async function captureBaseEnvironment(root: string, cmd: string, cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<EnvRecord> {
+export async function captureBaseEnvironment(
+  root: string,
+  cmd: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<EnvRecord> {
   const cpus = os.cpus();
   return {
-    git: await gitState(root), cmd, cwd,
+    git: await gitState(root),
+    cmd,
+    cwd,
     node: process.version,
     os: { platform: os.platform(), release: os.release(), arch: os.arch(), hostname: os.hostname() },
     cpu: { model: cpus[0]?.model ?? 'unknown', count: cpus.length, memoryBytes: os.totalmem() },
@@ -137,5 +187,7 @@ export function redactEnvRecord(env: EnvRecord): EnvRecord {
 export function outsKey(project: string, stage: string, outs: { path: string; md5?: string }[]): string | undefined {
   if (outs.length === 0 || outs.some((o) => !o.md5)) return undefined;
   const parts = [...outs].sort((a, b) => (a.path < b.path ? -1 : 1)).map((o) => `${o.path}\t${o.md5}`);
-  return createHash('sha1').update(`${project}\n${stage}\n${parts.join('\n')}`).digest('hex');
+  return createHash('sha1')
+    .update(`${project}\n${stage}\n${parts.join('\n')}`)
+    .digest('hex');
 }

@@ -72,7 +72,11 @@ function gitignoreFor(root: string, top: string, relPath: string): string {
 
 /** Python's os.path.realpath: symlinks resolved as far as the path exists, the rest kept. */
 function realpathLoose(p: string): string {
-  try { return realpathSync(p); } catch { return dirname(p) === p ? p : join(realpathLoose(dirname(p)), basename(p)); }
+  try {
+    return realpathSync(p);
+  } catch {
+    return dirname(p) === p ? p : join(realpathLoose(dirname(p)), basename(p));
+  }
 }
 
 /** DVC's OutputAlreadyTrackedError text: Git tracks the out itself or any file under it. */
@@ -96,7 +100,10 @@ async function refuseTracked(root: string, relPath: string): Promise<void> {
  */
 async function addEntry(root: string, top: string, relPath: string): Promise<string | undefined> {
   const file = gitignoreFor(root, top, relPath);
-  const ignored = await runGit(root, ['check-ignore', '-q', '--no-index', '--', `./${relPath}`]).then(() => true, () => false);
+  const ignored = await runGit(root, ['check-ignore', '-q', '--no-index', '--', `./${relPath}`]).then(
+    () => true,
+    () => false,
+  );
   if (ignored) return undefined;
   const existing = existsSync(file) ? readFileSync(file) : undefined;
   writeFileAtomic(file, withEntry(existing, gitignoreEntry(baseOf(relPath))));
@@ -136,7 +143,11 @@ export async function unignoreOut(root: string, relPath: string): Promise<string
   const buf = readFileSync(file);
   // Python decodes strictly and keeps a BOM as a character; a non-UTF-8 file is not rewritten.
   let text: string;
-  try { text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf); } catch { throw new Error(`${file} is not UTF-8; it was not changed.`); }
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    throw new Error(`${file} is not UTF-8; it was not changed.`);
+  }
   const next = withoutEntry(text, baseOf(relPath));
   if (next === undefined) unlinkSync(file);
   else if (next !== text) writeFileAtomic(file, next);

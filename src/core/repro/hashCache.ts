@@ -6,9 +6,17 @@ import type { Store } from '../store/store';
 import type { HashKind } from './types';
 
 /** What identifies one version of a file's bytes without reading them. */
-export interface FileStamp { ino: bigint; mtimeNs: bigint; size: bigint }
+export interface FileStamp {
+  ino: bigint;
+  mtimeNs: bigint;
+  size: bigint;
+}
 
-export interface HashCacheWrite { path: string; stat: FileStamp; md5: string }
+export interface HashCacheWrite {
+  path: string;
+  stat: FileStamp;
+  md5: string;
+}
 
 export interface HashCacheOptions {
   /** Clock in ns since the epoch (tests move it). */
@@ -52,13 +60,17 @@ export class HashCache {
   writes = 0;
   private readonly nowNs: () => bigint;
 
-  constructor(readonly store: Store, options: HashCacheOptions = {}) {
+  constructor(
+    readonly store: Store,
+    options: HashCacheOptions = {},
+  ) {
     this.nowNs = options.nowNs ?? nowNsDefault;
   }
 
   /** One file's cached md5 when its stamp still matches. */
   get(path: string, kind: HashKind, stat: FileStamp): string | undefined {
-    const row = this.store.sql(`SELECT ${STAMP_SQL} || ' ' || md5 AS v FROM hash_cache WHERE kind = ? AND path = ?`).get(kind, path) as { v: string } | undefined;
+    const row = this.store.sql(`SELECT ${STAMP_SQL} || ' ' || md5 AS v FROM hash_cache WHERE kind = ? AND path = ?`).get(kind, path) as
+      { v: string } | undefined;
     return this.match(row?.v, stampKey(stat));
   }
 
@@ -69,10 +81,12 @@ export class HashCache {
    */
   loadUnder(dir: string, kind: HashKind): LoadedHashes {
     const select = `SELECT json_group_array(path) AS paths, json_group_array(${STAMP_SQL} || ' ' || md5) AS vals FROM hash_cache WHERE kind = ?`;
-    const row = (dir === ''
-      ? this.store.sql(select).get(kind)
-      // '/' + 1 is '0': every 'dir/...' path sorts between 'dir/' and 'dir0' (BINARY collation).
-      : this.store.sql(`${select} AND path > ? AND path < ?`).get(kind, `${dir}/`, `${dir}0`)) as { paths: string; vals: string };
+    const row = (
+      dir === ''
+        ? this.store.sql(select).get(kind)
+        : // '/' + 1 is '0': every 'dir/...' path sorts between 'dir/' and 'dir0' (BINARY collation).
+          this.store.sql(`${select} AND path > ? AND path < ?`).get(kind, `${dir}/`, `${dir}0`)
+    ) as { paths: string; vals: string };
     const paths = JSON.parse(row.paths) as string[];
     const vals = JSON.parse(row.vals) as string[];
     const map: LoadedHashes = new Map();
@@ -95,7 +109,9 @@ export class HashCache {
     const now = this.nowNs();
     const keep = writes.filter((w) => !isRacy(w.stat, now));
     if (keep.length === 0 && removed.length === 0) return;
-    const put = this.store.sql('INSERT INTO hash_cache (kind, path, inode, mtime_ns, size, md5) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, path) DO UPDATE SET inode = excluded.inode, mtime_ns = excluded.mtime_ns, size = excluded.size, md5 = excluded.md5');
+    const put = this.store.sql(
+      'INSERT INTO hash_cache (kind, path, inode, mtime_ns, size, md5) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, path) DO UPDATE SET inode = excluded.inode, mtime_ns = excluded.mtime_ns, size = excluded.size, md5 = excluded.md5',
+    );
     const del = this.store.sql('DELETE FROM hash_cache WHERE kind = ? AND path = ?');
     this.store.transaction(() => {
       for (const w of keep) put.run(kind, w.path, String(w.stat.ino), String(w.stat.mtimeNs), Number(w.stat.size), w.md5);

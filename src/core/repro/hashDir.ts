@@ -13,7 +13,10 @@ import type { DirEntry, HashKind, PathHash } from './types';
 
 /** A path DVC could not hash either, or that we refuse (outside the repository). */
 export class HashPathError extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'HashPathError';
   }
@@ -67,7 +70,11 @@ export async function walkDir(root: string, dirRel: string, ignore: DvcIgnore = 
     for (const d of dirents) {
       const name = d.name;
       const repoPath = repoDir ? `${repoDir}/${name}` : name;
-      if (name.includes('\uFFFD')) throw new HashPathError(repoPath, `${repoPath}: the file name is not valid UTF-8; DVC's hash of this folder cannot be reproduced. Rename the file.`);
+      if (name.includes('\uFFFD'))
+        throw new HashPathError(
+          repoPath,
+          `${repoPath}: the file name is not valid UTF-8; DVC's hash of this folder cannot be reproduced. Rename the file.`,
+        );
       const relpath = sub ? `${sub}/${name}` : name;
       const absPath = `${absDir}${sep}${name}`;
       const link = d.isSymbolicLink();
@@ -77,7 +84,10 @@ export async function walkDir(root: string, dirRel: string, ignore: DvcIgnore = 
         try {
           stat = statSync(absPath, { bigint: true });
         } catch {
-          throw new HashPathError(repoPath, `${repoPath} is a broken symbolic link; DVC cannot hash ${dirRel || 'the folder'} with it either. Remove it or list it in .dvcignore.`);
+          throw new HashPathError(
+            repoPath,
+            `${repoPath} is a broken symbolic link; DVC cannot hash ${dirRel || 'the folder'} with it either. Remove it or list it in .dvcignore.`,
+          );
         }
         isDir = stat.isDirectory();
       }
@@ -88,14 +98,33 @@ export async function walkDir(root: string, dirRel: string, ignore: DvcIgnore = 
         continue;
       }
       if (matcher.decide(repoPath, false)) continue;
-      if (name === '.dvcignore') throw new HashPathError(repoPath, `${repoPath}: a .dvcignore file inside a tracked folder is not allowed by DVC (it fails with "should not be in collected dir path"). Move its rules to a .dvcignore outside ${dirRel || 'the folder'}.`);
+      if (name === '.dvcignore')
+        throw new HashPathError(
+          repoPath,
+          `${repoPath}: a .dvcignore file inside a tracked folder is not allowed by DVC (it fails with "should not be in collected dir path"). Move its rules to a .dvcignore outside ${dirRel || 'the folder'}.`,
+        );
       if (link) {
         const real = realpathSync(absPath);
-        if (!isInside(real, realRoot)) throw new HashPathError(repoPath, `${repoPath} is a symbolic link to ${real}, outside the repository; refused. Copy the file in, or list the link in .dvcignore.`);
+        if (!isInside(real, realRoot))
+          throw new HashPathError(
+            repoPath,
+            `${repoPath} is a symbolic link to ${real}, outside the repository; refused. Copy the file in, or list the link in .dvcignore.`,
+          );
       }
       stat ??= statSync(absPath, { bigint: true });
-      if (!stat.isFile()) throw new HashPathError(repoPath, `${repoPath} is not a regular file (a FIFO, socket or device); DVC cannot hash it. List it in .dvcignore.`);
-      out.push({ relpath, repoPath, absPath, size: Number(stat.size), mode: Number(stat.mode), stamp: `${stat.ino} ${stat.mtimeNs} ${stat.size}` });
+      if (!stat.isFile())
+        throw new HashPathError(
+          repoPath,
+          `${repoPath} is not a regular file (a FIFO, socket or device); DVC cannot hash it. List it in .dvcignore.`,
+        );
+      out.push({
+        relpath,
+        repoPath,
+        absPath,
+        size: Number(stat.size),
+        mode: Number(stat.mode),
+        stamp: `${stat.ino} ${stat.mtimeNs} ${stat.size}`,
+      });
     }
     if (++visited % 16 === 0) await new Promise((r) => setImmediate(r));
   }
@@ -128,7 +157,15 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
+const SHORT_ESCAPES: Record<number, string> = {
+  0x22: '\\"',
+  0x5c: '\\\\',
+  0x0a: '\\n',
+  0x0d: '\\r',
+  0x09: '\\t',
+  0x08: '\\b',
+  0x0c: '\\f',
+};
 
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 
@@ -190,10 +227,19 @@ export interface HashDirOptions {
   resolve?: (files: WalkedFile[], kind: HashKind) => Promise<{ md5: string; size: number }[]>;
 }
 
-export interface DirHash { hash: PathHash; entries: DirEntry[]; listing: Buffer }
+export interface DirHash {
+  hash: PathHash;
+  entries: DirEntry[];
+  listing: Buffer;
+}
 
 /** Reads every file, `concurrency` at a time, one CHUNK_SIZE buffer per slot. */
-export async function hashWalkedFiles(files: WalkedFile[], kind: HashKind, concurrency = 3, hashOptions: HashFileOptions = {}): Promise<{ md5: string; size: number; stat: BigIntStats }[]> {
+export async function hashWalkedFiles(
+  files: WalkedFile[],
+  kind: HashKind,
+  concurrency = 3,
+  hashOptions: HashFileOptions = {},
+): Promise<{ md5: string; size: number; stat: BigIntStats }[]> {
   const buffers: Buffer[] = [];
   return mapLimit(files, concurrency, async (file, slot) => {
     buffers[slot] ??= Buffer.allocUnsafe(CHUNK_SIZE);
@@ -206,10 +252,18 @@ export async function hashWalkedFiles(files: WalkedFile[], kind: HashKind, concu
 export async function hashDir(absDir: string, kind: HashKind, options: HashDirOptions = {}): Promise<DirHash> {
   const root = options.root ?? absDir;
   const rel = relative(root, absDir).split(sep).join('/');
-  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw new HashPathError(absDir, `${absDir} is not inside the repository ${root}; refused.`);
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
+    throw new HashPathError(absDir, `${absDir} is not inside the repository ${root}; refused.`);
   const files = await walkDir(root, rel, options.ignore ?? new DvcIgnore(root));
-  const hashes = options.resolve ? await options.resolve(files, kind) : await hashWalkedFiles(files, kind, options.concurrency, options.hashOptions);
-  const entries: DirEntry[] = files.map((f, i) => ({ relpath: f.relpath, md5: hashes[i].md5, size: hashes[i].size, isexec: isExecutable(f.mode) }));
+  const hashes = options.resolve
+    ? await options.resolve(files, kind)
+    : await hashWalkedFiles(files, kind, options.concurrency, options.hashOptions);
+  const entries: DirEntry[] = files.map((f, i) => ({
+    relpath: f.relpath,
+    md5: hashes[i].md5,
+    size: hashes[i].size,
+    isexec: isExecutable(f.mode),
+  }));
   sortByRelpath(entries);
   const { hash, listing } = dirHashOf(entries, kind);
   return { hash, entries, listing };

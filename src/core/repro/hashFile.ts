@@ -79,7 +79,10 @@ export function isExecutable(mode: number | bigint): boolean {
 
 /** The file changed while it was read (size, mtime, ctime or inode differ before and after). */
 export class FileChangedError extends Error {
-  constructor(readonly path: string, attempts: number) {
+  constructor(
+    readonly path: string,
+    attempts: number,
+  ) {
     super(`${path} kept changing while it was being hashed (${attempts} attempts); hash it again when whatever writes it has finished.`);
     this.name = 'FileChangedError';
   }
@@ -95,7 +98,10 @@ export interface HashFileOptions {
 }
 
 /** A hash with the stat that describes exactly the bytes hashed, for the hash cache. */
-export interface StampedHash { hash: PathHash; stat: BigIntStats }
+export interface StampedHash {
+  hash: PathHash;
+  stat: BigIntStats;
+}
 
 /** Same inode, size, mtime and ctime: nothing wrote to the file in between. */
 export function sameStamp(a: BigIntStats, b: BigIntStats): boolean {
@@ -110,7 +116,15 @@ const fsRead = (fd: number, buffer: Buffer, offset: number, length: number, posi
   new Promise<number>((res, rej) => fs.read(fd, buffer, offset, length, position, (e, n) => (e ? rej(e) : res(n))));
 const fstat = (fd: number) => fs.fstatSync(fd, { bigint: true });
 
-async function readOnce(fd: number, absPath: string, kind: HashKind, buffer: Buffer, before: BigIntStats, attempt: number, options: HashFileOptions): Promise<StampedHash | undefined> {
+async function readOnce(
+  fd: number,
+  absPath: string,
+  kind: HashKind,
+  buffer: Buffer,
+  before: BigIntStats,
+  attempt: number,
+  options: HashFileOptions,
+): Promise<StampedHash | undefined> {
   const expected = Number(before.size);
   const hasher = new DvcHasher(kind);
   let total = 0;
@@ -142,7 +156,12 @@ async function readOnce(fd: number, absPath: string, kind: HashKind, buffer: Buf
  * a hash is only returned together with a stat that matches the bytes hashed.
  * `before` may be a stat of the path taken just before (a folder walk's), saving one fstat.
  */
-export async function hashFileStamped(absPath: string, kind: HashKind, options: HashFileOptions = {}, before?: BigIntStats): Promise<StampedHash> {
+export async function hashFileStamped(
+  absPath: string,
+  kind: HashKind,
+  options: HashFileOptions = {},
+  before?: BigIntStats,
+): Promise<StampedHash> {
   const buffer = options.buffer ?? Buffer.allocUnsafe(CHUNK_SIZE);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const fd = fs.openSync(absPath, 'r');

@@ -72,7 +72,11 @@ function sortedKeys(keys: PyKey[], file: string): PyKey[] {
     throw new Error(`DVC cannot record the params of '${file}': its keys mix types that Python cannot sort (${[...kinds].join(', ')}).`);
   }
   return tagged
-    .sort((a, b) => (a.s!.kind === 'str' ? pyStrCompare((a.s as { s: string }).s, (b.s as { s: string }).s) : (a.s as { n: number }).n - (b.s as { n: number }).n))
+    .sort((a, b) =>
+      a.s!.kind === 'str'
+        ? pyStrCompare((a.s as { s: string }).s, (b.s as { s: string }).s)
+        : (a.s as { n: number }).n - (b.s as { n: number }).n,
+    )
     .map((t) => t.k);
 }
 
@@ -117,7 +121,12 @@ export function lockStageEntry(input: LockStageInput): PyDict {
 
 /** A dvc.lock that cannot be read; the file was left as it is. */
 export class LockFileError extends Error {
-  constructor(readonly file: string, message: string, readonly line?: number, readonly column?: number) {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
     super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${message}`);
   }
 }
@@ -140,12 +149,16 @@ function loadForUpdate(file: string, text: string | undefined): YamlMap {
     throw new LockFileError(file, `${checked.message} (dvc.lock was not changed; fix or delete it)`, checked.line, checked.column);
   }
   if (checked.value.schema === '1.0' && checked.value.order.length > 0) {
-    throw new LockFileError(file, 'this dvc.lock has the DVC 1.x layout (no schema); DVC 3 does not read it either (dvc.lock was not changed; delete it to regenerate)');
+    throw new LockFileError(
+      file,
+      'this dvc.lock has the DVC 1.x layout (no schema); DVC 3 does not read it either (dvc.lock was not changed; delete it to regenerate)',
+    );
   }
   const rt = loadYamlRoundTrip(text);
   if (!rt.ok) throw new LockFileError(file, `${rt.message} (dvc.lock was not changed)`, rt.line, rt.column);
   if (rt.value === null) return empty();
-  if (rt.value.kind !== 'map') throw new LockFileError(file, 'dvc.lock must be a mapping at the top level (dvc.lock was not changed)', 1, 1);
+  if (rt.value.kind !== 'map')
+    throw new LockFileError(file, 'dvc.lock must be a mapping at the top level (dvc.lock was not changed)', 1, 1);
   // DVC's schema check refuses `stages:` with no value (and its dump would fail on it).
   const stages = rt.value.pairs.find(([k]) => keyIs(k, 'stages'));
   if (stages && stages[1].kind !== 'map') {

@@ -25,7 +25,10 @@ export interface Ownership {
   pipelineFiles: Map<string, string>;
 }
 
-const isDvcFileName = (rel: string): boolean => { const b = baseOf(rel); return b === 'dvc.yaml' || b === 'dvc.lock' || b.endsWith('.dvc'); };
+const isDvcFileName = (rel: string): boolean => {
+  const b = baseOf(rel);
+  return b === 'dvc.yaml' || b === 'dvc.lock' || b.endsWith('.dvc');
+};
 const overlaps = (a: string, b: string): boolean => isUnder(a, b) || isUnder(b, a);
 
 export function ownershipOf(root: string, dag: Dag, projects: WorkspaceProject[] = []): Ownership {
@@ -43,7 +46,11 @@ export function ownershipOf(root: string, dag: Dag, projects: WorkspaceProject[]
     }
   }
   let realRoot = root;
-  try { realRoot = realpathSync(root); } catch { /* judged as given */ }
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    /* judged as given */
+  }
   return { root, realRoot, protectedFiles, pipelineFiles };
 }
 
@@ -56,7 +63,11 @@ function realRelative(own: Ownership, rel: string): string | undefined {
   const parts = rel.split('/').filter(Boolean);
   for (let i = parts.length - 1; i >= 0; i--) {
     let real: string;
-    try { real = realpathSync(join(own.root, ...parts.slice(0, i))); } catch { continue; }
+    try {
+      real = realpathSync(join(own.root, ...parts.slice(0, i)));
+    } catch {
+      continue;
+    }
     const r = relative(own.realRoot, real).split(sep).join('/');
     if (r === '..' || r.startsWith('../') || r.startsWith('/') || /^[A-Za-z]:/.test(r)) return undefined;
     return [r, ...parts.slice(i)].filter(Boolean).join('/');
@@ -78,7 +89,8 @@ export function outRefusal(own: Ownership, stage: DagStage, out: string): string
     if (own.protectedFiles.has(path)) return `output '${shown}' is a params file a stage reads; it cannot be an output.`;
     const inside = [...own.pipelineFiles].find(([f]) => isUnder(f, path));
     if (inside) return `stage: '${inside[1]}' is within an output '${out}' of another stage`;
-    if (stage.deps.some((d) => overlaps(d, path))) return `Same item(s) are defined as both a dependency and an output in stage: ${stage.address}.`;
+    if (stage.deps.some((d) => overlaps(d, path)))
+      return `Same item(s) are defined as both a dependency and an output in stage: ${stage.address}.`;
   }
   return undefined;
 }
@@ -134,8 +146,13 @@ export function replaceOut(own: Ownership, stage: DagStage, out: string, prepare
   if (why) throw new OwnershipError(`stage '${stage.address}': ${why} Nothing was replaced.`);
   const dest = join(own.root, ...checked.path.split('/'));
   let present;
-  try { present = lstatSync(dest); } catch { present = undefined; }
-  if (present && (present.isDirectory() || present.isSymbolicLink() || lstatSync(prepared).isDirectory())) rmSync(dest, { recursive: true, force: true });
+  try {
+    present = lstatSync(dest);
+  } catch {
+    present = undefined;
+  }
+  if (present && (present.isDirectory() || present.isSymbolicLink() || lstatSync(prepared).isDirectory()))
+    rmSync(dest, { recursive: true, force: true });
   renameSync(prepared, dest);
 }
 

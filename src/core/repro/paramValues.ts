@@ -22,7 +22,11 @@ import type { PyDict, PyKey, PyValue } from '../python/pyFloat';
 import type { ParamChange } from './types';
 import { loadYamlSafe } from '../yamlRoundTrip/yamlLoad';
 
-export interface ParamsProblem { message: string; line?: number; column?: number }
+export interface ParamsProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
 
 export interface TrackedParams {
   /** The params file as given. */
@@ -84,7 +88,14 @@ function jsonToPy(text: string): PyValue {
       }
     }
     if (c === '"') return JSON.parse(stringToken()) as string;
-    for (const [word, v] of [['null', null], ['true', true], ['false', false], ['NaN', new PyFloat(NaN)], ['Infinity', new PyFloat(Infinity)], ['-Infinity', new PyFloat(-Infinity)]] as [string, PyValue][]) {
+    for (const [word, v] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+      ['NaN', new PyFloat(NaN)],
+      ['Infinity', new PyFloat(Infinity)],
+      ['-Infinity', new PyFloat(-Infinity)],
+    ] as [string, PyValue][]) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return v;
@@ -267,7 +278,12 @@ function dpathGet(config: PyDict, key: string): PyValue | undefined {
 /** ParamsDependency.read_params: `{key: value}` for a key list, the whole file otherwise. */
 export function selectParams(config: PyDict, keys: string[] | null): { values: PyDict; missing: string[]; error?: ParamsProblem } {
   if (keys === null || keys.length === 0) return { values: config, missing: [] };
-  if (hasEmptyKey(config)) return { values: new Map(), missing: [...keys], error: { message: 'Empty string keys not allowed (DVC fails to look up params in this file)' } };
+  if (hasEmptyKey(config))
+    return {
+      values: new Map(),
+      missing: [...keys],
+      error: { message: 'Empty string keys not allowed (DVC fails to look up params in this file)' },
+    };
   const values: PyDict = new Map();
   const missing: string[] = [];
   for (const key of keys) {
@@ -289,7 +305,8 @@ export function readTrackedParams(absFile: string, keys: string[] | null): Track
   const base: TrackedParams = { file: absFile, keys, exists: false, values: new Map(), missing: keys ? [...keys] : [] };
   let text: string;
   try {
-    if (statSync(absFile).isDirectory()) return { ...base, exists: true, error: { message: `'${absFile}' is a directory, expected a parameters file` } };
+    if (statSync(absFile).isDirectory())
+      return { ...base, exists: true, error: { message: `'${absFile}' is a directory, expected a parameters file` } };
     text = readFileSync(absFile, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return base;
@@ -297,7 +314,11 @@ export function readTrackedParams(absFile: string, keys: string[] | null): Track
   }
   const loaded = loadParamsText(text, absFile);
   if (!loaded.ok) {
-    return { ...base, exists: true, error: { message: `Unable to read parameters from '${absFile}': ${loaded.message}`, line: loaded.line, column: loaded.column } };
+    return {
+      ...base,
+      exists: true,
+      error: { message: `Unable to read parameters from '${absFile}': ${loaded.message}`, line: loaded.line, column: loaded.column },
+    };
   }
   const selected = selectParams(loaded.value, keys);
   return { ...base, exists: true, ...selected };
@@ -321,12 +342,16 @@ function entries(v: PyDict | Record<string, unknown>): [unknown, unknown][] {
  * Keys come in DVC's order: the tracked keys as listed, or for a whole file its top-level
  * keys followed by keys only the lock has.
  */
-export function compareParams(lockValues: PyDict | Record<string, unknown> | null | undefined, current: TrackedParams): 'new' | 'deleted' | Record<string, ParamChange> {
+export function compareParams(
+  lockValues: PyDict | Record<string, unknown> | null | undefined,
+  current: TrackedParams,
+): 'new' | 'deleted' | Record<string, ParamChange> {
   if (!current.exists) return 'deleted';
   if (lockValues === null || lockValues === undefined) return 'new';
   const lock = new Map(entries(lockValues));
   // fill_values: with a key list only the listed keys are taken from the lock.
-  const info = current.keys && current.keys.length > 0 ? new Map(current.keys.filter((k) => lock.has(k)).map((k) => [k, lock.get(k)])) : lock;
+  const info =
+    current.keys && current.keys.length > 0 ? new Map(current.keys.filter((k) => lock.has(k)).map((k) => [k, lock.get(k)])) : lock;
   const actual = current.values;
   const order = current.keys && current.keys.length > 0 ? [...new Set(current.keys)] : [...new Set([...actual.keys(), ...info.keys()])];
   const out: Record<string, ParamChange> = {};

@@ -17,7 +17,8 @@ function readParams(absFile: string, keys: string[] | null): Record<string, unkn
   if (!tracked.exists) return undefined;
   if (tracked.error) throw new Error(`${tracked.error.message}${tracked.error.line ? ` (line ${tracked.error.line})` : ''}`);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of tracked.values) Object.defineProperty(out, String(k), { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of tracked.values)
+    Object.defineProperty(out, String(k), { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -33,6 +34,12 @@ export function createReproIO(root: string, store?: Store): RunnerIO & { hasher:
       const withEntries = hash.md5.endsWith('.dir') ? await hasher.hashWithEntries(rel, kind) : undefined;
       await putInCache(root, rel, hash, withEntries?.entries, kind);
     },
-    writeLockEntry: async (lockPath, stage, entry) => updateLockFile(join(root, ...lockPath.split('/')), stage, { cmd: entry.cmd, deps: entry.deps, outs: entry.outs, params: entry.params as Record<string, Record<string, unknown>> }),
+    writeLockEntry: async (lockPath, stage, entry) =>
+      updateLockFile(join(root, ...lockPath.split('/')), stage, {
+        cmd: entry.cmd,
+        deps: entry.deps,
+        outs: entry.outs,
+        params: entry.params as Record<string, Record<string, unknown>>,
+      }),
   };
 }

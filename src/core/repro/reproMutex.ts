@@ -23,5 +23,7 @@ export function acquireReproLock(root: string): ReproLock {
   const r = tryOwnerLock(file);
   if ('lock' in r) return r.lock;
   const h = r.holder;
-  throw new ReproBusyError(`Another repro is running in this repository (pid ${h.pid}${h.host ? ` on ${h.host}` : ''}, since ${h.started ?? '?'}); wait for it to finish. Lock file: ${file}`);
+  throw new ReproBusyError(
+    `Another repro is running in this repository (pid ${h.pid}${h.host ? ` on ${h.host}` : ''}, since ${h.started ?? '?'}); wait for it to finish. Lock file: ${file}`,
+  );
 }

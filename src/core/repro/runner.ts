@@ -20,10 +20,20 @@ import { updateDvcFile } from './dvcFiles';
 import { ignoreOuts } from './gitignore';
 import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
-import { formatProblem, type HashKind, type LockedPath, type LockEntryInput, type PathHash, type ReproEvent, type ReproOptions, type ReproProblem, type ReproResult, type StageChanges } from './types';
+import {
+  formatProblem,
+  type HashKind,
+  type LockedPath,
+  type LockEntryInput,
+  type PathHash,
+  type ReproEvent,
+  type ReproOptions,
+  type ReproProblem,
+  type ReproResult,
+  type StageChanges,
+} from './types';
 
 export type { LockedPath, LockEntryInput } from './types';
-
 
 export interface RunnerIO extends StatusIO {
   putInCache(relPath: string, hash: PathHash, kind: HashKind): Promise<void>;
@@ -33,7 +43,12 @@ export interface RunnerIO extends StatusIO {
 
 /** The pipeline cannot be run: nothing ran and nothing was removed. `problems` says where. */
 export class ReproError extends Error {
-  constructor(message: string, readonly problems: ReproProblem[] = []) { super(message); }
+  constructor(
+    message: string,
+    readonly problems: ReproProblem[] = [],
+  ) {
+    super(message);
+  }
 }
 
 function refusal(problems: ReproProblem[]): ReproError {
@@ -54,14 +69,23 @@ function repoPath(stage: DagStage, written: string): string {
  * DVC 3 keeps a DVC 2 (md5-dos2unix) lock entry as it is while its hash is unchanged and
  * moves it to `hash: md5` only when the file changed; new entries are md5.
  */
-async function hashAll(io: RunnerIO, stage: DagStage, paths: string[], what: 'dependency' | 'output', previous: LockEntry[] = []): Promise<LockedPath[]> {
+async function hashAll(
+  io: RunnerIO,
+  stage: DagStage,
+  paths: string[],
+  what: 'dependency' | 'output',
+  previous: LockEntry[] = [],
+): Promise<LockedPath[]> {
   const out: LockedPath[] = [];
   for (const p of paths) {
     const rel = repoPath(stage, p);
     const old = previous.find((e) => e.path === p);
     if (old?.hashKind === 'md5-dos2unix' && old.md5) {
       const legacy = await io.hash(rel, 'md5-dos2unix');
-      if (legacy && legacy.md5 === old.md5) { out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' }); continue; }
+      if (legacy && legacy.md5 === old.md5) {
+        out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' });
+        continue;
+      }
     }
     const hash = await io.hash(rel, NEW_KIND);
     if (!hash) throw new ReproError(`${what} '${p}' of stage '${stage.address}' does not exist.`);
@@ -83,7 +107,18 @@ async function trackedParams(io: RunnerIO, stage: DagStage): Promise<Record<stri
 }
 
 /** Runs one stage that needs it; returns false when it failed or was cancelled (already reported). */
-async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagStage, project: WorkspaceProject, options: ReproOptions, emit: (e: ReproEvent) => void, store: Store | undefined, probes: EnvProbes, pending: Promise<void>[]): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
+async function runStage(
+  root: string,
+  io: RunnerIO,
+  own: Ownership,
+  stage: DagStage,
+  project: WorkspaceProject,
+  options: ReproOptions,
+  emit: (e: ReproEvent) => void,
+  store: Store | undefined,
+  probes: EnvProbes,
+  pending: Promise<void>[],
+): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
   const def = stage.def;
   const cwd = join(root, ...repoPath(stage, '.').split('/').filter(Boolean));
   const lines = commandLines(def.cmd);
@@ -91,7 +126,12 @@ async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagSt
   if (options.dry) return { ok: true };
   if (stage.refused.length) throw new ReproError(`stage '${stage.address}': ${stage.refused.join('; ')}`);
   // Like DVC's save_deps(): a missing dep or param fails the stage before its command runs.
-  await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency');
+  await hashAll(
+    io,
+    stage,
+    def.deps.map((d) => d.path),
+    'dependency',
+  );
   await trackedParams(io, stage);
   // DVC deletes outs before running so a stale out can never pass for a fresh one.
   for (const o of def.outs) if (!o.persist) removeOut(own, stage, repoPath(stage, o.path));
@@ -102,7 +142,14 @@ async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagSt
   const runId = store ? startRun(store, stage.project, def.name, base, started) : undefined;
   const finish = async (status: 'ok' | 'failed' | 'cancelled', exitCode: number | null, outs?: LockedPath[]) => {
     if (!store || runId === undefined) return;
-    const outcome = { status, exitCode, endedAt: Date.now(), project: stage.project, stage: def.name, outs: outs?.map((o) => ({ path: o.path, md5: o.hash.md5 })) };
+    const outcome = {
+      status,
+      exitCode,
+      endedAt: Date.now(),
+      project: stage.project,
+      stage: def.name,
+      outs: outs?.map((o) => ({ path: o.path, md5: o.hash.md5 })),
+    };
     finishRun(store!, runId!, outcome);
     // The next stage need not wait for pip freeze; reproduce() awaits these before returning.
     pending.push(full.then((env) => finishRun(store!, runId!, { ...outcome, env })));
@@ -111,12 +158,21 @@ async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagSt
   for (const line of lines) {
     let outcome;
     try {
-      outcome = await runLine(line, cwd, childEnv, (stream, text) => emit({ type: 'output', stage: stage.address, stream, text }), options.signal);
+      outcome = await runLine(
+        line,
+        cwd,
+        childEnv,
+        (stream, text) => emit({ type: 'output', stage: stage.address, stream, text }),
+        options.signal,
+      );
     } catch (e) {
       await finish('failed', null);
       return { ok: false, exitCode: null, message: `failed to run: ${line}: ${(e as Error).message}` };
     }
-    if (outcome.cancelled) { await finish('cancelled', outcome.exitCode); return { ok: false, cancelled: true, exitCode: outcome.exitCode }; }
+    if (outcome.cancelled) {
+      await finish('cancelled', outcome.exitCode);
+      return { ok: false, cancelled: true, exitCode: outcome.exitCode };
+    }
     if (outcome.exitCode !== 0) {
       await finish('failed', outcome.exitCode);
       const how = outcome.exitCode === null ? `was killed by ${outcome.signal}` : `exited with ${outcome.exitCode}`;
@@ -125,9 +181,24 @@ async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagSt
   }
   try {
     const previous = project.lock?.stages[def.name];
-    const deps = await hashAll(io, stage, def.deps.map((d) => d.path), 'dependency', previous?.deps);
-    const outs = await hashAll(io, stage, def.outs.map((o) => o.path), 'output', previous?.outs);
-    await ignoreOuts(root, def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path))); // DVC's Output.ignore(): .gitignore entries for cached outs
+    const deps = await hashAll(
+      io,
+      stage,
+      def.deps.map((d) => d.path),
+      'dependency',
+      previous?.deps,
+    );
+    const outs = await hashAll(
+      io,
+      stage,
+      def.outs.map((o) => o.path),
+      'output',
+      previous?.outs,
+    );
+    await ignoreOuts(
+      root,
+      def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
+    ); // DVC's Output.ignore(): .gitignore entries for cached outs
     for (const o of def.outs) {
       const locked = outs.find((x) => x.path === o.path)!;
       if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
@@ -148,12 +219,32 @@ async function runStage(root: string, io: RunnerIO, own: Ownership, stage: DagSt
  * A `.dvc` data file whose data changed: DVC's repro verifies it, caches the new data and
  * rewrites the file's hashes (as `dvc commit` does). Imports would need the network.
  */
-async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, options: ReproOptions, emit: (e: ReproEvent) => void): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
+async function commitDataSource(
+  root: string,
+  io: RunnerIO,
+  stage: DagStage,
+  options: ReproOptions,
+  emit: (e: ReproEvent) => void,
+): Promise<{ ok: boolean; exitCode?: number | null; message?: string; cancelled?: boolean }> {
   const src = stage.source!;
-  if (src.isImport) return { ok: false, exitCode: null, message: `'${src.file}' is an import; ML Lineage does not re-run imports (run \`dvc update ${src.file}\`).` };
+  if (src.isImport)
+    return {
+      ok: false,
+      exitCode: null,
+      message: `'${src.file}' is an import; ML Lineage does not re-run imports (run \`dvc update ${src.file}\`).`,
+    };
   if (options.dry) return { ok: true };
-  const outs = await hashAll(io, stage, src.def.outs.map((o) => o.path), 'output', src.lock.stages[src.file].outs);
-  await ignoreOuts(root, src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path))); // DVC's Output.ignore(), as in runStage
+  const outs = await hashAll(
+    io,
+    stage,
+    src.def.outs.map((o) => o.path),
+    'output',
+    src.lock.stages[src.file].outs,
+  );
+  await ignoreOuts(
+    root,
+    src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
+  ); // DVC's Output.ignore(), as in runStage
   for (const o of src.def.outs) {
     const locked = outs.find((x) => x.path === o.path)!;
     if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
@@ -170,10 +261,18 @@ async function commitDataSource(root: string, io: RunnerIO, stage: DagStage, opt
 function missingInputs(stage: DagStage, deps: StageChanges['deps'], dag: Dag, ran: string[]): string[] {
   const producers = ran.map((a) => dag.byAddress.get(a)!).filter(Boolean);
   // The status just hashed every dep: a missing one is 'deleted' there, keyed by its path.
-  return stage.deps.filter((dep) => deps[dep] === 'deleted' && !producers.some((p) => p.outs.some((o) => isUnder(dep, o) || isUnder(o, dep))));
+  return stage.deps.filter(
+    (dep) => deps[dep] === 'deleted' && !producers.some((p) => p.outs.some((o) => isUnder(dep, o) || isUnder(o, dep))),
+  );
 }
 
-export async function reproduce(root: string, io: RunnerIO, options: ReproOptions, onEvent: (e: ReproEvent) => void, deps: { store?: Store } = {}): Promise<ReproResult> {
+export async function reproduce(
+  root: string,
+  io: RunnerIO,
+  options: ReproOptions,
+  onEvent: (e: ReproEvent) => void,
+  deps: { store?: Store } = {},
+): Promise<ReproResult> {
   const lock = options.dry ? undefined : acquireReproLock(root);
   if (lock?.warning) onEvent({ type: 'warning', message: lock.warning });
   const release = () => lock?.release();
@@ -184,7 +283,8 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
     const { problems, ownership } = pipelineProblems(root, loaded, dag);
     if (problems.length) throw refusal(problems);
     const { addresses, unknown } = resolveTargets(dag, options.targets);
-    if (unknown.length) throw new ReproError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
+    if (unknown.length)
+      throw new ReproError(`stage ${unknown.map((u) => `'${u}'`).join(', ')} not found in any dvc.yaml of the workspace.`);
     const plan = planStages(dag, addresses, { singleItem: options.singleItem, downstream: options.downstream });
     const projectOf = new Map(projects.map((p) => [p.project, p]));
     // A kill during an earlier run can leave temporaries in the cache; the lock says no run is writing now.
@@ -195,25 +295,34 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
     const pending: Promise<void>[] = [];
     // A forced or reproduced stage makes nothing downstream forced (DVC's default, no --force-downstream).
     for (const stage of plan) {
-      if (options.signal?.aborted) { result.ok = false; result.cancelled = true; onEvent({ type: 'cancelled', stage: stage.address }); break; }
+      if (options.signal?.aborted) {
+        result.ok = false;
+        result.cancelled = true;
+        onEvent({ type: 'cancelled', stage: stage.address });
+        break;
+      }
       const project = stage.source ? undefined : projectOf.get(stage.project)!;
       // Re-read the lock: an upstream stage of the same project may just have rewritten it.
-      const fresh = project ? loadWorkspacePipelines(root, [project.dvcYaml]).projects[0] ?? project : undefined;
+      const fresh = project ? (loadWorkspacePipelines(root, [project.dvcYaml]).projects[0] ?? project) : undefined;
       let status;
       try {
         if (stage.refused.length) throw new ReproError(`stage '${stage.address}': ${stage.refused.join('; ')}`);
         status = await stageStatus(io, stage, fresh ? fresh.lock : stage.source!.lock);
       } catch (e) {
         const message = (e as Error).message;
-        result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
+        result.ok = false;
+        result.failed = { stage: stage.address, exitCode: null, message };
         onEvent({ type: 'failed', stage: stage.address, exitCode: null, message });
         break;
       }
       if (stage.def.frozen) {
-        const missing = Object.entries(status.changes.outs).filter(([, c]) => c === 'deleted').map(([p]) => p);
+        const missing = Object.entries(status.changes.outs)
+          .filter(([, c]) => c === 'deleted')
+          .map(([p]) => p);
         if (missing.length) {
           const message = `stage '${stage.address}' is frozen and its outputs are missing: ${missing.join(', ')}.`;
-          result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
+          result.ok = false;
+          result.failed = { stage: stage.address, exitCode: null, message };
           onEvent({ type: 'failed', stage: stage.address, exitCode: null, message });
           break;
         }
@@ -230,7 +339,8 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
       if (missing.length) {
         // DVC's dry run fails here too ("failed to reproduce 'prepare': No such file"): a run would.
         const message = `${missing.map((d) => `dependency '${d}'`).join(', ')} does not exist and no stage that runs before it produces it; a run would fail.`;
-        result.ok = false; result.failed = { stage: stage.address, exitCode: null, message };
+        result.ok = false;
+        result.failed = { stage: stage.address, exitCode: null, message };
         onEvent({ type: 'failed', stage: stage.address, exitCode: null, message });
         break;
       }
@@ -244,13 +354,15 @@ export async function reproduce(root: string, io: RunnerIO, options: ReproOption
         outcome = { ok: false, exitCode: null, message: (e as Error).message };
       }
       if (outcome.cancelled) {
-        result.ok = false; result.cancelled = true;
+        result.ok = false;
+        result.cancelled = true;
         onEvent({ type: 'cancelled', stage: stage.address });
         break;
       }
       if (!outcome.ok) {
         const message = outcome.message ?? 'failed';
-        result.ok = false; result.failed = { stage: stage.address, exitCode: outcome.exitCode ?? null, message };
+        result.ok = false;
+        result.failed = { stage: stage.address, exitCode: outcome.exitCode ?? null, message };
         onEvent({ type: 'failed', stage: stage.address, exitCode: outcome.exitCode ?? null, message });
         break;
       }

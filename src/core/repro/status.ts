@@ -45,19 +45,33 @@ function withWdir(wdir: string, path: string): string {
   return wdir === '.' ? path : `${wdir}/${path}`;
 }
 
-async function entryChange(io: StatusIO, project: string, wdir: string, path: string, entry: LockEntry | undefined, cached: boolean | undefined): Promise<EntryChange | undefined> {
+async function entryChange(
+  io: StatusIO,
+  project: string,
+  wdir: string,
+  path: string,
+  entry: LockEntry | undefined,
+  cached: boolean | undefined,
+): Promise<EntryChange | undefined> {
   const resolved = resolveInRepo(project, withWdir(wdir, path));
   if (!resolved.ok) throw new Error(resolved.reason);
   const kind = entry?.hashKind ?? DEFAULT_KIND;
   const recorded = entry?.md5;
-  if (recorded && cached && !(await io.inCache({ md5: recorded, size: entry?.size ?? 0, nfiles: entry?.nfiles }, kind))) return 'not in cache';
+  if (recorded && cached && !(await io.inCache({ md5: recorded, size: entry?.size ?? 0, nfiles: entry?.nfiles }, kind)))
+    return 'not in cache';
   const actual = await io.hash(resolved.path, kind);
   if (!actual) return 'deleted';
   if (actual.md5 !== recorded) return recorded === undefined && actual.md5 === undefined ? 'new' : 'modified';
   return undefined;
 }
 
-async function paramChanges(io: StatusIO, project: string, stage: DagStage, lock: LockStage | undefined, out: StageChanges['deps']): Promise<void> {
+async function paramChanges(
+  io: StatusIO,
+  project: string,
+  stage: DagStage,
+  lock: LockStage | undefined,
+  out: StageChanges['deps'],
+): Promise<void> {
   // One dependency per params file, in the order dvc.yaml lists them.
   for (const spec of stage.def.params) {
     const resolved = resolveInRepo(project, spec.projectPath);
@@ -65,9 +79,15 @@ async function paramChanges(io: StatusIO, project: string, stage: DagStage, lock
     const actual = await io.readParams(resolved.path, spec.keys);
     // Keys are repository-relative paths, as DVC prints them from the repository root.
     const key = resolved.path;
-    if (actual === undefined) { out[key] = 'deleted'; continue; }
+    if (actual === undefined) {
+      out[key] = 'deleted';
+      continue;
+    }
     const info = lock?.params[spec.file];
-    if (!lock || info === undefined) { out[key] = 'new'; continue; }
+    if (!lock || info === undefined) {
+      out[key] = 'new';
+      continue;
+    }
     const keys = spec.keys ?? [...new Set([...Object.keys(actual), ...Object.keys(info)])];
     const changes: Record<string, ParamChange> = {};
     for (const key of keys) {
@@ -105,8 +125,18 @@ export async function stageStatus(io: StatusIO, stage: DagStage, lockFile: Works
   }
   if (lock) changes.changedCommand = JSON.stringify(lock.cmd) !== JSON.stringify(def.cmd);
   return {
-    project: stage.project, name: def.name, address: stage.address, file: stage.dvcYaml, upToDate: isUpToDate(changes), frozen: def.frozen, changes,
-    cmd: def.cmd, wdir: def.wdir, line: def.line, deps: stage.deps, outs: stage.outs,
+    project: stage.project,
+    name: def.name,
+    address: stage.address,
+    file: stage.dvcYaml,
+    upToDate: isUpToDate(changes),
+    frozen: def.frozen,
+    changes,
+    cmd: def.cmd,
+    wdir: def.wdir,
+    line: def.line,
+    deps: stage.deps,
+    outs: stage.outs,
   };
 }
 
@@ -119,7 +149,8 @@ export async function stageStatuses(root: string, io: StatusIO, options: { targe
   let stages = dag.stages;
   if (options.targets && options.targets.length > 0) {
     const { addresses, unknown } = resolveTargets(dag, options.targets);
-    for (const u of unknown) problems.push({ file: 'dvc.yaml', message: `stage '${u}' not found in any dvc.yaml of the workspace.`, kind: 'unknown-target' });
+    for (const u of unknown)
+      problems.push({ file: 'dvc.yaml', message: `stage '${u}' not found in any dvc.yaml of the workspace.`, kind: 'unknown-target' });
     stages = stages.filter((s) => addresses.includes(s.address));
   }
   const lockOf = new Map(projects.map((p) => [p.project, p.lock]));
@@ -135,7 +166,12 @@ export async function stageStatuses(root: string, io: StatusIO, options: { targe
     }
   }
   // `dvc status` asks an import's source whether it has an update; that needs the network.
-  const notes = stages.filter((s) => s.source?.isImport).map((s) => `${s.address}: imported from ${s.source!.importFrom ?? 'elsewhere'}; whether it has an update was not checked (needs the network: \`dvc update --dry ${s.address}\` or \`dvc status\`).`);
+  const notes = stages
+    .filter((s) => s.source?.isImport)
+    .map(
+      (s) =>
+        `${s.address}: imported from ${s.source!.importFrom ?? 'elsewhere'}; whether it has an update was not checked (needs the network: \`dvc update --dry ${s.address}\` or \`dvc status\`).`,
+    );
   return { stages: out, problems, dag, projects, notes };
 }
 

@@ -16,11 +16,25 @@ export interface PathHash {
 }
 
 /** A dep or out as dvc.lock records it after hashing. */
-export interface LockedPath { path: string; hash: PathHash; kind: HashKind }
-export interface LockEntryInput { cmd: string | string[]; deps: LockedPath[]; params: Record<string, Record<string, unknown>>; outs: LockedPath[] }
+export interface LockedPath {
+  path: string;
+  hash: PathHash;
+  kind: HashKind;
+}
+export interface LockEntryInput {
+  cmd: string | string[];
+  deps: LockedPath[];
+  params: Record<string, Record<string, unknown>>;
+  outs: LockedPath[];
+}
 
 /** One file of a directory listing, as DVC stores it in the `.dir` object. */
-export interface DirEntry { relpath: string; md5: string; size: number; isexec: boolean }
+export interface DirEntry {
+  relpath: string;
+  md5: string;
+  size: number;
+  isexec: boolean;
+}
 
 /** A stage across all dvc.yaml files of a repository. */
 export interface StageRef {
@@ -72,7 +86,14 @@ export interface StageStatus extends StageRef {
  * it cannot be evaluated at all (parse, schema, templating, dvc.lock, params); 'unknown-target'
  * = a stage named on the command line does not exist.
  */
-export interface ReproProblem { file: string; line?: number; column?: number; stage?: string; message: string; kind?: 'refused' | 'invalid' | 'unknown-target' }
+export interface ReproProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  stage?: string;
+  message: string;
+  kind?: 'refused' | 'invalid' | 'unknown-target';
+}
 
 /** One line for a person: `dvc.yaml:3:5: stage 'train': message`. */
 export function formatProblem(p: ReproProblem): string {

@@ -28,7 +28,11 @@ export interface HashStats {
   bytesRead: number;
 }
 
-export interface HashedPath { hash: PathHash; entries?: DirEntry[]; listing?: Buffer }
+export interface HashedPath {
+  hash: PathHash;
+  entries?: DirEntry[];
+  listing?: Buffer;
+}
 
 export class WorkspaceHasher {
   readonly stats: HashStats = { files: 0, cacheHits: 0, filesRead: 0, bytesRead: 0 };
@@ -37,7 +41,10 @@ export class WorkspaceHasher {
   private readonly hashOptions: HashFileOptions;
   private realRoot?: string;
 
-  constructor(readonly root: string, options: WorkspaceHasherOptions = {}) {
+  constructor(
+    readonly root: string,
+    options: WorkspaceHasherOptions = {},
+  ) {
     this.cache = options.cache;
     this.concurrency = options.concurrency ?? 3;
     const onRead = options.hashOptions?.onRead;
@@ -145,7 +152,12 @@ export class WorkspaceHasher {
     const writes: HashCacheWrite[] = [];
     if (missing.length > 0) {
       // Keyed by the stat taken after reading, which describes exactly the bytes hashed.
-      const hashed = await hashWalkedFiles(missing.map((i) => files[i]), kind, this.concurrency, this.hashOptions);
+      const hashed = await hashWalkedFiles(
+        missing.map((i) => files[i]),
+        kind,
+        this.concurrency,
+        this.hashOptions,
+      );
       missing.forEach((i, j) => {
         out[i] = { md5: hashed[j].md5, size: hashed[j].size };
         writes.push({ path: files[i].repoPath, stat: stampOf(hashed[j].stat), md5: hashed[j].md5 });

@@ -30,7 +30,11 @@ export interface WorkspaceProject {
   readFiles: string[];
 }
 
-export interface WorkspacePipelines { projects: WorkspaceProject[]; problems: ReproProblem[]; sources: DataSource[] }
+export interface WorkspacePipelines {
+  projects: WorkspaceProject[];
+  problems: ReproProblem[];
+  sources: DataSource[];
+}
 
 /** The file's text; undefined when it does not exist; throws when it exists but cannot be read. */
 function readText(root: string, rel: string): string | undefined {
@@ -44,7 +48,12 @@ function readText(root: string, rel: string): string | undefined {
 }
 
 class UnreadableFile extends Error {
-  constructor(readonly file: string, reason: string) { super(`cannot read ${file}: ${reason}`); }
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`cannot read ${file}: ${reason}`);
+  }
 }
 
 const MD5_RE = /^[0-9a-f]{32}(\.dir)?$/;
@@ -59,7 +68,13 @@ function badLockHash(lockPath: string, text: string, lock: LockFile): ReproProbl
     for (const e of [...(stage?.deps ?? []), ...(stage?.outs ?? [])]) {
       if (e.md5 === undefined || MD5_RE.test(e.md5)) continue;
       const at = text.split('\n').findIndex((l) => l.includes(e.md5!));
-      return { file: lockPath, line: at >= 0 ? at + 1 : undefined, stage: name, kind: 'invalid', message: `md5 '${e.md5}' of '${e.path}' in stage '${name}' is not an md5 hash. Fix or delete the file; it will not be overwritten.` };
+      return {
+        file: lockPath,
+        line: at >= 0 ? at + 1 : undefined,
+        stage: name,
+        kind: 'invalid',
+        message: `md5 '${e.md5}' of '${e.path}' in stage '${name}' is not an md5 hash. Fix or delete the file; it will not be overwritten.`,
+      };
     }
   }
   return undefined;
@@ -102,14 +117,26 @@ function loadProject(root: string, dvcYaml: string, problems: ReproProblem[]): W
     const resolved = resolveInRepo(project, rel);
     if (resolved.ok) readFiles.push(resolved.path);
     const ctxText = resolved.ok ? readText(root, resolved.path) : undefined;
-    if (ctxText === undefined) { inputs.set(rel, undefined); continue; }
+    if (ctxText === undefined) {
+      inputs.set(rel, undefined);
+      continue;
+    }
     const ctx = loadParamsText(ctxText, rel);
-    inputs.set(rel, ctx.ok ? (templateData(ctx.value) as DataMap) : { ok: false, kind: 'error', message: ctx.message, line: ctx.line, column: ctx.column });
+    inputs.set(
+      rel,
+      ctx.ok
+        ? (templateData(ctx.value) as DataMap)
+        : { ok: false, kind: 'error', message: ctx.message, line: ctx.line, column: ctx.column },
+    );
   }
   const def = renderPipeline(typed.raw, inputs);
-  for (const e of def.errors) problems.push({ file: dvcYaml, line: e.line, column: e.column, stage: e.stage, message: e.message, kind: 'invalid' });
+  for (const e of def.errors)
+    problems.push({ file: dvcYaml, line: e.line, column: e.column, stage: e.stage, message: e.message, kind: 'invalid' });
   const lockPath = project ? `${project}/dvc.lock` : 'dvc.lock';
-  for (const rel of def.params) { const r = resolveInRepo(project, rel); if (r.ok) readFiles.push(r.path); }
+  for (const rel of def.params) {
+    const r = resolveInRepo(project, rel);
+    if (r.ok) readFiles.push(r.path);
+  }
   const entry: WorkspaceProject = { project, dvcYaml, lockPath, def, readFiles };
   const lockText = readText(root, lockPath);
   if (lockText !== undefined) {
@@ -118,7 +145,13 @@ function loadProject(root: string, dvcYaml: string, problems: ReproProblem[]): W
       entry.lock = lock.value;
       entry.lockProblem = badLockHash(lockPath, lockText, lock.value);
     } else {
-      entry.lockProblem = { file: lockPath, line: lock.line, column: lock.column, kind: 'invalid', message: `${lock.message} Fix or delete the file; it will not be overwritten.` };
+      entry.lockProblem = {
+        file: lockPath,
+        line: lock.line,
+        column: lock.column,
+        kind: 'invalid',
+        message: `${lock.message} Fix or delete the file; it will not be overwritten.`,
+      };
     }
     if (entry.lockProblem) problems.push(entry.lockProblem);
   }

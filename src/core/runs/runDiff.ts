@@ -19,7 +19,8 @@ export function comparisonReader(store: Store, oldRev: string, newRev: string, o
   return (rev, kind) => {
     if (isRunRevision(rev)) {
       const run = resolveRunRevision(store, rev);
-      const flat: FlatMap = kind === 'metrics' ? { ...run.metrics } : run.source === 'mlflow' ? pythonParams(run.params, options) : { ...run.params };
+      const flat: FlatMap =
+        kind === 'metrics' ? { ...run.metrics } : run.source === 'mlflow' ? pythonParams(run.params, options) : { ...run.params };
       return { values: { [kind]: flat }, problems: [] };
     }
     const side = valuesAt(store, rev, kind, options);
@@ -48,7 +49,8 @@ export function pythonParams(params: Record<string, string | number | boolean | 
   for (const [key, value] of Object.entries(params)) {
     if (typeof value !== 'string') out[key] = value;
     // str() of a Python int past 2^53: exact, as the params file it is compared with.
-    else if (options.exact && /^[-+]?\d+$/.test(value) && value.length < 32 && !Number.isSafeInteger(Number(value))) out[key] = BigInt(value);
+    else if (options.exact && /^[-+]?\d+$/.test(value) && value.length < 32 && !Number.isSafeInteger(Number(value)))
+      out[key] = BigInt(value);
     else if (/^[-+]?\d+(\.\d*)?([eE][-+]?\d+)?$/.test(value) && value.length < 32) out[key] = Number(value);
     else if (value === 'True' || value === 'False') out[key] = value === 'True';
     else out[key] = value;

@@ -1,7 +1,11 @@
 import type { ExternalRun } from './types';
 
 // Metric names that usually say how good a model is, best first; counters never headline.
-const QUALITY = [/(^|[._/])(val_?|eval_?|test_?)?(acc|accuracy)$/i, /(^|[._/])(f1|auc|roc_auc|map|r2|score)$/i, /(^|[._/])(val_?|eval_?)?(loss|rmse|mae|error)$/i];
+const QUALITY = [
+  /(^|[._/])(val_?|eval_?|test_?)?(acc|accuracy)$/i,
+  /(^|[._/])(f1|auc|roc_auc|map|r2|score)$/i,
+  /(^|[._/])(val_?|eval_?)?(loss|rmse|mae|error)$/i,
+];
 const COUNTER = /(^|[._/])(_?step|_?steps|epoch|epochs|_?timestamp|_?runtime|time|n_samples|count)$/i;
 
 /**
@@ -13,7 +17,12 @@ export function headlineKeys(runs: Pick<ExternalRun, 'metrics'>[], limit: number
   for (const run of runs) for (const key of Object.keys(run.metrics)) counts.set(key, (counts.get(key) ?? 0) + 1);
   const rank = (key: string) => {
     const quality = QUALITY.findIndex((p) => p.test(key));
-    return [key === preferred ? 0 : 1, quality >= 0 ? quality : QUALITY.length, COUNTER.test(key) || key.startsWith('_') ? 1 : 0, -(counts.get(key) ?? 0)];
+    return [
+      key === preferred ? 0 : 1,
+      quality >= 0 ? quality : QUALITY.length,
+      COUNTER.test(key) || key.startsWith('_') ? 1 : 0,
+      -(counts.get(key) ?? 0),
+    ];
   };
   const keys = [...counts.keys()].sort((a, b) => {
     const ra = rank(a);

@@ -14,7 +14,8 @@ export function redactExternalRun(run: ExternalRun): ExternalRun {
   const { series, metrics, tags, environment, ...rest } = run;
   return {
     ...redactDeep(rest),
-    series, metrics,
+    series,
+    metrics,
     tags: redactDeep(tags, true),
     environment: environment ? redactDeep(environment, true) : environment,
   };

@@ -5,7 +5,21 @@ import type { RunSource } from './runStore';
 
 // Folders that hold installed packages or tool state, never a project's runs (a virtualenv's
 // site-packages has a `wandb/` package folder); the run folders are not walked into either.
-const SKIP = new Set(['.git', 'node_modules', '.dvc', '.venv', 'venv', 'env', '__pycache__', '.mypy_cache', '.pytest_cache', '.tox', 'site-packages', 'dist-packages', '.ipynb_checkpoints']);
+const SKIP = new Set([
+  '.git',
+  'node_modules',
+  '.dvc',
+  '.venv',
+  'venv',
+  'env',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.tox',
+  'site-packages',
+  'dist-packages',
+  '.ipynb_checkpoints',
+]);
 /** Sources sit at the top or in a project folder a few levels down; deeper walks cost more than they find. */
 const MAX_DEPTH = 4;
 const MAX_DIRS = 5000;
@@ -47,7 +61,8 @@ export function findRunSources(root: string, options: DiscoverOptions = {}): Run
       if (entry.isFile() && entry.name === 'mlflow.db') found.push({ kind: 'mlflow', format: 'mlflow-sqlite', location: path });
       if (!entry.isDirectory()) continue;
       if (entry.name === 'mlruns') found.push({ kind: 'mlflow', format: 'mlflow-files', location: path });
-      else if ((entry.name === 'wandb' || entry.name === '.wandb') && list(join(root, path)).some((e) => WANDB_RUN.test(e.name))) found.push({ kind: 'wandb', format: 'wandb-dir', location: path });
+      else if ((entry.name === 'wandb' || entry.name === '.wandb') && list(join(root, path)).some((e) => WANDB_RUN.test(e.name)))
+        found.push({ kind: 'wandb', format: 'wandb-dir', location: path });
       else if (!SKIP.has(entry.name) && depth < MAX_DEPTH) walk(path, depth + 1);
     }
   };

@@ -12,7 +12,9 @@ export function normalizeServerUrl(text: string): string {
     throw new Error(`MLflow tracking URI "${redact(text)}" is not a URL (expected http://host:port or https://…)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`MLflow tracking URI "${redact(text)}" is not an http(s) server; local stores (mlruns/, mlflow.db) in the workspace are found without it`);
+    throw new Error(
+      `MLflow tracking URI "${redact(text)}" is not an http(s) server; local stores (mlruns/, mlflow.db) in the workspace are found without it`,
+    );
   }
   url.username = '';
   url.password = '';

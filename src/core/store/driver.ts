@@ -68,7 +68,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): SqlDataba
       const db = openBetterSqlite3(file, options, binding, errors);
       if (db) return db;
     }
-    if (forced) throw new Error(`SQLite driver better-sqlite3 (${why}) does not load in this runtime (Node ${process.versions.node}, ABI ${process.versions.modules}): ${errors.join('; ')}`);
+    if (forced)
+      throw new Error(
+        `SQLite driver better-sqlite3 (${why}) does not load in this runtime (Node ${process.versions.node}, ABI ${process.versions.modules}): ${errors.join('; ')}`,
+      );
   }
   const nodeSqlite = loadNodeSqlite();
   if (nodeSqlite instanceof Error) {
@@ -87,12 +90,18 @@ function openBetterSqlite3(file: string, options: OpenOptions, binding: string |
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when chosen: the desktop .vsix has no binary for it
     const BetterSqlite3 = require('better-sqlite3') as typeof import('better-sqlite3');
-    db = new BetterSqlite3(file, { readonly: Boolean(options.readonly), fileMustExist: Boolean(options.readonly), ...(binding ? { nativeBinding: binding } : {}) });
+    db = new BetterSqlite3(file, {
+      readonly: Boolean(options.readonly),
+      fileMustExist: Boolean(options.readonly),
+      ...(binding ? { nativeBinding: binding } : {}),
+    });
   } catch (error) {
     const message = (error as Error).message;
     // Only a binary that does not load means "try the next driver"; a file that cannot be
     // opened or is not a database is the caller's problem and is reported as it is.
-    const loadFailure = (error as { code?: string }).code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|compiled against|bindings file|self-register|ELF|Cannot find module/i.test(message);
+    const loadFailure =
+      (error as { code?: string }).code === 'ERR_DLOPEN_FAILED' ||
+      /NODE_MODULE_VERSION|compiled against|bindings file|self-register|ELF|Cannot find module/i.test(message);
     if (!loadFailure) throw error;
     errors.push(`better-sqlite3${binding ? ` (${binding})` : ''}: ${message.split('\n')[0]}`);
     return undefined;
@@ -100,7 +109,9 @@ function openBetterSqlite3(file: string, options: OpenOptions, binding: string |
   options.log?.(`SQLite driver: better-sqlite3${binding ? ` (${binding})` : ''}`);
   return {
     driver: 'better-sqlite3',
-    exec: (sql) => { db.exec(sql); },
+    exec: (sql) => {
+      db.exec(sql);
+    },
     prepare: (sql) => wellFormedStatement(db.prepare(sql)),
     close: () => db.close(),
   };
@@ -129,8 +140,13 @@ function wellFormed(params: unknown[]): unknown[] {
   const fix = (p: unknown): unknown => {
     if (typeof p === 'string') return (p as MaybeWellFormed).isWellFormed() ? p : (p as MaybeWellFormed).toWellFormed();
     if (Array.isArray(p)) return p.map(fix);
-    if (typeof p === 'object' && p !== null && !ArrayBuffer.isView(p)) return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, fix(v)]));
+    if (typeof p === 'object' && p !== null && !ArrayBuffer.isView(p))
+      return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, fix(v)]));
     return p;
   };
-  return params.some((p) => (typeof p === 'string' ? !(p as MaybeWellFormed).isWellFormed() : typeof p === 'object' && p !== null && !ArrayBuffer.isView(p))) ? params.map(fix) : params;
+  return params.some((p) =>
+    typeof p === 'string' ? !(p as MaybeWellFormed).isWellFormed() : typeof p === 'object' && p !== null && !ArrayBuffer.isView(p),
+  )
+    ? params.map(fix)
+    : params;
 }

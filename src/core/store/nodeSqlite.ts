@@ -15,8 +15,14 @@ interface NodeStatement {
   setReadBigInts(on: boolean): void;
   setAllowUnknownNamedParameters?(on: boolean): void;
 }
-interface NodeDatabase { exec(sql: string): void; prepare(sql: string): NodeStatement; close(): void }
-export interface NodeSqliteModule { DatabaseSync: new (file: string, options?: object) => NodeDatabase }
+interface NodeDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): NodeStatement;
+  close(): void;
+}
+export interface NodeSqliteModule {
+  DatabaseSync: new (file: string, options?: object) => NodeDatabase;
+}
 
 /** The module, or why it is not there (Node 20, or 22 before 22.13 without --experimental-sqlite). */
 export function loadNodeSqlite(): NodeSqliteModule | Error {
@@ -37,7 +43,11 @@ function named(error: unknown): unknown {
 }
 
 function guard<T>(fn: () => T): T {
-  try { return fn(); } catch (error) { throw named(error); }
+  try {
+    return fn();
+  } catch (error) {
+    throw named(error);
+  }
 }
 
 const BIND_TYPES = 'SQLite3 can only bind numbers, strings, bigints, buffers, and null';
@@ -69,7 +79,8 @@ function plain(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key in row) {
     const raw = row[key];
-    const v = typeof raw === 'bigint' ? Number(raw) : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : raw;
+    const v =
+      typeof raw === 'bigint' ? Number(raw) : raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : raw;
     if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
     else out[key] = v;
   }
@@ -82,7 +93,9 @@ const WRITE_WORDS = /\b(?:INSERT|UPDATE|DELETE|REPLACE)\b/i;
 function writes(sql: string): boolean {
   const text = sql.replace(LEADING, '');
   const first = /^\w+/.exec(text)?.[0].toUpperCase();
-  return first === 'INSERT' || first === 'UPDATE' || first === 'DELETE' || first === 'REPLACE' || (first === 'WITH' && WRITE_WORDS.test(text));
+  return (
+    first === 'INSERT' || first === 'UPDATE' || first === 'DELETE' || first === 'REPLACE' || (first === 'WITH' && WRITE_WORDS.test(text))
+  );
 }
 
 class Statement implements SqlStatement {
@@ -92,7 +105,10 @@ class Statement implements SqlStatement {
   /** node:sqlite reports the last DML's count even for a SELECT or PRAGMA; better-sqlite3 reports 0 there. */
   private readonly writes: boolean;
 
-  constructor(private readonly stmt: NodeStatement, sql: string) {
+  constructor(
+    private readonly stmt: NodeStatement,
+    sql: string,
+  ) {
     this.writes = writes(sql);
     // better-sqlite3 ignores named parameters a statement does not use.
     stmt.setAllowUnknownNamedParameters?.(true);
@@ -155,10 +171,21 @@ export function openNodeSqlite(sqlite: NodeSqliteModule, file: string, readonly:
     driver: 'node:sqlite',
     exec: (sql) => guard(() => db.exec(sql)),
     prepare: (sql) => {
-      if (!cacheSet) { guard(() => db.exec('PRAGMA cache_size = -16000')); cacheSet = true; }
-      return new Statement(guard(() => db.prepare(sql)), sql);
+      if (!cacheSet) {
+        guard(() => db.exec('PRAGMA cache_size = -16000'));
+        cacheSet = true;
+      }
+      return new Statement(
+        guard(() => db.prepare(sql)),
+        sql,
+      );
     },
     // better-sqlite3's close() may be called twice; node:sqlite's throws the second time.
-    close: () => { if (open) { open = false; db.close(); } },
+    close: () => {
+      if (open) {
+        open = false;
+        db.close();
+      }
+    },
   };
 }

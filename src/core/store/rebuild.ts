@@ -51,7 +51,9 @@ function restore(store: Store, table: string, rows: Row[]): number {
   store.transaction(() => {
     for (const row of rows) {
       const names = Object.keys(row).filter((k) => columns.has(k));
-      store.db.prepare(`INSERT OR IGNORE INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...names.map((n) => row[n]));
+      store.db
+        .prepare(`INSERT OR IGNORE INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+        .run(...names.map((n) => row[n]));
     }
   });
   return rows.length;
@@ -66,7 +68,12 @@ export function rebuildStore(file: string, options: OpenOptions = {}): RebuildRe
   const old = salvage(aside, options);
   const store = Store.open(file, options);
   if ('error' in old) {
-    return { store, kept: {}, keptFile: aside, warning: `The old index could not be read to keep the run environments recorded on this machine (${old.error}); it is kept at ${aside}.` };
+    return {
+      store,
+      kept: {},
+      keptFile: aside,
+      warning: `The old index could not be read to keep the run environments recorded on this machine (${old.error}); it is kept at ${aside}.`,
+    };
   }
   const kept: Record<string, number> = {};
   for (const [table, rows] of old.rows) kept[table] = restore(store, table, rows);

@@ -5,9 +5,35 @@
 
 /** Primary result codes, by number (sqlite3.h). */
 const PRIMARY = [
-  'OK', 'ERROR', 'INTERNAL', 'PERM', 'ABORT', 'BUSY', 'LOCKED', 'NOMEM', 'READONLY', 'INTERRUPT',
-  'IOERR', 'CORRUPT', 'NOTFOUND', 'FULL', 'CANTOPEN', 'PROTOCOL', 'EMPTY', 'SCHEMA', 'TOOBIG',
-  'CONSTRAINT', 'MISMATCH', 'MISUSE', 'NOLFS', 'AUTH', 'FORMAT', 'RANGE', 'NOTADB', 'NOTICE', 'WARNING',
+  'OK',
+  'ERROR',
+  'INTERNAL',
+  'PERM',
+  'ABORT',
+  'BUSY',
+  'LOCKED',
+  'NOMEM',
+  'READONLY',
+  'INTERRUPT',
+  'IOERR',
+  'CORRUPT',
+  'NOTFOUND',
+  'FULL',
+  'CANTOPEN',
+  'PROTOCOL',
+  'EMPTY',
+  'SCHEMA',
+  'TOOBIG',
+  'CONSTRAINT',
+  'MISMATCH',
+  'MISUSE',
+  'NOLFS',
+  'AUTH',
+  'FORMAT',
+  'RANGE',
+  'NOTADB',
+  'NOTICE',
+  'WARNING',
 ];
 
 /**
@@ -17,18 +43,62 @@ const PRIMARY = [
 const EXTENDED: Record<string, string[]> = {
   OK: ['LOAD_PERMANENTLY', 'SYMLINK'],
   ERROR: ['MISSING_COLLSEQ', 'RETRY', 'SNAPSHOT'],
-  IOERR: ['READ', 'SHORT_READ', 'WRITE', 'FSYNC', 'DIR_FSYNC', 'TRUNCATE', 'FSTAT', 'UNLOCK', 'RDLOCK',
-    'DELETE', 'BLOCKED', 'NOMEM', 'ACCESS', 'CHECKRESERVEDLOCK', 'LOCK', 'CLOSE', 'DIR_CLOSE', 'SHMOPEN',
-    'SHMSIZE', 'SHMLOCK', 'SHMMAP', 'SEEK', 'DELETE_NOENT', 'MMAP', 'GETTEMPPATH', 'CONVPATH', 'VNODE',
-    'AUTH', 'BEGIN_ATOMIC', 'COMMIT_ATOMIC', 'ROLLBACK_ATOMIC', 'DATA', 'CORRUPTFS', 'IN_PAGE'],
+  IOERR: [
+    'READ',
+    'SHORT_READ',
+    'WRITE',
+    'FSYNC',
+    'DIR_FSYNC',
+    'TRUNCATE',
+    'FSTAT',
+    'UNLOCK',
+    'RDLOCK',
+    'DELETE',
+    'BLOCKED',
+    'NOMEM',
+    'ACCESS',
+    'CHECKRESERVEDLOCK',
+    'LOCK',
+    'CLOSE',
+    'DIR_CLOSE',
+    'SHMOPEN',
+    'SHMSIZE',
+    'SHMLOCK',
+    'SHMMAP',
+    'SEEK',
+    'DELETE_NOENT',
+    'MMAP',
+    'GETTEMPPATH',
+    'CONVPATH',
+    'VNODE',
+    'AUTH',
+    'BEGIN_ATOMIC',
+    'COMMIT_ATOMIC',
+    'ROLLBACK_ATOMIC',
+    'DATA',
+    'CORRUPTFS',
+    'IN_PAGE',
+  ],
   LOCKED: ['SHAREDCACHE', 'VTAB'],
   BUSY: ['RECOVERY', 'SNAPSHOT'],
   CANTOPEN: ['NOTEMPDIR', 'ISDIR', 'FULLPATH', 'CONVPATH', 'DIRTYWAL', 'SYMLINK'],
   CORRUPT: ['VTAB', 'SEQUENCE', 'INDEX'],
   READONLY: ['RECOVERY', 'CANTLOCK', 'ROLLBACK', 'DBMOVED', 'CANTINIT', 'DIRECTORY'],
   ABORT: ['', 'ROLLBACK'],
-  CONSTRAINT: ['CHECK', 'COMMITHOOK', 'FOREIGNKEY', 'FUNCTION', 'NOTNULL', 'PRIMARYKEY', 'TRIGGER',
-    'UNIQUE', 'VTAB', 'ROWID', 'PINNED', 'DATATYPE'],
+  CONSTRAINT: [
+    'CHECK',
+    'COMMITHOOK',
+    'FOREIGNKEY',
+    'FUNCTION',
+    'NOTNULL',
+    'PRIMARYKEY',
+    'TRIGGER',
+    'UNIQUE',
+    'VTAB',
+    'ROWID',
+    'PINNED',
+    'DATATYPE',
+  ],
   NOTICE: ['RECOVER_WAL', 'RECOVER_ROLLBACK', 'RBU'],
   WARNING: ['AUTOINDEX'],
   AUTH: ['USER'],
@@ -38,6 +108,13 @@ const EXTENDED: Record<string, string[]> = {
 export function sqliteCodeName(code: number): string {
   const primary = code === 100 ? 'ROW' : code === 101 ? 'DONE' : PRIMARY[code & 0xff];
   const sub = code >> 8;
-  const name = primary === undefined ? undefined : sub === 0 ? primary : EXTENDED[primary]?.[sub - 1] ? `${primary}_${EXTENDED[primary][sub - 1]}` : undefined;
+  const name =
+    primary === undefined
+      ? undefined
+      : sub === 0
+        ? primary
+        : EXTENDED[primary]?.[sub - 1]
+          ? `${primary}_${EXTENDED[primary][sub - 1]}`
+          : undefined;
   return name ? `SQLITE_${name}` : `UNKNOWN_SQLITE_ERROR_${code}`;
 }

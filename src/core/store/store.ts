@@ -7,7 +7,11 @@ export type StoreProblem = 'corrupt' | 'newer-schema' | 'locked' | 'unopenable' 
 
 /** A store that cannot be used as it is; the message says what to do. Never auto-deleted. */
 export class StoreError extends Error {
-  constructor(readonly problem: StoreProblem, readonly file: string, message: string) {
+  constructor(
+    readonly problem: StoreProblem,
+    readonly file: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'StoreError';
   }
@@ -21,7 +25,10 @@ export class StoreError extends Error {
 export class Store {
   private readonly statements = new Map<string, SqlStatement>();
 
-  private constructor(readonly db: SqlDatabase, readonly file: string) {}
+  private constructor(
+    readonly db: SqlDatabase,
+    readonly file: string,
+  ) {}
 
   static open(file: string, options: OpenOptions = {}): Store {
     if (file !== ':memory:' && existsSync(damagedMarker(file))) throw corruptError(file, 'it failed an integrity check earlier');
@@ -62,7 +69,11 @@ export class Store {
   private migrate(readonly: boolean): void {
     const version = this.userVersion();
     if (version > SCHEMA_VERSION) {
-      throw new StoreError('newer-schema', this.file, `The index ${this.file} was written by a newer ML Lineage (schema ${version}, this one reads up to ${SCHEMA_VERSION}). Update ML Lineage, or rebuild the index (lineage index --rebuild) to replace it.`);
+      throw new StoreError(
+        'newer-schema',
+        this.file,
+        `The index ${this.file} was written by a newer ML Lineage (schema ${version}, this one reads up to ${SCHEMA_VERSION}). Update ML Lineage, or rebuild the index (lineage index --rebuild) to replace it.`,
+      );
     }
     if (version === SCHEMA_VERSION || readonly) return;
     // Two processes opening a fresh store at once (the editor and a terminal) both get here:
@@ -103,7 +114,11 @@ export class Store {
     } catch (error) {
       // After SQLITE_FULL or an I/O error SQLite may have rolled back already; a failing
       // ROLLBACK must not hide the error that matters.
-      try { this.db.exec('ROLLBACK'); } catch { /* already rolled back */ }
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        /* already rolled back */
+      }
       const fault = storeFault(error, this.file);
       if (fault instanceof StoreError && fault.problem === 'corrupt') markDamaged(this.file, fault.message);
       throw fault;
@@ -118,7 +133,10 @@ export class Store {
    * (readers too) until it is rebuilt.
    */
   checkIntegrity(): void {
-    if (this.file === ':memory:') { this.intact = true; return; }
+    if (this.file === ':memory:') {
+      this.intact = true;
+      return;
+    }
     let rows: { quick_check: string }[];
     try {
       rows = this.db.prepare('PRAGMA quick_check(5)').all() as { quick_check: string }[];
@@ -168,11 +186,19 @@ const DAMAGED = '.damaged';
 const damagedMarker = (file: string) => file + DAMAGED;
 
 function markDamaged(file: string, why: string): void {
-  try { writeFileSync(damagedMarker(file), `${new Date().toISOString()} ${why}\n`); } catch { /* the open check then relies on SQLite's own errors */ }
+  try {
+    writeFileSync(damagedMarker(file), `${new Date().toISOString()} ${why}\n`);
+  } catch {
+    /* the open check then relies on SQLite's own errors */
+  }
 }
 
 function corruptError(file: string, why: string): StoreError {
-  return new StoreError('corrupt', file, `The index ${file} is damaged (${why}). Rebuild it with \`lineage index --rebuild\` (or "Lineage: Rebuild Index"); run environments recorded on this machine are kept. It is never written to until then.`);
+  return new StoreError(
+    'corrupt',
+    file,
+    `The index ${file} is damaged (${why}). Rebuild it with \`lineage index --rebuild\` (or "Lineage: Rebuild Index"); run environments recorded on this machine are kept. It is never written to until then.`,
+  );
 }
 
 /** What an SQLite error means for the user, naming the index file; other errors pass through. */
@@ -186,13 +212,25 @@ function classify(error: unknown, file: string): Error {
   const code = String((error as { code?: string }).code ?? '');
   if (/not a database|malformed|corrupt/i.test(message) || /SQLITE_(CORRUPT|NOTADB)/.test(code)) return corruptError(file, message);
   if (/database or disk is full/i.test(message) || /SQLITE_FULL/.test(code)) {
-    return new StoreError('full', file, `The disk holding the index ${file} is full (${message}). Free some space and run the command again; what was indexed before is intact.`);
+    return new StoreError(
+      'full',
+      file,
+      `The disk holding the index ${file} is full (${message}). Free some space and run the command again; what was indexed before is intact.`,
+    );
   }
   if (/disk I\/O error/i.test(message) || /SQLITE_IOERR/.test(code)) {
-    return new StoreError('io', file, `Reading or writing the index ${file} failed with an I/O error (${message}). Check the disk; if it persists, rebuild the index with \`lineage index --rebuild\`.`);
+    return new StoreError(
+      'io',
+      file,
+      `Reading or writing the index ${file} failed with an I/O error (${message}). Check the disk; if it persists, rebuild the index with \`lineage index --rebuild\`.`,
+    );
   }
   if (/unable to open|cannot open|EACCES|EISDIR|readonly/i.test(message)) {
-    return new StoreError('unopenable', file, `The index ${file} cannot be opened (${message}). Check the path and its permissions, or pass another with --store.`);
+    return new StoreError(
+      'unopenable',
+      file,
+      `The index ${file} cannot be opened (${message}). Check the path and its permissions, or pass another with --store.`,
+    );
   }
   if (/locked|busy/i.test(message)) {
     return new StoreError('locked', file, `The index ${file} is locked by another process (${message}). Try again when it finishes.`);

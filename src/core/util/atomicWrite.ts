@@ -6,7 +6,19 @@
 // tell an abandoned one (its process is gone) from one being written right now.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from './processAlive';
 
@@ -33,7 +45,11 @@ export function writeAllSync(fd: number, buf: Buffer, position?: number): void {
 export function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     // the rename is done; durability of the folder entry is best effort here
   }
@@ -53,11 +69,19 @@ export interface AtomicWriteOptions {
 export function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
   let target = path;
   if (options.followSymlink !== false) {
-    try { target = realpathSync(path); } catch { /* does not exist yet */ }
+    try {
+      target = realpathSync(path);
+    } catch {
+      /* does not exist yet */
+    }
   }
   const dir = dirname(target);
   let mode = options.mode;
-  try { mode = statSync(target).mode & 0o7777; } catch { /* new file */ }
+  try {
+    mode = statSync(target).mode & 0o7777;
+  } catch {
+    /* new file */
+  }
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const tmp = tempNameIn(dir);
   try {
@@ -73,12 +97,15 @@ export function writeFileAtomic(path: string, data: string | Buffer, options: At
     }
     renameSync(tmp, target);
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* never created, or renamed */ }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created, or renamed */
+    }
     throw new Error(`could not write ${target}: ${(e as Error).message}`, { cause: e });
   }
   fsyncDir(dir);
 }
-
 
 /**
  * Removes this project's temporary files left in `dir` (and, with `depth`, its sub-folders)
@@ -88,7 +115,11 @@ export function writeFileAtomic(path: string, data: string | Buffer, options: At
 export function sweepTemporaries(dir: string, depth = 0): string[] {
   const removed: string[] = [];
   let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return removed; }
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
   for (const e of entries) {
     if (e.isDirectory()) {
       if (depth > 0) removed.push(...sweepTemporaries(join(dir, e.name), depth - 1));
@@ -96,7 +127,12 @@ export function sweepTemporaries(dir: string, depth = 0): string[] {
     }
     const m = TEMP_RE.exec(e.name);
     if (!m || !e.isFile() || processAlive(Number(m[1]))) continue;
-    try { unlinkSync(join(dir, e.name)); removed.push(join(dir, e.name)); } catch { /* gone already */ }
+    try {
+      unlinkSync(join(dir, e.name));
+      removed.push(join(dir, e.name));
+    } catch {
+      /* gone already */
+    }
   }
   return removed;
 }

@@ -11,7 +11,11 @@ import { dirname } from 'node:path';
 import { tempNameIn, writeAllSync } from './atomicWrite';
 import { processAlive } from './processAlive';
 
-export interface LockOwner { pid: number; host?: string; started?: string }
+export interface LockOwner {
+  pid: number;
+  host?: string;
+  started?: string;
+}
 
 export interface OwnerLock {
   release(): void;
@@ -21,13 +25,17 @@ export interface OwnerLock {
 
 export type TryLock = { lock: OwnerLock } | { holder: LockOwner };
 
-
 /** Creates `file` holding our owner record, or returns false when it exists. */
 function createWithOwner(file: string, owner: LockOwner): boolean {
   const tmp = tempNameIn(dirname(file));
   const fd = openSync(tmp, 'wx', 0o644);
   try {
-    try { writeAllSync(fd, Buffer.from(JSON.stringify(owner))); fsyncSync(fd); } finally { closeSync(fd); }
+    try {
+      writeAllSync(fd, Buffer.from(JSON.stringify(owner)));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     linkSync(tmp, file);
     return true;
   } catch (e) {
@@ -40,7 +48,11 @@ function createWithOwner(file: string, owner: LockOwner): boolean {
 
 function readOwner(file: string): LockOwner | 'gone' | 'unreadable' {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable'; }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
+  }
   try {
     const o = JSON.parse(text) as LockOwner;
     return typeof o === 'object' && o !== null && Number.isInteger(o.pid) ? o : 'unreadable';
@@ -65,18 +77,36 @@ export function tryOwnerLock(file: string): TryLock {
   for (let attempt = 0; attempt < 5; attempt++) {
     if (createWithOwner(file, me)) {
       let released = false;
-      return { lock: { warning, release: () => { if (!released) { released = true; rmSync(file, { force: true }); } } } };
+      return {
+        lock: {
+          warning,
+          release: () => {
+            if (!released) {
+              released = true;
+              rmSync(file, { force: true });
+            }
+          },
+        },
+      };
     }
     const owner = readOwner(file);
     if (owner === 'gone') continue;
     const why = staleReason(owner);
     if (!why) return { holder: owner as LockOwner };
     const aside = tempNameIn(dirname(file));
-    try { renameSync(file, aside); } catch { continue; }
+    try {
+      renameSync(file, aside);
+    } catch {
+      continue;
+    }
     const moved = readOwner(aside);
     if (moved !== 'gone' && !staleReason(moved)) {
       // Between our read and the rename another process took the lock over: give it back.
-      try { linkSync(aside, file); } catch { /* a third process holds it now */ }
+      try {
+        linkSync(aside, file);
+      } catch {
+        /* a third process holds it now */
+      }
       rmSync(aside, { force: true });
       continue;
     }
@@ -91,14 +121,21 @@ export function tryOwnerLock(file: string): TryLock {
  * Waits for the lock (polling; lock files cannot be waited on portably). `onWait` is called
  * once, after `noticeMs`, with the holder, so a user learns why nothing happens.
  */
-export async function waitForOwnerLock(file: string, onWait: (holder: LockOwner) => void, options: { noticeMs?: number; pollMs?: number; signal?: AbortSignal } = {}): Promise<OwnerLock> {
+export async function waitForOwnerLock(
+  file: string,
+  onWait: (holder: LockOwner) => void,
+  options: { noticeMs?: number; pollMs?: number; signal?: AbortSignal } = {},
+): Promise<OwnerLock> {
   const started = Date.now();
   let told = false;
   for (;;) {
     const r = tryOwnerLock(file);
     if ('lock' in r) return r.lock;
     if (options.signal?.aborted) throw new Error(`gave up waiting for ${file} (held by pid ${r.holder.pid})`);
-    if (!told && Date.now() - started >= (options.noticeMs ?? 1000)) { told = true; onWait(r.holder); }
+    if (!told && Date.now() - started >= (options.noticeMs ?? 1000)) {
+      told = true;
+      onWait(r.holder);
+    }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
   }
 }

@@ -14,8 +14,19 @@ export const MASK = '***';
  * directory as `cwd`, and MYSQL_PWD-style names carry passwords.
  */
 const SECRET_PARTS: RegExp[] = [
-  /KEYS?$/, /TOKENS?$/, /SECRET/, /PASS/, /PWD$/, /^PATS?$/, /CRED(ENTIAL)?S?$/,
-  /^AUTH(?!ORS?$)/, /OAUTH/, /COOKIE/, /SESSION/, /PRIVATE/, /^SIG(NATURE)?$/,
+  /KEYS?$/,
+  /TOKENS?$/,
+  /SECRET/,
+  /PASS/,
+  /PWD$/,
+  /^PATS?$/,
+  /CRED(ENTIAL)?S?$/,
+  /^AUTH(?!ORS?$)/,
+  /OAUTH/,
+  /COOKIE/,
+  /SESSION/,
+  /PRIVATE/,
+  /^SIG(NATURE)?$/,
 ];
 /** Whole names whose parts alone say nothing (Azure's AccountKey=… strings). */
 const SECRET_NAMES = /CONNECTION_?STRING/i;
@@ -62,14 +73,17 @@ const PRIVATE_KEY = /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z 
 const ASSIGNMENT = /(?<![\w.-])(--?)?([A-Za-z_][A-Za-z0-9_-]*)=(?!=)("[^"]*"|'[^']*'|[^\s&;|'"]+)/g;
 
 /** One cheap test first: most values (numbers, names, paths) contain none of these. */
-const MAYBE = /:\/\/|=|gh[pousr]_|github_pat_|glpat-|hf_|sk-|k_(?:live|test)_|A(?:KIA|SIA)|AIza|xox|npm_|pypi-|eyJ|Bearer|Authorization|PRIVATE KEY/i;
+const MAYBE =
+  /:\/\/|=|gh[pousr]_|github_pat_|glpat-|hf_|sk-|k_(?:live|test)_|A(?:KIA|SIA)|AIza|xox|npm_|pypi-|eyJ|Bearer|Authorization|PRIVATE KEY/i;
 
 /** Every secret-shaped part of a free text (a command, a pip freeze line, a URL, a tag) masked. */
 export function redactText(text: string): string {
   if (!MAYBE.test(text)) return text;
   let out = text.replace(PRIVATE_KEY, `$1${MASK}$2`).replace(URL_USERINFO, `$1${MASK}@`);
   for (const [pattern, keep] of TOKEN_FORMATS) out = out.replace(pattern, `${keep}${MASK}`);
-  return out.replace(ASSIGNMENT, (whole, dashes: string | undefined, name: string) => (isSecretName(name) ? `${dashes ?? ''}${name}=${MASK}` : whole));
+  return out.replace(ASSIGNMENT, (whole, dashes: string | undefined, name: string) =>
+    isSecretName(name) ? `${dashes ?? ''}${name}=${MASK}` : whole,
+  );
 }
 
 /**
@@ -91,7 +105,10 @@ export function redactDeep<T>(value: T, byName = false): T {
 }
 
 /** Environment variables: secret names dropped (and listed), the other values through redactText. */
-export function redactVars(vars: Record<string, string>, redacted: readonly string[] = []): { vars: Record<string, string>; redacted: string[] } {
+export function redactVars(
+  vars: Record<string, string>,
+  redacted: readonly string[] = [],
+): { vars: Record<string, string>; redacted: string[] } {
   const kept: Record<string, string> = {};
   const names = new Set(redacted);
   for (const [name, value] of Object.entries(vars)) {

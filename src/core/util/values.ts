@@ -12,7 +12,9 @@ const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Inf
 // stored in float form (1e+16, Python's repr).
 
 /** Readers that want Python's exact ints back (bigint past 2^53) pass `exact`. */
-export interface DecodeOptions { exact?: boolean }
+export interface DecodeOptions {
+  exact?: boolean;
+}
 
 /** A run of 16+ digits is the only way stored JSON can hold an int that JSON.parse rounds. */
 const LONG_DIGITS = /\d{16}/;
@@ -39,7 +41,9 @@ export function encodePayload(value: unknown): string {
 
 export function decodePayload<T>(text: string, options: DecodeOptions = {}): T {
   if (options.exact && LONG_DIGITS.test(text)) return reviveNonFinite(parseExact(text)) as T;
-  return JSON.parse(text, (_key, v) => (v && typeof v === 'object' && typeof v.$nonFinite === 'string' ? NON_FINITE[v.$nonFinite] : v)) as T;
+  return JSON.parse(text, (_key, v) =>
+    v && typeof v === 'object' && typeof v.$nonFinite === 'string' ? NON_FINITE[v.$nonFinite] : v,
+  ) as T;
 }
 
 function parseExact(text: string): unknown {
@@ -115,14 +119,22 @@ export function stringifyJson(value: unknown, style: JsonStyle): string {
   };
   const write = (v: unknown, key: string, depth: string): string | undefined => {
     if (v instanceof PyFloat) return python && Number.isFinite(v.value) ? pyFloatRepr(v.value) : number(v.value);
-    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(k: string): unknown }).toJSON(key);
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function')
+      v = (v as { toJSON(k: string): unknown }).toJSON(key);
     if (v === null) return 'null';
     switch (typeof v) {
-      case 'string': return JSON.stringify(v);
-      case 'boolean': return v ? 'true' : 'false';
-      case 'number': return number(v);
-      case 'bigint': return v.toString();
-      case 'undefined': case 'function': case 'symbol': return undefined;
+      case 'string':
+        return JSON.stringify(v);
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'number':
+        return number(v);
+      case 'bigint':
+        return v.toString();
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        return undefined;
     }
     const inner = depth + indent;
     const open = indent ? `\n${inner}` : '';

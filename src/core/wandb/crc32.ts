@@ -33,8 +33,14 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous
   for (; i + 8 <= end; i += 8) {
     const a = c ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
     c =
-      T[1792 + (a & 0xff)] ^ T[1536 + ((a >>> 8) & 0xff)] ^ T[1280 + ((a >>> 16) & 0xff)] ^ T[1024 + (a >>> 24)] ^
-      T[768 + bytes[i + 4]] ^ T[512 + bytes[i + 5]] ^ T[256 + bytes[i + 6]] ^ T[bytes[i + 7]];
+      T[1792 + (a & 0xff)] ^
+      T[1536 + ((a >>> 8) & 0xff)] ^
+      T[1280 + ((a >>> 16) & 0xff)] ^
+      T[1024 + (a >>> 24)] ^
+      T[768 + bytes[i + 4]] ^
+      T[512 + bytes[i + 5]] ^
+      T[256 + bytes[i + 6]] ^
+      T[bytes[i + 7]];
   }
   for (; i < end; i++) c = T[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;

@@ -16,7 +16,11 @@ export class ProtoReader {
   wire = 0;
   pos: number;
 
-  constructor(readonly buf: Buffer, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 
@@ -104,11 +108,20 @@ export class ProtoReader {
 
   skip(): void {
     switch (this.wire) {
-      case VARINT: this.readVarint(); return;
-      case FIXED64: this.pos += 8; break;
-      case LEN: this.lengthDelimited(); return;
-      case FIXED32: this.pos += 4; break;
-      default: throw new ProtoError(`field ${this.field}: unsupported wire type ${this.wire}`);
+      case VARINT:
+        this.readVarint();
+        return;
+      case FIXED64:
+        this.pos += 8;
+        break;
+      case LEN:
+        this.lengthDelimited();
+        return;
+      case FIXED32:
+        this.pos += 4;
+        break;
+      default:
+        throw new ProtoError(`field ${this.field}: unsupported wire type ${this.wire}`);
     }
     if (this.pos > this.end) throw new ProtoError(`field ${this.field}: runs past the message`);
   }

@@ -5,7 +5,10 @@
 
 import type { ProtoReader, ProtoWriter } from './protoWire';
 
-export interface WandbGit { remoteUrl: string; commit: string }
+export interface WandbGit {
+  remoteUrl: string;
+  commit: string;
+}
 
 /** google.protobuf.Timestamp → ms since the epoch. */
 export function decodeTimestamp(r: ProtoReader): number {
@@ -32,16 +35,35 @@ export function decodeGit(r: ProtoReader): WandbGit {
 type Kind = 'string' | 'uint' | 'uint64';
 type Shape = Record<number, [name: string, kind: Kind]>;
 
-const GPU_NVIDIA: Shape = { 1: ['name', 'string'], 2: ['memoryTotal', 'uint64'], 3: ['cudaCores', 'uint'], 4: ['architecture', 'string'], 5: ['uuid', 'string'] };
+const GPU_NVIDIA: Shape = {
+  1: ['name', 'string'],
+  2: ['memoryTotal', 'uint64'],
+  3: ['cudaCores', 'uint'],
+  4: ['architecture', 'string'],
+  5: ['uuid', 'string'],
+};
 const DISK: Shape = { 1: ['total', 'uint64'], 2: ['used', 'uint64'] };
 const MEMORY: Shape = { 1: ['total', 'uint64'] };
 const CPU: Shape = { 1: ['count', 'uint'], 2: ['countLogical', 'uint'], 3: ['model', 'string'] };
 
 const SCALARS: Shape = {
-  1: ['os', 'string'], 2: ['python', 'string'], 4: ['docker', 'string'], 6: ['program', 'string'], 7: ['codePath', 'string'],
-  8: ['codePathLocal', 'string'], 10: ['email', 'string'], 11: ['root', 'string'], 12: ['host', 'string'], 13: ['username', 'string'],
-  14: ['executable', 'string'], 15: ['colab', 'string'], 16: ['cpu_count', 'uint'], 17: ['cpu_count_logical', 'uint'],
-  18: ['gpu', 'string'], 19: ['gpu_count', 'uint'], 25: ['cudaVersion', 'string'],
+  1: ['os', 'string'],
+  2: ['python', 'string'],
+  4: ['docker', 'string'],
+  6: ['program', 'string'],
+  7: ['codePath', 'string'],
+  8: ['codePathLocal', 'string'],
+  10: ['email', 'string'],
+  11: ['root', 'string'],
+  12: ['host', 'string'],
+  13: ['username', 'string'],
+  14: ['executable', 'string'],
+  15: ['colab', 'string'],
+  16: ['cpu_count', 'uint'],
+  17: ['cpu_count_logical', 'uint'],
+  18: ['gpu', 'string'],
+  19: ['gpu_count', 'uint'],
+  25: ['cudaVersion', 'string'],
 };
 
 function scalar(r: ProtoReader, kind: Kind): string | number {
@@ -82,14 +104,33 @@ export function decodeEnvironment(r: ProtoReader): Record<string, unknown> {
       continue;
     }
     switch (r.field) {
-      case 3: env.startedAt = new Date(decodeTimestamp(r.message())).toISOString(); break;
-      case 5: ((env.args ??= []) as string[]).push(r.string()); break;
-      case 9: { const g = decodeGit(r.message()); env.git = { remote: g.remoteUrl, commit: g.commit }; break; }
-      case 20: { const [k, v] = mapEntry(r.message(), DISK); ((env.disk ??= {}) as Record<string, unknown>)[k] = v; break; }
-      case 21: env.memory = flat(r.message(), MEMORY); break;
-      case 22: env.cpu = flat(r.message(), CPU); break;
-      case 24: ((env.gpu_nvidia ??= []) as unknown[]).push(flat(r.message(), GPU_NVIDIA)); break;
-      default: r.skip();
+      case 3:
+        env.startedAt = new Date(decodeTimestamp(r.message())).toISOString();
+        break;
+      case 5:
+        ((env.args ??= []) as string[]).push(r.string());
+        break;
+      case 9: {
+        const g = decodeGit(r.message());
+        env.git = { remote: g.remoteUrl, commit: g.commit };
+        break;
+      }
+      case 20: {
+        const [k, v] = mapEntry(r.message(), DISK);
+        ((env.disk ??= {}) as Record<string, unknown>)[k] = v;
+        break;
+      }
+      case 21:
+        env.memory = flat(r.message(), MEMORY);
+        break;
+      case 22:
+        env.cpu = flat(r.message(), CPU);
+        break;
+      case 24:
+        ((env.gpu_nvidia ??= []) as unknown[]).push(flat(r.message(), GPU_NVIDIA));
+        break;
+      default:
+        r.skip();
     }
   }
   return env;
@@ -109,10 +150,16 @@ export function encodeEnvironment(w: ProtoWriter, env: Record<string, unknown>):
       for (const arg of value) w.string(5, String(arg));
     } else if (name === 'startedAt' && typeof value === 'string') {
       const ms = Date.parse(value);
-      w.message(3, (t) => { t.varint(1, Math.floor(ms / 1000)); if (ms % 1000) t.varint(2, (ms % 1000) * 1e6); });
+      w.message(3, (t) => {
+        t.varint(1, Math.floor(ms / 1000));
+        if (ms % 1000) t.varint(2, (ms % 1000) * 1e6);
+      });
     } else if (name === 'git' && value && typeof value === 'object') {
       const g = value as { remote?: string; commit?: string };
-      w.message(9, (m) => { if (g.remote) m.string(1, g.remote); if (g.commit) m.string(2, g.commit); });
+      w.message(9, (m) => {
+        if (g.remote) m.string(1, g.remote);
+        if (g.commit) m.string(2, g.commit);
+      });
     }
   }
 }

@@ -50,7 +50,11 @@ export function configParams(config: Iterable<[string, DataValue]>): Record<stri
 
 function summaryMetrics(summary: Iterable<[string, DataValue]>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [key, value] of summary) if (!isInternalKey(key)) numericLeaves(key, value, (k, v) => { out[k] = v; });
+  for (const [key, value] of summary)
+    if (!isInternalKey(key))
+      numericLeaves(key, value, (k, v) => {
+        out[k] = v;
+      });
   return out;
 }
 
@@ -70,7 +74,7 @@ export function toExternalRun(d: RunFolderData, now: number): ExternalRun {
   const series: Record<string, MetricPoint[]> = s ? Object.fromEntries(s.sortedSeries()) : {};
   const metrics: Record<string, number> = {};
   for (const [key, points] of Object.entries(series)) if (points.length > 0) metrics[key] = points[points.length - 1].value;
-  Object.assign(metrics, summaryMetrics(d.summary ? Object.entries(d.summary) : s?.summary ?? []));
+  Object.assign(metrics, summaryMetrics(d.summary ? Object.entries(d.summary) : (s?.summary ?? [])));
 
   const env: Record<string, unknown> | null = d.metadata ?? s?.environment ?? null;
   const environment = env || d.requirements ? { ...env, ...(d.requirements ? { requirements: d.requirements } : {}) } : null;
@@ -88,7 +92,14 @@ export function toExternalRun(d: RunFolderData, now: number): ExternalRun {
 
   const tags: Record<string, string> = {};
   if (run) {
-    const extra: [string, string][] = [['entity', run.entity], ['group', run.group], ['job_type', run.jobType], ['notes', run.notes], ['sweep_id', run.sweepId], ['host', run.host]];
+    const extra: [string, string][] = [
+      ['entity', run.entity],
+      ['group', run.group],
+      ['job_type', run.jobType],
+      ['notes', run.notes],
+      ['sweep_id', run.sweepId],
+      ['host', run.host],
+    ];
     for (const [k, v] of extra) if (v !== '') tags[k] = v;
   }
 

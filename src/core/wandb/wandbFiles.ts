@@ -33,7 +33,10 @@ export function parseJsonObject(text: string): ParseResult<{ [key: string]: Data
 
 /** requirements.txt as `pip freeze` writes it: one requirement a line, comments and blanks dropped. */
 export function parseRequirements(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 /**

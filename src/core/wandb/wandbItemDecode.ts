@@ -23,7 +23,11 @@ export function internString(b: Buffer, s: number, e: number): string {
   const hit = interned.get(h);
   if (hit && hit.bytes.length === e - s) {
     let same = true;
-    for (let i = 0; i < e - s; i++) if (hit.bytes[i] !== b[s + i]) { same = false; break; }
+    for (let i = 0; i < e - s; i++)
+      if (hit.bytes[i] !== b[s + i]) {
+        same = false;
+        break;
+      }
     if (same) return hit.text;
   }
   const text = b.toString('utf8', s, e);
@@ -51,7 +55,10 @@ function numberAt(b: Buffer, s: number, e: number): number | undefined {
   for (; i < e && b[i] >= 0x30 && b[i] <= 0x39; i++) m = m * 10 + (b[i] - 0x30);
   if (i < e && b[i] === 0x2e) {
     const first = ++i;
-    for (; i < e && b[i] >= 0x30 && b[i] <= 0x39; i++) { m = m * 10 + (b[i] - 0x30); scale--; }
+    for (; i < e && b[i] >= 0x30 && b[i] <= 0x39; i++) {
+      m = m * 10 + (b[i] - 0x30);
+      scale--;
+    }
     if (i === first) return undefined;
   }
   if (i < e && (b[i] === 0x65 || b[i] === 0x45)) {
@@ -99,35 +106,51 @@ export function decodeItem(r: ProtoReader): WandbItem {
     // One-byte tags and lengths are the common case; anything longer goes through varintAt.
     let tag = b[pos];
     if (tag < 0x80) pos++;
-    else if (b[pos + 1] < 0x80 && pos + 1 < end) { tag = (tag & 0x7f) | (b[pos + 1] << 7); pos += 2; } // value_json: 0x82 0x01
-    else { tag = varintAt(b, pos, end); pos = cursor.pos; }
+    else if (b[pos + 1] < 0x80 && pos + 1 < end) {
+      tag = (tag & 0x7f) | (b[pos + 1] << 7);
+      pos += 2;
+    } // value_json: 0x82 0x01
+    else {
+      tag = varintAt(b, pos, end);
+      pos = cursor.pos;
+    }
     const wire = tag & 7;
     if (wire !== 2) {
       // Fields this reader does not use (HistoryItem's typed values) are skipped.
-      if (wire === 0) { varintAt(b, pos, end); pos = cursor.pos; }
-      else if (wire === 1) pos += 8;
+      if (wire === 0) {
+        varintAt(b, pos, end);
+        pos = cursor.pos;
+      } else if (wire === 1) pos += 8;
       else if (wire === 5) pos += 4;
       else throw new ProtoError(`item field ${tag >>> 3}: unsupported wire type ${wire}`);
       continue;
     }
     let len = b[pos];
     if (len < 0x80) pos++;
-    else { len = varintAt(b, pos, end); pos = cursor.pos; }
+    else {
+      len = varintAt(b, pos, end);
+      pos = cursor.pos;
+    }
     const s = pos;
     pos += len;
     if (pos > end) break;
     const field = tag >>> 3;
-    if (field === 16) { vs = s; ve = pos; }
-    else if (field === 1) key = internString(b, s, pos);
-    else if (field === 2) { const part = internString(b, s, pos); nested = nested === undefined ? part : `${nested}.${part}`; }
+    if (field === 16) {
+      vs = s;
+      ve = pos;
+    } else if (field === 1) key = internString(b, s, pos);
+    else if (field === 2) {
+      const part = internString(b, s, pos);
+      nested = nested === undefined ? part : `${nested}.${part}`;
+    }
   }
   if (pos > end) throw new ProtoError('item field runs past the item');
   r.pos = end;
-  if (vs < 0) return { key: key !== '' ? key : nested ?? '', value: null };
+  if (vs < 0) return { key: key !== '' ? key : (nested ?? ''), value: null };
   const value = numberAt(b, vs, ve);
-  if (value !== undefined) return { key: key !== '' ? key : nested ?? '', value };
+  if (value !== undefined) return { key: key !== '' ? key : (nested ?? ''), value };
   const json = b.toString('utf8', vs, ve);
   const parsed = parseValueJson(json);
-  if (parsed.ok) return { key: key !== '' ? key : nested ?? '', value: parsed.value };
-  return { key: key !== '' ? key : nested ?? '', value: null, invalid: { json, message: parsed.message } };
+  if (parsed.ok) return { key: key !== '' ? key : (nested ?? ''), value: parsed.value };
+  return { key: key !== '' ? key : (nested ?? ''), value: null, invalid: { json, message: parsed.message } };
 }

@@ -27,7 +27,8 @@ export function headerProblem(bytes: Uint8Array): string | null {
   const n = Math.min(bytes.length, HEADER_SIZE);
   for (let i = 0; i < n; i++) {
     if (bytes[i] === HEADER[i]) continue;
-    if (i === 6 && bytes.subarray(0, 6).every((b, j) => b === HEADER[j])) return `unsupported W&B log version ${bytes[6]} (this reader knows version 0)`;
+    if (i === 6 && bytes.subarray(0, 6).every((b, j) => b === HEADER[j]))
+      return `unsupported W&B log version ${bytes[6]} (this reader knows version 0)`;
     return `not a W&B log (header ${hex(bytes.subarray(0, n))}; expected ${hex(HEADER)}, ":W&B" 0xBEE1 version 0)`;
   }
   return null;

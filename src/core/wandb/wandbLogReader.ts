@@ -49,7 +49,10 @@ export class WandbLogReader {
   offset: number;
   private readonly chunkSize: number;
 
-  constructor(readonly path: string, options: WandbLogReaderOptions = {}) {
+  constructor(
+    readonly path: string,
+    options: WandbLogReaderOptions = {},
+  ) {
     this.offset = options.offset ?? 0;
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (this.offset !== 0 && this.offset < HEADER_SIZE) throw new RangeError(`offset ${this.offset} is inside the W&B log header`);
@@ -86,7 +89,12 @@ class Pass {
   private readonly problems: WandbLogProblem[] = [];
   private records = 0;
 
-  constructor(private readonly reader: WandbLogReader, private readonly handle: FileHandle, private readonly chunkSize: number, private readonly onRecord: (record: WandbRecord, offset: number) => void) {
+  constructor(
+    private readonly reader: WandbLogReader,
+    private readonly handle: FileHandle,
+    private readonly chunkSize: number,
+    private readonly onRecord: (record: WandbRecord, offset: number) => void,
+  ) {
     this.pos = reader.offset;
     this.bufStart = reader.offset;
   }
@@ -116,7 +124,10 @@ class Pass {
       const type = b[o + 6];
       if (type < FULL || type > LAST || CHUNK_HEADER_SIZE + len > left) {
         // A zeroed rest of block is how a preallocated or padded file looks; anything else is damage.
-        if (!(checksum === 0 && len === 0 && type === 0)) this.damage(`bad chunk header (type ${type}, length ${len} with ${left - CHUNK_HEADER_SIZE} bytes left in the block); skipped the rest of the block`);
+        if (!(checksum === 0 && len === 0 && type === 0))
+          this.damage(
+            `bad chunk header (type ${type}, length ${len} with ${left - CHUNK_HEADER_SIZE} bytes left in the block); skipped the rest of the block`,
+          );
         else this.dropPartial('is cut off by zero padding');
         this.pos += left;
         this.commit();
@@ -151,7 +162,10 @@ class Pass {
       return;
     }
     if (this.parts.length === 0) {
-      if (!this.dropping) this.problems.push(this.report(at, `a ${type === MIDDLE ? 'middle' : 'last'} chunk without the first chunk of its record; skipped`));
+      if (!this.dropping)
+        this.problems.push(
+          this.report(at, `a ${type === MIDDLE ? 'middle' : 'last'} chunk without the first chunk of its record; skipped`),
+        );
       if (type === LAST) this.dropping = false;
       return;
     }

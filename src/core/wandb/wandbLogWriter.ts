@@ -93,7 +93,11 @@ export function writeWandbLogFile(path: string, records: Iterable<WandbRecordBod
     renameSync(temp, path);
     return writer.size;
   } catch (error) {
-    try { closeSync(fd); } catch { /* already closed */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
     rmSync(temp, { force: true });
     throw error;
   }
@@ -107,7 +111,21 @@ export function wandbItems(values: Record<string, DataValue>): WandbItem[] {
 export function runRecord(run: Partial<WandbRunInfo> & { runId: string }): WandbRecordBody {
   return {
     type: 'run',
-    run: { entity: '', project: '', displayName: '', group: '', jobType: '', notes: '', sweepId: '', host: '', tags: [], startTime: null, git: null, config: [], ...run },
+    run: {
+      entity: '',
+      project: '',
+      displayName: '',
+      group: '',
+      jobType: '',
+      notes: '',
+      sweepId: '',
+      host: '',
+      tags: [],
+      startTime: null,
+      git: null,
+      config: [],
+      ...run,
+    },
   };
 }
 

@@ -73,30 +73,73 @@ function history(r: ProtoReader): WandbRecordBody {
     else if (r.field === 2) {
       const s = r.message();
       step = 0;
-      while (s.next()) if (s.field === 1) step = s.varint(); else s.skip();
+      while (s.next())
+        if (s.field === 1) step = s.varint();
+        else s.skip();
     } else r.skip();
   }
   return { type: 'history', items, step };
 }
 
 function run(r: ProtoReader): WandbRunInfo {
-  const info: WandbRunInfo = { runId: '', entity: '', project: '', displayName: '', group: '', jobType: '', notes: '', sweepId: '', host: '', tags: [], startTime: null, git: null, config: [] };
+  const info: WandbRunInfo = {
+    runId: '',
+    entity: '',
+    project: '',
+    displayName: '',
+    group: '',
+    jobType: '',
+    notes: '',
+    sweepId: '',
+    host: '',
+    tags: [],
+    startTime: null,
+    git: null,
+    config: [],
+  };
   while (r.next()) {
     switch (r.field) {
-      case 1: info.runId = r.string(); break;
-      case 2: info.entity = r.string(); break;
-      case 3: info.project = r.string(); break;
-      case 4: info.config.push(...updates(r.message()).update); break;
-      case 6: info.group = r.string(); break;
-      case 7: info.jobType = r.string(); break;
-      case 8: info.displayName = r.string(); break;
-      case 9: info.notes = r.string(); break;
-      case 10: info.tags.push(r.string()); break;
-      case 12: info.sweepId = r.string(); break;
-      case 13: info.host = r.string(); break;
-      case 17: info.startTime = decodeTimestamp(r.message()); break;
-      case 21: info.git = decodeGit(r.message()); break;
-      default: r.skip();
+      case 1:
+        info.runId = r.string();
+        break;
+      case 2:
+        info.entity = r.string();
+        break;
+      case 3:
+        info.project = r.string();
+        break;
+      case 4:
+        info.config.push(...updates(r.message()).update);
+        break;
+      case 6:
+        info.group = r.string();
+        break;
+      case 7:
+        info.jobType = r.string();
+        break;
+      case 8:
+        info.displayName = r.string();
+        break;
+      case 9:
+        info.notes = r.string();
+        break;
+      case 10:
+        info.tags.push(r.string());
+        break;
+      case 12:
+        info.sweepId = r.string();
+        break;
+      case 13:
+        info.host = r.string();
+        break;
+      case 17:
+        info.startTime = decodeTimestamp(r.message());
+        break;
+      case 21:
+        info.git = decodeGit(r.message());
+        break;
+      default:
+        r.skip();
     }
   }
   return info;
@@ -117,7 +160,10 @@ function header(r: ProtoReader): WandbRecordBody {
   let producer = '';
   let minConsumer = '';
   while (r.next()) {
-    if (r.field !== 1) { r.skip(); continue; }
+    if (r.field !== 1) {
+      r.skip();
+      continue;
+    }
     const v = r.message();
     while (v.next()) {
       if (v.field === 1) producer = v.string();
@@ -135,18 +181,44 @@ export function decodeRecord(buf: Buffer, start = 0, end = buf.length): WandbRec
   let body: WandbRecordBody | undefined;
   while (r.next()) {
     switch (r.field) {
-      case 1: num = r.varint(); break;
-      case 2: body = history(r.message()); break;
-      case 3: body = { type: 'summary', ...updates(r.message()) }; break;
-      case 5: body = { type: 'config', ...updates(r.message()) }; break;
-      case 17: body = { type: 'run', run: run(r.message()) }; break;
-      case 18: body = exit(r.message()); break;
-      case 20: r.skip(); body = { type: 'final' }; break;
-      case 21: body = header(r.message()); break;
-      case 22: r.skip(); body = { type: 'footer' }; break;
-      case 26: body = { type: 'environment', environment: decodeEnvironment(r.message()) }; break;
+      case 1:
+        num = r.varint();
+        break;
+      case 2:
+        body = history(r.message());
+        break;
+      case 3:
+        body = { type: 'summary', ...updates(r.message()) };
+        break;
+      case 5:
+        body = { type: 'config', ...updates(r.message()) };
+        break;
+      case 17:
+        body = { type: 'run', run: run(r.message()) };
+        break;
+      case 18:
+        body = exit(r.message());
+        break;
+      case 20:
+        r.skip();
+        body = { type: 'final' };
+        break;
+      case 21:
+        body = header(r.message());
+        break;
+      case 22:
+        r.skip();
+        body = { type: 'footer' };
+        break;
+      case 26:
+        body = { type: 'environment', environment: decodeEnvironment(r.message()) };
+        break;
       // control (16), uuid (19), _info (200) ride along with any record.
-      case 16: case 19: case 200: r.skip(); break;
+      case 16:
+      case 19:
+      case 200:
+        r.skip();
+        break;
       default:
         body ??= { type: 'other', field: r.field };
         r.skip();

@@ -7,7 +7,11 @@ import type { MetricPoint } from '../runs/types';
 import type { WandbEnvironment, WandbItem, WandbRecord, WandbRunInfo } from './wandbRecords';
 
 /** A value_json that did not parse: which record and key, and why. */
-export interface WandbValueProblem { num: number; key: string; message: string }
+export interface WandbValueProblem {
+  num: number;
+  key: string;
+  message: string;
+}
 
 const MAX_VALUE_PROBLEMS = 20;
 
@@ -44,7 +48,9 @@ export class WandbRunState {
 
   apply(record: WandbRecord): void {
     switch (record.type) {
-      case 'history': this.history(record.num, record.items, record.step); break;
+      case 'history':
+        this.history(record.num, record.items, record.step);
+        break;
       case 'summary':
         for (const key of record.remove) this.removeKey(this.summary, key);
         for (const it of record.update) {
@@ -62,9 +68,15 @@ export class WandbRunState {
         this.run = record.run;
         this.configItems(record.num, record.run.config);
         break;
-      case 'environment': this.environment = { ...this.environment, ...record.environment }; break;
-      case 'exit': this.exit = { exitCode: record.exitCode, runtime: record.runtime }; break;
-      case 'header': this.producer = record.producer; break;
+      case 'environment':
+        this.environment = { ...this.environment, ...record.environment };
+        break;
+      case 'exit':
+        this.exit = { exitCode: record.exitCode, runtime: record.runtime };
+        break;
+      case 'header':
+        this.producer = record.producer;
+        break;
     }
   }
 
@@ -112,7 +124,10 @@ export class WandbRunState {
     }
     this.historyRows++;
     for (const it of items) {
-      if (it.invalid) { this.value(num, it); continue; }
+      if (it.invalid) {
+        this.value(num, it);
+        continue;
+      }
       if (isInternalKey(it.key)) continue;
       const v = it.value;
       if (typeof v === 'number') this.point(it.key, step, v, timestamp);

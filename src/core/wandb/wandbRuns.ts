@@ -84,8 +84,12 @@ export async function readWandbDir(root: string, relDir: string, options: WandbR
  * from `offset` on are lost, and a run without an exit record stopped there.
  */
 function cutOffProblem(offset: number, pending: number, exited: boolean): string {
-  return `byte ${offset}: the log is cut off inside a record (it ends ${pending} byte${pending === 1 ? '' : 's'} later, at byte ${offset + pending}) and no wandb process is writing it any more; ` +
-    (exited ? 'the records after the exit record are lost' : 'the run stopped without an exit record (killed, crashed, or the file was copied while it ran), so it is shown as crashed');
+  return (
+    `byte ${offset}: the log is cut off inside a record (it ends ${pending} byte${pending === 1 ? '' : 's'} later, at byte ${offset + pending}) and no wandb process is writing it any more; ` +
+    (exited
+      ? 'the records after the exit record are lost'
+      : 'the run stopped without an exit record (killed, crashed, or the file was copied while it ran), so it is shown as crashed')
+  );
 }
 
 /** Reads one run folder (`wandb/offline-run-…-<id>`): its log and files/. */
@@ -108,23 +112,34 @@ export async function readWandbRunFolder(root: string, relFolder: string, option
       const reader = new WandbLogReader(path);
       const read = await reader.read((record) => s.apply(record));
       for (const p of read.problems) problems.push({ file, message: p.message });
-      for (const p of s.valueProblems) problems.push({ file, message: `record ${p.num}, key "${p.key}": unreadable value (${p.message}); skipped` });
+      for (const p of s.valueProblems)
+        problems.push({ file, message: `record ${p.num}, key "${p.key}": unreadable value (${p.message}); skipped` });
       state = s;
       const host = s.run?.host || (typeof s.environment?.host === 'string' ? s.environment.host : null);
       // Only an unfinished log needs the question asked (a file read and a process probe).
       if (!s.exit || read.pendingBytes > 0) writerGone = await writerKnownGone(folder, host);
       // An unfinished last record is normal while wandb writes; only without a writer is it damage.
       const live = !writerGone && (options.now ?? Date.now()) - logMtime <= RUNNING_WINDOW_MS;
-      if (read.pendingBytes > 0 && !live) problems.push({ file, message: cutOffProblem(reader.offset, read.pendingBytes, s.exit !== null) });
+      if (read.pendingBytes > 0 && !live)
+        problems.push({ file, message: cutOffProblem(reader.offset, read.pendingBytes, s.exit !== null) });
     } catch (error) {
-      problems.push({ file, message: error instanceof WandbLogError ? error.message.slice(path.length + 2) : `cannot read: ${(error as Error).message}` });
+      problems.push({
+        file,
+        message: error instanceof WandbLogError ? error.message.slice(path.length + 2) : `cannot read: ${(error as Error).message}`,
+      });
     }
   }
 
   const filesDir = join(folder, 'files');
   // files/ itself may be a symlink out of the repository: then it is not read at all.
-  const filesReal = await lstat(filesDir).then((st) => st.isDirectory(), () => false);
-  const read = async <T>(name: string, parse: (text: string) => { ok: true; value: T } | { ok: false; message: string; line?: number }): Promise<T | null> => {
+  const filesReal = await lstat(filesDir).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  const read = async <T>(
+    name: string,
+    parse: (text: string) => { ok: true; value: T } | { ok: false; message: string; line?: number },
+  ): Promise<T | null> => {
     const text = filesReal ? await readOptional(join(filesDir, name)) : null;
     if (text === null) return null;
     const r = parse(text);
@@ -145,7 +160,11 @@ export async function readWandbRunFolder(root: string, relFolder: string, option
     files: filesReal ? await listFiles(filesDir) : [],
   };
   if (!state && !data.config && !data.summary && !data.metadata) {
-    if (!logName) problems.push({ file: relFolder, message: `no run log (run-${folderId}.wandb) and no config.yaml, wandb-summary.json or wandb-metadata.json in files/: nothing to read` });
+    if (!logName)
+      problems.push({
+        file: relFolder,
+        message: `no run log (run-${folderId}.wandb) and no config.yaml, wandb-summary.json or wandb-metadata.json in files/: nothing to read`,
+      });
     return { runs: [], problems };
   }
   return { runs: [toExternalRun(data, options.now ?? Date.now())], problems };

@@ -27,7 +27,9 @@ export function toPythonJson(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(toPythonJson).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${toPythonJson(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${toPythonJson(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value ?? null);
 }

@@ -28,7 +28,13 @@ export interface DvcComparison {
  * types (1.0 stays a float, keys keep the file's order). A run (mlflow:<id>) has only the
  * index's values, which line up with a commit's by key; ints past 2^53 stay exact either way.
  */
-export async function dvcComparison(ws: Workspace, a: Revision, b: Revision, kind: 'metrics' | 'params', all: boolean): Promise<DvcComparison> {
+export async function dvcComparison(
+  ws: Workspace,
+  a: Revision,
+  b: Revision,
+  kind: 'metrics' | 'params',
+  all: boolean,
+): Promise<DvcComparison> {
   const store = storeOf(ws);
   if (a.kind !== 'run' && b.kind !== 'run') {
     const reader = new DvcDataReader(store, ws.repo);
@@ -58,7 +64,10 @@ function forJson(result: DiffResult): Record<string, Record<string, Record<strin
   for (const [path, keys] of Object.entries(result)) {
     const file: Record<string, Record<string, unknown>> = {};
     for (const [key, d] of Object.entries(keys)) {
-      const entry: Record<string, unknown> = { old: Array.isArray(d.old) ? pyStr(d.old) : d.old, new: Array.isArray(d.new) ? pyStr(d.new) : d.new };
+      const entry: Record<string, unknown> = {
+        old: Array.isArray(d.old) ? pyStr(d.old) : d.old,
+        new: Array.isArray(d.new) ? pyStr(d.new) : d.new,
+      };
       if (d.diff !== undefined) entry.diff = printedDiff(d);
       Object.defineProperty(file, key, { value: entry, enumerable: true, writable: true, configurable: true });
     }

@@ -5,7 +5,15 @@
 import { runExperiment as run, type ExpEvent, type ExpRunOptions, type ExpRunResult } from '../experiments/expRun';
 import { saveExperiment as save, type ExpSaveOptions, type ExpSaveResult } from '../experiments/expSave';
 import { applyExperiment as apply, type ExpApplyResult } from '../experiments/expApply';
-import { branchExperiment as branch, removeExperiments as remove, renameExperiment as rename, humanJoin, type ExpBranchResult, type ExpRemoveResult, type ExpRenameResult } from '../experiments/expManage';
+import {
+  branchExperiment as branch,
+  removeExperiments as remove,
+  renameExperiment as rename,
+  humanJoin,
+  type ExpBranchResult,
+  type ExpRemoveResult,
+  type ExpRenameResult,
+} from '../experiments/expManage';
 import { pullExperiments as pull, pushExperiments as push, type SyncOptions, type SyncResult } from '../experiments/expRemote';
 import { listRunRecords, type ExpRunRecord } from '../experiments/runLog';
 import { ExpUsageError } from '../experiments/expCommon';
@@ -18,7 +26,20 @@ import { GuardError } from '../experiments/workspaceGuard';
 import type { Workspace } from './workspace';
 import { storeOf } from './internal';
 
-export type { ExpEvent, ExpRunOptions, ExpRunResult, ExpSaveOptions, ExpSaveResult, ExpApplyResult, ExpBranchResult, ExpRemoveResult, ExpRenameResult, SyncOptions, SyncResult, ExpRunRecord };
+export type {
+  ExpEvent,
+  ExpRunOptions,
+  ExpRunResult,
+  ExpSaveOptions,
+  ExpSaveResult,
+  ExpApplyResult,
+  ExpBranchResult,
+  ExpRemoveResult,
+  ExpRenameResult,
+  SyncOptions,
+  SyncResult,
+  ExpRunRecord,
+};
 export { humanJoin, ExpUsageError };
 
 /**
@@ -27,7 +48,13 @@ export { humanJoin, ExpUsageError };
  * another run in progress, uncommitted changes an apply would overwrite.
  */
 export function isExpInputError(error: unknown): error is Error {
-  return error instanceof ExpUsageError || error instanceof SetParamError || error instanceof ReproError || error instanceof ReproBusyError || error instanceof ExpGitError;
+  return (
+    error instanceof ExpUsageError ||
+    error instanceof SetParamError ||
+    error instanceof ReproError ||
+    error instanceof ReproBusyError ||
+    error instanceof ExpGitError
+  );
 }
 
 /**
@@ -60,7 +87,11 @@ export function branchExperiment(ws: Workspace, name: string, branchName?: strin
   return branch(ws.root, name, branchName);
 }
 
-export function removeExperiments(ws: Workspace, names: string[], options: { all?: boolean; queue?: boolean } = {}): Promise<ExpRemoveResult> {
+export function removeExperiments(
+  ws: Workspace,
+  names: string[],
+  options: { all?: boolean; queue?: boolean } = {},
+): Promise<ExpRemoveResult> {
   return remove(ws.root, names, options);
 }
 

@@ -2,7 +2,15 @@
 
 import { baselineName, expShowRows, type ExpState, type FileResult } from '../query/expShow';
 import { revisionProblem, type RevisionProblem } from '../query/dvcErrors';
-import { getRevision, listExperiments, listRefRows, firstParentChain, type Experiment, type RefRow, type Revision as CommitInfo } from '../query/revisions';
+import {
+  getRevision,
+  listExperiments,
+  listRefRows,
+  firstParentChain,
+  type Experiment,
+  type RefRow,
+  type Revision as CommitInfo,
+} from '../query/revisions';
 import { DvcDataReader } from '../query/dvcData';
 import type { Workspace } from './workspace';
 import { storeOf } from './internal';
@@ -36,12 +44,17 @@ export function firstParentCommits(ws: Workspace, sha: string, limit?: number): 
 export async function expShow(ws: Workspace, baselines?: string[]): Promise<ExpState[]> {
   const store = storeOf(ws);
   const time = (sha: string) => getRevision(store, sha)?.commitTime ?? 0;
-  const shas = baselines ?? [...new Set(listExperiments(store).map((e) => e.baseline))].sort((a, b) => time(b) - time(a) || (a < b ? -1 : 1));
+  const shas =
+    baselines ?? [...new Set(listExperiments(store).map((e) => e.baseline))].sort((a, b) => time(b) - time(a) || (a < b ? -1 : 1));
   const head = { sha: ws.repo.head, branch: ws.repo.branch };
   // Values as DVC loads them (Python's types, its file order and its error entries).
   const reader = new DvcDataReader(store, ws.repo);
   try {
-    return await expShowRows(store, shas.map((sha) => ({ sha, name: baselineName(store, sha, head) })), async (sha, kind) => (await reader.at(sha, kind)).files);
+    return await expShowRows(
+      store,
+      shas.map((sha) => ({ sha, name: baselineName(store, sha, head) })),
+      async (sha, kind) => (await reader.at(sha, kind)).files,
+    );
   } finally {
     reader.close();
   }

@@ -5,7 +5,17 @@
 import { openTableModel } from '../expTable/model';
 import { readMarks, writeMark, MAX_NOTE_LENGTH, type RowMark } from '../expTable/marks';
 import { dvcShowData, type DvcShowSelection } from '../expTable/dvcShow';
-import { dvcTable, toCsv, toMarkdown, formatField, pyFormatG, displayWidth, DvcShowError, type DvcTable, type DvcTableOptions } from '../expTable/dvcTable';
+import {
+  dvcTable,
+  toCsv,
+  toMarkdown,
+  formatField,
+  pyFormatG,
+  displayWidth,
+  DvcShowError,
+  type DvcTable,
+  type DvcTableOptions,
+} from '../expTable/dvcTable';
 import { parseFilter, resolveColumn, FilterTextError } from '../expTable/filterText';
 import { cellText, cellMatches, sortValue, compareSortValues, FILTER_OPS } from '../expTable/cellValues';
 import type { ExpState } from '../query/expShow';
@@ -15,7 +25,23 @@ import { storeOf } from './internal';
 
 export type * from '../expTable/types';
 export type { RowMark, DvcShowSelection, DvcTable, DvcTableOptions, ExpState };
-export { toCsv, toMarkdown, formatField, pyFormatG, displayWidth, DvcShowError, parseFilter, resolveColumn, FilterTextError, cellText, cellMatches, sortValue, compareSortValues, FILTER_OPS, MAX_NOTE_LENGTH };
+export {
+  toCsv,
+  toMarkdown,
+  formatField,
+  pyFormatG,
+  displayWidth,
+  DvcShowError,
+  parseFilter,
+  resolveColumn,
+  FilterTextError,
+  cellText,
+  cellMatches,
+  sortValue,
+  compareSortValues,
+  FILTER_OPS,
+  MAX_NOTE_LENGTH,
+};
 
 /** The table for a query: its columns, its row count in the query's order, and windows of rows. */
 export function openExperimentsTable(ws: Workspace, query: TableQuery = {}): TableModel {

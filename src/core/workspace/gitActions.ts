@@ -33,7 +33,8 @@ export async function checkoutTarget(ws: Workspace, text: string): Promise<Check
 
 /** Runs the checkout (Git refuses when uncommitted changes would be overwritten); returns git's arguments, for a log line. */
 export async function checkout(ws: Workspace, target: CheckoutTarget): Promise<string[]> {
-  const args = target.kind === 'branch' ? ['checkout', '--end-of-options', target.branch] : ['checkout', '--detach', '--end-of-options', target.sha];
+  const args =
+    target.kind === 'branch' ? ['checkout', '--end-of-options', target.branch] : ['checkout', '--detach', '--end-of-options', target.sha];
   await runGit(ws.root, args);
   return args;
 }

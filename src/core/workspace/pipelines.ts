@@ -17,7 +17,12 @@ export function pipelineStatusAt(root: string, ws: Workspace | undefined): Promi
 }
 
 /** Runs the out-of-date stages at `root`; the environments are recorded when an index is given. */
-export function reproduceAt(root: string, ws: Workspace | undefined, options: ReproOptions, onEvent: (event: ReproEvent) => void): Promise<ReproResult> {
+export function reproduceAt(
+  root: string,
+  ws: Workspace | undefined,
+  options: ReproOptions,
+  onEvent: (event: ReproEvent) => void,
+): Promise<ReproResult> {
   const store = ws && storeOf(ws);
   return reproduce(root, createReproIO(root, store), options, onEvent, { store });
 }

@@ -26,7 +26,12 @@ export function reproduceStages(ws: Workspace, options: ReproOptions, onEvent: (
 }
 
 /** The environments recorded for the stages whose outputs a commit holds (or the most recent runs). */
-export function recordedRuns(ws: Workspace, sha: string | 'recent'): { project: string; stage: string; run: RunRecord; match: 'outs' | 'head' | 'recent' }[] {
+export function recordedRuns(
+  ws: Workspace,
+  sha: string | 'recent',
+): { project: string; stage: string; run: RunRecord; match: 'outs' | 'head' | 'recent' }[] {
   const store = storeOf(ws);
-  return sha === 'recent' ? recentRuns(store, 20).map((run) => ({ project: run.project, stage: run.stage, run, match: 'recent' as const })) : runsForRevision(store, sha);
+  return sha === 'recent'
+    ? recentRuns(store, 20).map((run) => ({ project: run.project, stage: run.stage, run, match: 'recent' as const }))
+    : runsForRevision(store, sha);
 }

@@ -59,9 +59,12 @@ export async function resolveRevisionText(store: Store, repo: RepoInfo, text: st
  */
 export function revisionLabel(revision: Revision): string {
   switch (revision.kind) {
-    case 'workspace': return WORKSPACE;
-    case 'run': return revision.text === revision.id ? revision.id.slice(0, revision.id.indexOf(':') + 9) : revision.text;
-    case 'experiment': return revision.name;
+    case 'workspace':
+      return WORKSPACE;
+    case 'run':
+      return revision.text === revision.id ? revision.id.slice(0, revision.id.indexOf(':') + 9) : revision.text;
+    case 'experiment':
+      return revision.name;
     case 'commit':
       if (revision.text === revision.sha) return revision.sha.slice(0, 7);
       return revision.text.startsWith('refs/exps/') ? revision.text.slice(revision.text.lastIndexOf('/') + 1) : revision.text;

@@ -23,7 +23,9 @@ export function chartPoints(points: MetricPoint[]): [number, number][] {
 /** A run's lines: one per metric key, ordered by key (a run's `path` is its key). */
 export function runLines(choice: RunChoice, series: Iterable<[string, MetricPoint[]]>): StepLine[] {
   const rev = runRev(choice);
-  return [...series].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, points]) => ({ rev, label: choice.label, sha: choice.id, name: key, path: key, points: chartPoints(points) }));
+  return [...series]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, points]) => ({ rev, label: choice.label, sha: choice.id, name: key, path: key, points: chartPoints(points) }));
 }
 
 /** The selection's runs and their step series as the workspace's index holds them. */
@@ -34,7 +36,8 @@ export function runSeriesOf(ws: Workspace, choices: RunChoice[]): LoadedRuns {
 /** The same over an index opened directly (core's own callers and tests). */
 export function loadRunSeries(store: Store, choices: RunChoice[]): LoadedRuns {
   const out: LoadedRuns = { steps: [], problems: [], shown: [] };
-  if (choices.length && !hasRunTables(store)) return { ...out, problems: ['The index has no MLflow/W&B runs yet: run "Lineage: Refresh Index".'] };
+  if (choices.length && !hasRunTables(store))
+    return { ...out, problems: ['The index has no MLflow/W&B runs yet: run "Lineage: Refresh Index".'] };
   for (const choice of choices) {
     const run = runById(store, choice.source, choice.id);
     if (!run) {
@@ -44,7 +47,14 @@ export function loadRunSeries(store: Store, choices: RunChoice[]): LoadedRuns {
     const lines = runLines(choice, Object.entries(run.series));
     if (lines.length === 0 && run.status !== 'running') out.problems.push(`${choice.label}: the run logged no step series.`);
     out.steps.push(...lines);
-    out.shown.push({ ...choice, rev: runRev(choice), status: run.status, location: run.location, experimentId: run.experimentId, live: false });
+    out.shown.push({
+      ...choice,
+      rev: runRev(choice),
+      status: run.status,
+      location: run.location,
+      experimentId: run.experimentId,
+      live: false,
+    });
   }
   return out;
 }

@@ -2,7 +2,15 @@ import type { Store } from '../store/store';
 import type { MlflowLimits } from '../mlflow/mlflowLimits';
 import type { RunReadResult } from '../runs/types';
 import { findRunSources, fingerprintSource, sortByLocation } from '../runs/runSources';
-import { listSources, recordSourceFailure, removeSources, replaceSource, sourcesWithRunningRuns, type RunSource, type RunSourceFormat } from '../runs/runStore';
+import {
+  listSources,
+  recordSourceFailure,
+  removeSources,
+  replaceSource,
+  sourcesWithRunningRuns,
+  type RunSource,
+  type RunSourceFormat,
+} from '../runs/runStore';
 import { normalizeServerUrl } from '../runs/serverUrl';
 
 /** One reader per source format; tests swap one for a reader that fails on purpose. */
@@ -15,16 +23,23 @@ export interface RunReaders {
 export const DEFAULT_READERS: RunReaders = {
   local: async (format, root, location) => {
     switch (format) {
-      case 'mlflow-files': return (await import('../mlflow/mlflowFileStore')).readMlflowFileStore(root, location);
-      case 'mlflow-sqlite': return (await import('../mlflow/mlflowSqlite')).readMlflowSqlite(root, location);
-      case 'wandb-dir': return (await import('../wandb/wandbRuns')).readWandbDir(root, location);
+      case 'mlflow-files':
+        return (await import('../mlflow/mlflowFileStore')).readMlflowFileStore(root, location);
+      case 'mlflow-sqlite':
+        return (await import('../mlflow/mlflowSqlite')).readMlflowSqlite(root, location);
+      case 'wandb-dir':
+        return (await import('../wandb/wandbRuns')).readWandbDir(root, location);
     }
   },
   server: async (url, token, limits) => (await import('../mlflow/mlflowRest')).readMlflowServer(url, { ...limits, token }),
 };
 
 /** A tracking server to read; `limits` raise (or lower) the reader's page, size and time limits. */
-export interface ServerSpec { url: string; token?: string; limits?: MlflowLimits }
+export interface ServerSpec {
+  url: string;
+  token?: string;
+  limits?: MlflowLimits;
+}
 
 export interface RunSyncOptions {
   excludePaths?: string[];
@@ -61,7 +76,10 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
   const stored = new Map(listSources(store).map((s) => [s.location, s]));
   const local = findRunSources(root, { excludePaths: options.excludePaths });
   const gone = [...stored.values()].filter((s) => s.format !== 'mlflow-server' && !local.some((l) => l.location === s.location));
-  removeSources(store, gone.map((s) => s.id));
+  removeSources(
+    store,
+    gone.map((s) => s.id),
+  );
   report.removed = gone.length;
 
   type Work = { source: RunSource; fingerprint: string | null; read: () => Promise<RunReadResult> };
@@ -75,8 +93,15 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
     report.sources++;
     const previous = stored.get(source.location);
     const recheck = source.format === 'wandb-dir' && previous !== undefined && running.has(previous.id);
-    if (previous && previous.fingerprint === fingerprint && previous.format === source.format && !recheck) { report.unchanged++; continue; }
-    localWork.push({ source, fingerprint, read: () => readers.local(source.format as Exclude<RunSourceFormat, 'mlflow-server'>, root, source.location) });
+    if (previous && previous.fingerprint === fingerprint && previous.format === source.format && !recheck) {
+      report.unchanged++;
+      continue;
+    }
+    localWork.push({
+      source,
+      fingerprint,
+      read: () => readers.local(source.format as Exclude<RunSourceFormat, 'mlflow-server'>, root, source.location),
+    });
   }
   // Local sources are read in location order, then the servers in the order given.
   const work: Work[] = sortByLocation(localWork.map((w) => ({ ...w, location: w.source.location })));
@@ -92,9 +117,16 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
     const previous = stored.get(location);
     const interval = options.serverMinIntervalMs ?? 0;
     // Failed reads wait too: a server that is down must not stall every refresh with its timeouts.
-    if (previous?.syncedAt && Date.now() - previous.syncedAt < interval) { report.unchanged++; continue; }
+    if (previous?.syncedAt && Date.now() - previous.syncedAt < interval) {
+      report.unchanged++;
+      continue;
+    }
     // A server has no cheap fingerprint: it is re-read when due and stamped with the read time.
-    work.push({ source: { kind: 'mlflow', format: 'mlflow-server', location }, fingerprint: `server:${Date.now()}`, read: () => readers.server(location, spec.token, spec.limits) });
+    work.push({
+      source: { kind: 'mlflow', format: 'mlflow-server', location },
+      fingerprint: `server:${Date.now()}`,
+      read: () => readers.server(location, spec.token, spec.limits),
+    });
   }
 
   for (const item of work) {
@@ -105,7 +137,9 @@ export async function syncRuns(root: string, store: Store, options: RunSyncOptio
       replaceSource(store, item.source, item.fingerprint, result.runs, result.problems, Date.now() - t);
       report.read++;
       report.runs += result.runs.length;
-      options.log?.(`runs: read ${result.runs.length} run(s) from ${item.source.location} in ${Date.now() - t} ms${result.problems.length ? `, ${result.problems.length} problem(s)` : ''}`);
+      options.log?.(
+        `runs: read ${result.runs.length} run(s) from ${item.source.location} in ${Date.now() - t} ms${result.problems.length ? `, ${result.problems.length} problem(s)` : ''}`,
+      );
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       recordSourceFailure(store, item.source, message);

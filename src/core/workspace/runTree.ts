@@ -3,9 +3,20 @@
 // as they are labelled. Each read is one small indexed query, so a tree can be rebuilt often.
 
 import {
-  baselinesWithExperiments as baselinesOf, commitPage as pageOf, defaultBaselineBranch as defaultBaseline, experimentRuns as experimentsOf,
-  firstMetricKey as firstKey, headlineValue as headlineOf, stagesAt as stagesOf, summarize as summaryOf, workspaceSummary as workspaceSummaryOf,
-  type CommitPage, type ExperimentRun, type RunState, type RunSummary, type StageRow,
+  baselinesWithExperiments as baselinesOf,
+  commitPage as pageOf,
+  defaultBaselineBranch as defaultBaseline,
+  experimentRuns as experimentsOf,
+  firstMetricKey as firstKey,
+  headlineValue as headlineOf,
+  stagesAt as stagesOf,
+  summarize as summaryOf,
+  workspaceSummary as workspaceSummaryOf,
+  type CommitPage,
+  type ExperimentRun,
+  type RunState,
+  type RunSummary,
+  type StageRow,
 } from '../query/runTree';
 import { hasRunTables } from '../runs/runQueries';
 import type { FlatValue } from '../data/types';
@@ -23,13 +34,16 @@ export const firstMetricKey = (ws: Workspace, sha?: string): string | undefined 
 /** The headline metric's value at a revision ('workspace' or a sha). */
 export const headlineValue = (ws: Workspace, sha: string, key: string): FlatValue | undefined => headlineOf(storeOf(ws), sha, key);
 /** A revision at a glance: its commit facts, headline value and delta against `reference`, parse failures. */
-export const summarize = (ws: Workspace, sha: string, key: string | undefined, reference: string | undefined): RunSummary | undefined => summaryOf(storeOf(ws), sha, key, reference);
+export const summarize = (ws: Workspace, sha: string, key: string | undefined, reference: string | undefined): RunSummary | undefined =>
+  summaryOf(storeOf(ws), sha, key, reference);
 /** The workspace against HEAD. */
 export const workspaceSummary = (ws: Workspace, key: string | undefined): RunSummary | undefined => workspaceSummaryOf(storeOf(ws), key);
 /** First-parent commits from `tip`, newest first, each summarized against its parent. */
-export const commitPage = (ws: Workspace, tip: string, key: string | undefined, offset: number, limit: number): CommitPage => pageOf(storeOf(ws), tip, key, offset, limit);
+export const commitPage = (ws: Workspace, tip: string, key: string | undefined, offset: number, limit: number): CommitPage =>
+  pageOf(storeOf(ws), tip, key, offset, limit);
 /** The experiments of a baseline commit, summarized against it. */
-export const experimentRuns = (ws: Workspace, baseline: string, key: string | undefined): ExperimentRun[] => experimentsOf(storeOf(ws), baseline, key);
+export const experimentRuns = (ws: Workspace, baseline: string, key: string | undefined): ExperimentRun[] =>
+  experimentsOf(storeOf(ws), baseline, key);
 /** Baseline commits that have experiments (the commits that expand). */
 export const baselinesWithExperiments = (ws: Workspace): Set<string> => baselinesOf(storeOf(ws));
 /** The stages of every dvc.yaml project at a revision. */

@@ -1,7 +1,21 @@
 // MLflow and W&B runs as the adapters list them.
 
-import { listRuns, runById, runProblems, runsForCommit, runGroups, runsInGroup, runSeries, commitsWithRuns, unlinkedRuns, unlinkedRunCount, hasRunTables,
-  type RunFilter, type RunGroup, type StoredRunProblem } from '../runs/runQueries';
+import {
+  listRuns,
+  runById,
+  runProblems,
+  runsForCommit,
+  runGroups,
+  runsInGroup,
+  runSeries,
+  commitsWithRuns,
+  unlinkedRuns,
+  unlinkedRunCount,
+  hasRunTables,
+  type RunFilter,
+  type RunGroup,
+  type StoredRunProblem,
+} from '../runs/runQueries';
 import type { ExternalRun, MetricPoint, RunSourceKind } from '../runs/types';
 import { syncRuns, type RunSyncOptions, type RunSyncReport } from './runSync';
 import type { Workspace } from './workspace';
@@ -15,8 +29,10 @@ export const run = (ws: Workspace, source: RunSourceKind, id: string): ExternalR
 export const runsAtCommit = (ws: Workspace, sha: string): ExternalRun[] => runsForCommit(storeOf(ws), sha);
 export const runSourceProblems = (ws: Workspace): StoredRunProblem[] => runProblems(storeOf(ws));
 export const runGroupsOf = (ws: Workspace): RunGroup[] => runGroups(storeOf(ws));
-export const runsOfGroup = (ws: Workspace, source: RunSourceKind, experiment: string | null, limit?: number): ExternalRun[] => runsInGroup(storeOf(ws), source, experiment, limit);
-export const runMetricSeries = (ws: Workspace, source: RunSourceKind, id: string, key: string): MetricPoint[] => runSeries(storeOf(ws), source, id, key);
+export const runsOfGroup = (ws: Workspace, source: RunSourceKind, experiment: string | null, limit?: number): ExternalRun[] =>
+  runsInGroup(storeOf(ws), source, experiment, limit);
+export const runMetricSeries = (ws: Workspace, source: RunSourceKind, id: string, key: string): MetricPoint[] =>
+  runSeries(storeOf(ws), source, id, key);
 export const commitsHavingRuns = (ws: Workspace): Set<string> => commitsWithRuns(storeOf(ws));
 export const runsWithoutCommit = (ws: Workspace, limit?: number): ExternalRun[] => unlinkedRuns(storeOf(ws), limit);
 export const runsWithoutCommitCount = (ws: Workspace): number => unlinkedRunCount(storeOf(ws));

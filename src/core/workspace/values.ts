@@ -20,7 +20,11 @@ export function valuesOf(ws: Workspace, revision: Revision | string, kind: Kind,
 }
 
 /** Metrics files as whole documents (what `dvc metrics show` compares), or their errors. */
-export function metricsDocumentsOf(ws: Workspace, revision: Revision | string, options: DecodeOptions = {}): ReturnType<typeof metricsDocumentsAt> {
+export function metricsDocumentsOf(
+  ws: Workspace,
+  revision: Revision | string,
+  options: DecodeOptions = {},
+): ReturnType<typeof metricsDocumentsAt> {
   return metricsDocumentsAt(storeOf(ws), idOf(revision), options);
 }
 
@@ -29,14 +33,21 @@ export function metricsDocumentsOf(ws: Workspace, revision: Revision | string, o
  * Holds a git object reader: `close()` it. Imported on first use: it brings the YAML, TOML and
  * Python readers, which the plain value queries (read from the index) never need.
  */
-export async function dvcDataReader(ws: Workspace): Promise<{ at(revision: Revision | string, kind: Kind): Promise<DvcRevisionData>; close(): void }> {
+export async function dvcDataReader(
+  ws: Workspace,
+): Promise<{ at(revision: Revision | string, kind: Kind): Promise<DvcRevisionData>; close(): void }> {
   const { DvcDataReader } = await import('../query/dvcData');
   const reader = new DvcDataReader(storeOf(ws), ws.repo);
   return { at: (revision, kind) => reader.at(idOf(revision), kind), close: () => reader.close() };
 }
 
 /** One metric along the first-parent chain from a commit, newest first. */
-export function metricHistoryOf(ws: Workspace, tip: Revision | string, key: string, options: { path?: string; limit?: number } = {}): HistoryPoint[] {
+export function metricHistoryOf(
+  ws: Workspace,
+  tip: Revision | string,
+  key: string,
+  options: { path?: string; limit?: number } = {},
+): HistoryPoint[] {
   return metricHistory(storeOf(ws), idOf(tip), key, options);
 }
 

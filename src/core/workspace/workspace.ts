@@ -60,7 +60,12 @@ export interface RefreshReport extends IndexReport {
  * only from inside core (internal.ts).
  */
 export class Workspace {
-  private constructor(public repo: RepoInfo, readonly storeFile: string, store: Store, readonly readonly: boolean) {
+  private constructor(
+    public repo: RepoInfo,
+    readonly storeFile: string,
+    store: Store,
+    readonly readonly: boolean,
+  ) {
     bindStore(this, store);
   }
 
@@ -95,13 +100,25 @@ export class Workspace {
   async refresh(options: RefreshOptions = {}): Promise<RefreshReport> {
     const store = storeOf(this);
     const report: RefreshReport = await indexRepository(this.repo, store, {
-      signal: options.signal, onProgress: options.onProgress, onWaitForIndexer: options.onWaitForIndexer, log: options.log,
-      extraTips: options.extraTips, excludePaths: options.excludePaths, batchSize: options.batchSize,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      onWaitForIndexer: options.onWaitForIndexer,
+      log: options.log,
+      extraTips: options.extraTips,
+      excludePaths: options.excludePaths,
+      batchSize: options.batchSize,
     });
     if (!report.cancelled && options.runs !== false) {
       try {
-        const runs = await syncRuns(this.repo.root, store, { ...(options.runs ?? {}), excludePaths: options.excludePaths, signal: options.signal, log: options.log });
-        options.log?.(`runs: ${runs.sources} source(s), ${runs.read} read, ${runs.unchanged} unchanged, ${runs.failed} failed, ${runs.removed} removed in ${runs.ms} ms`);
+        const runs = await syncRuns(this.repo.root, store, {
+          ...(options.runs ?? {}),
+          excludePaths: options.excludePaths,
+          signal: options.signal,
+          log: options.log,
+        });
+        options.log?.(
+          `runs: ${runs.sources} source(s), ${runs.read} read, ${runs.unchanged} unchanged, ${runs.failed} failed, ${runs.removed} removed in ${runs.ms} ms`,
+        );
         report.runs = runs;
       } catch (error) {
         if (options.runsFailure === 'throw') throw error;

@@ -30,8 +30,14 @@ export function floatText(n: number): string {
 }
 
 function isNode(v: unknown): v is YamlNode {
-  return typeof v === 'object' && v !== null && 'kind' in v && ((v as YamlNode).kind === 'scalar' || (v as YamlNode).kind === 'seq' || (v as YamlNode).kind === 'map')
-    && !(v instanceof Map) && !Array.isArray(v);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'kind' in v &&
+    ((v as YamlNode).kind === 'scalar' || (v as YamlNode).kind === 'seq' || (v as YamlNode).kind === 'map') &&
+    !(v instanceof Map) &&
+    !Array.isArray(v)
+  );
 }
 
 /**
@@ -48,7 +54,8 @@ export function represent(data: unknown): YamlNode {
     if (typeof v === 'boolean') return scalar('bool', v ? 'true' : 'false');
     if (typeof v === 'bigint') return scalar('int', v.toString());
     if (typeof v === 'number') {
-      if (Number.isInteger(v)) return scalar('int', Object.is(v, -0) ? '0' : Math.abs(v) <= Number.MAX_SAFE_INTEGER ? String(v) : BigInt(v).toString());
+      if (Number.isInteger(v))
+        return scalar('int', Object.is(v, -0) ? '0' : Math.abs(v) <= Number.MAX_SAFE_INTEGER ? String(v) : BigInt(v).toString());
       return scalar('float', floatText(v));
     }
     if (v instanceof PyFloat) return scalar('float', floatText(v.value));

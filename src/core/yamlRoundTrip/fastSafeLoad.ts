@@ -25,7 +25,8 @@ function scalar(node: Extract<FastNode, { kind: 'scalar' }>): PyValue {
     return node.value;
   }
   switch (resolvePlainTag(text)) {
-    case 'null': return null;
+    case 'null':
+      return null;
     case 'bool':
       if (!/^(?:true|false)$/i.test(text)) throw BAIL;
       return text.toLowerCase() === 'true';
@@ -40,8 +41,10 @@ function scalar(node: Extract<FastNode, { kind: 'scalar' }>): PyValue {
       if (Number.isNaN(n) && !/nan$/i.test(text)) throw BAIL;
       return new PyFloat(n);
     }
-    case 'str': return text;
-    default: throw BAIL;
+    case 'str':
+      return text;
+    default:
+      throw BAIL;
   }
 }
 

@@ -15,10 +15,18 @@ import { isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node as YNode } from 'yaml';
 import type { NodeComments, YamlNode } from './yamlNodes';
 
-interface Tok { value: string; line: number; col: number }
+interface Tok {
+  value: string;
+  line: number;
+  col: number;
+}
 
 class Cursor {
-  constructor(readonly text: string, public pos: number, readonly end: number) {}
+  constructor(
+    readonly text: string,
+    public pos: number,
+    readonly end: number,
+  ) {}
   peek(): string {
     return this.pos < this.end ? this.text[this.pos] : '\0';
   }
@@ -95,7 +103,17 @@ function add(node: YamlNode, c: NodeComments): void {
 /** Attaches the comments of `text` to the nodes built from `doc` (memo: yaml node -> node). */
 export function attachComments(doc: Document, text: string, memo: Map<unknown, YamlNode>): void {
   if (!text.includes('#') && !/\n[ \t]*\n/.test(text)) return;
-  const ctx: Context = { scalars: new Map(), colon: new Map(), colonNull: new Map(), closeOfPair: new Map(), firstChild: new Map(), close: new Map(), starts: new Map(), blocks: [], root: memo.get(doc.contents) };
+  const ctx: Context = {
+    scalars: new Map(),
+    colon: new Map(),
+    colonNull: new Map(),
+    closeOfPair: new Map(),
+    firstChild: new Map(),
+    close: new Map(),
+    starts: new Map(),
+    blocks: [],
+    root: memo.get(doc.contents),
+  };
   const spans: [number, number][] = [];
   visit(doc, {
     Scalar(_k, n) {
@@ -137,7 +155,11 @@ export function attachComments(doc: Document, text: string, memo: Map<unknown, Y
           const at = text.indexOf(':', key.range[1]);
           if (at >= 0) ctx.colon.set(at, k);
           const first = value.items[0] as unknown as { key?: YNode; range?: [number, number, number] };
-          const firstStart = isMap(value) ? (first.key as YNode | null)?.range?.[0] : first.range ? text.lastIndexOf('-', first.range[0]) : undefined;
+          const firstStart = isMap(value)
+            ? (first.key as YNode | null)?.range?.[0]
+            : first.range
+              ? text.lastIndexOf('-', first.range[0])
+              : undefined;
           if (firstStart !== undefined && firstStart >= 0) ctx.firstChild.set(firstStart, k);
         }
       }
@@ -193,7 +215,15 @@ export function attachComments(doc: Document, text: string, memo: Map<unknown, Y
 function placeGap(text: string, start: number, end: number, prevEnd: number, ctx: Context): void {
   const scalar = start === prevEnd ? ctx.scalars.get(prevEnd) : undefined;
   const at = (m: Map<number, YamlNode>): boolean => start === prevEnd && m.has(prevEnd - 1);
-  const kind: PrevKind = scalar ? scalar.kind : at(ctx.colon) ? 'colon' : at(ctx.colonNull) ? 'colonNull' : at(ctx.close) ? 'close' : 'other';
+  const kind: PrevKind = scalar
+    ? scalar.kind
+    : at(ctx.colon)
+      ? 'colon'
+      : at(ctx.colonNull)
+        ? 'colonNull'
+        : at(ctx.close)
+          ? 'close'
+          : 'other';
   const prevLine = prevEnd > 0 ? lineCol(text, prevEnd - 1).line : -1;
   const c = new Cursor(text, start, end);
   if (kind === 'block') {
@@ -236,10 +266,16 @@ function placeGap(text: string, start: number, end: number, prevEnd: number, ctx
   const toks = scanComments(c);
   if (toks.length === 0) return;
   const pairKey = kind === 'close' ? ctx.closeOfPair.get(prevEnd - 1) : undefined;
-  const owner = kind === 'plain' || kind === 'quoted' ? scalar!.node
-    : kind === 'colon' ? ctx.colon.get(prevEnd - 1)
-    : kind === 'colonNull' ? ctx.colonNull.get(prevEnd - 1)
-    : kind === 'close' ? pairKey ?? ctx.close.get(prevEnd - 1) : undefined;
+  const owner =
+    kind === 'plain' || kind === 'quoted'
+      ? scalar!.node
+      : kind === 'colon'
+        ? ctx.colon.get(prevEnd - 1)
+        : kind === 'colonNull'
+          ? ctx.colonNull.get(prevEnd - 1)
+          : kind === 'close'
+            ? (pairKey ?? ctx.close.get(prevEnd - 1))
+            : undefined;
   if (owner && toks[0].line === prevLine) {
     const post = { text: joined(toks), column: toks[0].col };
     // A pair keeps the comment after its `key:` or its flow value when the value is replaced.

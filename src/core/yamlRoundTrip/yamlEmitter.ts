@@ -8,7 +8,12 @@ import { resolvePlainTag } from './yamlResolve';
 import { INDENT, MAX_SIMPLE_KEY, BEST_WIDTH, ScalarWriter, analyze } from './yamlScalarWrite';
 import type { Analysis } from './yamlScalarWrite';
 
-interface Ctx { root?: boolean; seq?: boolean; map?: boolean; simpleKey?: boolean }
+interface Ctx {
+  root?: boolean;
+  seq?: boolean;
+  map?: boolean;
+  simpleKey?: boolean;
+}
 export class Emitter extends ScalarWriter {
   private readonly indents: [number | null, boolean][] = [];
   private readonly flowContext: string[] = [];
@@ -40,7 +45,7 @@ export class Emitter extends ScalarWriter {
       if (this.anchors.get(node) === null) this.anchors.set(node, node.anchor ?? `id${String(++this.lastAnchor).padStart(3, '0')}`);
       return;
     }
-    this.anchors.set(node, node.kind === 'scalar' && node.anchorAlways ? node.anchor ?? null : null);
+    this.anchors.set(node, node.kind === 'scalar' && node.anchorAlways ? (node.anchor ?? null) : null);
     if (node.kind === 'seq') node.items.forEach((item) => this.anchorNode(item));
     else if (node.kind === 'map') {
       for (const [k, v] of node.pairs) {
@@ -340,5 +345,4 @@ export class Emitter extends ScalarWriter {
     this.write(text);
     this.column = 0;
   }
-
 }

@@ -18,10 +18,22 @@ import type { PyDict, PyKey, PyValue } from '../python/pyFloat';
 import { floatText, scalar } from './dvcYamlDump';
 import type { YamlMap, YamlNode, YamlScalar, YamlSeq } from './yamlNodes';
 import { attachComments } from './yamlComments';
-import { LoadFailure, foldedWithMarks, intValue, parseFloatText, parseIntText, roundTripFloatText, roundTripIntText } from './yamlRoundTripScalars';
+import {
+  LoadFailure,
+  foldedWithMarks,
+  intValue,
+  parseFloatText,
+  parseIntText,
+  roundTripFloatText,
+  roundTripIntText,
+} from './yamlRoundTripScalars';
 import { resolvePlainTag } from './yamlResolve';
 
-export interface YamlLoadError { message: string; line?: number; column?: number }
+export interface YamlLoadError {
+  message: string;
+  line?: number;
+  column?: number;
+}
 export type YamlLoadResult<T> = { ok: true; value: T } | ({ ok: false } & YamlLoadError);
 
 // ruamel's Reader refuses these characters anywhere in the stream (reader.py NON_PRINTABLE).
@@ -34,9 +46,19 @@ function parse(text: string): { doc: Document; lines: LineCounter } | YamlLoadEr
     const code = bad[0].codePointAt(0) ?? 0;
     const before = text.slice(0, bad.index);
     const line = before.split('\n').length;
-    return { message: `unacceptable character #x${code.toString(16).padStart(4, '0')}: special characters are not allowed`, line, column: bad.index - before.lastIndexOf('\n') };
+    return {
+      message: `unacceptable character #x${code.toString(16).padStart(4, '0')}: special characters are not allowed`,
+      line,
+      column: bad.index - before.lastIndexOf('\n'),
+    };
   }
-  const doc = parseDocument(text, { schema: 'failsafe', uniqueKeys: false, prettyErrors: true, lineCounter: lines, keepSourceTokens: false });
+  const doc = parseDocument(text, {
+    schema: 'failsafe',
+    uniqueKeys: false,
+    prettyErrors: true,
+    lineCounter: lines,
+    keepSourceTokens: false,
+  });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
@@ -76,13 +98,15 @@ function scalarKind(node: YScalar, roundTrip = false): Kind {
   }
   if (node.type !== 'PLAIN' || tag === '!') return 'str';
   const resolved = resolvePlainTag(String(node.value));
-  if (resolved === 'value' && !roundTrip) throw new LoadFailure(`could not determine a constructor for the tag 'tag:yaml.org,2002:value'`, node.range?.[0]);
+  if (resolved === 'value' && !roundTrip)
+    throw new LoadFailure(`could not determine a constructor for the tag 'tag:yaml.org,2002:value'`, node.range?.[0]);
   return resolved;
 }
 
 // --- construction shared by both loaders -----------------------------------------------
 
-const TS_PARTS = /^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:([Tt])|[ \t]+)([0-9][0-9]?):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9]{2}))?))?)?$/;
+const TS_PARTS =
+  /^([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:([Tt])|[ \t]+)([0-9][0-9]?):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9]{2}))?))?)?$/;
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
@@ -203,7 +227,8 @@ export function loadYamlSafe(text: string): YamlLoadResult<PyValue> {
             const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
             for (const src of sources) {
               const value = build(src);
-              if (!(value instanceof Map)) throw new LoadFailure('expected a mapping or list of mappings for merging', (pair.value as YNode)?.range?.[0]);
+              if (!(value instanceof Map))
+                throw new LoadFailure('expected a mapping or list of mappings for merging', (pair.value as YNode)?.range?.[0]);
               for (const [k, v] of value) if (!merged.some(([mk]) => keyIdentity(mk) === keyIdentity(k))) merged.push([k, v]);
             }
             continue;
@@ -266,7 +291,8 @@ export function loadYamlRoundTrip(input: string): YamlLoadResult<YamlNode | null
         for (const pair of node.items) {
           const key = build(pair.key, true);
           const id = key.kind === 'scalar' ? `${key.tag === 'str' || key.tag === 'merge' ? 's' : 'n'}:${key.value}` : '';
-          if (id && seen.has(id)) throw new LoadFailure(`found duplicate key "${key.kind === 'scalar' ? key.value : ''}"`, (pair.key as YNode)?.range?.[0]);
+          if (id && seen.has(id))
+            throw new LoadFailure(`found duplicate key "${key.kind === 'scalar' ? key.value : ''}"`, (pair.key as YNode)?.range?.[0]);
           seen.add(id);
           map.pairs.push([key, build(pair.value, false)]);
         }

@@ -14,7 +14,11 @@ export type YamlNode = YamlScalar | YamlSeq | YamlMap;
  * the text starts with a line break. `pre`: whole lines written before a key or item.
  */
 /** `block`: after a block scalar, where ruamel pulls a comment at or past its indent back to indent - 1. */
-export interface PostComment { text: string; column?: number; block?: boolean }
+export interface PostComment {
+  text: string;
+  column?: number;
+  block?: boolean;
+}
 
 export interface NodeComments {
   pre?: string;
@@ -41,5 +45,17 @@ export interface YamlScalar {
   anchorAlways?: boolean;
   comments?: NodeComments;
 }
-export interface YamlSeq { kind: 'seq'; items: YamlNode[]; flow: boolean; anchor?: string; comments?: NodeComments }
-export interface YamlMap { kind: 'map'; pairs: [YamlNode, YamlNode][]; flow: boolean; anchor?: string; comments?: NodeComments }
+export interface YamlSeq {
+  kind: 'seq';
+  items: YamlNode[];
+  flow: boolean;
+  anchor?: string;
+  comments?: NodeComments;
+}
+export interface YamlMap {
+  kind: 'map';
+  pairs: [YamlNode, YamlNode][];
+  flow: boolean;
+  anchor?: string;
+  comments?: NodeComments;
+}

@@ -9,7 +9,10 @@ import { formatExpAbs, formatFixedAbs } from '../python/pyFloat';
 import { floatText } from './dvcYamlDump';
 
 export class LoadFailure extends Error {
-  constructor(message: string, readonly offset?: number) {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
     super(message);
   }
 }

@@ -3,7 +3,6 @@
 // primitives they share, as the base of the emitter in yamlEmitter.ts. Columns count code
 // points, as Python's str does.
 
-
 export const BREAKS = '\n\x85\u2028\u2029';
 const SPACE_OR_BREAK = '\0 \t\r\n\x85\u2028\u2029';
 export const BEST_WIDTH = 80;
@@ -23,7 +22,15 @@ export interface Analysis {
 /** Emitter.analyze_scalar, over code points like Python's str. */
 export function analyze(chars: string[]): Analysis {
   if (chars.length === 0) {
-    return { empty: true, multiline: false, allowFlowPlain: false, allowBlockPlain: true, allowSingleQuoted: true, allowDoubleQuoted: true, allowBlock: false };
+    return {
+      empty: true,
+      multiline: false,
+      allowFlowPlain: false,
+      allowBlockPlain: true,
+      allowSingleQuoted: true,
+      allowDoubleQuoted: true,
+      allowBlock: false,
+    };
   }
   let blockIndicators = false;
   let flowIndicators = false;
@@ -59,7 +66,8 @@ export function analyze(chars: string[]): Analysis {
     if (BREAKS.includes(ch)) lineBreaks = true;
     const c = ch.codePointAt(0) ?? 0;
     if (!(ch === '\n' || (c >= 0x20 && c <= 0x7e))) {
-      const printable = (c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)) && c !== 0xfeff;
+      const printable =
+        (c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)) && c !== 0xfeff;
       // allow_unicode is on: printable non-ASCII is written as is.
       if (!printable) special = true;
     }
@@ -97,8 +105,21 @@ export function analyze(chars: string[]): Analysis {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0a': 'n', '\x0b': 'v', '\x0c': 'f', '\x0d': 'r',
-  '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\x09': 't',
+  '\x0a': 'n',
+  '\x0b': 'v',
+  '\x0c': 'f',
+  '\x0d': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 };
 
 function hex(c: number, width: number): string {
@@ -256,16 +277,19 @@ export abstract class ScalarWriter {
     };
     for (let end = 0; end <= n; end++) {
       const ch = end < n ? t[end] : null;
-      const c = ch === null ? 0 : ch.codePointAt(0) ?? 0;
-      const plain = ch !== null && !'"\\\x85\u2028\u2029\ufeff'.includes(ch)
-        && ((c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff));
+      const c = ch === null ? 0 : (ch.codePointAt(0) ?? 0);
+      const plain =
+        ch !== null &&
+        !'"\\\x85\u2028\u2029\ufeff'.includes(ch) &&
+        ((c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff));
       if (!plain) {
         if (start < end) {
           this.writeText(t, start, end);
           start = end;
         }
         if (ch !== null) {
-          const data = ch in ESCAPES ? '\\' + ESCAPES[ch] : c <= 0xff ? '\\x' + hex(c, 2) : c <= 0xffff ? '\\u' + hex(c, 4) : '\\U' + hex(c, 8);
+          const data =
+            ch in ESCAPES ? '\\' + ESCAPES[ch] : c <= 0xff ? '\\x' + hex(c, 2) : c <= 0xffff ? '\\u' + hex(c, 4) : '\\U' + hex(c, 8);
           this.column += data.length;
           this.write(data);
           start = end + 1;
@@ -285,7 +309,8 @@ export abstract class ScalarWriter {
           } else {
             const between = t.slice(end, pos);
             if (!between.includes('"') && !between.includes("'")) {
-              if (pos + 1 < n && !' \n'.includes(t[pos + 1]) && t.slice(end - 1, end + 1).join('') !== '  ' && start !== end) needBackslash = false;
+              if (pos + 1 < n && !' \n'.includes(t[pos + 1]) && t.slice(end - 1, end + 1).join('') !== '  ' && start !== end)
+                needBackslash = false;
             }
           }
         }
@@ -386,4 +411,3 @@ export abstract class ScalarWriter {
     }
   }
 }
-

@@ -52,15 +52,27 @@ export class MetricFileDecorations implements vscode.FileDecorationProvider, vsc
     const ref = this.baselines.baseline(engine);
     if (!file || !('sha' in ref)) return undefined;
     const current = this.baselines.fileValues(engine, WORKSPACE, file);
-    if (current.status === 'problem') return decoration('!', `${file.path} could not be read: ${current.message}`, 'list.warningForeground');
+    if (current.status === 'problem')
+      return decoration('!', `${file.path} could not be read: ${current.message}`, 'list.warningForeground');
     if (current.status !== 'ok') return undefined;
     const base = this.baselines.fileValues(engine, ref.sha, file);
     const baseValues = base.status === 'ok' ? base.values : {};
-    const directions = file.role === 'metrics' ? directionsFor([...Object.keys(current.values), ...Object.keys(baseValues)], readSettings(uri).metricDirections) : {};
+    const directions =
+      file.role === 'metrics'
+        ? directionsFor([...Object.keys(current.values), ...Object.keys(baseValues)], readSettings(uri).metricDirections)
+        : {};
     const s = inlineDiff(current.values, baseValues, file.role, directions).summary;
     const moved = s.better + s.worse + s.changed + s.added + s.removed;
     if (moved === 0) return undefined;
-    const parts = [s.better && `${s.better} better`, s.worse && `${s.worse} worse`, s.changed && `${s.changed} changed`, s.added && `${s.added} new`, s.removed && `${s.removed} removed`].filter(Boolean).join(', ');
+    const parts = [
+      s.better && `${s.better} better`,
+      s.worse && `${s.worse} worse`,
+      s.changed && `${s.changed} changed`,
+      s.added && `${s.added} new`,
+      s.removed && `${s.removed} removed`,
+    ]
+      .filter(Boolean)
+      .join(', ');
     const noun = file.role === 'metrics' ? (moved === 1 ? 'metric' : 'metrics') : moved === 1 ? 'param' : 'params';
     const tooltip = `${moved} ${noun} changed vs ${ref.name}: ${parts}`;
     if (s.better && !s.worse) return decoration('▲', tooltip, 'lineage.inlineBetterForeground');
@@ -82,5 +94,7 @@ function decoration(badge: string, tooltip: string, color: string): vscode.FileD
 }
 
 function baselinesEngines(baselines: Baselines) {
-  return (vscode.workspace.workspaceFolders ?? []).map((f) => baselines.engineFor(f.uri)).filter((e): e is NonNullable<typeof e> => Boolean(e?.repo));
+  return (vscode.workspace.workspaceFolders ?? [])
+    .map((f) => baselines.engineFor(f.uri))
+    .filter((e): e is NonNullable<typeof e> => Boolean(e?.repo));
 }

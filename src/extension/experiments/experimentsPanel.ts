@@ -4,7 +4,17 @@
 // that log new values) reopen the model with the same query and post `table` with the rows
 // the page last asked for, so values change in place. Bursts of index events coalesce.
 import * as vscode from 'vscode';
-import type { ColumnInfo, ColumnLayout, HostMessage, QueryView, RenderedReport, RowAction, TableInfo, TableRow, WebviewMessage } from '../../protocol/experiments';
+import type {
+  ColumnInfo,
+  ColumnLayout,
+  HostMessage,
+  QueryView,
+  RenderedReport,
+  RowAction,
+  TableInfo,
+  TableRow,
+  WebviewMessage,
+} from '../../protocol/experiments';
 import { arrangeColumns, MAX_COMPARE } from '../../protocol/experiments';
 import { webviewShell, makeNonce } from '../webview/html';
 import { chartPanelOptions, messageOf } from '../webview/livePanel';
@@ -75,7 +85,10 @@ export class ExperimentsPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(ExperimentsPanel.viewType, `Experiments: ${source.folder}`, vscode.ViewColumn.Active, { ...chartPanelOptions(extensionUri), retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(ExperimentsPanel.viewType, `Experiments: ${source.folder}`, vscode.ViewColumn.Active, {
+      ...chartPanelOptions(extensionUri),
+      retainContextWhenHidden: false,
+    });
     return new ExperimentsPanel(panel, extensionUri, source, actions);
   }
 
@@ -89,7 +102,12 @@ export class ExperimentsPanel {
     return [...ExperimentsPanel.open.values()];
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: ExperimentsSource, private readonly actions: RowActions) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: ExperimentsSource,
+    private readonly actions: RowActions,
+  ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     ExperimentsPanel.open.set(source.key, this);
     this.layout = source.loadLayout();
@@ -100,16 +118,21 @@ export class ExperimentsPanel {
     panel.iconPath = new vscode.ThemeIcon('table');
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => void this.receive(raw)),
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.live = false; }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.live = false;
+      }),
       panel.onDidDispose(() => this.dispose()),
       source.onDidChangeIndex(() => this.scheduleReload()),
     );
-    webview.html = webviewShell({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'experiments.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'experiments.css')).toString(),
-      nonce: makeNonce(),
-    }, 'Experiments');
+    webview.html = webviewShell(
+      {
+        cspSource: webview.cspSource,
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'experiments.js')).toString(),
+        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'experiments.css')).toString(),
+        nonce: makeNonce(),
+      },
+      'Experiments',
+    );
     // Opening the model overlaps with the page loading its script.
     this.track(this.openTable());
   }
@@ -148,7 +171,12 @@ export class ExperimentsPanel {
   /** Milliseconds from opening the panel to: the page's first `ready`, the table opened, `init` posted, first rows drawn. */
   timings(): { ready?: number; table?: number; init?: number; firstRows?: number } {
     const since = (t: number | undefined) => (t === undefined ? undefined : t - this.openedAt);
-    return { ready: since(this.times.ready), table: since(this.times.table), init: since(this.times.init), firstRows: since(this.firstRowsAt) };
+    return {
+      ready: since(this.times.ready),
+      table: since(this.times.table),
+      init: since(this.times.init),
+      firstRows: since(this.firstRowsAt),
+    };
   }
 
   onDidPost(listener: (message: HostMessage) => void): vscode.Disposable {
@@ -205,7 +233,8 @@ export class ExperimentsPanel {
           return;
         case 'window':
           if (!this.session.opened || message.generation !== this.session.generation) return;
-          if (message.columns === null || message.columns.length > 0) this.lastWindow = { offset: message.offset, count: message.count, columns: message.columns };
+          if (message.columns === null || message.columns.length > 0)
+            this.lastWindow = { offset: message.offset, count: message.count, columns: message.columns };
           this.post({ type: 'rows', ...this.session.window(message.offset, message.count, message.columns, message.requestId) });
           return;
         case 'query':
@@ -283,7 +312,13 @@ export class ExperimentsPanel {
         await this.actions.plots(rows);
         return;
       case 'history':
-        await this.actions.history(rows, historyMetrics(this.session.query.sort.map((s) => byId.get(s.column)), columns));
+        await this.actions.history(
+          rows,
+          historyMetrics(
+            this.session.query.sort.map((s) => byId.get(s.column)),
+            columns,
+          ),
+        );
         return;
       case 'lineage':
         await this.actions.lineage(rows[0]);
@@ -295,7 +330,10 @@ export class ExperimentsPanel {
       case 'copyCsv': {
         const shown = columns.length ? columns : this.visibleColumns();
         await this.actions.copy(action === 'copyCsv' ? rowsAsCsv(rows, shown) : rowsAsMarkdown(rows, shown));
-        this.post({ type: 'status', text: `Copied ${rows.length} row${rows.length === 1 ? '' : 's'} as ${action === 'copyCsv' ? 'CSV' : 'Markdown'}` });
+        this.post({
+          type: 'status',
+          text: `Copied ${rows.length} row${rows.length === 1 ? '' : 's'} as ${action === 'copyCsv' ? 'CSV' : 'Markdown'}`,
+        });
         return;
       }
     }
@@ -364,7 +402,12 @@ export class ExperimentsPanel {
         }
         const w = this.lastWindow;
         this.posted = table;
-        this.post({ type: 'table', table, query: this.session.query, window: w ? this.session.window(w.offset, w.count, w.columns) : null });
+        this.post({
+          type: 'table',
+          table,
+          query: this.session.query,
+          window: w ? this.session.window(w.offset, w.count, w.columns) : null,
+        });
       } catch (error) {
         this.error = messageOf(error);
         this.post({ type: 'error', message: this.error });
@@ -394,11 +437,16 @@ export class ExperimentsPanel {
 }
 
 /** Restores the Experiments panel after a window reload. */
-export function registerExperimentsSerializer(source: (state: unknown) => Promise<{ extensionUri: vscode.Uri; source: ExperimentsSource; actions: RowActions } | undefined>): vscode.Disposable {
+export function registerExperimentsSerializer(
+  source: (state: unknown) => Promise<{ extensionUri: vscode.Uri; source: ExperimentsSource; actions: RowActions } | undefined>,
+): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(ExperimentsPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
       const found = await source(state);
-      if (!found) { panel.dispose(); return; }
+      if (!found) {
+        panel.dispose();
+        return;
+      }
       ExperimentsPanel.revive(panel, found.extensionUri, found.source, found.actions);
     },
   });

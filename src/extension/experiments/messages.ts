@@ -30,7 +30,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       if (!isInt(m.requestId, 0, Number.MAX_SAFE_INTEGER) || !isInt(m.generation, 0, Number.MAX_SAFE_INTEGER)) return undefined;
       if (!isInt(m.offset, 0, 1e9) || !isInt(m.count, 0, 1e6)) return undefined;
       if (m.columns !== null && !isIdList(m.columns, MAX_COLUMNS)) return undefined;
-      return { type: 'window', requestId: m.requestId, generation: m.generation, offset: m.offset, count: m.count, columns: m.columns === null ? null : [...(m.columns as string[])] };
+      return {
+        type: 'window',
+        requestId: m.requestId,
+        generation: m.generation,
+        offset: m.offset,
+        count: m.count,
+        columns: m.columns === null ? null : [...(m.columns as string[])],
+      };
     }
     case 'query': {
       const query = parseQuery(m.query);
@@ -47,13 +54,16 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'open':
       return isId(m.rowId) ? { type: 'open', rowId: m.rowId } : undefined;
     case 'action':
-      if (!ROW_ACTIONS.includes(m.action as RowAction) || !isIdList(m.rowIds, MAX_IDS) || !isIdList(m.columns, MAX_COLUMNS)) return undefined;
+      if (!ROW_ACTIONS.includes(m.action as RowAction) || !isIdList(m.rowIds, MAX_IDS) || !isIdList(m.columns, MAX_COLUMNS))
+        return undefined;
       return { type: 'action', action: m.action as RowAction, rowIds: [...m.rowIds], columns: [...m.columns] };
     case 'points':
-      if (!isInt(m.requestId, 0, Number.MAX_SAFE_INTEGER) || !isIdList(m.columns, 64) || !isScope(m.scope) || !isIdList(m.rowIds, MAX_IDS)) return undefined;
+      if (!isInt(m.requestId, 0, Number.MAX_SAFE_INTEGER) || !isIdList(m.columns, 64) || !isScope(m.scope) || !isIdList(m.rowIds, MAX_IDS))
+        return undefined;
       return { type: 'points', requestId: m.requestId, columns: [...m.columns], scope: m.scope, rowIds: [...m.rowIds] };
     case 'correlation':
-      if (!isInt(m.requestId, 0, Number.MAX_SAFE_INTEGER) || !isId(m.metric) || !isScope(m.scope) || !isIdList(m.rowIds, MAX_IDS)) return undefined;
+      if (!isInt(m.requestId, 0, Number.MAX_SAFE_INTEGER) || !isId(m.metric) || !isScope(m.scope) || !isIdList(m.rowIds, MAX_IDS))
+        return undefined;
       return { type: 'correlation', requestId: m.requestId, metric: m.metric, scope: m.scope, rowIds: [...m.rowIds] };
     case 'rendered': {
       const nums = ['cells', 'rows', 'filled', 'firstRow', 'lastRow', 'scrollTop', 'scrollLeft', 'generation'] as const;
@@ -77,11 +87,19 @@ export function parseQuery(raw: unknown): QueryView | undefined {
   });
   const filters = q.filters.map((f: unknown) => {
     const k = f as { column?: unknown; op?: unknown; value?: unknown } | null;
-    return k && isId(k.column) && OPS.includes(k.op as FilterOp) && typeof k.value === 'string' && k.value.length <= MAX_TEXT ? { column: k.column, op: k.op as FilterOp, value: k.value } : undefined;
+    return k && isId(k.column) && OPS.includes(k.op as FilterOp) && typeof k.value === 'string' && k.value.length <= MAX_TEXT
+      ? { column: k.column, op: k.op as FilterOp, value: k.value }
+      : undefined;
   });
   if (sort.some((s) => !s) || filters.some((f) => !f)) return undefined;
   if (typeof q.text !== 'string' || q.text.length > MAX_TEXT || typeof q.starredOnly !== 'boolean') return undefined;
-  return { sort: sort as QueryView['sort'], filters: filters as QueryView['filters'], text: q.text, starredOnly: q.starredOnly, allCommits: q.allCommits === true };
+  return {
+    sort: sort as QueryView['sort'],
+    filters: filters as QueryView['filters'],
+    text: q.text,
+    starredOnly: q.starredOnly,
+    allCommits: q.allCommits === true,
+  };
 }
 
 /** A column layout from the page or the workspace state; undefined when malformed. */

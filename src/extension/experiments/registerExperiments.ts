@@ -38,20 +38,29 @@ class EngineTableSource implements ExperimentsSource, vscode.Disposable {
   readonly onDidChangeIndex = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly engine: FolderEngine, private readonly engines: Engines, private readonly state: vscode.Memento) {
+  constructor(
+    private readonly engine: FolderEngine,
+    private readonly engines: Engines,
+    private readonly state: vscode.Memento,
+  ) {
     this.key = engine.folder.uri.toString();
     this.folder = engine.folder.name;
     this.subscriptions = [
       engine.onDidChange(() => this.changed.fire()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lineage.metricDirections', engine.folder.uri)) this.changed.fire(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('lineage.metricDirections', engine.folder.uri)) this.changed.fire();
+      }),
     ];
   }
 
   async whenReady(): Promise<void> {
     await this.engines.whenOpen();
-    if (!this.engine.ws) throw new Error(this.engine.state.kind === 'untrusted-empty'
-      ? `${this.folder} has no index yet; it is made once the folder is trusted.`
-      : `${this.folder}: the index is not open (${this.engine.state.kind === 'failed' ? this.engine.state.message : this.engine.state.kind}).`);
+    if (!this.engine.ws)
+      throw new Error(
+        this.engine.state.kind === 'untrusted-empty'
+          ? `${this.folder} has no index yet; it is made once the folder is trusted.`
+          : `${this.folder}: the index is not open (${this.engine.state.kind === 'failed' ? this.engine.state.message : this.engine.state.kind}).`,
+      );
   }
 
   open(query: TableQuery): TableModel {
@@ -95,8 +104,18 @@ class EngineTableSource implements ExperimentsSource, vscode.Disposable {
 }
 
 /** The row as the Runs view's nodes are, for the commands that take one. */
-function revisionNode(engine: FolderEngine, row: TableRow, rev = row.id): { kind: string; engine: FolderEngine; rev: string; label: string; sha: string } {
-  return { kind: row.kind === 'workspace' ? 'workspace' : row.kind === 'experiment' ? 'exp' : 'commit', engine, rev, label: row.label, sha: row.kind === 'run' ? row.commit ?? rev : row.id };
+function revisionNode(
+  engine: FolderEngine,
+  row: TableRow,
+  rev = row.id,
+): { kind: string; engine: FolderEngine; rev: string; label: string; sha: string } {
+  return {
+    kind: row.kind === 'workspace' ? 'workspace' : row.kind === 'experiment' ? 'exp' : 'commit',
+    engine,
+    rev,
+    label: row.label,
+    sha: row.kind === 'run' ? (row.commit ?? rev) : row.id,
+  };
 }
 
 /** What other panels are given for a row: a branch, tag or experiment ref names it better in their titles than a sha. */
@@ -118,7 +137,10 @@ function rowActions(deps: ExperimentsDeps, engine: FolderEngine): RowActions {
     },
     async plots(rows) {
       const revs = commitsOf(rows).map(revOf);
-      if (!revs.length) { info('Plots are files of commits and experiments; the selected rows are runs.'); return; }
+      if (!revs.length) {
+        info('Plots are files of commits and experiments; the selected rows are runs.');
+        return;
+      }
       await vscode.commands.executeCommand(COMMANDS.showPlots, revs);
     },
     async history(rows, metrics) {
@@ -128,21 +150,47 @@ function rowActions(deps: ExperimentsDeps, engine: FolderEngine): RowActions {
         await vscode.commands.executeCommand(COMMANDS.showMetricHistory, { kind: 'extRun', engine, ext: run, under: '' });
         return;
       }
-      if (!metrics.length) { info('No numeric DVC metric among the columns shown: sort by one or show one.'); return; }
-      await vscode.commands.executeCommand(COMMANDS.showMetricHistory, { metrics: metrics.map((m) => ({ file: m.source, key: m.key })), revisions });
+      if (!metrics.length) {
+        info('No numeric DVC metric among the columns shown: sort by one or show one.');
+        return;
+      }
+      await vscode.commands.executeCommand(COMMANDS.showMetricHistory, {
+        metrics: metrics.map((m) => ({ file: m.source, key: m.key })),
+        revisions,
+      });
     },
     async lineage(row) {
       const sha = row.kind === 'run' ? row.commit : row.kind === 'workspace' ? engine.repo?.head : row.id;
-      if (!sha || !engine.repo) { info(`${row.label} has no commit.`); return; }
+      if (!sha || !engine.repo) {
+        info(`${row.label} has no commit.`);
+        return;
+      }
       const refs = allModelVersionRefs(await registryState(engine.repo.root)).filter((r) => r.commit === sha);
-      if (!refs.length) { info(`no model version is registered at ${sha.slice(0, 8)} (${row.label}).`); return; }
-      const ref = refs.length === 1 ? refs[0] : (await vscode.window.showQuickPick(refs.map((r) => ({ label: oneLine(`${r.artifact} ${r.version}`).replace(/\$\(/g, '$\u200b('), ref: r })), { placeHolder: 'Model version' }))?.ref;
+      if (!refs.length) {
+        info(`no model version is registered at ${sha.slice(0, 8)} (${row.label}).`);
+        return;
+      }
+      const ref =
+        refs.length === 1
+          ? refs[0]
+          : (
+              await vscode.window.showQuickPick(
+                refs.map((r) => ({ label: oneLine(`${r.artifact} ${r.version}`).replace(/\$\(/g, '$\u200b('), ref: r })),
+                { placeHolder: 'Model version' },
+              )
+            )?.ref;
       if (ref) await vscode.commands.executeCommand(COMMANDS.showLineage, { ref, folder: engine.folder.uri.toString() });
     },
     async checkout(row) {
-      if (row.kind === 'workspace') { info('the workspace is what is checked out.'); return; }
+      if (row.kind === 'workspace') {
+        info('the workspace is what is checked out.');
+        return;
+      }
       const rev = row.kind === 'run' ? row.commit : row.kind === 'commit' && row.refs[0] ? row.refs[0] : row.id;
-      if (!rev) { info(`${row.label} has no commit to check out.`); return; }
+      if (!rev) {
+        info(`${row.label} has no commit to check out.`);
+        return;
+      }
       await vscode.commands.executeCommand(COMMANDS.checkout, revisionNode(engine, row, rev));
     },
     async open(row) {
@@ -153,7 +201,12 @@ function rowActions(deps: ExperimentsDeps, engine: FolderEngine): RowActions {
       }
       const sha = row.kind === 'workspace' ? WORKSPACE : row.id;
       // The Runs view shows the commit when it is on a branch it lists; else the metrics at the commit.
-      const revealed = sha !== WORKSPACE && (await deps.revealCommit(engine, sha).then((ok) => ok, () => false));
+      const revealed =
+        sha !== WORKSPACE &&
+        (await deps.revealCommit(engine, sha).then(
+          (ok) => ok,
+          () => false,
+        ));
       if (revealed) return;
       await vscode.commands.executeCommand(COMMANDS.showMetricsAtRevision, revisionNode(engine, row));
     },
@@ -192,18 +245,24 @@ export function registerExperiments(deps: ExperimentsDeps): vscode.Disposable[] 
     else status.hide();
   };
   return [
-    vscode.commands.registerCommand(COMMANDS.showExperiments, (arg?: unknown) => show(arg).catch((error: Error) => {
-      void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
-      return undefined;
-    })),
+    vscode.commands.registerCommand(COMMANDS.showExperiments, (arg?: unknown) =>
+      show(arg).catch((error: Error) => {
+        void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
+        return undefined;
+      }),
+    ),
     registerExperimentsSerializer(async (state) => {
       await deps.engines.whenOpen();
       const folder = folderFromSavedState(state);
-      const engine = deps.engines.list().find((e) => e.ws && (folder === undefined || e.folder.name === folder)) ?? deps.engines.list().find((e) => e.ws);
+      const engine =
+        deps.engines.list().find((e) => e.ws && (folder === undefined || e.folder.name === folder)) ??
+        deps.engines.list().find((e) => e.ws);
       return engine ? { extensionUri: deps.context.extensionUri, source: sourceOf(engine), actions: rowActions(deps, engine) } : undefined;
     }),
     status,
     deps.engines.onDidChange(updateStatus),
-    new vscode.Disposable(() => { for (const s of sources.values()) s.dispose(); }),
+    new vscode.Disposable(() => {
+      for (const s of sources.values()) s.dispose();
+    }),
   ];
 }

@@ -32,7 +32,10 @@ export class TableSession {
   private gen = 0;
   private q: SessionQuery;
 
-  constructor(private readonly source: TableSource, query: SessionQuery) {
+  constructor(
+    private readonly source: TableSource,
+    query: SessionQuery,
+  ) {
     this.q = cloneQuery(query);
   }
 
@@ -66,14 +69,23 @@ export class TableSession {
     const directions = this.source.directions(model.columns.filter((c) => c.group === 'metrics' && c.numeric));
     this.model = model;
     this.gen++;
-    this.columnInfo = model.columns.map((c) => (c.group === 'metrics' && c.numeric && directions[c.key] ? { ...c, direction: directions[c.key] } : { ...c }));
+    this.columnInfo = model.columns.map((c) =>
+      c.group === 'metrics' && c.numeric && directions[c.key] ? { ...c, direction: directions[c.key] } : { ...c },
+    );
     this.baselineRow = model.baselineId === null ? null : this.findBaseline(model, model.baselineId);
     return this.info();
   }
 
   info(): TableInfo {
     const model = this.requireModel();
-    return { generation: this.gen, columns: this.columnInfo, rowCount: model.rowCount, baselineId: model.baselineId, baseline: this.baselineRow, folder: this.source.folder };
+    return {
+      generation: this.gen,
+      columns: this.columnInfo,
+      rowCount: model.rowCount,
+      baselineId: model.baselineId,
+      baseline: this.baselineRow,
+      folder: this.source.folder,
+    };
   }
 
   /** Rows [offset, offset + count), with only the cells of `columns` (null: all). */
@@ -82,7 +94,13 @@ export class TableSession {
     const start = Math.max(0, Math.min(Math.floor(offset), model.rowCount));
     const n = Math.max(0, Math.min(Math.floor(count), MAX_WINDOW, model.rowCount - start));
     const rows = n > 0 ? model.window(start, n) : [];
-    return { generation: this.gen, offset: start, rows: columns ? rows.map((r) => cutCells(r, columns)) : rows, columns: columns ? [...columns] : null, requestId };
+    return {
+      generation: this.gen,
+      offset: start,
+      rows: columns ? rows.map((r) => cutCells(r, columns)) : rows,
+      columns: columns ? [...columns] : null,
+      requestId,
+    };
   }
 
   /** The rows with these ids in the given order; ids no longer in the table are left out. */
@@ -101,11 +119,18 @@ export class TableSession {
     const rows: PointsReply['rows'] = [];
     let omitted = 0;
     const take = (row: TableRow) => {
-      if (rows.length >= MAX_POINTS) { omitted++; return; }
+      if (rows.length >= MAX_POINTS) {
+        omitted++;
+        return;
+      }
       rows.push({ id: row.id, label: row.label, values: columns.map((c) => numberOf(row.cells[c])) });
     };
     if (scope === 'selected') this.rowsById(rowIds).forEach(take);
-    else this.scan((row) => { take(row); return true; });
+    else
+      this.scan((row) => {
+        take(row);
+        return true;
+      });
     return { requestId, generation: this.gen, columns: [...columns], rows, omitted };
   }
 
@@ -114,7 +139,10 @@ export class TableSession {
     const params = this.columnInfo.filter((c) => c.group === 'params' && c.numeric).map((c) => c.id);
     const values = this.points([metric, ...params], scope, rowIds);
     const metricValues = values.rows.map((r) => r.values[0]);
-    const entries = rankCorrelations(metricValues, params.map((column, i) => ({ column, values: values.rows.map((r) => r.values[i + 1]) })));
+    const entries = rankCorrelations(
+      metricValues,
+      params.map((column, i) => ({ column, values: values.rows.map((r) => r.values[i + 1]) })),
+    );
     return { n: values.rows.length, entries };
   }
 
@@ -135,7 +163,9 @@ export class TableSession {
     const wanted = new Set(ids);
     const out: number[] = [];
     for (let offset = 0; offset < model.rowCount && out.length < wanted.size; offset += OUTLINE_STEP) {
-      model.outline(offset, Math.min(OUTLINE_STEP, model.rowCount - offset)).forEach((r, i) => { if (wanted.has(r.id)) out.push(offset + i); });
+      model.outline(offset, Math.min(OUTLINE_STEP, model.rowCount - offset)).forEach((r, i) => {
+        if (wanted.has(r.id)) out.push(offset + i);
+      });
     }
     return out;
   }
@@ -147,7 +177,7 @@ export class TableSession {
     if (!hasRowFilters(this.q)) return null;
     const unfiltered = this.source.open(toTableQuery({ ...this.q, filters: [], text: '', starredOnly: false, sort: [] }));
     const there = this.indexesOf(unfiltered, [id])[0];
-    return there === undefined ? null : unfiltered.window(there, 1)[0] ?? null;
+    return there === undefined ? null : (unfiltered.window(there, 1)[0] ?? null);
   }
 }
 
@@ -163,7 +193,13 @@ export function toTableQuery(q: SessionQuery): TableQuery {
 }
 
 function cloneQuery(q: SessionQuery): SessionQuery {
-  return { sort: q.sort.map((s) => ({ ...s })), filters: q.filters.map((f) => ({ ...f })), text: q.text, starredOnly: q.starredOnly, allCommits: q.allCommits === true };
+  return {
+    sort: q.sort.map((s) => ({ ...s })),
+    filters: q.filters.map((f) => ({ ...f })),
+    text: q.text,
+    starredOnly: q.starredOnly,
+    allCommits: q.allCommits === true,
+  };
 }
 
 function cutCells(row: TableRow, columns: readonly string[]): TableRow {
@@ -190,7 +226,8 @@ export function orderForDiff(rows: readonly TableRow[], baselineId: string | nul
 
 /** Metrics for the Metric History: the sorted DVC metrics, else the first numeric DVC metrics shown (at most 4). */
 export function historyMetrics(sorted: readonly (ColumnInfo | undefined)[], shown: readonly ColumnInfo[]): ColumnInfo[] {
-  const dvc = (c: ColumnInfo | undefined): c is ColumnInfo => c !== undefined && c.group === 'metrics' && c.numeric && c.source !== 'mlflow' && c.source !== 'wandb';
+  const dvc = (c: ColumnInfo | undefined): c is ColumnInfo =>
+    c !== undefined && c.group === 'metrics' && c.numeric && c.source !== 'mlflow' && c.source !== 'wandb';
   const fromSort = sorted.filter(dvc);
   return (fromSort.length ? fromSort : shown.filter(dvc)).slice(0, 4);
 }

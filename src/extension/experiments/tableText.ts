@@ -17,11 +17,16 @@ function metaValue(row: TableRow, column: TableColumn): CellValue | undefined {
   // The model may or may not repeat the row's own fields among its cells: prefer the cell.
   if (row.cells[column.id] !== undefined) return row.cells[column.id];
   switch (column.key) {
-    case 'created': return row.created === null ? null : new Date(row.created).toISOString();
-    case 'commit': return row.commit;
-    case 'message': return row.message;
-    case 'state': return row.state;
-    default: return undefined;
+    case 'created':
+      return row.created === null ? null : new Date(row.created).toISOString();
+    case 'commit':
+      return row.commit;
+    case 'message':
+      return row.message;
+    case 'state':
+      return row.state;
+    default:
+      return undefined;
   }
 }
 
@@ -52,7 +57,11 @@ function csvCell(text: string): string {
 export function rowsAsCsv(rows: readonly TableRow[], columns: readonly TableColumn[]): string {
   const lines = [['id', 'kind', 'label', 'starred', 'note', ...columns.map((c) => c.id)].map(csvCell).join(',')];
   for (const row of rows) {
-    lines.push([row.id, row.kind, row.label, row.starred ? 'true' : 'false', row.note, ...columns.map((c) => cell(metaValue(row, c)))].map(csvCell).join(','));
+    lines.push(
+      [row.id, row.kind, row.label, row.starred ? 'true' : 'false', row.note, ...columns.map((c) => cell(metaValue(row, c)))]
+        .map(csvCell)
+        .join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }

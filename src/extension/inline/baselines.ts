@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import { refRows } from '../../core/workspace/experiments';
-import { fileValuesAt, trackedFiles, valueHistory, type FileValuesAt, type TrackedFile, type ValueChange } from '../../core/workspace/baselines';
+import {
+  fileValuesAt,
+  trackedFiles,
+  valueHistory,
+  type FileValuesAt,
+  type TrackedFile,
+  type ValueChange,
+} from '../../core/workspace/baselines';
 import { baselineBranchName } from '../runs/runsTreeProvider';
 import type { Engines } from '../engines';
 import type { FolderEngine } from '../folderEngine';
@@ -26,7 +33,9 @@ export class Baselines implements vscode.Disposable {
   constructor(private readonly engines: Engines) {
     this.subscriptions = [
       engines.onDidChange(() => this.invalidate()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lineage')) this.invalidate(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('lineage')) this.invalidate();
+      }),
     ];
   }
 
@@ -50,8 +59,10 @@ export class Baselines implements vscode.Disposable {
     if (!ref) {
       const name = baselineBranchName(engine);
       const sha = name && engine.ws ? refRows(engine.ws, 'branch').find((b) => b.short === name)?.sha : undefined;
-      ref = !name ? { problem: 'no baseline branch (no main or master)' }
-        : !sha ? { name, problem: `the baseline branch "${name}" does not exist` }
+      ref = !name
+        ? { problem: 'no baseline branch (no main or master)' }
+        : !sha
+          ? { name, problem: `the baseline branch "${name}" does not exist` }
           : { name, sha };
       this.refs.set(engine, ref);
     }

@@ -29,9 +29,7 @@ export interface DocumentModel {
 /** Above this many characters a document is parsed only by the debounced update, never by a CodeLens request. */
 export const LARGE_DOCUMENT = 1024 * 1024;
 
-export type ModelDiff =
-  | { baseline: string; sha: string; diff: InlineDiff; note?: string }
-  | { baseline?: string; problem: string };
+export type ModelDiff = { baseline: string; sha: string; diff: InlineDiff; note?: string } | { baseline?: string; problem: string };
 
 /**
  * The documents' models, computed at most once per document version (the text is parsed
@@ -66,17 +64,31 @@ export class DocumentModels {
     const cached = this.models.get(key);
     const target = this.target(document);
     if (!target) return undefined;
-    if (options.staleOk && cached && cached.length > LARGE_DOCUMENT && cached.engine === target.engine && sameFile(cached.file, target.file)) return cached;
+    if (
+      options.staleOk &&
+      cached &&
+      cached.length > LARGE_DOCUMENT &&
+      cached.engine === target.engine &&
+      sameFile(cached.file, target.file)
+    )
+      return cached;
     // The tracked-file objects are rebuilt on every index change; only a different role or selector needs a new parse.
-    if (cached && cached.version === document.version && cached.engine === target.engine && sameFile(cached.file, target.file)) return cached;
+    if (cached && cached.version === document.version && cached.engine === target.engine && sameFile(cached.file, target.file))
+      return cached;
     const started = performance.now();
     const text = document.getText();
     const parsed = valuesOfText(text, target.file.path, target.file.role, target.file.selector);
     const spans = parsed.ok ? keyPositions(text, positionFormat(target.file.path)!).spans : [];
     const model: DocumentModel = {
-      uri: key, version: document.version, engine: target.engine, file: target.file,
-      error: parsed.ok ? undefined : parsed, values: parsed.ok ? parsed.value : {},
-      spans, length: text.length, parseMs: performance.now() - started,
+      uri: key,
+      version: document.version,
+      engine: target.engine,
+      file: target.file,
+      error: parsed.ok ? undefined : parsed,
+      values: parsed.ok ? parsed.value : {},
+      spans,
+      length: text.length,
+      parseMs: performance.now() - started,
     };
     this.models.set(key, model);
     this.parses.set(key, (this.parses.get(key) ?? 0) + 1);
@@ -95,13 +107,22 @@ export class DocumentModels {
     const ref = this.baselines.baseline(model.engine);
     if ('problem' in ref) return ref;
     const base = this.baselines.fileValues(model.engine, ref.sha, model.file);
-    if (base.status === 'problem') return { baseline: ref.name, problem: `${model.file.path} on ${ref.name} could not be read${base.line !== undefined ? ` (line ${base.line})` : ''}: ${base.message}` };
+    if (base.status === 'problem')
+      return {
+        baseline: ref.name,
+        problem: `${model.file.path} on ${ref.name} could not be read${base.line !== undefined ? ` (line ${base.line})` : ''}: ${base.message}`,
+      };
     const baseValues = base.status === 'ok' ? base.values : {};
-    const directions = model.file.role === 'metrics'
-      ? directionsFor(new Set([...Object.keys(model.values), ...Object.keys(baseValues)]), readSettings(model.engine.folder.uri).metricDirections)
-      : {};
+    const directions =
+      model.file.role === 'metrics'
+        ? directionsFor(
+            new Set([...Object.keys(model.values), ...Object.keys(baseValues)]),
+            readSettings(model.engine.folder.uri).metricDirections,
+          )
+        : {};
     return {
-      baseline: ref.name, sha: ref.sha,
+      baseline: ref.name,
+      sha: ref.sha,
       diff: inlineDiff(model.values, baseValues, model.file.role, directions),
       note: base.status === 'absent' ? `${model.file.path} is not on ${ref.name}` : undefined,
     };
@@ -121,10 +142,19 @@ export class DocumentModels {
   private repoPath(engine: FolderEngine, uri: vscode.Uri): string | undefined {
     const id = uri.toString();
     if (this.paths.has(id)) return this.paths.get(id);
-    const inside = (p: string) => { const r = relative(engine.repo!.root, p); return r && !r.startsWith('..') && !r.startsWith(sep) ? r.split(sep).join('/') : undefined; };
+    const inside = (p: string) => {
+      const r = relative(engine.repo!.root, p);
+      return r && !r.startsWith('..') && !r.startsWith(sep) ? r.split(sep).join('/') : undefined;
+    };
     let path = inside(uri.fsPath);
     // The root is a realpath; the editor's path may go through a symlink (macOS /tmp, a linked checkout).
-    if (path === undefined) { try { path = inside(realpathSync.native(uri.fsPath)); } catch { /* not on disk yet */ } }
+    if (path === undefined) {
+      try {
+        path = inside(realpathSync.native(uri.fsPath));
+      } catch {
+        /* not on disk yet */
+      }
+    }
     this.paths.set(id, path);
     return path;
   }

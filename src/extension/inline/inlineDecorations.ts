@@ -42,10 +42,16 @@ export function hintText(entry: InlineEntry, baseline: string): string {
   const b = oneLine(baseline, 40);
   const was = (v: unknown) => oneLine(formatValue(v), 40);
   switch (entry.status) {
-    case 'new': return `new vs ${b}`;
-    case 'removed': return `removed since ${b}`;
-    case 'same': return `= ${b}`;
-    default: return entry.delta !== undefined && !Number.isNaN(entry.delta) ? `${formatDelta(entry.delta)} vs ${b} (${was(entry.base)})` : `changed vs ${b} (was ${was(entry.base)})`;
+    case 'new':
+      return `new vs ${b}`;
+    case 'removed':
+      return `removed since ${b}`;
+    case 'same':
+      return `= ${b}`;
+    default:
+      return entry.delta !== undefined && !Number.isNaN(entry.delta)
+        ? `${formatDelta(entry.delta)} vs ${b} (${was(entry.base)})`
+        : `changed vs ${b} (was ${was(entry.base)})`;
   }
 }
 
@@ -65,15 +71,24 @@ export class InlineDecorations implements vscode.Disposable {
 
   constructor() {
     for (const [status, color] of Object.entries(COLORS) as [InlineStatus, string][]) {
-      this.types.set(status, vscode.window.createTextEditorDecorationType({
-        after: { color: new vscode.ThemeColor(color), margin: '0 0 0 2em' },
-        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-      }));
+      this.types.set(
+        status,
+        vscode.window.createTextEditorDecorationType({
+          after: { color: new vscode.ThemeColor(color), margin: '0 0 0 2em' },
+          rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+        }),
+      );
     }
   }
 
   /** Draws the hints of the editor's visible lines; `diff` undefined or a problem clears them. */
-  render(editor: vscode.TextEditor, model: DocumentModel | undefined, diff: ModelDiff | undefined, showUnchanged: boolean, reason?: string): RenderedState {
+  render(
+    editor: vscode.TextEditor,
+    model: DocumentModel | undefined,
+    diff: ModelDiff | undefined,
+    showUnchanged: boolean,
+    reason?: string,
+  ): RenderedState {
     const started = performance.now();
     const uri = editor.document.uri.toString();
     const byStatus = new Map<InlineStatus, vscode.DecorationOptions[]>();
@@ -95,14 +110,37 @@ export class InlineDecorations implements vscode.Disposable {
           renderOptions: { after: { contentText: text } },
         };
         (byStatus.get(entry.status) ?? byStatus.set(entry.status, []).get(entry.status)!).push(options);
-        hints.push({ key: span.key, line: at.line, character: at.character, text, status: entry.status, value: entry.value, base: entry.base, delta: entry.delta });
+        hints.push({
+          key: span.key,
+          line: at.line,
+          character: at.character,
+          text,
+          status: entry.status,
+          value: entry.value,
+          base: entry.base,
+          delta: entry.delta,
+        });
       }
     }
     for (const [status, type] of this.types) editor.setDecorations(type, byStatus.get(status) ?? []);
     const state: RenderedState = {
-      uri, version: editor.document.version, baseline: usable?.baseline ?? (diff && 'baseline' in diff ? diff.baseline : undefined), hints,
-      totalKeys: model?.spans.length ?? 0, lines, ms: performance.now() - started, parseMs: model?.parseMs,
-      reason: reason ?? (model?.error ? `does not parse: ${model.error.message}` : diff && 'problem' in diff ? diff.problem : !model ? 'not a params or metrics file of the index' : undefined),
+      uri,
+      version: editor.document.version,
+      baseline: usable?.baseline ?? (diff && 'baseline' in diff ? diff.baseline : undefined),
+      hints,
+      totalKeys: model?.spans.length ?? 0,
+      lines,
+      ms: performance.now() - started,
+      parseMs: model?.parseMs,
+      reason:
+        reason ??
+        (model?.error
+          ? `does not parse: ${model.error.message}`
+          : diff && 'problem' in diff
+            ? diff.problem
+            : !model
+              ? 'not a params or metrics file of the index'
+              : undefined),
     };
     this.lastRender.set(uri, state);
     return state;
@@ -117,7 +155,9 @@ export class InlineDecorations implements vscode.Disposable {
 /** Visible line ranges widened by a margin and merged. */
 function visibleLines(editor: vscode.TextEditor): [number, number][] {
   const last = editor.document.lineCount - 1;
-  const ranges = editor.visibleRanges.map((r) => [Math.max(0, r.start.line - MARGIN_LINES), Math.min(last, r.end.line + MARGIN_LINES)] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const ranges = editor.visibleRanges
+    .map((r) => [Math.max(0, r.start.line - MARGIN_LINES), Math.min(last, r.end.line + MARGIN_LINES)] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
   for (const r of ranges) {
     const prev = out[out.length - 1];

@@ -34,18 +34,30 @@ export class InlineDiffs implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly engines: Engines, private readonly baselines: Baselines, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly baselines: Baselines,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.models = new DocumentModels(baselines);
     this.codeLens = new InlineCodeLens(this.models);
     const selector: vscode.DocumentSelector = { scheme: 'file' };
     this.subscriptions.push(
       vscode.languages.registerCodeLensProvider(selector, this.codeLens),
       vscode.languages.registerHoverProvider(selector, new InlineHover(this.models, baselines)),
-      vscode.window.onDidChangeVisibleTextEditors((editors) => { this.startIfNeeded(editors); for (const e of editors) this.schedule(e.document, 0); }),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        this.startIfNeeded(editors);
+        for (const e of editors) this.schedule(e.document, 0);
+      }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor.document, SCROLL_DELAY_MS)),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && e.document.uri.scheme === 'file') this.schedule(e.document, this.editDelay(e.document)); }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && e.document.uri.scheme === 'file') this.schedule(e.document, this.editDelay(e.document));
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
-      baselines.onDidChange(() => { this.codeLens.refresh(); this.updateAll(); }),
+      baselines.onDidChange(() => {
+        this.codeLens.refresh();
+        this.updateAll();
+      }),
     );
     this.startIfNeeded(vscode.window.visibleTextEditors);
     this.updateAll();
@@ -53,7 +65,12 @@ export class InlineDiffs implements vscode.Disposable {
 
   /** Stores open lazily (activation stays cheap); a visible JSON/YAML/TOML file is a reason to open them. */
   private startIfNeeded(editors: readonly vscode.TextEditor[]): void {
-    if (editors.some((e) => e.document.uri.scheme === 'file' && CANDIDATE.test(e.document.uri.path) && vscode.workspace.getWorkspaceFolder(e.document.uri))) {
+    if (
+      editors.some(
+        (e) =>
+          e.document.uri.scheme === 'file' && CANDIDATE.test(e.document.uri.path) && vscode.workspace.getWorkspaceFolder(e.document.uri),
+      )
+    ) {
       void this.engines.whenOpen().catch((e: Error) => this.log.error(`Inline diffs: ${e.message}`));
     }
   }
@@ -67,7 +84,13 @@ export class InlineDiffs implements vscode.Disposable {
     const key = document.uri.toString();
     const pending = this.timers.get(key);
     if (pending) clearTimeout(pending);
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.update(document); }, delayMs));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.update(document);
+      }, delayMs),
+    );
   }
 
   private updateAll(): void {
@@ -83,7 +106,8 @@ export class InlineDiffs implements vscode.Disposable {
         this.diagnostics.delete(document.uri);
         if (!this.decorations.lastRender.has(document.uri.toString())) return undefined;
         let state: RenderedState | undefined;
-        for (const editor of editors) state = this.decorations.render(editor, undefined, undefined, false, 'inline diffs are turned off (lineage.inlineDiffs.enabled)');
+        for (const editor of editors)
+          state = this.decorations.render(editor, undefined, undefined, false, 'inline diffs are turned off (lineage.inlineDiffs.enabled)');
         return state;
       }
       const before = this.models.parses.get(document.uri.toString());
@@ -98,7 +122,10 @@ export class InlineDiffs implements vscode.Disposable {
       const showUnchanged = readSettings(document.uri).inlineDiffs.showUnchanged;
       let state: RenderedState | undefined;
       for (const editor of editors) state = this.decorations.render(editor, model, diff, showUnchanged);
-      if (model && parsed && model.parseMs > 500) this.log.info(`Inline diffs: ${model.file.path} (${model.length} chars, ${model.spans.length} keys) parsed in ${model.parseMs.toFixed(0)} ms; ${state?.hints.length ?? 0} hints drawn in ${state?.ms.toFixed(1) ?? 0} ms`);
+      if (model && parsed && model.parseMs > 500)
+        this.log.info(
+          `Inline diffs: ${model.file.path} (${model.length} chars, ${model.spans.length} keys) parsed in ${model.parseMs.toFixed(0)} ms; ${state?.hints.length ?? 0} hints drawn in ${state?.ms.toFixed(1) ?? 0} ms`,
+        );
       return state;
     } catch (error) {
       // A bug here must not break editing: log it and show nothing.
@@ -139,12 +166,23 @@ export class InlineDiffs implements vscode.Disposable {
 }
 
 /** The parser's complaint at its line and column (1-based there), for the Problems view. */
-function diagnostic(document: vscode.TextDocument, path: string, error: { message: string; line?: number; column?: number }): vscode.Diagnostic {
+function diagnostic(
+  document: vscode.TextDocument,
+  path: string,
+  error: { message: string; line?: number; column?: number },
+): vscode.Diagnostic {
   const line = Math.min(Math.max((error.line ?? 1) - 1, 0), document.lineCount - 1);
   const text = document.lineAt(line).text;
   const col = Math.min(Math.max((error.column ?? 1) - 1, 0), text.length);
-  const range = col < text.length ? new vscode.Range(line, col, line, text.length) : new vscode.Range(line, Math.max(0, text.length - 1), line, text.length);
-  const d = new vscode.Diagnostic(range, `${path} does not parse, so its inline diffs are hidden until it does (DVC cannot read it either): ${error.message}`, vscode.DiagnosticSeverity.Error);
+  const range =
+    col < text.length
+      ? new vscode.Range(line, col, line, text.length)
+      : new vscode.Range(line, Math.max(0, text.length - 1), line, text.length);
+  const d = new vscode.Diagnostic(
+    range,
+    `${path} does not parse, so its inline diffs are hidden until it does (DVC cannot read it either): ${error.message}`,
+    vscode.DiagnosticSeverity.Error,
+  );
   d.source = 'ML Lineage';
   return d;
 }

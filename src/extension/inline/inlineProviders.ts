@@ -37,11 +37,23 @@ export class InlineCodeLens implements vscode.CodeLensProvider {
     const top = new vscode.Range(0, 0, 0, 0);
     if (model.error) {
       const where = model.error.line !== undefined ? ` (line ${model.error.line})` : '';
-      return [new vscode.CodeLens(top, { title: `ML Lineage: no inline diffs, the file does not parse${where}`, tooltip: oneLine(model.error.message, 300), command: 'workbench.actions.view.problems' })];
+      return [
+        new vscode.CodeLens(top, {
+          title: `ML Lineage: no inline diffs, the file does not parse${where}`,
+          tooltip: oneLine(model.error.message, 300),
+          command: 'workbench.actions.view.problems',
+        }),
+      ];
     }
     const diff = this.models.diff(model);
     if ('problem' in diff) {
-      return [new vscode.CodeLens(top, { title: `ML Lineage: no inline diffs, ${oneLine(diff.problem, 100)}`, tooltip: 'Pick the branch to compare with', command: COMMANDS.setBaselineBranch })];
+      return [
+        new vscode.CodeLens(top, {
+          title: `ML Lineage: no inline diffs, ${oneLine(diff.problem, 100)}`,
+          tooltip: 'Pick the branch to compare with',
+          command: COMMANDS.setBaselineBranch,
+        }),
+      ];
     }
     const compare = { command: COMMANDS.compareWithBaseline, arguments: [workspaceNode(model.engine)] };
     const removed = [...diff.diff.entries.values()].filter((e) => e.status === 'removed').map((e) => e.key);
@@ -50,7 +62,9 @@ export class InlineCodeLens implements vscode.CodeLensProvider {
       diff.note ? `${diff.note}.` : '',
       removed.length ? `Only on ${diff.baseline}: ${removed.slice(0, 20).join(', ')}${removed.length > 20 ? ', …' : ''}` : '',
       'Click to open the Metric Diff of the baseline and the workspace.',
-    ].filter(Boolean).join('\n');
+    ]
+      .filter(Boolean)
+      .join('\n');
     return [
       new vscode.CodeLens(top, { title: oneLine(summaryText(diff.diff.summary, diff.baseline), 200), tooltip, ...compare }),
       new vscode.CodeLens(top, { title: 'Open diff', tooltip: `Metric Diff: ${diff.baseline} ↔ workspace`, ...compare }),
@@ -64,7 +78,10 @@ export class InlineCodeLens implements vscode.CodeLensProvider {
 
 /** Hover on a key: its value here and at the baseline, and its last values along the branch. */
 export class InlineHover implements vscode.HoverProvider {
-  constructor(private readonly models: DocumentModels, private readonly baselines: Baselines) {}
+  constructor(
+    private readonly models: DocumentModels,
+    private readonly baselines: Baselines,
+  ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const settings = readSettings(document.uri).inlineDiffs;
@@ -79,16 +96,23 @@ export class InlineHover implements vscode.HoverProvider {
     if ('problem' in diff) t.field('Baseline', diff.problem);
     else {
       const entry = diff.diff.entries.get(span.key);
-      const change = entry?.status === 'new' ? `not on ${diff.baseline}`
-        : `${formatValue(entry?.base)}${entry?.delta !== undefined && entry.status !== 'same' ? ` (${formatDelta(entry.delta)}${entry.status === 'better' || entry.status === 'worse' ? `, ${entry.status}` : ''})` : entry?.status === 'changed' ? ' (changed)' : ''}`;
+      const change =
+        entry?.status === 'new'
+          ? `not on ${diff.baseline}`
+          : `${formatValue(entry?.base)}${entry?.delta !== undefined && entry.status !== 'same' ? ` (${formatDelta(entry.delta)}${entry.status === 'better' || entry.status === 'worse' ? `, ${entry.status}` : ''})` : entry?.status === 'changed' ? ' (changed)' : ''}`;
       t.field(`${diff.baseline} (baseline, ${diff.sha.slice(0, 8)})`, change);
     }
     const history = this.baselines.history(model.engine, model.file, span.key, settings.historyLength);
     if (history.length) {
-      t.text(`Last ${history.length} value${history.length === 1 ? '' : 's'} on ${model.engine.repo?.branch ?? 'HEAD'} (first-parent history, newest first):`);
+      t.text(
+        `Last ${history.length} value${history.length === 1 ? '' : 's'} on ${model.engine.repo?.branch ?? 'HEAD'} (first-parent history, newest first):`,
+      );
       for (const h of history) {
         const date = h.authorTime ? new Date(h.authorTime * 1000).toISOString().slice(0, 10) : '';
-        t.field(h.sha.slice(0, 8), [formatValue(h.value), oneLine(h.subject, 80), date + (h.truncated ? ' or earlier' : '')].filter(Boolean).join(' · '));
+        t.field(
+          h.sha.slice(0, 8),
+          [formatValue(h.value), oneLine(h.subject, 80), date + (h.truncated ? ' or earlier' : '')].filter(Boolean).join(' · '),
+        );
       }
     }
     return new vscode.Hover(t.md, new vscode.Range(span.keyStart.line, span.keyStart.character, span.keyEnd.line, span.keyEnd.character));
@@ -100,7 +124,8 @@ function spanAt(model: DocumentModel, position: vscode.Position): KeySpan | unde
   const onLine = spansInLines(model.spans, position.line, position.line);
   const inside = (s: KeySpan) => {
     const p = { line: position.line, character: position.character };
-    const before = (a: { line: number; character: number }, b: typeof a) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+    const before = (a: { line: number; character: number }, b: typeof a) =>
+      a.line < b.line || (a.line === b.line && a.character <= b.character);
     return before(s.keyStart, p) && before(p, s.valueEnd);
   };
   return onLine.find(inside) ?? (onLine.length === 1 ? onLine[0] : undefined);

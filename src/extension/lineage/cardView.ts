@@ -2,12 +2,26 @@
 // editor. Pure (no vscode import), tested in Node. Links name only paths the card itself holds,
 // and linkAllowed checks a link coming back from the page against the card shown.
 
-import { completenessLine, dataVersion, deltaText, formatSize, modelOutSource, modelOutVersion, signatureType } from '../../core/lineage/format';
+import {
+  completenessLine,
+  dataVersion,
+  deltaText,
+  formatSize,
+  modelOutSource,
+  modelOutVersion,
+  signatureType,
+} from '../../core/lineage/format';
 import { formatValue } from '../../core/diff/format';
 import type { LineageCard, MissingAnswer, Question } from '../../core/lineage/types';
 import type { CardCell, CardLink, CardSection, CardTable, CardView } from '../../protocol/lineageCard';
 
-const TITLES: Record<Question, string> = { code: 'Code', data: 'Data', hyperparameters: 'Hyperparameters', metrics: 'Metrics', environment: 'Environment' };
+const TITLES: Record<Question, string> = {
+  code: 'Code',
+  data: 'Data',
+  hyperparameters: 'Hyperparameters',
+  metrics: 'Metrics',
+  environment: 'Environment',
+};
 const cell = (text: string, extra: Partial<CardCell> = {}): CardCell => ({ text, ...extra });
 const atCommit = (path: string): CardLink => ({ kind: 'fileAtCommit', path });
 
@@ -15,7 +29,9 @@ function section(card: LineageCard, question: Question, build: () => { tables: C
   const missing: MissingAnswer | undefined = card.completeness.missing.find((m) => m.question === question);
   const body = missing ? null : build();
   return {
-    question, title: TITLES[question], answered: !missing,
+    question,
+    title: TITLES[question],
+    answered: !missing,
     ...(missing ? { missing: { reason: missing.reason, action: missing.action } } : {}),
     ...(body?.note ? { note: body.note } : {}),
     tables: body?.tables ?? [],
@@ -27,19 +43,51 @@ function codeTables(card: LineageCard): CardTable[] {
   const rows: CardCell[][] = [[cell('Commit'), cell(k.commit, { link: { kind: 'revealCommit' }, title: 'Show in the Runs view' })]];
   if (k.subject !== null) rows.push([cell('Message'), cell(k.subject, { title: k.body ?? undefined })]);
   if (k.author !== null) rows.push([cell('Author'), cell(`${k.author}${k.authorEmail ? ` <${k.authorEmail}>` : ''}`)]);
-  if (k.date !== null) rows.push([cell('Date'), cell(new Date(k.date * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))]);
+  if (k.date !== null)
+    rows.push([
+      cell('Date'),
+      cell(
+        new Date(k.date * 1000)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, ' UTC'),
+      ),
+    ]);
   if (k.refs.length) rows.push([cell('Refs at this commit'), cell(k.refs.join(', '))]);
   if (k.branches.length) rows.push([cell('Branches containing it'), cell(k.branches.join(', '))]);
-  rows.push([cell('Uncommitted changes'), k.dirty === null ? cell('unknown (no run record)', { tone: 'muted' }) : cell(k.dirty ? 'yes' : 'no', { tone: k.dirty ? 'warn' : 'ok', title: k.dirtySource ?? undefined })]);
+  rows.push([
+    cell('Uncommitted changes'),
+    k.dirty === null
+      ? cell('unknown (no run record)', { tone: 'muted' })
+      : cell(k.dirty ? 'yes' : 'no', { tone: k.dirty ? 'warn' : 'ok', title: k.dirtySource ?? undefined }),
+  ]);
   const files = [...new Set(card.data?.deps.flatMap((d) => (d.dvcFile ? [d.dvcFile.path] : [])) ?? [])];
-  if (card.model.path) rows.push([cell('Model'), cell(card.model.path, { link: { kind: 'workspaceFile', path: card.model.path }, title: 'Open in the workspace' })]);
+  if (card.model.path)
+    rows.push([
+      cell('Model'),
+      cell(card.model.path, { link: { kind: 'workspaceFile', path: card.model.path }, title: 'Open in the workspace' }),
+    ]);
   // Declared at the version's commit: the path HEAD declares may have moved since.
-  if (card.artifact?.declaredIn) rows.push([cell('Declared in'), cell(card.artifact.declaredIn, { link: atCommit(card.artifact.declaredIn), title: 'Open it as it was at this commit' })]);
+  if (card.artifact?.declaredIn)
+    rows.push([
+      cell('Declared in'),
+      cell(card.artifact.declaredIn, { link: atCommit(card.artifact.declaredIn), title: 'Open it as it was at this commit' }),
+    ]);
   for (const o of card.artifact?.outs ?? []) {
-    rows.push([cell('Model version'), cell(`${modelOutVersion(o)} · ${modelOutSource(o)}`, { tone: CACHE[o.inCache][1], title: `${o.hashKind ?? 'hash'}; ${o.cacheDetail}` })]);
+    rows.push([
+      cell('Model version'),
+      cell(`${modelOutVersion(o)} · ${modelOutSource(o)}`, {
+        tone: CACHE[o.inCache][1],
+        title: `${o.hashKind ?? 'hash'}; ${o.cacheDetail}`,
+      }),
+    ]);
   }
   // Every project's dvc.yaml sits beside its dvc.lock; the root one is what most repositories have.
-  if (card.data) rows.push([cell('Pipeline at this commit'), cell('dvc.yaml', { link: atCommit('dvc.yaml') })], [cell(''), cell('dvc.lock', { link: atCommit('dvc.lock') })]);
+  if (card.data)
+    rows.push(
+      [cell('Pipeline at this commit'), cell('dvc.yaml', { link: atCommit('dvc.yaml') })],
+      [cell(''), cell('dvc.lock', { link: atCommit('dvc.lock') })],
+    );
   for (const f of files) rows.push([cell(''), cell(f, { link: atCommit(f) })]);
   return [{ columns: ['', ''], rows }];
 }
@@ -62,9 +110,19 @@ function paramsTables(card: LineageCard): CardTable[] {
   const h = card.hyperparameters!;
   const tables: CardTable[] = [];
   for (const [file, keys] of Object.entries(h.params)) {
-    tables.push({ caption: file, captionLink: atCommit(file), columns: ['Param', 'Value'], rows: Object.entries(keys).map(([k, v]) => [cell(k), cell(formatValue(v))]) });
+    tables.push({
+      caption: file,
+      captionLink: atCommit(file),
+      columns: ['Param', 'Value'],
+      rows: Object.entries(keys).map(([k, v]) => [cell(k), cell(formatValue(v))]),
+    });
   }
-  for (const r of h.runs) tables.push({ caption: `${r.source === 'mlflow' ? 'MLflow' : 'W&B'} run ${r.name ?? r.id}`, columns: ['Param', 'Value'], rows: Object.entries(r.params).map(([k, v]) => [cell(k), cell(formatValue(v))]) });
+  for (const r of h.runs)
+    tables.push({
+      caption: `${r.source === 'mlflow' ? 'MLflow' : 'W&B'} run ${r.name ?? r.id}`,
+      columns: ['Param', 'Value'],
+      rows: Object.entries(r.params).map(([k, v]) => [cell(k), cell(formatValue(v))]),
+    });
   return tables;
 }
 
@@ -73,20 +131,46 @@ function metricsTables(card: LineageCard): CardTable[] {
   const tables: CardTable[] = [];
   const files = [...new Set(m.rows.map((r) => r.file))];
   for (const file of files) {
-    const rows = m.rows.filter((r) => r.file === file).map((r) => [
-      cell(r.key), cell(formatValue(r.value), { numeric: true }),
-      ...(m.previous ? [cell(formatValue(r.previous), { numeric: true, tone: 'muted' as const }), cell(deltaText(r, false), { numeric: true, title: r.verdict === 'better' || r.verdict === 'worse' ? r.verdict : undefined, tone: r.verdict === 'better' ? 'better' as const : r.verdict === 'worse' ? 'worse' as const : undefined })] : []),
-    ]);
-    tables.push({ caption: file, captionLink: atCommit(file), columns: ['Metric', 'Value', ...(m.previous ? [m.previous.version, 'Change'] : [])], rows });
+    const rows = m.rows
+      .filter((r) => r.file === file)
+      .map((r) => [
+        cell(r.key),
+        cell(formatValue(r.value), { numeric: true }),
+        ...(m.previous
+          ? [
+              cell(formatValue(r.previous), { numeric: true, tone: 'muted' as const }),
+              cell(deltaText(r, false), {
+                numeric: true,
+                title: r.verdict === 'better' || r.verdict === 'worse' ? r.verdict : undefined,
+                tone: r.verdict === 'better' ? ('better' as const) : r.verdict === 'worse' ? ('worse' as const) : undefined,
+              }),
+            ]
+          : []),
+      ]);
+    tables.push({
+      caption: file,
+      captionLink: atCommit(file),
+      columns: ['Metric', 'Value', ...(m.previous ? [m.previous.version, 'Change'] : [])],
+      rows,
+    });
   }
-  for (const r of m.runs) tables.push({ caption: `${r.source === 'mlflow' ? 'MLflow' : 'W&B'} run ${r.name ?? r.id}`, columns: ['Metric', 'Value'], rows: Object.entries(r.metrics).map(([k, v]) => [cell(k), cell(formatValue(v), { numeric: true })]) });
+  for (const r of m.runs)
+    tables.push({
+      caption: `${r.source === 'mlflow' ? 'MLflow' : 'W&B'} run ${r.name ?? r.id}`,
+      columns: ['Metric', 'Value'],
+      rows: Object.entries(r.metrics).map(([k, v]) => [cell(k), cell(formatValue(v), { numeric: true })]),
+    });
   return tables;
 }
 
 function envTables(card: LineageCard): CardTable[] {
   return card.environment!.records.map((r) => ({
-    caption: r.label, columns: ['', ''],
-    rows: [...r.facts.map(([k, v]) => [cell(k), cell(v)]), ...(r.packages.length ? [[cell(`${r.packages.length} packages`), cell(r.packages.join('\n'))]] : [])],
+    caption: r.label,
+    columns: ['', ''],
+    rows: [
+      ...r.facts.map(([k, v]) => [cell(k), cell(v)]),
+      ...(r.packages.length ? [[cell(`${r.packages.length} packages`), cell(r.packages.join('\n'))]] : []),
+    ],
   }));
 }
 
@@ -100,21 +184,54 @@ export function cardView(card: LineageCard): CardView {
     section(card, 'code', () => ({ tables: codeTables(card) })),
     section(card, 'data', () => ({ tables: dataTables(card), note: card.data?.note ?? undefined })),
     section(card, 'hyperparameters', () => ({ tables: paramsTables(card), note: card.hyperparameters?.note ?? undefined })),
-    section(card, 'metrics', () => ({ tables: metricsTables(card), note: card.metrics?.previous ? `Change since ${card.metrics.previous.version} (${card.metrics.previous.commit.slice(0, 8)}).` : undefined })),
+    section(card, 'metrics', () => ({
+      tables: metricsTables(card),
+      note: card.metrics?.previous
+        ? `Change since ${card.metrics.previous.version} (${card.metrics.previous.commit.slice(0, 8)}).`
+        : undefined,
+    })),
     section(card, 'environment', () => ({ tables: envTables(card) })),
   ];
   let mlmodel: CardView['mlmodel'] = null;
   if (card.mlmodel) {
     const mm = card.mlmodel;
-    const tables: CardTable[] = [{ caption: 'Flavors', columns: ['Flavor', 'Settings'], rows: mm.flavors.map((f) => [cell(f.name), cell(f.details.map(([k, v]) => `${k}: ${v}`).join('\n'))]) }];
+    const tables: CardTable[] = [
+      {
+        caption: 'Flavors',
+        columns: ['Flavor', 'Settings'],
+        rows: mm.flavors.map((f) => [cell(f.name), cell(f.details.map(([k, v]) => `${k}: ${v}`).join('\n'))]),
+      },
+    ];
     for (const part of ['inputs', 'outputs', 'params'] as const) {
       const fields = mm.signature?.[part];
-      if (fields?.length) tables.push({ caption: `Signature ${part}`, columns: ['Name', 'Type'], rows: fields.map((f) => [cell(f.name ?? '—', { tone: f.name ? undefined : 'muted' }), cell(signatureType(f))]) });
+      if (fields?.length)
+        tables.push({
+          caption: `Signature ${part}`,
+          columns: ['Name', 'Type'],
+          rows: fields.map((f) => [cell(f.name ?? '—', { tone: f.name ? undefined : 'muted' }), cell(signatureType(f))]),
+        });
     }
-    if (!mm.signature) tables.push({ caption: 'Signature', columns: [''], rows: [[cell('none logged (mlflow.models.infer_signature adds one)', { tone: 'muted' })]] });
-    mlmodel = { title: `MLflow model: ${mm.file} (${mm.source === 'git' ? 'from Git' : mm.source === 'dvc-cache' ? 'from the DVC cache' : 'from the workspace'})`, tables };
+    if (!mm.signature)
+      tables.push({
+        caption: 'Signature',
+        columns: [''],
+        rows: [[cell('none logged (mlflow.models.infer_signature adds one)', { tone: 'muted' })]],
+      });
+    mlmodel = {
+      title: `MLflow model: ${mm.file} (${mm.source === 'git' ? 'from Git' : mm.source === 'dvc-cache' ? 'from the DVC cache' : 'from the workspace'})`,
+      tables,
+    };
   }
-  return { title: `${m.artifact} ${m.version}`, facts, answered: card.completeness.answered, total: card.completeness.total, completeness: completenessLine(card), sections, mlmodel, problems: card.problems };
+  return {
+    title: `${m.artifact} ${m.version}`,
+    facts,
+    answered: card.completeness.answered,
+    total: card.completeness.total,
+    completeness: completenessLine(card),
+    sections,
+    mlmodel,
+    problems: card.problems,
+  };
 }
 
 /** The links a card view holds: a link from the page is acted on only if it is one of these. */

@@ -20,7 +20,10 @@ export interface LineageCardSource {
   open(link: CardLink): Promise<void>;
 }
 
-export interface CardState { view: CardView; markdown: string }
+export interface CardState {
+  view: CardView;
+  markdown: string;
+}
 
 export class LineageCardPanel extends LivePanel<CardState, HostMessage> {
   static readonly viewType = 'lineage.lineageCard';
@@ -32,7 +35,12 @@ export class LineageCardPanel extends LivePanel<CardState, HostMessage> {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(LineageCardPanel.viewType, `Lineage: ${source.title}`, vscode.ViewColumn.Active, chartPanelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      LineageCardPanel.viewType,
+      `Lineage: ${source.title}`,
+      vscode.ViewColumn.Active,
+      chartPanelOptions(extensionUri),
+    );
     return new LineageCardPanel(panel, extensionUri, source);
   }
 
@@ -40,10 +48,18 @@ export class LineageCardPanel extends LivePanel<CardState, HostMessage> {
     return [...LineageCardPanel.open.values()];
   }
 
-  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly source: LineageCardSource) {
+  private constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    readonly source: LineageCardSource,
+  ) {
     super(panel, source.onDidChangeIndex);
     LineageCardPanel.open.set(source.key, this);
-    this.disposables.push(new vscode.Disposable(() => { if (LineageCardPanel.open.get(source.key) === this) LineageCardPanel.open.delete(source.key); }));
+    this.disposables.push(
+      new vscode.Disposable(() => {
+        if (LineageCardPanel.open.get(source.key) === this) LineageCardPanel.open.delete(source.key);
+      }),
+    );
     const webview = panel.webview;
     webview.options = chartPanelOptions(extensionUri);
     this.disposables.push(webview.onDidReceiveMessage((raw) => void this.receive(raw)));

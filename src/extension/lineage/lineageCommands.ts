@@ -29,22 +29,39 @@ export interface LineageCommandDeps {
 
 export function registerLineageCommands(deps: LineageCommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(COMMANDS.showLineage, (arg?: unknown) => showLineage(deps, arg).catch((error: Error) => {
-      void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
-    })),
+    vscode.commands.registerCommand(COMMANDS.showLineage, (arg?: unknown) =>
+      showLineage(deps, arg).catch((error: Error) => {
+        void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
+      }),
+    ),
   ];
 }
 
 export function isModelVersionRef(value: unknown): value is ModelVersionRef {
   const r = value as Partial<ModelVersionRef> | null;
-  return Boolean(r && typeof r === 'object' && typeof r.artifact === 'string' && typeof r.version === 'string' && typeof r.commit === 'string' && FULL_SHA.test(r.commit)
-    && (r.path === null || typeof r.path === 'string') && Array.isArray(r.stages));
+  return Boolean(
+    r &&
+    typeof r === 'object' &&
+    typeof r.artifact === 'string' &&
+    typeof r.version === 'string' &&
+    typeof r.commit === 'string' &&
+    FULL_SHA.test(r.commit) &&
+    (r.path === null || typeof r.path === 'string') &&
+    Array.isArray(r.stages),
+  );
 }
 
 /** The Models view's version node as it is today: `{ kind: 'version', name, version, sha }`. */
 function isVersionNode(value: unknown): value is { name: string; version: string; sha: string } {
   const n = value as { kind?: unknown; name?: unknown; version?: unknown; sha?: unknown } | null;
-  return Boolean(n && n.kind === 'version' && typeof n.name === 'string' && typeof n.version === 'string' && typeof n.sha === 'string' && FULL_SHA.test(n.sha));
+  return Boolean(
+    n &&
+    n.kind === 'version' &&
+    typeof n.name === 'string' &&
+    typeof n.version === 'string' &&
+    typeof n.sha === 'string' &&
+    FULL_SHA.test(n.sha),
+  );
 }
 
 export async function showLineage(deps: LineageCommandDeps, arg?: unknown): Promise<LineageCardPanel | undefined> {
@@ -85,7 +102,9 @@ async function refOfVersion(engine: FolderEngine, node: { name: string; version:
 async function pickModelVersion(engine: FolderEngine): Promise<ModelVersionRef | undefined> {
   const refs = allModelVersionRefs(await registryState(engine.repo!.root));
   if (refs.length === 0) {
-    void vscode.window.showInformationMessage('ML Lineage: no model versions in this repository\'s registry yet (Git tags like model@v1.0.0).');
+    void vscode.window.showInformationMessage(
+      "ML Lineage: no model versions in this repository's registry yet (Git tags like model@v1.0.0).",
+    );
     return undefined;
   }
   const items = refs.map((ref) => ({
@@ -95,7 +114,12 @@ async function pickModelVersion(engine: FolderEngine): Promise<ModelVersionRef |
     detail: ref.commit.slice(0, 8),
     ref,
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: 'Show Lineage Card', placeHolder: 'Model version (type to filter)', matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Show Lineage Card',
+    placeHolder: 'Model version (type to filter)',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.ref;
 }
 
@@ -104,7 +128,11 @@ class EngineLineageSource implements LineageCardSource {
   readonly title: string;
   readonly onDidChangeIndex: vscode.Event<void>;
 
-  constructor(private readonly engine: FolderEngine, private readonly ref: ModelVersionRef, private readonly deps: LineageCommandDeps) {
+  constructor(
+    private readonly engine: FolderEngine,
+    private readonly ref: ModelVersionRef,
+    private readonly deps: LineageCommandDeps,
+  ) {
     this.key = `${engine.folder.uri.toString()}\n${ref.artifact}\n${ref.version}\n${ref.commit}`;
     this.title = `${ref.artifact} ${ref.version}`;
     this.onDidChangeIndex = deps.engines.onDidChange;
@@ -126,7 +154,9 @@ class EngineLineageSource implements LineageCardSource {
       return;
     }
     if (link.kind === 'fileAtCommit') {
-      const doc = await vscode.workspace.openTextDocument(lineageUri(this.engine, link.path, sha, `${this.ref.artifact} ${this.ref.version}`));
+      const doc = await vscode.workspace.openTextDocument(
+        lineageUri(this.engine, link.path, sha, `${this.ref.artifact} ${this.ref.version}`),
+      );
       await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
       return;
     }

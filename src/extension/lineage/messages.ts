@@ -10,7 +10,16 @@ function parseLink(raw: unknown): CardLink | undefined {
   if (l.kind === 'revealCommit') return { kind: 'revealCommit' };
   if (l.kind !== 'fileAtCommit' && l.kind !== 'workspaceFile') return undefined;
   const path = l.path;
-  if (typeof path !== 'string' || !path || path.length > MAX_PATH || /[\0\r\n]/.test(path) || path.startsWith('/') || path.startsWith('-') || path.split(/[\\/]/).includes('..')) return undefined;
+  if (
+    typeof path !== 'string' ||
+    !path ||
+    path.length > MAX_PATH ||
+    /[\0\r\n]/.test(path) ||
+    path.startsWith('/') ||
+    path.startsWith('-') ||
+    path.split(/[\\/]/).includes('..')
+  )
+    return undefined;
   return { kind: l.kind, path };
 }
 

@@ -49,7 +49,12 @@ export class MetricDiffPanel {
         return existing;
       }
     }
-    const panel = vscode.window.createWebviewPanel(MetricDiffPanel.viewType, titleOf({ old: oldRev, new: newRev }), vscode.ViewColumn.Active, MetricDiffPanel.options(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      MetricDiffPanel.viewType,
+      titleOf({ old: oldRev, new: newRev }),
+      vscode.ViewColumn.Active,
+      MetricDiffPanel.options(extensionUri),
+    );
     return new MetricDiffPanel(panel, extensionUri, source, { old: oldRev, new: newRev });
   }
 
@@ -72,7 +77,12 @@ export class MetricDiffPanel {
     };
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: DiffDataSource, revisions: RevisionPair) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: DiffDataSource,
+    revisions: RevisionPair,
+  ) {
     this.revs = { ...revisions };
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     MetricDiffPanel.open.add(this);

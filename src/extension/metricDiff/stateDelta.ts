@@ -15,7 +15,14 @@ function sameNumber(a: number | undefined, b: number | undefined): boolean {
 }
 
 export function sameRow(a: DiffRow, b: DiffRow): boolean {
-  return sameValue(a.old, b.old) && sameValue(a.new, b.new) && sameNumber(a.delta, b.delta) && sameNumber(a.relative, b.relative) && a.changed === b.changed && a.verdict === b.verdict;
+  return (
+    sameValue(a.old, b.old) &&
+    sameValue(a.new, b.new) &&
+    sameNumber(a.delta, b.delta) &&
+    sameNumber(a.relative, b.relative) &&
+    a.changed === b.changed &&
+    a.verdict === b.verdict
+  );
 }
 
 /** Rows added or changed in `next`, ids gone from it, and the new counts; undefined when nothing at all changed. */
@@ -33,7 +40,17 @@ export function computeDelta(prev: DiffState, next: DiffState): DeltaMessage | u
   const removed: string[] = [];
   for (const id of before.keys()) if (!seen.has(id)) removed.push(id);
   const labelsSame = JSON.stringify([prev.old, prev.new]) === JSON.stringify([next.old, next.new]);
-  const countsSame = prev.improved === next.improved && prev.regressed === next.regressed && JSON.stringify(prev.problems) === JSON.stringify(next.problems);
+  const countsSame =
+    prev.improved === next.improved && prev.regressed === next.regressed && JSON.stringify(prev.problems) === JSON.stringify(next.problems);
   if (upserts.length === 0 && removed.length === 0 && labelsSame && countsSame) return undefined;
-  return { type: 'delta', upserts, removed, improved: next.improved, regressed: next.regressed, problems: next.problems, old: next.old, new: next.new };
+  return {
+    type: 'delta',
+    upserts,
+    removed,
+    improved: next.improved,
+    regressed: next.regressed,
+    problems: next.problems,
+    old: next.old,
+    new: next.new,
+  };
 }

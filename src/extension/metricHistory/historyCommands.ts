@@ -25,9 +25,11 @@ export interface HistoryCommandDeps {
 
 export function registerHistoryCommands(deps: HistoryCommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(COMMANDS.showMetricHistory, (arg?: unknown) => showMetricHistory(deps, arg).catch((error: Error) => {
-      void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
-    })),
+    vscode.commands.registerCommand(COMMANDS.showMetricHistory, (arg?: unknown) =>
+      showMetricHistory(deps, arg).catch((error: Error) => {
+        void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
+      }),
+    ),
   ];
 }
 
@@ -69,7 +71,9 @@ export async function showMetricHistory(deps: HistoryCommandDeps, arg?: unknown)
 
 function isExternalRunNode(arg: unknown): arg is Extract<RunNode, { kind: 'extRun' }> {
   const n = arg as { kind?: unknown; engine?: unknown; ext?: { source?: unknown; id?: unknown } } | undefined;
-  return Boolean(n && n.kind === 'extRun' && n.engine && (n.ext?.source === 'mlflow' || n.ext?.source === 'wandb') && typeof n.ext.id === 'string');
+  return Boolean(
+    n && n.kind === 'extRun' && n.engine && (n.ext?.source === 'mlflow' || n.ext?.source === 'wandb') && typeof n.ext.id === 'string',
+  );
 }
 
 function isMetricArg(arg: unknown): arg is { metrics: MetricId[]; revisions?: RevisionChoice[] } {
@@ -85,8 +89,18 @@ async function pickMetrics(engine: FolderEngine, keys: MetricId[], title: string
     return undefined;
   }
   const headline = headlineKey(engine);
-  const items = keys.map((m) => ({ label: oneLine(m.key).replace(/\$\(/g, '$\u200b('), description: oneLine(m.file), metric: m, picked: m.key === headline }));
+  const items = keys.map((m) => ({
+    label: oneLine(m.key).replace(/\$\(/g, '$\u200b('),
+    description: oneLine(m.file),
+    metric: m,
+    picked: m.key === headline,
+  }));
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Metric keys (type to filter; pick one or several)', canPickMany: true, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Metric keys (type to filter; pick one or several)',
+    canPickMany: true,
+    matchOnDescription: true,
+  });
   return picked?.length ? picked.map((p) => p.metric) : undefined;
 }

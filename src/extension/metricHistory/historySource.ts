@@ -26,7 +26,11 @@ export type RevealCommit = (engine: FolderEngine, sha: string, rev: string) => P
 export const MAX_POINTS_PER_LINE = 5000;
 
 export class EngineHistorySource implements HistoryDataSource {
-  constructor(private readonly engine: FolderEngine, readonly onDidChangeIndex: vscode.Event<void>, private readonly revealCommit: RevealCommit) {}
+  constructor(
+    private readonly engine: FolderEngine,
+    readonly onDidChangeIndex: vscode.Event<void>,
+    private readonly revealCommit: RevealCommit,
+  ) {}
 
   get name(): string {
     return this.engine.folder.name;
@@ -44,7 +48,8 @@ export class EngineHistorySource implements HistoryDataSource {
       try {
         const revision = await ws.resolve(choice.rev);
         // Runs are drawn from their own series (selection.runs), not along commits.
-        if (revision.kind === 'run') throw new RevisionError(`"${choice.rev}" is an MLflow/W&B run: add it with "Show Metric History" on the run`);
+        if (revision.kind === 'run')
+          throw new RevisionError(`"${choice.rev}" is an MLflow/W&B run: add it with "Show Metric History" on the run`);
         return revision;
       } catch (error) {
         problems.push((error as Error).message);
@@ -75,7 +80,15 @@ export class EngineHistorySource implements HistoryDataSource {
     const runs = runSeriesOf(ws, selection.runs ?? []);
     steps.push(...runs.steps);
     problems.push(...runs.problems);
-    return { selection, available: numericMetricKeys(ws), branches: this.branchChoices(), lines, steps, problems: [...new Set(problems)], ...(runs.shown.length ? { runs: runs.shown } : {}) };
+    return {
+      selection,
+      available: numericMetricKeys(ws),
+      branches: this.branchChoices(),
+      lines,
+      steps,
+      problems: [...new Set(problems)],
+      ...(runs.shown.length ? { runs: runs.shown } : {}),
+    };
   }
 
   /** The current branch first, then the others, then the workspace. */
@@ -90,7 +103,13 @@ export class EngineHistorySource implements HistoryDataSource {
   async pickRevisions(title: string, current: RevisionChoice[]): Promise<RevisionChoice[] | undefined> {
     const chosen = new Set(current.map((c) => c.rev));
     const items = revisionItems(this.engine).map((item) => ({ ...item, picked: item.rev !== undefined && chosen.has(item.rev) }));
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Branches, tags, experiments or commits (type to filter)', canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: 'Branches, tags, experiments or commits (type to filter)',
+      canPickMany: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     const revs = picked?.filter((p) => p.rev);
     if (!revs?.length) return undefined;
     return revs.map((p) => ({ rev: p.rev!, label: labelOf(p.rev!, p.rev!) }));

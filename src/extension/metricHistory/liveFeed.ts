@@ -29,7 +29,10 @@ export class LiveFeed implements vscode.Disposable {
   private readonly recentProblems: string[] = [];
   private disposed = false;
 
-  constructor(private readonly folder: vscode.Uri, private readonly onUpdate: (update: LiveUpdate) => void) {}
+  constructor(
+    private readonly folder: vscode.Uri,
+    private readonly onUpdate: (update: LiveUpdate) => void,
+  ) {}
 
   get dirs(): string[] {
     return [...this.trackers.keys()];
@@ -60,7 +63,10 @@ export class LiveFeed implements vscode.Disposable {
   readAll(): { dir: string; series: TrackedSeries[] }[] {
     this.pollTrackers();
     this.setPolling(this.signal.live);
-    return [...this.trackers].map(([dir, t]) => ({ dir, series: [...t.series()].map(([key, s]) => ({ key, file: s.file, points: s.points })) }));
+    return [...this.trackers].map(([dir, t]) => ({
+      dir,
+      series: [...t.series()].map(([key, s]) => ({ key, file: s.file, points: s.points })),
+    }));
   }
 
   /** Stops following (the panel no longer shows the workspace's series). */
@@ -110,7 +116,8 @@ export class LiveFeed implements vscode.Disposable {
         const poll = tracker.poll();
         deltas.push(...poll.deltas);
         problems.push(...poll.problems);
-        if (poll.lastWriteMs !== undefined && (this.lastWrite === undefined || poll.lastWriteMs > this.lastWrite)) this.lastWrite = poll.lastWriteMs;
+        if (poll.lastWriteMs !== undefined && (this.lastWrite === undefined || poll.lastWriteMs > this.lastWrite))
+          this.lastWrite = poll.lastWriteMs;
       } catch (error) {
         // A folder that cannot be read (permissions, a race with a deletion) must not stop the others.
         problems.push({ file: this.folder.fsPath, message: (error as Error).message });

@@ -28,7 +28,11 @@ export function liveDirsOf(steps: StepLine[]): string[] {
   return [...dirs].sort();
 }
 
-export interface TrackedSeries { key: string; file: string; points: MetricPoint[] }
+export interface TrackedSeries {
+  key: string;
+  file: string;
+  points: MetricPoint[];
+}
 
 /**
  * The state with the workspace's series taken from the files as read now, in place of the
@@ -39,7 +43,14 @@ export interface TrackedSeries { key: string; file: string; points: MetricPoint[
 export function withLiveSeries(state: HistoryState, choice: RevisionChoice, tracked: TrackedSeries[]): HistoryState {
   const read = new Set(tracked.map((t) => t.file));
   const kept = state.steps.filter((s) => s.rev !== choice.rev || !read.has(s.path));
-  const live: StepLine[] = tracked.map((t) => ({ rev: choice.rev, label: choice.label, sha: WORKSPACE_REV, name: t.key, path: t.file, points: chartPoints(t.points) }));
+  const live: StepLine[] = tracked.map((t) => ({
+    rev: choice.rev,
+    label: choice.label,
+    sha: WORKSPACE_REV,
+    name: t.key,
+    path: t.file,
+    points: chartPoints(t.points),
+  }));
   const workspace = [...kept.filter((s) => s.rev === choice.rev), ...live].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const steps: StepLine[] = [];
   for (const r of state.selection.stepRevisions) steps.push(...(r.rev === choice.rev ? workspace : kept.filter((s) => s.rev === r.rev)));
@@ -54,7 +65,16 @@ export function appendsOf(choice: RevisionChoice, deltas: SeriesDelta[]): StepAp
   for (const d of deltas) {
     const points = chartPoints(d.points);
     if (!d.reset && points.length === 0) continue;
-    out.push({ rev: choice.rev, label: choice.label, sha: WORKSPACE_REV, name: d.key, path: d.file, points, reset: d.reset, ...(d.gone ? { gone: true } : {}) });
+    out.push({
+      rev: choice.rev,
+      label: choice.label,
+      sha: WORKSPACE_REV,
+      name: d.key,
+      path: d.file,
+      points,
+      reset: d.reset,
+      ...(d.gone ? { gone: true } : {}),
+    });
   }
   return out;
 }

@@ -37,7 +37,15 @@ function runChoices(value: unknown): RunChoice[] | undefined {
   if (!Array.isArray(value) || value.length > MAX_REVISIONS) return undefined;
   const out: RunChoice[] = [];
   for (const r of value as Record<string, unknown>[]) {
-    if (typeof r !== 'object' || r === null || (r.source !== 'mlflow' && r.source !== 'wandb') || typeof r.id !== 'string' || !RUN_ID.test(r.id) || !isText(r.label)) return undefined;
+    if (
+      typeof r !== 'object' ||
+      r === null ||
+      (r.source !== 'mlflow' && r.source !== 'wandb') ||
+      typeof r.id !== 'string' ||
+      !RUN_ID.test(r.id) ||
+      !isText(r.label)
+    )
+      return undefined;
     out.push({ source: r.source, id: r.id, label: r.label });
   }
   return out;
@@ -67,14 +75,23 @@ export function parseHistoryMessage(raw: unknown): WebviewMessage | undefined {
     case 'pickRevisions':
       return m.target === 'history' || m.target === 'steps' ? { type: 'pickRevisions', target: m.target } : undefined;
     case 'reveal':
-      return typeof m.sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(m.sha) && isRevisionText(m.rev) ? { type: 'reveal', sha: m.sha, rev: m.rev } : undefined;
+      return typeof m.sha === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(m.sha) && isRevisionText(m.rev)
+        ? { type: 'reveal', sha: m.sha, rev: m.rev }
+        : undefined;
     case 'export':
       return parseExport(m);
     case 'rendered': {
       if (!Array.isArray(m.charts) || m.charts.length > 1000 || typeof m.ms !== 'number') return undefined;
       const charts: RenderedChart[] = [];
       for (const c of m.charts as Record<string, unknown>[]) {
-        if (typeof c !== 'object' || c === null || typeof c.id !== 'string' || (c.kind !== 'history' && c.kind !== 'steps') || !isCountMap(c.points)) return undefined;
+        if (
+          typeof c !== 'object' ||
+          c === null ||
+          typeof c.id !== 'string' ||
+          (c.kind !== 'history' && c.kind !== 'steps') ||
+          !isCountMap(c.points)
+        )
+          return undefined;
         charts.push({ id: c.id, kind: c.kind, points: c.points });
       }
       return { type: 'rendered', charts, ms: m.ms };

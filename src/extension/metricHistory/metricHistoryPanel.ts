@@ -29,7 +29,12 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   private livePosted: string | undefined;
 
   /** Opens the folder's panel, or shows the selection in the one already open. */
-  static show(extensionUri: vscode.Uri, source: HistoryDataSource, selection: HistorySelection, saveTarget?: () => SaveTarget | undefined): MetricHistoryPanel {
+  static show(
+    extensionUri: vscode.Uri,
+    source: HistoryDataSource,
+    selection: HistorySelection,
+    saveTarget?: () => SaveTarget | undefined,
+  ): MetricHistoryPanel {
     const existing = [...MetricHistoryPanel.open].find((p) => p.source === source);
     if (existing) {
       existing.panel.reveal();
@@ -37,18 +42,34 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
       void existing.setSelection({ ...selection, runs: selection.runs ?? existing.current.runs });
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MetricHistoryPanel.viewType, 'Metric History', vscode.ViewColumn.Active, chartPanelOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      MetricHistoryPanel.viewType,
+      'Metric History',
+      vscode.ViewColumn.Active,
+      chartPanelOptions(extensionUri),
+    );
     return new MetricHistoryPanel(panel, extensionUri, source, selection, saveTarget);
   }
 
   /** Shows a run's step series: added to the folder's panel, or in a new one showing only them. */
-  static showRun(extensionUri: vscode.Uri, source: HistoryDataSource, run: Pick<ExternalRun, 'source' | 'id' | 'name'>, saveTarget?: () => SaveTarget | undefined): MetricHistoryPanel {
+  static showRun(
+    extensionUri: vscode.Uri,
+    source: HistoryDataSource,
+    run: Pick<ExternalRun, 'source' | 'id' | 'name'>,
+    saveTarget?: () => SaveTarget | undefined,
+  ): MetricHistoryPanel {
     const existing = [...MetricHistoryPanel.open].find((p) => p.source === source);
     const selection = withRun(existing?.current ?? { metrics: [], revisions: [], stepRevisions: [] }, run);
     return MetricHistoryPanel.show(extensionUri, source, selection, saveTarget);
   }
 
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: HistoryDataSource, state: unknown, fallback: HistorySelection): MetricHistoryPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    source: HistoryDataSource,
+    state: unknown,
+    fallback: HistorySelection,
+  ): MetricHistoryPanel {
     return new MetricHistoryPanel(panel, extensionUri, source, selectionFromSavedState(state) ?? fallback);
   }
 
@@ -56,7 +77,13 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     return [...MetricHistoryPanel.open];
   }
 
-  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: HistoryDataSource, selection: HistorySelection, private readonly saveTarget?: () => SaveTarget | undefined) {
+  private constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: HistoryDataSource,
+    selection: HistorySelection,
+    private readonly saveTarget?: () => SaveTarget | undefined,
+  ) {
     super(panel, source.onDidChangeIndex);
     this.current = clone(selection);
     MetricHistoryPanel.open.add(this);
@@ -122,7 +149,12 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
   liveStatus(): { live: boolean; detail: string; following: string[] } {
     const signal = this.liveFeed?.live ?? { live: false };
     const runs = this.runFeed?.running ?? [];
-    const detail = [liveDetail(signal), runs.length ? `Following ${runs.length === 1 ? 'a running run' : `${runs.length} running runs`}: ${runs.join(', ')}` : ''].filter(Boolean).join('. ');
+    const detail = [
+      liveDetail(signal),
+      runs.length ? `Following ${runs.length === 1 ? 'a running run' : `${runs.length} running runs`}: ${runs.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('. ');
     return { live: signal.live || runs.length > 0, detail, following: [...(this.liveFeed?.dirs ?? []), ...(this.runFeed?.dirs ?? [])] };
   }
 
@@ -137,7 +169,11 @@ export class MetricHistoryPanel extends LivePanel<HistoryState, HostMessage> {
     }
     const dirs = liveDirsOf(state.steps);
     feed.follow(dirs);
-    const next = withLiveSeries(state, choice, feed.readAll().flatMap((r) => r.series));
+    const next = withLiveSeries(
+      state,
+      choice,
+      feed.readAll().flatMap((r) => r.series),
+    );
     next.problems = [...new Set([...next.problems, ...feed.problems])];
     this.postLive();
     return next;
@@ -270,10 +306,18 @@ function liveDetail(signal: LiveSignal): string {
 }
 
 function clone(s: HistorySelection): HistorySelection {
-  return { metrics: s.metrics.map((m) => ({ ...m })), revisions: s.revisions.map((r) => ({ ...r })), stepRevisions: s.stepRevisions.map((r) => ({ ...r })), ...(s.runs ? { runs: s.runs.map((r) => ({ ...r })) } : {}) };
+  return {
+    metrics: s.metrics.map((m) => ({ ...m })),
+    revisions: s.revisions.map((r) => ({ ...r })),
+    stepRevisions: s.stepRevisions.map((r) => ({ ...r })),
+    ...(s.runs ? { runs: s.runs.map((r) => ({ ...r })) } : {}),
+  };
 }
 
-export function registerMetricHistorySerializer(context: vscode.ExtensionContext, source: () => Promise<{ source: HistoryDataSource; fallback: HistorySelection }>): vscode.Disposable {
+export function registerMetricHistorySerializer(
+  context: vscode.ExtensionContext,
+  source: () => Promise<{ source: HistoryDataSource; fallback: HistorySelection }>,
+): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(MetricHistoryPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
       const s = await source();

@@ -17,7 +17,12 @@ export interface RunLiveUpdate {
 
 const MAX_PROBLEMS = 20;
 
-interface Followed { run: RunShown; follower: RunFollower; finished: boolean; watcher?: vscode.Disposable }
+interface Followed {
+  run: RunShown;
+  follower: RunFollower;
+  finished: boolean;
+  watcher?: vscode.Disposable;
+}
 
 export class RunLiveFeed implements vscode.Disposable {
   private readonly followed = new Map<string, Followed>();
@@ -30,7 +35,10 @@ export class RunLiveFeed implements vscode.Disposable {
   private readonly recent: string[] = [];
   private disposed = false;
 
-  constructor(private readonly folder: vscode.Uri, private readonly onUpdate: (updates: RunLiveUpdate[]) => void) {}
+  constructor(
+    private readonly folder: vscode.Uri,
+    private readonly onUpdate: (updates: RunLiveUpdate[]) => void,
+  ) {}
 
   /** Whether a followed run is still running. */
   get live(): boolean {
@@ -120,7 +128,9 @@ export class RunLiveFeed implements vscode.Disposable {
         f.watcher?.dispose();
         f.watcher = undefined;
       } else if (!f.watcher) {
-        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(this.folder, f.follower.dir), '**'));
+        const w = vscode.workspace.createFileSystemWatcher(
+          new vscode.RelativePattern(vscode.Uri.joinPath(this.folder, f.follower.dir), '**'),
+        );
         const wake = () => this.schedule();
         f.watcher = vscode.Disposable.from(w, w.onDidCreate(wake), w.onDidChange(wake), w.onDidDelete(wake));
       }
@@ -144,7 +154,9 @@ export class RunLiveFeed implements vscode.Disposable {
   private tick(): void {
     if (this.ticking || this.loads || this.disposed) return;
     // The panel's handler does not throw; should it, the next poll still runs.
-    this.ticking = this.pollAll().catch(() => undefined).finally(() => (this.ticking = undefined));
+    this.ticking = this.pollAll()
+      .catch(() => undefined)
+      .finally(() => (this.ticking = undefined));
   }
 
   private async pollAll(): Promise<void> {
@@ -153,7 +165,8 @@ export class RunLiveFeed implements vscode.Disposable {
       try {
         const poll = await f.follower.poll();
         f.finished ||= poll.finished;
-        if (poll.deltas.length || poll.problems.length || poll.finished) updates.push({ run: { ...f.run, live: !f.finished }, deltas: poll.deltas, problems: poll.problems });
+        if (poll.deltas.length || poll.problems.length || poll.finished)
+          updates.push({ run: { ...f.run, live: !f.finished }, deltas: poll.deltas, problems: poll.problems });
       } catch (error) {
         // One run that cannot be read must not stop the others.
         updates.push({ run: f.run, deltas: [], problems: [{ file: f.follower.dir, message: (error as Error).message }] });

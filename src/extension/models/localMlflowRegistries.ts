@@ -5,8 +5,15 @@ import type { FolderEngine } from '../folderEngine';
 import { readSettings } from '../settings';
 import { SafeTooltip, oneLine } from '../tooltips';
 import {
-  hasKnownCommit, mlflowContextValue, mlflowModelDescription, mlflowModelNodes, mlflowStoreDescription, mlflowStoreLabel, mlflowStoreNodes,
-  mlflowVersionDescription, mlflowVersionNodes,
+  hasKnownCommit,
+  mlflowContextValue,
+  mlflowModelDescription,
+  mlflowModelNodes,
+  mlflowStoreDescription,
+  mlflowStoreLabel,
+  mlflowStoreNodes,
+  mlflowVersionDescription,
+  mlflowVersionNodes,
 } from './mlflowLocalNodes';
 import type { LocalMlflowNode, ModelContext, ModelNode } from './modelNodeTypes';
 
@@ -35,7 +42,9 @@ export class LocalMlflowRegistries {
   private async read(engine: FolderEngine, root: string): Promise<LocalMlflowRegistry[]> {
     try {
       const registries = await readLocalMlflowRegistries(root, { excludePaths: readSettings(engine.folder.uri).excludePaths });
-      for (const r of registries) for (const p of r.problems) this.log?.warn(`MLflow registry (${engine.folder.name}): ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      for (const r of registries)
+        for (const p of r.problems)
+          this.log?.warn(`MLflow registry (${engine.folder.name}): ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
       return registries;
     } catch (error) {
       this.log?.warn(`MLflow registry (${engine.folder.name}): ${(error as Error).message}`);
@@ -46,13 +55,15 @@ export class LocalMlflowRegistries {
 
 export function localMlflowChildren(node: LocalMlflowNode): ModelNode[] {
   switch (node.kind) {
-    case 'mlflowStore': return mlflowModelNodes(node);
-    case 'mlflowModel': return mlflowVersionNodes(node, node.ctx.engine.folder.uri.toString());
+    case 'mlflowStore':
+      return mlflowModelNodes(node);
+    case 'mlflowModel':
+      return mlflowVersionNodes(node, node.ctx.engine.folder.uri.toString());
     case 'mlflowVersion': {
       if (!hasKnownCommit(node.version)) return [];
       const { engine } = node.ctx;
       const sha = node.version.commit;
-      const subject = engine.ws ? commitInfo(engine.ws, sha)?.subject ?? null : null;
+      const subject = engine.ws ? (commitInfo(engine.ws, sha)?.subject ?? null) : null;
       return [{ kind: 'commit', ctx: node.ctx, engine, rev: sha, label: sha.slice(0, 8), sha, subject }];
     }
   }
@@ -68,7 +79,11 @@ export function localMlflowTreeItem(node: LocalMlflowNode, multiFolder: boolean)
       item = new vscode.TreeItem(oneLine(mlflowStoreLabel(r), 100), r.state.artifacts.length ? collapsed : none);
       item.description = oneLine(mlflowStoreDescription(r, multiFolder ? node.ctx.engine.folder.name : null), 80);
       item.iconPath = new vscode.ThemeIcon('database');
-      const t = new SafeTooltip().field('MLflow registry', r.location).text('Read-only here: change it with MLflow, or set "lineage.registry.backend" to "mlflow" to manage a tracking server\'s registry.');
+      const t = new SafeTooltip()
+        .field('MLflow registry', r.location)
+        .text(
+          'Read-only here: change it with MLflow, or set "lineage.registry.backend" to "mlflow" to manage a tracking server\'s registry.',
+        );
       for (const p of r.problems.slice(0, 8)) t.text(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
       item.tooltip = t.md;
       break;
@@ -88,7 +103,10 @@ export function localMlflowTreeItem(node: LocalMlflowNode, multiFolder: boolean)
       item = new vscode.TreeItem(oneLine(`version ${v.version}`, 60), hasKnownCommit(v) ? collapsed : none);
       item.description = oneLine(mlflowVersionDescription(v), 80);
       item.iconPath = new vscode.ThemeIcon(v.stages.length ? 'verified' : 'tag');
-      const t = new SafeTooltip().field('Model', node.artifact.name).field('Version', v.version).field('Commit', hasKnownCommit(v) ? v.commit : 'unknown');
+      const t = new SafeTooltip()
+        .field('Model', node.artifact.name)
+        .field('Version', v.version)
+        .field('Commit', hasKnownCommit(v) ? v.commit : 'unknown');
       if (v.stages.length) t.field('Stages and aliases', v.stages.join(', '));
       if (v.runId) t.field('Run', v.runId);
       if (v.source) t.field('Source', v.source);

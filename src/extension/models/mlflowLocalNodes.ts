@@ -21,7 +21,15 @@ export function mlflowModelNodes(node: Extract<LocalMlflowNode, { kind: 'mlflowS
 }
 
 export function mlflowVersionNodes(node: Extract<LocalMlflowNode, { kind: 'mlflowModel' }>, folder: string): LocalMlflowNode[] {
-  return node.artifact.versions.map((version) => ({ kind: 'mlflowVersion', ctx: node.ctx, registry: node.registry, artifact: node.artifact, version, ref: toModelVersionRef(node.artifact, version), folder }));
+  return node.artifact.versions.map((version) => ({
+    kind: 'mlflowVersion',
+    ctx: node.ctx,
+    registry: node.registry,
+    artifact: node.artifact,
+    version,
+    ref: toModelVersionRef(node.artifact, version),
+    folder,
+  }));
 }
 
 /** `MLflow registry (mlruns)`, `MLflow registry (sub/mlflow.db)`: the store as the runs index names it. */
@@ -31,7 +39,13 @@ export function mlflowStoreLabel(registry: LocalMlflowRegistry): string {
 
 export function mlflowStoreDescription(registry: LocalMlflowRegistry, folderName: string | null): string {
   const n = registry.state.artifacts.length;
-  return [`read-only · ${n} model${n === 1 ? '' : 's'}`, registry.problems.length ? `${registry.problems.length} problem${registry.problems.length === 1 ? '' : 's'}` : '', folderName ?? ''].filter(Boolean).join(' · ');
+  return [
+    `read-only · ${n} model${n === 1 ? '' : 's'}`,
+    registry.problems.length ? `${registry.problems.length} problem${registry.problems.length === 1 ? '' : 's'}` : '',
+    folderName ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 export function mlflowModelDescription(artifact: ModelArtifact): string {
@@ -52,8 +66,11 @@ export function mlflowVersionDescription(version: ModelVersion): string {
  */
 export function mlflowContextValue(node: LocalMlflowNode): string {
   switch (node.kind) {
-    case 'mlflowStore': return 'lineage.mlflowLocalRegistry readonly';
-    case 'mlflowModel': return 'lineage.mlflowLocalModel readonly';
-    case 'mlflowVersion': return `lineage.mlflowLocalVersion readonly${hasKnownCommit(node.version) ? ' hasCommit' : ''}`;
+    case 'mlflowStore':
+      return 'lineage.mlflowLocalRegistry readonly';
+    case 'mlflowModel':
+      return 'lineage.mlflowLocalModel readonly';
+    case 'mlflowVersion':
+      return `lineage.mlflowLocalVersion readonly${hasKnownCommit(node.version) ? ' hasCommit' : ''}`;
   }
 }

@@ -21,15 +21,23 @@ const TEXT_FIELDS = ['folder', 'version', 'stage', 'rev'] as const;
 export function isModelCommandArgs(arg: unknown): arg is ModelCommandArgs {
   if (!arg || typeof arg !== 'object' || 'kind' in arg) return false;
   const a = arg as Record<string, unknown>;
-  return typeof a.artifact === 'string' && TEXT_FIELDS.every((k) => a[k] === undefined || typeof a[k] === 'string')
-    && (a.force === undefined || typeof a.force === 'boolean');
+  return (
+    typeof a.artifact === 'string' &&
+    TEXT_FIELDS.every((k) => a[k] === undefined || typeof a[k] === 'string') &&
+    (a.force === undefined || typeof a.force === 'boolean')
+  );
 }
 
 /** The folder the arguments name, or the only one open; an error says what is missing. */
 export function engineOfArgs(engines: Engines, args: ModelCommandArgs): FolderEngine {
   const all = engines.list();
   const engine = args.folder !== undefined ? engines.byFolder.get(args.folder) : all.length === 1 ? all[0] : undefined;
-  if (!engine) throw new Error(args.folder !== undefined ? `no workspace folder ${JSON.stringify(args.folder)} is open` : 'several workspace folders are open: name one with "folder"');
+  if (!engine)
+    throw new Error(
+      args.folder !== undefined
+        ? `no workspace folder ${JSON.stringify(args.folder)} is open`
+        : 'several workspace folders are open: name one with "folder"',
+    );
   if (!engine.repo?.gitDir) throw new Error(`${engine.folder.name} is not a Git repository`);
   return engine;
 }

@@ -6,7 +6,11 @@ import type { ModelArtifact, ModelVersion, ModelVersionRef } from '../../core/re
 import type { FolderEngine } from '../folderEngine';
 import type { RegistryBackendKind } from './registryBackends';
 
-export interface ModelContext { engine: FolderEngine; backend: RegistryBackendKind; root: string }
+export interface ModelContext {
+  engine: FolderEngine;
+  backend: RegistryBackendKind;
+  root: string;
+}
 
 export type ModelNode =
   | { kind: 'model'; ctx: ModelContext; artifact: ModelArtifact }
@@ -22,4 +26,12 @@ export type LocalMlflowNode =
   | { kind: 'mlflowStore'; ctx: ModelContext; registry: LocalMlflowRegistry }
   | { kind: 'mlflowModel'; ctx: ModelContext; registry: LocalMlflowRegistry; artifact: ModelArtifact }
   /** `ref` and `folder` make the node the argument `lineage.showLineage` takes, when the commit is known. */
-  | { kind: 'mlflowVersion'; ctx: ModelContext; registry: LocalMlflowRegistry; artifact: ModelArtifact; version: ModelVersion; ref: ModelVersionRef; folder: string };
+  | {
+      kind: 'mlflowVersion';
+      ctx: ModelContext;
+      registry: LocalMlflowRegistry;
+      artifact: ModelArtifact;
+      version: ModelVersion;
+      ref: ModelVersionRef;
+      folder: string;
+    };

@@ -13,14 +13,28 @@ export function modelNodes(ctx: ModelContext, state: RegistryState): ModelNode[]
 }
 
 export function versionNodes(ctx: ModelContext, artifact: ModelArtifact): ModelNode[] {
-  return artifact.versions.map((version) => ({ kind: 'version', ctx, artifact, version, ref: toModelVersionRef(artifact, version), folder: ctx.engine.folder.uri.toString() }));
+  return artifact.versions.map((version) => ({
+    kind: 'version',
+    ctx,
+    artifact,
+    version,
+    ref: toModelVersionRef(artifact, version),
+    folder: ctx.engine.folder.uri.toString(),
+  }));
 }
 
 function modelItem(node: Extract<ModelNode, { kind: 'model' }>, multiFolder: boolean): vscode.TreeItem {
   const a = node.artifact;
-  const item = new vscode.TreeItem(oneLine(a.name, 80), a.versions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    oneLine(a.name, 80),
+    a.versions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   const latest = a.versions.find((v) => v.registered && v.active);
-  const parts = [a.deprecated ? 'deprecated' : latest ? latest.version : 'no versions', a.decl?.type ?? '', multiFolder ? node.ctx.engine.folder.name : ''];
+  const parts = [
+    a.deprecated ? 'deprecated' : latest ? latest.version : 'no versions',
+    a.decl?.type ?? '',
+    multiFolder ? node.ctx.engine.folder.name : '',
+  ];
   item.description = oneLine(parts.filter(Boolean).join(' · '), 80);
   item.iconPath = new vscode.ThemeIcon(a.deprecated ? 'archive' : 'package');
   const t = new SafeTooltip().field('Model', a.name);
@@ -40,7 +54,10 @@ function modelItem(node: Extract<ModelNode, { kind: 'model' }>, multiFolder: boo
 
 function versionItem(node: Extract<ModelNode, { kind: 'version' }>): vscode.TreeItem {
   const v = node.version;
-  const item = new vscode.TreeItem(oneLine(versionLabel(v.version), 60), v.commit ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    oneLine(versionLabel(v.version), 60),
+    v.commit ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   const badges = [...v.stages, ...(v.active ? [] : ['deregistered'])];
   item.description = oneLine([badges.join(' · '), v.commit.slice(0, 8)].filter(Boolean).join('  '), 80);
   item.iconPath = new vscode.ThemeIcon(!v.active ? 'circle-slash' : v.stages.length ? 'verified' : 'tag');
@@ -51,15 +68,22 @@ function versionItem(node: Extract<ModelNode, { kind: 'version' }>): vscode.Tree
   if (node.ref.previousVersion) t.field('Previous', node.ref.previousVersion.version);
   for (const e of v.events.slice(-6)) t.text(`${e.kind} ${e.stage ?? ''} (${e.tag})`);
   item.tooltip = t.md;
-  const flags = [node.ref.previousVersion ? 'hasPrevious' : '', node.artifact.deprecated ? 'deprecated' : '', v.stages.length ? 'staged' : '', `registry-${node.ctx.backend}`];
+  const flags = [
+    node.ref.previousVersion ? 'hasPrevious' : '',
+    node.artifact.deprecated ? 'deprecated' : '',
+    v.stages.length ? 'staged' : '',
+    `registry-${node.ctx.backend}`,
+  ];
   item.contextValue = ['lineage.modelVersion', ...flags.filter(Boolean)].join(' ');
   return item;
 }
 
 export function modelTreeItem(node: ModelNode, multiFolder: boolean): vscode.TreeItem {
   switch (node.kind) {
-    case 'model': return modelItem(node, multiFolder);
-    case 'version': return versionItem(node);
+    case 'model':
+      return modelItem(node, multiFolder);
+    case 'version':
+      return versionItem(node);
     case 'commit': {
       const item = new vscode.TreeItem(node.label);
       item.description = node.subject ? oneLine(node.subject, 80) : undefined;
@@ -74,6 +98,7 @@ export function modelTreeItem(node: ModelNode, multiFolder: boolean): vscode.Tre
       if (node.detail) item.tooltip = node.detail;
       return item;
     }
-    default: return localMlflowTreeItem(node, multiFolder);
+    default:
+      return localMlflowTreeItem(node, multiFolder);
   }
 }

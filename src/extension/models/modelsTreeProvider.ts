@@ -10,7 +10,12 @@ import { registryBackendFor, registryBackendKind } from './registryBackends';
 import { LocalMlflowRegistries, localMlflowChildren } from './localMlflowRegistries';
 import { isLocalMlflowNode } from './mlflowLocalNodes';
 
-interface Loaded { ctx: ModelContext; backend: RegistryBackend | null; state: RegistryState | null; error: string | null }
+interface Loaded {
+  ctx: ModelContext;
+  backend: RegistryBackend | null;
+  state: RegistryState | null;
+  error: string | null;
+}
 
 /**
  * Models view: model → versions (newest first, with stage and alias badges) → commit, from
@@ -24,7 +29,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   private readonly loads = new Map<FolderEngine, Promise<Loaded>>();
   private readonly localMlflow: LocalMlflowRegistries;
 
-  constructor(private readonly engines: Engines, private readonly secrets?: vscode.SecretStorage, private readonly log?: vscode.LogOutputChannel) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly secrets?: vscode.SecretStorage,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
     this.localMlflow = new LocalMlflowRegistries(log);
     this.subscription = engines.onDidChange(() => this.refresh());
   }
@@ -50,7 +59,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     const ctx: ModelContext = { engine, backend: registryBackendKind(engine.folder.uri), root };
     let backend: RegistryBackend;
     try {
-      backend = await registryBackendFor(root, engine.folder.uri, this.secrets, (m) => this.log?.warn(`Registry (${engine.folder.name}): ${m}`));
+      backend = await registryBackendFor(root, engine.folder.uri, this.secrets, (m) =>
+        this.log?.warn(`Registry (${engine.folder.name}): ${m}`),
+      );
     } catch (error) {
       return { ctx, backend: null, state: null, error: (error as Error).message };
     }
@@ -74,8 +85,18 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       // An MLflow version whose source run has no git commit tag has no commit to show.
       if (!node.version.commit) return [];
       const { engine } = node.ctx;
-      const subject = engine.ws ? commitInfo(engine.ws, node.version.commit)?.subject ?? null : null;
-      return [{ kind: 'commit', ctx: node.ctx, engine, rev: node.version.commit, label: node.version.commit.slice(0, 8), sha: node.version.commit, subject }];
+      const subject = engine.ws ? (commitInfo(engine.ws, node.version.commit)?.subject ?? null) : null;
+      return [
+        {
+          kind: 'commit',
+          ctx: node.ctx,
+          engine,
+          rev: node.version.commit,
+          label: node.version.commit.slice(0, 8),
+          sha: node.version.commit,
+          subject,
+        },
+      ];
     }
     if (node && isLocalMlflowNode(node)) return localMlflowChildren(node);
     if (node) return [];
@@ -97,7 +118,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       }
       out.push(...modelNodes(loaded.ctx, loaded.state), ...local);
     }
-    if (out.length === 0) out.push({ kind: 'message', icon: 'info', text: 'No models yet: declare one in artifacts.yaml, or register a version with "Register New Version…".' });
+    if (out.length === 0)
+      out.push({
+        kind: 'message',
+        icon: 'info',
+        text: 'No models yet: declare one in artifacts.yaml, or register a version with "Register New Version…".',
+      });
     return out;
   }
 

@@ -39,7 +39,11 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly engines: Engines, private readonly model: ReproModel, private readonly trusted: () => boolean = () => vscode.workspace.isTrusted) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly model: ReproModel,
+    private readonly trusted: () => boolean = () => vscode.workspace.isTrusted,
+  ) {
     this.subscriptions = [engines.onDidChange(() => this.changed.fire(undefined)), model.onDidChange(() => this.changed.fire(undefined))];
   }
 
@@ -68,8 +72,10 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
         item.contextValue = 'lineage.pipelineProblem';
         return item;
       }
-      case 'project': return this.projectItem(node);
-      case 'stage': return this.stageItem(node);
+      case 'project':
+        return this.projectItem(node);
+      case 'stage':
+        return this.stageItem(node);
     }
   }
 
@@ -87,23 +93,38 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
     const engines = this.engines.list();
     const out: PipelineNode[] = [];
     if (engines.length && !this.trusted()) {
-      out.push({ kind: 'message', icon: 'shield', text: 'Restricted Mode: stage states are shown; reproducing needs a trusted workspace', detail: 'Running a stage runs its command. Trust this workspace to reproduce stages.', command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' } });
+      out.push({
+        kind: 'message',
+        icon: 'shield',
+        text: 'Restricted Mode: stage states are shown; reproducing needs a trusted workspace',
+        detail: 'Running a stage runs its command. Trust this workspace to reproduce stages.',
+        command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+      });
     }
     for (const engine of engines) {
       const state = engineStateNode(engine);
-      if (engine.state.kind === 'opening') { if (state) out.push({ kind: 'message', text: state.text, icon: state.icon }); continue; }
+      if (engine.state.kind === 'opening') {
+        if (state) out.push({ kind: 'message', text: state.text, icon: state.icon });
+        continue;
+      }
       // The stages come from the files, not the index: a broken or missing index does not hide them.
-      if (state && engine.state.kind !== 'ready' && engine.state.kind !== 'untrusted-empty') out.push({ kind: 'message', text: state.text, icon: state.icon, detail: state.detail, command: state.command });
+      if (state && engine.state.kind !== 'ready' && engine.state.kind !== 'untrusted-empty')
+        out.push({ kind: 'message', text: state.text, icon: state.icon, detail: state.detail, command: state.command });
       const p = await this.model.pipelines(engine);
-      if (p.error) out.push({ kind: 'message', icon: 'error', text: `${engine.folder.name}: pipeline status failed: ${p.error}`, detail: p.error });
+      if (p.error)
+        out.push({ kind: 'message', icon: 'error', text: `${engine.folder.name}: pipeline status failed: ${p.error}`, detail: p.error });
       // dvc.yaml files first, then `.dvc` data files, each sorted; a file with problems and no stages too.
       const placed = p.problems.map((pr) => pipelineFileOf(pr, p.stages));
-      const files = [...new Set([...p.stages.map((s) => s.file), ...placed.filter((f): f is string => f !== undefined)])]
-        .sort((a, b) => Number(a.endsWith('.dvc')) - Number(b.endsWith('.dvc')) || (a < b ? -1 : a > b ? 1 : 0));
+      const files = [...new Set([...p.stages.map((s) => s.file), ...placed.filter((f): f is string => f !== undefined)])].sort(
+        (a, b) => Number(a.endsWith('.dvc')) - Number(b.endsWith('.dvc')) || (a < b ? -1 : a > b ? 1 : 0),
+      );
       for (const project of files) out.push({ kind: 'project', engine, pipelines: p, project, multiFolder: engines.length > 1 });
-      p.problems.forEach((problem, i) => { if (placed[i] === undefined) out.push({ kind: 'problem', engine, root: p.root, problem }); });
+      p.problems.forEach((problem, i) => {
+        if (placed[i] === undefined) out.push({ kind: 'problem', engine, root: p.root, problem });
+      });
     }
-    if (engines.length > 0 && !out.some((n) => n.kind !== 'message' || n.icon !== 'shield')) out.push({ kind: 'message', icon: 'info', text: 'No dvc.yaml in the workspace.' });
+    if (engines.length > 0 && !out.some((n) => n.kind !== 'message' || n.icon !== 'shield'))
+      out.push({ kind: 'message', icon: 'info', text: 'No dvc.yaml in the workspace.' });
     return out;
   }
 
@@ -114,21 +135,39 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
 
   private projectItem(node: Extract<PipelineNode, { kind: 'project' }>): vscode.TreeItem {
     const file = node.project;
-    const item = new vscode.TreeItem(oneLine(node.multiFolder ? `${node.engine.folder.name}: ${file}` : file), vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(
+      oneLine(node.multiFolder ? `${node.engine.folder.name}: ${file}` : file),
+      vscode.TreeItemCollapsibleState.Expanded,
+    );
     const stages = node.pipelines.stages.filter((s) => s.file === file);
     const states = stages.map((s) => stageState(s, this.model.live(node.engine, s, node.pipelines)));
     const count = (st: StageState) => states.filter((x) => x === st).length;
     const problems = node.pipelines.problems.filter((pr) => pipelineFileOf(pr, node.pipelines.stages) === file);
     // A file that cannot be read at all says why in place of its stage count.
-    item.description = stages.length === 0 && problems.length
-      ? oneLine(`${problems[0].kind === 'refused' ? 'refused' : 'error'}: ${problemMessage(problems[0])}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, 200)
-      : [plural(stages.length, 'stage'), count('running') ? 'running' : '', count('changed') ? `${count('changed')} changed` : '', count('never-run') ? `${count('never-run')} never run` : '', count('failed') ? `${count('failed')} failed` : '', problems.length ? plural(problems.length, 'problem') : ''].filter(Boolean).join(', ');
+    item.description =
+      stages.length === 0 && problems.length
+        ? oneLine(
+            `${problems[0].kind === 'refused' ? 'refused' : 'error'}: ${problemMessage(problems[0])}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`,
+            200,
+          )
+        : [
+            plural(stages.length, 'stage'),
+            count('running') ? 'running' : '',
+            count('changed') ? `${count('changed')} changed` : '',
+            count('never-run') ? `${count('never-run')} never run` : '',
+            count('failed') ? `${count('failed')} failed` : '',
+            problems.length ? plural(problems.length, 'problem') : '',
+          ]
+            .filter(Boolean)
+            .join(', ');
     item.iconPath = problems.length ? ERROR_ICON : new vscode.ThemeIcon('type-hierarchy');
     const t = new SafeTooltip().field('Pipeline', file).field('Stages', String(stages.length));
     for (const pr of problems) t.field('Problem', formatProblem(pr));
     item.tooltip = t.md;
     item.resourceUri = vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...file.split('/'));
-    item.command = problems.length ? openProblemCommand(node.pipelines.root, problems[0]) : { command: 'vscode.open', title: 'Open dvc.yaml', arguments: [item.resourceUri] };
+    item.command = problems.length
+      ? openProblemCommand(node.pipelines.root, problems[0])
+      : { command: 'vscode.open', title: 'Open dvc.yaml', arguments: [item.resourceUri] };
     item.contextValue = 'lineage.pipeline';
     return item;
   }
@@ -141,7 +180,10 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
     item.id = `${node.engine.folder.uri}#${s.address}`;
     item.description = oneLine(stateText(s, live, 100), 120);
     item.iconPath = STATE_ICON[state];
-    const t = new SafeTooltip().field('Stage', s.address).field('Command', Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd).field('State', stateText(s, live, 200));
+    const t = new SafeTooltip()
+      .field('Stage', s.address)
+      .field('Command', Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd)
+      .field('State', stateText(s, live, 200));
     for (const pr of live.problems ?? []) t.field('Problem', formatProblem(pr));
     if (live.failed) t.field('Last run', live.failed.message);
     for (const line of describeChanges(s.changes)) t.field('Changed', line);
@@ -150,7 +192,9 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
     item.tooltip = t.md;
     item.contextValue = state === 'running' ? 'lineage.pipelineStage.running' : 'lineage.pipelineStage';
     // A stage in error opens where the problem is; others at the stage.
-    item.command = live.problems?.length ? openProblemCommand(node.pipelines.root, live.problems[0]) : openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...s.file.split('/')), s.line);
+    item.command = live.problems?.length
+      ? openProblemCommand(node.pipelines.root, live.problems[0])
+      : openAt(vscode.Uri.joinPath(vscode.Uri.file(node.pipelines.root), ...s.file.split('/')), s.line);
     return item;
   }
 }

@@ -1,7 +1,14 @@
 // From the plots of several revisions to what the Plots webview draws: one view per DVC plot
 // id, each revision a series (or a confusion matrix, or an image). Pure (no vscode import),
 // tested in Node.
-import { confusionMatrix, flattenPlot, sortLabels, type RevisionPlots, type PlotDefinition, type PlotFile } from '../../core/workspace/plots';
+import {
+  confusionMatrix,
+  flattenPlot,
+  sortLabels,
+  type RevisionPlots,
+  type PlotDefinition,
+  type PlotFile,
+} from '../../core/workspace/plots';
 import type { ConfusionView, ImageView, PlotKind, PlotRevision, PlotSeriesView, PlotsState, PlotView } from '../../protocol/plots';
 
 export interface RevisionInput {
@@ -11,7 +18,12 @@ export interface RevisionInput {
   images: Map<string, { src?: string; problem?: string }>;
 }
 
-export interface TemplateInfo { kind: PlotKind; smooth: boolean; normalized: boolean; known: boolean }
+export interface TemplateInfo {
+  kind: PlotKind;
+  smooth: boolean;
+  normalized: boolean;
+  known: boolean;
+}
 
 const TEMPLATES: Record<string, Omit<TemplateInfo, 'known'>> = {
   linear: { kind: 'line', smooth: false, normalized: false },
@@ -63,7 +75,7 @@ function buildView(key: string, entries: { def: PlotDefinition; at: RevisionInpu
     id: key,
     name: first.id,
     title: first.props.title ?? first.id,
-    template: first.image ? 'image' : first.props.template ?? 'linear',
+    template: first.image ? 'image' : (first.props.template ?? 'linear'),
     kind: info.kind,
     smooth: info.smooth,
     normalized: info.normalized,

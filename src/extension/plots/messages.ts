@@ -20,7 +20,8 @@ export function parsePlotsMessage(raw: unknown): WebviewMessage | undefined {
       if (!Array.isArray(m.plots) || m.plots.length > 10000 || typeof m.ms !== 'number') return undefined;
       const plots: RenderedPlot[] = [];
       for (const p of m.plots as Record<string, unknown>[]) {
-        if (typeof p !== 'object' || p === null || typeof p.id !== 'string' || !KINDS.includes(p.kind as PlotKind) || !isCountMap(p.points)) return undefined;
+        if (typeof p !== 'object' || p === null || typeof p.id !== 'string' || !KINDS.includes(p.kind as PlotKind) || !isCountMap(p.points))
+          return undefined;
         plots.push({ id: p.id, kind: p.kind as PlotKind, points: p.points });
       }
       return { type: 'rendered', plots, ms: m.ms };

@@ -20,9 +20,11 @@ export interface PlotsCommandDeps {
 
 export function registerPlotsCommands(deps: PlotsCommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(COMMANDS.showPlots, (arg?: unknown) => showPlots(deps, arg).catch((error: Error) => {
-      void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
-    })),
+    vscode.commands.registerCommand(COMMANDS.showPlots, (arg?: unknown) =>
+      showPlots(deps, arg).catch((error: Error) => {
+        void vscode.window.showErrorMessage(`ML Lineage: ${error.message}`);
+      }),
+    ),
   ];
 }
 

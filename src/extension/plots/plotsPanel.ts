@@ -19,7 +19,12 @@ export class PlotsPanel extends LivePanel<PlotsState, HostMessage> {
   private rendered: { plots: RenderedPlot[]; ms: number } | undefined;
   private readonly renderedListeners = new Set<(r: { plots: RenderedPlot[]; ms: number }) => void>();
 
-  static show(extensionUri: vscode.Uri, source: PlotsDataSource, revisions: string[], saveTarget?: () => SaveTarget | undefined): PlotsPanel {
+  static show(
+    extensionUri: vscode.Uri,
+    source: PlotsDataSource,
+    revisions: string[],
+    saveTarget?: () => SaveTarget | undefined,
+  ): PlotsPanel {
     const existing = [...PlotsPanel.open].find((p) => p.source === source);
     if (existing) {
       existing.panel.reveal();
@@ -38,7 +43,13 @@ export class PlotsPanel extends LivePanel<PlotsState, HostMessage> {
     return [...PlotsPanel.open];
   }
 
-  private constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly source: PlotsDataSource, revisions: string[], private readonly saveTarget?: () => SaveTarget | undefined) {
+  private constructor(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: PlotsDataSource,
+    revisions: string[],
+    private readonly saveTarget?: () => SaveTarget | undefined,
+  ) {
     super(panel, source.onDidChangeIndex);
     this.revs = [...revisions];
     PlotsPanel.open.add(this);

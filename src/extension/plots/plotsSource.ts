@@ -25,7 +25,10 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
   private readonly images = new Map<string, { src?: string; problem?: string }>();
   private watcher: { paths: string; watcher: vscode.Disposable } | undefined;
 
-  constructor(private readonly engine: FolderEngine, readonly onDidChangeIndex: vscode.Event<void>) {}
+  constructor(
+    private readonly engine: FolderEngine,
+    readonly onDidChangeIndex: vscode.Event<void>,
+  ) {}
 
   get name(): string {
     return this.engine.folder.name;
@@ -45,14 +48,16 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
       try {
         resolved = await ws.resolve(rev);
         // Plots are files of commits and the workspace; an MLflow/W&B run has none.
-        if (resolved.kind === 'run') throw new RevisionError(`"${rev}" is an MLflow/W&B run: Plots shows the workspace, branches, tags, experiments and commits`);
+        if (resolved.kind === 'run')
+          throw new RevisionError(`"${rev}" is an MLflow/W&B run: Plots shows the workspace, branches, tags, experiments and commits`);
       } catch (error) {
         problems.push((error as Error).message);
         continue;
       }
       const sha = resolved.id;
       const meta = resolved.kind === 'workspace' ? undefined : commitInfo(ws, sha);
-      if (resolved.kind !== 'workspace' && !meta) problems.push(`${rev} (${sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
+      if (resolved.kind !== 'workspace' && !meta)
+        problems.push(`${rev} (${sha.slice(0, 8)}) is not indexed yet: run "Lineage: Refresh Index".`);
       const revision: PlotRevision = { rev, label: labelOf(rev, sha), sha, subject: meta?.subject };
       const plots = plotsOf(ws, resolved);
       const images = new Map<string, { src?: string; problem?: string }>();
@@ -66,7 +71,10 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
     const onDisk = inputs.find((i) => i.revision.sha === WORKSPACE);
     if (onDisk) this.watch([...onDisk.plots.files.keys()]);
     const state = buildPlotsState(inputs, problems);
-    if (state.plots.length === 0) state.problems.push(`No dvc.yaml plots at ${inputs.map((i) => i.revision.label).join(', ')}: declare plots in dvc.yaml (top-level "plots:" or a stage's "plots:" outs).`);
+    if (state.plots.length === 0)
+      state.problems.push(
+        `No dvc.yaml plots at ${inputs.map((i) => i.revision.label).join(', ')}: declare plots in dvc.yaml (top-level "plots:" or a stage's "plots:" outs).`,
+      );
     return state;
   }
 
@@ -80,10 +88,18 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
     this.watcher?.watcher.dispose();
     this.watcher = undefined;
     if (paths.length === 0) return;
-    const glob = `{${paths.slice(0, 200).map((p) => p.replace(/[{}\[\]*?,]/g, '?')).join(',')}}`;
+    const glob = `{${paths
+      .slice(0, 200)
+      .map((p) => p.replace(/[{}\[\]*?,]/g, '?'))
+      .join(',')}}`;
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(this.engine.folder, glob));
-    const schedule = () => { if (vscode.workspace.isTrusted && this.engine.state.kind === 'ready') this.engine.schedule(500); };
-    this.watcher = { paths: key, watcher: vscode.Disposable.from(w, w.onDidChange(schedule), w.onDidCreate(schedule), w.onDidDelete(schedule)) };
+    const schedule = () => {
+      if (vscode.workspace.isTrusted && this.engine.state.kind === 'ready') this.engine.schedule(500);
+    };
+    this.watcher = {
+      paths: key,
+      watcher: vscode.Disposable.from(w, w.onDidChange(schedule), w.onDidCreate(schedule), w.onDidDelete(schedule)),
+    };
   }
 
   dispose(): void {
@@ -106,9 +122,20 @@ export class EnginePlotsSource implements PlotsDataSource, vscode.Disposable {
   async pickRevisions(current: string[]): Promise<string[] | undefined> {
     const all = revisionItems(this.engine);
     const head = this.engine.repo?.head;
-    if (head) all.splice(1, 0, { label: '$(git-commit) HEAD', description: `${head.slice(0, 8)}${this.engine.repo?.branch ? ` (${this.engine.repo.branch})` : ' (detached)'}`, rev: 'HEAD' });
+    if (head)
+      all.splice(1, 0, {
+        label: '$(git-commit) HEAD',
+        description: `${head.slice(0, 8)}${this.engine.repo?.branch ? ` (${this.engine.repo.branch})` : ' (detached)'}`,
+        rev: 'HEAD',
+      });
     const items = all.map((item) => ({ ...item, picked: item.rev !== undefined && current.includes(item.rev) }));
-    const picked = await vscode.window.showQuickPick(items, { title: 'Plots: revisions to show', placeHolder: 'Workspace, branches, tags, experiments or commits (type to filter)', canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Plots: revisions to show',
+      placeHolder: 'Workspace, branches, tags, experiments or commits (type to filter)',
+      canPickMany: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     const revs = picked?.map((p) => p.rev).filter((r): r is string => Boolean(r));
     return revs && revs.length ? revs : undefined;
   }

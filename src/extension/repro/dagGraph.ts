@@ -44,7 +44,16 @@ function sized(text: string, box: typeof STAGE): { width: number; label: string 
 }
 
 export function summaryOf(stages: { state: DagNodeState }[]): string {
-  const words: Record<DagNodeState, string> = { 'up-to-date': 'up to date', changed: 'changed', 'never-run': 'never run', frozen: 'frozen', running: 'running', failed: 'failed', broken: 'cannot run', error: 'with errors' };
+  const words: Record<DagNodeState, string> = {
+    'up-to-date': 'up to date',
+    changed: 'changed',
+    'never-run': 'never run',
+    frozen: 'frozen',
+    running: 'running',
+    failed: 'failed',
+    broken: 'cannot run',
+    error: 'with errors',
+  };
   const counts = new Map<DagNodeState, number>();
   for (const s of stages) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
   const parts = (Object.keys(words) as DagNodeState[]).filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${words[k]}`);
@@ -73,12 +82,25 @@ export function buildDagGraph(folder: string, stages: GraphStage[], problems: st
     }
     const id = `stage:${s.address}`;
     const { width, label } = sized(s.address, STAGE);
-    nodes.set(id, { id, kind: 'stage', label, detail: fitEnd(s.detail, Math.floor((width - STAGE.padding) / DETAIL_CHAR)), title: s.title, state: s.state, address: s.address, width, height: STAGE.height });
+    nodes.set(id, {
+      id,
+      kind: 'stage',
+      label,
+      detail: fitEnd(s.detail, Math.floor((width - STAGE.padding) / DETAIL_CHAR)),
+      title: s.title,
+      state: s.state,
+      address: s.address,
+      width,
+      height: STAGE.height,
+    });
     for (const f of new Set(from)) edges.push({ from: f, to: id });
     for (const out of s.outs) edges.push({ from: id, to: fileNode(out) });
   }
   const list = [...nodes.values()];
-  const layout = layoutDag(list.map((n): LayoutNode => ({ id: n.id, width: n.width, height: n.height })), edges);
+  const layout = layoutDag(
+    list.map((n): LayoutNode => ({ id: n.id, width: n.width, height: n.height })),
+    edges,
+  );
   const at = new Map(layout.nodes.map((n) => [n.id, n]));
   return {
     folder,
@@ -104,6 +126,10 @@ export function sameShape(a: DagGraph, b: DagGraph): boolean {
 export function stateUpdates(a: DagGraph, b: DagGraph): DagStateUpdate[] {
   const before = new Map(a.nodes.map((n) => [n.id, n]));
   return b.nodes
-    .filter((n) => n.kind === 'stage' && (before.get(n.id)?.state !== n.state || before.get(n.id)?.detail !== n.detail || before.get(n.id)?.title !== n.title))
+    .filter(
+      (n) =>
+        n.kind === 'stage' &&
+        (before.get(n.id)?.state !== n.state || before.get(n.id)?.detail !== n.detail || before.get(n.id)?.title !== n.title),
+    )
     .map((n) => ({ id: n.id, state: n.state!, detail: n.detail ?? '', title: n.title }));
 }

@@ -4,14 +4,38 @@
 // fewest crossings, and x positions from neighbour averages made non-overlapping by isotonic
 // regression. Pure (no vscode import) and deterministic: the same input gives the same picture.
 
-export interface LayoutNode { id: string; width: number; height: number }
-export interface LayoutEdge { from: string; to: string }
-export interface Point { x: number; y: number }
+export interface LayoutNode {
+  id: string;
+  width: number;
+  height: number;
+}
+export interface LayoutEdge {
+  from: string;
+  to: string;
+}
+export interface Point {
+  x: number;
+  y: number;
+}
 /** x, y: top-left corner. */
-export interface PlacedNode extends LayoutNode { x: number; y: number; layer: number; order: number }
+export interface PlacedNode extends LayoutNode {
+  x: number;
+  y: number;
+  layer: number;
+  order: number;
+}
 /** From the bottom centre of `from` to the top centre of `to` (bends at the dummy nodes); `reversed` for edges that closed a cycle. */
-export interface PlacedEdge extends LayoutEdge { points: Point[]; reversed: boolean }
-export interface Layout { nodes: PlacedNode[]; edges: PlacedEdge[]; width: number; height: number; crossings: number }
+export interface PlacedEdge extends LayoutEdge {
+  points: Point[];
+  reversed: boolean;
+}
+export interface Layout {
+  nodes: PlacedNode[];
+  edges: PlacedEdge[];
+  width: number;
+  height: number;
+  crossings: number;
+}
 
 export interface LayoutOptions {
   /** Vertical space between layers. */
@@ -23,7 +47,15 @@ export interface LayoutOptions {
   sweeps?: number;
 }
 
-interface Vertex { id: string; width: number; height: number; index: number; dummy: boolean; layer: number; x: number }
+interface Vertex {
+  id: string;
+  width: number;
+  height: number;
+  index: number;
+  dummy: boolean;
+  layer: number;
+  x: number;
+}
 
 const DUMMY_WIDTH = 6;
 
@@ -55,7 +87,10 @@ export function layoutDag(nodes: LayoutNode[], edges: LayoutEdge[], options: Lay
     input.push({ from, to, edge: e });
   }
 
-  const reversed = reversedEdges(realCount, input.map((e) => [e.from.index, e.to.index] as const));
+  const reversed = reversedEdges(
+    realCount,
+    input.map((e) => [e.from.index, e.to.index] as const),
+  );
   const acyclic = input.map((e, i) => (reversed.has(i) ? { from: e.to, to: e.from } : { from: e.from, to: e.to }));
   assignLayers(verts.slice(0, realCount), acyclic);
 
@@ -63,7 +98,15 @@ export function layoutDag(nodes: LayoutNode[], edges: LayoutEdge[], options: Lay
   const chains: Vertex[][] = acyclic.map(({ from, to }) => {
     const chain = [from];
     for (let l = from.layer + 1; l < to.layer; l++) {
-      const d: Vertex = { id: `\u0000dummy${verts.length}`, width: DUMMY_WIDTH, height: 0, index: verts.length, dummy: true, layer: l, x: 0 };
+      const d: Vertex = {
+        id: `\u0000dummy${verts.length}`,
+        width: DUMMY_WIDTH,
+        height: 0,
+        index: verts.length,
+        dummy: true,
+        layer: l,
+        x: 0,
+      };
       verts.push(d);
       chain.push(d);
     }
@@ -95,7 +138,10 @@ export function layoutDag(nodes: LayoutNode[], edges: LayoutEdge[], options: Lay
     minLeft = Math.min(minLeft, v.x - v.width / 2);
     maxRight = Math.max(maxRight, v.x + v.width / 2);
   }
-  if (!Number.isFinite(minLeft)) { minLeft = 0; maxRight = 0; }
+  if (!Number.isFinite(minLeft)) {
+    minLeft = 0;
+    maxRight = 0;
+  }
   const shift = margin - minLeft;
   const rowTop: number[] = [];
   const rowHeight: number[] = [];
@@ -113,8 +159,13 @@ export function layoutDag(nodes: LayoutNode[], edges: LayoutEdge[], options: Lay
   const position = new Map<number, number>();
   order.forEach((layer) => layer.forEach((v, i) => position.set(v, i)));
   const placed: PlacedNode[] = verts.slice(0, realCount).map((v) => ({
-    id: v.id, width: v.width, height: v.height, layer: v.layer, order: position.get(v.index)!,
-    x: round(v.x + shift - v.width / 2), y: round(centreY(v) - v.height / 2),
+    id: v.id,
+    width: v.width,
+    height: v.height,
+    layer: v.layer,
+    order: position.get(v.index)!,
+    x: round(v.x + shift - v.width / 2),
+    y: round(centreY(v) - v.height / 2),
   }));
   const placedEdges: PlacedEdge[] = chains.map((chain, i) => {
     const points = chain.map((v, k): Point => {
@@ -145,7 +196,10 @@ function reversedEdges(count: number, edges: (readonly [number, number])[]): Set
       if (top.next < out[top.v].length) {
         const { to, edge } = out[top.v][top.next++];
         if (state[to] === 1) back.add(edge);
-        else if (state[to] === 0) { state[to] = 1; stack.push({ v: to, next: 0 }); }
+        else if (state[to] === 0) {
+          state[to] = 1;
+          stack.push({ v: to, next: 0 });
+        }
       } else {
         state[top.v] = 2;
         stack.pop();
@@ -195,14 +249,26 @@ function orderLayers(layers: number[][], preds: number[][], succs: number[][], s
       key.set(v, ns.length ? ns.reduce((s, n) => s + pos.get(n)!, 0) / ns.length : pos.get(v)!);
     }
     // Stable sort: ties keep the current order, so the result is deterministic.
-    return layer.map((v, i) => ({ v, i })).sort((a, b) => key.get(a.v)! - key.get(b.v)! || a.i - b.i).map((e) => e.v);
+    return layer
+      .map((v, i) => ({ v, i }))
+      .sort((a, b) => key.get(a.v)! - key.get(b.v)! || a.i - b.i)
+      .map((e) => e.v);
   };
   for (let s = 0; s < sweeps && bestCrossings > 0; s++) {
     index();
-    for (let l = 1; l < order.length; l++) { order[l] = sortBy(order[l], preds); order[l].forEach((v, i) => pos.set(v, i)); }
-    for (let l = order.length - 2; l >= 0; l--) { order[l] = sortBy(order[l], succs); order[l].forEach((v, i) => pos.set(v, i)); }
+    for (let l = 1; l < order.length; l++) {
+      order[l] = sortBy(order[l], preds);
+      order[l].forEach((v, i) => pos.set(v, i));
+    }
+    for (let l = order.length - 2; l >= 0; l--) {
+      order[l] = sortBy(order[l], succs);
+      order[l].forEach((v, i) => pos.set(v, i));
+    }
     const c = totalCrossings(order, succs);
-    if (c < bestCrossings) { bestCrossings = c; best = order.map((l) => [...l]); }
+    if (c < bestCrossings) {
+      bestCrossings = c;
+      best = order.map((l) => [...l]);
+    }
   }
   order = best;
   return order;
@@ -215,7 +281,10 @@ export function totalCrossings(order: number[][], succs: number[][]): number {
     const below = new Map<number, number>(order[l + 1].map((v, i) => [v, i]));
     const targets: number[] = [];
     for (const v of order[l]) {
-      const ts = succs[v].map((w) => below.get(w)).filter((p): p is number => p !== undefined).sort((a, b) => a - b);
+      const ts = succs[v]
+        .map((w) => below.get(w))
+        .filter((p): p is number => p !== undefined)
+        .sort((a, b) => a - b);
       targets.push(...ts);
     }
     const size = order[l + 1].length;
@@ -233,12 +302,19 @@ export function totalCrossings(order: number[][], succs: number[][]): number {
 function assignX(order: number[][], verts: Vertex[], preds: number[][], succs: number[][], gap: number): void {
   for (const layer of order) {
     let x = 0;
-    for (const v of layer) { verts[v].x = x + verts[v].width / 2; x += verts[v].width + gap; }
+    for (const v of layer) {
+      verts[v].x = x + verts[v].width / 2;
+      x += verts[v].width + gap;
+    }
   }
   const mean = (v: number, ns: number[][]) => (ns[v].length ? ns[v].reduce((s, n) => s + verts[n].x, 0) / ns[v].length : verts[v].x);
   const place = (layer: number[], desired: (v: number) => number) => {
     const targets = layer.map(desired);
-    const xs = separate(targets, layer.map((v) => verts[v].width), gap);
+    const xs = separate(
+      targets,
+      layer.map((v) => verts[v].width),
+      gap,
+    );
     layer.forEach((v, i) => (verts[v].x = xs[i]));
   };
   for (let round = 0; round < 4; round++) {

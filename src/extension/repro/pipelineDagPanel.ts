@@ -15,7 +15,11 @@ import { openProblem } from './reproProblems';
 import { stageArg } from './stageArgs';
 import { changeSummary, stageState, stateText } from './stageText';
 
-export interface DagPanelDeps { extensionUri: vscode.Uri; model: ReproModel; trusted: () => boolean }
+export interface DagPanelDeps {
+  extensionUri: vscode.Uri;
+  model: ReproModel;
+  trusted: () => boolean;
+}
 
 export class PipelineDagPanel {
   static readonly viewType = 'lineage.pipelineDag';
@@ -39,7 +43,12 @@ export class PipelineDagPanel {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PipelineDagPanel.viewType, `Pipeline DAG: ${engine.folder.name}`, vscode.ViewColumn.Active, PipelineDagPanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PipelineDagPanel.viewType,
+      `Pipeline DAG: ${engine.folder.name}`,
+      vscode.ViewColumn.Active,
+      PipelineDagPanel.options(deps.extensionUri),
+    );
     return new PipelineDagPanel(panel, engine, deps);
   }
 
@@ -61,7 +70,11 @@ export class PipelineDagPanel {
     };
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, readonly engine: FolderEngine, private readonly deps: DagPanelDeps) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly engine: FolderEngine,
+    private readonly deps: DagPanelDeps,
+  ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     PipelineDagPanel.open.set(engine, this);
     const webview = panel.webview;
@@ -69,7 +82,9 @@ export class PipelineDagPanel {
     panel.title = `Pipeline DAG: ${engine.folder.name}`;
     this.disposables.push(
       webview.onDidReceiveMessage((raw) => this.onMessage(parseDagMessage(raw))),
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.live = false; }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.live = false;
+      }),
       panel.onDidDispose(() => this.dispose()),
       deps.model.onDidChange(() => this.update()),
     );
@@ -138,7 +153,11 @@ export class PipelineDagPanel {
     if (!s || !this.latest.pipelines) return;
     const uri = vscode.Uri.joinPath(vscode.Uri.file(this.latest.pipelines.root), ...s.file.split('/'));
     const line = Math.max(0, (s.line ?? 1) - 1);
-    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0), viewColumn: this.besideColumn(), preview: true });
+    await vscode.window.showTextDocument(uri, {
+      selection: new vscode.Range(line, 0, line, 0),
+      viewColumn: this.besideColumn(),
+      preview: true,
+    });
   }
 
   /** Files open next to the graph, not over it. */
@@ -149,7 +168,10 @@ export class PipelineDagPanel {
   /** Recomputes the graph; bursts of changes coalesce into one more run. */
   private update(): void {
     if (this.disposed) return;
-    if (this.updating) { this.queued = true; return; }
+    if (this.updating) {
+      this.queued = true;
+      return;
+    }
     const run = (async () => {
       try {
         const p = await this.deps.model.pipelines(this.engine);
@@ -161,7 +183,10 @@ export class PipelineDagPanel {
     })();
     this.updating = run.finally(() => {
       this.updating = undefined;
-      if (this.queued && !this.disposed) { this.queued = false; this.update(); }
+      if (this.queued && !this.disposed) {
+        this.queued = false;
+        this.update();
+      }
     });
   }
 
@@ -173,7 +198,14 @@ export class PipelineDagPanel {
       // The color says "changed"; the node's second line says why.
       const detail = state === 'changed' ? changeSummary(s.changes, 200) : stateText(s, live, 200);
       const problems = (live.problems ?? []).map((pr) => `\n${formatProblem(pr)}`).join('');
-      return { address: s.address, state, detail, title: `${s.address}\n${stateText(s, live, 400)}\n$ ${cmd}${live.failed ? `\nlast run: ${live.failed.message}` : ''}${problems}`, deps: s.deps, outs: s.outs };
+      return {
+        address: s.address,
+        state,
+        detail,
+        title: `${s.address}\n${stateText(s, live, 400)}\n$ ${cmd}${live.failed ? `\nlast run: ${live.failed.message}` : ''}${problems}`,
+        deps: s.deps,
+        outs: s.outs,
+      };
     });
     const problems = [...(p.error ? [p.error] : []), ...p.problems.map(formatProblem)];
     return buildDagGraph(this.engine.folder.name, stages, problems, this.deps.trusted());
@@ -182,7 +214,11 @@ export class PipelineDagPanel {
   private send(): void {
     if (!this.live || this.disposed) return;
     const { graph, error } = this.latest;
-    if (error !== undefined) { this.post({ type: 'error', message: error }); this.posted = undefined; return; }
+    if (error !== undefined) {
+      this.post({ type: 'error', message: error });
+      this.posted = undefined;
+      return;
+    }
     if (!graph) return;
     if (this.posted && sameShape(this.posted, graph)) {
       const updates = stateUpdates(this.posted, graph);

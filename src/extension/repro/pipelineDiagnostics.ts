@@ -37,7 +37,10 @@ export class PipelineDiagnostics implements vscode.Disposable {
 
   /** Resolves when the diagnostics match the model's current statuses (tests). */
   async settled(): Promise<void> {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     await this.update();
   }
 
@@ -50,7 +53,10 @@ export class PipelineDiagnostics implements vscode.Disposable {
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = undefined; void this.update(); }, delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.update();
+    }, delayMs);
   }
 
   private async update(): Promise<void> {
@@ -68,7 +74,9 @@ export class PipelineDiagnostics implements vscode.Disposable {
       }
     }
     const stale: vscode.Uri[] = [];
-    this.collection.forEach((uri) => { if (!next.has(uri.toString())) stale.push(uri); });
+    this.collection.forEach((uri) => {
+      if (!next.has(uri.toString())) stale.push(uri);
+    });
     for (const uri of stale) this.collection.delete(uri);
     for (const { uri, diagnostics } of next.values()) this.collection.set(uri, diagnostics);
   }

@@ -6,7 +6,11 @@ import { formatProblem, type ReproProblem } from '../../core/repro/types';
 import { stageGroupOf } from './stageText';
 
 /** The part of a StageStatus these functions read. */
-export interface StagePlace { address: string; name: string; file: string }
+export interface StagePlace {
+  address: string;
+  name: string;
+  file: string;
+}
 
 const baseOf = (file: string) => file.slice(file.lastIndexOf('/') + 1);
 const dirOf = (file: string) => (file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '');
@@ -27,7 +31,10 @@ export function pipelineFileOf(p: ReproProblem, stages: readonly StagePlace[] = 
   if (base === 'dvc.yaml' || base.endsWith('.dvc')) return p.file;
   if (base === 'dvc.lock') return dirOf(p.file) ? `${dirOf(p.file)}/dvc.yaml` : 'dvc.yaml';
   if (!p.stage) return undefined;
-  return stages.find((s) => s.address === p.stage)?.file ?? (p.stage.includes(':') || p.stage.endsWith('.dvc') ? fileOfAddress(p.stage) : undefined);
+  return (
+    stages.find((s) => s.address === p.stage)?.file ??
+    (p.stage.includes(':') || p.stage.endsWith('.dvc') ? fileOfAddress(p.stage) : undefined)
+  );
 }
 
 /** Engine problems name a stage by address; render problems by its key in dvc.yaml ('train' for 'train@0'). */
@@ -43,8 +50,11 @@ export function namesStage(p: ReproProblem, s: StagePlace, stages: readonly Stag
  * listed stage) puts every stage of it in doubt. A refusal is about the stage it names.
  */
 export function stageProblems(s: StagePlace, problems: readonly ReproProblem[], stages: readonly StagePlace[] = []): ReproProblem[] {
-  return problems.filter((p) => namesStage(p, s, stages)
-    || (pipelineFileOf(p, stages) === s.file && (p.kind === 'invalid' || !p.stage || !stages.some((o) => namesStage(p, o, stages)))));
+  return problems.filter(
+    (p) =>
+      namesStage(p, s, stages) ||
+      (pipelineFileOf(p, stages) === s.file && (p.kind === 'invalid' || !p.stage || !stages.some((o) => namesStage(p, o, stages)))),
+  );
 }
 
 /** Problems listed under a pipeline file's node: its problems that no listed stage carries. */

@@ -16,7 +16,11 @@ export const DVC_YAML_SELECTOR: vscode.DocumentSelector = { scheme: 'file', patt
 export class ReproCodeLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
 
-  constructor(private readonly engines: Engines, private readonly model: ReproModel, private readonly trusted: () => boolean = () => vscode.workspace.isTrusted) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly model: ReproModel,
+    private readonly trusted: () => boolean = () => vscode.workspace.isTrusted,
+  ) {
     this.onDidChangeCodeLenses = model.onDidChange;
   }
 
@@ -43,15 +47,31 @@ export class ReproCodeLensProvider implements vscode.CodeLensProvider {
       // Generated stages (foreach/matrix) share their group's line: name each one.
       const who = (perLine.get(line) ?? 0) > 1 ? ` ${s.name}` : '';
       if (!this.trusted()) {
-        lenses.push(new vscode.CodeLens(range, { title: `Reproduce${who} needs a trusted workspace`, tooltip: 'Running a stage runs its command. Trust this workspace to reproduce stages.', command: 'workbench.trust.manage' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `Reproduce${who} needs a trusted workspace`,
+            tooltip: 'Running a stage runs its command. Trust this workspace to reproduce stages.',
+            command: 'workbench.trust.manage',
+          }),
+        );
         continue;
       }
       const live = this.model.live(engine, s, p);
       // Error texts quote the file: `$(…)` in them must not turn into icons.
       const text = noIcons(stateText(s, live, 60));
-      lenses.push(new vscode.CodeLens(range, live.running
-        ? { title: `$(sync~spin) Reproducing${who}…`, command: '' }
-        : { title: `▶ Reproduce${who} · ${text}`, tooltip: `Reproduce stage '${s.address}' (and what it depends on) as a task`, command: COMMANDS.reproduceStage, arguments: [stageArg(engine, s.address)] }));
+      lenses.push(
+        new vscode.CodeLens(
+          range,
+          live.running
+            ? { title: `$(sync~spin) Reproducing${who}…`, command: '' }
+            : {
+                title: `▶ Reproduce${who} · ${text}`,
+                tooltip: `Reproduce stage '${s.address}' (and what it depends on) as a task`,
+                command: COMMANDS.reproduceStage,
+                arguments: [stageArg(engine, s.address)],
+              },
+        ),
+      );
     }
     // A problem in this file at its line (unsaved edits: at its stage's key, if it names one);
     // one in dvc.lock or params at the stage it names, else at the top, with its file.
@@ -61,10 +81,22 @@ export class ReproCodeLensProvider implements vscode.CodeLensProvider {
       const line = (own && !doc.isDirty ? pr.line : undefined) ?? keyLine ?? (own ? pr.line : undefined) ?? 1;
       if (line > doc.lineCount) continue;
       const text = own ? problemMessage(pr) : `${problemWhere(pr)}: ${problemMessage(pr)}`;
-      lenses.push(new vscode.CodeLens(doc.lineAt(line - 1).range, { title: `$(error) ${noIcons(oneLine(text, 200))}`, tooltip: 'This pipeline cannot be reproduced until the problem is fixed (see the Problems panel).', command: '' }));
+      lenses.push(
+        new vscode.CodeLens(doc.lineAt(line - 1).range, {
+          title: `$(error) ${noIcons(oneLine(text, 200))}`,
+          tooltip: 'This pipeline cannot be reproduced until the problem is fixed (see the Problems panel).',
+          command: '',
+        }),
+      );
     }
     if (p.error && lenses.length === 0 && stages.length === 0) {
-      lenses.push(new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `Pipeline status unavailable: ${p.error}`, command: COMMANDS.showStageStatus, arguments: [{ folder: engine.folder.uri.toString() }] }));
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+          title: `Pipeline status unavailable: ${p.error}`,
+          command: COMMANDS.showStageStatus,
+          arguments: [{ folder: engine.folder.uri.toString() }],
+        }),
+      );
     }
     return lenses;
   }

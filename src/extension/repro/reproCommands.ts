@@ -13,13 +13,24 @@ import { fromArg } from './stageArgs';
 import { stateText } from './stageText';
 import { statusUri } from './statusDocument';
 
-export interface ReproCommandDeps { engines: Engines; model: ReproModel; tasks: ReproTaskProvider; dag: DagPanelDeps }
+export interface ReproCommandDeps {
+  engines: Engines;
+  model: ReproModel;
+  tasks: ReproTaskProvider;
+  dag: DagPanelDeps;
+}
 
 /** Menus and enablement already need trust; a command run another way says why it does nothing. */
 function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage('ML Lineage: reproducing a stage runs its command, which Restricted Mode does not allow. Trust the workspace to reproduce stages.', 'Manage Workspace Trust')
-    .then((c) => { if (c) void vscode.commands.executeCommand('workbench.trust.manage'); });
+  void vscode.window
+    .showWarningMessage(
+      'ML Lineage: reproducing a stage runs its command, which Restricted Mode does not allow. Trust the workspace to reproduce stages.',
+      'Manage Workspace Trust',
+    )
+    .then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return false;
 }
 
@@ -31,12 +42,19 @@ async function pickFolder(engines: Engines): Promise<FolderEngine | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const byEditor = active && engines.forUri(active);
   if (byEditor) return byEditor;
-  const pick = await vscode.window.showQuickPick(all.map((e) => ({ label: e.folder.name, description: e.folder.uri.fsPath, engine: e })), { placeHolder: 'Workspace folder' });
+  const pick = await vscode.window.showQuickPick(
+    all.map((e) => ({ label: e.folder.name, description: e.folder.uri.fsPath, engine: e })),
+    { placeHolder: 'Workspace folder' },
+  );
   return pick?.engine;
 }
 
 /** A stage from the argument (tree node, CodeLens, DAG), else from a QuickPick showing each stage's state. */
-async function pickStage(deps: ReproCommandDeps, arg: unknown, title: string): Promise<{ engine: FolderEngine; address: string } | undefined> {
+async function pickStage(
+  deps: ReproCommandDeps,
+  arg: unknown,
+  title: string,
+): Promise<{ engine: FolderEngine; address: string } | undefined> {
   const given = fromArg(deps.engines, arg);
   if (given?.address) return { engine: given.engine, address: given.address };
   const engine = given?.engine ?? (await pickFolder(deps.engines));
@@ -48,11 +66,23 @@ async function pickStage(deps: ReproCommandDeps, arg: unknown, title: string): P
     return undefined;
   }
   if (p.stages.length === 0) {
-    void vscode.window.showInformationMessage(`ML Lineage: no pipeline stages in ${engine.folder.name} (no dvc.yaml, or none that parses).`);
+    void vscode.window.showInformationMessage(
+      `ML Lineage: no pipeline stages in ${engine.folder.name} (no dvc.yaml, or none that parses).`,
+    );
     return undefined;
   }
-  const items = p.stages.map((s) => ({ label: oneLine(s.address).replace(/\$\(/g, '$\u200b('), description: stateText(s, deps.model.live(engine, s, p)), detail: oneLine(Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd), address: s.address }));
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Stage (type to filter)', matchOnDescription: true, matchOnDetail: true });
+  const items = p.stages.map((s) => ({
+    label: oneLine(s.address).replace(/\$\(/g, '$\u200b('),
+    description: stateText(s, deps.model.live(engine, s, p)),
+    detail: oneLine(Array.isArray(s.cmd) ? s.cmd.join(' && ') : s.cmd),
+    address: s.address,
+  }));
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Stage (type to filter)',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return pick && { engine, address: pick.address };
 }
 
@@ -68,7 +98,10 @@ export function registerReproCommands(deps: ReproCommandDeps): vscode.Disposable
   };
   return [
     vscode.commands.registerCommand(COMMANDS.reproduceStage, stageTask('Reproduce stage (with what it depends on)', {})),
-    vscode.commands.registerCommand(COMMANDS.reproduceDownstream, stageTask('Reproduce stage and everything downstream', { downstream: true })),
+    vscode.commands.registerCommand(
+      COMMANDS.reproduceDownstream,
+      stageTask('Reproduce stage and everything downstream', { downstream: true }),
+    ),
     vscode.commands.registerCommand(COMMANDS.reproducePipeline, async (arg?: unknown) => {
       if (!requireTrust()) return undefined;
       const engine = fromArg(deps.engines, arg)?.engine ?? (await pickFolder(deps.engines));
@@ -77,7 +110,9 @@ export function registerReproCommands(deps: ReproCommandDeps): vscode.Disposable
     vscode.commands.registerCommand(COMMANDS.showStageStatus, async (arg?: unknown) => {
       const target = fromArg(deps.engines, arg) ?? { engine: await pickFolder(deps.engines), address: undefined };
       if (!target.engine) return;
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(statusUri(target.engine, target.address)), { preview: true });
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(statusUri(target.engine, target.address)), {
+        preview: true,
+      });
     }),
     vscode.commands.registerCommand(COMMANDS.showPipelineDag, async (arg?: unknown) => {
       const engine = fromArg(deps.engines, arg)?.engine ?? (await pickFolder(deps.engines));

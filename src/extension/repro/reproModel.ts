@@ -20,10 +20,18 @@ export interface FolderPipelines extends PipelineSnapshot {
   error?: string;
 }
 
-interface LiveRun { current?: string; planned: Set<string>; started: boolean }
+interface LiveRun {
+  current?: string;
+  planned: Set<string>;
+  started: boolean;
+}
 
 /** A run refused before anything ran or was removed: the pipelines have problems. */
-export interface ReproRefusal { engine: FolderEngine; root: string; problems: ReproProblem[] }
+export interface ReproRefusal {
+  engine: FolderEngine;
+  root: string;
+  problems: ReproProblem[];
+}
 
 const PIPELINE_FILES = /(^|\/)(dvc\.yaml|dvc\.lock|params\.(yaml|yml|json|toml|py)|\.dvcignore)$/;
 
@@ -48,15 +56,28 @@ export class ReproModel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly trusted: () => boolean = () => vscode.workspace.isTrusted,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/{dvc.yaml,dvc.lock,params.yaml,params.yml,params.json,params.toml,params.py,.dvcignore}');
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      '**/{dvc.yaml,dvc.lock,params.yaml,params.yml,params.json,params.toml,params.py,.dvcignore}',
+    );
     const onFile = () => this.invalidate(500);
     this.disposables.push(
-      this.changed, this.refused, watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile),
+      this.changed,
+      this.refused,
+      watcher,
+      watcher.onDidCreate(onFile),
+      watcher.onDidChange(onFile),
+      watcher.onDidDelete(onFile),
       vscode.workspace.onDidSaveTextDocument((doc) => void this.saved(doc.uri)),
       // A folder opened, its repository found or its store reopened (trust granted): new roots.
       engines.onDidChange(() => {
-        const roots = engines.list().map((e) => `${e.folder.uri}|${e.repo?.root}|${e.state.kind}`).join('\n');
-        if (roots !== this.roots) { this.roots = roots; this.invalidate(0); }
+        const roots = engines
+          .list()
+          .map((e) => `${e.folder.uri}|${e.repo?.root}|${e.state.kind}`)
+          .join('\n');
+        if (roots !== this.roots) {
+          this.roots = roots;
+          this.invalidate(0);
+        }
       }),
     );
   }
@@ -107,7 +128,8 @@ export class ReproModel implements vscode.Disposable {
    */
   async run(engine: FolderEngine, options: ReproOptions, onEvent: (e: ReproEvent) => void): Promise<ReproResult> {
     // Two runs in one folder would interleave dvc.lock writes; the engine's lock file also stops a CLI run.
-    if (this.runs.has(engine)) throw new Error(`A repro is already running in ${engine.folder.name}; wait for it to finish or terminate its task.`);
+    if (this.runs.has(engine))
+      throw new Error(`A repro is already running in ${engine.folder.name}; wait for it to finish or terminate its task.`);
     const root = this.rootOf(engine);
     const failures = this.failures.get(engine) ?? new Map();
     this.failures.set(engine, failures);
@@ -133,7 +155,9 @@ export class ReproModel implements vscode.Disposable {
       this.changed.fire();
       // A stage that started may have written outs, the cache and dvc.lock: the index catches up.
       if (live.started && this.trusted() && engine.state.kind === 'ready') {
-        const indexing = engine.index().catch((e: Error) => this.log.error(`${engine.folder.name}: indexing after repro failed: ${e.message}`));
+        const indexing = engine
+          .index()
+          .catch((e: Error) => this.log.error(`${engine.folder.name}: indexing after repro failed: ${e.message}`));
         this.pendingRefresh.add(indexing);
         void indexing.finally(() => this.pendingRefresh.delete(indexing));
       }
@@ -164,7 +188,12 @@ export class ReproModel implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 
-  private track(engine: FolderEngine, live: LiveRun, failures: Map<string, { exitCode: number | null; message: string }>, e: ReproEvent): void {
+  private track(
+    engine: FolderEngine,
+    live: LiveRun,
+    failures: Map<string, { exitCode: number | null; message: string }>,
+    e: ReproEvent,
+  ): void {
     switch (e.type) {
       case 'plan':
         e.stages.forEach((s) => live.planned.add(s));
@@ -221,7 +250,10 @@ export class ReproModel implements vscode.Disposable {
     if (!engine) return;
     const rel = repoRelative(this.rootOf(engine), uri.fsPath);
     if (rel === undefined) return;
-    if (PIPELINE_FILES.test(rel)) { this.invalidate(400); return; }
+    if (PIPELINE_FILES.test(rel)) {
+      this.invalidate(400);
+      return;
+    }
     // Without statuses yet, no view shows a state that could go stale.
     const snapshot = await this.snapshots.get(engine);
     if (snapshot?.stages.some((st) => [...st.deps, ...st.outs].some((p) => rel === p || rel.startsWith(`${p}/`)))) this.invalidate(400);
@@ -234,7 +266,11 @@ export class ReproModel implements vscode.Disposable {
  */
 export function repoRelative(root: string, fsPath: string): string | undefined {
   let real = fsPath;
-  try { real = realpathSync(fsPath); } catch { /* not on disk (yet): as given */ }
+  try {
+    real = realpathSync(fsPath);
+  } catch {
+    /* not on disk (yet): as given */
+  }
   const rel = path.relative(root, real);
   return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
 }

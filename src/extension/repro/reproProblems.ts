@@ -38,7 +38,10 @@ export async function showRefusal(root: string, problems: ReproProblem[]): Promi
   const open = `Open ${problemWhere(problems[0])}`;
   const all = 'Show All Problems';
   const buttons = problems.length > 1 ? [open, all] : [open];
-  const choice = await vscode.window.showErrorMessage(noticeText(`ML Lineage: Reproduce refused, nothing was run: ${problemsSummary(problems)}`), ...buttons);
+  const choice = await vscode.window.showErrorMessage(
+    noticeText(`ML Lineage: Reproduce refused, nothing was run: ${problemsSummary(problems)}`),
+    ...buttons,
+  );
   if (choice === open) await openProblem(root, problems[0]);
   else if (choice === all) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

@@ -27,12 +27,26 @@ export interface LineageTaskDefinition extends vscode.TaskDefinition {
 }
 
 export function reproOptions(def: LineageTaskDefinition, signal?: AbortSignal): ReproOptions {
-  return { targets: def.stage ? [def.stage] : [], force: def.force === true, downstream: def.downstream === true, singleItem: def.singleItem === true, signal };
+  return {
+    targets: def.stage ? [def.stage] : [],
+    force: def.force === true,
+    downstream: def.downstream === true,
+    singleItem: def.singleItem === true,
+    signal,
+  };
 }
 
 /** The command line the CLI would run for the same task, shown as the terminal's first line. */
 export function commandLine(def: LineageTaskDefinition): string {
-  return ['lineage repro', def.stage ? quote(def.stage) : '', def.force ? '--force' : '', def.downstream ? '--downstream' : '', def.singleItem ? '--single-item' : ''].filter(Boolean).join(' ');
+  return [
+    'lineage repro',
+    def.stage ? quote(def.stage) : '',
+    def.force ? '--force' : '',
+    def.downstream ? '--downstream' : '',
+    def.singleItem ? '--single-item' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function taskName(def: LineageTaskDefinition): string {
@@ -41,7 +55,11 @@ export function taskName(def: LineageTaskDefinition): string {
 }
 
 export class ReproTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly engines: Engines, private readonly model: ReproModel, private readonly trusted: () => boolean = () => vscode.workspace.isTrusted) {}
+  constructor(
+    private readonly engines: Engines,
+    private readonly model: ReproModel,
+    private readonly trusted: () => boolean = () => vscode.workspace.isTrusted,
+  ) {}
 
   /** Restricted Mode: no tasks at all (running a stage runs its command). */
   async provideTasks(): Promise<vscode.Task[]> {
@@ -55,7 +73,8 @@ export class ReproTaskProvider implements vscode.TaskProvider {
         ? `${plural(p.problems.length, 'problem')}, cannot run: ${problemsSummary(p.problems, 160)}`
         : `${plural(p.stages.length, 'stage')}, ${outOfDate ? `${outOfDate} out of date` : 'all up to date'}`;
       tasks.push(this.task(p.engine, { type: TASK_TYPE }, detail));
-      for (const s of p.stages) tasks.push(this.task(p.engine, { type: TASK_TYPE, stage: s.address }, stateText(s, this.model.live(p.engine, s, p))));
+      for (const s of p.stages)
+        tasks.push(this.task(p.engine, { type: TASK_TYPE, stage: s.address }, stateText(s, this.model.live(p.engine, s, p))));
     }
     return tasks;
   }
@@ -74,7 +93,9 @@ export class ReproTaskProvider implements vscode.TaskProvider {
 
   /** A runnable task for one folder (the commands run these through vscode.tasks.executeTask). */
   task(engine: FolderEngine, def: LineageTaskDefinition, detail?: string): vscode.Task {
-    const execution = new vscode.CustomExecution(async (resolved) => new ReproTerminal(this.model, engine, { ...def, ...resolved } as LineageTaskDefinition));
+    const execution = new vscode.CustomExecution(
+      async (resolved) => new ReproTerminal(this.model, engine, { ...def, ...resolved } as LineageTaskDefinition),
+    );
     const task = new vscode.Task(def, engine.folder, taskName(def), TASK_TYPE, execution, [PROBLEM_MATCHER]);
     task.detail = detail;
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true, showReuseMessage: false };
@@ -90,7 +111,11 @@ export class ReproTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.closed.event;
   private readonly abort = new AbortController();
 
-  constructor(private readonly model: ReproModel, private readonly engine: FolderEngine, private readonly def: LineageTaskDefinition) {}
+  constructor(
+    private readonly model: ReproModel,
+    private readonly engine: FolderEngine,
+    private readonly def: LineageTaskDefinition,
+  ) {}
 
   open(): void {
     void this.run();

@@ -6,7 +6,10 @@
 import { formatProblem, type ReproEvent, type ReproProblem, type ReproResult } from '../../core/repro/types';
 import { plural } from './problemPlaces';
 
-export interface StageWhere { file: string; line?: number }
+export interface StageWhere {
+  file: string;
+  line?: number;
+}
 
 const BOLD = '\x1b[1m';
 const DIM = '\x1b[2m';
@@ -48,7 +51,9 @@ export class ReproTranscript {
   error(message: string): string {
     // Messages of the engine that start with "file:line: " already name where.
     const located = /^([^\s:][^:]*):(\d+): (.*)$/s.exec(message);
-    const text = located ? problemLine('ERROR', { file: located[1], line: Number(located[2]) }, located[3]) : `ERROR: ${message.replace(/[\r\n]+/g, ' ')}\r\n`;
+    const text = located
+      ? problemLine('ERROR', { file: located[1], line: Number(located[2]) }, located[3])
+      : `ERROR: ${message.replace(/[\r\n]+/g, ' ')}\r\n`;
     return this.line(text);
   }
 
@@ -66,8 +71,14 @@ export class ReproTranscript {
     const secs = `${((Date.now() - this.started) / 1000).toFixed(1)} s`;
     if (!result) return this.line(`${RED}✖ Reproduce did not run (exit code ${exitCode}).${RESET}\r\n`);
     const counts = `${plural(result.ran.length, 'stage')} reproduced, ${result.skipped.length} skipped`;
-    if (result.cancelled) return this.line(`${YELLOW}■ Cancelled after ${secs}: ${counts}. The stopped stage's dvc.lock entry is unchanged; its outputs are as the command left them.${RESET}\r\n`);
-    if (result.failed) return this.line(`${RED}✖ Stage '${result.failed.stage}' failed${result.failed.exitCode !== null ? ` with exit code ${result.failed.exitCode}` : ''} after ${secs}: ${counts}. Its dvc.lock entry is unchanged.${RESET}\r\n`);
+    if (result.cancelled)
+      return this.line(
+        `${YELLOW}■ Cancelled after ${secs}: ${counts}. The stopped stage's dvc.lock entry is unchanged; its outputs are as the command left them.${RESET}\r\n`,
+      );
+    if (result.failed)
+      return this.line(
+        `${RED}✖ Stage '${result.failed.stage}' failed${result.failed.exitCode !== null ? ` with exit code ${result.failed.exitCode}` : ''} after ${secs}: ${counts}. Its dvc.lock entry is unchanged.${RESET}\r\n`,
+      );
     return this.line(`${GREEN}✔ ${counts} in ${secs}.${RESET}\r\n`);
   }
 
@@ -95,7 +106,11 @@ export class ReproTranscript {
       case 'locked':
         return `Updated ${e.lockFile} (${e.stage}).\r\n`;
       case 'failed':
-        return problemLine('ERROR', this.where(e.stage) ?? { file: 'dvc.yaml' }, `stage '${e.stage}' failed${e.exitCode !== null ? ` (exit code ${e.exitCode})` : ''}: ${e.message}`);
+        return problemLine(
+          'ERROR',
+          this.where(e.stage) ?? { file: 'dvc.yaml' },
+          `stage '${e.stage}' failed${e.exitCode !== null ? ` (exit code ${e.exitCode})` : ''}: ${e.message}`,
+        );
       case 'cancelled':
         return `${YELLOW}Stage '${e.stage}' cancelled.${RESET}\r\n`;
       default:

@@ -48,13 +48,17 @@ export function changeSummary(c: StageChanges, max = 80): string {
 /** One line for a tree description or a CodeLens: "up to date", "changed: deps data/raw", "failed (exit 2)". */
 export function stateText(s: StageStatus, live: LiveMark = {}, max = 80): string {
   switch (stageState(s, live)) {
-    case 'running': return 'running…';
-    case 'failed': return live.failed!.exitCode === null ? 'failed' : `failed (exit ${live.failed!.exitCode})`;
-    case 'broken': return 'cannot run (see problems)';
+    case 'running':
+      return 'running…';
+    case 'failed':
+      return live.failed!.exitCode === null ? 'failed' : `failed (exit ${live.failed!.exitCode})`;
+    case 'broken':
+      return 'cannot run (see problems)';
     case 'error': {
       const [first, ...rest] = live.problems!;
       // Another stage's problem (the file is in doubt) says whose it is.
-      const own = !first.stage || [s.address, s.name, stageGroupOf(s.name)].includes(first.stage) || first.message.includes(`'${first.stage}'`);
+      const own =
+        !first.stage || [s.address, s.name, stageGroupOf(s.name)].includes(first.stage) || first.message.includes(`'${first.stage}'`);
       const text = `${first.kind === 'refused' ? 'refused' : 'error'}: ${own ? '' : `stage '${first.stage}': `}${first.message.replace(/\s+/g, ' ')}${rest.length ? ` (+${rest.length} more)` : ''}`;
       return text.length > max ? `${text.slice(0, max - 1)}…` : text;
     }
@@ -62,9 +66,12 @@ export function stateText(s: StageStatus, live: LiveMark = {}, max = 80): string
       const outs = Object.keys(s.changes.outs);
       return outs.length ? `frozen, outs ${outs.join(', ')} ${Object.values(s.changes.outs)[0]}` : 'frozen';
     }
-    case 'never-run': return 'never run';
-    case 'up-to-date': return 'up to date';
-    case 'changed': return `changed: ${changeSummary(s.changes, max)}`;
+    case 'never-run':
+      return 'never run';
+    case 'up-to-date':
+      return 'up to date';
+    case 'changed':
+      return `changed: ${changeSummary(s.changes, max)}`;
   }
 }
 
@@ -72,7 +79,12 @@ export function stateText(s: StageStatus, live: LiveMark = {}, max = 80): string
  * `dvc status`-like text for some stages, then the up-to-date ones. Problems come first: with
  * any, nothing can be reproduced, so the page never opens with "up to date".
  */
-export function statusDocument(title: string, stages: StageStatus[], problems: ReproProblem[], live: (s: StageStatus) => LiveMark = () => ({})): string {
+export function statusDocument(
+  title: string,
+  stages: StageStatus[],
+  problems: ReproProblem[],
+  live: (s: StageStatus) => LiveMark = () => ({}),
+): string {
   const lines: string[] = [`# ${title}`, ''];
   if (problems.length) {
     lines.push(`Problems (${problems.length}): reproduce is refused until they are fixed.`);
@@ -83,12 +95,16 @@ export function statusDocument(title: string, stages: StageStatus[], problems: R
   for (const s of stages) {
     const mark = live(s);
     const state = stageState(s, mark);
-    if (state === 'up-to-date') { upToDate.push(s.address); continue; }
+    if (state === 'up-to-date') {
+      upToDate.push(s.address);
+      continue;
+    }
     lines.push(`${s.address}:${state === 'changed' ? '' : `  (${stateText(s, mark, 400)})`}`);
     if (mark.failed) lines.push(`\tlast run: ${mark.failed.message}`);
     if (state !== 'error') lines.push(...dvcStatusLines(s.changes, { deps: !s.changes.neverRun }));
   }
-  if (stages.length === 0) lines.push(problems.length ? 'No pipeline stages could be read.' : 'No pipeline stages (no dvc.yaml, or none that parses).');
+  if (stages.length === 0)
+    lines.push(problems.length ? 'No pipeline stages could be read.' : 'No pipeline stages (no dvc.yaml, or none that parses).');
   else if (upToDate.length === stages.length && !problems.length) lines.push('Data and pipelines are up to date.');
   else if (upToDate.length) lines.push('', `Up to date: ${upToDate.join(', ')}`);
   return lines.join('\n') + '\n';

@@ -9,7 +9,10 @@ import { statusDocument } from './stageText';
 
 export const STATUS_SCHEME = 'lineage-status';
 
-interface Query { folder: string; address?: string }
+interface Query {
+  folder: string;
+  address?: string;
+}
 
 export function statusUri(engine: FolderEngine, address?: string): vscode.Uri {
   const query: Query = { folder: engine.folder.uri.toString(), address };
@@ -22,7 +25,10 @@ export class StatusDocuments implements vscode.TextDocumentContentProvider, vsco
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly engines: Engines, private readonly model: ReproModel) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly model: ReproModel,
+  ) {
     this.subscription = model.onDidChange(() => {
       for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === STATUS_SCHEME) this.changed.fire(doc.uri);
     });

@@ -12,7 +12,10 @@ export function runGroupItem(node: Extract<RunNode, { kind: 'runGroup' }>): vsco
   item.description = `${g.runs} run${g.runs === 1 ? '' : 's'}`;
   item.iconPath = new vscode.ThemeIcon(g.source === 'mlflow' ? 'beaker' : 'graph-line');
   item.contextValue = 'lineage.runGroup';
-  item.tooltip = new SafeTooltip().text(groupLabel(g)).field('Runs', String(g.runs)).field('Latest start', g.latest !== null ? new Date(g.latest).toLocaleString() : '—').md;
+  item.tooltip = new SafeTooltip()
+    .text(groupLabel(g))
+    .field('Runs', String(g.runs))
+    .field('Latest start', g.latest !== null ? new Date(g.latest).toLocaleString() : '—').md;
   item.id = `runGroup:${node.engine.folder.uri.toString()}:${g.source}:${g.experiment ?? ''}`;
   return item;
 }

@@ -10,7 +10,12 @@ import { isRevisionNode, type RunNode } from './runNodes';
 import { pickEngine, pickRevision } from '../revisionPicker';
 import { requireTrust } from '../trust';
 
-export interface RunCommandDeps { engines: Engines; runsTree: RunsTreeProvider; log: vscode.LogOutputChannel; refresh(): Promise<void> }
+export interface RunCommandDeps {
+  engines: Engines;
+  runsTree: RunsTreeProvider;
+  log: vscode.LogOutputChannel;
+  refresh(): Promise<void>;
+}
 
 export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
   return [
@@ -34,7 +39,10 @@ export function registerRunCommands(deps: RunCommandDeps): vscode.Disposable[] {
       const branches = refRows(engine.ws, 'branch').map((b) => ({ label: b.short, description: b.sha.slice(0, 8) }));
       const pick = await vscode.window.showQuickPick(branches, { placeHolder: 'Baseline branch for deltas and "Compare with Baseline"' });
       if (!pick) return;
-      const target = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+      const target =
+        (vscode.workspace.workspaceFolders?.length ?? 0) > 1
+          ? vscode.ConfigurationTarget.WorkspaceFolder
+          : vscode.ConfigurationTarget.Workspace;
       await vscode.workspace.getConfiguration('lineage', engine.folder.uri).update('baselineBranch', pick.label, target);
       deps.runsTree.refresh();
     }),
@@ -55,12 +63,19 @@ async function checkout(deps: RunCommandDeps, arg: unknown): Promise<void> {
   let what: string;
   try {
     target = await checkoutTarget(ws, rev);
-    what = target.kind === 'branch' ? `branch "${target.branch}"` : `${isRevisionNode(arg) ? arg.label : rev} (${target.sha.slice(0, 8)}, detached HEAD)`;
+    what =
+      target.kind === 'branch'
+        ? `branch "${target.branch}"`
+        : `${isRevisionNode(arg) ? arg.label : rev} (${target.sha.slice(0, 8)}, detached HEAD)`;
   } catch (error) {
     void vscode.window.showErrorMessage(`ML Lineage: cannot check out ${JSON.stringify(rev)}: ${(error as Error).message}`);
     return;
   }
-  const ok = await vscode.window.showWarningMessage(`Check out ${what} in ${engine.folder.name}?`, { modal: true, detail: 'Git refuses if uncommitted changes would be overwritten; nothing is stashed or discarded.' }, 'Check Out');
+  const ok = await vscode.window.showWarningMessage(
+    `Check out ${what} in ${engine.folder.name}?`,
+    { modal: true, detail: 'Git refuses if uncommitted changes would be overwritten; nothing is stashed or discarded.' },
+    'Check Out',
+  );
   if (ok !== 'Check Out') return;
   try {
     const args = await runCheckout(ws, target);

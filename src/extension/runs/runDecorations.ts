@@ -18,9 +18,13 @@ export function decorateRunItem(item: vscode.TreeItem, node: RunNode): vscode.Tr
   const engine = node.engine;
   const verdict = verdictOf(node.key, node.run.delta, directionsFor([node.key], readSettings(engine.folder.uri).metricDirections));
   if (verdict !== 'better' && verdict !== 'worse') return item;
-  const against = node.kind === 'workspace' ? 'HEAD' : node.kind === 'ref' ? node.against ?? 'the baseline' : 'its baseline';
+  const against = node.kind === 'workspace' ? 'HEAD' : node.kind === 'ref' ? (node.against ?? 'the baseline') : 'its baseline';
   const query = new URLSearchParams({ verdict, key: node.key, delta: String(node.run.delta), against }).toString();
-  item.resourceUri = vscode.Uri.from({ scheme: RUN_SCHEME, path: `/${encodeURIComponent(item.id ?? `${node.kind}:${'sha' in node ? node.sha : ''}`)}`, query });
+  item.resourceUri = vscode.Uri.from({
+    scheme: RUN_SCHEME,
+    path: `/${encodeURIComponent(item.id ?? `${node.kind}:${'sha' in node ? node.sha : ''}`)}`,
+    query,
+  });
   return item;
 }
 
@@ -30,9 +34,12 @@ export class RunDecorations implements vscode.FileDecorationProvider {
     const q = new URLSearchParams(uri.query);
     const verdict = q.get('verdict');
     if (verdict !== 'better' && verdict !== 'worse') return undefined;
-    const against = q.get('against') === 'baseline' ? 'the baseline' : q.get('against') ?? 'the baseline';
-    const d = new vscode.FileDecoration(verdict === 'better' ? '▲' : '▼', `${q.get('key')} ${formatDelta(Number(q.get('delta')))}: ${verdict} than ${against}`,
-      new vscode.ThemeColor(verdict === 'better' ? 'lineage.inlineBetterForeground' : 'lineage.inlineWorseForeground'));
+    const against = q.get('against') === 'baseline' ? 'the baseline' : (q.get('against') ?? 'the baseline');
+    const d = new vscode.FileDecoration(
+      verdict === 'better' ? '▲' : '▼',
+      `${q.get('key')} ${formatDelta(Number(q.get('delta')))}: ${verdict} than ${against}`,
+      new vscode.ThemeColor(verdict === 'better' ? 'lineage.inlineBetterForeground' : 'lineage.inlineWorseForeground'),
+    );
     d.propagate = false;
     return d;
   }

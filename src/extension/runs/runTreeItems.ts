@@ -16,7 +16,10 @@ export function runTreeItem(node: RunNode): vscode.TreeItem {
       // A DVCLive training writing into this workspace right now.
       const live = liveRunIn(node.engine.folder.uri.fsPath);
       item.iconPath = live ? new vscode.ThemeIcon('sync~spin') : stateIcon('folder-active', node.run?.state);
-      if (live) item.description = [`running${live.step !== undefined ? ` (step ${live.step})` : ''}`, item.description].filter(Boolean).join(' · ');
+      if (live)
+        item.description = [`running${live.step !== undefined ? ` (step ${live.step})` : ''}`, item.description]
+          .filter(Boolean)
+          .join(' · ');
       item.contextValue = 'lineage.workspace';
       item.tooltip = node.run ? runTooltip(node.run, node.key, 'HEAD', 'Workspace (uncommitted files)') : undefined;
       item.id = `ws:${node.engine.folder.uri.toString()}`;
@@ -25,9 +28,12 @@ export function runTreeItem(node: RunNode): vscode.TreeItem {
     case 'ref': {
       const item = new vscode.TreeItem(oneLine(node.label), node.current ? C.Expanded : C.Collapsed);
       item.description = [node.current ? '(current)' : '', headline(node.key, node.run?.value, node.run?.delta)].filter(Boolean).join(' ');
-      item.iconPath = node.run?.state === 'failed' ? stateIcon('', 'failed') : new vscode.ThemeIcon(node.ref.kind === 'tag' ? 'tag' : 'git-branch');
+      item.iconPath =
+        node.run?.state === 'failed' ? stateIcon('', 'failed') : new vscode.ThemeIcon(node.ref.kind === 'tag' ? 'tag' : 'git-branch');
       item.contextValue = node.ref.kind === 'tag' ? 'lineage.tag' : 'lineage.branch';
-      item.tooltip = node.run ? runTooltip(node.run, node.key, node.against ?? 'baseline', `${node.ref.kind} ${node.ref.short}`) : undefined;
+      item.tooltip = node.run
+        ? runTooltip(node.run, node.key, node.against ?? 'baseline', `${node.ref.kind} ${node.ref.short}`)
+        : undefined;
       item.id = `ref:${node.engine.folder.uri.toString()}:${node.ref.name}`;
       return item;
     }
@@ -74,9 +80,12 @@ export function runTreeItem(node: RunNode): vscode.TreeItem {
       item.contextValue = 'lineage.stage';
       return item;
     }
-    case 'runGroup': return runGroupItem(node);
-    case 'unlinkedRuns': return unlinkedRunsItem(node);
-    case 'extRun': return externalRunItem(node);
+    case 'runGroup':
+      return runGroupItem(node);
+    case 'unlinkedRuns':
+      return unlinkedRunsItem(node);
+    case 'extRun':
+      return externalRunItem(node);
     case 'message': {
       const item = new vscode.TreeItem(oneLine(node.text, 200), C.None);
       item.iconPath = new vscode.ThemeIcon(node.icon);

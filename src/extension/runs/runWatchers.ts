@@ -3,7 +3,13 @@ import type { Engines } from '../engines';
 
 // What MLflow and W&B write while a run logs: the file store's run folders, the database and
 // its WAL, a W&B run's binary log and summary files.
-const RUN_GLOBS = ['**/mlruns/**', '**/mlflow.db', '**/mlflow.db-wal', '**/{wandb,.wandb}/*/*.wandb', '**/{wandb,.wandb}/*/files/*.{json,yaml}'];
+const RUN_GLOBS = [
+  '**/mlruns/**',
+  '**/mlflow.db',
+  '**/mlflow.db-wal',
+  '**/{wandb,.wandb}/*/*.wandb',
+  '**/{wandb,.wandb}/*/files/*.{json,yaml}',
+];
 
 /** Runs logged between refreshes show up without a manual refresh: each change schedules the folder's index. */
 export function createRunWatchers(engines: Engines): vscode.Disposable {

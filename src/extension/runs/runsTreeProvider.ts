@@ -4,9 +4,27 @@ import type { FolderEngine } from '../folderEngine';
 import { COMMANDS } from '../commands';
 import { readSettings } from '../settings';
 import { refRows } from '../../core/workspace/experiments';
-import { baselinesWithExperiments, commitPage, defaultBaselineBranch, experimentRuns, firstMetricKey, hasIndexedContent, stagesAt, summarize, workspaceSummary } from '../../core/workspace/runTree';
+import {
+  baselinesWithExperiments,
+  commitPage,
+  defaultBaselineBranch,
+  experimentRuns,
+  firstMetricKey,
+  hasIndexedContent,
+  stagesAt,
+  summarize,
+  workspaceSummary,
+} from '../../core/workspace/runTree';
 import { firstParentDepth } from '../../core/workspace/history';
-import { commitsHavingRuns, hasRuns, runGroupsOf, runsAtCommit, runsOfGroup, runsWithoutCommit, runsWithoutCommitCount } from '../../core/workspace/runs';
+import {
+  commitsHavingRuns,
+  hasRuns,
+  runGroupsOf,
+  runsAtCommit,
+  runsOfGroup,
+  runsWithoutCommit,
+  runsWithoutCommitCount,
+} from '../../core/workspace/runs';
 import { WORKSPACE } from '../../core/workspace/revision';
 import { engineStateNode } from '../stateNodes';
 import { runTreeItem } from './runTreeItems';
@@ -31,7 +49,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
   private readonly parents = new WeakMap<RunNode, RunNode>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly engines: Engines, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.subscription = engines.onDidChange(() => this.refresh());
   }
 
@@ -74,7 +95,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       const state = engineStateNode(engine);
       if (state) return state;
       const key = headlineKey(engine);
-      return { kind: 'workspace', engine, run: workspaceSummary(engine.ws!, key), key, rev: WORKSPACE, label: engine.folder.name, sha: WORKSPACE } as RunNode;
+      return {
+        kind: 'workspace',
+        engine,
+        run: workspaceSummary(engine.ws!, key),
+        key,
+        rev: WORKSPACE,
+        label: engine.folder.name,
+        sha: WORKSPACE,
+      } as RunNode;
     });
   }
 
@@ -84,21 +113,53 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     if (!engine || !ws) return [];
     const key = headlineKey(engine);
     switch (node.kind) {
-      case 'workspace': return [...this.refNodes(engine, key), ...externalRunRoots(engine)];
+      case 'workspace':
+        return [...this.refNodes(engine, key), ...externalRunRoots(engine)];
       case 'tags': {
         const baseSha = baselineSha(engine);
-        return refRows(ws, 'tag').reverse().map((ref) => ({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: false, key, run: summarize(ws, ref.sha, key, baseSha), against: 'baseline' }));
+        return refRows(ws, 'tag')
+          .reverse()
+          .map((ref) => ({
+            kind: 'ref',
+            engine,
+            ref,
+            rev: ref.name,
+            label: ref.short,
+            sha: ref.sha,
+            current: false,
+            key,
+            run: summarize(ws, ref.sha, key, baseSha),
+            against: 'baseline',
+          }));
       }
-      case 'ref': return this.commits(engine, node.sha, key);
+      case 'ref':
+        return this.commits(engine, node.sha, key);
       case 'commit': {
-        const exps: RunNode[] = experimentRuns(ws, node.sha, key).map((run) => ({ kind: 'exp', engine, run, key, rev: run.ref, label: run.name, sha: run.sha }));
+        const exps: RunNode[] = experimentRuns(ws, node.sha, key).map((run) => ({
+          kind: 'exp',
+          engine,
+          run,
+          key,
+          rev: run.ref,
+          label: run.name,
+          sha: run.sha,
+        }));
         const runs = hasRuns(ws) ? runNodes(engine, runsAtCommit(ws, node.sha), `commit:${node.sha}`) : [];
         return [...exps, ...runs, ...stagesAt(ws, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }) as RunNode)];
       }
-      case 'exp': return stagesAt(ws, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }));
-      case 'runGroup': return runNodes(engine, runsOfGroup(ws, node.group.source, node.group.experiment, MAX_RUNS_SHOWN), `group:${node.group.source}:${node.group.experiment ?? ''}`, node.group.runs);
-      case 'unlinkedRuns': return runNodes(engine, runsWithoutCommit(ws, MAX_RUNS_SHOWN), 'unlinked', node.count);
-      default: return [];
+      case 'exp':
+        return stagesAt(ws, node.sha).map((stage) => ({ kind: 'stage', engine, stage, sha: node.sha }));
+      case 'runGroup':
+        return runNodes(
+          engine,
+          runsOfGroup(ws, node.group.source, node.group.experiment, MAX_RUNS_SHOWN),
+          `group:${node.group.source}:${node.group.experiment ?? ''}`,
+          node.group.runs,
+        );
+      case 'unlinkedRuns':
+        return runNodes(engine, runsWithoutCommit(ws, MAX_RUNS_SHOWN), 'unlinked', node.count);
+      default:
+        return [];
     }
   }
 
@@ -107,24 +168,75 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     const repo = engine.repo;
     const out: RunNode[] = [];
     if (repo?.gitDir && !repo.head) {
-      out.push({ kind: 'message', engine, icon: 'info', text: `No commits yet${repo.unbornBranch ? ` on ${repo.unbornBranch}` : ''}: only the workspace is shown.`, detail: 'Commit your pipeline, params and metrics files to see runs per commit.' });
+      out.push({
+        kind: 'message',
+        engine,
+        icon: 'info',
+        text: `No commits yet${repo.unbornBranch ? ` on ${repo.unbornBranch}` : ''}: only the workspace is shown.`,
+        detail: 'Commit your pipeline, params and metrics files to see runs per commit.',
+      });
       return out;
     }
-    if (!repo?.gitDir) return [{ kind: 'message', engine, icon: 'info', text: 'Not a Git repository: only the workspace files are indexed.' }];
+    if (!repo?.gitDir)
+      return [{ kind: 'message', engine, icon: 'info', text: 'Not a Git repository: only the workspace files are indexed.' }];
     const configured = readSettings(engine.folder.uri).baselineBranch;
     const branches = refRows(ws, 'branch');
     if (configured && !branches.some((b) => b.short === configured)) {
-      out.push({ kind: 'message', engine, icon: 'warning', text: `Baseline branch "${configured}" does not exist (deleted?)`, detail: 'Deltas of branches and tags are shown without a baseline. Pick another with "Lineage: Set Baseline Branch…".', command: { command: COMMANDS.setBaselineBranch, title: 'Set Baseline Branch…' } });
+      out.push({
+        kind: 'message',
+        engine,
+        icon: 'warning',
+        text: `Baseline branch "${configured}" does not exist (deleted?)`,
+        detail: 'Deltas of branches and tags are shown without a baseline. Pick another with "Lineage: Set Baseline Branch…".',
+        command: { command: COMMANDS.setBaselineBranch, title: 'Set Baseline Branch…' },
+      });
     }
     if (repo.head && !repo.branch) {
-      out.push({ kind: 'message', engine, icon: 'debug-disconnect', text: `HEAD is detached at ${repo.head.slice(0, 8)}`, detail: 'Its commits are listed under "HEAD (detached)"; check out a branch to follow it.' });
-      const ref = { name: 'HEAD', short: 'HEAD (detached)', kind: 'branch' as const, sha: repo.head, annotated: false, time: null, message: null, baseline: null };
-      out.push({ kind: 'ref', engine, ref, rev: repo.head, label: ref.short, sha: repo.head, current: true, key, run: summarize(ws, repo.head, key, baselineSha(engine)), against: 'baseline' });
+      out.push({
+        kind: 'message',
+        engine,
+        icon: 'debug-disconnect',
+        text: `HEAD is detached at ${repo.head.slice(0, 8)}`,
+        detail: 'Its commits are listed under "HEAD (detached)"; check out a branch to follow it.',
+      });
+      const ref = {
+        name: 'HEAD',
+        short: 'HEAD (detached)',
+        kind: 'branch' as const,
+        sha: repo.head,
+        annotated: false,
+        time: null,
+        message: null,
+        baseline: null,
+      };
+      out.push({
+        kind: 'ref',
+        engine,
+        ref,
+        rev: repo.head,
+        label: ref.short,
+        sha: repo.head,
+        current: true,
+        key,
+        run: summarize(ws, repo.head, key, baselineSha(engine)),
+        against: 'baseline',
+      });
     }
     const baseSha = baselineSha(engine);
     const ordered = [...branches].sort((a, b) => Number(b.short === repo.branch) - Number(a.short === repo.branch));
     for (const ref of ordered) {
-      out.push({ kind: 'ref', engine, ref, rev: ref.name, label: ref.short, sha: ref.sha, current: ref.short === repo.branch, key, run: summarize(ws, ref.sha, key, baseSha), against: 'baseline' });
+      out.push({
+        kind: 'ref',
+        engine,
+        ref,
+        rev: ref.name,
+        label: ref.short,
+        sha: ref.sha,
+        current: ref.short === repo.branch,
+        key,
+        run: summarize(ws, ref.sha, key, baseSha),
+        against: 'baseline',
+      });
     }
     const tags = refRows(ws, 'tag').length;
     if (tags > 0) out.push({ kind: 'tags', engine, count: tags });
@@ -138,7 +250,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     const page = commitPage(ws, tip, key, 0, shown);
     const withExps = baselinesWithExperiments(ws);
     const withRuns = hasRuns(ws) ? commitsHavingRuns(ws) : new Set<string>();
-    const nodes: RunNode[] = page.commits.map((run) => ({ kind: 'commit', engine, run, key, tip, rev: run.sha, label: run.sha.slice(0, 8), sha: run.sha, expandable: withExps.has(run.sha) || withRuns.has(run.sha) || run.hasPipeline }));
+    const nodes: RunNode[] = page.commits.map((run) => ({
+      kind: 'commit',
+      engine,
+      run,
+      key,
+      tip,
+      rev: run.sha,
+      label: run.sha.slice(0, 8),
+      sha: run.sha,
+      expandable: withExps.has(run.sha) || withRuns.has(run.sha) || run.hasPipeline,
+    }));
     if (page.commits.length === 0) nodes.push({ kind: 'message', engine, icon: 'loading~spin', text: 'Not indexed yet…' });
     if (page.hasMore) nodes.push({ kind: 'more', engine, tip, shown });
     return nodes;
@@ -209,6 +331,13 @@ function externalRunRoots(engine: FolderEngine): RunNode[] {
 function runNodes(engine: FolderEngine, runs: ExternalRun[], under: string, total = runs.length): RunNode[] {
   const nodes: RunNode[] = runs.slice(0, MAX_RUNS_SHOWN).map((ext) => ({ kind: 'extRun', engine, ext, under }));
   const hidden = Math.max(total, runs.length) - Math.min(runs.length, MAX_RUNS_SHOWN);
-  if (hidden > 0) nodes.push({ kind: 'message', engine, icon: 'ellipsis', text: `${hidden} older runs not shown`, detail: '`lineage runs` in a terminal lists every run.' });
+  if (hidden > 0)
+    nodes.push({
+      kind: 'message',
+      engine,
+      icon: 'ellipsis',
+      text: `${hidden} older runs not shown`,
+      detail: '`lineage runs` in a terminal lists every run.',
+    });
   return nodes;
 }

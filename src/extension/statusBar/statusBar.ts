@@ -14,7 +14,12 @@ import type { Baselines } from '../inline/baselines';
 import { workspaceNode } from '../inline/inlineProviders';
 
 /** A status bar item as tests read it. */
-export interface StatusItemView { visible: boolean; text: string; tooltip: string; command?: string }
+export interface StatusItemView {
+  visible: boolean;
+  text: string;
+  tooltip: string;
+  command?: string;
+}
 
 /** `$(name)` in a status bar text is an icon; a metric or branch name must not become one. */
 const noIcons = (text: string) => oneLine(text, 40).replace(/\$\(/g, '$\u200b(');
@@ -27,17 +32,26 @@ const noIcons = (text: string) => oneLine(text, 40).replace(/\$\(/g, '$\u200b(')
 export class LineageStatusBar implements vscode.Disposable {
   private readonly headline = vscode.window.createStatusBarItem('lineage.headline', vscode.StatusBarAlignment.Left, 40);
   private readonly baseline = vscode.window.createStatusBarItem('lineage.baseline', vscode.StatusBarAlignment.Left, 39);
-  private readonly views = { headline: { visible: false, text: '', tooltip: '' } as StatusItemView, baseline: { visible: false, text: '', tooltip: '' } as StatusItemView };
+  private readonly views = {
+    headline: { visible: false, text: '', tooltip: '' } as StatusItemView,
+    baseline: { visible: false, text: '', tooltip: '' } as StatusItemView,
+  };
   private readonly progress = new Map<FolderEngine, IndexProgress>();
   private readonly watched = new Map<FolderEngine, vscode.Disposable>();
   private readonly subscriptions: vscode.Disposable[];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly engines: Engines, private readonly baselines: Baselines) {
+  constructor(
+    private readonly engines: Engines,
+    private readonly baselines: Baselines,
+  ) {
     this.headline.name = 'ML Lineage: Headline Metric';
     this.baseline.name = 'ML Lineage: Baseline Branch';
     this.subscriptions = [
-      baselines.onDidChange(() => { this.watchEngines(); this.update(); }),
+      baselines.onDidChange(() => {
+        this.watchEngines();
+        this.update();
+      }),
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
     ];
     this.update();
@@ -47,12 +61,18 @@ export class LineageStatusBar implements vscode.Disposable {
   private watchEngines(): void {
     for (const engine of this.engines.list()) {
       if (this.watched.has(engine)) continue;
-      this.watched.set(engine, engine.onDidProgress((p) => {
-        if (p && p.phase !== 'done') this.progress.set(engine, p);
-        else this.progress.delete(engine);
-        // Batches come fast: redraw at most every 100 ms.
-        this.timer ??= setTimeout(() => { this.timer = undefined; this.update(); }, 100);
-      }));
+      this.watched.set(
+        engine,
+        engine.onDidProgress((p) => {
+          if (p && p.phase !== 'done') this.progress.set(engine, p);
+          else this.progress.delete(engine);
+          // Batches come fast: redraw at most every 100 ms.
+          this.timer ??= setTimeout(() => {
+            this.timer = undefined;
+            this.update();
+          }, 100);
+        }),
+      );
     }
   }
 
@@ -76,7 +96,10 @@ export class LineageStatusBar implements vscode.Disposable {
     const indexing = this.progress.get(engine);
     if (indexing) {
       const count = indexing.total ? ` ${indexing.done}/${indexing.total}` : '';
-      this.show('headline', { text: `$(sync~spin) Indexing${count}`, tooltip: new SafeTooltip().text(`ML Lineage is indexing ${engine.folder.name}: ${indexing.phase}${count}`).md });
+      this.show('headline', {
+        text: `$(sync~spin) Indexing${count}`,
+        tooltip: new SafeTooltip().text(`ML Lineage is indexing ${engine.folder.name}: ${indexing.phase}${count}`).md,
+      });
     } else {
       const key = headlineKey(engine);
       const value = key ? headlineValue(engine.ws, WORKSPACE, key) : undefined;
@@ -84,21 +107,46 @@ export class LineageStatusBar implements vscode.Disposable {
       else {
         const base = 'sha' in ref ? headlineValue(engine.ws, ref.sha, key) : undefined;
         const delta = numericDelta(value, base);
-        const verdict = delta !== undefined ? verdictOf(key, delta, directionsFor([key], readSettings(engine.folder.uri).metricDirections)) : 'n/a';
-        const t = new SafeTooltip()
-          .field(key, `${formatValue(value)} (workspace${engine.repo.branch ? ` on ${engine.repo.branch}` : ''})`);
-        if ('sha' in ref) t.field(`${ref.name} (baseline)`, base === undefined ? 'no value' : `${formatValue(base)}${delta !== undefined ? ` (${formatDelta(delta)}${verdict === 'better' || verdict === 'worse' ? `, ${verdict}` : ''})` : ''}`);
+        const verdict =
+          delta !== undefined ? verdictOf(key, delta, directionsFor([key], readSettings(engine.folder.uri).metricDirections)) : 'n/a';
+        const t = new SafeTooltip().field(key, `${formatValue(value)} (workspace${engine.repo.branch ? ` on ${engine.repo.branch}` : ''})`);
+        if ('sha' in ref)
+          t.field(
+            `${ref.name} (baseline)`,
+            base === undefined
+              ? 'no value'
+              : `${formatValue(base)}${delta !== undefined ? ` (${formatDelta(delta)}${verdict === 'better' || verdict === 'worse' ? `, ${verdict}` : ''})` : ''}`,
+          );
         t.text(`Click to open the Metric Diff of ${name ?? 'the baseline'} and the workspace.`);
-        this.show('headline', { text: `$(graph) ${noIcons(key)} ${noIcons(formatValue(value))}${delta !== undefined ? ` ${formatDelta(delta)}` : ''}`, tooltip: t.md, command: compare });
+        this.show('headline', {
+          text: `$(graph) ${noIcons(key)} ${noIcons(formatValue(value))}${delta !== undefined ? ` ${formatDelta(delta)}` : ''}`,
+          tooltip: t.md,
+          command: compare,
+        });
       }
     }
     const switchTooltip = (what: string) => new SafeTooltip().text(what).text('Click to pick another baseline branch.').md;
-    this.show('baseline', 'sha' in ref
-      ? { text: `$(git-compare) vs ${noIcons(ref.name)}`, tooltip: switchTooltip(`Deltas and inline diffs compare with ${ref.name} (${ref.sha.slice(0, 8)}).`), command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch } }
-      : { text: name ? `$(git-compare) ${noIcons(name)} missing` : '$(git-compare) no baseline', tooltip: switchTooltip(`No baseline: ${ref.problem}.`), command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch }, warning: true });
+    this.show(
+      'baseline',
+      'sha' in ref
+        ? {
+            text: `$(git-compare) vs ${noIcons(ref.name)}`,
+            tooltip: switchTooltip(`Deltas and inline diffs compare with ${ref.name} (${ref.sha.slice(0, 8)}).`),
+            command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch },
+          }
+        : {
+            text: name ? `$(git-compare) ${noIcons(name)} missing` : '$(git-compare) no baseline',
+            tooltip: switchTooltip(`No baseline: ${ref.problem}.`),
+            command: { title: 'Set Baseline Branch…', command: COMMANDS.setBaselineBranch },
+            warning: true,
+          },
+    );
   }
 
-  private show(which: 'headline' | 'baseline', content: { text: string; tooltip: vscode.MarkdownString; command?: vscode.Command; warning?: boolean } | undefined): void {
+  private show(
+    which: 'headline' | 'baseline',
+    content: { text: string; tooltip: vscode.MarkdownString; command?: vscode.Command; warning?: boolean } | undefined,
+  ): void {
     const item = this[which];
     if (!content) {
       item.hide();

@@ -22,10 +22,15 @@ export abstract class LivePanel<State, Host extends { type: string }> {
   protected readonly disposables: vscode.Disposable[] = [];
   private readonly listeners = new Set<(message: Host) => void>();
 
-  protected constructor(readonly panel: vscode.WebviewPanel, onDidChangeIndex: vscode.Event<void>) {
+  protected constructor(
+    readonly panel: vscode.WebviewPanel,
+    onDidChangeIndex: vscode.Event<void>,
+  ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     this.disposables.push(
-      panel.onDidChangeViewState(() => { if (!panel.visible) this.live = false; }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.live = false;
+      }),
       panel.onDidDispose(() => this.dispose()),
       onDidChangeIndex(() => this.reload()),
     );

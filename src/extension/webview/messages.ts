@@ -19,7 +19,12 @@ export function parseExport(m: Record<string, unknown>): ExportMessage | undefin
 
 /** A file name for the save dialog: no folders, no control or reserved characters, the right extension. */
 export function safeFileName(name: string, ext: string): string {
-  const base = name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-').replace(/^[.\s-]+/, '').slice(0, 120).trim() || 'plot';
+  const base =
+    name
+      .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-')
+      .replace(/^[.\s-]+/, '')
+      .slice(0, 120)
+      .trim() || 'plot';
   return base.toLowerCase().endsWith(`.${ext}`) ? base : `${base}.${ext}`;
 }
 

@@ -18,7 +18,12 @@ interface RenderedStage {
 }
 
 type OutSpec = string | Record<string, { cache?: boolean } | null>;
-interface StageDef { cmd: string; outs?: OutSpec[]; metrics?: OutSpec[]; plots?: OutSpec[] }
+interface StageDef {
+  cmd: string;
+  outs?: OutSpec[];
+  metrics?: OutSpec[];
+  plots?: OutSpec[];
+}
 
 /** dvc.yaml's stages with foreach expanded the way DVC names and renders them. */
 function renderStages(dvcYaml: string): RenderedStage[] {
@@ -92,7 +97,7 @@ describe('demo pipeline, run with Python', function () {
   const run = (stage: RenderedStage): void => {
     const cmd = python === 'python' ? stage.cmd : stage.cmd.replace(/^python /, `${python} `);
     const started = process.hrtime.bigint();
-    const r = spawnSync(cmd, { cwd: dir, shell: true, encoding: 'utf8'});
+    const r = spawnSync(cmd, { cwd: dir, shell: true, encoding: 'utf8' });
     const ms = Number((process.hrtime.bigint() - started) / 1000000n);
     assert.equal(r.status, 0, `${stage.name}: ${cmd} exited ${r.status}\n${r.stdout}${r.stderr}`);
     timings.push(`${stage.name} ${ms} ms`);
@@ -117,11 +122,19 @@ describe('demo pipeline, run with Python', function () {
   };
 
   it('renders the stages dvc.lock records, and Git ignores every cached out', () => {
-    assert.deepEqual(stages.map((s) => s.name), ['prepare', 'featurize', 'train@small', 'train@large', 'evaluate']);
-    const lock = parse(readFileSync(path.join(dir, 'dvc.lock'), 'utf8')) as { stages: Record<string, { cmd: string; outs: { path: string }[] }> };
+    assert.deepEqual(
+      stages.map((s) => s.name),
+      ['prepare', 'featurize', 'train@small', 'train@large', 'evaluate'],
+    );
+    const lock = parse(readFileSync(path.join(dir, 'dvc.lock'), 'utf8')) as {
+      stages: Record<string, { cmd: string; outs: { path: string }[] }>;
+    };
     for (const s of stages) {
       assert.equal(lock.stages[s.name].cmd, s.cmd);
-      assert.deepEqual(lock.stages[s.name].outs.map((o) => o.path), s.outs.map((o) => o.path).sort());
+      assert.deepEqual(
+        lock.stages[s.name].outs.map((o) => o.path),
+        s.outs.map((o) => o.path).sort(),
+      );
     }
     assert.equal(lock.stages['train@large'].cmd, 'python src/train.py --family large --hidden 256 data/features models/large.pkl');
     for (const s of stages) {
@@ -162,11 +175,17 @@ describe('demo pipeline, run with Python', function () {
     assert.deepEqual(Object.keys(cached), ['test', 'latency_ms']);
     assert.deepEqual(Object.keys(cached.test), ['accuracy', 'n_samples']);
     assert.equal(cached.test.accuracy, metrics.accuracy);
-    assert.deepEqual(keys(readFileSync(path.join(dir, 'dvclive', 'metrics.json'), 'utf8')), keys(git(['show', 'HEAD:dvclive/metrics.json'])));
+    assert.deepEqual(
+      keys(readFileSync(path.join(dir, 'dvclive', 'metrics.json'), 'utf8')),
+      keys(git(['show', 'HEAD:dvclive/metrics.json'])),
+    );
     assert.ok(readFileSync(path.join(dir, 'eval', 'plots', 'roc.csv'), 'utf8').startsWith('fpr,tpr,threshold\n'));
     assert.ok(readFileSync(path.join(dir, 'eval', 'plots', 'confusion.csv'), 'utf8').startsWith('actual,predicted\n'));
     // The run changes only outs and DVCLive's files; sources, params and dvc.lock stay as committed.
-    const changed = git(['status', '--porcelain']).split('\n').filter(Boolean).map((l) => l.slice(3));
+    const changed = git(['status', '--porcelain'])
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3));
     for (const p of changed) assert.ok(/^(eval|dvclive)\//.test(p), `the run changed ${p}`);
   });
 });

@@ -37,8 +37,17 @@ function catFiles(cwd: string, specs: string[]): Buffer[] {
 const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex');
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
 
-interface LockEntry { path: string; hash?: string; md5: string; size: number; nfiles?: number }
-interface Lock { schema: string; stages: Record<string, { cmd: string; deps?: LockEntry[]; outs?: LockEntry[]; params?: Record<string, Record<string, unknown>> }> }
+interface LockEntry {
+  path: string;
+  hash?: string;
+  md5: string;
+  size: number;
+  nfiles?: number;
+}
+interface Lock {
+  schema: string;
+  stages: Record<string, { cmd: string; deps?: LockEntry[]; outs?: LockEntry[]; params?: Record<string, Record<string, unknown>> }>;
+}
 
 function cachePath(dir: string, hash: string): string {
   return path.join(dir, '.dvc', 'cache', 'files', 'md5', hash.slice(0, 2), hash.slice(2));
@@ -78,7 +87,11 @@ describe('demo repository generator', function () {
   });
 
   it('has release tags (one lightweight) and GTO tags', () => {
-    const tags = new Map(lines(git(dir, ['for-each-ref', '--format=%(refname:short) %(objecttype)', 'refs/tags'])).map((l) => l.split(' ') as [string, string]));
+    const tags = new Map(
+      lines(git(dir, ['for-each-ref', '--format=%(refname:short) %(objecttype)', 'refs/tags'])).map(
+        (l) => l.split(' ') as [string, string],
+      ),
+    );
     assert.equal(tags.size, info.tags.length);
     for (const t of ['v0.1.0', 'v1.0.0', 'v1.2.0', 'classifier@v1.0.0', 'classifier#prod#1']) assert.equal(tags.get(t), 'tag', t);
     assert.deepEqual(info.lightweightTags, ['v0.2.0']);
@@ -152,7 +165,10 @@ describe('demo repository generator', function () {
     const revs = lines(git(dir, ['log', '--all', '--format=%H', '--', 'dvc.lock']));
     assert.ok(revs.length > 250);
     let checked = 0;
-    const locks = catFiles(dir, revs.map((r) => `${r}:dvc.lock`));
+    const locks = catFiles(
+      dir,
+      revs.map((r) => `${r}:dvc.lock`),
+    );
     for (const [i, rev] of revs.entries()) {
       const lock = parse(locks[i].toString('utf8')) as Lock;
       for (const stage of Object.values(lock.stages)) {

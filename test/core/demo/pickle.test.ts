@@ -16,14 +16,33 @@ describe('demo pickle writer', () => {
     const python = ['python3', 'python'].find((p) => spawnSync(p, ['-c', 'import sys; assert sys.version_info[0] == 3']).status === 0);
     if (!python) return this.skip();
     const value = {
-      name: 'größe', n: 70000, neg: -40000, f: new PyFloat(2), x: 0.1, rows: [[new PyTuple([3, new PyFloat(0.5)])]],
-      t4: new PyTuple([1, 2, 3, 4]), empty: [], none: null, no: false, long: 'a'.repeat(300),
+      name: 'größe',
+      n: 70000,
+      neg: -40000,
+      f: new PyFloat(2),
+      x: 0.1,
+      rows: [[new PyTuple([3, new PyFloat(0.5)])]],
+      t4: new PyTuple([1, 2, 3, 4]),
+      empty: [],
+      none: null,
+      no: false,
+      long: 'a'.repeat(300),
     };
     const script = 'import json, pickle, sys; print(json.dumps(pickle.loads(sys.stdin.buffer.read())))';
     const r = spawnSync(python, ['-c', script], { input: pickleDumps(value), encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), {
-      name: 'größe', n: 70000, neg: -40000, f: 2, x: 0.1, rows: [[[3, 0.5]]], t4: [1, 2, 3, 4], empty: [], none: null, no: false, long: 'a'.repeat(300),
+      name: 'größe',
+      n: 70000,
+      neg: -40000,
+      f: 2,
+      x: 0.1,
+      rows: [[[3, 0.5]]],
+      t4: [1, 2, 3, 4],
+      empty: [],
+      none: null,
+      no: false,
+      long: 'a'.repeat(300),
     });
   });
 });

@@ -45,23 +45,44 @@ describe('compareValues: one pass from both sides to the table', () => {
   it('without directions, names decide (loss lower, the rest higher); globs alone work as settings give them', () => {
     const byName = compareValues({ metrics, params });
     const verdict = (t: ReturnType<typeof compareValues>, key: string) => t.rows.find((r) => r.key === key)?.verdict;
-    assert.deepEqual(['acc', 'loss', 'score', 'val.score'].map((k) => verdict(byName, k)), ['worse', 'better', 'better', 'better']);
+    assert.deepEqual(
+      ['acc', 'loss', 'score', 'val.score'].map((k) => verdict(byName, k)),
+      ['worse', 'better', 'better', 'better'],
+    );
     const byGlob = compareValues({ metrics, params }, { globs: { '**.score': 'lower', score: 'lower' } });
-    assert.deepEqual(['acc', 'loss', 'score', 'val.score'].map((k) => verdict(byGlob, k)), ['worse', 'better', 'worse', 'worse']);
+    assert.deepEqual(
+      ['acc', 'loss', 'score', 'val.score'].map((k) => verdict(byGlob, k)),
+      ['worse', 'better', 'worse', 'worse'],
+    );
   });
 
   it('the Markdown of the rows is the table `diffToMarkdown` gives for the same comparison', () => {
     const table = compareValues({ metrics, params }, directions);
-    const md = rowsToMarkdown(table.rows.filter((r) => r.changed), 'main', 'exp');
+    const md = rowsToMarkdown(
+      table.rows.filter((r) => r.changed),
+      'main',
+      'exp',
+    );
     const exact = { acc: 'lower', 'val.score': 'higher', score: 'lower' } as const;
-    assert.equal(md, diffToMarkdown(diffValues(metrics.old, metrics.new), 'main', 'exp', { kind: 'metrics', directions: exact }) + '\n'
-      + diffToMarkdown(diffValues(params.old, params.new), 'main', 'exp', { kind: 'params' }));
+    assert.equal(
+      md,
+      diffToMarkdown(diffValues(metrics.old, metrics.new), 'main', 'exp', { kind: 'metrics', directions: exact }) +
+        '\n' +
+        diffToMarkdown(diffValues(params.old, params.new), 'main', 'exp', { kind: 'params' }),
+    );
     assert.match(md, /\| eval\/m\.json \| val\.score \| 3 \| 5 \| ▲ \+2 ✅ \|/);
     assert.match(md, /\| m\.json \| score \| 10 \| 12 \| ▲ \+2 ❌ \|/);
     assert.match(md, /\| params\.yaml \| lr \| 0\.01 \| 0\.02 \| ▲ \+0\.01 \|/);
     assert.match(md, /^\| Path \| Param \| main \| exp \| Change \|$/m);
     // Only metric rows picked: only the metrics table.
-    assert.doesNotMatch(rowsToMarkdown(table.rows.filter((r) => r.kind === 'metric'), 'main', 'exp'), /Param/);
+    assert.doesNotMatch(
+      rowsToMarkdown(
+        table.rows.filter((r) => r.kind === 'metric'),
+        'main',
+        'exp',
+      ),
+      /Param/,
+    );
     assert.equal(rowsToMarkdown([], 'main', 'exp'), 'No differences between main and exp.\n');
   });
 
@@ -70,7 +91,10 @@ describe('compareValues: one pass from both sides to the table', () => {
     const read = (sha: string, kind: 'metrics' | 'params'): ValuesAtRevision => {
       reads.push(`${sha}:${kind}`);
       const side = sha === 'a' ? 'old' : 'new';
-      return { values: (kind === 'metrics' ? metrics : params)[side], problems: kind === 'params' && side === 'new' ? [{ path: 'p.yaml', status: 'error', message: 'bad' }] : [] };
+      return {
+        values: (kind === 'metrics' ? metrics : params)[side],
+        problems: kind === 'params' && side === 'new' ? [{ path: 'p.yaml', status: 'error', message: 'bad' }] : [],
+      };
     };
     const table = buildDiffTable(undefined as never, 'a', 'b', directions, read);
     assert.deepEqual(reads, ['a:metrics', 'b:metrics', 'a:params', 'b:params']);

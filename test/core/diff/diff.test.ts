@@ -37,7 +37,12 @@ describe('diffValues (dvc metrics/params diff semantics)', () => {
 describe('Markdown and directions', () => {
   it('escapes file-derived text so it cannot break the table or inject markup', () => {
     assert.equal(mdCell('a|b<script>\nx'), 'a\\|b\\<script\\> x');
-    const md = diffToMarkdown({ 'm.json': { loss: { old: 0.5, new: 0.4, diff: -0.1 }, acc: { old: 0.5, new: 0.4, diff: -0.1 } } }, 'main', 'exp', { kind: 'metrics' });
+    const md = diffToMarkdown(
+      { 'm.json': { loss: { old: 0.5, new: 0.4, diff: -0.1 }, acc: { old: 0.5, new: 0.4, diff: -0.1 } } },
+      'main',
+      'exp',
+      { kind: 'metrics' },
+    );
     assert.match(md, /\| m\.json \| loss \| 0\.5 \| 0\.4 \| ▼ -0\.1 ✅ \|/);
     assert.match(md, /\| m\.json \| acc \| 0\.5 \| 0\.4 \| ▼ -0\.1 ❌ \|/);
   });
@@ -55,8 +60,11 @@ describe('Markdown and directions', () => {
 
   it('expands metric-direction globs from settings: * within a dotted segment, ** across, first match wins', () => {
     const keys = ['loss', 'train.loss', 'train.val.loss', 'acc', 'a.b'];
-    assert.deepEqual(directionsFor(keys, { '**.loss': 'higher', 'loss': 'higher', 'a.*': 'lower', 'train.*': 'lower' }), {
-      'train.loss': 'higher', 'train.val.loss': 'higher', loss: 'higher', 'a.b': 'lower',
+    assert.deepEqual(directionsFor(keys, { '**.loss': 'higher', loss: 'higher', 'a.*': 'lower', 'train.*': 'lower' }), {
+      'train.loss': 'higher',
+      'train.val.loss': 'higher',
+      loss: 'higher',
+      'a.b': 'lower',
     });
     assert.deepEqual(directionsFor(keys, { 'train.*': 'lower' }), { 'train.loss': 'lower' });
     assert.deepEqual(directionsFor(keys, {}), {});

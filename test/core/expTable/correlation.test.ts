@@ -10,8 +10,20 @@ describe('rank correlation (Experiments table charts)', () => {
 
   it('is 1 for any increasing relation and -1 for any decreasing one, however unlinear', () => {
     const lr = [0.0001, 0.001, 0.01, 0.1, 1];
-    assert.equal(spearman(lr, lr.map((x) => Math.log10(x) ** 3)), 1);
-    assert.equal(spearman(lr, lr.map((x) => -Math.exp(x * 10))), -1);
+    assert.equal(
+      spearman(
+        lr,
+        lr.map((x) => Math.log10(x) ** 3),
+      ),
+      1,
+    );
+    assert.equal(
+      spearman(
+        lr,
+        lr.map((x) => -Math.exp(x * 10)),
+      ),
+      -1,
+    );
     // Pearson of an exponential is far from 1: that is why ranks are used.
     const steps = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     assert.ok(pearson(steps, steps.map(Math.exp))! < 0.75);
@@ -38,7 +50,10 @@ describe('rank correlation (Experiments table charts)', () => {
       { column: 'up', values: [1, 2, 3, 4, 5, null, 7] },
       { column: 'flat', values: [1, 1, 1, 1, 1, 1, 1] },
     ]);
-    assert.deepEqual(out.map((e) => e.column), ['down', 'up', 'weak', 'flat']);
+    assert.deepEqual(
+      out.map((e) => e.column),
+      ['down', 'up', 'weak', 'flat'],
+    );
     assert.equal(out[0].rho, -1);
     assert.equal(out[0].n, 5);
     assert.equal(out[1].rho, 1);

@@ -47,8 +47,13 @@ printf '{"lr": %s}' "$lr" > metrics.json
 `;
 
 const FILES = {
-  '.dvc/config': '', '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n', '.dvcignore': '',
-  'dvc.yaml': PIPELINE, 'train.sh': TRAIN, 'data.txt': 'rows\n', 'params.yaml': '# params\ntrain:\n  lr: 0.1  # rate\n  epochs: 3\n',
+  '.dvc/config': '',
+  '.dvc/.gitignore': '/config.local\n/tmp\n/cache\n',
+  '.dvcignore': '',
+  'dvc.yaml': PIPELINE,
+  'train.sh': TRAIN,
+  'data.txt': 'rows\n',
+  'params.yaml': '# params\ntrain:\n  lr: 0.1  # rate\n  epochs: 3\n',
 };
 
 const quiet = (): void => undefined;
@@ -65,7 +70,11 @@ async function project(): Promise<GitFixture> {
 const read = (repo: GitFixture, path: string) => readFileSync(join(repo.dir, path), 'utf8');
 const refOf = (baseline: string, name: string) => `refs/exps/${baseline.slice(0, 2)}/${baseline.slice(2)}/${name}`;
 /** Experiment refs (DVC's bookkeeping under refs/exps/exec and refs/exps/apply left out). */
-const expRefs = (repo: GitFixture) => repo.git('for-each-ref', '--format=%(refname)', 'refs/exps').split('\n').filter((r) => r && !/^refs\/exps\/(exec|apply)\//.test(r));
+const expRefs = (repo: GitFixture) =>
+  repo
+    .git('for-each-ref', '--format=%(refname)', 'refs/exps')
+    .split('\n')
+    .filter((r) => r && !/^refs\/exps\/(exec|apply)\//.test(r));
 const allRefs = (repo: GitFixture) => repo.git('for-each-ref', '--format=%(refname)', 'refs/exps').split('\n').filter(Boolean);
 const indexBytes = (repo: GitFixture) => readFileSync(join(repo.dir, '.git', 'index'));
 
@@ -80,7 +89,11 @@ function expectRefusal(fn: () => Promise<unknown>, type: new (...a: never[]) => 
 describe('exp run', function () {
   this.timeout(60000);
   const fixtures: GitFixture[] = [];
-  const make = async () => { const f = await project(); fixtures.push(f); return f; };
+  const make = async () => {
+    const f = await project();
+    fixtures.push(f);
+    return f;
+  };
   after(() => fixtures.forEach((f) => f.cleanup()));
 
   it('records a commit on the baseline with the changed params, dvc.lock and metrics, leaving HEAD and the index alone', async () => {
@@ -88,7 +101,9 @@ describe('exp run', function () {
     const baseline = repo.git('rev-parse', 'HEAD');
     const index = indexBytes(repo);
     const events: ExpEvent[] = [];
-    const result = await runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.01'], name: 'ours' }, (e) => events.push(e));
+    const result = await runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.01'], name: 'ours' }, (e) =>
+      events.push(e),
+    );
     assert.ok(result.ok, JSON.stringify(result));
     const ref = refOf(baseline, 'ours');
     assert.equal(result.ref, ref);
@@ -101,7 +116,9 @@ describe('exp run', function () {
     const lock = loadYamlSafe(repo.git('show', `${ref}:dvc.lock`));
     assert.ok(lock.ok && lock.value instanceof Map);
     const entry = (lock.value.get('stages') as Map<string, unknown>).get('train');
-    const hash = createHash('sha256').update(sortedJsonDumps(new Map([['train', entry as never]]))).digest('hex');
+    const hash = createHash('sha256')
+      .update(sortedJsonDumps(new Map([['train', entry as never]])))
+      .digest('hex');
     assert.equal(message, `dvc: commit experiment ${hash}`);
     assert.equal(result.hash, hash);
     // What the commit holds: params, dvc.lock and the Git-tracked metric changed, nothing else.
@@ -127,11 +144,14 @@ describe('exp run', function () {
     assert.match(r.name, /^[a-z]{5}-[a-z]{4}$/);
   });
 
-  it('a param key that does not exist fails with DVC\'s error and changes nothing', async () => {
+  it("a param key that does not exist fails with DVC's error and changes nothing", async () => {
     const repo = await make();
     const before = read(repo, 'params.yaml');
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.nope=1'], name: 'x' }, quiet), SetParamError,
-      /params\.yaml: Invalid `--set-param` value: Could not override 'train\.nope'\. To append to your config use \+train\.nope=1/);
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.nope=1'], name: 'x' }, quiet),
+      SetParamError,
+      /params\.yaml: Invalid `--set-param` value: Could not override 'train\.nope'\. To append to your config use \+train\.nope=1/,
+    );
     assert.equal(read(repo, 'params.yaml'), before);
     assert.deepEqual(expRefs(repo), []);
     assert.equal(repo.git('status', '--porcelain'), '');
@@ -139,25 +159,50 @@ describe('exp run', function () {
 
   it('a value that does not parse is refused with where it stops, and changes nothing', async () => {
     const repo = await make();
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=[1,'], name: 'x' }, quiet), SetParamError, /cannot parse 'train\.lr=\[1,'/);
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=#1'] }, quiet), SetParamError, /unexpected character '#'/);
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=1,2'] }, quiet), SetParamError, /Sweep overrides can't be used without `--queue`/);
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=[1,'], name: 'x' }, quiet),
+      SetParamError,
+      /cannot parse 'train\.lr=\[1,'/,
+    );
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=#1'] }, quiet),
+      SetParamError,
+      /unexpected character '#'/,
+    );
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=1,2'] }, quiet),
+      SetParamError,
+      /Sweep overrides can't be used without `--queue`/,
+    );
     assert.equal(repo.git('status', '--porcelain'), '');
     assert.deepEqual(expRefs(repo), []);
   });
 
-  it('a name that is taken or breaks Git\'s ref rules is refused before anything runs; -f replaces', async () => {
+  it("a name that is taken or breaks Git's ref rules is refused before anything runs; -f replaces", async () => {
     const repo = await make();
     const baseline = repo.git('rev-parse', 'HEAD');
     assert.ok((await runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.3'], name: 'taken' }, quiet)).ok);
     repo.git('checkout', '--', '.');
     const first = repo.git('rev-parse', refOf(baseline, 'taken'));
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.4'], name: 'taken' }, quiet), ExpUsageError, /Experiment conflicts with existing experiment 'taken'/);
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.4'], name: 'taken' }, quiet),
+      ExpUsageError,
+      /Experiment conflicts with existing experiment 'taken'/,
+    );
     for (const bad of ['a/b', 'bad name', 'x.lock', '.hidden', 'a..b', 'end.', 'a@{1}', 'q?', '']) {
-      await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.4'], name: bad }, quiet), ExpUsageError, bad === '' ? /cannot be empty/ : /invalid experiment name/);
+      await expectRefusal(
+        () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.4'], name: bad }, quiet),
+        ExpUsageError,
+        bad === '' ? /cannot be empty/ : /invalid experiment name/,
+      );
     }
     assert.equal(repo.git('status', '--porcelain'), '', 'nothing was written');
-    const forced = await runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.4'], name: 'taken', force: true }, quiet);
+    const forced = await runExperiment(
+      repo.dir,
+      undefined,
+      { targets: [], setParams: ['train.lr=0.4'], name: 'taken', force: true },
+      quiet,
+    );
     assert.ok(forced.ok);
     assert.notEqual(repo.git('rev-parse', refOf(baseline, 'taken')), first);
     assert.equal(repo.git('show', `${refOf(baseline, 'taken')}:metrics.json`), '{"lr": 0.4}');
@@ -174,11 +219,19 @@ describe('exp run', function () {
     repo.git('checkout', '--', '.');
     writeFileSync(join(repo.dir, 'dvc.yaml'), 'stages:\n  train:\n    cmd: [unclosed\n');
     const params = read(repo, 'params.yaml');
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.5'], name: 'broken' }, quiet), ReproError, /dvc\.yaml:\d+/);
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.5'], name: 'broken' }, quiet),
+      ReproError,
+      /dvc\.yaml:\d+/,
+    );
     assert.equal(read(repo, 'params.yaml'), params, 'the params were not written');
     assert.deepEqual(expRefs(repo), [refOf(baseline, 'dirty')]);
     repo.git('checkout', '--', 'dvc.yaml');
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: ['nosuch'], setParams: [] }, quiet), ReproError, /stage 'nosuch' not found/);
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: ['nosuch'], setParams: [] }, quiet),
+      ReproError,
+      /stage 'nosuch' not found/,
+    );
   });
 
   it('a stage that fails records no experiment; the run is kept as failed, with its params and its output', async () => {
@@ -207,9 +260,16 @@ describe('exp run', function () {
     assert.ok(temp.ok, JSON.stringify(temp));
     assert.equal(repo.git('status', '--porcelain', '--untracked-files=all'), '');
     assert.equal(read(repo, 'model.txt'), 'rows\n0.1\n');
-    assert.deepEqual(execFileSync('ls', [join(repo.dir, '.dvc', 'tmp', 'exps')], { encoding: 'utf8' }).trim(), '', 'the temporary folder is gone');
+    assert.deepEqual(
+      execFileSync('ls', [join(repo.dir, '.dvc', 'tmp', 'exps')], { encoding: 'utf8' }).trim(),
+      '',
+      'the temporary folder is gone',
+    );
     const here = await runExperiment(repo.dir, undefined, { targets: [], setParams: ['train.lr=0.7'], name: 'in-place' }, quiet);
-    assert.equal(repo.git('rev-parse', `${refOf(baseline, 'in-temp')}^{tree}`), repo.git('rev-parse', `${refOf(baseline, 'in-place')}^{tree}`));
+    assert.equal(
+      repo.git('rev-parse', `${refOf(baseline, 'in-temp')}^{tree}`),
+      repo.git('rev-parse', `${refOf(baseline, 'in-place')}^{tree}`),
+    );
     assert.equal(temp.hash, here.hash);
     // The outs the temporary run made are in the repository's cache: apply brings them back.
     repo.git('checkout', '--', '.');
@@ -219,7 +279,11 @@ describe('exp run', function () {
 
   it('queued runs are refused as not supported yet', async () => {
     const repo = await make();
-    await expectRefusal(() => runExperiment(repo.dir, undefined, { targets: [], setParams: [], queue: true }, quiet), ExpUsageError, /--queue\) are not supported yet/);
+    await expectRefusal(
+      () => runExperiment(repo.dir, undefined, { targets: [], setParams: [], queue: true }, quiet),
+      ExpUsageError,
+      /--queue\) are not supported yet/,
+    );
   });
 });
 
@@ -242,7 +306,11 @@ describe('exp save', function () {
     assert.deepEqual(r.untracked, ['scratch.txt']);
     assert.match(repo.git('log', '-1', '--format=%B', ref), /^dvc: commit experiment [0-9a-f]{64}$/);
     assert.deepEqual(indexBytes(repo), index);
-    await expectRefusal(() => saveExperiment(repo.dir, undefined, { name: 'saved' }), ExpUsageError, /conflicts with existing experiment 'saved'/);
+    await expectRefusal(
+      () => saveExperiment(repo.dir, undefined, { name: 'saved' }),
+      ExpUsageError,
+      /conflicts with existing experiment 'saved'/,
+    );
   });
 });
 
@@ -259,7 +327,7 @@ describe('exp apply / branch / rename / remove', function () {
   });
   afterEach(() => repo.cleanup());
 
-  it('the workspace takes the experiment\'s files and its outs come back from the cache', async () => {
+  it("the workspace takes the experiment's files and its outs come back from the cache", async () => {
     assert.equal(read(repo, 'model.txt'), 'rows\n0.1\n');
     const r = await applyExperiment(repo.dir, undefined, 'exp1');
     assert.deepEqual(r.written.sort(), ['dvc.lock', 'metrics.json', 'params.yaml']);
@@ -272,7 +340,11 @@ describe('exp apply / branch / rename / remove', function () {
 
   it('refuses over uncommitted changes; --force keeps them in refs/exps/apply/stash first', async () => {
     writeFileSync(join(repo.dir, 'params.yaml'), '# mine\ntrain:\n  lr: 0.9\n  epochs: 3\n');
-    await expectRefusal(() => applyExperiment(repo.dir, undefined, 'exp1'), ExpUsageError, /would overwrite changes Git has not recorded in params\.yaml/);
+    await expectRefusal(
+      () => applyExperiment(repo.dir, undefined, 'exp1'),
+      ExpUsageError,
+      /would overwrite changes Git has not recorded in params\.yaml/,
+    );
     assert.match(read(repo, 'params.yaml'), /# mine/);
     const r = await applyExperiment(repo.dir, undefined, 'exp1', { force: true });
     assert.ok(r.backup);
@@ -284,7 +356,11 @@ describe('exp apply / branch / rename / remove', function () {
   });
 
   it('an unknown experiment is refused', async () => {
-    await expectRefusal(() => applyExperiment(repo.dir, undefined, 'nosuch'), ExpUsageError, /'nosuch' does not appear to be an experiment commit/);
+    await expectRefusal(
+      () => applyExperiment(repo.dir, undefined, 'nosuch'),
+      ExpUsageError,
+      /'nosuch' does not appear to be an experiment commit/,
+    );
   });
 
   it('branch, rename and remove move the refs', async () => {
@@ -330,7 +406,11 @@ describe('exp push / pull', function () {
     const pulled = await pullExperiments(clone.dir, 'origin', ['shared']);
     assert.deepEqual(pulled.success, ['shared']);
     assert.equal(clone.git('rev-parse', refOf(baseline, 'shared')), repo.git('rev-parse', refOf(baseline, 'shared')));
-    await expectRefusal(() => pullExperiments(clone.dir, 'origin', ['nosuch']), ExpUsageError, /Experiment 'nosuch' does not exist in 'origin'/);
+    await expectRefusal(
+      () => pullExperiments(clone.dir, 'origin', ['nosuch']),
+      ExpUsageError,
+      /Experiment 'nosuch' does not exist in 'origin'/,
+    );
 
     writeFileSync(join(remote.dir, 'hooks', 'pre-receive'), '#!/bin/sh\necho "experiments are not welcome here" >&2\nexit 1\n');
     chmodSync(join(remote.dir, 'hooks', 'pre-receive'), 0o755);

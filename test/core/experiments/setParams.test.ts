@@ -9,11 +9,31 @@ import { parseOverride, parseSetParams, pathOverrides, SetParamError } from '../
 import { applyParamOverrides } from '../../../src/core/experiments/paramsEdit';
 import { PyFloat, pyFloatRepr } from '../../../src/core/python/pyFloat';
 
-interface Encoded { t: string; v: unknown }
-interface ParseCase { input: string; kind?: string; key?: string; value?: Encoded; sweep?: boolean; package?: string; error?: string }
-interface FileCase { file: string; input: string | null; overrides: string[]; written?: string; error?: string; cause?: string | null }
+interface Encoded {
+  t: string;
+  v: unknown;
+}
+interface ParseCase {
+  input: string;
+  kind?: string;
+  key?: string;
+  value?: Encoded;
+  sweep?: boolean;
+  package?: string;
+  error?: string;
+}
+interface FileCase {
+  file: string;
+  input: string | null;
+  overrides: string[];
+  written?: string;
+  error?: string;
+  cause?: string | null;
+}
 
-const fixtures = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'core', 'experiments', 'fixtures', 'override-cases.json'), 'utf8')) as { parse: ParseCase[]; files: FileCase[] };
+const fixtures = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'core', 'experiments', 'fixtures', 'override-cases.json'), 'utf8'),
+) as { parse: ParseCase[]; files: FileCase[] };
 
 function encode(v: unknown): Encoded {
   if (v === null) return { t: 'none', v: null };
@@ -40,14 +60,20 @@ describe('exp run -S: parsing overrides as Hydra does', () => {
         parsed = parseOverride(c.input);
       } catch (e) {
         assert.ok(e instanceof SetParamError, String(e));
-        assert.ok(c.error || c.package || REFUSED_ON_PURPOSE.has(c.input), `we refused '${c.input}' (${(e as Error).message}) but Hydra reads it: ${JSON.stringify(c)}`);
+        assert.ok(
+          c.error || c.package || REFUSED_ON_PURPOSE.has(c.input),
+          `we refused '${c.input}' (${(e as Error).message}) but Hydra reads it: ${JSON.stringify(c)}`,
+        );
         return;
       }
       assert.ok(!c.error, `Hydra refuses '${c.input}' (${c.error}) but we read it: ${show(parsed)}`);
       assert.ok(!c.package, 'a package override must be refused');
       assert.equal(KINDS[parsed.kind], c.kind);
       assert.equal(parsed.key, c.key);
-      if (c.sweep) { assert.equal(parsed.sweep, true); return; }
+      if (c.sweep) {
+        assert.equal(parsed.sweep, true);
+        return;
+      }
       assert.deepEqual(parsed.value === undefined ? { t: 'none', v: null } : encode(parsed.value), c.value);
     });
   }
@@ -58,12 +84,15 @@ describe('exp run -S: params files written as DVC writes them', () => {
     it(`${c.file}: ${c.overrides.join(' ')}`, () => {
       const overrides = c.overrides.map(parseOverride);
       if (c.error) {
-        assert.throws(() => applyParamOverrides(c.file, c.input ?? undefined, overrides), (e: Error) => {
-          assert.ok(e instanceof SetParamError);
-          const first = (c.cause ?? '').replace(/\.$/, '');
-          assert.ok(e.message.includes(first), `${e.message}\n  should say: ${c.cause}`);
-          return true;
-        });
+        assert.throws(
+          () => applyParamOverrides(c.file, c.input ?? undefined, overrides),
+          (e: Error) => {
+            assert.ok(e instanceof SetParamError);
+            const first = (c.cause ?? '').replace(/\.$/, '');
+            assert.ok(e.message.includes(first), `${e.message}\n  should say: ${c.cause}`);
+            return true;
+          },
+        );
         return;
       }
       assert.equal(applyParamOverrides(c.file, c.input ?? undefined, overrides), c.written);
@@ -73,12 +102,17 @@ describe('exp run -S: params files written as DVC writes them', () => {
 
 describe('exp run -S: arguments', () => {
   it('splits file and override as to_path_overrides does', () => {
-    assert.deepEqual([...pathOverrides(['train.lr=1', 'custom.yaml:layers=3', 'a=x:y', 'sub/p.json:b.c=2', 'train.lr=2'])], [
-      ['params.yaml', ['train.lr=1', 'a=x:y', 'train.lr=2']], ['custom.yaml', ['layers=3']], ['sub/p.json', ['b.c=2']],
-    ]);
+    assert.deepEqual(
+      [...pathOverrides(['train.lr=1', 'custom.yaml:layers=3', 'a=x:y', 'sub/p.json:b.c=2', 'train.lr=2'])],
+      [
+        ['params.yaml', ['train.lr=1', 'a=x:y', 'train.lr=2']],
+        ['custom.yaml', ['layers=3']],
+        ['sub/p.json', ['b.c=2']],
+      ],
+    );
   });
 
-  it('refuses sweeps without a queue, with DVC\'s message', () => {
+  it("refuses sweeps without a queue, with DVC's message", () => {
     assert.throws(() => parseSetParams(['a=1,2']), /Sweep overrides can't be used without `--queue`/);
     assert.throws(() => parseSetParams(['a=range(1,3)']), /Sweep overrides/);
   });

@@ -9,7 +9,10 @@ import { GuardError, removeRecorded, replaceRecorded, workspaceFiles } from '../
 
 describe('exp apply: the work tree guard', () => {
   let repo: GitFixture;
-  beforeEach(() => { repo = GitFixture.create(); repo.commit('files', { 'a.txt': 'committed\n', 'b.txt': 'also\n' }); });
+  beforeEach(() => {
+    repo = GitFixture.create();
+    repo.commit('files', { 'a.txt': 'committed\n', 'b.txt': 'also\n' });
+  });
   afterEach(() => repo.cleanup());
 
   const recorded = () => new Set([repo.git('rev-parse', 'HEAD:a.txt'), repo.git('rev-parse', 'HEAD:b.txt')]);

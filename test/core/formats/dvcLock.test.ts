@@ -90,7 +90,9 @@ describe('parseDvcLock', () => {
       { path: 'data/raw', hashKind: 'md5', md5: '3863d0e317dee0a55c4e59d2ec0eef33.dir', size: 4183943, nfiles: 3 },
       { path: 'src/prepare.py', hashKind: 'md5', md5: 'f09ea0c15980b43010257ccb9f0055e2', size: 1576, isexec: true },
     ]);
-    assert.deepEqual(prepare.outs, [{ path: 'data/prepared', hashKind: 'md5', md5: '153aad06d376b6595932470e459ef42a.dir', size: 8437363, nfiles: 2 }]);
+    assert.deepEqual(prepare.outs, [
+      { path: 'data/prepared', hashKind: 'md5', md5: '153aad06d376b6595932470e459ef42a.dir', size: 8437363, nfiles: 2 },
+    ]);
     assert.ok(isDirHash(prepare.outs[0].md5));
     assert.deepEqual(prepare.params, { 'params.yaml': { 'prepare.seed': 20170428, 'prepare.split': 0.2 } });
     const train = lock.stages['train@1'];
@@ -117,7 +119,11 @@ describe('parseDvcLock', () => {
   });
 
   it('reads a 2.0 lock written by DVC 2.x (no hash field) as md5-dos2unix', () => {
-    const lock = value(parseDvcLock("schema: '2.0'\nstages:\n  s:\n    cmd: echo\n    outs:\n    - path: a.txt\n      md5: d41d8cd98f00b204e9800998ecf8427e\n      size: 0\n"));
+    const lock = value(
+      parseDvcLock(
+        "schema: '2.0'\nstages:\n  s:\n    cmd: echo\n    outs:\n    - path: a.txt\n      md5: d41d8cd98f00b204e9800998ecf8427e\n      size: 0\n",
+      ),
+    );
     assert.deepEqual(lock.stages.s.outs, [{ path: 'a.txt', hashKind: 'md5-dos2unix', md5: 'd41d8cd98f00b204e9800998ecf8427e', size: 0 }]);
   });
 

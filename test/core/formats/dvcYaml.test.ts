@@ -45,20 +45,20 @@ describe('dvcYaml: parseDvcYaml', () => {
   });
 
   it('applies anchors and merge keys', () => {
-    const def = render([
-      'stages:',
-      '  one: &base',
-      '    cmd: echo hi',
-      '    deps: [a]',
-      '  two:',
-      '    <<: *base',
-      '    outs: [o]',
-    ].join('\n'));
+    const def = render(
+      ['stages:', '  one: &base', '    cmd: echo hi', '    deps: [a]', '  two:', '    <<: *base', '    outs: [o]'].join('\n'),
+    );
     assert.deepEqual(def.errors, []);
     const two = def.stages[1];
     assert.equal(two.cmd, 'echo hi');
-    assert.deepEqual(two.deps.map((d) => d.path), ['a']);
-    assert.deepEqual(two.outs.map((o) => o.path), ['o']);
+    assert.deepEqual(
+      two.deps.map((d) => d.path),
+      ['a'],
+    );
+    assert.deepEqual(
+      two.outs.map((o) => o.path),
+      ['o'],
+    );
   });
 });
 
@@ -77,27 +77,29 @@ describe('dvcYaml: paths', () => {
 
 describe('dvcYaml: contextFilesOf', () => {
   it('lists params.yaml first, then vars files without :keys, deduplicated, stage vars under wdir', () => {
-    const r = raw([
-      'vars:',
-      '  - config/a.yaml:lr,epochs',
-      '  - {inline: 1}',
-      '  - config/a.yaml:other',
-      '  - params.yaml',
-      'stages:',
-      '  s1:',
-      '    wdir: sub',
-      '    vars: [local.yaml, ../config/b.json]',
-      '    cmd: x',
-      '  s2:',
-      '    foreach: [1, 2]',
-      '    do:',
-      '      vars: [c.yaml:k]',
-      '      cmd: y',
-      '  s3:',
-      '    wdir: ${dir}',
-      '    vars: [d.yaml]',
-      '    cmd: z',
-    ].join('\n'));
+    const r = raw(
+      [
+        'vars:',
+        '  - config/a.yaml:lr,epochs',
+        '  - {inline: 1}',
+        '  - config/a.yaml:other',
+        '  - params.yaml',
+        'stages:',
+        '  s1:',
+        '    wdir: sub',
+        '    vars: [local.yaml, ../config/b.json]',
+        '    cmd: x',
+        '  s2:',
+        '    foreach: [1, 2]',
+        '    do:',
+        '      vars: [c.yaml:k]',
+        '      cmd: y',
+        '  s3:',
+        '    wdir: ${dir}',
+        '    vars: [d.yaml]',
+        '    cmd: z',
+      ].join('\n'),
+    );
     assert.deepEqual(contextFilesOf(r), ['params.yaml', 'config/a.yaml', 'sub/local.yaml', 'config/b.json', 'c.yaml', 'd.yaml']);
   });
 
@@ -167,7 +169,9 @@ describe('dvcYaml: stages without templating', () => {
       { path: 'data/raw.csv', projectPath: 'data/raw.csv' },
       { path: 'src/./prepare.py', projectPath: 'src/prepare.py' },
     ]);
-    assert.deepEqual(prepare.outs, [{ kind: 'out', path: 'data/prepared', projectPath: 'data/prepared', cache: true, persist: false, push: true }]);
+    assert.deepEqual(prepare.outs, [
+      { kind: 'out', path: 'data/prepared', projectPath: 'data/prepared', cache: true, persist: false, push: true },
+    ]);
     assert.equal(prepare.frozen, false);
     assert.equal(prepare.alwaysChanged, false);
 
@@ -176,15 +180,44 @@ describe('dvcYaml: stages without templating', () => {
     assert.deepEqual(train.cmd, ['python ../train.py', 'echo done']);
     assert.deepEqual(train.deps, [{ path: '../data/prepared', projectPath: 'data/prepared' }]);
     assert.deepEqual(train.outs[0], {
-      kind: 'out', path: 'model.pkl', projectPath: 'models/model.pkl', cache: false, persist: true, push: false,
-      remote: 'store', desc: 'the model', type: 'model', labels: ['cv'], meta: { owner: 'me' },
+      kind: 'out',
+      path: 'model.pkl',
+      projectPath: 'models/model.pkl',
+      cache: false,
+      persist: true,
+      push: false,
+      remote: 'store',
+      desc: 'the model',
+      type: 'model',
+      labels: ['cv'],
+      meta: { owner: 'me' },
     });
-    assert.deepEqual(train.outs[1], { kind: 'metric', path: 'metrics.json', projectPath: 'models/metrics.json', cache: false, persist: false, push: true });
+    assert.deepEqual(train.outs[1], {
+      kind: 'metric',
+      path: 'metrics.json',
+      projectPath: 'models/metrics.json',
+      cache: false,
+      persist: false,
+      push: true,
+    });
     assert.deepEqual(train.outs[2], {
-      kind: 'plot', path: 'plots/loss.csv', projectPath: 'models/plots/loss.csv', cache: false, persist: false, push: true,
+      kind: 'plot',
+      path: 'plots/loss.csv',
+      projectPath: 'models/plots/loss.csv',
+      cache: false,
+      persist: false,
+      push: true,
       plot: { template: 'linear', x: 'step', y: ['loss', 'val_loss'], header: true },
     });
-    assert.deepEqual(train.outs[3], { kind: 'plot', path: 'plots/roc.json', projectPath: 'models/plots/roc.json', cache: true, persist: false, push: true, plot: {} });
+    assert.deepEqual(train.outs[3], {
+      kind: 'plot',
+      path: 'plots/roc.json',
+      projectPath: 'models/plots/roc.json',
+      cache: true,
+      persist: false,
+      push: true,
+      plot: {},
+    });
     assert.equal(train.frozen, true);
     assert.equal(train.alwaysChanged, true);
     assert.equal(train.desc, 'trains');
@@ -214,89 +247,118 @@ describe('dvcYaml: stages without templating', () => {
 
 describe('dvcYaml: top-level sections', () => {
   it('reads params, metrics, plots and artifacts relative to the dvc.yaml folder', () => {
-    const def = render([
-      'params: [conf/./p.yaml]',
-      'metrics: [eval/metrics.json, ../up.json]',
-      'plots:',
-      '  - eval/roc.csv',
-      '  - eval/pr.json:',
-      '      x: recall',
-      '      y: precision',
-      '      title: PR',
-      '  - Accuracy:',
-      '      x: step',
-      '      y:',
-      '        a/train.tsv: acc',
-      '        a/test.tsv: [acc, loss]',
-      '      template: simple',
-      '  - empty.csv:',
-      'artifacts:',
-      '  cv-classification:',
-      '    path: models/./resnet.pt',
-      '    type: model',
-      '    desc: CV model',
-      '    labels: [resnet50]',
-      '    meta: {framework: pytorch}',
-      '  remote-one:',
-      '    path: s3://bucket/m.pt',
-      'datasets:',
-      '  - {name: d, type: dvc, url: x}',
-      'stages: {}',
-    ].join('\n'));
+    const def = render(
+      [
+        'params: [conf/./p.yaml]',
+        'metrics: [eval/metrics.json, ../up.json]',
+        'plots:',
+        '  - eval/roc.csv',
+        '  - eval/pr.json:',
+        '      x: recall',
+        '      y: precision',
+        '      title: PR',
+        '  - Accuracy:',
+        '      x: step',
+        '      y:',
+        '        a/train.tsv: acc',
+        '        a/test.tsv: [acc, loss]',
+        '      template: simple',
+        '  - empty.csv:',
+        'artifacts:',
+        '  cv-classification:',
+        '    path: models/./resnet.pt',
+        '    type: model',
+        '    desc: CV model',
+        '    labels: [resnet50]',
+        '    meta: {framework: pytorch}',
+        '  remote-one:',
+        '    path: s3://bucket/m.pt',
+        'datasets:',
+        '  - {name: d, type: dvc, url: x}',
+        'stages: {}',
+      ].join('\n'),
+    );
     assert.deepEqual(def.errors, []);
     assert.deepEqual(def.params, ['conf/p.yaml']);
     assert.deepEqual(def.metrics, ['eval/metrics.json', '../up.json']);
     assert.deepEqual(def.plots, [
       { id: 'eval/roc.csv', projectPath: 'eval/roc.csv' },
       { id: 'eval/pr.json', projectPath: 'eval/pr.json', x: 'recall', y: 'precision', title: 'PR' },
-      { id: 'Accuracy', x: 'step', y: { 'a/train.tsv': 'acc', 'a/test.tsv': ['acc', 'loss'] }, template: 'simple', files: ['a/train.tsv', 'a/test.tsv'] },
+      {
+        id: 'Accuracy',
+        x: 'step',
+        y: { 'a/train.tsv': 'acc', 'a/test.tsv': ['acc', 'loss'] },
+        template: 'simple',
+        files: ['a/train.tsv', 'a/test.tsv'],
+      },
       { id: 'empty.csv', projectPath: 'empty.csv' },
     ]);
     assert.deepEqual(def.artifacts, [
-      { name: 'cv-classification', path: 'models/./resnet.pt', projectPath: 'models/resnet.pt', type: 'model', desc: 'CV model', labels: ['resnet50'], meta: { framework: 'pytorch' } },
+      {
+        name: 'cv-classification',
+        path: 'models/./resnet.pt',
+        projectPath: 'models/resnet.pt',
+        type: 'model',
+        desc: 'CV model',
+        labels: ['resnet50'],
+        meta: { framework: 'pytorch' },
+      },
       { name: 'remote-one', path: 's3://bucket/m.pt', projectPath: 's3://bucket/m.pt' },
     ]);
   });
 
   it('reports an unknown top-level key, an artifact without path and a bad plot, keeping the rest', () => {
-    const def = render([
-      'stages:',
-      '  ok:',
-      '    cmd: x',
-      'stagez: {}',
-      'artifacts:',
-      '  bad:',
-      '    type: model',
-      '  good:',
-      '    path: m.pt',
-      'plots:',
-      '  - p.csv:',
-      '      colour: red',
-    ].join('\n'));
-    assert.deepEqual(def.stages.map((s) => s.name), ['ok']);
-    assert.deepEqual(def.artifacts.map((a) => a.name), ['good']);
+    const def = render(
+      [
+        'stages:',
+        '  ok:',
+        '    cmd: x',
+        'stagez: {}',
+        'artifacts:',
+        '  bad:',
+        '    type: model',
+        '  good:',
+        '    path: m.pt',
+        'plots:',
+        '  - p.csv:',
+        '      colour: red',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      def.stages.map((s) => s.name),
+      ['ok'],
+    );
+    assert.deepEqual(
+      def.artifacts.map((a) => a.name),
+      ['good'],
+    );
     assert.equal(def.plots.length, 0);
     const msgs = def.errors.map((e) => `${e.line}: ${e.message}`);
     assert.equal(def.errors.length, 3, msgs.join('\n'));
-    assert.ok(def.errors.some((e) => /unknown top-level key 'stagez'/.test(e.message) && e.line === 4 && e.column === 1), msgs.join('\n'));
-    assert.ok(def.errors.some((e) => /artifact 'bad'.*'path' is required/.test(e.message) && e.line === 6), msgs.join('\n'));
-    assert.ok(def.errors.some((e) => /unknown key 'colour'/.test(e.message) && e.line === 12), msgs.join('\n'));
+    assert.ok(
+      def.errors.some((e) => /unknown top-level key 'stagez'/.test(e.message) && e.line === 4 && e.column === 1),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      def.errors.some((e) => /artifact 'bad'.*'path' is required/.test(e.message) && e.line === 6),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      def.errors.some((e) => /unknown key 'colour'/.test(e.message) && e.line === 12),
+      msgs.join('\n'),
+    );
   });
 });
 
 describe('dvcYaml: bad stages are dropped alone', () => {
   it('reports an unknown stage key with stage and line', () => {
-    const def = render([
-      'stages:',
-      '  first:',
-      '    cmd: a',
-      '  broken:',
-      '    cmd: b',
-      '    outz: [x]',
-      '  last:',
-      '    cmd: c',
-    ].join('\n'));
-    assert.deepEqual(def.stages.map((s) => s.name), ['first', 'last']);
+    const def = render(
+      ['stages:', '  first:', '    cmd: a', '  broken:', '    cmd: b', '    outz: [x]', '  last:', '    cmd: c'].join('\n'),
+    );
+    assert.deepEqual(
+      def.stages.map((s) => s.name),
+      ['first', 'last'],
+    );
     assert.equal(def.errors.length, 1);
     const [err] = def.errors;
     assert.equal(err.stage, 'broken');
@@ -307,16 +369,11 @@ describe('dvcYaml: bad stages are dropped alone', () => {
   });
 
   it('reports a missing cmd at the stage line', () => {
-    const def = render([
-      'stages:',
-      '  first:',
-      '    cmd: a',
-      '  nocmd:',
-      '    deps: [x]',
-      '  last:',
-      '    cmd: c',
-    ].join('\n'));
-    assert.deepEqual(def.stages.map((s) => s.name), ['first', 'last']);
+    const def = render(['stages:', '  first:', '    cmd: a', '  nocmd:', '    deps: [x]', '  last:', '    cmd: c'].join('\n'));
+    assert.deepEqual(
+      def.stages.map((s) => s.name),
+      ['first', 'last'],
+    );
     assert.equal(def.errors.length, 1);
     assert.equal(def.errors[0].stage, 'nocmd');
     assert.match(def.errors[0].message, /stage 'nocmd': 'cmd' is required/);
@@ -324,27 +381,29 @@ describe('dvcYaml: bad stages are dropped alone', () => {
   });
 
   it('reports wrong types: cmd, frozen, deps entries, out flags, a stage that is not a mapping', () => {
-    const def = render([
-      'stages:',
-      '  a:',
-      '    cmd: {x: 1}',
-      '  b:',
-      '    cmd: x',
-      '    frozen: yes',
-      '  c:',
-      '    cmd: x',
-      '    deps: [1]',
-      '  d:',
-      '    cmd: x',
-      '    outs:',
-      '      - o:',
-      '          cach: false',
-      '  e: just a string',
-      '  f:',
-      '    cmd: x',
-      '    outs:',
-      '      - o:',
-    ].join('\n'));
+    const def = render(
+      [
+        'stages:',
+        '  a:',
+        '    cmd: {x: 1}',
+        '  b:',
+        '    cmd: x',
+        '    frozen: yes',
+        '  c:',
+        '    cmd: x',
+        '    deps: [1]',
+        '  d:',
+        '    cmd: x',
+        '    outs:',
+        '      - o:',
+        '          cach: false',
+        '  e: just a string',
+        '  f:',
+        '    cmd: x',
+        '    outs:',
+        '      - o:',
+      ].join('\n'),
+    );
     assert.deepEqual(def.stages, []);
     const by = new Map(def.errors.map((e) => [e.stage, e]));
     assert.match(by.get('a')!.message, /'cmd' must be a string or a list of strings, got dict/);
@@ -362,19 +421,21 @@ describe('dvcYaml: bad stages are dropped alone', () => {
   });
 
   it('rejects keys beside foreach/do and do without foreach', () => {
-    const def = render([
-      'stages:',
-      '  a:',
-      '    foreach: [1]',
-      '    cmd: x',
-      '    do: {cmd: y}',
-      '  b:',
-      '    do: {cmd: y}',
-      '  c:',
-      '    foreach: [1]',
-      '    do:',
-      '      deps: [x]',
-    ].join('\n'));
+    const def = render(
+      [
+        'stages:',
+        '  a:',
+        '    foreach: [1]',
+        '    cmd: x',
+        '    do: {cmd: y}',
+        '  b:',
+        '    do: {cmd: y}',
+        '  c:',
+        '    foreach: [1]',
+        '    do:',
+        '      deps: [x]',
+      ].join('\n'),
+    );
     assert.deepEqual(def.stages, []);
     const by = new Map(def.errors.map((e) => [e.stage, e]));
     assert.match(by.get('a')!.message, /unknown key 'cmd'/);

@@ -32,7 +32,10 @@ describe('parsePlotData', () => {
   });
 
   it('reads TSV, and headerless files with numbered columns', () => {
-    assert.deepEqual(value(parsePlotData('step\tloss\r\n0\t2\r\n', 'loss.tsv')), { columns: ['step', 'loss'], rows: [{ step: 0, loss: 2 }] });
+    assert.deepEqual(value(parsePlotData('step\tloss\r\n0\t2\r\n', 'loss.tsv')), {
+      columns: ['step', 'loss'],
+      rows: [{ step: 0, loss: 2 }],
+    });
     assert.deepEqual(value(parsePlotData('0.1,0.9\n0.2,0.8\n', 'roc.csv', { header: false })), {
       columns: ['0', '1'],
       rows: [
@@ -59,7 +62,13 @@ describe('parsePlotData', () => {
 
   it('merges several datapoint lists by row and ignores lists of scalars', () => {
     const text = 'meta:\n  names: [a, b]\na:\n  - {x: 1}\n  - {x: 2}\nb:\n  - {y: 10}\n  - {y: 20}\n';
-    assert.deepEqual(value(parsePlotData(text, 'p.yaml')), { columns: ['x', 'y'], rows: [{ x: 1, y: 10 }, { x: 2, y: 20 }] });
+    assert.deepEqual(value(parsePlotData(text, 'p.yaml')), {
+      columns: ['x', 'y'],
+      rows: [
+        { x: 1, y: 10 },
+        { x: 2, y: 20 },
+      ],
+    });
   });
 
   it('reports malformed JSON with its position', () => {

@@ -114,7 +114,8 @@ describe('parsePyParams', () => {
   });
 
   it('reads a class of hyperparameters', () => {
-    const text = 'class TrainConfig:\n    EPOCHS = 5\n    LAYERS = [\n        8,\n        16,\n    ]\n\n    class Data:\n        path = "data/x.csv"\n';
+    const text =
+      'class TrainConfig:\n    EPOCHS = 5\n    LAYERS = [\n        8,\n        16,\n    ]\n\n    class Data:\n        path = "data/x.csv"\n';
     assert.deepEqual(value(parsePyParams(text)), { TrainConfig: { EPOCHS: 5, LAYERS: [8, 16], Data: { path: 'data/x.csv' } } });
   });
 

@@ -28,7 +28,12 @@ describe('structuredFormat', () => {
 
 describe('parseStructured', () => {
   it('reads YAML with the 1.2 core schema', () => {
-    const v = value(parseStructured('train:\n  lr: 1e-3\n  epochs: 10\n  flag: yes\n  on: true\n  layers: [64, 32]\n  nan: .nan\n  date: 2024-01-02\n', 'params.yaml'));
+    const v = value(
+      parseStructured(
+        'train:\n  lr: 1e-3\n  epochs: 10\n  flag: yes\n  on: true\n  layers: [64, 32]\n  nan: .nan\n  date: 2024-01-02\n',
+        'params.yaml',
+      ),
+    );
     const train = v.train as DataMap;
     assert.equal(train.lr, 0.001);
     assert.equal(train.epochs, 10);
@@ -53,13 +58,29 @@ describe('parseStructured', () => {
   });
 
   it('reads DVCLive metrics.json, keeping "nan"/"inf" strings', () => {
-    const text = '{\n    "train": {\n        "loss": "nan",\n        "acc": 0.91\n    },\n    "val": {\n        "loss": "inf"\n    },\n    "step": 9\n}\n';
-    assert.deepEqual(value(parseStructured(text, 'dvclive/metrics.json')), { train: { loss: 'nan', acc: 0.91 }, val: { loss: 'inf' }, step: 9 });
+    const text =
+      '{\n    "train": {\n        "loss": "nan",\n        "acc": 0.91\n    },\n    "val": {\n        "loss": "inf"\n    },\n    "step": 9\n}\n';
+    assert.deepEqual(value(parseStructured(text, 'dvclive/metrics.json')), {
+      train: { loss: 'nan', acc: 0.91 },
+      val: { loss: 'inf' },
+      step: 9,
+    });
   });
 
   it('reads TOML with dates as ISO strings and plain objects', () => {
-    const v = value(parseStructured('title = "x"\nday = 1979-05-27\nat = 1979-05-27T07:32:00Z\nbig = 9007199254740993\n[train]\nlr = 0.1\nlayers = [1, 2]\n', 'params.toml'));
-    assert.deepEqual(v, { title: 'x', day: '1979-05-27', at: '1979-05-27T07:32:00.000Z', big: 9007199254740992, train: { lr: 0.1, layers: [1, 2] } });
+    const v = value(
+      parseStructured(
+        'title = "x"\nday = 1979-05-27\nat = 1979-05-27T07:32:00Z\nbig = 9007199254740993\n[train]\nlr = 0.1\nlayers = [1, 2]\n',
+        'params.toml',
+      ),
+    );
+    assert.deepEqual(v, {
+      title: 'x',
+      day: '1979-05-27',
+      at: '1979-05-27T07:32:00.000Z',
+      big: 9007199254740992,
+      train: { lr: 0.1, layers: [1, 2] },
+    });
     assert.equal(Object.getPrototypeOf(v.train), Object.prototype);
   });
 

@@ -31,7 +31,10 @@ describe('brancherRevisions (the revisions of dvc metrics show -a/-T/-A)', () =>
   it('-T alone lists tags on commits only; -A lists every commit by sha, newest first, without branch or tag names', async () => {
     const info = await openRepo(repo.dir);
     assert.deepEqual(await brancherRevisions(info, [], { allTags: true }), [{ name: 'r1,v1', sha: shas[0] }]);
-    assert.deepEqual(await brancherRevisions(info, [], { allCommits: true, allBranches: true }), [...shas].reverse().map((sha) => ({ name: sha, sha })));
+    assert.deepEqual(
+      await brancherRevisions(info, [], { allCommits: true, allBranches: true }),
+      [...shas].reverse().map((sha) => ({ name: sha, sha })),
+    );
   });
 });
 
@@ -39,7 +42,13 @@ describe('dulwichDateOrder (the order DVC lists all commits in)', () => {
   it('newest first; commits of the same second by ascending sha; a parent only after its child', () => {
     const c = (time: number, ...parents: string[]) => ({ time, parents });
     // b and c share a second with their tips; 'a' is the root, older.
-    const commits = new Map([['f', c(10, 'b')], ['e', c(10, 'c')], ['b', c(10, 'a')], ['c', c(10, 'a')], ['a', c(5)]]);
+    const commits = new Map([
+      ['f', c(10, 'b')],
+      ['e', c(10, 'c')],
+      ['b', c(10, 'a')],
+      ['c', c(10, 'a')],
+      ['a', c(5)],
+    ]);
     assert.deepEqual(dulwichDateOrder(commits, ['f', 'e']), ['e', 'c', 'f', 'b', 'a']);
   });
 });

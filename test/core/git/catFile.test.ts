@@ -32,6 +32,9 @@ describe('ObjectReader (one long-lived cat-file process)', () => {
       const [byPath] = await reader.read(['HEAD:a.txt']);
       assert.ok(!('missing' in byPath) && byPath.bytes.toString() === 'hello\n');
       await assert.rejects(reader.read(['HEAD:a.txt\nHEAD:nl.txt']), /newline/);
-    } finally { reader.close(); repo.cleanup(); }
+    } finally {
+      reader.close();
+      repo.cleanup();
+    }
   });
 });

@@ -18,7 +18,14 @@ describe('parseRawLog (literal git log --raw -z output)', () => {
     const commits = parseRawLog(out, (p) => !p.endsWith('.bin'));
     assert.equal(commits.length, 2);
     assert.deepEqual(commits[0], {
-      sha: A, parents: [], authorName: 'Ann', authorEmail: 'ann@x', authorTime: 100, commitTime: 101, subject: 'first line', body: 'body line',
+      sha: A,
+      parents: [],
+      authorName: 'Ann',
+      authorEmail: 'ann@x',
+      authorTime: 100,
+      commitTime: 101,
+      subject: 'first line',
+      body: 'body line',
       changes: [{ path: 'params.yaml', oid: BLOB1, mode: '100644' }],
     });
     assert.deepEqual(commits[1].parents, [A]);
@@ -40,22 +47,26 @@ describe('parseRawLog (literal git log --raw -z output)', () => {
 describe('parseForEachRef (literal for-each-ref output)', () => {
   const line = (...f: string[]) => f.join('\0');
   it('peels annotated tags, keeps tagger time and subject, reads experiments and skips DVC internals', () => {
-    const out = [
-      line('refs/heads/main', 'commit', A, '', '', '', '1700000000', 'tip subject'),
-      line('refs/tags/v1', 'tag', B, A, 'commit', '1700000100', '1700000100', 'Release v1'),
-      line('refs/tags/light', 'commit', A, '', '', '', '1700000000', 'x'),
-      line('refs/tags/tree-tag', 'tag', B, BLOB1, 'tree', '1', '1', 'points at a tree'),
-      line(`refs/exps/${A.slice(0, 2)}/${A.slice(2)}/exp-12345`, 'commit', B, '', '', '', '1700000200', 'dvc: commit experiment'),
-      line('refs/exps/exec/EXEC_HEAD', 'commit', B, '', '', '', '1', ''),
-      line('refs/exps/celery/x/y/z', 'commit', B, '', '', '', '1', ''),
-    ].join('\n') + '\n';
+    const out =
+      [
+        line('refs/heads/main', 'commit', A, '', '', '', '1700000000', 'tip subject'),
+        line('refs/tags/v1', 'tag', B, A, 'commit', '1700000100', '1700000100', 'Release v1'),
+        line('refs/tags/light', 'commit', A, '', '', '', '1700000000', 'x'),
+        line('refs/tags/tree-tag', 'tag', B, BLOB1, 'tree', '1', '1', 'points at a tree'),
+        line(`refs/exps/${A.slice(0, 2)}/${A.slice(2)}/exp-12345`, 'commit', B, '', '', '', '1700000200', 'dvc: commit experiment'),
+        line('refs/exps/exec/EXEC_HEAD', 'commit', B, '', '', '', '1', ''),
+        line('refs/exps/celery/x/y/z', 'commit', B, '', '', '', '1', ''),
+      ].join('\n') + '\n';
     const refs = parseForEachRef(out);
-    assert.deepEqual(refs.map((r) => [r.kind, r.short, r.sha, r.annotated, r.time]), [
-      ['branch', 'main', A, false, 1700000000],
-      ['tag', 'v1', A, true, 1700000100],
-      ['tag', 'light', A, false, 1700000000],
-      ['exp', 'exp-12345', B, false, 1700000200],
-    ]);
+    assert.deepEqual(
+      refs.map((r) => [r.kind, r.short, r.sha, r.annotated, r.time]),
+      [
+        ['branch', 'main', A, false, 1700000000],
+        ['tag', 'v1', A, true, 1700000100],
+        ['tag', 'light', A, false, 1700000000],
+        ['exp', 'exp-12345', B, false, 1700000200],
+      ],
+    );
     assert.equal(refs[1].message, 'Release v1');
     assert.equal(refs[3].baseline, A);
   });

@@ -16,10 +16,27 @@ describe('bad input never stops the index', () => {
 
   it('malformed JSON, YAML and TOML at one commit are recorded with file, revision, line and column; the rest indexes', async () => {
     repo = GitFixture.create();
-    const pipeline = PIPELINE.replace('    - eval/scores.yaml:\n        cache: false\n', '    - eval/scores.yaml:\n        cache: false\n    - eval/extra.toml:\n        cache: false\n');
-    const good = repo.commit('good', { 'dvc.yaml': pipeline, 'params.yaml': params(0.1), 'metrics.json': metrics(0.5, 0.5), 'eval/scores.yaml': 'auc: 0.5\n', 'eval/extra.toml': 'x = 1\n' });
-    const bad = repo.commit('bad', { 'metrics.json': '{\n  "acc": 0.6,\n  "loss": oops\n}\n', 'eval/scores.yaml': 'auc: [1, 2\n', 'eval/extra.toml': 'x = = 2\n' });
-    const fixed = repo.commit('fixed', { 'metrics.json': metrics(0.7, 0.3), 'eval/scores.yaml': 'auc: 0.7\n', 'eval/extra.toml': 'x = 3\n' });
+    const pipeline = PIPELINE.replace(
+      '    - eval/scores.yaml:\n        cache: false\n',
+      '    - eval/scores.yaml:\n        cache: false\n    - eval/extra.toml:\n        cache: false\n',
+    );
+    const good = repo.commit('good', {
+      'dvc.yaml': pipeline,
+      'params.yaml': params(0.1),
+      'metrics.json': metrics(0.5, 0.5),
+      'eval/scores.yaml': 'auc: 0.5\n',
+      'eval/extra.toml': 'x = 1\n',
+    });
+    const bad = repo.commit('bad', {
+      'metrics.json': '{\n  "acc": 0.6,\n  "loss": oops\n}\n',
+      'eval/scores.yaml': 'auc: [1, 2\n',
+      'eval/extra.toml': 'x = = 2\n',
+    });
+    const fixed = repo.commit('fixed', {
+      'metrics.json': metrics(0.7, 0.3),
+      'eval/scores.yaml': 'auc: 0.7\n',
+      'eval/extra.toml': 'x = 3\n',
+    });
     const { store } = await indexFolder(repo.dir);
     try {
       const problems = problemsAt(store, bad);
@@ -39,20 +56,29 @@ describe('bad input never stops the index', () => {
       const listed = allProblems(store).find((p) => p.path === 'metrics.json')!;
       assert.equal(listed.firstSeen, bad);
       assert.equal(listed.line, 3);
-    } finally { store.close(); }
+    } finally {
+      store.close();
+    }
   });
 
   it('a 17 MB metrics file and a binary one are skipped with a reason', async () => {
     const r = GitFixture.create();
     const pipeline = PIPELINE.replace('eval/scores.yaml', 'eval/blob.json');
-    const sha = r.commit('big', { 'dvc.yaml': pipeline, 'metrics.json': `{"pad": "${'x'.repeat(17 * 1024 * 1024)}"}`, 'eval/blob.json': Buffer.from([0x7b, 0, 1, 2, 0x7d]) });
+    const sha = r.commit('big', {
+      'dvc.yaml': pipeline,
+      'metrics.json': `{"pad": "${'x'.repeat(17 * 1024 * 1024)}"}`,
+      'eval/blob.json': Buffer.from([0x7b, 0, 1, 2, 0x7d]),
+    });
     const { store } = await indexFolder(r.dir);
     try {
       const problems = problemsAt(store, sha);
       assert.match(problems.find((p) => p.path === 'metrics.json')!.message, /MB, over the 16 MB limit/);
       assert.equal(problems.find((p) => p.path === 'metrics.json')!.status, 'skipped');
       assert.match(problems.find((p) => p.path === 'eval/blob.json')!.message, /binary/);
-    } finally { store.close(); r.cleanup(); }
+    } finally {
+      store.close();
+      r.cleanup();
+    }
   });
 
   it('dvc.yaml errors (unknown key, missing cmd, undefined variable, foreach over a scalar) are per stage; other stages survive', async () => {
@@ -79,16 +105,34 @@ describe('bad input never stops the index', () => {
     const { store } = await indexFolder(r.dir);
     try {
       const [pipeline] = pipelinesAt(store, sha);
-      assert.deepEqual(pipeline.def.stages.map((s) => s.name), ['ok']);
+      assert.deepEqual(
+        pipeline.def.stages.map((s) => s.name),
+        ['ok'],
+      );
       const messages = pipeline.def.errors.map((e) => `${e.stage}@${e.line}: ${e.message}`);
       assert.equal(messages.length, 4, messages.join('\n'));
-      assert.ok(messages.some((m) => m.startsWith('typo@9') && /unknown key 'outz'/.test(m)), messages.join('\n'));
-      assert.ok(messages.some((m) => m.startsWith('nocmd@') && /'cmd' is required/.test(m)), messages.join('\n'));
-      assert.ok(messages.some((m) => m.startsWith('undefined@') && /nope\.missing/.test(m)), messages.join('\n'));
-      assert.ok(messages.some((m) => m.startsWith('loop@') && /expected list\/dictionary/.test(m)), messages.join('\n'));
+      assert.ok(
+        messages.some((m) => m.startsWith('typo@9') && /unknown key 'outz'/.test(m)),
+        messages.join('\n'),
+      );
+      assert.ok(
+        messages.some((m) => m.startsWith('nocmd@') && /'cmd' is required/.test(m)),
+        messages.join('\n'),
+      );
+      assert.ok(
+        messages.some((m) => m.startsWith('undefined@') && /nope\.missing/.test(m)),
+        messages.join('\n'),
+      );
+      assert.ok(
+        messages.some((m) => m.startsWith('loop@') && /expected list\/dictionary/.test(m)),
+        messages.join('\n'),
+      );
       assert.equal(valuesAt(store, sha, 'metrics').values['metrics.json'].acc, 0.5);
       assert.equal(allProblems(store).filter((p) => p.role === 'pipeline').length, 4);
-    } finally { store.close(); r.cleanup(); }
+    } finally {
+      store.close();
+      r.cleanup();
+    }
   });
 
   it('paths leading outside the repository are refused and never read', async () => {
@@ -106,7 +150,11 @@ describe('bad input never stops the index', () => {
         assert.ok(refused.every((p) => /outside the repository; refused/.test(p.message)));
         assert.ok(!JSON.stringify(valuesAt(store, rev, 'metrics').values).includes('secret'));
       }
-    } finally { store.close(); r.cleanup(); rmSync(outside, { recursive: true, force: true }); }
+    } finally {
+      store.close();
+      r.cleanup();
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('symlinks leading outside are not followed (workspace), and Git symlinks are never followed', async () => {
@@ -124,7 +172,11 @@ describe('bad input never stops the index', () => {
       const committed = problemsAt(store, sha).find((p) => p.path === 'metrics.json')!;
       assert.equal(committed.status, 'symlink');
       assert.ok(!JSON.stringify(valuesAt(store, 'workspace', 'metrics').values).includes('secret'));
-    } finally { store.close(); r.cleanup(); rmSync(outside, { recursive: true, force: true }); }
+    } finally {
+      store.close();
+      r.cleanup();
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('a broken ref name (spaces) is skipped by git and does not stop the index', async () => {
@@ -134,9 +186,14 @@ describe('bad input never stops the index', () => {
     r.git('branch', 'ünïcødé-✓');
     const { store } = await indexFolder(r.dir);
     try {
-      const names = listRefRows(store).map((x) => x.short).sort();
+      const names = listRefRows(store)
+        .map((x) => x.short)
+        .sort();
       assert.deepEqual(names, ['main', 'ünïcødé-✓']);
-    } finally { store.close(); r.cleanup(); }
+    } finally {
+      store.close();
+      r.cleanup();
+    }
   });
 
   it('a commit with 10,000 changed files indexes (only the files that matter are read)', async function () {
@@ -145,10 +202,22 @@ describe('bad input never stops the index', () => {
     // fast-import writes the 10,000 files in one process; `git add` of as many takes minutes on a busy machine.
     const writer = new FastImportWriter();
     const who = { name: 'Test User', email: 'test@example.com', time: 1735689600 };
-    const first = writer.commit({ ref: 'refs/heads/main', author: who, message: 'start', parents: [], files: { 'dvc.yaml': PIPELINE, 'metrics.json': metrics(0.1, 0.9) } });
+    const first = writer.commit({
+      ref: 'refs/heads/main',
+      author: who,
+      message: 'start',
+      parents: [],
+      files: { 'dvc.yaml': PIPELINE, 'metrics.json': metrics(0.1, 0.9) },
+    });
     const files: Record<string, string> = { 'metrics.json': metrics(0.2, 0.8) };
     for (let i = 0; i < 10000; i++) files[`data/part-${Math.floor(i / 1000)}/file-${i}.json`] = `{"i": ${i}}`;
-    const second = writer.commit({ ref: 'refs/heads/main', author: { ...who, time: who.time + 60 }, message: 'ten thousand files', parents: [first], files });
+    const second = writer.commit({
+      ref: 'refs/heads/main',
+      author: { ...who, time: who.time + 60 },
+      message: 'ten thousand files',
+      parents: [first],
+      files,
+    });
     const marks = await writer.run(r.dir);
     const sha = marks.get(second)!;
     assert.equal(r.git('diff-tree', '--no-commit-id', '-r', '--name-only', sha).split('\n').length, 10001);
@@ -156,6 +225,9 @@ describe('bad input never stops the index', () => {
     try {
       assert.equal(report.commitsIndexed, 2);
       assert.equal(valuesAt(store, sha, 'metrics').values['metrics.json'].acc, 0.2);
-    } finally { store.close(); r.cleanup(); }
+    } finally {
+      store.close();
+      r.cleanup();
+    }
   });
 });

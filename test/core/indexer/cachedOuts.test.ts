@@ -10,7 +10,9 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 /** Writes an object into the local DVC cache in the 3.x or the 2.x layout. */
 function cacheObject(repo: GitFixture, content: string, legacy = false, suffix = ''): string {
   const hash = md5(content);
-  const rel = legacy ? `.dvc/cache/${hash.slice(0, 2)}/${hash.slice(2)}${suffix}` : `.dvc/cache/files/md5/${hash.slice(0, 2)}/${hash.slice(2)}${suffix}`;
+  const rel = legacy
+    ? `.dvc/cache/${hash.slice(0, 2)}/${hash.slice(2)}${suffix}`
+    : `.dvc/cache/files/md5/${hash.slice(0, 2)}/${hash.slice(2)}${suffix}`;
   repo.write({ [rel]: content });
   return hash;
 }
@@ -21,7 +23,11 @@ describe('metrics that are cached DVC outs', () => {
     repo.write({ '.gitignore': '/metrics.json\n/eval\n/.dvc/cache\n' });
     const yaml = `stages:\n  train:\n    cmd: python train.py\n    metrics:\n    - metrics.json\n    - eval\n`;
     const shas: string[] = [];
-    for (const [i, legacy] of [[1, false], [2, true], [3, false]] as const) {
+    for (const [i, legacy] of [
+      [1, false],
+      [2, true],
+      [3, false],
+    ] as const) {
       const m = JSON.stringify({ acc: i / 10 });
       const inner = JSON.stringify({ auc: i / 5 });
       const mHash = cacheObject(repo, m, legacy);
@@ -42,7 +48,10 @@ describe('metrics that are cached DVC outs', () => {
       assert.deepEqual(third.values, { 'eval/scores.json': { auc: 0.6 } });
       assert.equal(third.problems[0].status, 'not-in-cache');
       assert.match(third.problems[0].message, /not in the local cache; run `dvc pull`/);
-    } finally { store.close(); repo.cleanup(); }
+    } finally {
+      store.close();
+      repo.cleanup();
+    }
   });
 });
 
@@ -64,21 +73,47 @@ describe('monorepos, vars and DVCLive', () => {
     const { store } = await indexFolder(repo.dir);
     try {
       const pipelines = pipelinesAt(store, sha);
-      assert.deepEqual(pipelines.map((p) => p.project), ['a', 'b']);
-      assert.deepEqual(pipelines[0].def.stages.map((s) => [s.name, s.cmd]), [['train@small', 'python train.py --size small --depth 3'], ['train@big', 'python train.py --size big --depth 3']]);
+      assert.deepEqual(
+        pipelines.map((p) => p.project),
+        ['a', 'b'],
+      );
+      assert.deepEqual(
+        pipelines[0].def.stages.map((s) => [s.name, s.cmd]),
+        [
+          ['train@small', 'python train.py --size small --depth 3'],
+          ['train@big', 'python train.py --size big --depth 3'],
+        ],
+      );
       const m = valuesAt(store, sha, 'metrics').values;
       assert.deepEqual(m['a/out/small.json'], { acc: 0.5 });
       assert.deepEqual(m['a/out/big.json'], { acc: 0.7 });
       assert.deepEqual(m['b/dvclive/metrics.json'], { 'train.loss': 'nan', 'train.acc': 0.9, step: 2 });
       // a/config.yaml is no params file, but a stage reads model.depth through ${}: DVC's
       // params show/diff list it with that key (dvc/repo/params/show.py _collect_vars).
-      assert.deepEqual(valuesAt(store, sha, 'params').values, { 'a/params.yaml': { lr: 0.1 }, 'b/dvclive/params.yaml': { epochs: 3 }, 'a/config.yaml': { 'model.depth': 3 } });
+      assert.deepEqual(valuesAt(store, sha, 'params').values, {
+        'a/params.yaml': { lr: 0.1 },
+        'b/dvclive/params.yaml': { epochs: 3 },
+        'a/config.yaml': { 'model.depth': 3 },
+      });
       const series = stepSeriesAt(store, sha);
-      assert.deepEqual(series.map((s) => s.name), ['train/acc', 'train/loss']);
-      assert.deepEqual(series[0].points.map((p) => [p.step, p.value]), [[0, 0.5], [1, 0.7], [2, 0.9]]);
+      assert.deepEqual(
+        series.map((s) => s.name),
+        ['train/acc', 'train/loss'],
+      );
+      assert.deepEqual(
+        series[0].points.map((p) => [p.step, p.value]),
+        [
+          [0, 0.5],
+          [1, 0.7],
+          [2, 0.9],
+        ],
+      );
       assert.equal(series[1].points[0].timestamp, 1);
       assert.ok(Number.isNaN(series[1].points[2].value));
       assert.deepEqual(problemsAt(store, sha), []);
-    } finally { store.close(); repo.cleanup(); }
+    } finally {
+      store.close();
+      repo.cleanup();
+    }
   });
 });

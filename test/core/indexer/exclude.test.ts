@@ -32,6 +32,9 @@ describe('path exclusion (lineage.excludePaths)', () => {
         const values = valuesAt(store, rev, 'metrics').values;
         assert.deepEqual(Object.keys(values), ['metrics.json'], rev);
       }
-    } finally { store.close(); repo.cleanup(); }
+    } finally {
+      store.close();
+      repo.cleanup();
+    }
   });
 });

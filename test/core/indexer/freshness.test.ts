@@ -30,7 +30,10 @@ function gitShim(): { dir: string; log: string } {
   return { dir, log };
 }
 
-interface Fixture { repo: GitFixture; store: Store }
+interface Fixture {
+  repo: GitFixture;
+  store: Store;
+}
 
 describe('warm refresh: skipped when nothing changed, a full run after any change', function () {
   this.timeout(120000);
@@ -38,9 +41,14 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
   let shim: { dir: string; log: string };
   const fixtures: Fixture[] = [];
 
-  before(() => { shim = gitShim(); });
+  before(() => {
+    shim = gitShim();
+  });
   after(() => {
-    for (const f of fixtures) { f.store.close(); f.repo.cleanup(); }
+    for (const f of fixtures) {
+      f.store.close();
+      f.repo.cleanup();
+    }
     rmSync(shim.dir, { recursive: true, force: true });
   });
 
@@ -57,12 +65,19 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
     }
   }
 
-  const index = (f: Fixture, options: IndexOptions = {}) => counted(async () => indexRepository(await openRepo(f.repo.dir), f.store, options));
+  const index = (f: Fixture, options: IndexOptions = {}) =>
+    counted(async () => indexRepository(await openRepo(f.repo.dir), f.store, options));
 
   /** A small DVC project: a pipeline, params, one metrics file (eval/scores.yaml is absent), an ignored and an empty folder. */
   function project(): Fixture {
     const repo = GitFixture.create();
-    repo.write({ 'dvc.yaml': PIPELINE, 'train.py': 'print(1)\n', '.gitignore': 'ignored/\n', 'ignored/sub/dvc.yaml': PIPELINE, 'ignored/sub/params.yaml': params(0.7) });
+    repo.write({
+      'dvc.yaml': PIPELINE,
+      'train.py': 'print(1)\n',
+      '.gitignore': 'ignored/\n',
+      'ignored/sub/dvc.yaml': PIPELINE,
+      'ignored/sub/params.yaml': params(0.7),
+    });
     repo.commit('one', { 'params.yaml': params(0.1), 'metrics.json': metrics(0.5, 0.9) });
     repo.commit('two', { 'params.yaml': params(0.2), 'metrics.json': metrics(0.6, 0.8) });
     repo.git('branch', 'other');
@@ -82,9 +97,22 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
     }
   }
 
-  const workspaceSubject = (f: Fixture) => (f.store.sql("SELECT subject FROM revision WHERE sha = 'workspace'").get() as { subject: string }).subject;
-  const workspacePipelines = (f: Fixture) => (f.store.sql("SELECT rp.project FROM revision_pipeline rp JOIN revision r ON r.id = rp.rev_id WHERE r.sha = 'workspace' ORDER BY rp.project").all() as { project: string }[]).map((r) => r.project);
-  const fileStatus = (f: Fixture, path: string) => (f.store.sql("SELECT rf.status FROM revision_file rf JOIN revision r ON r.id = rf.rev_id WHERE r.sha = 'workspace' AND rf.path = ?").get(path) as { status: string } | undefined)?.status;
+  const workspaceSubject = (f: Fixture) =>
+    (f.store.sql("SELECT subject FROM revision WHERE sha = 'workspace'").get() as { subject: string }).subject;
+  const workspacePipelines = (f: Fixture) =>
+    (
+      f.store
+        .sql(
+          "SELECT rp.project FROM revision_pipeline rp JOIN revision r ON r.id = rp.rev_id WHERE r.sha = 'workspace' ORDER BY rp.project",
+        )
+        .all() as { project: string }[]
+    ).map((r) => r.project);
+  const fileStatus = (f: Fixture, path: string) =>
+    (
+      f.store
+        .sql("SELECT rf.status FROM revision_file rf JOIN revision r ON r.id = rf.rev_id WHERE r.sha = 'workspace' AND rf.path = ?")
+        .get(path) as { status: string } | undefined
+    )?.status;
 
   it('an unchanged repository: no git process, and the report a full run gives', async () => {
     const f = project();
@@ -125,27 +153,38 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
       },
       {
         name: 'a new commit',
-        change: (f) => { f.repo.commit('three', { 'metrics.json': metrics(0.7, 0.7) }); },
+        change: (f) => {
+          f.repo.commit('three', { 'metrics.json': metrics(0.7, 0.7) });
+        },
         check: (f) => assert.equal(f.store.getMeta('head'), f.repo.git('rev-parse', 'HEAD')),
       },
       {
         name: 'a new tag',
-        change: (f) => { f.repo.git('tag', 'v9', 'HEAD~1'); },
+        change: (f) => {
+          f.repo.git('tag', 'v9', 'HEAD~1');
+        },
         check: (f) => assert.ok(listRefRows(f.store).some((r) => r.short === 'v9')),
       },
       {
         name: 'a moved branch',
-        change: (f) => { f.repo.git('branch', '-f', 'other', 'HEAD~1'); },
+        change: (f) => {
+          f.repo.git('branch', '-f', 'other', 'HEAD~1');
+        },
         check: (f) => assert.equal(listRefRows(f.store).find((r) => r.short === 'other')!.sha, f.repo.git('rev-parse', 'HEAD~1')),
       },
       {
         name: 'packed refs',
-        change: (f) => { f.repo.git('tag', 'packed-tag'); f.repo.git('pack-refs', '--all'); },
+        change: (f) => {
+          f.repo.git('tag', 'packed-tag');
+          f.repo.git('pack-refs', '--all');
+        },
         check: (f) => assert.ok(listRefRows(f.store).some((r) => r.short === 'packed-tag')),
       },
       {
         name: 'another branch checked out',
-        change: (f) => { f.repo.git('checkout', '-q', 'other'); },
+        change: (f) => {
+          f.repo.git('checkout', '-q', 'other');
+        },
         check: (f) => assert.equal(f.store.getMeta('branch'), 'other'),
       },
       {
@@ -205,11 +244,15 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
     process.env.GIT_TRACE = '0';
     try {
       assert.deepEqual((await index(f)).calls, [], 'GIT_TRACE=0 traces nothing');
-    } finally { delete process.env.GIT_TRACE; }
+    } finally {
+      delete process.env.GIT_TRACE;
+    }
     process.env.GIT_TRACE_PERFORMANCE = join(shim.dir, 'perf.log');
     try {
       assert.ok((await index(f)).calls.length > 0);
-    } finally { delete process.env.GIT_TRACE_PERFORMANCE; }
+    } finally {
+      delete process.env.GIT_TRACE_PERFORMANCE;
+    }
   });
 
   it('a new MLflow run is read on the next refresh after a skipped index run', async () => {
@@ -232,7 +275,11 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
     const storeFile = join(mkdtempSync(join(tmpdir(), 'lineage-warm-store-')), 'index.sqlite');
     const cli = (...args: string[]) => {
       rmSync(shim.log, { force: true });
-      const out = execFileSync(process.execPath, [CLI, '--repo', f.repo.dir, '--store', storeFile, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${shim.dir}:${process.env.PATH}` } });
+      const out = execFileSync(process.execPath, [CLI, '--repo', f.repo.dir, '--store', storeFile, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PATH: `${shim.dir}:${process.env.PATH}` },
+      });
       return { out, calls: existsSync(shim.log) ? readFileSync(shim.log, 'utf8').split('\n').filter(Boolean) : [] };
     };
     const cold = cli('show');
@@ -244,7 +291,11 @@ describe('warm refresh: skipped when nothing changed, a full run after any chang
       const warm = cli(...args);
       assert.equal(warm.out, cli('--no-index', ...args).out, `${args.join(' ')} answers as before`);
       if (args[0] === 'show') assert.deepEqual(warm.calls, [], 'show: no git process at all');
-      else assert.ok(!warm.calls.some((c) => /^(ls-files|status|for-each-ref|check-ignore|rev-parse --show-toplevel|symbolic-ref)/.test(c)), `${args.join(' ')}: no refresh or repository git calls\n${warm.calls.join('\n')}`);
+      else
+        assert.ok(
+          !warm.calls.some((c) => /^(ls-files|status|for-each-ref|check-ignore|rev-parse --show-toplevel|symbolic-ref)/.test(c)),
+          `${args.join(' ')}: no refresh or repository git calls\n${warm.calls.join('\n')}`,
+        );
     }
     f.repo.write({ 'metrics.json': metrics(0.99, 0.01) });
     const changed = cli('show');

@@ -38,7 +38,9 @@ describe('indexer on a real repository', () => {
       assert.deepEqual(at0['eval/scores.yaml'], { auc: 0.5 });
       // No stage tracks `unused`, but DVC reads the root params.yaml whole, so it shows it too.
       assert.deepEqual(valuesAt(store, shas[1], 'params').values, { 'params.yaml': { 'train.lr': 0.05, 'train.epochs': 10, unused: 1 } });
-    } finally { store.close(); }
+    } finally {
+      store.close();
+    }
   });
 
   it('knows branches, annotated and lightweight tags, unicode names and experiments with their baseline', async () => {
@@ -53,8 +55,13 @@ describe('indexer on a real repository', () => {
       assert.equal(byName.get('v1')!.sha, shas[1]);
       assert.equal(byName.get('light')!.annotated, false);
       const exps = listExperiments(store);
-      assert.deepEqual(exps.map((e) => [e.name, e.baseline, e.sha]), [['exp-abc12', shas[4], shas[5]]]);
-    } finally { store.close(); }
+      assert.deepEqual(
+        exps.map((e) => [e.name, e.baseline, e.sha]),
+        [['exp-abc12', shas[4], shas[5]]],
+      );
+    } finally {
+      store.close();
+    }
   });
 
   it('diffs like dvc metrics diff and walks a metric along the first-parent chain', async () => {
@@ -66,9 +73,17 @@ describe('indexer on a real repository', () => {
       assert.equal(d['metrics.json'].acc.new, 0.9);
       assert.equal(d['metrics.json'].acc.diff, 0.9 - 0.5);
       const history = metricHistory(store, shas[4], 'acc');
-      assert.deepEqual(history.map((p) => p.values[0]?.value), [0.9, 0.8, 0.7, 0.6, 0.5]);
-      assert.deepEqual(firstParentChain(store, shas[4]).map((r) => r.sha), [...shas.slice(0, 5)].reverse());
-    } finally { store.close(); }
+      assert.deepEqual(
+        history.map((p) => p.values[0]?.value),
+        [0.9, 0.8, 0.7, 0.6, 0.5],
+      );
+      assert.deepEqual(
+        firstParentChain(store, shas[4]).map((r) => r.sha),
+        [...shas.slice(0, 5)].reverse(),
+      );
+    } finally {
+      store.close();
+    }
   });
 
   it('is incremental: one new commit walks one commit, a deleted branch disappears without re-reading history', async () => {
@@ -80,7 +95,9 @@ describe('indexer on a real repository', () => {
       assert.equal(second.report.commitsWalked, 1);
       assert.equal(second.report.commitsIndexed, 1);
       assert.deepEqual(valuesAt(second.store, sha, 'metrics').values['metrics.json'].acc, 0.95);
-    } finally { second.store.close(); }
+    } finally {
+      second.store.close();
+    }
     repo.git('branch', '-D', 'feature/größe');
     const third = await indexFolder(repo.dir);
     try {
@@ -88,7 +105,9 @@ describe('indexer on a real repository', () => {
       assert.equal(third.report.refs.removed, 1);
       assert.equal(third.report.blobsParsed, 0, 'nothing re-parsed');
       assert.ok(!listRefRows(third.store).some((r) => r.short === 'feature/größe'));
-    } finally { third.store.close(); }
+    } finally {
+      third.store.close();
+    }
   });
 
   it('indexes the workspace as a pseudo-revision, including unsaved-to-git edits', async () => {
@@ -111,7 +130,10 @@ describe('indexer: repository shapes', () => {
     try {
       assert.match(report.limitations.join(' '), /not inside a Git repository/);
       assert.equal(valuesAt(store, 'workspace', 'metrics').values['metrics.json'].acc, 0.7);
-    } finally { store.close(); folder.cleanup(); }
+    } finally {
+      store.close();
+      folder.cleanup();
+    }
   });
 
   it('an empty repository (no commits) works and says it has no commits', async () => {
@@ -122,7 +144,10 @@ describe('indexer: repository shapes', () => {
       assert.match(report.limitations.join(' '), /no commits yet/);
       assert.equal(report.commitsIndexed, 0);
       assert.equal(valuesAt(store, 'workspace', 'metrics').values['metrics.json'].acc, 0.1);
-    } finally { store.close(); empty.cleanup(); }
+    } finally {
+      store.close();
+      empty.cleanup();
+    }
   });
 
   it('a detached HEAD is indexed as a revision without a branch', async () => {
@@ -136,7 +161,10 @@ describe('indexer: repository shapes', () => {
     try {
       assert.match(report.limitations.join(' '), /detached/);
       assert.equal(valuesAt(store, a, 'metrics').values['metrics.json'].acc, 0.1);
-    } finally { store.close(); r.cleanup(); }
+    } finally {
+      store.close();
+      r.cleanup();
+    }
   });
 
   it('a shallow clone indexes what it has and says history is cut', async () => {
@@ -154,7 +182,11 @@ describe('indexer: repository shapes', () => {
       assert.equal(valuesAt(store, head, 'metrics').values['metrics.json'].acc, 0.3);
       const parent = clone.git('rev-parse', 'HEAD~1');
       assert.equal(valuesAt(store, parent, 'metrics').values['metrics.json'].acc, 0.2, 'the shallow boundary commit has all its files');
-    } finally { store.close(); origin.cleanup(); clone.cleanup(); }
+    } finally {
+      store.close();
+      origin.cleanup();
+      clone.cleanup();
+    }
   });
 
   it('is cancellable between batches and resumes on the next run', async () => {
@@ -163,7 +195,17 @@ describe('indexer: repository shapes', () => {
     for (let i = 0; i < 12; i++) r.commit(`c${i}`, { 'metrics.json': metrics(i / 100, 1) });
     const controller = new AbortController();
     const storeFile = `${r.dir}.sqlite`;
-    const first = await indexFolder(r.dir, { batchSize: 4, signal: controller.signal, onProgress: (p) => { if (p.phase === 'commits' && p.done >= 4) controller.abort(); } }, storeFile);
+    const first = await indexFolder(
+      r.dir,
+      {
+        batchSize: 4,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === 'commits' && p.done >= 4) controller.abort();
+        },
+      },
+      storeFile,
+    );
     assert.equal(first.report.cancelled, true);
     assert.equal(first.report.commitsIndexed, 4);
     assert.equal(listRefRows(first.store).length, 0, 'refs are written only when every commit they need is indexed');
@@ -172,7 +214,10 @@ describe('indexer: repository shapes', () => {
     try {
       assert.equal(second.report.commitsIndexed, 8, 'only the rest is indexed');
       assert.equal(listRefRows(second.store).length, 1);
-    } finally { second.store.close(); r.cleanup(); }
+    } finally {
+      second.store.close();
+      r.cleanup();
+    }
   });
 
   it('indexes a commit the refs do not reach when asked (extraTips)', async () => {
@@ -186,7 +231,13 @@ describe('indexer: repository shapes', () => {
       assert.deepEqual(valuesAt(store, dangling, 'metrics').values, {});
       await indexRepository(await openRepo(r.dir), store, { extraTips: [dangling] });
       assert.equal(valuesAt(store, dangling, 'metrics').values['metrics.json'].acc, 0.2);
-      assert.deepEqual(problemsAt(store, dangling).filter((p) => p.path === 'metrics.json'), []);
-    } finally { store.close(); r.cleanup(); }
+      assert.deepEqual(
+        problemsAt(store, dangling).filter((p) => p.path === 'metrics.json'),
+        [],
+      );
+    } finally {
+      store.close();
+      r.cleanup();
+    }
   });
 });

@@ -14,12 +14,22 @@ export interface HistoryRepo {
   metricsText: string[];
 }
 
-interface Entry { path: string; md5: string; size: number; nfiles?: number }
+interface Entry {
+  path: string;
+  md5: string;
+  size: number;
+  nfiles?: number;
+}
 
-const entry = (e: Entry) => `    - path: ${e.path}\n      hash: md5\n      md5: ${e.md5}\n      size: ${e.size}\n${e.nfiles !== undefined ? `      nfiles: ${e.nfiles}\n` : ''}`;
+const entry = (e: Entry) =>
+  `    - path: ${e.path}\n      hash: md5\n      md5: ${e.md5}\n      size: ${e.size}\n${e.nfiles !== undefined ? `      nfiles: ${e.nfiles}\n` : ''}`;
 
 function lockStage(name: string, deps: Entry[], params: Record<string, unknown>, outs: Entry[]): string {
-  const p = Object.keys(params).length ? `    params:\n      params.yaml:\n${Object.entries(params).map(([k, v]) => `        ${k}: ${JSON.stringify(v)}\n`).join('')}` : '';
+  const p = Object.keys(params).length
+    ? `    params:\n      params.yaml:\n${Object.entries(params)
+        .map(([k, v]) => `        ${k}: ${JSON.stringify(v)}\n`)
+        .join('')}`
+    : '';
   return `  ${name}:\n    cmd: python src/${name}.py\n    deps:\n${deps.map(entry).join('')}${p}    outs:\n${outs.map(entry).join('')}`;
 }
 
@@ -60,19 +70,29 @@ export function writeHistoryProject(repo: GitFixture): HistoryRepo {
     metricsText.push(metrics);
     if (v.cached) cacheObject(repo, metrics);
     const lock = `schema: '2.0'\nstages:\n${[
-      lockStage('prepare', [file('data/raw.csv', raw), file('src/prepare.py', 'prep')], { 'prepare.split': 0.2 }, [file('data/clean.csv', `clean ${i}`)]),
+      lockStage('prepare', [file('data/raw.csv', raw), file('src/prepare.py', 'prep')], { 'prepare.split': 0.2 }, [
+        file('data/clean.csv', `clean ${i}`),
+      ]),
       lockStage('featurize', [file('data/clean.csv', `clean ${i}`)], { 'featurize.ngrams': 2 }, [dir('data/features', `features ${i}`, 3)]),
-      lockStage('train', [dir('data/features', `features ${i}`, 3), file('src/train.py', 'train')], { 'train.lr': v.lr, 'train.epochs': 5 },
-        [file(v.model, model), file('eval/metrics.json', metrics)]),
-      lockStage('report', [file('data/other.csv', 'o'), file('data/extra.json', '{}')], { 'report.style': 'dark' }, [file('reports/summary.html', 'r')]),
+      lockStage(
+        'train',
+        [dir('data/features', `features ${i}`, 3), file('src/train.py', 'train')],
+        { 'train.lr': v.lr, 'train.epochs': 5 },
+        [file(v.model, model), file('eval/metrics.json', metrics)],
+      ),
+      lockStage('report', [file('data/other.csv', 'o'), file('data/extra.json', '{}')], { 'report.style': 'dark' }, [
+        file('reports/summary.html', 'r'),
+      ]),
       lockStage('monitor', [file('data/live.csv', 'l'), file('data/ref.csv', 'r')], {}, [file('reports/drift.json', 'd')]),
     ].join('')}`;
     const files: Record<string, string> = {
-      'dvc.yaml': dvcYaml(v.model), 'dvc.lock': lock,
+      'dvc.yaml': dvcYaml(v.model),
+      'dvc.lock': lock,
       // Keys no model stage tracks: report.style (another stage's), seed (no stage's).
       'params.yaml': `prepare:\n  split: 0.2\nfeaturize:\n  ngrams: 2\ntrain:\n  lr: ${v.lr}\n  epochs: 5\nreport:\n  style: dark\nseed: 42\n`,
       'data/raw.csv.dvc': `outs:\n- md5: ${rawMd5}\n  size: ${raw.length}\n  hash: md5\n  path: raw.csv\n`,
-      'src/prepare.py': 'prep', 'src/train.py': 'train',
+      'src/prepare.py': 'prep',
+      'src/train.py': 'train',
     };
     if (v.declared) files['artifacts.yaml'] = v.declared;
     else repo.remove('artifacts.yaml');

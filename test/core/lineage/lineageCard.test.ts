@@ -12,10 +12,27 @@ import { md5, writeLineageProject, type LineageRepo } from './lineageFixture';
 
 function run(commit: string, extra: Partial<ExternalRun> = {}): ExternalRun {
   return {
-    source: 'mlflow', location: 'mlruns', id: 'r1', experimentId: '0', experiment: 'Default', name: 'brave-owl', status: 'finished',
-    startTime: 1, endTime: 2, user: 'ada', git: { commit, branch: 'main', remote: null }, params: { lr: '0.05' }, metrics: { val_acc: 0.91 },
-    series: {}, tags: {}, environment: { python: '3.11.9', os: 'Linux', gpu: { count: 1, name: 'A100' }, requirements: ['numpy==2.0.0', 'scikit-learn==1.5.1'] },
-    models: [], artifacts: [], parentId: null, labels: [], ...extra,
+    source: 'mlflow',
+    location: 'mlruns',
+    id: 'r1',
+    experimentId: '0',
+    experiment: 'Default',
+    name: 'brave-owl',
+    status: 'finished',
+    startTime: 1,
+    endTime: 2,
+    user: 'ada',
+    git: { commit, branch: 'main', remote: null },
+    params: { lr: '0.05' },
+    metrics: { val_acc: 0.91 },
+    series: {},
+    tags: {},
+    environment: { python: '3.11.9', os: 'Linux', gpu: { count: 1, name: 'A100' }, requirements: ['numpy==2.0.0', 'scikit-learn==1.5.1'] },
+    models: [],
+    artifacts: [],
+    parentId: null,
+    labels: [],
+    ...extra,
   };
 }
 
@@ -30,7 +47,12 @@ describe('lineage card: the five answers for a model version', () => {
     repo.git('branch', 'feature/x', project.shas[0]);
     // A release tag, a registration and stage events (GTO's tags) on the first version's commit.
     repo.git('tag', 'v1.0.0', project.shas[0]);
-    for (const [name, message] of [['sentiment@v1.0.0', 'Registering'], ['sentiment#prod#1', 'Assigning'], ['sentiment#prod!#2', 'Unassigning'], ['sentiment@v0.9.0!', 'Deregistering']]) {
+    for (const [name, message] of [
+      ['sentiment@v1.0.0', 'Registering'],
+      ['sentiment#prod#1', 'Assigning'],
+      ['sentiment#prod!#2', 'Unassigning'],
+      ['sentiment@v0.9.0!', 'Deregistering'],
+    ]) {
       repo.git('tag', '-a', '-m', message, name, project.shas[0]);
     }
     store = (await indexFolder(repo.dir)).store;
@@ -59,7 +81,11 @@ describe('lineage card: the five answers for a model version', () => {
     assert.ok(card.data);
     assert.equal(card.data.scope, 'model');
     assert.deepEqual(card.data.producedBy, ['train']);
-    assert.deepEqual(card.data.deps.map((d) => d.path), ['data/clean', 'data/raw.csv'], 'src/*.py are code, not data');
+    assert.deepEqual(
+      card.data.deps.map((d) => d.path),
+      ['data/clean', 'data/raw.csv'],
+      'src/*.py are code, not data',
+    );
     const [clean, raw] = card.data.deps;
     assert.equal(clean.producedBy, 'prepare');
     assert.equal(clean.isDir, true);
@@ -111,28 +137,59 @@ describe('lineage card: the five answers for a model version', () => {
     assert.equal(card.mlmodel.source, 'dvc-cache');
     assert.equal(card.mlmodel.file, 'models/model/MLmodel');
     assert.equal(card.mlmodel.modelUuid, 'v2');
-    assert.deepEqual(card.mlmodel.flavors.map((f) => f.name), ['python_function', 'sklearn']);
-    assert.deepEqual(card.mlmodel.signature?.inputs?.map((f) => [f.name, f.type, f.required]), [['sepal length (cm)', 'double', true], ['tags', 'array<string>', false]]);
+    assert.deepEqual(
+      card.mlmodel.flavors.map((f) => f.name),
+      ['python_function', 'sklearn'],
+    );
+    assert.deepEqual(
+      card.mlmodel.signature?.inputs?.map((f) => [f.name, f.type, f.required]),
+      [
+        ['sepal length (cm)', 'double', true],
+        ['tags', 'array<string>', false],
+      ],
+    );
   });
 
   it('takes environment from a linked MLflow run when no repro record exists, and links only runs of that commit', async () => {
-    const card = await buildLineageCard(project.refs[1], { store, root: repo.dir, runs: [run(project.shas[1]), run(project.shas[0], { id: 'other' })] });
+    const card = await buildLineageCard(project.refs[1], {
+      store,
+      root: repo.dir,
+      runs: [run(project.shas[1]), run(project.shas[0], { id: 'other' })],
+    });
     assert.equal(card.completeness.answered, 5);
     assert.equal(card.environment?.records.length, 1);
     const env = card.environment!.records[0];
     assert.equal(env.source, 'mlflow');
-    assert.deepEqual(env.facts, [['python', '3.11.9'], ['os', 'Linux'], ['gpu.count', '1'], ['gpu.name', 'A100']]);
+    assert.deepEqual(env.facts, [
+      ['python', '3.11.9'],
+      ['os', 'Linux'],
+      ['gpu.count', '1'],
+      ['gpu.name', 'A100'],
+    ]);
     assert.deepEqual(env.packages, ['numpy==2.0.0', 'scikit-learn==1.5.1']);
-    assert.deepEqual(card.hyperparameters?.runs.map((r) => [r.id, r.params]), [['r1', { lr: '0.05' }]]);
-    assert.deepEqual(card.metrics?.runs.map((r) => r.metrics), [{ val_acc: 0.91 }]);
+    assert.deepEqual(
+      card.hyperparameters?.runs.map((r) => [r.id, r.params]),
+      [['r1', { lr: '0.05' }]],
+    );
+    assert.deepEqual(
+      card.metrics?.runs.map((r) => r.metrics),
+      [{ val_acc: 0.91 }],
+    );
   });
 
-  it('prefers the lineage repro record of the model\'s stage, and takes the dirty state from it', async () => {
+  it("prefers the lineage repro record of the model's stage, and takes the dirty state from it", async () => {
     const env = await captureBaseEnvironment(repo.dir, 'python src/train.py', repo.dir);
     env.git.dirty = true;
     env.git.changed = ['src/train.py'];
     const id = startRun(store, '', 'train', env, Date.UTC(2025, 0, 2));
-    finishRun(store, id, { status: 'ok', exitCode: 0, endedAt: Date.UTC(2025, 0, 2, 0, 1), outs: [{ path: 'models/model', md5: `${project.modelDirMd5[1]}.dir` }], project: '', stage: 'train' });
+    finishRun(store, id, {
+      status: 'ok',
+      exitCode: 0,
+      endedAt: Date.UTC(2025, 0, 2, 0, 1),
+      outs: [{ path: 'models/model', md5: `${project.modelDirMd5[1]}.dir` }],
+      project: '',
+      stage: 'train',
+    });
     const card = await buildLineageCard(project.refs[1], { store, root: repo.dir, runs: [run(project.shas[1])] });
     assert.equal(card.environment?.records[0].source, 'repro');
     assert.match(card.environment!.records[0].label, /stage train/);
@@ -140,14 +197,20 @@ describe('lineage card: the five answers for a model version', () => {
     assert.equal(card.code?.dirty, true);
     assert.match(card.code?.dirtySource ?? '', /lineage repro of train .*src\/train\.py/);
     const other = await buildLineageCard(project.refs[0], { store, root: repo.dir });
-    assert.equal(other.environment, null, 'v1\'s outs were not made by that run');
+    assert.equal(other.environment, null, "v1's outs were not made by that run");
   });
 
   it('says what is missing, why, and what to do', async () => {
     const card = await buildLineageCard(project.refs[0], { store, root: repo.dir });
     assert.equal(card.completeness.answered, 4);
-    assert.deepEqual(card.completeness.missing.map((m) => m.question), ['environment']);
-    assert.match(completenessLine(card), /^4 of 5 answered — environment unknown: no lineage repro record .*; reproduce with ML Lineage \(lineage repro\) or log it with MLflow$/);
+    assert.deepEqual(
+      card.completeness.missing.map((m) => m.question),
+      ['environment'],
+    );
+    assert.match(
+      completenessLine(card),
+      /^4 of 5 answered — environment unknown: no lineage repro record .*; reproduce with ML Lineage \(lineage repro\) or log it with MLflow$/,
+    );
   });
 
   it('renders Markdown with file-derived text escaped, and text with control characters made visible', async () => {
@@ -157,7 +220,8 @@ describe('lineage card: the five answers for a model version', () => {
     const md = lineageCardMarkdown(card);
     assert.ok(md.includes('Fix \\<script\\>alert(1)\\</script\\> \\| \\*bold\\* \\[link\\](http://x)'));
     assert.ok(!md.includes('<script>'));
-    for (const heading of ['### Code', '### Data', '### Hyperparameters', '### Metrics', '### Environment', '### MLflow model']) assert.ok(md.includes(heading), heading);
+    for (const heading of ['### Code', '### Data', '### Hyperparameters', '### Metrics', '### Environment', '### MLflow model'])
+      assert.ok(md.includes(heading), heading);
     assert.match(md, /\| metrics\.json \| accuracy \| 0\.9 \| 0\.8 \| ▲ \+0\.1 ✅ \|/);
     const text = lineageCardText(card);
     assert.ok(!text.includes('\u001b'));
@@ -172,7 +236,10 @@ describe('lineage card: a bare repository answers little, and says so', () => {
     const sha = repo.commit('Add a notebook', { 'train.ipynb': '{}' });
     const { store } = await indexFolder(repo.dir);
     try {
-      const card = await buildLineageCard({ artifact: 'm', version: 'v0.1.0', commit: sha, path: 'model.bin', type: null, stages: [], previousVersion: null }, { store, root: repo.dir });
+      const card = await buildLineageCard(
+        { artifact: 'm', version: 'v0.1.0', commit: sha, path: 'model.bin', type: null, stages: [], previousVersion: null },
+        { store, root: repo.dir },
+      );
       assert.equal(card.completeness.answered, 1);
       const byQuestion = Object.fromEntries(card.completeness.missing.map((m) => [m.question, m]));
       assert.deepEqual(Object.keys(byQuestion), ['data', 'hyperparameters', 'metrics', 'environment']);
@@ -182,11 +249,24 @@ describe('lineage card: a bare repository answers little, and says so', () => {
       assert.match(byQuestion.metrics.action, /metrics/);
       assert.equal(card.mlmodel, null);
       assert.deepEqual(card.problems, []);
-      const lost = await buildLineageCard({ artifact: 'm', version: 'v9', commit: 'f'.repeat(40), path: 'model.bin', type: null, stages: [], previousVersion: null }, { store, root: repo.dir });
+      const lost = await buildLineageCard(
+        { artifact: 'm', version: 'v9', commit: 'f'.repeat(40), path: 'model.bin', type: null, stages: [], previousVersion: null },
+        { store, root: repo.dir },
+      );
       assert.equal(lost.completeness.answered, 0);
-      assert.deepEqual(lost.completeness.missing[0], { question: 'code', reason: 'commit ffffffff is not in this clone', action: 'fetch the commit (git fetch) and index it (lineage index)' });
+      assert.deepEqual(lost.completeness.missing[0], {
+        question: 'code',
+        reason: 'commit ffffffff is not in this clone',
+        action: 'fetch the commit (git fetch) and index it (lineage index)',
+      });
       assert.match(lost.problems[0], /^Commit ffffffff of m@v9 is not in this clone/);
-      await assert.rejects(buildLineageCard({ artifact: 'm', version: 'v', commit: 'HEAD', path: null, type: null, stages: [], previousVersion: null }, { store, root: repo.dir }), /not a full commit id/);
+      await assert.rejects(
+        buildLineageCard(
+          { artifact: 'm', version: 'v', commit: 'HEAD', path: null, type: null, stages: [], previousVersion: null },
+          { store, root: repo.dir },
+        ),
+        /not a full commit id/,
+      );
     } finally {
       store.close();
       repo.cleanup();

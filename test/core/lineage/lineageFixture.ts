@@ -63,7 +63,12 @@ const YAML = `stages:
         cache: false
 `;
 
-export interface LineageRepo { shas: string[]; refs: ModelVersionRef[]; modelDirMd5: string[]; raw: string[] }
+export interface LineageRepo {
+  shas: string[];
+  refs: ModelVersionRef[];
+  modelDirMd5: string[];
+  raw: string[];
+}
 
 /** Two versions: v1 with lr 0.1 and accuracy 0.8, v2 with lr 0.05, accuracy 0.9 and new raw data. */
 export function writeLineageProject(repo: GitFixture): LineageRepo {
@@ -71,7 +76,10 @@ export function writeLineageProject(repo: GitFixture): LineageRepo {
   const shas: string[] = [];
   const modelDirMd5: string[] = [];
   const raws: string[] = [];
-  for (const [i, lr, acc] of [[1, 0.1, 0.8], [2, 0.05, 0.9]] as const) {
+  for (const [i, lr, acc] of [
+    [1, 0.1, 0.8],
+    [2, 0.05, 0.9],
+  ] as const) {
     const raw = `id,text,label\n${Array.from({ length: 10 * i }, (_, k) => `${k},review ${k},${k % 2}`).join('\n')}\n`;
     raws.push(raw);
     const rawMd5 = cacheObject(repo, raw);
@@ -124,18 +132,27 @@ stages:
       size: ${mlmodel.length + pkl.length}
       nfiles: 2
 `;
-    shas.push(repo.commit(`Train v${i} with lr ${lr}`, {
-      'dvc.yaml': YAML, 'dvc.lock': lock,
-      'params.yaml': `train:\n  lr: ${lr}\n  epochs: 5\n`,
-      'metrics.json': JSON.stringify({ accuracy: acc, loss: 1 - acc }),
-      'data/raw.csv.dvc': `outs:\n- md5: ${rawMd5}\n  size: ${raw.length}\n  hash: md5\n  path: raw.csv\n`,
-      'src/prepare.py': 'prep', 'src/train.py': 'train',
-      // The card reads the model's path from here, at the version's commit.
-      'artifacts.yaml': 'sentiment:\n  type: model\n  path: models/model\n',
-    }));
+    shas.push(
+      repo.commit(`Train v${i} with lr ${lr}`, {
+        'dvc.yaml': YAML,
+        'dvc.lock': lock,
+        'params.yaml': `train:\n  lr: ${lr}\n  epochs: 5\n`,
+        'metrics.json': JSON.stringify({ accuracy: acc, loss: 1 - acc }),
+        'data/raw.csv.dvc': `outs:\n- md5: ${rawMd5}\n  size: ${raw.length}\n  hash: md5\n  path: raw.csv\n`,
+        'src/prepare.py': 'prep',
+        'src/train.py': 'train',
+        // The card reads the model's path from here, at the version's commit.
+        'artifacts.yaml': 'sentiment:\n  type: model\n  path: models/model\n',
+      }),
+    );
   }
   const ref = (i: number): ModelVersionRef => ({
-    artifact: 'sentiment', version: `v1.${i}.0`, commit: shas[i], path: 'models/model', type: 'model', stages: i === 1 ? ['prod'] : [],
+    artifact: 'sentiment',
+    version: `v1.${i}.0`,
+    commit: shas[i],
+    path: 'models/model',
+    type: 'model',
+    stages: i === 1 ? ['prod'] : [],
     previousVersion: i === 1 ? { version: 'v1.0.0', commit: shas[0] } : null,
   });
   return { shas, refs: [ref(0), ref(1)], modelDirMd5, raw: raws };

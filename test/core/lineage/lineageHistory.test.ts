@@ -13,9 +13,17 @@ import { writeHistoryProject, type HistoryRepo } from './historyFixture';
 import { cacheObject, md5 } from './lineageFixture';
 
 const UPSTREAM = ['data/features', 'data/clean.csv', 'data/raw.csv'];
-const EVERY_STAGE = ['data/raw.csv', 'data/clean.csv', 'data/features', 'data/other.csv', 'data/extra.json', 'data/live.csv', 'data/ref.csv'];
+const EVERY_STAGE = [
+  'data/raw.csv',
+  'data/clean.csv',
+  'data/features',
+  'data/other.csv',
+  'data/extra.json',
+  'data/live.csv',
+  'data/ref.csv',
+];
 
-describe('lineage card: everything from the version\'s commit, as the history changes', () => {
+describe("lineage card: everything from the version's commit, as the history changes", () => {
   let repo: GitFixture;
   let project: HistoryRepo;
   let store: Store;
@@ -34,7 +42,7 @@ describe('lineage card: everything from the version\'s commit, as the history ch
     repo.cleanup();
   });
 
-  it('takes the path from the version\'s commit: declared at v1, moved at v2, though HEAD declares none', async () => {
+  it("takes the path from the version's commit: declared at v1, moved at v2, though HEAD declares none", async () => {
     assert.equal(refs['v1.0.0'].path, null, 'HEAD no longer declares clf');
     const v1 = await buildLineageCard(refs['v1.0.0'], { store, root: repo.dir });
     assert.equal(v1.model.path, 'models/model.pkl');
@@ -42,14 +50,21 @@ describe('lineage card: everything from the version\'s commit, as the history ch
     assert.equal(v1.artifact?.declaredIn, 'artifacts.yaml');
     assert.equal(v1.data?.scope, 'model');
     assert.deepEqual(v1.data?.producedBy, ['train']);
-    assert.deepEqual(v1.data?.deps.map((d) => d.path), UPSTREAM, 'the model\'s upstream only, not report\'s or monitor\'s data');
+    assert.deepEqual(
+      v1.data?.deps.map((d) => d.path),
+      UPSTREAM,
+      "the model's upstream only, not report's or monitor's data",
+    );
     const v2 = await buildLineageCard(refs['v1.1.0'], { store, root: repo.dir });
     assert.equal(v2.model.path, 'models/v2/model.pkl');
-    assert.deepEqual(v2.data?.deps.map((d) => d.path), UPSTREAM);
+    assert.deepEqual(
+      v2.data?.deps.map((d) => d.path),
+      UPSTREAM,
+    );
     assert.equal(v2.data?.note, null);
   });
 
-  it('says a version\'s commit declares no path, or a path no stage writes, and then lists every stage\'s data', async () => {
+  it("says a version's commit declares no path, or a path no stage writes, and then lists every stage's data", async () => {
     const gone = await buildLineageCard(refs['v1.2.0'], { store, root: repo.dir });
     assert.equal(gone.model.path, 'models/gone.onnx');
     assert.equal(gone.data?.scope, 'all-stages');
@@ -59,10 +74,16 @@ describe('lineage card: everything from the version\'s commit, as the history ch
     assert.equal(head.model.path, null);
     assert.equal(head.artifact?.declaredIn, null);
     assert.equal(head.data?.scope, 'all-stages');
-    assert.deepEqual(head.data?.deps.map((d) => d.path), EVERY_STAGE);
+    assert.deepEqual(
+      head.data?.deps.map((d) => d.path),
+      EVERY_STAGE,
+    );
     assert.match(head.data?.note ?? '', /declares no path: neither artifacts\.yaml nor a dvc\.yaml at [0-9a-f]{8} declares it/);
     // A caller holding HEAD's path for an older commit is told which one the card read.
-    assert.match(noPathNote(project.shas[3], null, 'models/v2/model.pkl'), /HEAD declares models\/v2\/model\.pkl, but the card reads the version's own commit/);
+    assert.match(
+      noPathNote(project.shas[3], null, 'models/v2/model.pkl'),
+      /HEAD declares models\/v2\/model\.pkl, but the card reads the version's own commit/,
+    );
   });
 
   it('reads dvc.yaml `artifacts:` of a sub-project at the commit (dir:name, or dir=name as tags spell it)', async () => {
@@ -75,14 +96,25 @@ describe('lineage card: everything from the version\'s commit, as the history ch
     assert.equal(at2.model.path, null, 'removed at v1.1.0: a path passed in from elsewhere does not count');
   });
 
-  it('shows the model\'s own out: its hash, size and cache state as that commit\'s dvc.lock records them', async () => {
+  it("shows the model's own out: its hash, size and cache state as that commit's dvc.lock records them", async () => {
     const v1 = await buildLineageCard(refs['v1.0.0'], { store, root: repo.dir });
-    assert.deepEqual(v1.artifact?.outs.map((o) => [o.path, o.stage, o.version, o.hashKind, o.size, o.inCache, o.dvcFile, o.file]),
-      [['models/model.pkl', 'train', project.modelMd5[0], 'md5', 'model 1'.length, 'yes', null, null]]);
+    assert.deepEqual(
+      v1.artifact?.outs.map((o) => [o.path, o.stage, o.version, o.hashKind, o.size, o.inCache, o.dvcFile, o.file]),
+      [['models/model.pkl', 'train', project.modelMd5[0], 'md5', 'model 1'.length, 'yes', null, null]],
+    );
     const v2 = await buildLineageCard(refs['v1.1.0'], { store, root: repo.dir });
-    assert.deepEqual(v2.artifact?.outs.map((o) => [o.path, o.version, o.inCache]), [['models/v2/model.pkl', project.modelMd5[1], 'no']]);
-    assert.match(lineageCardText(v2), new RegExp(`model: +${project.modelMd5[1]}, 7 B\\n +out of stage train in dvc\\.lock; not in the local DVC cache`));
-    assert.match(lineageCardMarkdown(v2), new RegExp(`\\| Model version \\| ${project.modelMd5[1]}, 7 B · out of stage train in dvc\\.lock · in local cache: no \\|`));
+    assert.deepEqual(
+      v2.artifact?.outs.map((o) => [o.path, o.version, o.inCache]),
+      [['models/v2/model.pkl', project.modelMd5[1], 'no']],
+    );
+    assert.match(
+      lineageCardText(v2),
+      new RegExp(`model: +${project.modelMd5[1]}, 7 B\\n +out of stage train in dvc\\.lock; not in the local DVC cache`),
+    );
+    assert.match(
+      lineageCardMarkdown(v2),
+      new RegExp(`\\| Model version \\| ${project.modelMd5[1]}, 7 B · out of stage train in dvc\\.lock · in local cache: no \\|`),
+    );
     assert.equal(JSON.parse(JSON.stringify(v2)).artifact.outs[0].version, project.modelMd5[1], 'in --json');
   });
 
@@ -100,11 +132,25 @@ describe('lineage card: everything from the version\'s commit, as the history ch
       });
       const { store: s } = await indexFolder(side.dir);
       try {
-        const ref = (artifact: string): ModelVersionRef => ({ artifact, version: 'v1', commit: sha, path: null, type: null, stages: [], previousVersion: null });
+        const ref = (artifact: string): ModelVersionRef => ({
+          artifact,
+          version: 'v1',
+          commit: sha,
+          path: null,
+          type: null,
+          stages: [],
+          previousVersion: null,
+        });
         const added = await buildLineageCard(ref('a'), { store: s, root: side.dir });
-        assert.deepEqual(added.artifact?.outs.map((o) => [o.path, o.stage, o.dvcFile, o.version, o.inCache]), [['added/model.bin', null, 'added/model.bin.dvc', md5('bin'), 'no']]);
+        assert.deepEqual(
+          added.artifact?.outs.map((o) => [o.path, o.stage, o.dvcFile, o.version, o.inCache]),
+          [['added/model.bin', null, 'added/model.bin.dvc', md5('bin'), 'no']],
+        );
         const inFolder = await buildLineageCard(ref('b'), { store: s, root: side.dir });
-        assert.deepEqual(inFolder.artifact?.outs.map((o) => [o.path, o.stage, o.version, o.isDir, o.file]), [['folder', 'pack', `${listing}.dir`, true, { path: 'folder/model.pkl', md5: md5(pkl) }]]);
+        assert.deepEqual(
+          inFolder.artifact?.outs.map((o) => [o.path, o.stage, o.version, o.isDir, o.file]),
+          [['folder', 'pack', `${listing}.dir`, true, { path: 'folder/model.pkl', md5: md5(pkl) }]],
+        );
       } finally {
         s.close();
       }
@@ -113,18 +159,28 @@ describe('lineage card: everything from the version\'s commit, as the history ch
     }
   });
 
-  it('hyperparameters: only what dvc.lock records for the model\'s stages and their upstream, at that commit', async () => {
+  it("hyperparameters: only what dvc.lock records for the model's stages and their upstream, at that commit", async () => {
     const v1 = await buildLineageCard(refs['v1.0.0'], { store, root: repo.dir });
     assert.equal(v1.hyperparameters?.scope, 'model');
     assert.deepEqual(v1.hyperparameters?.stages, ['train', 'featurize', 'prepare']);
-    assert.deepEqual(v1.hyperparameters?.params, { 'params.yaml': { 'train.lr': 0.1, 'train.epochs': 5, 'featurize.ngrams': 2, 'prepare.split': 0.2 } }, 'no report.style, no seed');
+    assert.deepEqual(
+      v1.hyperparameters?.params,
+      { 'params.yaml': { 'train.lr': 0.1, 'train.epochs': 5, 'featurize.ngrams': 2, 'prepare.split': 0.2 } },
+      'no report.style, no seed',
+    );
     assert.match(v1.hyperparameters?.note ?? '', /dvc\.lock at [0-9a-f]{8} records them for train, featurize, prepare/);
     const v2 = await buildLineageCard(refs['v1.1.0'], { store, root: repo.dir });
     assert.equal(v2.hyperparameters?.params['params.yaml']['train.lr'], 0.05);
     // Not the model's stages: every stage's tracked params, still not the untracked seed.
     const head = await buildLineageCard(refs['v1.3.0'], { store, root: repo.dir });
     assert.equal(head.hyperparameters?.scope, 'all-stages');
-    assert.deepEqual(Object.keys(head.hyperparameters?.params['params.yaml'] ?? {}).sort(), ['featurize.ngrams', 'prepare.split', 'report.style', 'train.epochs', 'train.lr']);
+    assert.deepEqual(Object.keys(head.hyperparameters?.params['params.yaml'] ?? {}).sort(), [
+      'featurize.ngrams',
+      'prepare.split',
+      'report.style',
+      'train.epochs',
+      'train.lr',
+    ]);
   });
 
   it('metrics in a DVC cache that is not here: says so and how to fetch them; read once fetched, without re-indexing', async () => {
@@ -133,7 +189,10 @@ describe('lineage card: everything from the version\'s commit, as the history ch
     const v2 = await buildLineageCard(refs['v1.1.0'], { store, root: repo.dir });
     assert.equal(v2.metrics, null);
     const gap = v2.completeness.missing.find((m) => m.question === 'metrics');
-    assert.match(gap?.reason ?? '', /^eval\/metrics\.json is declared as metrics at [0-9a-f]{8}, but it is a DVC-cached out .* in the DVC cache, not on this machine$/);
+    assert.match(
+      gap?.reason ?? '',
+      /^eval\/metrics\.json is declared as metrics at [0-9a-f]{8}, but it is a DVC-cached out .* in the DVC cache, not on this machine$/,
+    );
     assert.match(gap?.action ?? '', /`dvc pull` with that commit checked out, or `dvc fetch --all-tags --type metrics`/);
     assert.doesNotMatch(completenessLine(v2), /no metrics files/);
     assert.ok(v2.problems.some((p) => /eval\/metrics\.json at [0-9a-f]{8}: .*not in the local cache/.test(p)));

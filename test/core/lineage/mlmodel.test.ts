@@ -18,7 +18,10 @@ describe('MLmodel files', () => {
     assert.equal(info.modelSizeBytes, 1234);
     assert.equal(info.createdAt, '2024-09-01 10:00:00.000000');
     const pyfunc = info.flavors.find((f) => f.name === 'python_function');
-    assert.deepEqual(pyfunc?.details.find(([k]) => k === 'python_version'), ['python_version', '3.11.9']);
+    assert.deepEqual(
+      pyfunc?.details.find(([k]) => k === 'python_version'),
+      ['python_version', '3.11.9'],
+    );
     assert.ok(!pyfunc?.details.some(([k]) => k === 'env'), 'nested settings are not flattened into text');
     assert.deepEqual(info.signature?.outputs, [{ name: null, type: 'tensor int64', required: null, shape: [-1], default: null }]);
     assert.deepEqual(info.signature?.params, [{ name: 'threshold', type: 'double', required: null, shape: null, default: '0.5' }]);
@@ -26,20 +29,35 @@ describe('MLmodel files', () => {
 
   it('reads the MLmodel that MLflow 3.17.2 wrote for a scikit-learn model (mlflow.sklearn.save_model, fixtures/)', () => {
     // Written by the real tool: infer_signature over a DataFrame, the predictions, and params.
-    const text = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'core', 'lineage', 'fixtures', 'MLmodel.mlflow-3.17.2'), 'utf8');
+    const text = readFileSync(
+      join(__dirname, '..', '..', '..', '..', 'test', 'core', 'lineage', 'fixtures', 'MLmodel.mlflow-3.17.2'),
+      'utf8',
+    );
     const { info, problems } = parseMLmodel(text, 'model/MLmodel', 'git');
     assert.deepEqual(problems, []);
     assert.equal(info?.mlflowVersion, '3.17.2');
-    assert.deepEqual(info?.flavors.map((f) => f.name), ['python_function', 'sklearn']);
+    assert.deepEqual(
+      info?.flavors.map((f) => f.name),
+      ['python_function', 'sklearn'],
+    );
     assert.deepEqual(info?.signature?.inputs, [{ name: 'sepal length', type: 'double', required: true, shape: null, default: null }]);
-    assert.deepEqual(info?.signature?.outputs?.map((f) => [f.type, f.shape]), [['tensor int64', [-1]]]);
-    assert.deepEqual(info?.signature?.params?.map((f) => [f.name, f.type, f.default]), [['threshold', 'double', '0.5']]);
+    assert.deepEqual(
+      info?.signature?.outputs?.map((f) => [f.type, f.shape]),
+      [['tensor int64', [-1]]],
+    );
+    assert.deepEqual(
+      info?.signature?.params?.map((f) => [f.name, f.type, f.default]),
+      [['threshold', 'double', '0.5']],
+    );
   });
 
   it('keeps what it can from a bad signature and names the part that is wrong', () => {
     const text = `flavors:\n  python_function: {loader_module: x}\nsignature:\n  inputs: '[{"type": "double", "name": "a"'\n  outputs: '{"type": "long"}'\n  params: '[{"name": "no type"}]'\n`;
     const { info, problems } = parseMLmodel(text, 'm/MLmodel', 'git', 'm/MLmodel at 1234abcd');
-    assert.deepEqual(info?.flavors.map((f) => f.name), ['python_function']);
+    assert.deepEqual(
+      info?.flavors.map((f) => f.name),
+      ['python_function'],
+    );
     assert.equal(info?.signature?.inputs, null);
     assert.equal(info?.signature?.outputs, null);
     assert.deepEqual(info?.signature?.params, []);
@@ -68,7 +86,11 @@ describe('MLmodel files', () => {
 
   it('reads an MLmodel committed to Git, and turns a malformed one into a problem line on the card', async () => {
     const repo = GitFixture.create();
-    const good = repo.commit('model', { 'clf/MLmodel': MLMODEL, 'clf/model.pkl': 'x', 'artifacts.yaml': 'clf:\n  type: model\n  path: clf/model.pkl\n' });
+    const good = repo.commit('model', {
+      'clf/MLmodel': MLMODEL,
+      'clf/model.pkl': 'x',
+      'artifacts.yaml': 'clf:\n  type: model\n  path: clf/model.pkl\n',
+    });
     const bad = repo.commit('broken model', { 'clf/MLmodel': 'flavors: [\n' });
     // A path whose MLmodel is neither in Git nor a DVC out (the workspace holds it, untracked).
     const ws1 = repo.commit('declare ws', { 'artifacts.yaml': 'clf:\n  type: model\n  path: ws\n' });

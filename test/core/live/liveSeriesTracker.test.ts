@@ -11,16 +11,28 @@ const byKey = (deltas: SeriesDelta[]) => Object.fromEntries(deltas.map((d) => [d
 
 describe('LiveSeriesTracker: DVCLive plots/metrics/**.tsv', () => {
   let root: string;
-  const put = (rel: string, text: string) => { mkdirSync(dirname(join(root, rel)), { recursive: true }); writeFileSync(join(root, rel), text); };
+  const put = (rel: string, text: string) => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  };
   const add = (rel: string, text: string) => appendFileSync(join(root, rel), text);
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'lineage-live-series-')); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'lineage-live-series-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads the existing rows, then only appended complete rows, keyed as the indexer keys them', () => {
     put('dvclive/plots/metrics/train/acc.tsv', 'timestamp\tstep\tacc\n1700000000000\t0\t0.5\n');
     const tracker = LiveSeriesTracker.dvcLive(root, 'dvclive');
     const first = tracker.poll();
-    assert.deepEqual(first.deltas, [{ key: 'train/acc', file: 'dvclive/plots/metrics/train/acc.tsv', points: [{ step: 0, value: 0.5, timestamp: 1700000000000 }], reset: false }]);
+    assert.deepEqual(first.deltas, [
+      {
+        key: 'train/acc',
+        file: 'dvclive/plots/metrics/train/acc.tsv',
+        points: [{ step: 0, value: 0.5, timestamp: 1700000000000 }],
+        reset: false,
+      },
+    ]);
     assert.deepEqual(first.problems, []);
     assert.ok(first.lastWriteMs! > 0);
     add('dvclive/plots/metrics/train/acc.tsv', '1700000000100\t1\t0.6');
@@ -29,11 +41,20 @@ describe('LiveSeriesTracker: DVCLive plots/metrics/**.tsv', () => {
     const next = tracker.poll().deltas;
     assert.equal(next.length, 1);
     assert.equal(next[0].reset, false);
-    assert.deepEqual(next[0].points.map((p) => p.step), [1, 2]);
+    assert.deepEqual(
+      next[0].points.map((p) => p.step),
+      [1, 2],
+    );
     assert.equal(next[0].points[0].value, 0.625);
     assert.ok(Number.isNaN(next[0].points[1].value), 'nan stays a point; the chart drops non-finite values');
     assert.deepEqual(tracker.poll().deltas, [], 'nothing new: no delta');
-    assert.deepEqual(tracker.series().get('train/acc')!.points.map((p) => p.step), [0, 1, 2]);
+    assert.deepEqual(
+      tracker
+        .series()
+        .get('train/acc')!
+        .points.map((p) => p.step),
+      [0, 1, 2],
+    );
   });
 
   it('picks up TSV files that appear while the run goes on, with CRLF rows', () => {
@@ -61,8 +82,18 @@ describe('LiveSeriesTracker: DVCLive plots/metrics/**.tsv', () => {
     put('dvclive/plots/metrics/acc.tsv', 'step\tacc\n0\t0.1\n1\t0.25\n');
     const [resumed] = tracker.poll().deltas;
     assert.equal(resumed.reset, true);
-    assert.deepEqual(resumed.points.map((p) => p.value), [0.1, 0.25], 'the whole series as it is now');
-    assert.deepEqual(tracker.series().get('acc')!.points.map((p) => p.value), [0.1, 0.25]);
+    assert.deepEqual(
+      resumed.points.map((p) => p.value),
+      [0.1, 0.25],
+      'the whole series as it is now',
+    );
+    assert.deepEqual(
+      tracker
+        .series()
+        .get('acc')!
+        .points.map((p) => p.value),
+      [0.1, 0.25],
+    );
     rmSync(join(root, 'dvclive'), { recursive: true });
     assert.deepEqual(tracker.poll().deltas, [{ key: 'acc', file: 'dvclive/plots/metrics/acc.tsv', points: [], reset: true, gone: true }]);
     assert.equal(tracker.series().size, 0);
@@ -73,18 +104,28 @@ describe('LiveSeriesTracker: DVCLive plots/metrics/**.tsv', () => {
     put('dvclive/plots/metrics/bad.tsv', 'time\tvalue\n0\t1\n');
     const tracker = LiveSeriesTracker.dvcLive(root, 'dvclive');
     const poll = tracker.poll();
-    assert.deepEqual(byKey(poll.deltas).acc.points.map((p) => p.step), [0, 3]);
+    assert.deepEqual(
+      byKey(poll.deltas).acc.points.map((p) => p.step),
+      [0, 3],
+    );
     assert.equal(byKey(poll.deltas).bad, undefined);
-    assert.deepEqual(poll.problems.map((p) => [p.file, p.line]), [
-      ['dvclive/plots/metrics/acc.tsv', 3],
-      ['dvclive/plots/metrics/acc.tsv', 4],
-      ['dvclive/plots/metrics/bad.tsv', 1],
-    ]);
+    assert.deepEqual(
+      poll.problems.map((p) => [p.file, p.line]),
+      [
+        ['dvclive/plots/metrics/acc.tsv', 3],
+        ['dvclive/plots/metrics/acc.tsv', 4],
+        ['dvclive/plots/metrics/bad.tsv', 1],
+      ],
+    );
     assert.match(poll.problems[0].message, /'x' is not a step number/);
     assert.match(poll.problems[2].message, /no 'step' column/);
     add('dvclive/plots/metrics/acc.tsv', '4\tgarbage\n');
     const later = tracker.poll();
-    assert.deepEqual(later.problems.map((p) => [p.file, p.line]), [['dvclive/plots/metrics/acc.tsv', 6]], 'each bad line is reported once, by its line number');
+    assert.deepEqual(
+      later.problems.map((p) => [p.file, p.line]),
+      [['dvclive/plots/metrics/acc.tsv', 6]],
+      'each bad line is reported once, by its line number',
+    );
   });
 
   it('names and reads series exactly as the index does for the workspace (real Git repository, real indexer)', async () => {
@@ -102,7 +143,11 @@ describe('LiveSeriesTracker: DVCLive plots/metrics/**.tsv', () => {
       assert.equal(indexed.length, 3);
       const tracker = LiveSeriesTracker.dvcLive(fx.dir, 'dvclive');
       tracker.poll();
-      const live = [...tracker.series()].map(([name, s]) => ({ name, path: s.file, points: s.points.filter((p) => Number.isFinite(p.value)).map((p) => [p.step, p.value]) }));
+      const live = [...tracker.series()].map(([name, s]) => ({
+        name,
+        path: s.file,
+        points: s.points.filter((p) => Number.isFinite(p.value)).map((p) => [p.step, p.value]),
+      }));
       assert.deepEqual(live, indexed);
     } finally {
       store.close();
@@ -115,8 +160,13 @@ describe('LiveSeriesTracker: DVCLive plots/metrics/**.tsv', () => {
 describe('LiveSeriesTracker: MLflow file-store run metrics', () => {
   let root: string;
   const run = 'mlruns/0/0123456789abcdef';
-  const put = (rel: string, text: string) => { mkdirSync(dirname(join(root, run, rel)), { recursive: true }); writeFileSync(join(root, run, rel), text); };
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'lineage-live-mlflow-')); });
+  const put = (rel: string, text: string) => {
+    mkdirSync(dirname(join(root, run, rel)), { recursive: true });
+    writeFileSync(join(root, run, rel), text);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'lineage-live-mlflow-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads `<ts> <value> <step>` lines per metric key (nested keys are folders), two fields meaning step 0', () => {
@@ -130,14 +180,29 @@ describe('LiveSeriesTracker: MLflow file-store run metrics', () => {
     assert.ok(Number.isNaN(deltas.loss.points[1].value));
     appendFileSync(join(root, run, 'metrics/loss'), '1700000000300 -inf 2\n1700000000400 1.0 ');
     const next = tracker.poll().deltas;
-    assert.deepEqual(next.map((d) => [d.key, d.reset, d.points.map((p) => p.value)]), [['loss', false, [-Infinity]]]);
+    assert.deepEqual(
+      next.map((d) => [d.key, d.reset, d.points.map((p) => p.value)]),
+      [['loss', false, [-Infinity]]],
+    );
   });
 
   it('skips garbage lines with a problem naming the file and line', () => {
-    put('metrics/loss', '1700000000000 2.5 0\nhello\n1 2 3 4\n1700000000000 abc 1\n1.5 2 3\n1700000000000 0.5 1.5\n\n1700000000000 0.25 7\n');
+    put(
+      'metrics/loss',
+      '1700000000000 2.5 0\nhello\n1 2 3 4\n1700000000000 abc 1\n1.5 2 3\n1700000000000 0.5 1.5\n\n1700000000000 0.25 7\n',
+    );
     const poll = LiveSeriesTracker.mlflowRun(root, run).poll();
-    assert.deepEqual(poll.deltas[0].points.map((p) => [p.step, p.value]), [[0, 2.5], [7, 0.25]]);
-    assert.deepEqual(poll.problems.map((p) => [p.file, p.line]), [2, 3, 4, 5, 6].map((line) => [`${run}/metrics/loss`, line]));
+    assert.deepEqual(
+      poll.deltas[0].points.map((p) => [p.step, p.value]),
+      [
+        [0, 2.5],
+        [7, 0.25],
+      ],
+    );
+    assert.deepEqual(
+      poll.problems.map((p) => [p.file, p.line]),
+      [2, 3, 4, 5, 6].map((line) => [`${run}/metrics/loss`, line]),
+    );
     assert.match(poll.problems[0].message, /found 1 field/);
     assert.match(poll.problems[2].message, /'abc' is not a number/);
   });

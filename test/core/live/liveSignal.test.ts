@@ -6,7 +6,9 @@ import { liveSignal, mlflowRunStatus } from '../../../src/core/live/liveSignal';
 
 describe('liveSignal (is a run writing now?)', () => {
   let root: string;
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'lineage-live-signal-')); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'lineage-live-signal-'));
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('a DVCLive signal file with a living pid', () => {
@@ -19,7 +21,8 @@ describe('liveSignal (is a run writing now?)', () => {
   it('an MLflow file-store run whose meta.yaml says status 1 (RUNNING), not 3 (FINISHED)', () => {
     const run = 'mlruns/1/abc';
     mkdirSync(join(root, run), { recursive: true });
-    const meta = (status: number) => writeFileSync(join(root, run, 'meta.yaml'), `artifact_uri: file:///x\r\nend_time: null\r\nstatus: ${status}\r\nrun_id: abc\r\n`);
+    const meta = (status: number) =>
+      writeFileSync(join(root, run, 'meta.yaml'), `artifact_uri: file:///x\r\nend_time: null\r\nstatus: ${status}\r\nrun_id: abc\r\n`);
     meta(1);
     assert.equal(mlflowRunStatus(root, run), 1);
     assert.deepEqual(liveSignal({ root, mlflowRuns: [run] }), { live: true, reason: 'mlflow-running' });

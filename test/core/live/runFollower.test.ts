@@ -26,7 +26,17 @@ describe('followRun: an MLflow file-store run being written', () => {
   };
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'lineage-run-follow-'));
-    writeMlflowRun(root, 'mlruns', { id: RUN, name: 'live', status: 1, metrics: { loss: [[T, '1.0', 0], [T + 1, '0.8', 1]] } });
+    writeMlflowRun(root, 'mlruns', {
+      id: RUN,
+      name: 'live',
+      status: 1,
+      metrics: {
+        loss: [
+          [T, '1.0', 0],
+          [T + 1, '0.8', 1],
+        ],
+      },
+    });
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -34,7 +44,17 @@ describe('followRun: an MLflow file-store run being written', () => {
     const f = follower(root, { source: 'mlflow', id: RUN, location: 'mlruns', experimentId: '1' });
     assert.equal(f.dir, `mlruns/1/${RUN}`);
     const first = await f.poll();
-    assert.deepEqual(first.deltas, [{ key: 'loss', file: `mlruns/1/${RUN}/metrics/loss`, points: [{ step: 0, value: 1, timestamp: T }, { step: 1, value: 0.8, timestamp: T + 1 }], reset: false }]);
+    assert.deepEqual(first.deltas, [
+      {
+        key: 'loss',
+        file: `mlruns/1/${RUN}/metrics/loss`,
+        points: [
+          { step: 0, value: 1, timestamp: T },
+          { step: 1, value: 0.8, timestamp: T + 1 },
+        ],
+        reset: false,
+      },
+    ]);
     assert.equal(first.finished, false, 'meta.yaml says RUNNING');
     assert.deepEqual((await f.poll()).deltas, [], 'nothing new');
 
@@ -52,7 +72,13 @@ describe('followRun: an MLflow file-store run being written', () => {
     const last = await f.poll();
     assert.equal(last.finished, true);
     assert.deepEqual(steps(last, 'loss'), [[3, 0.5]]);
-    assert.deepEqual([...f.series()].map(([k, p]) => [k, p.length]), [['loss', 4], ['val/acc', 1]]);
+    assert.deepEqual(
+      [...f.series()].map(([k, p]) => [k, p.length]),
+      [
+        ['loss', 4],
+        ['val/acc', 1],
+      ],
+    );
   });
 
   it('resends a series sorted when a step arrives out of order, and names a bad line', async () => {
@@ -61,8 +87,15 @@ describe('followRun: an MLflow file-store run being written', () => {
     appendFileSync(metric('loss'), `${T + 5} 0.9 0\nnot a line\n`);
     const poll = await f.poll();
     assert.equal(poll.deltas[0].reset, true);
-    assert.deepEqual(steps(poll, 'loss'), [[0, 1], [0, 0.9], [1, 0.8]]);
-    assert.deepEqual(poll.problems.map((p) => [p.file, p.line]), [[`mlruns/1/${RUN}/metrics/loss`, 4]]);
+    assert.deepEqual(steps(poll, 'loss'), [
+      [0, 1],
+      [0, 0.9],
+      [1, 0.8],
+    ]);
+    assert.deepEqual(
+      poll.problems.map((p) => [p.file, p.line]),
+      [[`mlruns/1/${RUN}/metrics/loss`, 4]],
+    );
     setStatus(5);
     assert.equal((await f.poll()).finished, true, 'KILLED ends it too');
   });
@@ -73,14 +106,26 @@ describe('followRun: an MLflow file-store run being written', () => {
     rmSync(join(root, 'mlruns', '1', RUN), { recursive: true });
     const poll = await f.poll();
     assert.equal(poll.finished, true);
-    assert.deepEqual(poll.deltas.map((d) => [d.key, d.gone]), [['loss', true]]);
+    assert.deepEqual(
+      poll.deltas.map((d) => [d.key, d.gone]),
+      [['loss', true]],
+    );
   });
 
   it('does not follow runs in a database, on a server, or outside the workspace', () => {
     writeFileSync(join(root, 'mlflow.db'), '');
-    assert.match(followRun(root, { source: 'mlflow', id: RUN, location: 'mlflow.db', experimentId: '1' }) as string, /database are not followed live/);
-    assert.match(followRun(root, { source: 'mlflow', id: RUN, location: 'http://localhost:5000', experimentId: '1' }) as string, /tracking server/);
-    assert.match(followRun(root, { source: 'mlflow', id: RUN, location: '../elsewhere', experimentId: '1' }) as string, /outside the workspace/);
+    assert.match(
+      followRun(root, { source: 'mlflow', id: RUN, location: 'mlflow.db', experimentId: '1' }) as string,
+      /database are not followed live/,
+    );
+    assert.match(
+      followRun(root, { source: 'mlflow', id: RUN, location: 'http://localhost:5000', experimentId: '1' }) as string,
+      /tracking server/,
+    );
+    assert.match(
+      followRun(root, { source: 'mlflow', id: RUN, location: '../elsewhere', experimentId: '1' }) as string,
+      /outside the workspace/,
+    );
     assert.match(followRun(root, { source: 'mlflow', id: '../1', location: 'mlruns', experimentId: '1' }) as string, /no folder/);
   });
 });
@@ -115,7 +160,9 @@ describe('followRun: a W&B run log written in pieces', () => {
     const f = follower(root, { source: 'wandb', id: 'k3x9q2', location: folder, experimentId: 'demo' });
     assert.equal(f.dir, folder);
     const first = await f.poll();
-    assert.deepEqual(first.deltas, [{ key: 'loss', file: `${folder}/run-k3x9q2.wandb`, points: [{ step: 0, value: 2, timestamp: 1735689700500 }], reset: false }]);
+    assert.deepEqual(first.deltas, [
+      { key: 'loss', file: `${folder}/run-k3x9q2.wandb`, points: [{ step: 0, value: 2, timestamp: 1735689700500 }], reset: false },
+    ]);
     assert.equal(first.finished, false);
 
     writer.write(historyRecord(1, { loss: 1.5, val: { acc: 0.6 }, media: { _type: 'image-file', path: 'x.png' } }));
@@ -133,7 +180,13 @@ describe('followRun: a W&B run log written in pieces', () => {
     const last = await f.poll();
     assert.equal(last.finished, true);
     assert.deepEqual(steps(last, 'loss'), [[2, 1.1]]);
-    assert.deepEqual(f.series().get('loss')!.map((p) => p.step), [0, 1, 2]);
+    assert.deepEqual(
+      f
+        .series()
+        .get('loss')!
+        .map((p) => p.step),
+      [0, 1, 2],
+    );
   });
 
   it('overlapping polls read each record once', async () => {
@@ -141,7 +194,10 @@ describe('followRun: a W&B run log written in pieces', () => {
     for (let i = 1; i <= 20; i++) writer.write(historyRecord(i, { loss: 1 / i }));
     flush();
     const polls = await Promise.all([f.poll(), f.poll(), f.poll()]);
-    assert.equal(polls.flatMap((p) => p.deltas).reduce((n, d) => n + d.points.length, 0), 21);
+    assert.equal(
+      polls.flatMap((p) => p.deltas).reduce((n, d) => n + d.points.length, 0),
+      21,
+    );
     assert.equal(f.series().get('loss')!.length, 21);
   });
 
@@ -157,7 +213,13 @@ describe('followRun: a W&B run log written in pieces', () => {
     w.write(historyRecord(0, { acc: 0.1 }));
     writeFileSync(log, Buffer.concat(fresh));
     const replaced = await f.poll();
-    assert.deepEqual(replaced.deltas.map((d) => [d.key, d.reset, d.gone ?? false, d.points.length]), [['acc', true, false, 1], ['loss', true, true, 0]]);
+    assert.deepEqual(
+      replaced.deltas.map((d) => [d.key, d.reset, d.gone ?? false, d.points.length]),
+      [
+        ['acc', true, false, 1],
+        ['loss', true, true, 0],
+      ],
+    );
 
     now = mtime() + RUNNING_WINDOW_MS + 1;
     assert.equal((await f.poll()).finished, true);
@@ -183,6 +245,9 @@ describe('followRun: a W&B run log written in pieces', () => {
     rmSync(log);
     const gone = await f.poll();
     assert.equal(gone.finished, true);
-    assert.deepEqual(gone.deltas.map((d) => [d.key, d.gone]), [['loss', true]]);
+    assert.deepEqual(
+      gone.deltas.map((d) => [d.key, d.gone]),
+      [['loss', true]],
+    );
   });
 });

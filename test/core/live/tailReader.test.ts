@@ -7,7 +7,10 @@ import { readNewLines, TAIL_START, type TailCursor } from '../../../src/core/liv
 describe('readNewLines (tail reading of a file being written)', () => {
   let dir: string;
   let file: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lineage-tail-')); file = join(dir, 'acc.tsv'); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lineage-tail-'));
+    file = join(dir, 'acc.tsv');
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('returns complete lines only; a partial last line waits for its newline', () => {

@@ -13,7 +13,9 @@ function db(file: string, models: string[]): void {
     d.exec(MLFLOW_DDL);
     for (const m of models) {
       d.prepare('INSERT INTO registered_models (name, creation_time) VALUES (?, 1)').run(m);
-      d.prepare(`INSERT INTO model_versions (name, version, creation_time, current_stage, source, run_id, status) VALUES (?, 1, 1000, 'Staging', ?, ?, 'READY')`).run(m, `runs:/${RUN}/model`, RUN);
+      d.prepare(
+        `INSERT INTO model_versions (name, version, creation_time, current_stage, source, run_id, status) VALUES (?, 1, 1000, 'Staging', ?, ?, 'READY')`,
+      ).run(m, `runs:/${RUN}/model`, RUN);
     }
   } finally {
     d.close();
@@ -32,7 +34,8 @@ describe('local MLflow registries in a workspace', () => {
       'mlruns/models/broken/version-1/meta.yaml': 'version: 1\n',
       'excluded/mlruns/models/x/meta.yaml': 'name: x\n',
       'node_modules/pkg/mlruns/models/y/meta.yaml': 'name: y\n',
-      'empty/x': '', 'proj/x': '',
+      'empty/x': '',
+      'proj/x': '',
     });
     db(join(repo.dir, 'empty', 'mlflow.db'), []);
     db(join(repo.dir, 'proj', 'mlflow.db'), ['reg']);
@@ -41,11 +44,17 @@ describe('local MLflow registries in a workspace', () => {
 
   it('keeps stores with a registry, where the runs index looks, and names bad input', async () => {
     const found = await readLocalMlflowRegistries(repo.dir, { excludePaths: ['excluded/**'] });
-    assert.deepEqual(found.map((r) => [r.location, r.format, r.state.artifacts.map((a) => a.name)]), [
-      ['mlruns', 'mlflow-files', ['clf']],
-      ['proj/mlflow.db', 'mlflow-sqlite', ['reg']],
-    ]);
-    assert.deepEqual(found[0].problems.map((p) => `${p.file} ${p.message}`), ['mlruns/models/broken/meta.yaml registered model folder has no meta.yaml; skipped']);
+    assert.deepEqual(
+      found.map((r) => [r.location, r.format, r.state.artifacts.map((a) => a.name)]),
+      [
+        ['mlruns', 'mlflow-files', ['clf']],
+        ['proj/mlflow.db', 'mlflow-sqlite', ['reg']],
+      ],
+    );
+    assert.deepEqual(
+      found[0].problems.map((p) => `${p.file} ${p.message}`),
+      ['mlruns/models/broken/meta.yaml registered model folder has no meta.yaml; skipped'],
+    );
     const v = found[1].state.artifacts[0].versions[0];
     assert.deepEqual([v.version, v.stages, v.runId, v.source, v.commit], ['1', ['Staging'], RUN, `runs:/${RUN}/model`, '']);
   });

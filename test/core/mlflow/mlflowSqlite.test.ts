@@ -51,8 +51,12 @@ async function holdLock(file: string, begin: 'IMMEDIATE' | 'EXCLUSIVE'): Promise
   const child = spawn('python3', ['-c', script, file], { stdio: ['pipe', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let err = '';
-    child.stderr!.on('data', (d) => { err += d; });
-    child.stdout!.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
+    child.stdout!.on('data', (d) => {
+      if (String(d).includes('ready')) resolve();
+    });
     child.on('exit', (code) => reject(new Error(`lock holder exited ${code}: ${err}`)));
   });
   return child;
@@ -60,21 +64,34 @@ async function holdLock(file: string, begin: 'IMMEDIATE' | 'EXCLUSIVE'): Promise
 
 describe('MLflow SQLite reader', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lineage-mlflow-db-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lineage-mlflow-db-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads runs, params, every metric step, tags and git; hides deleted runs and experiments', async () => {
     makeStore(join(dir, 'mlflow.db'));
     const { runs, problems } = await readMlflowSqlite(dir, 'mlflow.db');
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => r.id), [A]);
+    assert.deepEqual(
+      runs.map((r) => r.id),
+      [A],
+    );
     const run = runs[0];
     assert.equal(run.location, 'mlflow.db');
     assert.equal(run.experiment, 'exp one');
     assert.equal(run.status, 'finished');
     assert.deepEqual(run.git, { commit: SHA, branch: 'main', remote: null });
     assert.deepEqual(run.params, { lr: '0.01', 'model/layers': '3' });
-    assert.deepEqual(run.series.loss.map((p) => [p.step, p.value]), [[0, 0.9], [1, 0.7], [2, 0.4], [2, 0.5]]);
+    assert.deepEqual(
+      run.series.loss.map((p) => [p.step, p.value]),
+      [
+        [0, 0.9],
+        [1, 0.7],
+        [2, 0.4],
+        [2, 0.5],
+      ],
+    );
     assert.equal(run.metrics.loss, 0.5, 'latest = greatest (step, timestamp)');
     assert.ok(Number.isNaN(run.series.acc[0].value), 'is_nan rows read as NaN');
     assert.equal(run.metrics.acc, 0.8);
@@ -100,7 +117,10 @@ describe('MLflow SQLite reader', () => {
     try {
       // Root writes anywhere, so as root the reader runs as `nobody` to meet the read-only folder.
       const argv = ['-e', script, dir];
-      out = process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, ...argv], { encoding: 'utf8' }) : execFileSync(process.execPath, argv, { encoding: 'utf8' });
+      out =
+        process.getuid?.() === 0
+          ? execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, ...argv], { encoding: 'utf8' })
+          : execFileSync(process.execPath, argv, { encoding: 'utf8' });
     } finally {
       chmodSync(dir, 0o755);
     }
@@ -140,12 +160,18 @@ describe('MLflow SQLite reader', () => {
       DROP TABLE runs; ALTER TABLE runs_new RENAME TO runs; DROP TABLE params;`);
     db.close();
     const { runs, problems } = await readMlflowSqlite(dir, 'mlflow.db');
-    assert.deepEqual(runs.map((r) => [r.id, r.user, r.metrics.loss]), [[A, null, 0.5]]);
-    assert.deepEqual(problems.map((p) => `${p.file}: ${p.message}`), [
-      "mlflow.db: schema revision ffffffffffff is unknown to this reader (it knows MLflow's up to dc11669786a5, MLflow 3.17); reading the tables and columns it knows",
-      'mlflow.db: table runs has no column user_id; read as empty',
-      'mlflow.db: no params table; runs read without params',
-    ]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.user, r.metrics.loss]),
+      [[A, null, 0.5]],
+    );
+    assert.deepEqual(
+      problems.map((p) => `${p.file}: ${p.message}`),
+      [
+        "mlflow.db: schema revision ffffffffffff is unknown to this reader (it knows MLflow's up to dc11669786a5, MLflow 3.17); reading the tables and columns it knows",
+        'mlflow.db: table runs has no column user_id; read as empty',
+        'mlflow.db: no params table; runs read without params',
+      ],
+    );
   });
 
   it('reports a SQLite file that is not an MLflow store', async () => {
@@ -154,10 +180,13 @@ describe('MLflow SQLite reader', () => {
     db.close();
     const { runs, problems } = await readMlflowSqlite(dir, 'other.db');
     assert.equal(runs.length, 0);
-    assert.deepEqual(problems.map((p) => p.message), [
-      'no alembic_version: not a database MLflow created, or a damaged one; reading the tables it has',
-      'no experiments table: not an MLflow tracking database; nothing read',
-    ]);
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      [
+        'no alembic_version: not a database MLflow created, or a damaged one; reading the tables it has',
+        'no experiments table: not an MLflow tracking database; nothing read',
+      ],
+    );
   });
 
   it('reads the registry tables: stages (not None), aliases, deprecation, source commit', async () => {
@@ -166,7 +195,13 @@ describe('MLflow SQLite reader', () => {
     assert.deepEqual(problems, []);
     const [model] = state.artifacts;
     assert.equal(model.deprecated, true);
-    assert.deepEqual(model.versions.map((v) => [v.version, v.commit, v.stages, v.author]), [['2', '', ['champion'], null], ['1', SHA, ['Staging'], 'alice']]);
+    assert.deepEqual(
+      model.versions.map((v) => [v.version, v.commit, v.stages, v.author]),
+      [
+        ['2', '', ['champion'], null],
+        ['1', SHA, ['Staging'], 'alice'],
+      ],
+    );
     assert.deepEqual(model.stages, { champion: ['2'], Staging: ['1'] });
   });
 });

@@ -4,20 +4,35 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Request { method: string; path: string; query: URLSearchParams; body: Record<string, unknown> }
+export interface Request {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
 export type Handler = (req: Request, res: ServerResponse) => void;
 
-export interface StandIn { url: string; requests: Request[]; close(): void }
+export interface StandIn {
+  url: string;
+  requests: Request[];
+  close(): void;
+}
 
 export async function standIn(handler: Handler): Promise<StandIn> {
   const requests: Request[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     let text = '';
-    req.on('data', (d) => { text += d; });
+    req.on('data', (d) => {
+      text += d;
+    });
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       let body: Record<string, unknown> = {};
-      try { body = text ? JSON.parse(text) : {}; } catch { /* the client only sends JSON */ }
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        /* the client only sends JSON */
+      }
       const r = { method: req.method ?? '', path: url.pathname.replace('/api/2.0/mlflow/', ''), query: url.searchParams, body };
       requests.push(r);
       handler(r, res);
@@ -27,7 +42,10 @@ export async function standIn(handler: Handler): Promise<StandIn> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => { server.closeAllConnections(); server.close(); },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
   };
 }
 
@@ -37,7 +55,8 @@ export function json(res: ServerResponse, status: number, value: unknown): void 
 }
 
 /** The page token a request carries, in the body (POST searches) or the query (GET). */
-export const tokenOf = (r: Request): string | undefined => (r.body.page_token as string | undefined) ?? r.query.get('page_token') ?? undefined;
+export const tokenOf = (r: Request): string | undefined =>
+  (r.body.page_token as string | undefined) ?? r.query.get('page_token') ?? undefined;
 
 /**
  * A 200 answer of `total` bytes of valid JSON (`{"experiments": [], "padding": "xxx…"}`),
@@ -53,14 +72,27 @@ export function endlessJson(res: ServerResponse, total: number, declareLength: b
   let written = 0;
   let closed = false;
   return new Promise((resolve) => {
-    res.on('close', () => { closed = true; resolve(written); });
-    const write = (bytes: Buffer): boolean => { written += bytes.length; return res.write(bytes); };
+    res.on('close', () => {
+      closed = true;
+      resolve(written);
+    });
+    const write = (bytes: Buffer): boolean => {
+      written += bytes.length;
+      return res.write(bytes);
+    };
     write(head);
     const pump = (): void => {
       while (!closed) {
         const left = total - written - tail.length;
-        if (left <= 0) { written += tail.length; res.end(tail); return; }
-        if (!write(left >= piece.length ? piece : piece.subarray(0, left))) { res.once('drain', pump); return; }
+        if (left <= 0) {
+          written += tail.length;
+          res.end(tail);
+          return;
+        }
+        if (!write(left >= piece.length ? piece : piece.subarray(0, left))) {
+          res.once('drain', pump);
+          return;
+        }
       }
     };
     pump();

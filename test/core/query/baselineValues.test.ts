@@ -13,7 +13,12 @@ describe('baseline values for inline diffs (real Git repository and index)', () 
 
   before(async () => {
     repo = GitFixture.create();
-    shas.c1 = repo.commit('First run', { 'dvc.yaml': PIPELINE, 'params.yaml': params(0.1), 'metrics.json': metrics(0.8, 0.5), 'eval/scores.yaml': 'auc: 0.7\n' });
+    shas.c1 = repo.commit('First run', {
+      'dvc.yaml': PIPELINE,
+      'params.yaml': params(0.1),
+      'metrics.json': metrics(0.8, 0.5),
+      'eval/scores.yaml': 'auc: 0.7\n',
+    });
     shas.c2 = repo.commit('Only params move', { 'params.yaml': params(0.05) });
     shas.c3 = repo.commit('Better run', { 'metrics.json': metrics(0.85, 0.4) });
     repo.git('checkout', '-q', '-b', 'side');
@@ -36,11 +41,14 @@ describe('baseline values for inline diffs (real Git repository and index)', () 
   it('trackedFiles: the workspace params and metrics files with their roles and selectors', () => {
     const files = trackedFiles(store);
     // The stage tracks train.lr and train.epochs, but DVC shows the root params.yaml whole.
-    assert.deepEqual([...files.values()], [
-      { path: 'eval/scores.yaml', role: 'metrics', selector: null },
-      { path: 'metrics.json', role: 'metrics', selector: null },
-      { path: 'params.yaml', role: 'params', selector: null },
-    ]);
+    assert.deepEqual(
+      [...files.values()],
+      [
+        { path: 'eval/scores.yaml', role: 'metrics', selector: null },
+        { path: 'metrics.json', role: 'metrics', selector: null },
+        { path: 'params.yaml', role: 'params', selector: null },
+      ],
+    );
   });
 
   it('fileValuesAt: metrics as valuesAt keeps them, params as the pipeline selects them', () => {
@@ -73,20 +81,51 @@ describe('baseline values for inline diffs (real Git repository and index)', () 
   it('valueHistory: the last values along the first-parent chain, each with the commit that introduced it', () => {
     const h = valueHistory(store, shas.broken, 'metrics.json', 'metrics', 'acc');
     // The merge kept main's metrics (-X ours): the side branch's 0.7 is not on the first-parent chain.
-    assert.deepEqual(h.map((x) => [x.value, x.sha, x.subject]), [[0.9, shas.c4, 'Best run'], [0.85, shas.c3, 'Better run'], [0.8, shas.c1, 'First run']]);
+    assert.deepEqual(
+      h.map((x) => [x.value, x.sha, x.subject]),
+      [
+        [0.9, shas.c4, 'Best run'],
+        [0.85, shas.c3, 'Better run'],
+        [0.8, shas.c1, 'First run'],
+      ],
+    );
     assert.ok(h.every((x) => x.authorTime > 1.7e9));
-    assert.deepEqual(valueHistory(store, shas.broken, 'metrics.json', 'metrics', 'acc', { limit: 2 }).map((x) => x.value), [0.9, 0.85]);
-    assert.deepEqual(valueHistory(store, shas.side, 'metrics.json', 'metrics', 'acc').map((x) => [x.value, x.sha]), [[0.7, shas.side], [0.85, shas.c3], [0.8, shas.c1]]);
-    assert.deepEqual(valueHistory(store, shas.broken, 'params.yaml', 'params', 'train.lr').map((x) => [x.value, x.sha]), [[0.05, shas.c2], [0.1, shas.c1]]);
+    assert.deepEqual(
+      valueHistory(store, shas.broken, 'metrics.json', 'metrics', 'acc', { limit: 2 }).map((x) => x.value),
+      [0.9, 0.85],
+    );
+    assert.deepEqual(
+      valueHistory(store, shas.side, 'metrics.json', 'metrics', 'acc').map((x) => [x.value, x.sha]),
+      [
+        [0.7, shas.side],
+        [0.85, shas.c3],
+        [0.8, shas.c1],
+      ],
+    );
+    assert.deepEqual(
+      valueHistory(store, shas.broken, 'params.yaml', 'params', 'train.lr').map((x) => [x.value, x.sha]),
+      [
+        [0.05, shas.c2],
+        [0.1, shas.c1],
+      ],
+    );
     assert.deepEqual(valueHistory(store, shas.broken, 'metrics.json', 'metrics', 'no.such.key'), []);
     const short = valueHistory(store, shas.broken, 'metrics.json', 'metrics', 'acc', { maxCommits: 2 });
-    assert.deepEqual(short.map((x) => [x.value, x.truncated]), [[0.9, true]]);
+    assert.deepEqual(
+      short.map((x) => [x.value, x.truncated]),
+      [[0.9, true]],
+    );
   });
 
   it('inlineDiff: better/worse by direction, changed, new, removed and a summary line', () => {
     const base = fileValuesAt(store, shas.c4, 'metrics.json', 'metrics', null);
     assert.equal(base.status, 'ok');
-    const current = valuesOfText(JSON.stringify({ acc: 0.95, loss: 0.35, nested: { f1: 0.89 }, extra: 'yes' }), 'metrics.json', 'metrics', null);
+    const current = valuesOfText(
+      JSON.stringify({ acc: 0.95, loss: 0.35, nested: { f1: 0.89 }, extra: 'yes' }),
+      'metrics.json',
+      'metrics',
+      null,
+    );
     assert.ok(current.ok);
     const d = inlineDiff(current.value, base.status === 'ok' ? base.values : {}, 'metrics');
     const e = (k: string) => d.entries.get(k)!;
@@ -104,7 +143,13 @@ describe('baseline values for inline diffs (real Git repository and index)', () 
     // An explicit direction wins over the name: a lower "acc" is better when told so.
     assert.equal(inlineDiff({ acc: 0.8 }, { acc: 0.9 }, 'metrics', { acc: 'lower' }).entries.get('acc')!.status, 'better');
     // Params have no direction: a numeric move is "changed", with its delta.
-    assert.deepEqual(inlineDiff({ lr: 0.2 }, { lr: 0.1 }, 'params').entries.get('lr'), { key: 'lr', status: 'changed', value: 0.2, base: 0.1, delta: 0.2 - 0.1 });
+    assert.deepEqual(inlineDiff({ lr: 0.2 }, { lr: 0.1 }, 'params').entries.get('lr'), {
+      key: 'lr',
+      status: 'changed',
+      value: 0.2,
+      base: 0.1,
+      delta: 0.2 - 0.1,
+    });
     assert.equal(summaryText(inlineDiff({ lr: 0.1 }, { lr: 0.1 }, 'params').summary, 'dev'), '1 param vs dev: no changes');
   });
 });

@@ -25,8 +25,10 @@ describe('the root params.yaml is read whole, as DVC reads it (real Git reposito
     repo = GitFixture.create();
     shas.bare = repo.commit('Params before any pipeline', { 'params.yaml': 'train:\n  lr: 0.1\nunused: 1\n' });
     shas.staged = repo.commit('Pipelines', {
-      'dvc.yaml': ROOT_PIPELINE, 'params.yaml': 'train:\n  lr: 0.1\n  epochs: 3\nunused: 1\n',
-      'sub/dvc.yaml': SUB_PIPELINE, 'sub/params.yaml': 'x: 1\ny: 2\n',
+      'dvc.yaml': ROOT_PIPELINE,
+      'params.yaml': 'train:\n  lr: 0.1\n  epochs: 3\nunused: 1\n',
+      'sub/dvc.yaml': SUB_PIPELINE,
+      'sub/params.yaml': 'x: 1\ny: 2\n',
     });
     // No stage names the root params.yaml any more, and it is gone.
     repo.git('rm', '-q', 'params.yaml');
@@ -68,8 +70,14 @@ describe('the root params.yaml is read whole, as DVC reads it (real Git reposito
     assert.deepEqual(files.get('params.yaml'), { path: 'params.yaml', role: 'params', selector: null });
     assert.deepEqual(files.get('sub/params.yaml'), { path: 'sub/params.yaml', role: 'params', selector: ['x'] });
     const root = files.get('params.yaml')!;
-    assert.deepEqual(fileValuesAt(store, shas.staged, root.path, root.role, root.selector), { status: 'ok', values: { 'train.lr': 0.1, 'train.epochs': 3, unused: 1 } });
-    assert.deepEqual(valuesOfText('train:\n  lr: 0.2\nextra: yes\n', root.path, root.role, root.selector), { ok: true, value: { 'train.lr': 0.2, extra: 'yes' } });
+    assert.deepEqual(fileValuesAt(store, shas.staged, root.path, root.role, root.selector), {
+      status: 'ok',
+      values: { 'train.lr': 0.1, 'train.epochs': 3, unused: 1 },
+    });
+    assert.deepEqual(valuesOfText('train:\n  lr: 0.2\nextra: yes\n', root.path, root.role, root.selector), {
+      ok: true,
+      value: { 'train.lr': 0.2, extra: 'yes' },
+    });
   });
 
   it('an index written when only tracked keys counted (the stages\u2019 keys stored on params.yaml) reads it whole too', async () => {
@@ -94,7 +102,11 @@ describe('the root params.yaml is read whole, as DVC reads it (real Git reposito
     old.close();
     const migrated = Store.open(file);
     try {
-      assert.equal(valuesAt(migrated, shas.bare, 'params').values['params.yaml'], undefined, 'the migration forgets history before it is walked again');
+      assert.equal(
+        valuesAt(migrated, shas.bare, 'params').values['params.yaml'],
+        undefined,
+        'the migration forgets history before it is walked again',
+      );
       const report = await indexRepository(await openRepo(repo.dir), migrated);
       assert.ok(report.commitsIndexed >= 3, JSON.stringify(report));
       // Parsed blobs are kept: no new blob row. (Migration 7 renders pipelines again, which
@@ -113,6 +125,11 @@ describe('the root params.yaml is read whole, as DVC reads it (real Git reposito
     const report = await indexRepository(await openRepo(repo.dir), store);
     assert.equal(report.commitsIndexed, 1);
     assert.equal(report.blobsParsed, 0, 'the workspace already parsed these exact bytes');
-    assert.deepEqual(valuesAt(store, head, 'params').values['params.yaml'], { 'train.lr': 0.1, 'train.epochs': 3, 'train.tags': ['a', 'b'], unused: 2 });
+    assert.deepEqual(valuesAt(store, head, 'params').values['params.yaml'], {
+      'train.lr': 0.1,
+      'train.epochs': 3,
+      'train.tags': ['a', 'b'],
+      unused: 2,
+    });
   });
 });

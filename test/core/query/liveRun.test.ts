@@ -6,7 +6,10 @@ import { liveRunIn } from '../../../src/core/query/liveRun';
 
 describe('liveRunIn (DVCLive signal files)', () => {
   let root: string;
-  beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'lineage-live-')); mkdirSync(join(root, '.dvc', 'tmp', 'exps', 'run'), { recursive: true }); });
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'lineage-live-'));
+    mkdirSync(join(root, '.dvc', 'tmp', 'exps', 'run'), { recursive: true });
+  });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
   const write = (name: string, body: string) => writeFileSync(join(root, '.dvc', 'tmp', 'exps', 'run', name), body);
 
@@ -18,7 +21,10 @@ describe('liveRunIn (DVCLive signal files)', () => {
   it('ignores a file left by a dead process, garbage and no file', () => {
     assert.equal(liveRunIn(root), undefined);
     write('DVCLIVE_ONLY', JSON.stringify({ pid: 424242, exp_name: 'x' }));
-    assert.equal(liveRunIn(root, () => false), undefined);
+    assert.equal(
+      liveRunIn(root, () => false),
+      undefined,
+    );
     write('DVCLIVE_ONLY', '{not json');
     assert.equal(liveRunIn(root), undefined);
     write('DVCLIVE_ONLY', JSON.stringify({ pid: '1; rm -rf /' }));

@@ -9,7 +9,11 @@ import { plotsAt, readPlotImage, seriesTable, type PlotDefinition } from '../../
 import { flattenPlot } from '../../../src/core/query/plotSeries';
 
 // A 1x1 PNG (the smallest valid one) and a second, different one.
-const PNG_A = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f2b6d90000000049454e44ae426082', 'hex');
+const PNG_A = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f2b6d90000000049454e44ae426082',
+  'hex',
+);
 const PNG_B = Buffer.concat([PNG_A, Buffer.from('extra')]);
 
 const DVC_YAML = `stages:
@@ -43,7 +47,13 @@ plots:
 
 const ROC = 'fpr,tpr,threshold\n0,0,1\n0.1,0.7,0.8\n0.4,0.9,0.5\n1,1,0\n';
 const CONFUSION = 'actual,predicted\ncat,cat\ncat,dog\ndog,dog\ndog,dog\nbird,cat\n';
-const PRC = JSON.stringify({ prc: [{ precision: 1, recall: 0 }, { precision: 0.8, recall: 0.5 }, { precision: 0.6, recall: 1 }] });
+const PRC = JSON.stringify({
+  prc: [
+    { precision: 1, recall: 0 },
+    { precision: 0.8, recall: 0.5 },
+    { precision: 0.6, recall: 1 },
+  ],
+});
 const ACC = 'timestamp\tstep\tacc\n1700000000000\t0\t0.5\n1700000001000\t1\t0.7\n1700000002000\t2\tnan\n';
 const LOSS = 'step\tloss\n0\t1.0\n1\t0.6\n';
 
@@ -57,8 +67,13 @@ describe('plots of a revision (index + Git)', () => {
   before(async () => {
     fx = GitFixture.create();
     first = fx.commit('plots', {
-      'dvc.yaml': DVC_YAML, 'eval/roc.csv': ROC, 'eval/confusion.csv': CONFUSION, 'eval/prc.json': PRC, 'eval/importance.png': PNG_A,
-      'dvclive/plots/metrics/train/acc.tsv': ACC, 'dvclive/plots/metrics/loss.tsv': LOSS,
+      'dvc.yaml': DVC_YAML,
+      'eval/roc.csv': ROC,
+      'eval/confusion.csv': CONFUSION,
+      'eval/prc.json': PRC,
+      'eval/importance.png': PNG_A,
+      'dvclive/plots/metrics/train/acc.tsv': ACC,
+      'dvclive/plots/metrics/loss.tsv': LOSS,
     });
     second = fx.commit('better model', { 'eval/roc.csv': 'fpr,tpr,threshold\n0,0,1\n0.1,0.8,0.8\n1,1,0\n', 'eval/importance.png': PNG_B });
     // The workspace: an edited confusion file and a broken PRC file.
@@ -81,9 +96,17 @@ describe('plots of a revision (index + Git)', () => {
 
   it('lists top-level definitions, then stage plots, directories expanded, the same id merged', () => {
     const { definitions } = plotsAt(store, first);
-    assert.deepEqual(definitions.map((d) => d.id), [
-      'precision_recall', 'dvclive/plots/metrics/loss.tsv', 'dvclive/plots/metrics/train/acc.tsv', 'eval/roc.csv', 'eval/confusion.csv', 'eval/importance.png',
-    ]);
+    assert.deepEqual(
+      definitions.map((d) => d.id),
+      [
+        'precision_recall',
+        'dvclive/plots/metrics/loss.tsv',
+        'dvclive/plots/metrics/train/acc.tsv',
+        'eval/roc.csv',
+        'eval/confusion.csv',
+        'eval/importance.png',
+      ],
+    );
     const roc = byId(definitions, 'eval/roc.csv');
     // The top-level entry named the template; the stage out added x, y and title.
     assert.deepEqual(roc.props, { template: 'linear', x: 'fpr', y: 'tpr', title: 'ROC <b>curve</b>' });
@@ -111,19 +134,32 @@ describe('plots of a revision (index + Git)', () => {
     const roc = flattenPlot(byId(definitions, 'eval/roc.csv'), table);
     assert.equal(roc.xLabel, 'fpr');
     assert.equal(roc.yLabel, 'tpr');
-    assert.deepEqual(roc.series.map((s) => s.points.length), [4]);
+    assert.deepEqual(
+      roc.series.map((s) => s.points.length),
+      [4],
+    );
     assert.deepEqual(roc.series[0].points[1], { x: 0.1, y: 0.7 });
     const pr = flattenPlot(byId(definitions, 'precision_recall'), table);
     assert.equal(pr.xLabel, 'Recall');
-    assert.deepEqual(pr.series[0].points, [{ x: 0, y: 1 }, { x: 0.5, y: 0.8 }, { x: 1, y: 0.6 }]);
+    assert.deepEqual(pr.series[0].points, [
+      { x: 0, y: 1 },
+      { x: 0.5, y: 0.8 },
+      { x: 1, y: 0.6 },
+    ]);
     const loss = flattenPlot(byId(definitions, 'dvclive/plots/metrics/loss.tsv'), table);
     assert.equal(loss.yLabel, 'loss');
-    assert.deepEqual(loss.series[0].points, [{ x: 0, y: 1 }, { x: 1, y: 0.6 }]);
+    assert.deepEqual(loss.series[0].points, [
+      { x: 0, y: 1 },
+      { x: 1, y: 0.6 },
+    ]);
   });
 
   it('follows each revision: the workspace has its own edits and reports a broken file with its position', () => {
     const ws = plotsAt(store, 'workspace');
-    assert.deepEqual(ws.files.get('eval/confusion.csv')!.table!.rows, [{ actual: 'cat', predicted: 'cat' }, { actual: 'dog', predicted: 'dog' }]);
+    assert.deepEqual(ws.files.get('eval/confusion.csv')!.table!.rows, [
+      { actual: 'cat', predicted: 'cat' },
+      { actual: 'dog', predicted: 'dog' },
+    ]);
     const prc = ws.files.get('eval/prc.json')!;
     assert.equal(prc.table, undefined);
     assert.match(prc.problem!, /^eval\/prc\.json, line 1/);

@@ -8,7 +8,11 @@ import { RegistryInputError } from '../../../src/core/registry/tagGrammar';
 import { registryRepo, T0 } from './registryFixture';
 
 function tagInfo(dir: string, tag: string): { subject: string; time: number; type: string; target: string } {
-  const out = execFileSync('git', ['for-each-ref', '--format=%(objecttype)%00%(taggerdate:unix)%00%(*objectname)%00%(contents:subject)', `refs/tags/${tag}`], { cwd: dir, encoding: 'utf8' }).trim();
+  const out = execFileSync(
+    'git',
+    ['for-each-ref', '--format=%(objecttype)%00%(taggerdate:unix)%00%(*objectname)%00%(contents:subject)', `refs/tags/${tag}`],
+    { cwd: dir, encoding: 'utf8' },
+  ).trim();
   const [type, time, target, subject] = out.split('\0');
   return { type, time: Number(time), target, subject };
 }
@@ -18,14 +22,22 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
   const clock = () => T0;
 
   it('registers with bumps, refuses an existing version, and tags with GTO messages', async () => {
-    const { repo, commits: [c1, c2, c3] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2, c3],
+    } = registryRepo();
     const reg = new GitRegistry(repo.dir, clock);
     try {
       assert.equal(await reg.suggestVersion('clf'), 'v0.0.1');
       const r1 = await reg.register('clf', null, c1);
       assert.deepEqual(r1.actions, ['clf@v0.0.1']);
       assert.equal(r1.pushed, null);
-      assert.deepEqual(tagInfo(repo.dir, 'clf@v0.0.1'), { type: 'tag', time: T0, target: c1, subject: 'Registering artifact clf version v0.0.1' });
+      assert.deepEqual(tagInfo(repo.dir, 'clf@v0.0.1'), {
+        type: 'tag',
+        time: T0,
+        target: c1,
+        subject: 'Registering artifact clf version v0.0.1',
+      });
       assert.equal(await reg.suggestVersion('clf', 'minor'), 'v0.1.0');
       assert.deepEqual((await reg.register('clf', null, c2, { bump: 'minor' })).actions, ['clf@v0.1.0']);
       await assert.rejects(reg.register('clf', 'v0.1.0', c3), /clf v0\.1\.0 already exists/);
@@ -34,15 +46,28 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
       assert.deepEqual((await reg.register('clf', 'v1.0.0', 'HEAD')).actions, ['clf@v1.0.0']);
       assert.equal(tagInfo(repo.dir, 'clf@v1.0.0').time, T0 + 2);
       const state = await reg.read();
-      assert.deepEqual(state.artifacts[0].versions.map((v) => v.version), ['v1.0.0', 'v0.1.0', 'v0.0.1']);
-    } finally { repo.cleanup(); }
+      assert.deepEqual(
+        state.artifacts[0].versions.map((v) => v.version),
+        ['v1.0.0', 'v0.1.0', 'v0.0.1'],
+      );
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('promotes with archive semantics, keeps others on request, rolls back and unassigns', async () => {
-    const { repo, commits: [c1, c2, c3] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2, c3],
+    } = registryRepo();
     const reg = new GitRegistry(repo.dir, clock);
     try {
-      for (const [v, c] of [['v1.0.0', c1], ['v2.0.0', c2], ['v3.0.0', c3]]) await reg.register('clf', v, c);
+      for (const [v, c] of [
+        ['v1.0.0', c1],
+        ['v2.0.0', c2],
+        ['v3.0.0', c3],
+      ])
+        await reg.register('clf', v, c);
       assert.deepEqual((await reg.assign('clf', 'v2.0.0', 'prod')).actions, ['clf#prod#1']);
       assert.equal(tagInfo(repo.dir, 'clf#prod#1').subject, 'Assigning stage prod to artifact clf version v2.0.0');
       const promoted = await reg.assign('clf', 'v3.0.0', 'prod');
@@ -59,7 +84,14 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
       assert.match(rolled.message, /^Rolled clf prod back to v2\.0\.0 \(from v3\.0\.0\)/);
       state = await reg.read();
       assert.deepEqual(state.artifacts[0].stages, { prod: ['v2.0.0'] });
-      assert.deepEqual(state.artifacts[0].versions.map((v) => [v.version, v.stages]), [['v3.0.0', []], ['v2.0.0', ['prod']], ['v1.0.0', []]]);
+      assert.deepEqual(
+        state.artifacts[0].versions.map((v) => [v.version, v.stages]),
+        [
+          ['v3.0.0', []],
+          ['v2.0.0', ['prod']],
+          ['v1.0.0', []],
+        ],
+      );
 
       // An alias kept beside another holder (--keep-existing): both hold it, GTO shows the newest.
       await reg.assign('clf', 'v1.0.0', 'champion');
@@ -71,11 +103,16 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
       assert.deepEqual((await reg.unassign('clf', 'v1.0.0', 'champion')).actions, ['clf#champion!#8']);
       await assert.rejects(reg.unassign('clf', 'v1.0.0', 'champion'), /not in stage champion/);
       await assert.rejects(reg.rollback('clf', 'staging'), /no earlier version held stage staging/);
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('deprecates once, refuses stage changes on a deprecated model unless forced, deregisters', async () => {
-    const { repo, commits: [c1, c2] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2],
+    } = registryRepo();
     const reg = new GitRegistry(repo.dir, clock);
     try {
       await reg.register('clf', 'v1.0.0', c1);
@@ -85,14 +122,21 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
       await assert.rejects(reg.deregister('clf', 'v1.1.0'), /deregistered already/);
       const dep = await reg.deprecate('clf');
       assert.deepEqual(dep.actions, ['clf@deprecated']);
-      assert.deepEqual(tagInfo(repo.dir, 'clf@deprecated'), { type: 'tag', time: T0 + 3, target: c2, subject: "Deprecating artifact 'clf'" });
+      assert.deepEqual(tagInfo(repo.dir, 'clf@deprecated'), {
+        type: 'tag',
+        time: T0 + 3,
+        target: c2,
+        subject: "Deprecating artifact 'clf'",
+      });
       await assert.rejects(reg.deprecate('clf'), /deprecated already/);
       await assert.rejects(reg.assign('clf', 'v1.0.0', 'prod'), /clf is deprecated; pass force/);
       assert.deepEqual((await reg.assign('clf', 'v1.0.0', 'prod', { force: true })).actions, ['clf#prod#1']);
       // The assignment is newer than the deprecation: active again, as GTO computes it.
       assert.equal((await reg.read()).artifacts[0].deprecated, false);
       assert.deepEqual((await reg.deprecate('clf')).actions, ['clf@deprecated#2']);
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('refuses bad names, versions, stages, revisions and remotes before any git call', async () => {
@@ -117,11 +161,16 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
     const { repo } = registryRepo();
     try {
       await assert.rejects(new GitRegistry(repo.dir).register('clf', null, 'no-such-branch'), /revision "no-such-branch" is not a commit/);
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('pushes to a remote; a failed push keeps the local tag and says so', async () => {
-    const { repo, commits: [c1, c2] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2],
+    } = registryRepo();
     const bare = mkdtempSync(join(tmpdir(), 'lineage-remote-'));
     execFileSync('git', ['init', '-q', '--bare', bare]);
     repo.git('remote', 'add', 'origin', bare);
@@ -135,6 +184,8 @@ describe('GitRegistry writes (GTO-compatible tags)', () => {
       assert.equal(failed.pushed?.ok, false);
       assert.match(failed.message, /push to broken failed, the tags stay local/);
       assert.equal(tagInfo(repo.dir, 'clf@v0.0.2').target, c2);
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 });

@@ -8,7 +8,10 @@ import { annotatedTag, registryRepo, T0 } from './registryFixture';
 
 describe('readGitRegistry (GTO tags)', () => {
   it('orders events by tagger time, not tag name, and computes versions and stages', async () => {
-    const { repo, commits: [c1, c2, c3] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2, c3],
+    } = registryRepo();
     try {
       annotatedTag(repo, 'clf@v1.0.0', c1, T0 + 10, 'Registering artifact clf version v1.0.0');
       annotatedTag(repo, 'clf@v1.1.0', c2, T0 + 20);
@@ -25,22 +28,37 @@ describe('readGitRegistry (GTO tags)', () => {
       const clf = state.artifacts.find((a) => a.name === 'clf')!;
       assert.equal(clf.decl?.path, 'models/clf.pkl');
       assert.deepEqual(clf.decl?.labels, ['nlp']);
-      assert.deepEqual(clf.versions.map((v) => [v.version, v.active, v.commit]), [['v2.0.0', false, c3], ['v1.1.0', true, c2], ['v1.0.0', true, c1]]);
+      assert.deepEqual(
+        clf.versions.map((v) => [v.version, v.active, v.commit]),
+        [
+          ['v2.0.0', false, c3],
+          ['v1.1.0', true, c2],
+          ['v1.0.0', true, c1],
+        ],
+      );
       // prod: v1.0.0 (t40) < v1.1.0 (t50) unassigned at t70, v2.0.0 at t80 but deregistered → v1.0.0.
       assert.deepEqual(clf.stages, { prod: ['v1.0.0'] });
       assert.deepEqual(clf.versions.find((v) => v.version === 'v1.0.0')!.stages, ['prod']);
       assert.equal(clf.deprecated, false);
       const v1 = clf.versions.find((v) => v.version === 'v1.0.0')!;
-      assert.deepEqual(v1.events.map((e) => e.tag), ['clf@v1.0.0', 'clf#prod#9']);
+      assert.deepEqual(
+        v1.events.map((e) => e.tag),
+        ['clf@v1.0.0', 'clf#prod#9'],
+      );
       assert.equal(v1.events[0].message, 'Registering artifact clf version v1.0.0');
       assert.equal(v1.events[0].author, 'Tagger');
       assert.equal(v1.events[0].authorEmail, 'tagger@example.com');
       assert.equal(v1.createdAt, T0 + 10);
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('ignores lightweight and malformed tags with a reason, and never crashes on them', async () => {
-    const { repo, commits: [c1] } = registryRepo();
+    const {
+      repo,
+      commits: [c1],
+    } = registryRepo();
     try {
       annotatedTag(repo, 'clf@v1.0.0', c1, T0);
       repo.git('tag', 'clf@v2.0.0', c1); // lightweight: GTO ignores it
@@ -53,14 +71,24 @@ describe('readGitRegistry (GTO tags)', () => {
       assert.equal(reasons.has('v1.0'), false);
       // `clf#prod` without a counter is in GTO's grammar: an assignment.
       assert.deepEqual(state.artifacts.find((a) => a.name === 'clf')!.stages, { prod: ['v1.0.0'] });
-      assert.deepEqual(state.artifacts.find((a) => a.name === 'clf')!.versions.map((v) => v.version), ['v1.0.0']);
-    } finally { repo.cleanup(); }
+      assert.deepEqual(
+        state.artifacts.find((a) => a.name === 'clf')!.versions.map((v) => v.version),
+        ['v1.0.0'],
+      );
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('names a version by its commit when a stage is assigned without registration; dir=name artifacts', async () => {
-    const { repo, commits: [c1, c2] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2],
+    } = registryRepo();
     try {
-      repo.commit('sub project', { 'nlp/dvc.yaml': 'stages: {}\nartifacts:\n  enc:\n    path: out/enc.bin\n    type: model\n    desc: text encoder\n' });
+      repo.commit('sub project', {
+        'nlp/dvc.yaml': 'stages: {}\nartifacts:\n  enc:\n    path: out/enc.bin\n    type: model\n    desc: text encoder\n',
+      });
       annotatedTag(repo, 'nlp=enc#dev#1', c2, T0);
       annotatedTag(repo, 'nlp=enc#qa#2', c2, T0 + 1);
       annotatedTag(repo, 'nlp=enc@v0.1.0', c1, T0 + 2);
@@ -69,14 +97,25 @@ describe('readGitRegistry (GTO tags)', () => {
       assert.equal(enc.decl?.path, 'nlp/out/enc.bin');
       assert.equal(enc.decl?.description, 'text encoder');
       assert.equal(enc.decl?.file, 'nlp/dvc.yaml');
-      assert.deepEqual(enc.versions.map((v) => [v.version, v.registered]), [['v0.1.0', true], [c2, false]]);
+      assert.deepEqual(
+        enc.versions.map((v) => [v.version, v.registered]),
+        [
+          ['v0.1.0', true],
+          [c2, false],
+        ],
+      );
       assert.deepEqual(enc.versions[1].stages.sort(), ['dev', 'qa']);
       assert.deepEqual(enc.stages, { qa: [c2], dev: [c2] });
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('deprecation: the newest event decides, as in GTO', async () => {
-    const { repo, commits: [c1, c2] } = registryRepo();
+    const {
+      repo,
+      commits: [c1, c2],
+    } = registryRepo();
     try {
       annotatedTag(repo, 'old@v1.0.0', c1, T0);
       annotatedTag(repo, 'old@deprecated', c1, T0 + 10);
@@ -92,7 +131,9 @@ describe('readGitRegistry (GTO tags)', () => {
       assert.deepEqual(show.back, { version: 'v1.1.0', stage: {}, registered: true, active: true });
       // Declared in artifacts.yaml and never tagged: listed, unregistered.
       assert.deepEqual(show.clf, { version: null, stage: {}, registered: false, active: true });
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('reports a broken artifacts.yaml and still reads the tags; an empty repository is an empty registry', async () => {
@@ -104,12 +145,20 @@ describe('readGitRegistry (GTO tags)', () => {
       const loaded = await loadGitRegistry(repo.dir);
       assert.equal(loaded.problems.length, 1);
       assert.match(loaded.problems[0].message, /^artifacts\.yaml at [0-9a-f]{40}: /);
-      assert.deepEqual(loaded.state.artifacts.map((a) => a.versions.map((v) => v.version)), [['v1.0.0']]);
-    } finally { repo.cleanup(); }
+      assert.deepEqual(
+        loaded.state.artifacts.map((a) => a.versions.map((v) => v.version)),
+        [['v1.0.0']],
+      );
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it('reads a tag message with several lines and a tag on a tag', async () => {
-    const { repo, commits: [c1] } = registryRepo();
+    const {
+      repo,
+      commits: [c1],
+    } = registryRepo();
     try {
       annotatedTag(repo, 'clf@v1.0.0', c1, T0, 'Registering artifact clf version v1.0.0\n\nTrained on the March data.\n');
       // A tag pointing at a blob is not a registry event.
@@ -118,8 +167,13 @@ describe('readGitRegistry (GTO tags)', () => {
       const state = await readGitRegistry(repo.dir);
       const clf = state.artifacts.find((a) => a.name === 'clf')!;
       assert.equal(clf.versions[0].events[0].message, 'Registering artifact clf version v1.0.0\n\nTrained on the March data.');
-      assert.deepEqual(clf.versions.map((v) => v.version), ['v1.0.0']);
+      assert.deepEqual(
+        clf.versions.map((v) => v.version),
+        ['v1.0.0'],
+      );
       assert.match(state.ignored.find((i) => i.tag === 'clf@v9.0.0')!.reason, /blob/);
-    } finally { repo.cleanup(); }
+    } finally {
+      repo.cleanup();
+    }
   });
 });

@@ -25,7 +25,8 @@ const PIPELINE = `stages:
     - model.txt
 `;
 
-const TOML = 'big = 9223372036854775808\nhuge = 100000000000000000000000000000\nneg = -9223372036854775809\nf300 = 1e300\ntiny = 1e-7\ne16 = 1e16\n';
+const TOML =
+  'big = 9223372036854775808\nhuge = 100000000000000000000000000000\nneg = -9223372036854775809\nf300 = 1e300\ntiny = 1e-7\ne16 = 1e16\n';
 
 describe('repro and status with params past 2^53', function () {
   this.timeout(30000);
@@ -49,7 +50,10 @@ describe('repro and status with params past 2^53', function () {
   it('records the exact values in dvc.lock, as DVC writes them, and is up to date after', async () => {
     assert.deepEqual(await repro(), { ok: true, ran: ['train'], skipped: [] });
     // What DVC 3.67.1 writes for these files (ruamel: ints with all digits, floats as repr).
-    assert.match(lock(), /params:\n      params\.yaml:\n        seed: 9007199254740993\n      params\.toml:\n        big: 9223372036854775808\n        e16: 1e\+16\n        f300: 1e\+300\n        huge: 100000000000000000000000000000\n        neg: -9223372036854775809\n        tiny: 1e-07\n/);
+    assert.match(
+      lock(),
+      /params:\n      params\.yaml:\n        seed: 9007199254740993\n      params\.toml:\n        big: 9223372036854775808\n        e16: 1e\+16\n        f300: 1e\+300\n        huge: 100000000000000000000000000000\n        neg: -9223372036854775809\n        tiny: 1e-07\n/,
+    );
     assert.deepEqual(await status(), {});
     assert.deepEqual(await repro(), { ok: true, ran: [], skipped: ['train'] });
     repo.commit('ran', { 'dvc.lock': lock(), 'model.txt': readFileSync(join(repo.dir, 'model.txt')) });
@@ -64,7 +68,10 @@ describe('repro and status with params past 2^53', function () {
   });
 
   it('sees a TOML int past int64 change, and an equal value written another way as unchanged', async () => {
-    writeFileSync(join(repo.dir, 'params.toml'), TOML.replace('big = 9223372036854775808', 'big = 9223372036854775809').replace('e16 = 1e16', 'e16 = 1.0e16'));
+    writeFileSync(
+      join(repo.dir, 'params.toml'),
+      TOML.replace('big = 9223372036854775808', 'big = 9223372036854775809').replace('e16 = 1e16', 'e16 = 1.0e16'),
+    );
     assert.deepEqual(await status(), { train: [{ 'changed deps': { 'params.toml': { big: 'modified' } } }] });
     writeFileSync(join(repo.dir, 'params.toml'), TOML);
     assert.deepEqual(await status(), {});
@@ -75,9 +82,20 @@ describe('repro and status with params past 2^53', function () {
     const head = repo.git('rev-parse', 'HEAD').trim();
     const before = valuesAt(store, head, 'params', { exact: true }).values;
     assert.equal(before['params.yaml'].seed, 9007199254740993n);
-    assert.deepEqual(before['params.toml'], { big: 2n ** 63n, huge: 10n ** 29n, neg: -(2n ** 63n) - 1n, f300: 1e300, tiny: 1e-7, e16: 1e16 });
+    assert.deepEqual(before['params.toml'], {
+      big: 2n ** 63n,
+      huge: 10n ** 29n,
+      neg: -(2n ** 63n) - 1n,
+      f300: 1e300,
+      tiny: 1e-7,
+      e16: 1e16,
+    });
     const now = valuesAt(store, WORKSPACE, 'params', { exact: true }).values;
     assert.deepEqual(diffValues(before, now), { 'params.yaml': { seed: { old: 9007199254740993n, new: 9007199254740992n, diff: -1 } } });
-    assert.equal(valuesAt(store, head, 'params').values['params.yaml'].seed, 9007199254740992, 'readers that do not ask get the nearest number');
+    assert.equal(
+      valuesAt(store, head, 'params').values['params.yaml'].seed,
+      9007199254740992,
+      'readers that do not ask get the nearest number',
+    );
   });
 });

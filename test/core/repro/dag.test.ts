@@ -13,16 +13,23 @@ describe('repro DAG', () => {
   it('links stages across dvc.yaml files through outs and deps, upstream first', () => {
     const { dag } = dagOf({
       'sub/dvc.yaml': 'stages:\n  use:\n    cmd: cat ../data/prepared/a.txt\n    deps: [../data/prepared]\n',
-      'dvc.yaml': 'stages:\n  train:\n    cmd: t\n    deps: [data/prepared/a.txt]\n    outs: [model.bin]\n  prepare:\n    cmd: p\n    deps: [raw.csv]\n    outs: [data/prepared]\n',
+      'dvc.yaml':
+        'stages:\n  train:\n    cmd: t\n    deps: [data/prepared/a.txt]\n    outs: [model.bin]\n  prepare:\n    cmd: p\n    deps: [raw.csv]\n    outs: [data/prepared]\n',
     });
-    assert.deepEqual(dag.stages.map((s) => s.address), ['prepare', 'train', 'sub/dvc.yaml:use']);
+    assert.deepEqual(
+      dag.stages.map((s) => s.address),
+      ['prepare', 'train', 'sub/dvc.yaml:use'],
+    );
     assert.deepEqual(dag.byAddress.get('sub/dvc.yaml:use')!.upstream, ['prepare']);
     assert.deepEqual(dag.byAddress.get('prepare')!.downstream.sort(), ['sub/dvc.yaml:use', 'train']);
     assert.equal(dag.problems.length, 0);
   });
 
   it('reports a cycle with both stage names and marks its stages broken', () => {
-    const { dag } = dagOf({ 'dvc.yaml': 'stages:\n  a:\n    cmd: x\n    deps: [b.txt]\n    outs: [a.txt]\n  b:\n    cmd: y\n    deps: [a.txt]\n    outs: [b.txt]\n  c:\n    cmd: z\n    outs: [c.txt]\n' });
+    const { dag } = dagOf({
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: x\n    deps: [b.txt]\n    outs: [a.txt]\n  b:\n    cmd: y\n    deps: [a.txt]\n    outs: [b.txt]\n  c:\n    cmd: z\n    outs: [c.txt]\n',
+    });
     assert.equal(dag.problems.length, 1);
     assert.match(dag.problems[0].message, /stages: a, b \(cycle 'a' -> 'b' -> 'a'\)|stages: b, a \(cycle 'b' -> 'a' -> 'b'\)/);
     assert.equal(dag.problems[0].file, 'dvc.yaml');
@@ -30,7 +37,9 @@ describe('repro DAG', () => {
   });
 
   it('reports two stages writing one out, naming both', () => {
-    const { dag } = dagOf({ 'dvc.yaml': 'stages:\n  one:\n    cmd: x\n    outs: [models]\n  two:\n    cmd: y\n    outs: [models/m.pkl]\n' });
+    const { dag } = dagOf({
+      'dvc.yaml': 'stages:\n  one:\n    cmd: x\n    outs: [models]\n  two:\n    cmd: y\n    outs: [models/m.pkl]\n',
+    });
     assert.equal(dag.problems.length, 1);
     assert.match(dag.problems[0].message, /The output paths 'models'\('one'\) and 'models\/m.pkl'\('two'\) overlap/);
     assert.ok(dag.broken.has('one') && dag.broken.has('two'));
@@ -45,17 +54,25 @@ describe('repro DAG', () => {
   });
 
   it('plans upstream by default, downstream on request, only the target with single-item', () => {
-    const { dag } = dagOf({ 'dvc.yaml': 'stages:\n  a:\n    cmd: x\n    outs: [a]\n  b:\n    cmd: x\n    deps: [a]\n    outs: [b]\n  c:\n    cmd: x\n    deps: [b]\n    outs: [c]\n  d:\n    cmd: x\n    outs: [d]\n' });
+    const { dag } = dagOf({
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: x\n    outs: [a]\n  b:\n    cmd: x\n    deps: [a]\n    outs: [b]\n  c:\n    cmd: x\n    deps: [b]\n    outs: [c]\n  d:\n    cmd: x\n    outs: [d]\n',
+    });
     const names = (s: { address: string }[]) => s.map((x) => x.address);
     assert.deepEqual(names(planStages(dag, ['b'], {})), ['a', 'b']);
     assert.deepEqual(names(planStages(dag, ['b'], { downstream: true })), ['b', 'c']);
     assert.deepEqual(names(planStages(dag, ['b'], { singleItem: true })), ['b']);
     assert.deepEqual(names(planStages(dag, [], {})), ['a', 'b', 'c', 'd']);
-    assert.deepEqual(resolveTargets(dag, ['dvc.yaml:c', 'nope', './c', 'dvc.yaml:zz']), { addresses: ['c'], unknown: ['nope', 'dvc.yaml:zz'] });
+    assert.deepEqual(resolveTargets(dag, ['dvc.yaml:c', 'nope', './c', 'dvc.yaml:zz']), {
+      addresses: ['c'],
+      unknown: ['nope', 'dvc.yaml:zz'],
+    });
   });
 
   it('names foreach stages by their generated names and resolves the group name to all of them', () => {
-    const { dag } = dagOf({ 'dvc.yaml': 'stages:\n  train:\n    foreach: [small, large]\n    do:\n      cmd: echo ${item}\n      outs: ["${item}.bin"]\n' });
+    const { dag } = dagOf({
+      'dvc.yaml': 'stages:\n  train:\n    foreach: [small, large]\n    do:\n      cmd: echo ${item}\n      outs: ["${item}.bin"]\n',
+    });
     assert.deepEqual(resolveTargets(dag, ['train']).addresses, ['train@small', 'train@large']);
   });
 

@@ -9,36 +9,53 @@ const m = (...entries: [unknown, unknown][]): Map<unknown, unknown> => new Map(e
 
 describe('dumpDvcYaml (DVC 3.67.1 / ruamel.yaml 0.19.1 dump_yaml)', () => {
   it('writes a lock entry with sequences at the key indent and floats in repr form', () => {
-    const text = dumpDvcYaml(m(
-      ['schema', '2.0'],
-      ['stages', m(['train', m(
-        ['cmd', 'python train.py'],
-        ['deps', [m(['path', 'data'], ['hash', 'md5'], ['md5', '0123456789abcdef0123456789abcdef.dir'], ['size', 10], ['nfiles', 2])]],
-        ['params', m(['params.yaml', m(['lr', f(1)], ['small', f(1e-5)], ['n', 3], ['on', true], ['none', null], ['list', []], ['map', m()])])],
-      )])],
-    ));
-    assert.equal(text, [
-      "schema: '2.0'",
-      'stages:',
-      '  train:',
-      '    cmd: python train.py',
-      '    deps:',
-      '    - path: data',
-      '      hash: md5',
-      '      md5: 0123456789abcdef0123456789abcdef.dir',
-      '      size: 10',
-      '      nfiles: 2',
-      '    params:',
-      '      params.yaml:',
-      '        lr: 1.0',
-      '        small: 1e-05',
-      '        n: 3',
-      '        on: true',
-      '        none:',
-      '        list: []',
-      '        map: {}',
-      '',
-    ].join('\n'));
+    const text = dumpDvcYaml(
+      m(
+        ['schema', '2.0'],
+        [
+          'stages',
+          m([
+            'train',
+            m(
+              ['cmd', 'python train.py'],
+              [
+                'deps',
+                [m(['path', 'data'], ['hash', 'md5'], ['md5', '0123456789abcdef0123456789abcdef.dir'], ['size', 10], ['nfiles', 2])],
+              ],
+              [
+                'params',
+                m(['params.yaml', m(['lr', f(1)], ['small', f(1e-5)], ['n', 3], ['on', true], ['none', null], ['list', []], ['map', m()])]),
+              ],
+            ),
+          ]),
+        ],
+      ),
+    );
+    assert.equal(
+      text,
+      [
+        "schema: '2.0'",
+        'stages:',
+        '  train:',
+        '    cmd: python train.py',
+        '    deps:',
+        '    - path: data',
+        '      hash: md5',
+        '      md5: 0123456789abcdef0123456789abcdef.dir',
+        '      size: 10',
+        '      nfiles: 2',
+        '    params:',
+        '      params.yaml:',
+        '        lr: 1.0',
+        '        small: 1e-05',
+        '        n: 3',
+        '        on: true',
+        '        none:',
+        '        list: []',
+        '        map: {}',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('quotes strings that would read back as another type, and only those', () => {
@@ -59,7 +76,7 @@ describe('dumpDvcYaml (DVC 3.67.1 / ruamel.yaml 0.19.1 dump_yaml)', () => {
     assert.equal(q('a: b'), "'a: b'");
     assert.equal(q('a #b'), "'a #b'");
     assert.equal(q('- x'), "'- x'");
-    assert.equal(q('it\'s'), "it's");
+    assert.equal(q("it's"), "it's");
     assert.equal(q('@a'), "'@a'");
     assert.equal(q("it's: x"), `"it's: x"`);
     assert.equal(q('a\nb'), '"a\\nb"');
@@ -70,7 +87,10 @@ describe('dumpDvcYaml (DVC 3.67.1 / ruamel.yaml 0.19.1 dump_yaml)', () => {
 
   it('folds a long plain cmd at column 80, leaving a trailing space where a line breaks', () => {
     const cmd = 'python train.py --lr 0.1 ' + 'x'.repeat(70) + ' and more words here to fold the line';
-    assert.equal(dumpDvcYaml(m(['cmd', cmd])), `cmd: python train.py --lr 0.1 \n  ${'x'.repeat(70)} and \n  more words here to fold the line\n`);
+    assert.equal(
+      dumpDvcYaml(m(['cmd', cmd])),
+      `cmd: python train.py --lr 0.1 \n  ${'x'.repeat(70)} and \n  more words here to fold the line\n`,
+    );
   });
 
   it('writes None in a list as "- " and a key of 123+ characters in explicit form', () => {
@@ -80,15 +100,31 @@ describe('dumpDvcYaml (DVC 3.67.1 / ruamel.yaml 0.19.1 dump_yaml)', () => {
 
   it('writes one object used twice as an anchor and an alias, as DVC does for params a and a.b', () => {
     const opt = m(['name', 'adam']);
-    assert.equal(dumpDvcYaml(m(['train', m(['opt', opt])], ['train.opt', opt])), 'train:\n  opt: &id001\n    name: adam\ntrain.opt: *id001\n');
+    assert.equal(
+      dumpDvcYaml(m(['train', m(['opt', opt])], ['train.opt', opt])),
+      'train:\n  opt: &id001\n    name: adam\ntrain.opt: *id001\n',
+    );
   });
 
   it('writes special floats, big ints, dates and non-string keys like ruamel', () => {
-    assert.equal(dumpDvcYaml(m(['a', f(Infinity)], ['b', f(NaN)], ['c', f(-0)], ['d', 12345678901234567890n], ['e', new PyTimestamp('2020-01-01', 'date')], [1.5, 1], [null, 2], [true, 3])),
-      'a: .inf\nb: .nan\nc: -0.0\nd: 12345678901234567890\ne: 2020-01-01\n1.5: 1\nnull: 2\ntrue: 3\n');
+    assert.equal(
+      dumpDvcYaml(
+        m(
+          ['a', f(Infinity)],
+          ['b', f(NaN)],
+          ['c', f(-0)],
+          ['d', 12345678901234567890n],
+          ['e', new PyTimestamp('2020-01-01', 'date')],
+          [1.5, 1],
+          [null, 2],
+          [true, 3],
+        ),
+      ),
+      'a: .inf\nb: .nan\nc: -0.0\nd: 12345678901234567890\ne: 2020-01-01\n1.5: 1\nnull: 2\ntrue: 3\n',
+    );
   });
 
-  it('resolves plain scalars with ruamel\'s YAML 1.2 rules', () => {
+  it("resolves plain scalars with ruamel's YAML 1.2 rules", () => {
     assert.equal(resolvePlainTag('1e5'), 'float');
     assert.equal(resolvePlainTag('.5e3'), 'str');
     assert.equal(resolvePlainTag('0b101'), 'int');

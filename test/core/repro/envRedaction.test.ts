@@ -23,26 +23,47 @@ function assertClean(text: string, where: string): void {
 describe('environment and run redaction in the index', () => {
   let dir: string;
   let file: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lineage-redact-')); file = join(dir, 'index.sqlite'); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lineage-redact-'));
+    file = join(dir, 'index.sqlite');
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const env = {
-    MLFLOW_TRACKING_URI: 'https://user:s3cret-pass@mlflow.invalid', HF_ENDPOINT: 'https://me:hubpass@hub.invalid', WANDB_BASE_URL: 'https://api.wandb.invalid',
-    HF_TOKEN: 'plain-token-value', MLFLOW_TRACKING_PASS: 'db-pw', CUDA_VISIBLE_DEVICES: '0', HOME: '/home/u',
+    MLFLOW_TRACKING_URI: 'https://user:s3cret-pass@mlflow.invalid',
+    HF_ENDPOINT: 'https://me:hubpass@hub.invalid',
+    WANDB_BASE_URL: 'https://api.wandb.invalid',
+    HF_TOKEN: 'plain-token-value',
+    MLFLOW_TRACKING_PASS: 'db-pw',
+    CUDA_VISIBLE_DEVICES: '0',
+    HOME: '/home/u',
   };
 
   it('a repro run is stored masked, and an old unmasked row is masked when read', async () => {
     const base = await captureBaseEnvironment(dir, `HF_TOKEN=plain-token-value python -c pass`, dir, env);
-    assert.deepEqual(base.vars, { CUDA_VISIBLE_DEVICES: '0', HF_ENDPOINT: 'https://***@hub.invalid', MLFLOW_TRACKING_URI: 'https://***@mlflow.invalid', WANDB_BASE_URL: 'https://api.wandb.invalid' });
+    assert.deepEqual(base.vars, {
+      CUDA_VISIBLE_DEVICES: '0',
+      HF_ENDPOINT: 'https://***@hub.invalid',
+      MLFLOW_TRACKING_URI: 'https://***@mlflow.invalid',
+      WANDB_BASE_URL: 'https://api.wandb.invalid',
+    });
     assert.deepEqual(base.redacted, ['HF_TOKEN', 'MLFLOW_TRACKING_PASS']);
     // What a caller might still hand over unmasked (a probe result, a hand-built record).
-    const leaky: EnvRecord = { ...base, vars: { ...base.vars, GH_PAT: GHP }, python: { executable: '/x/python', version: '3.11', packages: [`-e git+https://bot:${GHP}@example.invalid/o/p.git@abc#egg=p`] } };
+    const leaky: EnvRecord = {
+      ...base,
+      vars: { ...base.vars, GH_PAT: GHP },
+      python: { executable: '/x/python', version: '3.11', packages: [`-e git+https://bot:${GHP}@example.invalid/o/p.git@abc#egg=p`] },
+    };
     const store = Store.open(file);
     const id = startRun(store, '', 'train', leaky, 1);
     finishRun(store, id, { status: 'ok', exitCode: 0, endedAt: 2, project: '', stage: 'train', env: leaky });
     // An index written before redaction: the row as it was, secrets and all.
-    store.sql(`INSERT INTO repro_run (project, stage, cmd, started_at, status, env) VALUES ('', 'old', ?, 0, 'ok', ?)`)
-      .run('curl https://user:s3cret-pass@data.invalid/x', JSON.stringify({ ...leaky, vars: { HF_TOKEN: 'plain-token-value', HF_ENDPOINT: env.HF_ENDPOINT }, redacted: [] }));
+    store
+      .sql(`INSERT INTO repro_run (project, stage, cmd, started_at, status, env) VALUES ('', 'old', ?, 0, 'ok', ?)`)
+      .run(
+        'curl https://user:s3cret-pass@data.invalid/x',
+        JSON.stringify({ ...leaky, vars: { HF_TOKEN: 'plain-token-value', HF_ENDPOINT: env.HF_ENDPOINT }, redacted: [] }),
+      );
     const runs = recentRuns(store);
     const mine = runs.find((r) => r.stage === 'train')!;
     assert.deepEqual(mine.env.redacted, ['GH_PAT', 'HF_TOKEN', 'MLFLOW_TRACKING_PASS']);
@@ -61,10 +82,19 @@ describe('environment and run redaction in the index', () => {
 
   it('MLflow/W&B runs are stored masked, and old rows are masked when read', () => {
     const run = externalRun({
-      id: 'r1', git: { commit: null, branch: 'main', remote: `https://bot:${GHP}@example.invalid/org/repo.git` },
+      id: 'r1',
+      git: { commit: null, branch: 'main', remote: `https://bot:${GHP}@example.invalid/org/repo.git` },
       params: { lr: '0.01', pad_token: '<pad>', endpoint: 'https://user:s3cret-pass@api.invalid' },
-      tags: { 'mlflow.source.git.repoURL': `https://bot:${GHP}@example.invalid/org/repo.git`, api_key: 'plain-token-value', 'mlflow.runName': 'r1' },
-      environment: { requirements: [`-e git+https://bot:${GHP}@example.invalid/o/p.git@abc#egg=p`], env: { DB_PASSWORD: 'db-pw' }, python: '3.11' },
+      tags: {
+        'mlflow.source.git.repoURL': `https://bot:${GHP}@example.invalid/org/repo.git`,
+        api_key: 'plain-token-value',
+        'mlflow.runName': 'r1',
+      },
+      environment: {
+        requirements: [`-e git+https://bot:${GHP}@example.invalid/o/p.git@abc#egg=p`],
+        env: { DB_PASSWORD: 'db-pw' },
+        python: '3.11',
+      },
     });
     const first = Store.open(file);
     replaceSource(first, { kind: 'mlflow', format: 'mlflow-files', location: 'mlruns' }, 'fp', [run], [], 1);
@@ -77,10 +107,20 @@ describe('environment and run redaction in the index', () => {
     const got = runById(store, 'mlflow', 'r1')!;
     assert.equal(got.git.remote, 'https://***@example.invalid/org/repo.git');
     assert.deepEqual(got.params, { lr: '0.01', pad_token: '<pad>', endpoint: 'https://***@api.invalid' });
-    assert.deepEqual(got.tags, { 'mlflow.source.git.repoURL': 'https://***@example.invalid/org/repo.git', api_key: '***', 'mlflow.runName': 'r1' });
-    assert.deepEqual(got.environment, { requirements: ['-e git+https://***@example.invalid/o/p.git@abc#egg=p'], env: { DB_PASSWORD: '***' }, python: '3.11' });
+    assert.deepEqual(got.tags, {
+      'mlflow.source.git.repoURL': 'https://***@example.invalid/org/repo.git',
+      api_key: '***',
+      'mlflow.runName': 'r1',
+    });
+    assert.deepEqual(got.environment, {
+      requirements: ['-e git+https://***@example.invalid/o/p.git@abc#egg=p'],
+      env: { DB_PASSWORD: '***' },
+      python: '3.11',
+    });
     // An older index: the secret written straight into the row.
-    store.sql('UPDATE ext_run SET git_remote = ?, tags = ?').run(`https://bot:${GHP}@example.invalid/x.git`, JSON.stringify({ token: 'plain-token-value' }));
+    store
+      .sql('UPDATE ext_run SET git_remote = ?, tags = ?')
+      .run(`https://bot:${GHP}@example.invalid/x.git`, JSON.stringify({ token: 'plain-token-value' }));
     const old = runById(store, 'mlflow', 'r1')!;
     assert.equal(old.git.remote, 'https://***@example.invalid/x.git');
     assert.deepEqual(old.tags, { token: '***' });

@@ -17,7 +17,12 @@ const read = (repo: GitFixture, f: string) => readFileSync(join(repo.dir, f), 'u
 const exists = (repo: GitFixture, f: string) => existsSync(join(repo.dir, f));
 /** Exit 0 of git check-ignore: git itself ignores the path. */
 const gitIgnores = (repo: GitFixture, f: string) => {
-  try { execFileSync('git', ['check-ignore', '-q', '--no-index', '--', `./${f}`], { cwd: repo.dir }); return true; } catch { return false; }
+  try {
+    execFileSync('git', ['check-ignore', '-q', '--no-index', '--', `./${f}`], { cwd: repo.dir });
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 describe('gitignore entries for cached outs', function () {
@@ -31,7 +36,9 @@ describe('gitignore entries for cached outs', function () {
     repos.push(r);
     return r;
   };
-  after(() => { for (const r of repos) r.cleanup(); });
+  after(() => {
+    for (const r of repos) r.cleanup();
+  });
 
   describe('text rules', () => {
     it('entry is /name with \\ [ ] ! * # ? escaped and nothing else', () => {
@@ -42,7 +49,8 @@ describe('gitignore entries for cached outs', function () {
     });
 
     it('appends, with a newline first only when the file does not end with one', () => {
-      const add = (before: string | undefined) => withEntry(before === undefined ? undefined : Buffer.from(before, 'latin1'), '/m').toString('latin1');
+      const add = (before: string | undefined) =>
+        withEntry(before === undefined ? undefined : Buffer.from(before, 'latin1'), '/m').toString('latin1');
       assert.equal(add(undefined), '/m\n');
       assert.equal(add(''), '/m\n');
       assert.equal(add('x'), 'x\n/m\n');
@@ -86,7 +94,10 @@ describe('gitignore entries for cached outs', function () {
     });
 
     it('writes nothing for a path git already ignores (pattern, parent folder, info/exclude), but does after a negation', async () => {
-      const repo = fixture({ '.gitignore': '*.pkl\ndata/\n!keep.pkl\n' }, { 'm.pkl': '1', 'data/sub/x': '2', 'keep.pkl': '3', 'e.txt': '4' });
+      const repo = fixture(
+        { '.gitignore': '*.pkl\ndata/\n!keep.pkl\n' },
+        { 'm.pkl': '1', 'data/sub/x': '2', 'keep.pkl': '3', 'e.txt': '4' },
+      );
       writeFileSync(join(repo.dir, '.git', 'info', 'exclude'), 'e.txt\n');
       for (const p of ['m.pkl', 'data/sub/x', 'e.txt']) assert.equal(await ignoreOut(repo.dir, p), undefined, p);
       assert.equal(exists(repo, 'data/sub/.gitignore'), false);
@@ -94,7 +105,7 @@ describe('gitignore entries for cached outs', function () {
       assert.equal(read(repo, '.gitignore'), '*.pkl\ndata/\n!keep.pkl\n/keep.pkl\n');
     });
 
-    it('puts a nested out in its own folder\'s .gitignore, a folder out as /name, special names escaped', async () => {
+    it("puts a nested out in its own folder's .gitignore, a folder out as /name, special names escaped", async () => {
       const repo = fixture({}, { 'data/sub/x.bin': '1', 'data/feat/a': '2', 'we*ird[1]#!?.txt': '3', ':(glob)m': '4' });
       await ignoreOuts(repo.dir, ['data/sub/x.bin', 'data/feat', 'we*ird[1]#!?.txt', ':(glob)m']);
       assert.equal(read(repo, 'data/sub/.gitignore'), '/x.bin\n');
@@ -165,7 +176,8 @@ describe('gitignore entries for cached outs', function () {
     });
 
     it('keeps the entry when an out becomes cache: false (DVC removes it only in dvc remove / move)', async () => {
-      const yaml = (cache: boolean) => `stages:\n  t:\n    cmd: echo ${cache ? 1 : 2} > model.pkl\n    outs:\n    - model.pkl:\n        cache: ${cache}\n`;
+      const yaml = (cache: boolean) =>
+        `stages:\n  t:\n    cmd: echo ${cache ? 1 : 2} > model.pkl\n    outs:\n    - model.pkl:\n        cache: ${cache}\n`;
       const repo = fixture({ '.dvc/config': '', 'dvc.yaml': yaml(true) });
       assert.ok((await run(repo)).result.ok);
       assert.equal(read(repo, '.gitignore'), '/model.pkl\n');
@@ -178,7 +190,11 @@ describe('gitignore entries for cached outs', function () {
     });
 
     it('fails a stage whose cached out Git tracks, leaving dvc.lock unwritten', async () => {
-      const repo = fixture({ '.dvc/config': '', 'model.pkl': 'old', 'dvc.yaml': 'stages:\n  t:\n    cmd: echo 1 > model.pkl\n    outs:\n    - model.pkl\n' });
+      const repo = fixture({
+        '.dvc/config': '',
+        'model.pkl': 'old',
+        'dvc.yaml': 'stages:\n  t:\n    cmd: echo 1 > model.pkl\n    outs:\n    - model.pkl\n',
+      });
       const { result } = await run(repo);
       assert.equal(result.ok, false);
       assert.match(result.failed?.message ?? '', /output 'model.pkl' is already tracked by SCM/);
@@ -187,8 +203,15 @@ describe('gitignore entries for cached outs', function () {
     });
 
     it('ignores the data of a changed .dvc file it commits', async () => {
-      const repo = fixture({ '.dvc/config': '', 'data/.gitignore': '# data\n', 'dvc.yaml': 'stages:\n  count:\n    cmd: wc -l < data/raw.csv > n.txt\n    deps:\n    - data/raw.csv\n    outs:\n    - n.txt\n' });
-      repo.write({ 'data/raw.csv': 'a,b\n', 'data/raw.csv.dvc': 'outs:\n- md5: d41d8cd98f00b204e9800998ecf8427e\n  size: 1\n  hash: md5\n  path: raw.csv\n' });
+      const repo = fixture({
+        '.dvc/config': '',
+        'data/.gitignore': '# data\n',
+        'dvc.yaml': 'stages:\n  count:\n    cmd: wc -l < data/raw.csv > n.txt\n    deps:\n    - data/raw.csv\n    outs:\n    - n.txt\n',
+      });
+      repo.write({
+        'data/raw.csv': 'a,b\n',
+        'data/raw.csv.dvc': 'outs:\n- md5: d41d8cd98f00b204e9800998ecf8427e\n  size: 1\n  hash: md5\n  path: raw.csv\n',
+      });
       const { result } = await run(repo);
       assert.ok(result.ok, JSON.stringify(result));
       assert.equal(read(repo, 'data/.gitignore'), '# data\n/raw.csv\n');

@@ -1,6 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../../src/core/store/store';
@@ -18,7 +29,11 @@ describe('repro/hashCache: hashes reused by (path, inode, mtime, size)', () => {
   let reads: string[];
 
   const hasher = (cache = new HashCache(store), extra: ConstructorParameters<typeof WorkspaceHasher>[1] = {}) =>
-    new WorkspaceHasher(root, { cache, ...extra, hashOptions: { ...extra.hashOptions, onRead: (p) => reads.push(p.slice(root.length + 1)) } });
+    new WorkspaceHasher(root, {
+      cache,
+      ...extra,
+      hashOptions: { ...extra.hashOptions, onRead: (p) => reads.push(p.slice(root.length + 1)) },
+    });
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'lineage-hashcache-'));
@@ -129,7 +144,14 @@ describe('repro/hashCache: hashes reused by (path, inode, mtime, size)', () => {
     writeFileSync(file, Buffer.alloc(3 * CHUNK_SIZE, 7));
     utimesSync(file, PAST, PAST);
     const grown = await hasher(new HashCache(store), {
-      hashOptions: { afterFirstChunk: (p, attempt) => { if (p === file && attempt === 1) { appendFileSync(file, 'tail'); utimesSync(file, PAST, PAST); } } },
+      hashOptions: {
+        afterFirstChunk: (p, attempt) => {
+          if (p === file && attempt === 1) {
+            appendFileSync(file, 'tail');
+            utimesSync(file, PAST, PAST);
+          }
+        },
+      },
     }).hashWithEntries('data', 'md5');
     const bytes = readFileSync(file);
     const entry = grown?.entries?.find((e) => e.relpath === 'big.bin');

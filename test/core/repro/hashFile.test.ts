@@ -80,7 +80,9 @@ describe('repro/hashFile: DVC file hashes', () => {
 
   it('hashes a CRLF that straddles the chunk boundary unconverted (not a whole-file dos2unix)', () => {
     const bytes = fileFixtures()['big_crlf.txt'].bytes;
-    const wholeFile = createHash('md5').update(Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')).digest('hex');
+    const wholeFile = createHash('md5')
+      .update(Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'))
+      .digest('hex');
     assert.notEqual(wholeFile, '51eec7c8d41c9c7410b26cbeb02049aa');
     assert.equal(hashBytes(bytes, 'md5-dos2unix'), '51eec7c8d41c9c7410b26cbeb02049aa');
   });
@@ -100,7 +102,10 @@ describe('repro/hashFile: DVC file hashes', () => {
     writeFileSync(file, rep('x', 3 * M));
     let calls = 0;
     const r = await hashFileStamped(file, 'md5', {
-      afterFirstChunk: (_path, attempt) => { calls++; if (attempt === 1) appendFileSync(file, 'more'); },
+      afterFirstChunk: (_path, attempt) => {
+        calls++;
+        if (attempt === 1) appendFileSync(file, 'more');
+      },
     });
     assert.equal(calls, 2);
     const bytes = readFileSync(file);
@@ -124,7 +129,12 @@ describe('repro/hashFile: DVC file hashes', () => {
         writeFileSync(file, rep('b', 2 * M));
       },
     });
-    assert.equal(r.hash.md5, createHash('md5').update(rep('b', 2 * M)).digest('hex'));
+    assert.equal(
+      r.hash.md5,
+      createHash('md5')
+        .update(rep('b', 2 * M))
+        .digest('hex'),
+    );
   });
 
   it('streams: the whole file is never in memory (one chunk buffer reused)', async () => {
@@ -132,7 +142,12 @@ describe('repro/hashFile: DVC file hashes', () => {
     writeFileSync(file, rep('s', 5 * M + 7));
     const buffer = Buffer.alloc(CHUNK_SIZE);
     let reads = 0;
-    const h = await hashFile(file, 'md5', { buffer, onRead: (_p, n) => { reads += n; } });
+    const h = await hashFile(file, 'md5', {
+      buffer,
+      onRead: (_p, n) => {
+        reads += n;
+      },
+    });
     assert.equal(h.size, 5 * M + 7);
     assert.equal(reads, 5 * M + 7);
   });

@@ -14,57 +14,79 @@ import type { PyDict } from '../../../src/core/python/pyFloat';
 import { loadYamlRoundTrip, loadYamlSafe } from '../../../src/core/yamlRoundTrip/yamlLoad';
 import { FIXTURES, decodeTyped, readFixture } from './fixtures/typedJson';
 
-const out = (path: string, md5: string, size: number, extra: Partial<LockOutput['hash']> = {}, kind: LockOutput['kind'] = 'md5'): LockOutput => ({ path, hash: { md5, size, ...extra }, kind });
+const out = (
+  path: string,
+  md5: string,
+  size: number,
+  extra: Partial<LockOutput['hash']> = {},
+  kind: LockOutput['kind'] = 'md5',
+): LockOutput => ({ path, hash: { md5, size, ...extra }, kind });
 
 describe('lockStageEntry (to_single_stage_lockfile)', () => {
   it('orders cmd, deps, params, outs; deps/outs by path; params.yaml first, then files and keys sorted', () => {
     const entry = lockStageEntry({
       cmd: 'python train.py',
-      deps: [out('src/train.py', 'a'.repeat(32), 10, { isexec: true }), out('data', 'b'.repeat(32) + '.dir', 30, { nfiles: 3 }), out('B.csv', 'c'.repeat(32), 5, {}, 'md5-dos2unix')],
+      deps: [
+        out('src/train.py', 'a'.repeat(32), 10, { isexec: true }),
+        out('data', 'b'.repeat(32) + '.dir', 30, { nfiles: 3 }),
+        out('B.csv', 'c'.repeat(32), 5, {}, 'md5-dos2unix'),
+      ],
       outs: [out('model.pkl', 'd'.repeat(32), 7, { isexec: false })],
       params: [
-        { file: 'z.json', values: new Map([['b', 1], ['a', 2]]) },
+        {
+          file: 'z.json',
+          values: new Map([
+            ['b', 1],
+            ['a', 2],
+          ]),
+        },
         { file: 'params.yaml', values: { 'train.lr': new PyFloat(0.1), epochs: 3 } },
         { file: 'conf/x.toml', values: new Map() },
       ],
     });
-    assert.equal(dumpDvcYaml(entry), [
-      'cmd: python train.py',
-      'deps:',
-      '- path: B.csv',
-      '  md5: ' + 'c'.repeat(32),
-      '  size: 5',
-      '- path: data',
-      '  hash: md5',
-      '  md5: ' + 'b'.repeat(32) + '.dir',
-      '  size: 30',
-      '  nfiles: 3',
-      '- path: src/train.py',
-      '  hash: md5',
-      '  md5: ' + 'a'.repeat(32),
-      '  size: 10',
-      '  isexec: true',
-      'params:',
-      '  params.yaml:',
-      '    epochs: 3',
-      '    train.lr: 0.1',
-      '  conf/x.toml: {}',
-      '  z.json:',
-      '    a: 2',
-      '    b: 1',
-      'outs:',
-      '- path: model.pkl',
-      '  hash: md5',
-      '  md5: ' + 'd'.repeat(32),
-      '  size: 7',
-      '',
-    ].join('\n'));
+    assert.equal(
+      dumpDvcYaml(entry),
+      [
+        'cmd: python train.py',
+        'deps:',
+        '- path: B.csv',
+        '  md5: ' + 'c'.repeat(32),
+        '  size: 5',
+        '- path: data',
+        '  hash: md5',
+        '  md5: ' + 'b'.repeat(32) + '.dir',
+        '  size: 30',
+        '  nfiles: 3',
+        '- path: src/train.py',
+        '  hash: md5',
+        '  md5: ' + 'a'.repeat(32),
+        '  size: 10',
+        '  isexec: true',
+        'params:',
+        '  params.yaml:',
+        '    epochs: 3',
+        '    train.lr: 0.1',
+        '  conf/x.toml: {}',
+        '  z.json:',
+        '    a: 2',
+        '    b: 1',
+        'outs:',
+        '- path: model.pkl',
+        '  hash: md5',
+        '  md5: ' + 'd'.repeat(32),
+        '  size: 7',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('leaves out empty sections and keeps a list cmd; sorts by code point like Python', () => {
     const entry = lockStageEntry({ cmd: ['a', 'b'], deps: [out('\u{1F600}', 'e', 1), out('\uFFFF', 'f', 1)], outs: [], params: {} });
     assert.deepEqual([...entry.keys()], ['cmd', 'deps']);
-    assert.deepEqual((entry.get('deps') as PyDict[]).map((d) => d.get('path')), ['\uFFFF', '\u{1F600}']);
+    assert.deepEqual(
+      (entry.get('deps') as PyDict[]).map((d) => d.get('path')),
+      ['\uFFFF', '\u{1F600}'],
+    );
   });
 });
 
@@ -171,7 +193,10 @@ describe('updateLockFile / removeLockStage', () => {
   it('refuses a dvc.lock that does not parse, naming the file and line, and leaves it alone', () => {
     const broken = "schema: '2.0'\nstages:\n  a:\n    cmd: [unclosed\n";
     writeFileSync(lock, broken);
-    assert.throws(() => updateLockFile(lock, 'a', entry('x')), (e: unknown) => e instanceof LockFileError && e.message.startsWith(`${lock}:`) && e.line !== undefined);
+    assert.throws(
+      () => updateLockFile(lock, 'a', entry('x')),
+      (e: unknown) => e instanceof LockFileError && e.message.startsWith(`${lock}:`) && e.line !== undefined,
+    );
     assert.equal(readFileSync(lock, 'utf8'), broken);
     writeFileSync(lock, "schema: '3.0'\nstages: {}\n");
     assert.throws(() => updateLockFile(lock, 'a', entry('x')), /schema/);
@@ -195,23 +220,70 @@ describe('updateLockFile / removeLockStage', () => {
   it('keeps comments, blank lines and hand-written forms the way ruamel re-dumps them', () => {
     // Literal from DVC 3.67.1: Lockfile.dump_stages after editing stage b and adding z.
     const before = [
-      '# head comment', '', "schema: '2.0'   # after schema", 'stages:', '  # before a', '  a:', '    cmd: echo a   # eol a', '',
-      '    deps:', '    - path: x    # eol path', '      md5: abc', '    # before b', '  b:', '    cmd: echo b', '  # before c', '  c:',
-      '    cmd: echo c', '    params:', '      params.yaml:', '        lr: 1.0e-5', '        n: 0x1F', '        s: "quoted"', '# trailing', '',
+      '# head comment',
+      '',
+      "schema: '2.0'   # after schema",
+      'stages:',
+      '  # before a',
+      '  a:',
+      '    cmd: echo a   # eol a',
+      '',
+      '    deps:',
+      '    - path: x    # eol path',
+      '      md5: abc',
+      '    # before b',
+      '  b:',
+      '    cmd: echo b',
+      '  # before c',
+      '  c:',
+      '    cmd: echo c',
+      '    params:',
+      '      params.yaml:',
+      '        lr: 1.0e-5',
+      '        n: 0x1F',
+      '        s: "quoted"',
+      '# trailing',
+      '',
     ].join('\n');
     let text = renderLockUpdate('dvc.lock', before, 'b', new Map([['cmd', 'new b']]));
     text = renderLockUpdate('dvc.lock', text, 'z', new Map([['cmd', 'z']]));
-    assert.equal(text, [
-      '# head comment', '', "schema: '2.0'   # after schema", 'stages:', '  # before a', '  a:', '    cmd: echo a   # eol a', '',
-      '    deps:', '    - path: x    # eol path', '      md5: abc', '    # before b', '  b:', '    cmd: new b', '  c:',
-      '    cmd: echo c', '    params:', '      params.yaml:', '        lr: 1.0e-5', '        n: 0x1F', '        s: quoted', '# trailing',
-      '  z:', '    cmd: z', '',
-    ].join('\n'));
+    assert.equal(
+      text,
+      [
+        '# head comment',
+        '',
+        "schema: '2.0'   # after schema",
+        'stages:',
+        '  # before a',
+        '  a:',
+        '    cmd: echo a   # eol a',
+        '',
+        '    deps:',
+        '    - path: x    # eol path',
+        '      md5: abc',
+        '    # before b',
+        '  b:',
+        '    cmd: new b',
+        '  c:',
+        '    cmd: echo c',
+        '    params:',
+        '      params.yaml:',
+        '        lr: 1.0e-5',
+        '        n: 0x1F',
+        '        s: quoted',
+        '# trailing',
+        '  z:',
+        '    cmd: z',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
 describe('round trip of generated lock texts, against DVC (fixtures/rt-cases.json)', () => {
-  const data = readFixture<{ cases: { text: string; redump: string | null; update?: { stage: string; entry: unknown; expected: string } }[] }>('rt-cases.json');
+  const data = readFixture<{
+    cases: { text: string; redump: string | null; update?: { stage: string; entry: unknown; expected: string } }[];
+  }>('rt-cases.json');
 
   it('re-dumps every text DVC can re-dump to the same bytes', () => {
     const bad: number[] = [];

@@ -58,7 +58,13 @@ function tree(dir: string): { files: [string, number][]; modes: Set<string> } {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       const mode = (statSync(p).mode & 0o777).toString(8);
-      if (e.isDirectory()) { modes.add(`dir ${mode}`); walk(p); } else { files.push([relative(dir, p), statSync(p).size]); modes.add(`file ${mode}`); }
+      if (e.isDirectory()) {
+        modes.add(`dir ${mode}`);
+        walk(p);
+      } else {
+        files.push([relative(dir, p), statSync(p).size]);
+        modes.add(`file ${mode}`);
+      }
     }
   };
   walk(dir);
@@ -93,14 +99,20 @@ describe('repro/dvcObjectCache: outs into the local DVC cache like `dvc commit`'
     assert.deepEqual(t.files, DVC3_LAYOUT);
     assert.deepEqual([...t.modes].sort(), [`dir ${dirMode}`, 'file 444']);
     assert.equal(readFileSync(objectPath(cacheDirOf(root), '27937069f3854be211a87754939316ca.dir'), 'latin1'), DATASET_LISTING);
-    assert.equal(readFileSync(objectPath(cacheDirOf(root), '7b30f58e3b3a97095dca751fbf144753'), 'latin1'), 'first line\r\nsecond line\r\nthird\r\n');
+    assert.equal(
+      readFileSync(objectPath(cacheDirOf(root), '7b30f58e3b3a97095dca751fbf144753'), 'latin1'),
+      'first line\r\nsecond line\r\nthird\r\n',
+    );
   });
 
   it('writes the legacy layout for md5-dos2unix hashes (raw bytes under the dos2unix md5)', async () => {
     await commit(['files/crlf.txt', 'files/run.sh', 'dataset'], 'md5-dos2unix');
     const t = tree(join(root, '.dvc', 'cache'));
     assert.deepEqual(t.files, LEGACY_LAYOUT);
-    assert.equal(readFileSync(join(root, '.dvc', 'cache', '24', '94c7c9eaf2adde069af6b1b43012f7'), 'latin1'), 'first line\r\nsecond line\r\nthird\r\n');
+    assert.equal(
+      readFileSync(join(root, '.dvc', 'cache', '24', '94c7c9eaf2adde069af6b1b43012f7'), 'latin1'),
+      'first line\r\nsecond line\r\nthird\r\n',
+    );
   });
 
   it('answers isInCache and readDirListing from the objects; a missing file object means not in cache', async () => {
@@ -110,7 +122,10 @@ describe('repro/dvcObjectCache: outs into the local DVC cache like `dvc commit`'
     await putInCache(root, 'dataset', ds.hash, ds.entries);
     assert.equal(isInCache(root, ds.hash, 'md5'), true);
     assert.equal(isInCache(root, ds.hash, 'md5-dos2unix'), false);
-    assert.deepEqual(readDirListing(root, ds.hash.md5), ds.entries!.map((e) => ({ relpath: e.relpath, md5: e.md5 })));
+    assert.deepEqual(
+      readDirListing(root, ds.hash.md5),
+      ds.entries!.map((e) => ({ relpath: e.relpath, md5: e.md5 })),
+    );
     const object = objectPath(cacheDirOf(root), '880452a52a07b96e6e32a7089aef77fb');
     chmodSync(object, 0o644);
     rmSync(object);
@@ -126,7 +141,10 @@ describe('repro/dvcObjectCache: outs into the local DVC cache like `dvc commit`'
     const r = await putInCache(root, 'dataset', h.hash, h.entries);
     assert.deepEqual(r, { added: 0, present: 13 }); // 12 distinct file objects + the .dir
     assert.equal(statSync(dirObject).mtimeMs, before);
-    assert.equal(tree(join(root, '.dvc', 'cache')).files.some(([p]) => p.endsWith('.tmp')), false);
+    assert.equal(
+      tree(join(root, '.dvc', 'cache')).files.some(([p]) => p.endsWith('.tmp')),
+      false,
+    );
   });
 
   it('refuses to cache a file that changed after it was hashed, leaving nothing behind', async () => {

@@ -34,7 +34,13 @@ const PIPELINE = `stages:
 
 function project(files: Record<string, string> = {}) {
   const repo = GitFixture.create();
-  repo.commit('pipeline', { '.dvc/config': '', 'dvc.yaml': PIPELINE, 'raw.txt': 'hello\n', 'params.yaml': 'lr: 0.1\nother: 1\n', ...files });
+  repo.commit('pipeline', {
+    '.dvc/config': '',
+    'dvc.yaml': PIPELINE,
+    'raw.txt': 'hello\n',
+    'params.yaml': 'lr: 0.1\nother: 1\n',
+    ...files,
+  });
   const store = Store.open(join(repo.dir, '.git', 'lineage-test.sqlite'));
   return { repo, store, io: createReproIO(repo.dir, store) };
 }
@@ -65,7 +71,10 @@ describe('repro runner', function () {
     assert.deepEqual(result, { ok: true, ran: ['prepare', 'train'], skipped: [] });
     assert.equal(read(p, 'prepared.txt'), 'HELLO\n');
     const lock = read(p, 'dvc.lock');
-    assert.match(lock, /^schema: '2.0'\nstages:\n  prepare:\n    cmd: tr a-z A-Z < raw.txt > prepared.txt\n    deps:\n    - path: raw.txt\n      hash: md5\n      md5: b1946ac92492d2347c6235b4d2611184\n      size: 6\n/);
+    assert.match(
+      lock,
+      /^schema: '2.0'\nstages:\n  prepare:\n    cmd: tr a-z A-Z < raw.txt > prepared.txt\n    deps:\n    - path: raw.txt\n      hash: md5\n      md5: b1946ac92492d2347c6235b4d2611184\n      size: 6\n/,
+    );
     assert.match(lock, /params:\n      params.yaml:\n        lr: 0.1\n/);
     // model.bin is cached (DVC 3 layout); metrics.json has cache: false.
     assert.equal(existsSync(join(p.repo.dir, '.dvc/cache/files/md5/b1/946ac92492d2347c6235b4d2611184')), false, 'deps are not cached');
@@ -86,11 +95,18 @@ describe('repro runner', function () {
     assert.deepEqual(toDvcStatusJson(status.stages), { train: [{ 'changed deps': { 'params.yaml': { lr: 'modified' } } }] });
     const { result, events } = await run(p);
     assert.deepEqual(result.ran, ['train']);
-    assert.deepEqual(events.find((e) => e.type === 'stage'), { type: 'stage', stage: 'train', reasons: ['param lr modified'] });
+    assert.deepEqual(
+      events.find((e) => e.type === 'stage'),
+      { type: 'stage', stage: 'train', reasons: ['param lr modified'] },
+    );
     writeFileSync(join(p.repo.dir, 'raw.txt'), 'bye\n');
-    assert.deepEqual(toDvcStatusJson((await stageStatuses(p.repo.dir, p.io)).stages), { prepare: [{ 'changed deps': { 'raw.txt': 'modified' } }] });
+    assert.deepEqual(toDvcStatusJson((await stageStatuses(p.repo.dir, p.io)).stages), {
+      prepare: [{ 'changed deps': { 'raw.txt': 'modified' } }],
+    });
     assert.deepEqual((await run(p, { targets: ['prepare'], singleItem: true })).result.ran, ['prepare']);
-    assert.deepEqual(toDvcStatusJson((await stageStatuses(p.repo.dir, p.io)).stages), { train: [{ 'changed deps': { 'prepared.txt': 'modified' } }] });
+    assert.deepEqual(toDvcStatusJson((await stageStatuses(p.repo.dir, p.io)).stages), {
+      train: [{ 'changed deps': { 'prepared.txt': 'modified' } }],
+    });
   });
 
   it('a failing command stops the run, reports its exit code and output, and leaves dvc.lock alone', async () => {
@@ -112,10 +128,16 @@ describe('repro runner', function () {
     const controller = new AbortController();
     const started = Date.now();
     const events: ReproEvent[] = [];
-    const pending = reproduce(p.repo.dir, p.io, { targets: [], signal: controller.signal }, (e) => {
-      events.push(e);
-      if (e.type === 'output' && e.text.includes('started')) controller.abort();
-    }, { store: p.store });
+    const pending = reproduce(
+      p.repo.dir,
+      p.io,
+      { targets: [], signal: controller.signal },
+      (e) => {
+        events.push(e);
+        if (e.type === 'output' && e.text.includes('started')) controller.abort();
+      },
+      { store: p.store },
+    );
     const result = await pending;
     assert.equal(result.cancelled, true);
     assert.ok(Date.now() - started < 15000, 'the sleep was killed');
@@ -125,7 +147,10 @@ describe('repro runner', function () {
   });
 
   it('a missing dep fails before running, naming the file', async () => {
-    const p = project({ 'dvc.yaml': 'stages:\n  a:\n    cmd: touch ran.txt && cp nothere.txt out.txt\n    deps:\n    - nothere.txt\n    outs:\n    - out.txt\n' });
+    const p = project({
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: touch ran.txt && cp nothere.txt out.txt\n    deps:\n    - nothere.txt\n    outs:\n    - out.txt\n',
+    });
     const { result } = await run(p);
     assert.equal(result.ok, false);
     assert.match(result.failed!.message, /dependency 'nothere.txt' of stage 'a' does not exist/);
@@ -134,11 +159,19 @@ describe('repro runner', function () {
 
   it('refuses an out outside the workspace, a cycle and an unreadable dvc.lock', async () => {
     const outside = project({ 'dvc.yaml': 'stages:\n  a:\n    cmd: touch ../escaped.txt\n    outs:\n    - ../escaped.txt\n' });
-    await assert.rejects(run(outside), (e: Error) => e instanceof ReproError && /outside the repository; refused/.test(e.message) && e.problems[0].kind === 'refused');
+    await assert.rejects(
+      run(outside),
+      (e: Error) => e instanceof ReproError && /outside the repository; refused/.test(e.message) && e.problems[0].kind === 'refused',
+    );
     assert.equal(existsSync(join(outside.repo.dir, '..', 'escaped.txt')), false);
 
-    const cyclic = project({ 'dvc.yaml': 'stages:\n  a:\n    cmd: x\n    deps: [b]\n    outs: [a]\n  b:\n    cmd: y\n    deps: [a]\n    outs: [b]\n' });
-    await assert.rejects(run(cyclic), (e: Error) => e instanceof ReproError && /defined as both a dependency and an output in stages: a, b \(cycle/.test(e.message));
+    const cyclic = project({
+      'dvc.yaml': 'stages:\n  a:\n    cmd: x\n    deps: [b]\n    outs: [a]\n  b:\n    cmd: y\n    deps: [a]\n    outs: [b]\n',
+    });
+    await assert.rejects(
+      run(cyclic),
+      (e: Error) => e instanceof ReproError && /defined as both a dependency and an output in stages: a, b \(cycle/.test(e.message),
+    );
 
     const broken = project({ 'dvc.lock': "schema: '2.0'\nstages:\n  prepare: [oops\n" });
     await assert.rejects(run(broken), (e: Error) => e instanceof ReproError && /dvc\.lock:\d+/.test(e.message));
@@ -162,7 +195,13 @@ describe('repro runner', function () {
     const repo = await openRepo(p.repo.dir);
     await indexRepository(repo, p.store);
     const found = runsForRevision(p.store, sha);
-    assert.deepEqual(found.map((f) => [f.stage, f.match]), [['prepare', 'outs'], ['train', 'outs']]);
+    assert.deepEqual(
+      found.map((f) => [f.stage, f.match]),
+      [
+        ['prepare', 'outs'],
+        ['train', 'outs'],
+      ],
+    );
     const env = found[1].run.env;
     assert.equal(env.cmd, `cat prepared.txt prepared.txt > model.bin && echo '{"acc":0.5}' > metrics.json`);
     assert.equal(env.node, process.version);
@@ -174,22 +213,35 @@ describe('repro runner', function () {
   });
 
   it('keeps a DVC 2 lock entry whose file did not change, as DVC 3 does (expected lock written by DVC 3.67)', async () => {
-    const p = project({ 'dvc.yaml': 'stages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps: [x.txt, y.txt]\n    outs: [out.txt]\n', 'x.txt': 'x\n', 'y.txt': 'y\n' });
+    const p = project({
+      'dvc.yaml': 'stages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps: [x.txt, y.txt]\n    outs: [out.txt]\n',
+      'x.txt': 'x\n',
+      'y.txt': 'y\n',
+    });
     await run(p);
     writeFileSync(join(p.repo.dir, 'dvc.lock'), read(p, 'dvc.lock').replace(/ *hash: md5\n/g, ''));
     writeFileSync(join(p.repo.dir, 'y.txt'), 'y2\n');
     assert.deepEqual((await run(p)).result.ran, ['a']);
-    assert.equal(read(p, 'dvc.lock'), "schema: '2.0'\nstages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps:\n    - path: x.txt\n      md5: 401b30e3b8b5d629635a5c613cdb7919\n      size: 2\n    - path: y.txt\n      hash: md5\n      md5: 87bbea99cd64aa772e1420eca3314ceb\n      size: 3\n    outs:\n    - path: out.txt\n      hash: md5\n      md5: d7e7669a46951cc3267f52e88d146a4a\n      size: 5\n");
+    assert.equal(
+      read(p, 'dvc.lock'),
+      "schema: '2.0'\nstages:\n  a:\n    cmd: cat x.txt y.txt > out.txt\n    deps:\n    - path: x.txt\n      md5: 401b30e3b8b5d629635a5c613cdb7919\n      size: 2\n    - path: y.txt\n      hash: md5\n      md5: 87bbea99cd64aa772e1420eca3314ceb\n      size: 3\n    outs:\n    - path: out.txt\n      hash: md5\n      md5: d7e7669a46951cc3267f52e88d146a4a\n      size: 5\n",
+    );
   });
 
   it('renders floats in cmd and params the way DVC does (lock bytes written by DVC 3.67)', async () => {
-    const p = project({ 'params.yaml': 'lr: 1.0\nwd: 1e-5\nbig: 1e16\nn: 3\n', 'dvc.yaml': 'stages:\n  t:\n    cmd: echo ${lr} ${wd} ${big} ${n} > o.txt\n    params: [lr, wd, big, n]\n    outs: [o.txt]\n' });
+    const p = project({
+      'params.yaml': 'lr: 1.0\nwd: 1e-5\nbig: 1e16\nn: 3\n',
+      'dvc.yaml': 'stages:\n  t:\n    cmd: echo ${lr} ${wd} ${big} ${n} > o.txt\n    params: [lr, wd, big, n]\n    outs: [o.txt]\n',
+    });
     assert.deepEqual((await run(p)).result.ran, ['t']);
     assert.equal(read(p, 'o.txt'), '1.0 1e-05 1e+16 3\n');
-    assert.equal(read(p, 'dvc.lock'), "schema: '2.0'\nstages:\n  t:\n    cmd: echo 1.0 1e-05 1e+16 3 > o.txt\n    params:\n      params.yaml:\n        big: 1e+16\n        lr: 1.0\n        n: 3\n        wd: 1e-05\n    outs:\n    - path: o.txt\n      hash: md5\n      md5: 4276ad5e0a295f77722c9f0533bd63c8\n      size: 18\n");
+    assert.equal(
+      read(p, 'dvc.lock'),
+      "schema: '2.0'\nstages:\n  t:\n    cmd: echo 1.0 1e-05 1e+16 3 > o.txt\n    params:\n      params.yaml:\n        big: 1e+16\n        lr: 1.0\n        n: 3\n        wd: 1e-05\n    outs:\n    - path: o.txt\n      hash: md5\n      md5: 4276ad5e0a295f77722c9f0533bd63c8\n      size: 18\n",
+    );
   });
 
-  it('a tracked param missing from params.yaml fails the stage with DVC\'s message', async () => {
+  it("a tracked param missing from params.yaml fails the stage with DVC's message", async () => {
     const p = project({ 'dvc.yaml': 'stages:\n  t:\n    cmd: echo hi > o.txt\n    params: [nope]\n    outs: [o.txt]\n' });
     const { result } = await run(p);
     assert.equal(result.ok, false);

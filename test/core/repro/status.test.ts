@@ -35,10 +35,18 @@ describe('stage status (agreement with dvc status)', function () {
   this.timeout(20000);
 
   it('matches dvc status --json before a lock exists, after repro and after edits', async () => {
-    const repo = GitFixture.create().write({ '.dvc/config': '', 'dvc.yaml': DVC_YAML, 'in.txt': 'hello\r\nworld\n', 'params.yaml': 'lr: 1.0\nnested:\n  a: 1e-5\n  b: [1,2]\nother: x\n' });
+    const repo = GitFixture.create().write({
+      '.dvc/config': '',
+      'dvc.yaml': DVC_YAML,
+      'in.txt': 'hello\r\nworld\n',
+      'params.yaml': 'lr: 1.0\nnested:\n  a: 1e-5\n  b: [1,2]\nother: x\n',
+    });
     const io = createReproIO(repo.dir);
     const status = async () => JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages));
-    assert.equal(await status(), '{"prep":[{"changed deps":{"in.txt":"modified"}},{"changed outs":{"mid.txt":"deleted"}}],"train":[{"changed deps":{"mid.txt":"deleted","params.yaml":"new"}},{"changed outs":{"model.bin":"deleted","metrics.json":"deleted"}}],"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}');
+    assert.equal(
+      await status(),
+      '{"prep":[{"changed deps":{"in.txt":"modified"}},{"changed outs":{"mid.txt":"deleted"}}],"train":[{"changed deps":{"mid.txt":"deleted","params.yaml":"new"}},{"changed outs":{"model.bin":"deleted","metrics.json":"deleted"}}],"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}',
+    );
     const result = await reproduce(repo.dir, io, { targets: ['prep', 'train'] }, () => undefined);
     assert.deepEqual(result.ran, ['prep', 'train']);
     assert.equal(await status(), '{"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}');
@@ -46,18 +54,31 @@ describe('stage status (agreement with dvc status)', function () {
     writeFileSync(join(repo.dir, 'params.yaml'), 'lr: 1\nnested:\n  b: [1,2]\nother: y\n');
     rmSync(join(repo.dir, 'model.bin'));
     // lr 1.0 -> 1 is equal in Python; nested.a is gone.
-    assert.equal(await status(), '{"prep":[{"changed deps":{"in.txt":"modified"}}],"train":[{"changed deps":{"params.yaml":{"nested.a":"deleted"}}},{"changed outs":{"model.bin":"deleted"}}],"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}');
+    assert.equal(
+      await status(),
+      '{"prep":[{"changed deps":{"in.txt":"modified"}}],"train":[{"changed deps":{"params.yaml":{"nested.a":"deleted"}}},{"changed outs":{"model.bin":"deleted"}}],"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}',
+    );
     rmSync(join(repo.dir, '.dvc', 'cache'), { recursive: true, force: true });
-    assert.equal(await status(), '{"prep":[{"changed deps":{"in.txt":"modified"}},{"changed outs":{"mid.txt":"not in cache"}}],"train":[{"changed deps":{"params.yaml":{"nested.a":"deleted"}}},{"changed outs":{"model.bin":"not in cache"}}],"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}');
+    assert.equal(
+      await status(),
+      '{"prep":[{"changed deps":{"in.txt":"modified"}},{"changed outs":{"mid.txt":"not in cache"}}],"train":[{"changed deps":{"params.yaml":{"nested.a":"deleted"}}},{"changed outs":{"model.bin":"not in cache"}}],"fro":[{"changed outs":{"fro.txt":"deleted"}}],"alw":["always changed"]}',
+    );
   });
 
   it('reports a changed command and whole-file params', async () => {
-    const repo = GitFixture.create().write({ '.dvc/config': '', 'dvc.yaml': 'stages:\n  a:\n    cmd: echo 1 > a.txt\n    params:\n    - cfg.yaml:\n    outs: [a.txt]\n', 'cfg.yaml': 'x: 1\ny: 2\n' });
+    const repo = GitFixture.create().write({
+      '.dvc/config': '',
+      'dvc.yaml': 'stages:\n  a:\n    cmd: echo 1 > a.txt\n    params:\n    - cfg.yaml:\n    outs: [a.txt]\n',
+      'cfg.yaml': 'x: 1\ny: 2\n',
+    });
     const io = createReproIO(repo.dir);
     await reproduce(repo.dir, io, { targets: [] }, () => undefined);
     writeFileSync(join(repo.dir, 'dvc.yaml'), 'stages:\n  a:\n    cmd: echo 2 > a.txt\n    params:\n    - cfg.yaml:\n    outs: [a.txt]\n');
     writeFileSync(join(repo.dir, 'cfg.yaml'), 'z: 3\nx: 1\n');
-    assert.equal(JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)), '{"a":[{"changed deps":{"cfg.yaml":{"z":"new","y":"deleted"}}},"changed command"]}');
+    assert.equal(
+      JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)),
+      '{"a":[{"changed deps":{"cfg.yaml":{"z":"new","y":"deleted"}}},"changed command"]}',
+    );
   });
 });
 
@@ -67,17 +88,24 @@ describe('.dvc data files (agreement with dvc status / dvc repro)', function () 
   it('reports a changed data file under its .dvc path and rewrites its hash on repro as DVC does', async () => {
     // Expected strings: DVC 3.67.1 on the same files (`dvc add data/d.csv`, edit, `dvc repro`).
     const repo = GitFixture.create().write({
-      '.dvc/config': '', 'data/d.csv': 'a\n',
+      '.dvc/config': '',
+      'data/d.csv': 'a\n',
       'data/d.csv.dvc': 'outs:\n- md5: 60b725f10c9c85c70d97880dfe8191b3\n  size: 2\n  hash: md5\n  path: d.csv\n',
       'dvc.yaml': 'stages:\n  use:\n    cmd: cat data/d.csv > used.txt\n    deps: [data/d.csv]\n    outs: [used.txt]\n',
     });
     const io = createReproIO(repo.dir);
     await reproduce(repo.dir, io, { targets: [] }, () => undefined);
     appendFileSync(join(repo.dir, 'data/d.csv'), 'b\n');
-    assert.equal(JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)), '{"use":[{"changed deps":{"data/d.csv":"modified"}}],"data/d.csv.dvc":[{"changed outs":{"data/d.csv":"modified"}}]}');
+    assert.equal(
+      JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)),
+      '{"use":[{"changed deps":{"data/d.csv":"modified"}}],"data/d.csv.dvc":[{"changed outs":{"data/d.csv":"modified"}}]}',
+    );
     const result = await reproduce(repo.dir, io, { targets: [] }, () => undefined);
     assert.deepEqual(result.ran, ['data/d.csv.dvc', 'use']);
-    assert.equal(readFileSync(join(repo.dir, 'data/d.csv.dvc'), 'utf8'), 'outs:\n- md5: dd8c6a395b5dd36c56d23275028f526c\n  size: 4\n  hash: md5\n  path: d.csv\n');
+    assert.equal(
+      readFileSync(join(repo.dir, 'data/d.csv.dvc'), 'utf8'),
+      'outs:\n- md5: dd8c6a395b5dd36c56d23275028f526c\n  size: 4\n  hash: md5\n  path: d.csv\n',
+    );
     assert.equal(readFileSync(join(repo.dir, '.dvc/cache/files/md5/dd/8c6a395b5dd36c56d23275028f526c'), 'utf8'), 'a\nb\n');
     assert.equal(JSON.stringify(toDvcStatusJson((await stageStatuses(repo.dir, io)).stages)), '{}');
   });
@@ -85,7 +113,17 @@ describe('.dvc data files (agreement with dvc status / dvc repro)', function () 
 
 describe('environment record', () => {
   it('keeps variables that shape a run and never secrets', () => {
-    const { vars, redacted } = selectVars({ CUDA_VISIBLE_DEVICES: '0', PYTHONHASHSEED: '1', HOME: '/root', WANDB_API_KEY: 'k', MLFLOW_TRACKING_TOKEN: 't', HF_TOKEN: 'x', DVC_PASSWORD: 'p', AWS_SECRET_ACCESS_KEY: 's', OMP_NUM_THREADS: '4' });
+    const { vars, redacted } = selectVars({
+      CUDA_VISIBLE_DEVICES: '0',
+      PYTHONHASHSEED: '1',
+      HOME: '/root',
+      WANDB_API_KEY: 'k',
+      MLFLOW_TRACKING_TOKEN: 't',
+      HF_TOKEN: 'x',
+      DVC_PASSWORD: 'p',
+      AWS_SECRET_ACCESS_KEY: 's',
+      OMP_NUM_THREADS: '4',
+    });
     assert.deepEqual(vars, { CUDA_VISIBLE_DEVICES: '0', OMP_NUM_THREADS: '4', PYTHONHASHSEED: '1' });
     assert.deepEqual(redacted, ['DVC_PASSWORD', 'HF_TOKEN', 'MLFLOW_TRACKING_TOKEN', 'WANDB_API_KEY']);
   });

@@ -40,7 +40,9 @@ function assertCacheHonest(root: string): string[] {
   const objects = filesBelow(cache);
   for (const rel of objects) {
     assert.doesNotMatch(rel, /\.tmp$/, `a temporary file is left in the cache: ${rel}`);
-    const md5 = createHash('md5').update(readFileSync(join(cache, rel))).digest('hex');
+    const md5 = createHash('md5')
+      .update(readFileSync(join(cache, rel)))
+      .digest('hex');
     assert.equal(md5, rel.replace('/', ''), `${rel} holds bytes whose md5 is ${md5}`);
   }
   return objects;
@@ -61,7 +63,10 @@ function deadPid(): number {
 describe('repro writes that cannot lie', function () {
   this.timeout(60000);
   let disk: SmallDisk | undefined;
-  afterEach(() => { disk?.unmount(); disk = undefined; });
+  afterEach(() => {
+    disk?.unmount();
+    disk = undefined;
+  });
 
   function smallDisk(ctx: Mocha.Context, kib: number): SmallDisk {
     const d = mountSmallDisk(kib);
@@ -110,9 +115,16 @@ describe('repro writes that cannot lie', function () {
 
   it('sweeps temporaries that killed runs left in the cache and .dvc/tmp, and keeps those of live processes', async () => {
     const repo = GitFixture.create();
-    repo.commit('pipeline', { '.dvc/config': '', 'dvc.yaml': 'stages:\n  train:\n    cmd: echo model > model.bin\n    outs: [model.bin]\n' });
+    repo.commit('pipeline', {
+      '.dvc/config': '',
+      'dvc.yaml': 'stages:\n  train:\n    cmd: echo model > model.bin\n    outs: [model.bin]\n',
+    });
     const dead = deadPid();
-    const stale = [`.dvc/cache/files/md5/ab/.lineage-${dead}-AAAA.tmp`, `.dvc/cache/ab/.lineage-${dead}-BBBB.tmp`, `.dvc/tmp/.lineage-${dead}-CCCC.tmp`];
+    const stale = [
+      `.dvc/cache/files/md5/ab/.lineage-${dead}-AAAA.tmp`,
+      `.dvc/cache/ab/.lineage-${dead}-BBBB.tmp`,
+      `.dvc/tmp/.lineage-${dead}-CCCC.tmp`,
+    ];
     const live = `.dvc/cache/files/md5/ab/.lineage-${process.pid}-DDDD.tmp`;
     const foreign = '.dvc/cache/files/md5/ab/cdef.tmp'; // not ours: DVC's own name
     repo.write(Object.fromEntries([...stale, live, foreign].map((p) => [p, 'partial'])));
@@ -126,7 +138,11 @@ describe('repro writes that cannot lie', function () {
   describe('the repro lock', () => {
     const slow = { '.dvc/config': '', 'dvc.yaml': 'stages:\n  slow:\n    cmd: sleep 1 && echo ok > out.txt\n    outs: [out.txt]\n' };
 
-    for (const [what, content] of [['empty', ''], ['unreadable', '{"pid": '], ['owned by a process that is gone', () => JSON.stringify({ pid: deadPid(), host: hostname(), started: '2026-01-01T00:00:00Z' })]] as const) {
+    for (const [what, content] of [
+      ['empty', ''],
+      ['unreadable', '{"pid": '],
+      ['owned by a process that is gone', () => JSON.stringify({ pid: deadPid(), host: hostname(), started: '2026-01-01T00:00:00Z' })],
+    ] as const) {
       it(`an ${what} lock is taken over with a warning`, async () => {
         const repo = GitFixture.create();
         repo.commit('pipeline', { '.dvc/config': '', 'dvc.yaml': 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n' });
@@ -136,7 +152,10 @@ describe('repro writes that cannot lie', function () {
         const { result, events } = await repro(repo.dir);
         assert.equal(result.ok, true);
         const warning = events.find((e) => e.type === 'warning');
-        assert.ok(warning && warning.type === 'warning' && /Took over the lock .*lineage-repro.lock/.test(warning.message), JSON.stringify(events));
+        assert.ok(
+          warning && warning.type === 'warning' && /Took over the lock .*lineage-repro.lock/.test(warning.message),
+          JSON.stringify(events),
+        );
         assert.equal(existsSync(lock), false, 'released afterwards');
       });
     }
@@ -150,7 +169,10 @@ describe('repro writes that cannot lie', function () {
         assert.equal(owner.pid, process.pid);
         assert.equal(owner.host, hostname());
         assert.ok(!Number.isNaN(Date.parse(owner.started)));
-        assert.throws(() => acquireReproLock(repo.dir), (e: Error) => e instanceof ReproBusyError && new RegExp(`pid ${process.pid}`).test(e.message));
+        assert.throws(
+          () => acquireReproLock(repo.dir),
+          (e: Error) => e instanceof ReproBusyError && new RegExp(`pid ${process.pid}`).test(e.message),
+        );
       } finally {
         held.release();
       }
@@ -159,12 +181,17 @@ describe('repro writes that cannot lie', function () {
     it('two lineage processes at once: one runs, the other exits 2 and touches nothing', async () => {
       const repo = GitFixture.create();
       repo.commit('pipeline', slow);
-      const run = () => new Promise<{ code: number | null; err: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, '--repo', repo.dir, '--store', join(repo.dir, '.git', 'idx.sqlite'), 'repro'], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr.on('data', (d) => { err += String(d); });
-        child.on('close', (code) => resolve({ code, err }));
-      });
+      const run = () =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          const child = spawn(process.execPath, [CLI, '--repo', repo.dir, '--store', join(repo.dir, '.git', 'idx.sqlite'), 'repro'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let err = '';
+          child.stderr.on('data', (d) => {
+            err += String(d);
+          });
+          child.on('close', (code) => resolve({ code, err }));
+        });
       const results = await Promise.all([run(), run()]);
       const codes = results.map((r) => r.code).sort();
       assert.deepEqual(codes, [0, 2], JSON.stringify(results));

@@ -25,16 +25,40 @@ export function writeMlflowRun(root: string, mlruns: string, spec: MlflowRunSpec
   const expDir = join(root, mlruns, expId);
   const runDir = join(expDir, spec.id);
   mkdirSync(join(runDir, 'artifacts'), { recursive: true });
-  writeFileSync(join(expDir, 'meta.yaml'), [
-    `artifact_location: file://${expDir}`, 'creation_time: 1735689600000', `experiment_id: '${expId}'`,
-    'last_update_time: 1735689600000', 'lifecycle_stage: active', `name: ${spec.experiment ?? 'demo'}`, '',
-  ].join('\n'));
+  writeFileSync(
+    join(expDir, 'meta.yaml'),
+    [
+      `artifact_location: file://${expDir}`,
+      'creation_time: 1735689600000',
+      `experiment_id: '${expId}'`,
+      'last_update_time: 1735689600000',
+      'lifecycle_stage: active',
+      `name: ${spec.experiment ?? 'demo'}`,
+      '',
+    ].join('\n'),
+  );
   const start = spec.start ?? 1735689600000;
-  writeFileSync(join(runDir, 'meta.yaml'), [
-    `artifact_uri: file://${runDir}/artifacts`, `end_time: ${spec.end ?? start + 60000}`, "entry_point_name: ''", `experiment_id: '${expId}'`,
-    'lifecycle_stage: active', `run_id: ${spec.id}`, `run_name: ${spec.name}`, `run_uuid: ${spec.id}`, "source_name: ''", 'source_type: 4',
-    "source_version: ''", `start_time: ${start}`, `status: ${spec.status ?? 3}`, 'tags: []', 'user_id: tester', '',
-  ].join('\n'));
+  writeFileSync(
+    join(runDir, 'meta.yaml'),
+    [
+      `artifact_uri: file://${runDir}/artifacts`,
+      `end_time: ${spec.end ?? start + 60000}`,
+      "entry_point_name: ''",
+      `experiment_id: '${expId}'`,
+      'lifecycle_stage: active',
+      `run_id: ${spec.id}`,
+      `run_name: ${spec.name}`,
+      `run_uuid: ${spec.id}`,
+      "source_name: ''",
+      'source_type: 4',
+      "source_version: ''",
+      `start_time: ${start}`,
+      `status: ${spec.status ?? 3}`,
+      'tags: []',
+      'user_id: tester',
+      '',
+    ].join('\n'),
+  );
   const write = (folder: string, key: string, text: string) => {
     const file = join(runDir, folder, ...key.split('/'));
     mkdirSync(join(file, '..'), { recursive: true });
@@ -48,9 +72,25 @@ export function writeMlflowRun(root: string, mlruns: string, spec: MlflowRunSpec
 /** An ExternalRun as a reader would return it, for store-level tests that need no reader. */
 export function externalRun(partial: Partial<ExternalRun> & { id: string }): ExternalRun {
   return {
-    source: 'mlflow', location: 'mlruns', experimentId: '1', experiment: 'demo', name: partial.id, status: 'finished',
-    startTime: 1735689600000, endTime: 1735689660000, user: 'tester', git: { commit: null, branch: null, remote: null },
-    params: {}, metrics: {}, series: {}, tags: {}, environment: null, models: [], artifacts: [], parentId: null, labels: [],
+    source: 'mlflow',
+    location: 'mlruns',
+    experimentId: '1',
+    experiment: 'demo',
+    name: partial.id,
+    status: 'finished',
+    startTime: 1735689600000,
+    endTime: 1735689660000,
+    user: 'tester',
+    git: { commit: null, branch: null, remote: null },
+    params: {},
+    metrics: {},
+    series: {},
+    tags: {},
+    environment: null,
+    models: [],
+    artifacts: [],
+    parentId: null,
+    labels: [],
     ...partial,
   };
 }

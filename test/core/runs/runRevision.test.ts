@@ -10,13 +10,48 @@ describe('run revisions', () => {
   let store: Store;
   before(() => {
     store = Store.open(':memory:');
-    replaceSource(store, { kind: 'mlflow', format: 'mlflow-files', location: 'mlruns' }, 'a', [
-      externalRun({ id: 'a1b2c3d4e5f60000', name: 'fox', experiment: 'team/churn', metrics: { acc: 0.8, loss: 0.5 }, params: { lr: '0.01', epochs: '10', opt: 'adam', fast: 'True' } }),
-      externalRun({ id: 'a1b2c3ffff', name: 'owl', experiment: 'team/churn', metrics: { acc: 0.9, loss: NaN }, params: { lr: '0.02', epochs: '10', opt: 'adam', fast: 'False' } }),
-      externalRun({ id: 'dup1', name: 'same', experiment: 'x' }),
-      externalRun({ id: 'dup2', name: 'same', experiment: 'x' }),
-    ], [], 1);
-    replaceSource(store, { kind: 'wandb', format: 'wandb-dir', location: 'wandb' }, 'w', [externalRun({ id: 'k3j9x2aa', source: 'wandb', name: 'misty-1', experiment: 'proj', metrics: { acc: 0.85 }, params: { lr: 0.01, epochs: 10 } })], [], 1);
+    replaceSource(
+      store,
+      { kind: 'mlflow', format: 'mlflow-files', location: 'mlruns' },
+      'a',
+      [
+        externalRun({
+          id: 'a1b2c3d4e5f60000',
+          name: 'fox',
+          experiment: 'team/churn',
+          metrics: { acc: 0.8, loss: 0.5 },
+          params: { lr: '0.01', epochs: '10', opt: 'adam', fast: 'True' },
+        }),
+        externalRun({
+          id: 'a1b2c3ffff',
+          name: 'owl',
+          experiment: 'team/churn',
+          metrics: { acc: 0.9, loss: NaN },
+          params: { lr: '0.02', epochs: '10', opt: 'adam', fast: 'False' },
+        }),
+        externalRun({ id: 'dup1', name: 'same', experiment: 'x' }),
+        externalRun({ id: 'dup2', name: 'same', experiment: 'x' }),
+      ],
+      [],
+      1,
+    );
+    replaceSource(
+      store,
+      { kind: 'wandb', format: 'wandb-dir', location: 'wandb' },
+      'w',
+      [
+        externalRun({
+          id: 'k3j9x2aa',
+          source: 'wandb',
+          name: 'misty-1',
+          experiment: 'proj',
+          metrics: { acc: 0.85 },
+          params: { lr: 0.01, epochs: 10 },
+        }),
+      ],
+      [],
+      1,
+    );
   });
   after(() => store.close());
 
@@ -35,9 +70,18 @@ describe('run revisions', () => {
   });
 
   it('refuses ambiguous and unknown names with what would match', () => {
-    assert.throws(() => resolveRunRevision(store, 'mlflow:x/same'), (e: unknown) => e instanceof RunRevisionError && /ambiguous/.test(e.message) && /mlflow:dup1/.test(e.message));
-    assert.throws(() => resolveRunRevision(store, 'mlflow:a1b2c3'), (e: unknown) => e instanceof RunRevisionError && /ambiguous/.test(e.message));
-    assert.throws(() => resolveRunRevision(store, 'wandb:nothing'), (e: unknown) => e instanceof RunRevisionError && /unknown run "wandb:nothing"/.test(e.message) && /--source wandb/.test(e.message));
+    assert.throws(
+      () => resolveRunRevision(store, 'mlflow:x/same'),
+      (e: unknown) => e instanceof RunRevisionError && /ambiguous/.test(e.message) && /mlflow:dup1/.test(e.message),
+    );
+    assert.throws(
+      () => resolveRunRevision(store, 'mlflow:a1b2c3'),
+      (e: unknown) => e instanceof RunRevisionError && /ambiguous/.test(e.message),
+    );
+    assert.throws(
+      () => resolveRunRevision(store, 'wandb:nothing'),
+      (e: unknown) => e instanceof RunRevisionError && /unknown run "wandb:nothing"/.test(e.message) && /--source wandb/.test(e.message),
+    );
     assert.throws(() => resolveRunRevision(store, 'mlflow:bad\nname'), RunRevisionError);
   });
 
@@ -54,6 +98,15 @@ describe('run revisions', () => {
   });
 
   it('reads MLflow params back as the Python values they were', () => {
-    assert.deepEqual(pythonParams({ a: '1', b: '-2.5e-3', c: 'True', d: 'False', e: 'adam', f: '1.2.3', g: 'nan', h: '' }), { a: 1, b: -0.0025, c: true, d: false, e: 'adam', f: '1.2.3', g: 'nan', h: '' });
+    assert.deepEqual(pythonParams({ a: '1', b: '-2.5e-3', c: 'True', d: 'False', e: 'adam', f: '1.2.3', g: 'nan', h: '' }), {
+      a: 1,
+      b: -0.0025,
+      c: true,
+      d: false,
+      e: 'adam',
+      f: '1.2.3',
+      g: 'nan',
+      h: '',
+    });
   });
 });

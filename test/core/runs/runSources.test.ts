@@ -16,7 +16,10 @@ describe('run source discovery', () => {
     root = mkdtempSync(join(tmpdir(), 'lineage-sources-'));
     outside = mkdtempSync(join(tmpdir(), 'lineage-outside-'));
   });
-  afterEach(() => { rmSync(root, { recursive: true, force: true }); rmSync(outside, { recursive: true, force: true }); });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
 
   it('finds mlruns/, mlflow.db, wandb/ and .wandb/ at the top and in sub-projects', () => {
     touch(root, 'mlruns/0/meta.yaml', 'name: Default\n');
@@ -44,7 +47,10 @@ describe('run source discovery', () => {
     symlinkSync(join(outside, 'mlruns'), join(root, 'mlruns'));
     symlinkSync(outside, join(root, 'linked'));
     assert.deepEqual(discoverRunSources(root, { excludePaths: ['old/**'] }), []);
-    assert.deepEqual(discoverRunSources(root).map((s) => s.location), ['old/mlruns']);
+    assert.deepEqual(
+      discoverRunSources(root).map((s) => s.location),
+      ['old/mlruns'],
+    );
   });
 
   it('fingerprints a folder by count, size and newest mtime, and a database with its -wal', () => {

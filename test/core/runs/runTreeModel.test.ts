@@ -16,7 +16,13 @@ describe('Runs tree model (pure)', () => {
   });
 
   it('describes a run by status, headline, commit and date', () => {
-    const run = externalRun({ id: 'r', status: 'failed', metrics: { acc: 0.91234567 }, git: { commit: 'abcdef1234567890', branch: null, remote: null }, startTime: Date.UTC(2025, 0, 2) });
+    const run = externalRun({
+      id: 'r',
+      status: 'failed',
+      metrics: { acc: 0.91234567 },
+      git: { commit: 'abcdef1234567890', branch: null, remote: null },
+      startTime: Date.UTC(2025, 0, 2),
+    });
     assert.equal(runDescription(run), 'failed · acc 0.91235 · abcdef12 · 2025-01-02');
     assert.equal(runDescription(externalRun({ id: 'r', startTime: null, status: 'running' })), 'running · unlinked');
     assert.equal(runDescription(run, undefined, { withCommit: false }), 'failed · acc 0.91235 · 2025-01-02', 'under its commit node');
@@ -32,7 +38,10 @@ describe('Runs tree model (pure)', () => {
 
   it('lists params and metrics in the tooltip, bounded, NaN shown as such', () => {
     const params = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`p${String(i).padStart(2, '0')}`, String(i)]));
-    const { title, fields } = runTooltipFields(externalRun({ id: 'r1', name: 'fox', params, metrics: { loss: NaN }, startTime: 0, endTime: 3723000 }), 25);
+    const { title, fields } = runTooltipFields(
+      externalRun({ id: 'r1', name: 'fox', params, metrics: { loss: NaN }, startTime: 0, endTime: 3723000 }),
+      25,
+    );
     assert.equal(title, 'MLflow run fox');
     const map = new Map(fields);
     assert.equal(map.get('Duration'), '1 h 2 min');

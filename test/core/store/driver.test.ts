@@ -13,8 +13,13 @@ const NAME = `better_sqlite3-${process.platform}-${process.arch}-abi${process.ve
 
 describe('SQLite driver seam', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lineage-driver-')); });
-  afterEach(() => { rmSync(dir, { recursive: true, force: true }); delete process.env.LINEAGE_SQLITE_BINDING; });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lineage-driver-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    delete process.env.LINEAGE_SQLITE_BINDING;
+  });
 
   it('picks the binary for this runtime from <extension>/native/ and says so', function () {
     skipInNodeSqliteRun(this, 'it loads the package build of better-sqlite3, made for the Node that ran npm install');
@@ -28,7 +33,9 @@ describe('SQLite driver seam', () => {
       assert.equal(db.driver, 'better-sqlite3');
       assert.deepEqual(logs, [`SQLite driver: better-sqlite3 (${join(dir, 'native', NAME)})`]);
       assert.deepEqual(db.prepare('SELECT 1 + 1 AS two').get(), { two: 2 });
-    } finally { db.close(); }
+    } finally {
+      db.close();
+    }
   });
 
   it('skips a binary that does not load and falls back to the package build', function () {
@@ -39,20 +46,29 @@ describe('SQLite driver seam', () => {
     const db = openDatabase(join(dir, 'b.sqlite'), { log: (m) => logs.push(m) });
     try {
       assert.deepEqual(logs, ['SQLite driver: better-sqlite3']);
-    } finally { db.close(); }
+    } finally {
+      db.close();
+    }
   });
 
   it('reports a file it cannot open as it is, instead of blaming the driver', () => {
-    assert.throws(() => openDatabase(dir), (e: Error) => !/No SQLite driver/.test(e.message));
+    assert.throws(
+      () => openDatabase(dir),
+      (e: Error) => !/No SQLite driver/.test(e.message),
+    );
   });
 
   it(`${DRIVER_ENV} must name a driver`, () => {
     const before = process.env[DRIVER_ENV];
     process.env[DRIVER_ENV] = 'sqlite3';
     try {
-      assert.throws(() => openDatabase(join(dir, 'c.sqlite')), /LINEAGE_SQLITE_DRIVER=sqlite3 names no SQLite driver: use better-sqlite3, node:sqlite, or auto/);
+      assert.throws(
+        () => openDatabase(join(dir, 'c.sqlite')),
+        /LINEAGE_SQLITE_DRIVER=sqlite3 names no SQLite driver: use better-sqlite3, node:sqlite, or auto/,
+      );
     } finally {
-      if (before === undefined) delete process.env[DRIVER_ENV]; else process.env[DRIVER_ENV] = before;
+      if (before === undefined) delete process.env[DRIVER_ENV];
+      else process.env[DRIVER_ENV] = before;
     }
   });
 });
@@ -62,7 +78,10 @@ describe('SQLite driver seam', () => {
  * the driver or the error, the log, and whether better-sqlite3's JavaScript was ever required.
  * `hideBetterSqlite3` makes require('better-sqlite3') fail as in a package without it.
  */
-function openInChild(env: Record<string, string>, hideBetterSqlite3 = false): { driver?: string; error?: string; logs: string[]; required: boolean } {
+function openInChild(
+  env: Record<string, string>,
+  hideBetterSqlite3 = false,
+): { driver?: string; error?: string; logs: string[]; required: boolean } {
   const script = `
     const Module = require('module');
     if (${hideBetterSqlite3}) {
@@ -92,14 +111,20 @@ describe(`SQLite driver switch (${DRIVER_ENV})`, () => {
       assert.equal(r.driver, 'node:sqlite', r.error);
       assert.deepEqual(r.logs, ['SQLite driver: node:sqlite (LINEAGE_SQLITE_DRIVER=node:sqlite)']);
     } else {
-      assert.match(r.error ?? '', /^SQLite driver node:sqlite \(LINEAGE_SQLITE_DRIVER=node:sqlite\) does not load in this runtime \(Node [\d.]+, ABI \d+\): node:sqlite: /);
+      assert.match(
+        r.error ?? '',
+        /^SQLite driver node:sqlite \(LINEAGE_SQLITE_DRIVER=node:sqlite\) does not load in this runtime \(Node [\d.]+, ABI \d+\): node:sqlite: /,
+      );
     }
   });
 
   it('better-sqlite3: never falls back to node:sqlite when better-sqlite3 does not load', () => {
     const r = openInChild({ [DRIVER_ENV]: 'better-sqlite3' }, true);
     assert.equal(r.driver, undefined);
-    assert.match(r.error ?? '', /^SQLite driver better-sqlite3 \(LINEAGE_SQLITE_DRIVER=better-sqlite3\) does not load in this runtime .*Cannot find module 'better-sqlite3'/);
+    assert.match(
+      r.error ?? '',
+      /^SQLite driver better-sqlite3 \(LINEAGE_SQLITE_DRIVER=better-sqlite3\) does not load in this runtime .*Cannot find module 'better-sqlite3'/,
+    );
   });
 
   it('unset or auto: falls back to node:sqlite where better-sqlite3 does not load, and says why', () => {
@@ -107,7 +132,10 @@ describe(`SQLite driver switch (${DRIVER_ENV})`, () => {
       const r = openInChild({ [DRIVER_ENV]: value }, true);
       if (hasNodeSqlite) {
         assert.equal(r.driver, 'node:sqlite', r.error);
-        assert.match(r.logs[0], /^SQLite driver: node:sqlite \(better-sqlite3 did not load: better-sqlite3: Cannot find module 'better-sqlite3'\)$/);
+        assert.match(
+          r.logs[0],
+          /^SQLite driver: node:sqlite \(better-sqlite3 did not load: better-sqlite3: Cannot find module 'better-sqlite3'\)$/,
+        );
       } else {
         assert.match(r.error ?? '', /^No SQLite driver loads in this runtime/);
       }

@@ -32,8 +32,12 @@ describe('SQLite drivers give identical answers (better-sqlite3 and node:sqlite)
     console.log(`      driver parity skipped: ${why}`);
     this.skip();
   });
-  after(() => { if (drivers) rmSync(drivers.scratch, { recursive: true, force: true }); });
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lineage-parity-')); });
+  after(() => {
+    if (drivers) rmSync(drivers.scratch, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lineage-parity-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function open(driver: SqliteDriverName, file: string, readonly = false): SqlDatabase {
@@ -62,7 +66,9 @@ describe('SQLite drivers give identical answers (better-sqlite3 and node:sqlite)
         try {
           if (c.setup) handle.exec(c.setup);
           return c.steps.map((step) => outcome(() => step(handle, file, (f, ro) => open(driver, f, ro)), file));
-        } finally { handle.close(); }
+        } finally {
+          handle.close();
+        }
       });
       assert.deepStrictEqual(seen[1], seen[0], `node:sqlite (actual) and better-sqlite3 (expected) differ`);
       if (c.expect) c.expect(seen[0]);
@@ -72,7 +78,16 @@ describe('SQLite drivers give identical answers (better-sqlite3 and node:sqlite)
   it('a file that is not a database: both drivers, the same error and the same StoreError', () => {
     const file = join(dir, 'junk.sqlite');
     writeFileSync(file, Buffer.alloc(8192, 'not a database '));
-    const seen = DRIVERS.map((driver) => outcome(() => { const db = open(driver, file); try { return db.prepare('SELECT count(*) AS n FROM sqlite_master').get(); } finally { db.close(); } }, file));
+    const seen = DRIVERS.map((driver) =>
+      outcome(() => {
+        const db = open(driver, file);
+        try {
+          return db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+        } finally {
+          db.close();
+        }
+      }, file),
+    );
     assert.deepStrictEqual(seen[1], seen[0]);
     assert.deepEqual(seen[0], { error: { kind: 'Error', code: 'SQLITE_NOTADB', message: 'file is not a database', problem: 'corrupt' } });
   });

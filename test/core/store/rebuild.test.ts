@@ -15,7 +15,11 @@ import { rebuildStore } from '../../../src/core/store/rebuild';
 const scratch = () => join(mkdtempSync(join(tmpdir(), 'lineage-rebuild-')), 'index.sqlite');
 
 const insertRun = (db: { prepare(sql: string): { run(...a: unknown[]): unknown } }, env: string) =>
-  db.prepare("INSERT INTO repro_run (project, stage, head, dirty, cmd, started_at, status, env) VALUES ('', 'train', 'abc', 0, 'python train.py', 1700000000000, 'ok', ?)").run(env);
+  db
+    .prepare(
+      "INSERT INTO repro_run (project, stage, head, dirty, cmd, started_at, status, env) VALUES ('', 'train', 'abc', 0, 'python train.py', 1700000000000, 'ok', ?)",
+    )
+    .run(env);
 
 const envs = (store: Store) => (store.db.prepare('SELECT env FROM repro_run ORDER BY id').all() as { env: string }[]).map((r) => r.env);
 
@@ -24,7 +28,11 @@ describe('local-only records survive rebuilds and migrations', function () {
 
   it('lineage index --rebuild keeps what lineage env shows, and re-indexes everything else', () => {
     const repo = GitFixture.create();
-    repo.commit('pipeline', { '.dvc/config': '', 'raw.txt': 'x\n', 'dvc.yaml': 'stages:\n  train:\n    cmd: cp raw.txt model.txt\n    deps: [raw.txt]\n    outs: [model.txt]\n' });
+    repo.commit('pipeline', {
+      '.dvc/config': '',
+      'raw.txt': 'x\n',
+      'dvc.yaml': 'stages:\n  train:\n    cmd: cp raw.txt model.txt\n    deps: [raw.txt]\n    outs: [model.txt]\n',
+    });
     const store = scratch();
     assert.equal(runCli(['repro'], { repo: repo.dir, store }).status, 0);
     repo.commit('results');
@@ -36,7 +44,11 @@ describe('local-only records survive rebuilds and migrations', function () {
     assert.equal(rebuilt.stderr, '');
     const after = runCli(['env', '--json'], { repo: repo.dir, store });
     assert.equal(after.stdout, before.stdout);
-    assert.deepEqual(readdirSync(join(store, '..')).filter((f) => f.includes('before-rebuild')), [], 'the old file is gone once its rows are copied');
+    assert.deepEqual(
+      readdirSync(join(store, '..')).filter((f) => f.includes('before-rebuild')),
+      [],
+      'the old file is gone once its rows are copied',
+    );
   });
 
   it('a damaged index is rebuilt and kept beside the new one when its records cannot be read', () => {

@@ -15,7 +15,9 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 
 describe('store', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lineage-store-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lineage-store-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates the schema by forward migrations, with WAL and foreign keys', () => {
@@ -25,7 +27,9 @@ describe('store', () => {
       assert.equal((store.db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
       assert.equal((store.db.prepare('PRAGMA foreign_keys').get() as { foreign_keys: number }).foreign_keys, 1);
       assert.equal(store.driver, expectedDriver());
-    } finally { store.close(); }
+    } finally {
+      store.close();
+    }
     // Re-opening runs no migration twice.
     Store.open(join(dir, 'a.sqlite')).close();
   });
@@ -36,7 +40,11 @@ describe('store', () => {
     store.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 5}`);
     store.close();
     const before = readFileSync(file);
-    assert.throws(() => Store.open(file), (e: unknown) => e instanceof StoreError && e.problem === 'newer-schema' && /newer ML Lineage/.test(e.message) && /--rebuild/.test(e.message));
+    assert.throws(
+      () => Store.open(file),
+      (e: unknown) =>
+        e instanceof StoreError && e.problem === 'newer-schema' && /newer ML Lineage/.test(e.message) && /--rebuild/.test(e.message),
+    );
     assert.deepEqual(readFileSync(file), before);
   });
 
@@ -44,7 +52,10 @@ describe('store', () => {
     const file = join(dir, 'corrupt.sqlite');
     const garbage = Buffer.from('this is not a database at all, just some bytes'.repeat(100));
     writeFileSync(file, garbage);
-    assert.throws(() => Store.open(file), (e: unknown) => e instanceof StoreError && e.problem === 'corrupt' && e.message.includes(file) && /--rebuild/.test(e.message));
+    assert.throws(
+      () => Store.open(file),
+      (e: unknown) => e instanceof StoreError && e.problem === 'corrupt' && e.message.includes(file) && /--rebuild/.test(e.message),
+    );
     assert.deepEqual(readFileSync(file), garbage);
   });
 });
@@ -62,7 +73,9 @@ describe('a killed indexing process', function () {
     const storeFile = join(repoDir, '..', 'killed.sqlite');
     const cli = join(ROOT, 'dist', 'cli.js');
     assert.ok(existsSync(cli), 'run `node esbuild.mjs` first (npm test does)');
-    const child = spawn(process.execPath, [cli, '--repo', repoDir, '--store', storeFile, 'index', '--verbose'], { env: { ...process.env, LINEAGE_INDEX_BATCH: '25' } });
+    const child = spawn(process.execPath, [cli, '--repo', repoDir, '--store', storeFile, 'index', '--verbose'], {
+      env: { ...process.env, LINEAGE_INDEX_BATCH: '25' },
+    });
     await new Promise<void>((resolve, reject) => {
       let seen = '';
       child.stderr.on('data', (b: Buffer) => {
@@ -70,7 +83,9 @@ describe('a killed indexing process', function () {
         // Kill mid-way: after some batches are committed, long before the end.
         if (/indexed (1[0-9]{2}|[2-9][0-9]{2})\//.test(seen)) child.kill('SIGKILL');
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`index finished before it was killed (${code}): ${seen.slice(-200)}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? resolve() : reject(new Error(`index finished before it was killed (${code}): ${seen.slice(-200)}`)),
+      );
     });
     // The killed store opens and is consistent.
     const killed = Store.open(storeFile);
@@ -84,14 +99,25 @@ describe('a killed indexing process', function () {
     const resumed = await indexFolder(repoDir, {}, storeFile);
     const clean = await indexFolder(repoDir, {}, join(repoDir, '..', 'clean.sqlite'));
     try {
-      const total = Number((clean.store.db.prepare("SELECT COUNT(*) AS n FROM revision WHERE indexed_at IS NOT NULL AND sha != 'workspace'").get() as { n: number }).n);
+      const total = Number(
+        (
+          clean.store.db.prepare("SELECT COUNT(*) AS n FROM revision WHERE indexed_at IS NOT NULL AND sha != 'workspace'").get() as {
+            n: number;
+          }
+        ).n,
+      );
       assert.equal(resumed.report.commitsIndexed + partial, total, 'the resumed run indexes exactly what was missing');
-      const shas = (clean.store.db.prepare("SELECT sha FROM revision WHERE sha != 'workspace' ORDER BY sha").all() as { sha: string }[]).map((r) => r.sha);
+      const shas = (
+        clean.store.db.prepare("SELECT sha FROM revision WHERE sha != 'workspace' ORDER BY sha").all() as { sha: string }[]
+      ).map((r) => r.sha);
       for (const sha of shas.filter((_, i) => i % 37 === 0)) {
         assert.deepEqual(valuesAt(resumed.store, sha, 'metrics'), valuesAt(clean.store, sha, 'metrics'), sha);
         assert.deepEqual(valuesAt(resumed.store, sha, 'params'), valuesAt(clean.store, sha, 'params'), sha);
       }
       assert.deepEqual(listRefRows(resumed.store), listRefRows(clean.store));
-    } finally { resumed.store.close(); clean.store.close(); }
+    } finally {
+      resumed.store.close();
+      clean.store.close();
+    }
   });
 });

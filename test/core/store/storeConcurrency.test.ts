@@ -16,7 +16,9 @@ function openInChild(file: string): Promise<{ code: number | null; err: string }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d) => { err += String(d); });
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
     child.on('close', (code) => resolve({ code, err }));
   });
 }

@@ -25,7 +25,8 @@ export function unfinishedLog(runId: string, host: string): { bytes: Buffer; las
 }
 
 /** wandb's debug.log names the process that called wandb.init on every line. */
-export const debugLog = (pid: number) => `2025-01-02 09:30:00,001 INFO    MainThread:${pid} [wandb_setup.py:_flush():81] Current SDK version is 0.31.0\n`;
+export const debugLog = (pid: number) =>
+  `2025-01-02 09:30:00,001 INFO    MainThread:${pid} [wandb_setup.py:_flush():81] Current SDK version is 0.31.0\n`;
 
 /** A pid no process has any more: a child that has already exited. */
 export function exitedPid(): number {

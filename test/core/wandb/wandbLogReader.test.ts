@@ -7,7 +7,10 @@ import { summaryRecord } from '../../../src/core/wandb/wandbLogWriter';
 import { decodeRecord, type WandbRecord } from '../../../src/core/wandb/wandbRecords';
 import { HEADER_HEX, REAL_EXIT_CHUNK, REAL_HISTORY_CHUNK, REAL_SUMMARY_CHUNK, chunk, hex, layout, tempDir } from './fixtures';
 
-const FULL = 1, FIRST = 2, MIDDLE = 3, LAST = 4;
+const FULL = 1,
+  FIRST = 2,
+  MIDDLE = 3,
+  LAST = 4;
 const BLOCK = 32768;
 const HEADER = hex(HEADER_HEX);
 
@@ -43,18 +46,29 @@ describe('WandbLogReader', () => {
     const chunks = [REAL_HISTORY_CHUNK, REAL_SUMMARY_CHUNK, REAL_EXIT_CHUNK].map(hex);
     writeFileSync(file, Buffer.concat([HEADER, ...chunks]));
     const { entries, result, reader } = await readAll();
-    assert.deepEqual(entries.map((e) => e.offset), [7, 7 + chunks[0].length, 7 + chunks[0].length + chunks[1].length]);
+    assert.deepEqual(
+      entries.map((e) => e.offset),
+      [7, 7 + chunks[0].length, 7 + chunks[0].length + chunks[1].length],
+    );
     const [history, summary, exit] = entries.map((e) => e.record);
     assert.deepEqual(history, {
-      num: 11, type: 'history', step: 0,
+      num: 11,
+      type: 'history',
+      step: 0,
       items: [
-        { key: 'acc', value: 0 }, { key: '_timestamp', value: 1795768651.9774163 },
-        { key: '_runtime', value: 0.56777154 }, { key: '_step', value: 0 }, { key: 'train/loss', value: 1 },
+        { key: 'acc', value: 0 },
+        { key: '_timestamp', value: 1795768651.9774163 },
+        { key: '_runtime', value: 0.56777154 },
+        { key: '_step', value: 0 },
+        { key: 'train/loss', value: 1 },
       ],
     });
     assert.deepEqual(summary, { num: 22, type: 'summary', update: [{ key: 'best', value: Infinity }], remove: [] });
     assert.deepEqual(exit, { num: 28, type: 'exit', exitCode: 0, runtime: 0 });
-    assert.deepEqual([result.records, result.problems, result.pendingBytes, reader.offset], [3, [], 0, 7 + chunks.reduce((n, c) => n + c.length, 0)]);
+    assert.deepEqual(
+      [result.records, result.problems, result.pendingBytes, reader.offset],
+      [3, [], 0, 7 + chunks.reduce((n, c) => n + c.length, 0)],
+    );
   });
 
   it('joins a record split into first, middle and last chunks across three blocks', async () => {
@@ -64,17 +78,27 @@ describe('WandbLogReader', () => {
     const middleLen = BLOCK - 7;
     const lastLen = big.length - firstLen - middleLen;
     const lastEnd = 2 * BLOCK + 7 + lastLen;
-    writeFileSync(file, layout([
-      [0, HEADER],
-      [7, chunk(FIRST, big.subarray(0, firstLen))],
-      [BLOCK, chunk(MIDDLE, big.subarray(firstLen, firstLen + middleLen))],
-      [2 * BLOCK, chunk(LAST, big.subarray(firstLen + middleLen))],
-      [lastEnd, chunk(FULL, after)],
-    ]));
+    writeFileSync(
+      file,
+      layout([
+        [0, HEADER],
+        [7, chunk(FIRST, big.subarray(0, firstLen))],
+        [BLOCK, chunk(MIDDLE, big.subarray(firstLen, firstLen + middleLen))],
+        [2 * BLOCK, chunk(LAST, big.subarray(firstLen + middleLen))],
+        [lastEnd, chunk(FULL, after)],
+      ]),
+    );
     // Chunk sizes smaller than a chunk header, than a chunk, and larger than the file.
     for (const chunkSize of [5, 1000, BLOCK, 1 << 20]) {
       const { entries, result } = await readAll({ chunkSize });
-      assert.deepEqual(entries.map((e) => [e.offset, e.record.num]), [[7, 1], [lastEnd, 2]], `chunkSize ${chunkSize}`);
+      assert.deepEqual(
+        entries.map((e) => [e.offset, e.record.num]),
+        [
+          [7, 1],
+          [lastEnd, 2],
+        ],
+        `chunkSize ${chunkSize}`,
+      );
       assert.deepEqual(entries[0].record, decodeRecord(big));
       assert.ok(valueOf(entries[0].record).length > 69900);
       assert.deepEqual(result.problems, []);
@@ -88,18 +112,30 @@ describe('WandbLogReader', () => {
     const d = payloadOfSize(4, 193);
     const c = payloadOfSize(3, 2 * BLOCK - 7 - block2 - 14 - d.length); // c and d leave exactly 7 bytes in the block
     const e = payloadOfSize(5, 20);
-    writeFileSync(file, layout([
-      [0, HEADER],
-      [7, chunk(FULL, a)],
-      [BLOCK, chunk(FULL, b)],
-      [block2, chunk(FULL, c)],
-      [block2 + 7 + c.length, chunk(FULL, d)],
-      [2 * BLOCK - 7, chunk(FIRST, Buffer.alloc(0))],
-      [2 * BLOCK, chunk(LAST, e)],
-    ]));
+    writeFileSync(
+      file,
+      layout([
+        [0, HEADER],
+        [7, chunk(FULL, a)],
+        [BLOCK, chunk(FULL, b)],
+        [block2, chunk(FULL, c)],
+        [block2 + 7 + c.length, chunk(FULL, d)],
+        [2 * BLOCK - 7, chunk(FIRST, Buffer.alloc(0))],
+        [2 * BLOCK, chunk(LAST, e)],
+      ]),
+    );
     assert.equal(block2 + 7 + c.length + 7 + d.length, 2 * BLOCK - 7);
     const { entries, result } = await readAll();
-    assert.deepEqual(entries.map((x) => [x.offset, x.record.num]), [[7, 1], [BLOCK, 2], [block2, 3], [block2 + 7 + c.length, 4], [2 * BLOCK - 7, 5]]);
+    assert.deepEqual(
+      entries.map((x) => [x.offset, x.record.num]),
+      [
+        [7, 1],
+        [BLOCK, 2],
+        [block2, 3],
+        [block2 + 7 + c.length, 4],
+        [2 * BLOCK - 7, 5],
+      ],
+    );
     assert.deepEqual(result.problems, []);
   });
 
@@ -108,7 +144,10 @@ describe('WandbLogReader', () => {
     chunks[1][20] ^= 0x01;
     writeFileSync(file, Buffer.concat([HEADER, ...chunks]));
     const { entries, result } = await readAll();
-    assert.deepEqual(entries.map((e) => e.record.num), [1, 3]);
+    assert.deepEqual(
+      entries.map((e) => e.record.num),
+      [1, 3],
+    );
     assert.deepEqual(result.problems, [{ offset: 54, message: 'byte 54: bad checksum in a full chunk of 40 bytes; skipped' }]);
   });
 
@@ -118,10 +157,24 @@ describe('WandbLogReader', () => {
     const first = chunk(FIRST, big.subarray(0, firstLen));
     first[100] ^= 0xff;
     const last = chunk(LAST, big.subarray(firstLen));
-    writeFileSync(file, layout([[0, HEADER], [7, first], [BLOCK, last], [BLOCK + last.length, chunk(FULL, payloadOfSize(2, 30))]]));
+    writeFileSync(
+      file,
+      layout([
+        [0, HEADER],
+        [7, first],
+        [BLOCK, last],
+        [BLOCK + last.length, chunk(FULL, payloadOfSize(2, 30))],
+      ]),
+    );
     const { entries, result } = await readAll();
-    assert.deepEqual(entries.map((e) => e.record.num), [2]);
-    assert.deepEqual(result.problems.map((p) => p.offset), [7]);
+    assert.deepEqual(
+      entries.map((e) => e.record.num),
+      [2],
+    );
+    assert.deepEqual(
+      result.problems.map((p) => p.offset),
+      [7],
+    );
     assert.match(result.problems[0].message, /bad checksum in a first chunk/);
   });
 
@@ -129,21 +182,42 @@ describe('WandbLogReader', () => {
     const bad = chunk(FULL, payloadOfSize(1, 30));
     bad.writeUInt16LE(40000, 4); // longer than the block
     const orphan = chunk(LAST, payloadOfSize(9, 20));
-    writeFileSync(file, layout([[0, HEADER], [7, bad], [BLOCK, orphan], [BLOCK + orphan.length, chunk(FULL, payloadOfSize(2, 30))]]));
+    writeFileSync(
+      file,
+      layout([
+        [0, HEADER],
+        [7, bad],
+        [BLOCK, orphan],
+        [BLOCK + orphan.length, chunk(FULL, payloadOfSize(2, 30))],
+      ]),
+    );
     const { entries, result } = await readAll();
-    assert.deepEqual(entries.map((e) => e.record.num), [2]);
-    assert.deepEqual(result.problems.map((p) => p.message), [
-      'byte 7: bad chunk header (type 1, length 40000 with 32754 bytes left in the block); skipped the rest of the block',
-      `byte ${BLOCK}: a last chunk without the first chunk of its record; skipped`,
-    ]);
+    assert.deepEqual(
+      entries.map((e) => e.record.num),
+      [2],
+    );
+    assert.deepEqual(
+      result.problems.map((p) => p.message),
+      [
+        'byte 7: bad chunk header (type 1, length 40000 with 32754 bytes left in the block); skipped the rest of the block',
+        `byte ${BLOCK}: a last chunk without the first chunk of its record; skipped`,
+      ],
+    );
   });
 
   it('refuses a file that is not a W&B log, naming the header it found', async () => {
     writeFileSync(file, Buffer.from('PK\x03\x04\x14\x00\x00\x00', 'latin1'));
-    await assert.rejects(new WandbLogReader(file).read(() => undefined), (e: Error) => e instanceof WandbLogError &&
-      e.message === `${file}: not a W&B log (header 50 4b 03 04 14 00 00; expected 3a 57 26 42 e1 be 00, ":W&B" 0xBEE1 version 0)`);
+    await assert.rejects(
+      new WandbLogReader(file).read(() => undefined),
+      (e: Error) =>
+        e instanceof WandbLogError &&
+        e.message === `${file}: not a W&B log (header 50 4b 03 04 14 00 00; expected 3a 57 26 42 e1 be 00, ":W&B" 0xBEE1 version 0)`,
+    );
     writeFileSync(file, hex('3a572642e1be01'));
-    await assert.rejects(new WandbLogReader(file).read(() => undefined), /unsupported W&B log version 1/);
+    await assert.rejects(
+      new WandbLogReader(file).read(() => undefined),
+      /unsupported W&B log version 1/,
+    );
   });
 
   it('treats an empty file or a partial header as a log with nothing in it yet', async () => {
@@ -160,7 +234,13 @@ describe('WandbLogReader', () => {
     const firstLen = BLOCK - 7 - whole[0].length - whole[1].length - 7;
     const first = chunk(FIRST, big.subarray(0, firstLen));
     const last = chunk(LAST, big.subarray(firstLen));
-    const image = layout([[0, HEADER], [7, whole[0]], [7 + whole[0].length, whole[1]], [7 + 2 * whole[0].length, first], [BLOCK, last]]);
+    const image = layout([
+      [0, HEADER],
+      [7, whole[0]],
+      [7 + whole[0].length, whole[1]],
+      [7 + 2 * whole[0].length, first],
+      [BLOCK, last],
+    ]);
     const cut = BLOCK + 100; // inside the last chunk
     writeFileSync(file, image.subarray(0, cut));
     const reader = new WandbLogReader(file);
@@ -192,7 +272,12 @@ describe('WandbLogReader', () => {
   it('reports an undecodable record and reads on', async () => {
     writeFileSync(file, Buffer.concat([HEADER, chunk(FULL, hex('0a 7f')), chunk(FULL, payloadOfSize(2, 30))]));
     const { entries, result } = await readAll();
-    assert.deepEqual(entries.map((e) => e.record.num), [2]);
-    assert.deepEqual(result.problems, [{ offset: 7, message: 'byte 7: undecodable record (field 1: expected a varint, got wire type 2); skipped' }]);
+    assert.deepEqual(
+      entries.map((e) => e.record.num),
+      [2],
+    );
+    assert.deepEqual(result.problems, [
+      { offset: 7, message: 'byte 7: undecodable record (field 1: expected a varint, got wire type 2); skipped' },
+    ]);
   });
 });

@@ -12,14 +12,29 @@ describe('WandbRunState', () => {
   it('flattens nested history values, skips media, strings and internal keys, and sorts steps logged out of order', () => {
     const s = new WandbRunState();
     const rows: [number, Record<string, DataValue>][] = [
-      [0, { loss: 1, val: { acc: 0.5, f1: { macro: 0.1 } }, img: { _type: 'image-file', path: 'a.png' }, note: 'hi', ok: true, _runtime: 1, _timestamp: 100 }],
+      [
+        0,
+        {
+          loss: 1,
+          val: { acc: 0.5, f1: { macro: 0.1 } },
+          img: { _type: 'image-file', path: 'a.png' },
+          note: 'hi',
+          ok: true,
+          _runtime: 1,
+          _timestamp: 100,
+        },
+      ],
       [20, { loss: 0.5, _timestamp: 102 }],
       [10, { loss: 0.7, _timestamp: 101 }],
     ];
     rows.forEach(([step, row], i) => s.apply({ num: i + 1, ...historyRecord(step, row) }));
     const series = s.sortedSeries();
     assert.deepEqual([...series.keys()], ['loss', 'val.acc', 'val.f1.macro']);
-    assert.deepEqual(series.get('loss'), [{ step: 0, value: 1, timestamp: 100000 }, { step: 10, value: 0.7, timestamp: 101000 }, { step: 20, value: 0.5, timestamp: 102000 }]);
+    assert.deepEqual(series.get('loss'), [
+      { step: 0, value: 1, timestamp: 100000 },
+      { step: 10, value: 0.7, timestamp: 101000 },
+      { step: 20, value: 0.5, timestamp: 102000 },
+    ]);
     assert.equal(s.lastTimestamp, 102000);
   });
 
@@ -32,7 +47,15 @@ describe('WandbRunState', () => {
 
   it('reports an unreadable value and keeps the rest of the row', () => {
     const s = new WandbRunState();
-    s.apply({ num: 7, type: 'history', step: 3, items: [{ key: 'x', value: null, invalid: { json: '{"a": ', message: 'Expecting value at column 7' } }, { key: 'y', value: 2 }] });
+    s.apply({
+      num: 7,
+      type: 'history',
+      step: 3,
+      items: [
+        { key: 'x', value: null, invalid: { json: '{"a": ', message: 'Expecting value at column 7' } },
+        { key: 'y', value: 2 },
+      ],
+    });
     assert.deepEqual(s.valueProblems, [{ num: 7, key: 'x', message: 'Expecting value at column 7' }]);
     assert.deepEqual([...s.sortedSeries().keys()], ['y']);
   });
@@ -41,7 +64,8 @@ describe('WandbRunState', () => {
     const dir = tempDir();
     try {
       const records: WandbRecordBody[] = [];
-      for (let step = 0; step < 300; step++) records.push(summaryRecord({ loss: 1 / (step + 1) }), historyRecord(step, { loss: 1 / (step + 1), pad: 'p'.repeat(step) }));
+      for (let step = 0; step < 300; step++)
+        records.push(summaryRecord({ loss: 1 / (step + 1) }), historyRecord(step, { loss: 1 / (step + 1), pad: 'p'.repeat(step) }));
       const log = encodeWandbLog(records);
       const file = join(dir, 'run-x.wandb');
       const whole = new WandbRunState();

@@ -13,11 +13,18 @@ describe('a .wandb log cut off mid-record', () => {
   let root: string;
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  function write(host: string, cut: (log: { bytes: Buffer; lastRecordAt: number }) => number, debugPid: number | null): { at: number; end: number } {
+  function write(
+    host: string,
+    cut: (log: { bytes: Buffer; lastRecordAt: number }) => number,
+    debugPid: number | null,
+  ): { at: number; end: number } {
     root = tempDir();
     const log = unfinishedLog('cut00001', host);
     const end = cut(log);
-    writeFiles(root, { [LOG]: log.bytes.subarray(0, end), ...(debugPid !== null ? { [`${FOLDER}/logs/debug.log`]: debugLog(debugPid) } : {}) });
+    writeFiles(root, {
+      [LOG]: log.bytes.subarray(0, end),
+      ...(debugPid !== null ? { [`${FOLDER}/logs/debug.log`]: debugLog(debugPid) } : {}),
+    });
     return { at: log.lastRecordAt, end };
   }
 
@@ -25,11 +32,16 @@ describe('a .wandb log cut off mid-record', () => {
     // Cut 40 KiB into a record of 80 KiB: past its first chunk (block 1 ends at 32 KiB).
     const { at, end } = write(hostname(), (l) => l.lastRecordAt + 40 * 1024, exitedPid());
     const { runs, problems } = await readWandbDir(root, 'wandb');
-    assert.deepEqual(runs.map((r) => [r.id, r.status, r.series.loss.length]), [['cut00001', 'crashed', 2]]);
-    assert.deepEqual(problems, [{
-      file: LOG,
-      message: `byte ${at}: the log is cut off inside a record (it ends ${end - at} bytes later, at byte ${end}) and no wandb process is writing it any more; the run stopped without an exit record (killed, crashed, or the file was copied while it ran), so it is shown as crashed`,
-    }]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.status, r.series.loss.length]),
+      [['cut00001', 'crashed', 2]],
+    );
+    assert.deepEqual(problems, [
+      {
+        file: LOG,
+        message: `byte ${at}: the log is cut off inside a record (it ends ${end - at} bytes later, at byte ${end}) and no wandb process is writing it any more; the run stopped without an exit record (killed, crashed, or the file was copied while it ran), so it is shown as crashed`,
+      },
+    ]);
   });
 
   it('is a problem too when nobody wrote the log for a while (no pid to ask, or another machine)', async () => {
@@ -38,11 +50,18 @@ describe('a .wandb log cut off mid-record', () => {
     utimesSync(join(root, LOG), mtime / 1000, mtime / 1000);
     const { runs, problems } = await readWandbDir(root, 'wandb');
     assert.equal(runs[0].status, 'crashed');
-    assert.deepEqual(problems.map((p) => p.message.slice(0, p.message.indexOf(' ('))), [`byte ${at}: the log is cut off inside a record`]);
+    assert.deepEqual(
+      problems.map((p) => p.message.slice(0, p.message.indexOf(' ('))),
+      [`byte ${at}: the log is cut off inside a record`],
+    );
   });
 
   it('is a run still being written while its writer is alive, or may be (another machine, recent change)', async () => {
-    for (const [host, pid] of [[hostname(), process.pid], ['another-host', exitedPid()], [hostname(), null]] as const) {
+    for (const [host, pid] of [
+      [hostname(), process.pid],
+      ['another-host', exitedPid()],
+      [hostname(), null],
+    ] as const) {
       write(host, (l) => l.lastRecordAt + 40 * 1024, pid);
       const { runs, problems } = await readWandbDir(root, 'wandb');
       assert.deepEqual([runs[0].status, problems], ['running', []], `host ${host}, pid ${pid}`);

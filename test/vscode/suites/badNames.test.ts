@@ -17,7 +17,10 @@ function assertNoHtmlTag(markdown: string): void {
 }
 
 function assertSafeTooltip(tooltip: vscode.TreeItem['tooltip']): string {
-  assert.ok(tooltip instanceof vscode.MarkdownString || (typeof tooltip === 'object' && tooltip !== null && 'value' in tooltip), `tooltip is not a MarkdownString: ${JSON.stringify(tooltip)}`);
+  assert.ok(
+    tooltip instanceof vscode.MarkdownString || (typeof tooltip === 'object' && tooltip !== null && 'value' in tooltip),
+    `tooltip is not a MarkdownString: ${JSON.stringify(tooltip)}`,
+  );
   const md = tooltip as vscode.MarkdownString;
   assert.ok(!md.isTrusted, `isTrusted is ${JSON.stringify(md.isTrusted)}`);
   assert.ok(!md.supportHtml, `supportHtml is ${JSON.stringify(md.supportHtml)}`);
@@ -54,9 +57,17 @@ describe('Metric names with markup, quotes and newlines in the Runs tree', () =>
   });
 
   it('the index keeps both names exactly (the Metric Diff rows carry them)', async () => {
-    const keysNow = async () => (await api!.diffSource.load('main', 'workspace')).rows.filter((r) => r.file === 'eval/metrics.json').map((r) => r.key);
+    const keysNow = async () =>
+      (await api!.diffSource.load('main', 'workspace')).rows.filter((r) => r.file === 'eval/metrics.json').map((r) => r.key);
     // refresh() may resolve before a run that read the new file (see engineStates.test.ts): wait for it.
-    const keys = await eventually(async () => { const k = await keysNow(); return k.includes(EVIL_KEY) && k; }, 'the new keys in the index', 10000).catch(keysNow);
+    const keys = await eventually(
+      async () => {
+        const k = await keysNow();
+        return k.includes(EVIL_KEY) && k;
+      },
+      'the new keys in the index',
+      10000,
+    ).catch(keysNow);
     assert.ok(keys.includes(EVIL_KEY), `no row ${JSON.stringify(EVIL_KEY)}: ${JSON.stringify(keys)}`);
     assert.ok(keys.includes(QUOTED_KEY), `no row ${JSON.stringify(QUOTED_KEY)}: ${JSON.stringify(keys)}`);
   });
@@ -65,7 +76,10 @@ describe('Metric names with markup, quotes and newlines in the Runs tree', () =>
     await setLineageSetting('headlineMetric', EVIL_KEY);
     const item = await workspaceItem();
     assert.equal(typeof item.description, 'string');
-    assert.ok((item.description as string).includes(EVIL_KEY), `description ${JSON.stringify(item.description)} does not show the name as text`);
+    assert.ok(
+      (item.description as string).includes(EVIL_KEY),
+      `description ${JSON.stringify(item.description)} does not show the name as text`,
+    );
     assert.ok(typeof item.label === 'string' || !item.label?.highlights, 'label is plain');
     const value = assertSafeTooltip(item.tooltip);
     assert.ok(value.includes('onerror'), `the tooltip does not mention the metric: ${JSON.stringify(value)}`);
@@ -83,7 +97,7 @@ describe('Metric names with markup, quotes and newlines in the Runs tree', () =>
     assertNoHtmlTag(value);
   });
 
-  it('a name with a newline keeps the tooltip\'s bold label on one line', async () => {
+  it("a name with a newline keeps the tooltip's bold label on one line", async () => {
     await setLineageSetting('headlineMetric', QUOTED_KEY);
     const value = assertSafeTooltip((await workspaceItem()).tooltip);
     assert.match(value, /\*\*say[^\n]*second[^\n]*:\*\*/, `the bold label is split across lines: ${JSON.stringify(value)}`);

@@ -17,9 +17,22 @@ import { FolderEngine } from '../../../src/extension/folderEngine';
 import { RunsTreeProvider } from '../../../src/extension/runs/runsTreeProvider';
 import { valuesOf as valuesAt } from '../../../src/core/workspace/values';
 import type { Engines } from '../../../src/extension/engines';
-import { childItems, closeMetricDiffTabs, demoFolder, eventually, findTab, isMetricDiffTab, labelOf, lineageApi, lineageExtension, setLineageSetting, type LineageApi } from './inHost';
+import {
+  childItems,
+  closeMetricDiffTabs,
+  demoFolder,
+  eventually,
+  findTab,
+  isMetricDiffTab,
+  labelOf,
+  lineageApi,
+  lineageExtension,
+  setLineageSetting,
+  type LineageApi,
+} from './inHost';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, '-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', ...args], { encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', ...args], { encoding: 'utf8' });
 
 describe('Clear states in the Runs tree (temporary repositories, real engine and provider)', () => {
   let tmp: string;
@@ -42,7 +55,8 @@ describe('Clear states in the Runs tree (temporary repositories, real engine and
   /** Labels of the roots and of the first root's children. */
   async function shown(tree: RunsTreeProvider) {
     const roots = await childItems(tree);
-    const children = roots[0] && roots[0].item.collapsibleState !== vscode.TreeItemCollapsibleState.None ? await childItems(tree, roots[0].node) : [];
+    const children =
+      roots[0] && roots[0].item.collapsibleState !== vscode.TreeItemCollapsibleState.None ? await childItems(tree, roots[0].node) : [];
     return { roots, children, labels: [...roots, ...children].map((r) => labelOf(r.item)) };
   }
 
@@ -87,7 +101,10 @@ describe('Clear states in the Runs tree (temporary repositories, real engine and
     const detached = children.find((c) => labelOf(c.item) === 'HEAD (detached)');
     assert.ok(detached, `no "HEAD (detached)" node: ${JSON.stringify(labels)}`);
     const commits = await childItems(tree, detached.node);
-    assert.ok(commits.length > 0 && commits[0].item.contextValue === 'lineage.commit', `the detached HEAD's commits: ${JSON.stringify(commits.map((c) => labelOf(c.item)))}`);
+    assert.ok(
+      commits.length > 0 && commits[0].item.contextValue === 'lineage.commit',
+      `the detached HEAD's commits: ${JSON.stringify(commits.map((c) => labelOf(c.item)))}`,
+    );
     assert.ok(labels.includes('main'), `the clone's main branch is still listed: ${JSON.stringify(labels)}`);
   });
 
@@ -95,13 +112,19 @@ describe('Clear states in the Runs tree (temporary repositories, real engine and
     const dir = join(tmp, 'no-git');
     mkdirSync(dir);
     // ML files (a dvc.yaml with a metric), so the folder is browsable rather than left to the welcome view.
-    writeFileSync(join(dir, 'dvc.yaml'), 'stages:\n  train:\n    cmd: python train.py\n    metrics:\n    - metrics.json:\n        cache: false\n');
+    writeFileSync(
+      join(dir, 'dvc.yaml'),
+      'stages:\n  train:\n    cmd: python train.py\n    metrics:\n    - metrics.json:\n        cache: false\n',
+    );
     writeFileSync(join(dir, 'metrics.json'), '{"acc": 0.5}\n');
     const { engine, tree } = await treeFor(dir);
     const { roots, labels } = await shown(tree);
     assert.equal(roots[0]?.item.contextValue, 'lineage.workspace', `the workspace node: ${JSON.stringify(labels)}`);
     assert.ok(engine.state.kind === 'ready' || engine.state.kind === 'failed', JSON.stringify(engine.state));
-    assert.ok(labels.some((l) => /not a git repository/i.test(l)), `no "not a Git repository" item: ${JSON.stringify(labels)} (state ${JSON.stringify(engine.state)})`);
+    assert.ok(
+      labels.some((l) => /not a git repository/i.test(l)),
+      `no "not a Git repository" item: ${JSON.stringify(labels)} (state ${JSON.stringify(engine.state)})`,
+    );
     assert.ok(!labels.some((l) => /could not read/i.test(l)), `an error is shown: ${JSON.stringify(labels)}`);
   });
 
@@ -110,7 +133,10 @@ describe('Clear states in the Runs tree (temporary repositories, real engine and
     mkdirSync(dir);
     git(dir, 'init', '-q', '-b', 'main');
     mkdirSync(join(dir, '.git', 'lineage'), { recursive: true });
-    writeFileSync(join(dir, '.git', 'lineage', 'index.sqlite'), 'this is not a SQLite database, just some bytes that are long enough to have a header'.repeat(20));
+    writeFileSync(
+      join(dir, '.git', 'lineage', 'index.sqlite'),
+      'this is not a SQLite database, just some bytes that are long enough to have a header'.repeat(20),
+    );
     const { engine, tree } = await treeFor(dir);
     assert.equal(engine.state.kind, 'store-error', JSON.stringify(engine.state));
     const { roots, labels } = await shown(tree);
@@ -145,7 +171,10 @@ describe('FolderEngine.index() asked while a run is in flight', () => {
     const dir = join(tmp, 'repo');
     mkdirSync(dir);
     git(dir, 'init', '-q', '-b', 'main');
-    writeFileSync(join(dir, 'dvc.yaml'), 'stages:\n  train:\n    cmd: python train.py\n    metrics:\n    - metrics.json:\n        cache: false\n');
+    writeFileSync(
+      join(dir, 'dvc.yaml'),
+      'stages:\n  train:\n    cmd: python train.py\n    metrics:\n    - metrics.json:\n        cache: false\n',
+    );
     writeFileSync(join(dir, 'metrics.json'), '{"acc": 0.5}\n');
     git(dir, 'add', '.');
     git(dir, 'commit', '-q', '-m', 'first');
@@ -166,11 +195,15 @@ describe('FolderEngine.index() asked while a run is in flight', () => {
     const acc = () => valuesAt(engine.store!, 'workspace', 'metrics').values['metrics.json']?.acc;
     const seen = acc();
     await first;
-    assert.equal(seen, 0.75, `index() resolved before a run that read the file written before the call (acc ${seen}; after the queued run: ${acc()})`);
+    assert.equal(
+      seen,
+      0.75,
+      `index() resolved before a run that read the file written before the call (acc ${seen}; after the queued run: ${acc()})`,
+    );
   });
 });
 
-describe('A deleted baseline branch (demo folder, the extension\'s own tree and command)', () => {
+describe("A deleted baseline branch (demo folder, the extension's own tree and command)", () => {
   const BRANCH = 'lineage-test-baseline';
   let api: LineageApi | undefined;
   const demo = () => demoFolder().uri.fsPath;
@@ -189,7 +222,11 @@ describe('A deleted baseline branch (demo folder, the extension\'s own tree and 
 
   after(async () => {
     await setLineageSetting('baselineBranch', undefined).catch(() => {});
-    try { git(demo(), 'branch', '-q', '-D', BRANCH); } catch { /* already gone */ }
+    try {
+      git(demo(), 'branch', '-q', '-D', BRANCH);
+    } catch {
+      /* already gone */
+    }
     await api?.refresh();
     await closeMetricDiffTabs();
   });
@@ -198,13 +235,30 @@ describe('A deleted baseline branch (demo folder, the extension\'s own tree and 
     git(demo(), 'branch', '-q', BRANCH, 'main');
     await setLineageSetting('baselineBranch', BRANCH);
     await api!.refresh();
-    let items = await eventually(async () => { const i = await workspaceChildren(); return i.some((c) => labelOf(c.item) === BRANCH) && i; }, `branch ${BRANCH} in the Runs tree`, 10000).catch(workspaceChildren);
+    let items = await eventually(
+      async () => {
+        const i = await workspaceChildren();
+        return i.some((c) => labelOf(c.item) === BRANCH) && i;
+      },
+      `branch ${BRANCH} in the Runs tree`,
+      10000,
+    ).catch(workspaceChildren);
     assert.ok(!items.some((c) => /does not exist/.test(labelOf(c.item))), 'no warning while the branch exists');
-    assert.ok(items.some((c) => labelOf(c.item) === BRANCH), `the branch is listed: ${JSON.stringify(items.map((c) => labelOf(c.item)))}`);
+    assert.ok(
+      items.some((c) => labelOf(c.item) === BRANCH),
+      `the branch is listed: ${JSON.stringify(items.map((c) => labelOf(c.item)))}`,
+    );
 
     git(demo(), 'branch', '-q', '-D', BRANCH);
     await api!.refresh();
-    items = await eventually(async () => { const i = await workspaceChildren(); return !i.some((c) => labelOf(c.item) === BRANCH) && i; }, `branch ${BRANCH} gone from the Runs tree`, 10000).catch(workspaceChildren);
+    items = await eventually(
+      async () => {
+        const i = await workspaceChildren();
+        return !i.some((c) => labelOf(c.item) === BRANCH) && i;
+      },
+      `branch ${BRANCH} gone from the Runs tree`,
+      10000,
+    ).catch(workspaceChildren);
     const labels = items.map((c) => labelOf(c.item));
     const warning = items.find((c) => /does not exist/.test(labelOf(c.item)));
     assert.ok(warning, `no item about the missing baseline: ${JSON.stringify(labels)}`);

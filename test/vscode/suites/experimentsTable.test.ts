@@ -31,7 +31,10 @@ interface PanelLike {
   onDidRender(listener: (r: RenderedReport) => void): vscode.Disposable;
   dispose(): void;
 }
-interface Api { whenIndexed(): Promise<void>; refresh(): Promise<void> }
+interface Api {
+  whenIndexed(): Promise<void>;
+  refresh(): Promise<void>;
+}
 
 const ACC = 'metrics:eval/metrics.json:accuracy';
 const LOSS = 'metrics:eval/metrics.json:loss';
@@ -43,7 +46,9 @@ let nextRequest = 1;
 async function rowsOf(panel: PanelLike, offset: number, count: number, columns: string[] | null = null): Promise<TableRow[]> {
   const requestId = 900_000 + nextRequest++;
   let got: TableRow[] | undefined;
-  const sub = panel.onDidPost((m) => { if (m.type === 'rows' && m.requestId === requestId) got = m.rows; });
+  const sub = panel.onDidPost((m) => {
+    if (m.type === 'rows' && m.requestId === requestId) got = m.rows;
+  });
   try {
     await panel.receive({ type: 'window', requestId, generation: panel.postedTable()!.generation, offset, count, columns });
     return await eventually(() => got, `rows ${offset}+${count}`, 5000);
@@ -57,7 +62,14 @@ async function query(panel: PanelLike, q: QueryView): Promise<TableInfo> {
   const before = panel.postedTable()!.generation;
   await panel.receive({ type: 'query', query: q });
   await panel.settled();
-  return eventually(() => { const t = panel.postedTable(); return t && t.generation > before && t; }, 'the table for the query', 10000);
+  return eventually(
+    () => {
+      const t = panel.postedTable();
+      return t && t.generation > before && t;
+    },
+    'the table for the query',
+    10000,
+  );
 }
 
 /** Scrolls the page and waits for its report of what it drew there (the reports after the scroll, once they stop). */
@@ -65,7 +77,11 @@ async function scrolled(panel: PanelLike, top: number, left: number): Promise<Re
   let reports = 0;
   let last: RenderedReport | undefined;
   let at = Date.now();
-  const sub = panel.onDidRender((r) => { reports++; last = r; at = Date.now(); });
+  const sub = panel.onDidRender((r) => {
+    reports++;
+    last = r;
+    at = Date.now();
+  });
   try {
     panel.scrollTo(top, left);
     await eventually(() => reports > 0 && Date.now() - at > 250, `a report after scrolling to ${top}/${left}`, 10000);
@@ -76,7 +92,12 @@ async function scrolled(panel: PanelLike, top: number, left: number): Promise<Re
 }
 
 /** Scrolls top-left to bottom-right in `steps`, returns the most cells and rows the page held, and its last report. */
-async function scrollEndToEnd(panel: PanelLike, rowCount: number, width: number, steps: number): Promise<{ maxCells: number; maxRows: number; last: RenderedReport; ms: number[] }> {
+async function scrollEndToEnd(
+  panel: PanelLike,
+  rowCount: number,
+  width: number,
+  steps: number,
+): Promise<{ maxCells: number; maxRows: number; last: RenderedReport; ms: number[] }> {
   let maxCells = 0;
   let maxRows = 0;
   let last!: RenderedReport;
@@ -85,7 +106,18 @@ async function scrollEndToEnd(panel: PanelLike, rowCount: number, width: number,
     const t = Date.now();
     last = await scrolled(panel, Math.round((rowCount * ROW_HEIGHT * i) / steps), Math.round((width * i) / steps));
     // Rows drawn with their data at this place.
-    await eventually(() => { const r = panel.lastRendered(); return r && r.filled > 0 && r.filled >= r.rows - 2 && r; }, 'rows filled', 10000).then((r) => { last = r; }).catch(() => undefined);
+    await eventually(
+      () => {
+        const r = panel.lastRendered();
+        return r && r.filled > 0 && r.filled >= r.rows - 2 && r;
+      },
+      'rows filled',
+      10000,
+    )
+      .then((r) => {
+        last = r;
+      })
+      .catch(() => undefined);
     ms.push(Date.now() - t);
     maxCells = Math.max(maxCells, last.cells);
     maxRows = Math.max(maxRows, last.rows);
@@ -170,7 +202,9 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     await eventually(() => (panel!.lastRendered()?.filled ?? 0) > 0, 'the first rows drawn', 15000);
     const ms = panel.firstRowsMs()!;
     const t = panel.timings();
-    process.stdout.write(`      first rows on screen ${ms} ms after the panel opened (${Date.now() - started} ms after the command, with the report's round trip); ms after opening: ${JSON.stringify(t)}; a blank webview opened first said ready after ${blankMs} ms\n`);
+    process.stdout.write(
+      `      first rows on screen ${ms} ms after the panel opened (${Date.now() - started} ms after the command, with the report's round trip); ms after opening: ${JSON.stringify(t)}; a blank webview opened first said ready after ${blankMs} ms\n`,
+    );
     assert.ok(t.table! <= 1500, `the table opened ${t.table} ms after the panel`);
     assert.ok(t.firstRows! - t.ready! <= 1500, `first rows ${t.firstRows! - t.ready!} ms after the page said ready`);
     assert.ok(ms <= 1500, `first rows ${ms} ms after the panel opened`);
@@ -189,10 +223,23 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     const rows = await rowsOf(panel!, 0, table.rowCount, [ACC]);
     const top = rows.filter((r) => r.depth === 0 && typeof r.cells[ACC] === 'number').map((r) => r.cells[ACC] as number);
     assert.ok(top.length > 10);
-    assert.deepEqual(top, [...top].sort((a, b) => b - a), 'top-level rows in descending accuracy');
-    const two = await query(panel!, { ...EMPTY, sort: [{ column: ACC, order: 'desc' }, { column: LOSS, order: 'asc' }] });
+    assert.deepEqual(
+      top,
+      [...top].sort((a, b) => b - a),
+      'top-level rows in descending accuracy',
+    );
+    const two = await query(panel!, {
+      ...EMPTY,
+      sort: [
+        { column: ACC, order: 'desc' },
+        { column: LOSS, order: 'asc' },
+      ],
+    });
     assert.equal(two.rowCount, table.rowCount);
-    assert.deepEqual(panel!.query.sort.map((s) => s.column), [ACC, LOSS]);
+    assert.deepEqual(
+      panel!.query.sort.map((s) => s.column),
+      [ACC, LOSS],
+    );
   });
 
   it('filters by a typed condition and by text', async () => {
@@ -200,7 +247,8 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     const table = await query(panel!, { ...EMPTY, filters: [{ column: ACC, op: '>=', value: '0.9' }] });
     assert.ok(table.rowCount > 0 && table.rowCount < all, `${table.rowCount} of ${all} rows`);
     const rows = await rowsOf(panel!, 0, table.rowCount, [ACC]);
-    for (const r of rows.filter((x) => !x.context)) assert.ok((r.cells[ACC] as number) >= 0.9, `${r.label}: accuracy ${String(r.cells[ACC])}`);
+    for (const r of rows.filter((x) => !x.context))
+      assert.ok((r.cells[ACC] as number) >= 0.9, `${r.label}: accuracy ${String(r.cells[ACC])}`);
     const text = await query(panel!, { ...EMPTY, text: 'main' });
     assert.ok(text.rowCount >= 1);
     await query(panel!, EMPTY);
@@ -228,7 +276,11 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     await panel!.receive({ type: 'action', action: 'plots', rowIds: ids, columns });
     const plots = await eventually(() => tabs(/lineage\.plots/)[0], 'a Plots tab', 20000);
     // Branches, tags and experiments by name, other commits by sha.
-    for (const r of three) assert.ok(plots.label.includes(r.refs[0]?.replace(/^refs\/exps\/[0-9a-f]{2}\/[0-9a-f]{38}\//, '') ?? r.id) || plots.label.includes(r.id), `the Plots tab "${plots.label}" lacks ${r.label}`);
+    for (const r of three)
+      assert.ok(
+        plots.label.includes(r.refs[0]?.replace(/^refs\/exps\/[0-9a-f]{2}\/[0-9a-f]{38}\//, '') ?? r.id) || plots.label.includes(r.id),
+        `the Plots tab "${plots.label}" lacks ${r.label}`,
+      );
 
     const posted: HostMessage[] = [];
     const sub = panel!.onDidPost((m) => posted.push(m));
@@ -260,7 +312,7 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     await shownAgain(panel!);
   });
 
-  it('Lineage Card opens the card of the model version registered at a row\'s commit', async () => {
+  it("Lineage Card opens the card of the model version registered at a row's commit", async () => {
     const table = panel!.postedTable()!;
     const tagged = (await rowsOf(panel!, 0, table.rowCount, [])).find((r) => r.kind === 'commit' && r.refs.some((ref) => /@v\d/.test(ref)));
     assert.ok(tagged, 'a commit with a model version tag (name@vX.Y.Z) in the demo');
@@ -288,7 +340,11 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     try {
       writeFileSync(metricsFile(), JSON.stringify({ ...JSON.parse(original!), accuracy: 0.987654 }, null, 4) + '\n');
       await api!.refresh();
-      const update = await eventually(() => posted.find((m) => m.type === 'table' && m.window?.rows.some((r) => r.id === 'workspace' && r.cells[ACC] === 0.987654)), 'the workspace row with the new accuracy', 20000);
+      const update = await eventually(
+        () => posted.find((m) => m.type === 'table' && m.window?.rows.some((r) => r.id === 'workspace' && r.cells[ACC] === 0.987654)),
+        'the workspace row with the new accuracy',
+        20000,
+      );
       assert.equal(update.type, 'table');
       assert.ok(!posted.some((m) => m.type === 'init'), 'the page was not sent the whole table again');
     } finally {
@@ -302,7 +358,9 @@ describe('Experiments table (lineage.showExperiments) on the demo repository', f
     const table = panel!.postedTable()!;
     const width = table.columns.length * 110;
     const r = await scrollEndToEnd(panel!, table.rowCount, width, 12);
-    process.stdout.write(`      demo: ${table.rowCount} rows × ${table.columns.length} columns; at most ${r.maxCells} cells and ${r.maxRows} rows in the DOM while scrolling\n`);
+    process.stdout.write(
+      `      demo: ${table.rowCount} rows × ${table.columns.length} columns; at most ${r.maxCells} cells and ${r.maxRows} rows in the DOM while scrolling\n`,
+    );
     assert.ok(r.maxCells > 50 && r.maxCells < 2000, `${r.maxCells} cells`);
     assert.equal(r.last.lastRow, table.rowCount, 'the last row is drawn at the bottom');
     panel!.scrollTo(0, 0);
@@ -318,32 +376,76 @@ describe('Experiments table: 10,000 rows × 1,000 columns (a table model in memo
   it('draws its first rows fast and scrolls end to end both ways with fewer than 2,000 cells', async () => {
     const ROWS = 10000;
     const COLUMNS = 1000;
-    const columns: TableColumn[] = Array.from({ length: COLUMNS }, (_, j) => j % 3 === 0
-      ? { id: `params:params.yaml:p${j}`, group: 'params', source: 'params.yaml', key: `p${j}`, numeric: true }
-      : { id: `metrics:metrics.json:m${j}`, group: 'metrics', source: 'metrics.json', key: j % 3 === 1 ? `m${j}` : `loss${j}`, numeric: true });
+    const columns: TableColumn[] = Array.from({ length: COLUMNS }, (_, j) =>
+      j % 3 === 0
+        ? { id: `params:params.yaml:p${j}`, group: 'params', source: 'params.yaml', key: `p${j}`, numeric: true }
+        : {
+            id: `metrics:metrics.json:m${j}`,
+            group: 'metrics',
+            source: 'metrics.json',
+            key: j % 3 === 1 ? `m${j}` : `loss${j}`,
+            numeric: true,
+          },
+    );
     const value = (i: number, j: number) => Math.round(Math.sin(i * 0.37 + j) * 1e4) / 1e4;
     const rowAt = (i: number): TableRow => ({
-      id: `row${i}`, kind: i === 0 ? 'workspace' : 'commit', label: `row ${i}`, parentId: null, depth: 0, commit: null, created: null, message: '', state: '', starred: false, note: '',
-      cells: Object.fromEntries(columns.map((c, j) => [c.id, value(i, j)])), refs: [], group: null,
+      id: `row${i}`,
+      kind: i === 0 ? 'workspace' : 'commit',
+      label: `row ${i}`,
+      parentId: null,
+      depth: 0,
+      commit: null,
+      created: null,
+      message: '',
+      state: '',
+      starred: false,
+      note: '',
+      cells: Object.fromEntries(columns.map((c, j) => [c.id, value(i, j)])),
+      refs: [],
+      group: null,
     });
     const model: TableModel = {
-      columns, rowCount: ROWS, baselineId: 'row0',
+      columns,
+      rowCount: ROWS,
+      baselineId: 'row0',
       window: (o, n) => Array.from({ length: Math.max(0, Math.min(n, ROWS - o)) }, (_, k) => rowAt(o + k)),
-      outline: (o, n) => Array.from({ length: Math.max(0, Math.min(n, ROWS - o)) }, (_, k) => ({ id: `row${o + k}`, kind: 'commit' as const, parentId: null, depth: 0, context: false })),
+      outline: (o, n) =>
+        Array.from({ length: Math.max(0, Math.min(n, ROWS - o)) }, (_, k) => ({
+          id: `row${o + k}`,
+          kind: 'commit' as const,
+          parentId: null,
+          depth: 0,
+          context: false,
+        })),
     };
     const changed = new vscode.EventEmitter<void>();
     let layout: ColumnLayout = { hidden: [], order: [], pinned: [], widths: {} };
     const source: ExperimentsSource = {
-      key: 'memory:10k', folder: '10k × 1k (in memory)', onDidChangeIndex: changed.event,
+      key: 'memory:10k',
+      folder: '10k × 1k (in memory)',
+      onDidChangeIndex: changed.event,
       whenReady: async () => undefined,
       open: () => model,
       directions: (cols) => Object.fromEntries(cols.map((c) => [c.key, c.key.startsWith('loss') ? 'lower' : 'higher'])),
       setMark: () => undefined,
-      loadLayout: () => layout, saveLayout: async (l) => { layout = l; },
-      loadQuery: () => EMPTY, saveQuery: async () => undefined,
+      loadLayout: () => layout,
+      saveLayout: async (l) => {
+        layout = l;
+      },
+      loadQuery: () => EMPTY,
+      saveQuery: async () => undefined,
     };
     const none = async () => undefined;
-    const actions: RowActions = { compare: none, plots: none, history: none, lineage: none, checkout: none, open: none, editNote: async () => undefined, copy: async () => undefined };
+    const actions: RowActions = {
+      compare: none,
+      plots: none,
+      history: none,
+      lineage: none,
+      checkout: none,
+      open: none,
+      editNote: async () => undefined,
+      copy: async () => undefined,
+    };
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     panel = ExperimentsPanel.show(lineageExtension().extensionUri, source, actions);
     await panel.ready;
@@ -351,7 +453,9 @@ describe('Experiments table: 10,000 rows × 1,000 columns (a table model in memo
     process.stdout.write(`      10k × 1k: first rows on screen ${panel.firstRowsMs()} ms after the panel opened\n`);
     const width = COLUMNS * 96;
     const r = await scrollEndToEnd(panel as unknown as PanelLike, ROWS, width, 20);
-    process.stdout.write(`      10k × 1k: at most ${r.maxCells} cells and ${r.maxRows} rows in the DOM over 21 places from the top left to the bottom right\n`);
+    process.stdout.write(
+      `      10k × 1k: at most ${r.maxCells} cells and ${r.maxRows} rows in the DOM over 21 places from the top left to the bottom right\n`,
+    );
     assert.ok(r.maxCells < 2000, `${r.maxCells} cells in the DOM`);
     assert.equal(r.last.lastRow, ROWS, 'the last row is drawn at the bottom');
     assert.ok(r.last.filled > 0, 'the bottom rows came with their data');

@@ -36,7 +36,11 @@ export async function lineageApi<T extends object>(...members: string[]): Promis
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -63,7 +67,9 @@ export function lineageLogText(): string | undefined {
 /** Opens a SQLite file read-only with the runtime's node:sqlite (Node 22.5+; the host runs 24 here). */
 export function querySqlite(file: string, sql: string): unknown[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:sqlite has no types in the Node 20 typings
-  const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (f: string, o?: object) => { prepare(s: string): { all(): unknown[] }; close(): void } };
+  const { DatabaseSync } = require('node:sqlite') as {
+    DatabaseSync: new (f: string, o?: object) => { prepare(s: string): { all(): unknown[] }; close(): void };
+  };
   const db = new DatabaseSync(file, { readOnly: true });
   try {
     return db.prepare(sql).all();
@@ -110,7 +116,7 @@ export interface LineageApi {
   diffSource: { load(oldRev: string, newRev: string): Promise<DiffStateLike> };
 }
 
-export const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+export const labelOf = (item: vscode.TreeItem): string => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
 /** The Runs tree's items under its first root (the demo folder's workspace node), with their nodes. */
 export async function childItems<T>(tree: TreeProvider<T>, parent?: T): Promise<{ node: T; item: vscode.TreeItem }[]> {
@@ -122,7 +128,11 @@ export async function childItems<T>(tree: TreeProvider<T>, parent?: T): Promise<
 /** Sets a `lineage.*` user setting (undefined removes it) and waits until this host reads it back. */
 export async function setLineageSetting(name: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('lineage').update(name, value, vscode.ConfigurationTarget.Global);
-  await eventually(() => JSON.stringify(vscode.workspace.getConfiguration('lineage').inspect(name)?.globalValue) === JSON.stringify(value), `lineage.${name} = ${JSON.stringify(value)}`, 10000);
+  await eventually(
+    () => JSON.stringify(vscode.workspace.getConfiguration('lineage').inspect(name)?.globalValue) === JSON.stringify(value),
+    `lineage.${name} = ${JSON.stringify(value)}`,
+    10000,
+  );
 }
 
 /** The first editor tab matching `test`, polling up to `timeoutMs`. */
@@ -130,7 +140,8 @@ export async function findTab(test: (tab: vscode.Tab) => boolean, timeoutMs = 15
   return eventually(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(test), 'an editor tab', timeoutMs).catch(() => undefined);
 }
 
-export const isMetricDiffTab = (tab: vscode.Tab): boolean => tab.input instanceof vscode.TabInputWebview && /metricDiff/i.test(tab.input.viewType);
+export const isMetricDiffTab = (tab: vscode.Tab): boolean =>
+  tab.input instanceof vscode.TabInputWebview && /metricDiff/i.test(tab.input.viewType);
 
 /** Closes every Metric Diff tab (tests leave the editor area as they found it). */
 export async function closeMetricDiffTabs(): Promise<void> {

@@ -7,11 +7,26 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeMetricDiffTabs, demoFolder, eventually, findTab, isMetricDiffTab, lineageApi, setLineageSetting, type DiffRowLike, type DiffStateLike, type LineageApi, type TreeProvider } from './inHost';
+import {
+  closeMetricDiffTabs,
+  demoFolder,
+  eventually,
+  findTab,
+  isMetricDiffTab,
+  lineageApi,
+  setLineageSetting,
+  type DiffRowLike,
+  type DiffStateLike,
+  type LineageApi,
+  type TreeProvider,
+} from './inHost';
 import type { EditorFeaturesTestApi } from '../../../src/extension/registerEditorFeatures';
 import type { RenderedState } from '../../../src/extension/inline/inlineDecorations';
 
-type Api = Omit<LineageApi, 'runsTree'> & { editor: EditorFeaturesTestApi; runsTree: TreeProvider<{ kind: string; key?: string; label?: string }> };
+type Api = Omit<LineageApi, 'runsTree'> & {
+  editor: EditorFeaturesTestApi;
+  runsTree: TreeProvider<{ kind: string; key?: string; label?: string }>;
+};
 
 const root = () => demoFolder().uri.fsPath;
 const git = (...args: string[]) => execFileSync('git', ['-C', root(), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -39,7 +54,14 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
   }
   /** The hints drawn for the document's current version against the test's baseline. */
   const rendered = (doc: vscode.TextDocument, what = 'hints for the current version', check: (r: RenderedState) => boolean = () => true) =>
-    eventually(() => { const r = api.editor.inlineDiffs.rendered(doc.uri); return r && r.version === doc.version && check(r) && r; }, `${what} of ${doc.uri.path}`, 30000);
+    eventually(
+      () => {
+        const r = api.editor.inlineDiffs.rendered(doc.uri);
+        return r && r.version === doc.version && check(r) && r;
+      },
+      `${what} of ${doc.uri.path}`,
+      30000,
+    );
   /** Documents to put back (unsaved) after each test, whatever it asserted. */
   const restore = new Map<vscode.TextDocument, string>();
   afterEach(async () => {
@@ -52,11 +74,19 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
     assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
   }
-  const lineOf = (doc: vscode.TextDocument, needle: string) => doc.getText().split('\n').findIndex((l) => l.includes(needle));
-  const lensTitles = async (uri: vscode.Uri) => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [])
-    .filter((l) => l.command?.command === 'lineage.compareWithBaseline' || l.command?.title.startsWith('ML Lineage'));
-  const hoverText = async (uri: vscode.Uri, pos: vscode.Position) => ((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [])
-    .flatMap((h) => h.contents.map((c) => plain(typeof c === 'string' ? c : c.value))).join('\n');
+  const lineOf = (doc: vscode.TextDocument, needle: string) =>
+    doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes(needle));
+  const lensTitles = async (uri: vscode.Uri) =>
+    ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? []).filter(
+      (l) => l.command?.command === 'lineage.compareWithBaseline' || l.command?.title.startsWith('ML Lineage'),
+    );
+  const hoverText = async (uri: vscode.Uri, pos: vscode.Position) =>
+    ((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [])
+      .flatMap((h) => h.contents.map((c) => plain(typeof c === 'string' ? c : c.value)))
+      .join('\n');
 
   before(async function () {
     const found = await lineageApi<Api>('editor', 'diffSource', 'whenIndexed', 'refresh');
@@ -64,11 +94,17 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     api = found as Api;
     await api.whenIndexed();
     // A baseline the workspace (main) beats on some metrics and loses to on others.
-    const branches = git('for-each-ref', '--format=%(refname:short)', 'refs/heads').split('\n').filter((b) => b && b !== 'main');
+    const branches = git('for-each-ref', '--format=%(refname:short)', 'refs/heads')
+      .split('\n')
+      .filter((b) => b && b !== 'main');
     for (const b of branches) {
       const state = await api.diffSource.load(b, 'workspace');
       const m = state.rows.filter((r) => r.kind === 'metric' && r.file === 'eval/metrics.json');
-      if (m.some((r) => r.verdict === 'better') && m.some((r) => r.verdict === 'worse')) { baseline = b; rows = state; break; }
+      if (m.some((r) => r.verdict === 'better') && m.some((r) => r.verdict === 'worse')) {
+        baseline = b;
+        rows = state;
+        break;
+      }
     }
     assert.ok(baseline, `no demo branch has both better and worse metrics than main: ${branches.join(', ')}`);
     await setLineageSetting('baselineBranch', baseline);
@@ -91,7 +127,7 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     if (baseline) await setLineageSetting('baselineBranch', undefined);
   });
 
-  it('eval/metrics.json: a hint per changed metric with the index\'s exact old value, delta and verdict', async () => {
+  it("eval/metrics.json: a hint per changed metric with the index's exact old value, delta and verdict", async () => {
     const { doc } = await open('eval/metrics.json');
     const r = await rendered(doc, 'hints vs the baseline', (x) => x.baseline === baseline && x.hints.length > 0);
     const changed = metricRows('eval/metrics.json').filter((x) => x.changed);
@@ -116,8 +152,14 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     const m = metricRows('eval/metrics.json');
     const better = m.filter((x) => x.verdict === 'better').length;
     const worse = m.filter((x) => x.verdict === 'worse').length;
-    const lenses = await eventually(async () => { const l = await lensTitles(doc.uri); return l.length === 2 && l; }, 'two CodeLenses');
-    assert.deepEqual(lenses.map((l) => l.command!.title), [`${m.length} metrics vs ${baseline}: ${better} better, ${worse} worse`, 'Open diff']);
+    const lenses = await eventually(async () => {
+      const l = await lensTitles(doc.uri);
+      return l.length === 2 && l;
+    }, 'two CodeLenses');
+    assert.deepEqual(
+      lenses.map((l) => l.command!.title),
+      [`${m.length} metrics vs ${baseline}: ${better} better, ${worse} worse`, 'Open diff'],
+    );
     assert.equal(lenses[0].range.start.line, 0);
     await closeMetricDiffTabs();
     await vscode.commands.executeCommand(lenses[1].command!.command, ...(lenses[1].command!.arguments ?? []));
@@ -127,22 +169,34 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     await closeMetricDiffTabs();
   });
 
-  it('hover on a key: its value, the baseline\'s, and its last 5 values along main with sha, subject and date', async () => {
+  it("hover on a key: its value, the baseline's, and its last 5 values along main with sha, subject and date", async () => {
     const { doc } = await open('eval/metrics.json');
     const line = lineOf(doc, '"accuracy"');
     const text = await hoverText(doc.uri, new vscode.Position(line, doc.lineAt(line).text.indexOf('accuracy') + 2));
     const row = metricRows('eval/metrics.json').find((x) => x.key === 'accuracy')!;
     assert.ok(text.includes(`accuracy:** ${num(row.new as number)}`), text);
-    assert.ok(text.includes(`${baseline} (baseline, ${git('rev-parse', baseline).trim().slice(0, 8)}):** ${num(row.old as number)} (${deltaText(row.delta!)}, ${row.verdict})`), text);
+    assert.ok(
+      text.includes(
+        `${baseline} (baseline, ${git('rev-parse', baseline).trim().slice(0, 8)}):** ${num(row.old as number)} (${deltaText(row.delta!)}, ${row.verdict})`,
+      ),
+      text,
+    );
     // The history, independently: git's first-parent walk and each commit's file.
     const expected: { value: number; sha: string; subject: string; date: string }[] = [];
     for (const sha of git('rev-list', '--first-parent', '--max-count=400', 'HEAD').split('\n').filter(Boolean)) {
       let value: number;
-      try { value = (JSON.parse(git('show', `${sha}:eval/metrics.json`)) as { accuracy?: number }).accuracy!; } catch { continue; }
+      try {
+        value = (JSON.parse(git('show', `${sha}:eval/metrics.json`)) as { accuracy?: number }).accuracy!;
+      } catch {
+        continue;
+      }
       if (value === undefined) continue;
       const [subject, time] = git('show', '-s', '--format=%s%x00%at', sha).trim().split('\0');
       const current = expected[expected.length - 1];
-      if (current && current.value === value) { Object.assign(current, { sha, subject, date: new Date(Number(time) * 1000).toISOString().slice(0, 10) }); continue; }
+      if (current && current.value === value) {
+        Object.assign(current, { sha, subject, date: new Date(Number(time) * 1000).toISOString().slice(0, 10) });
+        continue;
+      }
       if (expected.length === 5) break;
       expected.push({ value, sha, subject, date: new Date(Number(time) * 1000).toISOString().slice(0, 10) });
     }
@@ -186,9 +240,18 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     const r = await rendered(doc, 'hints with a new key', (x) => x.hints.some((h) => h.key === 'calibration_error'));
     const added = r.hints.find((h) => h.key === 'calibration_error')!;
     assert.deepEqual([added.status, added.text, added.base, added.delta], ['new', `new vs ${baseline}`, undefined, undefined]);
-    assert.equal(r.hints.some((h) => h.key === 'recall'), false);
-    const lens = await eventually(async () => { const l = await lensTitles(doc.uri); return l[0]?.command?.title.includes('1 new, 1 removed') && l[0]; }, 'a CodeLens with the new and removed keys');
-    assert.match(lens.command!.title, new RegExp(`^6 metrics vs ${baseline.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\d+ better, \\d+ worse, 1 new, 1 removed$`));
+    assert.equal(
+      r.hints.some((h) => h.key === 'recall'),
+      false,
+    );
+    const lens = await eventually(async () => {
+      const l = await lensTitles(doc.uri);
+      return l[0]?.command?.title.includes('1 new, 1 removed') && l[0];
+    }, 'a CodeLens with the new and removed keys');
+    assert.match(
+      lens.command!.title,
+      new RegExp(`^6 metrics vs ${baseline.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\d+ better, \\d+ worse, 1 new, 1 removed$`),
+    );
     assert.ok(String(lens.command!.tooltip).includes(`Only on ${baseline}: recall`), String(lens.command!.tooltip));
     await setText(doc, original);
   });
@@ -211,7 +274,10 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     await setText(doc, broken);
     const r = await rendered(doc, 'no hints for broken text', (x) => x.hints.length === 0);
     assert.match(r.reason ?? '', /does not parse/);
-    const diag = await eventually(() => vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'ML Lineage'), 'an ML Lineage diagnostic');
+    const diag = await eventually(
+      () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === 'ML Lineage'),
+      'an ML Lineage diagnostic',
+    );
     assert.equal(diag.range.start.line, lineOf(doc, '"oops"'));
     assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
     assert.match(diag.message, /eval\/metrics\.json does not parse/);
@@ -220,7 +286,10 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     assert.equal(await hoverText(doc.uri, new vscode.Position(1, 6)).then((t) => t.includes('baseline')), false);
     await setText(doc, original);
     await rendered(doc, 'hints again', (x) => x.hints.length > 0);
-    await eventually(() => !vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'ML Lineage'), 'the diagnostic to be cleared');
+    await eventually(
+      () => !vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'ML Lineage'),
+      'the diagnostic to be cleared',
+    );
   });
 
   it('nested YAML metrics (eval/scores.yaml) and tracked params (params.yaml) get hints at their keys', async () => {
@@ -238,7 +307,11 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
       const lines = scores.getText().split('\n');
       const small = lines.findIndex((l) => l.trim() === 'small:');
       const smallHint = r.hints.find((h) => h.key === 'models.small.accuracy');
-      if (smallHint) assert.equal(smallHint.line, lines.findIndex((l, i) => i > small && l.trim().startsWith('accuracy:')));
+      if (smallHint)
+        assert.equal(
+          smallHint.line,
+          lines.findIndex((l, i) => i > small && l.trim().startsWith('accuracy:')),
+        );
     }
     const { doc: params } = await open('params.yaml');
     const paramRows = rows.rows.filter((x) => x.kind === 'param' && x.file === 'params.yaml' && x.changed);
@@ -248,7 +321,13 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
       assert.ok(hint, `no hint for param ${row.key}`);
       assert.equal(hint.status, 'changed', 'params have no better/worse');
       assert.equal(hint.delta, row.delta);
-      assert.ok(params.lineAt(hint.line).text.trimStart().startsWith(`${row.key.split('.').pop()}:`), `${row.key} hint on line ${hint.line}`);
+      assert.ok(
+        params
+          .lineAt(hint.line)
+          .text.trimStart()
+          .startsWith(`${row.key.split('.').pop()}:`),
+        `${row.key} hint on line ${hint.line}`,
+      );
     }
   });
 
@@ -272,13 +351,19 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     const visible = editor.visibleRanges.reduce((n, v) => n + v.end.line - v.start.line + 1, 0);
     assert.ok(r.hints.length > 0 && r.hints.length <= visible + 2 * 30 + 10, `${r.hints.length} hints for ${visible} visible lines`);
     assert.ok(r.hints.length < 250, `${r.hints.length} hints`);
-    assert.ok(r.hints.every((h) => r.lines.some(([a, b]) => h.line >= a && h.line <= b)), 'every hint is on a visible (or margin) line');
+    assert.ok(
+      r.hints.every((h) => r.lines.some(([a, b]) => h.line >= a && h.line <= b)),
+      'every hint is on a visible (or margin) line',
+    );
     assert.equal(api.editor.inlineDiffs.parses(doc.uri), parsesBefore + 1, 'one parse for the version');
     // Scroll to the middle: hints there, no new parse.
     const middle = Math.floor(doc.lineCount / 2);
     editor.revealRange(new vscode.Range(middle, 0, middle, 0), vscode.TextEditorRevealType.InCenter);
     const scrolled = await rendered(doc, 'hints after scrolling', (x) => x.lines.some(([a, b]) => middle >= a && middle <= b));
-    assert.ok(scrolled.hints.some((h) => Math.abs(h.line - middle) < 60), 'hints near the middle');
+    assert.ok(
+      scrolled.hints.some((h) => Math.abs(h.line - middle) < 60),
+      'hints near the middle',
+    );
     assert.ok(scrolled.hints.length < 250);
     assert.equal(api.editor.inlineDiffs.parses(doc.uri), parsesBefore + 1, 'scrolling reuses the parsed version');
     this.test!.title += ` [${(size / 1048576).toFixed(1)} MB, ${r.totalKeys} keys: parse ${r.parseMs?.toFixed(0)} ms, draw ${r.hints.length} hints ${r.ms.toFixed(1)} ms, edit→hints ${firstMs} ms; after scroll ${scrolled.hints.length} hints in ${scrolled.ms.toFixed(1)} ms]`;
@@ -292,9 +377,15 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     assert.ok(key, 'the Runs tree has a headline key');
     const headlineRow = rows.rows.filter((x) => x.kind === 'metric' && x.key === key).sort((a, b) => a.file.localeCompare(b.file))[0];
     assert.ok(headlineRow, `no Metric Diff row for ${key}`);
-    const bar = await eventually(() => { const s = api.editor.statusBar(); return s.baseline.text.includes(baseline) && s.headline.text.startsWith('$(graph)') && s; }, 'the status bar');
+    const bar = await eventually(() => {
+      const s = api.editor.statusBar();
+      return s.baseline.text.includes(baseline) && s.headline.text.startsWith('$(graph)') && s;
+    }, 'the status bar');
     const delta = headlineRow.delta;
-    assert.equal(bar.headline.text, `$(graph) ${key} ${num(headlineRow.new as number)}${delta !== undefined ? ` ${delta === 0 ? '±0' : deltaText(delta)}` : ''}`);
+    assert.equal(
+      bar.headline.text,
+      `$(graph) ${key} ${num(headlineRow.new as number)}${delta !== undefined ? ` ${delta === 0 ? '±0' : deltaText(delta)}` : ''}`,
+    );
     assert.equal(bar.headline.command, 'lineage.compareWithBaseline');
     assert.ok(plain(bar.headline.tooltip).includes(`${baseline} (baseline):** ${num(headlineRow.old as number)}`), bar.headline.tooltip);
     assert.equal(bar.baseline.text, `$(git-compare) vs ${baseline}`);
@@ -310,7 +401,10 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     const m = metricRows('eval/metrics.json');
     const better = m.filter((x) => x.verdict === 'better').length;
     const worse = m.filter((x) => x.verdict === 'worse').length;
-    const d = await eventually(() => { const x = api.editor.fileDecoration(uriOf('eval/metrics.json')); return x?.tooltip?.includes(baseline) && x; }, 'an Explorer decoration');
+    const d = await eventually(() => {
+      const x = api.editor.fileDecoration(uriOf('eval/metrics.json'));
+      return x?.tooltip?.includes(baseline) && x;
+    }, 'an Explorer decoration');
     assert.equal(d.badge, '±');
     assert.equal(d.tooltip, `${better + worse} metrics changed vs ${baseline}: ${better} better, ${worse} worse`);
     assert.equal(api.editor.fileDecoration(uriOf('src/train.py')), undefined);
@@ -348,9 +442,15 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     const poll = setInterval(() => seen.add(api.editor.statusBar().headline.text), 20);
     // How long the commits phase lasted: the status bar redraws at most every 100 ms, so a
     // phase shorter than a few redraws may never show its count (a loaded CI machine varies).
-    const engines = (api as unknown as { repro: { engines: { list(): { onDidProgress: vscode.Event<{ phase: string } | undefined> }[] } } }).repro.engines.list();
+    const engines = (
+      api as unknown as { repro: { engines: { list(): { onDidProgress: vscode.Event<{ phase: string } | undefined> }[] } } }
+    ).repro.engines.list();
     const commitTimes: number[] = [];
-    const subs = engines.map((e) => e.onDidProgress((p) => { if (p?.phase === 'commits') commitTimes.push(Date.now()); }));
+    const subs = engines.map((e) =>
+      e.onDidProgress((p) => {
+        if (p?.phase === 'commits') commitTimes.push(Date.now());
+      }),
+    );
     try {
       await vscode.commands.executeCommand('lineage.rebuildIndex');
       await eventually(() => api.editor.statusBar().headline.text.startsWith('$(graph)'), 'the headline after the rebuild');
@@ -362,7 +462,11 @@ describe('Inline diffs, status bar and badges (demo repository)', function () {
     assert.ok(spinning.length > 0, `no spinner seen: ${JSON.stringify([...seen])}`);
     assert.ok(commitTimes.length > 0, 'the rebuild indexed commits');
     const phaseMs = commitTimes[commitTimes.length - 1] - commitTimes[0];
-    if (phaseMs >= 300) assert.ok(spinning.some((t) => /^\$\(sync~spin\) Indexing \d+\/\d+$/.test(t)), `no count during a ${phaseMs} ms commits phase: ${JSON.stringify(spinning)}`);
+    if (phaseMs >= 300)
+      assert.ok(
+        spinning.some((t) => /^\$\(sync~spin\) Indexing \d+\/\d+$/.test(t)),
+        `no count during a ${phaseMs} ms commits phase: ${JSON.stringify(spinning)}`,
+      );
   });
 });
 

@@ -6,7 +6,17 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeMetricDiffTabs, demoFolder, eventually, findTab, isMetricDiffTab, lineageApi, type DiffRowLike, type DiffStateLike, type LineageApi } from './inHost';
+import {
+  closeMetricDiffTabs,
+  demoFolder,
+  eventually,
+  findTab,
+  isMetricDiffTab,
+  lineageApi,
+  type DiffRowLike,
+  type DiffStateLike,
+  type LineageApi,
+} from './inHost';
 
 const git = (...args: string[]) => execFileSync('git', ['-C', demoFolder().uri.fsPath, ...args], { encoding: 'utf8' });
 
@@ -37,12 +47,24 @@ describe('Metric Diff through the test API (main ↔ workspace)', () => {
 
   it('an edited accuracy: new value, delta = new − old exactly, verdicts by direction, summary counts', async () => {
     const atMain = JSON.parse(git('show', 'main:eval/metrics.json')) as Record<string, number>;
-    const edited = { ...JSON.parse(original!), accuracy: atMain.accuracy + 0.0123, loss: atMain.loss + 0.021, f1: atMain.f1 - 0.0087 } as Record<string, number>;
+    const edited = {
+      ...JSON.parse(original!),
+      accuracy: atMain.accuracy + 0.0123,
+      loss: atMain.loss + 0.021,
+      f1: atMain.f1 - 0.0087,
+    } as Record<string, number>;
     writeFileSync(file(), JSON.stringify(edited, null, 4) + '\n');
     await api!.refresh();
     // refresh() can resolve with a run that read the file before this write (see the BUG test in
     // engineStates.test.ts); the watcher's or the queued run follows, so wait for it.
-    const state = await eventually(async () => { const s = await api!.diffSource.load('main', 'workspace'); return row(s, 'accuracy').new === edited.accuracy && s; }, 'the edited accuracy in the index', 10000);
+    const state = await eventually(
+      async () => {
+        const s = await api!.diffSource.load('main', 'workspace');
+        return row(s, 'accuracy').new === edited.accuracy && s;
+      },
+      'the edited accuracy in the index',
+      10000,
+    );
 
     assert.equal(state.old.label, 'main');
     assert.equal(state.old.sha, git('rev-parse', 'main').trim());
@@ -71,14 +93,24 @@ describe('Metric Diff through the test API (main ↔ workspace)', () => {
     assert.equal(state.improved, state.rows.filter((r) => r.verdict === 'better').length);
     assert.equal(state.regressed, state.rows.filter((r) => r.verdict === 'worse').length);
     assert.ok(state.improved >= 1 && state.regressed >= 2, `improved ${state.improved}, regressed ${state.regressed}`);
-    assert.ok(state.rows.every((r) => r.kind !== 'param' || r.verdict === 'n/a'), 'params have no verdict');
+    assert.ok(
+      state.rows.every((r) => r.kind !== 'param' || r.verdict === 'n/a'),
+      'params have no verdict',
+    );
   });
 
   it('after the file is restored and the index refreshed, the workspace side follows', async () => {
     writeFileSync(file(), original!);
     await api!.refresh();
     const now = JSON.parse(original!) as Record<string, number>;
-    const state = await eventually(async () => { const s = await api!.diffSource.load('main', 'workspace'); return row(s, 'accuracy').new === now.accuracy && s; }, 'the restored accuracy in the index', 10000);
+    const state = await eventually(
+      async () => {
+        const s = await api!.diffSource.load('main', 'workspace');
+        return row(s, 'accuracy').new === now.accuracy && s;
+      },
+      'the restored accuracy in the index',
+      10000,
+    );
     assert.equal(row(state, 'accuracy').new, now.accuracy);
     const atMain = JSON.parse(git('show', 'main:eval/metrics.json')) as Record<string, number>;
     if (now.accuracy === atMain.accuracy) assert.equal(row(state, 'accuracy').changed, false);

@@ -84,16 +84,25 @@ describe('Pipeline problems in the editor (invalid and refused pipelines)', func
       'ok.txt': 'ok\n',
       'dvc.lock': `schema: '2.0'\nstages:\n  ok:\n    cmd: echo ok > ok.txt\n    outs:\n    - path: ok.txt\n      hash: md5\n      md5: ${md5}\n      size: 3\n`,
     });
-    await eventually(async () => (await projectRows('problems-var/dvc.yaml'))?.rows.find((r) => labelOf(r) === 'ok')?.description === 'up to date', 'ok up to date before the bad stage');
+    await eventually(
+      async () => (await projectRows('problems-var/dvc.yaml'))?.rows.find((r) => labelOf(r) === 'ok')?.description === 'up to date',
+      'ok up to date before the bad stage',
+    );
 
     // ...then a stage that cannot be rendered: the file cannot be evaluated.
     writeFileSync(join(dir, 'dvc.yaml'), OK_STAGE + BAD_STAGE);
     api.repro.model.invalidate(0);
-    const problem = await eventually(async () => (await api.repro.model.pipelines(engine())).problems.find((p) => p.file === 'problems-var/dvc.yaml'), 'the undefined-variable problem');
+    const problem = await eventually(
+      async () => (await api.repro.model.pipelines(engine())).problems.find((p) => p.file === 'problems-var/dvc.yaml'),
+      'the undefined-variable problem',
+    );
     assert.match(problem.message, /lr/);
-    assert.equal(problem.line, 8, "the cmd line of the train stage");
+    assert.equal(problem.line, 8, 'the cmd line of the train stage');
 
-    const shown = await eventually(async () => { const r = await projectRows('problems-var/dvc.yaml'); return r?.rows.some((row) => labelOf(row) === 'train') && r; }, 'the train problem under problems-var/dvc.yaml');
+    const shown = await eventually(async () => {
+      const r = await projectRows('problems-var/dvc.yaml');
+      return r?.rows.some((row) => labelOf(row) === 'train') && r;
+    }, 'the train problem under problems-var/dvc.yaml');
     assert.equal((shown.project.iconPath as vscode.ThemeIcon).id, 'error');
     assert.match(String(shown.project.description), /1 problem|^error: /);
     const trainRow = shown.rows.find((r) => labelOf(r) === 'train')!;
@@ -122,18 +131,36 @@ describe('Pipeline problems in the editor (invalid and refused pipelines)', func
     assert.match(String(pipelineTask?.detail), /^1 problem, cannot run: problems-var\/dvc\.yaml:/);
     // The CodeLens command reads the document's model: it must be open.
     await vscode.workspace.openTextDocument(vscode.Uri.file(join(dir, 'dvc.yaml')));
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(join(dir, 'dvc.yaml')), 10)) ?? [];
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        vscode.Uri.file(join(dir, 'dvc.yaml')),
+        10,
+      )) ?? [];
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => /^\$\(error\) stage 'train'.*lr/.test(t)), JSON.stringify(titles));
-    if (okRow) assert.ok(titles.some((t) => /^▶ Reproduce · error: /.test(t)), JSON.stringify(titles));
+    assert.ok(
+      titles.some((t) => /^\$\(error\) stage 'train'.*lr/.test(t)),
+      JSON.stringify(titles),
+    );
+    if (okRow)
+      assert.ok(
+        titles.some((t) => /^▶ Reproduce · error: /.test(t)),
+        JSON.stringify(titles),
+      );
     assert.ok(!titles.some((t) => /up to date/.test(t)), JSON.stringify(titles));
 
     // Fixed and saved: the diagnostic goes, the stage is up to date again.
     writeFileSync(join(dir, 'dvc.yaml'), OK_STAGE);
     api.repro.model.invalidate(0);
-    await eventually(async () => (await projectRows('problems-var/dvc.yaml'))?.rows.find((r) => labelOf(r) === 'ok')?.description === 'up to date', 'ok up to date after the fix');
+    await eventually(
+      async () => (await projectRows('problems-var/dvc.yaml'))?.rows.find((r) => labelOf(r) === 'ok')?.description === 'up to date',
+      'ok up to date after the fix',
+    );
     await api.repro.diagnostics.settled();
-    assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(join(dir, 'dvc.yaml'))).filter((d) => d.source === 'ML Lineage'), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(vscode.Uri.file(join(dir, 'dvc.yaml'))).filter((d) => d.source === 'ML Lineage'),
+      [],
+    );
   });
 
   it('`outs: [.]`: Reproduce through the command is refused with an error, exit code 2, nothing removed, no dvc.lock', async () => {
@@ -142,30 +169,48 @@ describe('Pipeline problems in the editor (invalid and refused pipelines)', func
       'keep.txt': 'keep me\n',
       'data/nested.txt': 'me too\n',
     });
-    const problem = await eventually(async () => (await api.repro.model.pipelines(engine())).problems.find((p) => p.file === 'problems-refused/dvc.yaml'), 'the refusal of an out that holds dvc.yaml');
+    const problem = await eventually(
+      async () => (await api.repro.model.pipelines(engine())).problems.find((p) => p.file === 'problems-refused/dvc.yaml'),
+      'the refusal of an out that holds dvc.yaml',
+    );
     const before = snapshotFiles(dir);
     const rootLock = readFileSync(join(root, 'dvc.lock'), 'utf8');
 
     const refusals: ReproRefusal[] = [];
     const subs = [api.repro.model.onDidRefuse((r) => refusals.push(r))];
-    const ended = new Promise<number | undefined>((resolve) => subs.push(vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution.task.name === 'Reproduce pipeline') resolve(e.exitCode); })));
+    const ended = new Promise<number | undefined>((resolve) =>
+      subs.push(
+        vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.name === 'Reproduce pipeline') resolve(e.exitCode);
+        }),
+      ),
+    );
     try {
       await vscode.commands.executeCommand('lineage.reproducePipeline', { folder: demoFolder().uri.toString() });
-      const exitCode = await Promise.race([ended, new Promise<string>((resolve) => setTimeout(() => resolve('no end of the task within 30 s'), 30000))]);
+      const exitCode = await Promise.race([
+        ended,
+        new Promise<string>((resolve) => setTimeout(() => resolve('no end of the task within 30 s'), 30000)),
+      ]);
       assert.equal(exitCode, 2);
     } finally {
       subs.forEach((s) => s.dispose());
     }
     // The refusal reached the notification's listener with the problem, as the engine gave it.
     assert.equal(refusals.length, 1);
-    assert.ok(refusals[0].problems.some((p) => p.file === problem.file && p.message === problem.message), JSON.stringify(refusals[0].problems));
+    assert.ok(
+      refusals[0].problems.some((p) => p.file === problem.file && p.message === problem.message),
+      JSON.stringify(refusals[0].problems),
+    );
 
     assert.deepEqual(snapshotFiles(dir), before, 'a refused run changed files');
     assert.ok(!existsSync(join(dir, 'dvc.lock')) && !existsSync(join(dir, 'ran.txt')));
     assert.equal(readFileSync(join(root, 'dvc.lock'), 'utf8'), rootLock);
 
     // The stage's row says it is refused, in error colors.
-    const rows = await eventually(async () => (await projectRows('problems-refused/dvc.yaml'))?.rows, 'the refused project in the Pipelines view');
+    const rows = await eventually(
+      async () => (await projectRows('problems-refused/dvc.yaml'))?.rows,
+      'the refused project in the Pipelines view',
+    );
     const wipe = rows.find((r) => labelOf(r) === 'wipe');
     assert.ok(wipe, rows.map(labelOf).join(', '));
     assert.match(String(wipe.description), /^(refused|error): /);

@@ -54,15 +54,25 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
   }
 
   async function findTask(name: string): Promise<vscode.Task> {
-    return eventually(async () => (await vscode.tasks.fetchTasks({ type: 'lineage' })).find((t) => t.name === name), `the task "${name}"`, 15000);
+    return eventually(
+      async () => (await vscode.tasks.fetchTasks({ type: 'lineage' })).find((t) => t.name === name),
+      `the task "${name}"`,
+      15000,
+    );
   }
 
   /** Starts a task and resolves with its exit code (onDidEndTaskProcess) and how long it took. */
-  async function runTask(name: string, whileRunning?: (execution: vscode.TaskExecution) => Promise<void>): Promise<{ exitCode: number | undefined; ms: number }> {
+  async function runTask(
+    name: string,
+    whileRunning?: (execution: vscode.TaskExecution) => Promise<void>,
+  ): Promise<{ exitCode: number | undefined; ms: number }> {
     const task = await findTask(name);
     const started = Date.now();
     const ended = new Promise<number | undefined>((resolve, reject) => {
-      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`task "${name}" did not end within 45 s`)); }, 45000);
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`task "${name}" did not end within 45 s`));
+      }, 45000);
       const sub = vscode.tasks.onDidEndTaskProcess((e) => {
         if (e.execution.task.name !== name) return;
         clearTimeout(timer);
@@ -82,7 +92,9 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
     // The command reads the document's model: it must be open.
     await vscode.workspace.openTextDocument(uri);
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)) ?? [];
-    return lenses.filter((l) => l.command && /Reproduce/.test(l.command.title)).map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command }));
+    return lenses
+      .filter((l) => l.command && /Reproduce/.test(l.command.title))
+      .map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command }));
   }
 
   before(async function () {
@@ -112,7 +124,14 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
 
   it('offers a task per stage of every dvc.yaml, plus "Reproduce pipeline"', async () => {
     const names = (await vscode.tasks.fetchTasks({ type: 'lineage' })).map((t) => t.name);
-    for (const n of ['Reproduce pipeline', 'Reproduce prepare', 'Reproduce train@small', 'Reproduce evaluate', `Reproduce ${address('copy')}`, `Reproduce ${address('fail')}`]) {
+    for (const n of [
+      'Reproduce pipeline',
+      'Reproduce prepare',
+      'Reproduce train@small',
+      'Reproduce evaluate',
+      `Reproduce ${address('copy')}`,
+      `Reproduce ${address('fail')}`,
+    ]) {
       assert.ok(names.includes(n), `no task "${n}" in ${JSON.stringify(names)}`);
     }
     const copy = await findTask(`Reproduce ${address('copy')}`);
@@ -127,7 +146,10 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
     assert.equal(first.exitCode, 0, `first run exited ${first.exitCode}`);
     assert.match(lockText(), /^schema: '2\.0'\nstages:\n {2}copy:\n/);
     assert.equal(readFileSync(join(dir, 'out', 'copy.txt'), 'utf8'), 'first line\n');
-    await eventually(async () => (await treeState('copy')) === 'up to date', 'the Pipelines view to show copy up to date after the first run');
+    await eventually(
+      async () => (await treeState('copy')) === 'up to date',
+      'the Pipelines view to show copy up to date after the first run',
+    );
     const lockBefore = lockText();
 
     // Edit the dep as a person does: in an editor, then save.
@@ -138,7 +160,14 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
     assert.ok(await vscode.workspace.applyEdit(edit));
     const saved = Date.now();
     assert.ok(await doc.save());
-    const changed = await eventually(async () => { const s = await treeState('copy'); return s?.startsWith('changed') && s; }, 'the Pipelines view to show copy changed after saving input.txt', 10000);
+    const changed = await eventually(
+      async () => {
+        const s = await treeState('copy');
+        return s?.startsWith('changed') && s;
+      },
+      'the Pipelines view to show copy changed after saving input.txt',
+      10000,
+    );
     const changedMs = Date.now() - saved;
     // Paths are repository-relative, as `dvc status` prints them from the root.
     assert.equal(changed, 'changed: deps repro-e2e/input.txt');
@@ -148,22 +177,41 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
     const lockAfter = lockText();
     assert.notEqual(lockAfter, lockBefore, 'dvc.lock did not change for the edited dep');
     const md5Of = (text: string) => /- path: input\.txt\n\s+hash: md5\n\s+md5: ([0-9a-f]{32})/.exec(text)?.[1];
-    assert.ok(md5Of(lockBefore) && md5Of(lockAfter) && md5Of(lockBefore) !== md5Of(lockAfter), `input.txt md5 ${md5Of(lockBefore)} -> ${md5Of(lockAfter)}`);
+    assert.ok(
+      md5Of(lockBefore) && md5Of(lockAfter) && md5Of(lockBefore) !== md5Of(lockAfter),
+      `input.txt md5 ${md5Of(lockBefore)} -> ${md5Of(lockAfter)}`,
+    );
     assert.equal(readFileSync(join(dir, 'out', 'copy.txt'), 'utf8'), 'first line\nsecond line\n');
-    assert.equal(await eventually(async () => (await treeState('copy')) === 'up to date' && 'up to date', 'copy up to date after the second run'), 'up to date');
+    assert.equal(
+      await eventually(async () => (await treeState('copy')) === 'up to date' && 'up to date', 'copy up to date after the second run'),
+      'up to date',
+    );
     // The figures, in the spec report.
     this.test!.title += ` [first run ${first.ms} ms, changed shown ${changedMs} ms after save, second run ${second.ms} ms]`;
   });
 
-  it('a failing stage: its exit code is the task\'s, dvc.lock is untouched, the tree and Problems say so', async () => {
+  it("a failing stage: its exit code is the task's, dvc.lock is untouched, the tree and Problems say so", async () => {
     const before = lockText();
     const run = await runTask(`Reproduce ${address('fail')}`);
     assert.equal(run.exitCode, 3);
     assert.equal(lockText(), before, 'dvc.lock changed after a failed stage');
     assert.ok(!/\n {2}fail:/.test(lockText()));
-    assert.equal(await eventually(async () => { const s = await treeState('fail'); return s === 'failed (exit 3)' && s; }, 'fail shown as failed'), 'failed (exit 3)');
+    assert.equal(
+      await eventually(async () => {
+        const s = await treeState('fail');
+        return s === 'failed (exit 3)' && s;
+      }, 'fail shown as failed'),
+      'failed (exit 3)',
+    );
     // The $lineage-repro problem matcher turned the ERROR line into a diagnostic on the stage's line.
-    const diags = await eventually(() => { const d = vscode.languages.getDiagnostics(vscode.Uri.file(join(dir, 'dvc.yaml'))); return d.length > 0 && d; }, 'a diagnostic on repro-e2e/dvc.yaml', 10000);
+    const diags = await eventually(
+      () => {
+        const d = vscode.languages.getDiagnostics(vscode.Uri.file(join(dir, 'dvc.yaml')));
+        return d.length > 0 && d;
+      },
+      'a diagnostic on repro-e2e/dvc.yaml',
+      10000,
+    );
     assert.match(diags[0].message, /stage 'repro-e2e\/dvc\.yaml:fail' failed \(exit code 3\)/);
     assert.equal(diags[0].range.start.line, 7);
   });
@@ -182,25 +230,50 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
 
   it('CodeLens over each stage says its state; in Restricted Mode it says why it cannot run', async () => {
     const uri = vscode.Uri.file(join(dir, 'dvc.yaml'));
-    const lenses = await eventually(async () => { const l = await lensTitles(uri); return l.length === 3 && l; }, 'three CodeLens on repro-e2e/dvc.yaml');
-    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [[1, '▶ Reproduce · up to date'], [7, '▶ Reproduce · failed (exit 3)'], [13, '▶ Reproduce · never run']]);
+    const lenses = await eventually(async () => {
+      const l = await lensTitles(uri);
+      return l.length === 3 && l;
+    }, 'three CodeLens on repro-e2e/dvc.yaml');
+    assert.deepEqual(
+      lenses.map((l) => [l.line, l.title]),
+      [
+        [1, '▶ Reproduce · up to date'],
+        [7, '▶ Reproduce · failed (exit 3)'],
+        [13, '▶ Reproduce · never run'],
+      ],
+    );
     assert.ok(lenses.every((l) => l.command === 'lineage.reproduceStage'));
 
     // The demo's foreach stages share their group's line: each lens names its stage.
     const demo = (await lensTitles(vscode.Uri.file(join(root, 'dvc.yaml')))).map((l) => l.title);
-    assert.ok(demo.some((t) => t.startsWith('▶ Reproduce train@small · ')) && demo.some((t) => t.startsWith('▶ Reproduce train@large · ')), JSON.stringify(demo));
-    assert.ok(demo.some((t) => /^▶ Reproduce · /.test(t)), JSON.stringify(demo));
+    assert.ok(
+      demo.some((t) => t.startsWith('▶ Reproduce train@small · ')) && demo.some((t) => t.startsWith('▶ Reproduce train@large · ')),
+      JSON.stringify(demo),
+    );
+    assert.ok(
+      demo.some((t) => /^▶ Reproduce · /.test(t)),
+      JSON.stringify(demo),
+    );
 
     const doc = await vscode.workspace.openTextDocument(uri);
-    const untrusted = await new ReproCodeLensProvider(api.repro.engines, api.repro.model, () => false).provideCodeLenses(doc, new vscode.CancellationTokenSource().token);
-    assert.deepEqual(untrusted.map((l) => l.command?.title), ['Reproduce needs a trusted workspace', 'Reproduce needs a trusted workspace', 'Reproduce needs a trusted workspace']);
+    const untrusted = await new ReproCodeLensProvider(api.repro.engines, api.repro.model, () => false).provideCodeLenses(
+      doc,
+      new vscode.CancellationTokenSource().token,
+    );
+    assert.deepEqual(
+      untrusted.map((l) => l.command?.title),
+      ['Reproduce needs a trusted workspace', 'Reproduce needs a trusted workspace', 'Reproduce needs a trusted workspace'],
+    );
     assert.ok(untrusted.every((l) => l.command?.command === 'workbench.trust.manage'));
     assert.deepEqual(await new ReproTaskProvider(api.repro.engines, api.repro.model, () => false).provideTasks(), []);
   });
 
   it('Show Stage Status opens a read-only dvc status-like document', async () => {
     await vscode.commands.executeCommand('lineage.showStageStatus', { folder: demoFolder().uri.toString(), address: address('fail') });
-    const editor = await eventually(() => vscode.window.activeTextEditor?.document.uri.scheme === 'lineage-status' && vscode.window.activeTextEditor, 'the status document');
+    const editor = await eventually(
+      () => vscode.window.activeTextEditor?.document.uri.scheme === 'lineage-status' && vscode.window.activeTextEditor,
+      'the status document',
+    );
     const text = editor.document.getText();
     assert.match(text, /repro-e2e\/dvc\.yaml:fail: {2}\(failed \(exit 3\)\)/);
     assert.match(text, /last run: failed to run: echo about to fail && exit 3, exited with 3/);
@@ -212,7 +285,16 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
     await panel.ready;
     const graph = await eventually(() => panel.postedGraph(), 'the graph posted to the webview');
     const ids = graph.nodes.map((n) => n.id);
-    for (const id of ['stage:prepare', 'stage:featurize', 'stage:train@small', 'stage:evaluate', `stage:${address('copy')}`, 'file:data/features', `file:${PROJECT}/out`]) assert.ok(ids.includes(id), `no node ${id}`);
+    for (const id of [
+      'stage:prepare',
+      'stage:featurize',
+      'stage:train@small',
+      'stage:evaluate',
+      `stage:${address('copy')}`,
+      'file:data/features',
+      `file:${PROJECT}/out`,
+    ])
+      assert.ok(ids.includes(id), `no node ${id}`);
     const edges = graph.edges.map((e) => `${e.from} -> ${e.to}`);
     assert.ok(edges.includes('file:data/features -> stage:train@small'), edges.join('\n'));
     assert.ok(edges.includes(`stage:${address('copy')} -> file:${PROJECT}/out`));
@@ -230,7 +312,13 @@ describe('Reproduce in the editor (lineage tasks, CodeLens, Pipelines view, DAG)
       assert.ok(await vscode.workspace.applyEdit(edit));
       assert.ok(await doc.save());
       const update = await eventually(() => posted.find((m) => m.type === 'states'), 'a states update after saving input.txt', 10000);
-      assert.ok(update.type === 'states' && update.updates.some((u) => u.id === `stage:${address('copy')}` && u.state === 'changed' && u.detail === 'deps repro-e2e/input.txt'), JSON.stringify(update));
+      assert.ok(
+        update.type === 'states' &&
+          update.updates.some(
+            (u) => u.id === `stage:${address('copy')}` && u.state === 'changed' && u.detail === 'deps repro-e2e/input.txt',
+          ),
+        JSON.stringify(update),
+      );
       assert.ok(!posted.some((m) => m.type === 'graph'), 'a whole new graph for a state change');
     } finally {
       sub.dispose();

@@ -13,7 +13,11 @@ describe('ML Lineage in a real VS Code (smoke)', () => {
     const ext = lineageExtension();
     await activateLineage();
     assert.equal(ext.isActive, true);
-    assert.equal(vscode.workspace.isTrusted, true, 'the launcher disables workspace trust prompts; an untrusted workspace keeps ML Lineage inactive');
+    assert.equal(
+      vscode.workspace.isTrusted,
+      true,
+      'the launcher disables workspace trust prompts; an untrusted workspace keeps ML Lineage inactive',
+    );
   });
 
   it('registers every command package.json contributes', async () => {
@@ -46,10 +50,17 @@ describe('ML Lineage in a real VS Code (smoke)', () => {
 
   it('indexes through better-sqlite3 built for this host (native/ binary), not a fallback; through node:sqlite when the launcher forces it', async function () {
     if (!process.env.LINEAGE_TEST_EXTHOST_LOGS) this.skip();
-    const line = await eventually(() => lineageLogText()?.split('\n').find((l) => l.includes('SQLite driver:')), 'the "SQLite driver:" line in the ML Lineage log');
+    const line = await eventually(
+      () =>
+        lineageLogText()
+          ?.split('\n')
+          .find((l) => l.includes('SQLite driver:')),
+      'the "SQLite driver:" line in the ML Lineage log',
+    );
     // runInCodeServer.mjs --sqlite-driver node:sqlite sets LINEAGE_SQLITE_DRIVER on code-server,
     // whose extension host inherits it: the driver desktop VS Code uses, in this host.
-    if (process.env.LINEAGE_SQLITE_DRIVER === 'node:sqlite') assert.match(line, /SQLite driver: node:sqlite \(LINEAGE_SQLITE_DRIVER=node:sqlite\)/, line);
+    if (process.env.LINEAGE_SQLITE_DRIVER === 'node:sqlite')
+      assert.match(line, /SQLite driver: node:sqlite \(LINEAGE_SQLITE_DRIVER=node:sqlite\)/, line);
     else assert.match(line, /SQLite driver: better-sqlite3 \(.*[\\/]native[\\/]better_sqlite3-/, line);
   });
 

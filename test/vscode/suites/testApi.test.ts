@@ -16,7 +16,7 @@ interface Api {
   runsTree: TreeProvider<unknown>;
 }
 
-const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+const labelOf = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
 
 /** Labels of the tree's first `depth` levels, breadth first, as VS Code would ask for them. */
 async function treeLabels<T>(tree: TreeProvider<T>, depth: number): Promise<string[]> {
@@ -50,7 +50,11 @@ describe('ML Lineage test API', () => {
     const api = await lineageApi<Api>('whenIndexed', 'runsTree');
     if (!api?.whenIndexed || !api.runsTree) return this.skip();
     await api.whenIndexed();
-    const branches = execFileSync('git', ['-C', demoFolder().uri.fsPath, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const branches = execFileSync('git', ['-C', demoFolder().uri.fsPath, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
     assert.ok(branches.length > 1, 'the demo repository has several branches');
     const labels = await treeLabels(api.runsTree, 2);
     const missing = branches.filter((b) => !labels.includes(b));

@@ -11,7 +11,12 @@ describe('Metric Diff webview in this host', () => {
     const panel = vscode.window.createWebviewPanel('lineageTest.cspProbe', 'CSP probe', vscode.ViewColumn.Active, { enableScripts: false });
     try {
       const { cspSource } = panel.webview;
-      const html = buildMetricDiffHtml({ cspSource, nonce: makeNonce(), scriptUri: 'https://example.invalid/a.js', styleUri: 'https://example.invalid/a.css' });
+      const html = buildMetricDiffHtml({
+        cspSource,
+        nonce: makeNonce(),
+        scriptUri: 'https://example.invalid/a.js',
+        styleUri: 'https://example.invalid/a.css',
+      });
       assert.ok(html.includes(cspSource), `the CSP does not name the host's cspSource ${JSON.stringify(cspSource)}`);
     } catch (error) {
       throw new Error(`${(error as Error).message} (this host's cspSource: ${JSON.stringify(panel.webview.cspSource)})`);
@@ -25,9 +30,16 @@ describe('Metric Diff webview in this host', () => {
     if (!(await vscode.commands.getCommands(true)).includes('lineage.compareWithBaseline')) return this.skip();
     await vscode.commands.executeCommand('lineage.compareWithBaseline');
     const tab = await new Promise<vscode.Tab | undefined>((resolve) => {
-      const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /metricDiff/i.test(t.input.viewType));
+      const find = () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && /metricDiff/i.test(t.input.viewType));
       const deadline = Date.now() + 15000;
-      const poll = () => { const t = find(); if (t || Date.now() > deadline) resolve(t); else setTimeout(poll, 200); };
+      const poll = () => {
+        const t = find();
+        if (t || Date.now() > deadline) resolve(t);
+        else setTimeout(poll, 200);
+      };
       poll();
     });
     assert.ok(tab, 'no Metric Diff webview tab after lineage.compareWithBaseline');
