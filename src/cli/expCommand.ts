@@ -19,7 +19,7 @@ import {
 import { formatProblem } from '../core/repro/types';
 import { redactText } from '../core/util/redact';
 import { UsageError, type Context } from './context';
-import { writeRaw } from './terminal';
+import { reproEventPrinter } from './reproCommand';
 
 export const EXP_USAGE = `Usage: lineage exp <command> [options]
 
@@ -57,41 +57,28 @@ cannot run, uncommitted changes in the way).
 
 /** Prints a run's events as `dvc exp run` does; `last` is the type of the last event printed. */
 function printer(state: { last?: string }): (e: ExpEvent) => void {
+  const repro = reproEventPrinter();
   return (e) => {
     state.last = e.type;
     switch (e.type) {
       case 'exp-start':
         process.stdout.write(`Reproducing experiment '${e.name}'\n`);
-        break;
+        return;
       case 'exp-checkout':
         process.stdout.write(`Checked out from the DVC cache: ${e.paths.join(', ')}\n`);
-        break;
-      case 'skip':
-        process.stdout.write(`Stage '${e.stage}' didn't change, skipping${e.reason === 'frozen' ? ' (frozen)' : ''}\n`);
-        break;
+        return;
+      case 'exp-params':
+        return;
+      // Unlike `lineage repro`'s: an experiment's stage line gives no reasons (as `dvc exp run`),
+      // and its cancel line says nothing of dvc.lock.
       case 'stage':
         process.stdout.write(`Running stage '${e.stage}':\n`);
-        break;
-      case 'start':
-        process.stdout.write(`> ${e.cmd}\n`);
-        break;
-      case 'output':
-        writeRaw(e.stream === 'stderr' ? process.stderr : process.stdout, e.text);
-        break;
-      case 'locked':
-        process.stdout.write(`Updating lock file '${e.lockFile}'\n\n`);
-        break;
-      case 'failed':
-        process.stderr.write(`lineage: stage '${e.stage}': ${e.message}\n`);
-        break;
+        return;
       case 'cancelled':
         process.stderr.write(`lineage: stage '${e.stage}' cancelled.\n`);
-        break;
-      case 'warning':
-        process.stderr.write(`lineage: warning: ${e.message}\n`);
-        break;
+        return;
       default:
-        break;
+        repro(e);
     }
   };
 }

@@ -23,7 +23,8 @@ Exit codes: 0 done, 1 a stage failed or was cancelled, 2 bad input (unknown stag
 pipeline that cannot be evaluated or is refused, another repro running).
 `;
 
-function printer(): (e: ReproEvent) => void {
+/** Prints reproduction events as `dvc repro` does. */
+export function reproEventPrinter(): (e: ReproEvent) => void {
   return (e) => {
     switch (e.type) {
       case 'skip':
@@ -85,7 +86,7 @@ export async function reproCommand(ctx: Context, argv: string[]): Promise<number
         dry: opts.dry,
         signal: controller.signal,
       },
-      printer(),
+      reproEventPrinter(),
     );
     if (!opts.dry && result.ran.length === 0 && result.ok) process.stdout.write('Data and pipelines are up to date.\n');
     if (result.ran.length && !opts.dry) await refresh(ctx);

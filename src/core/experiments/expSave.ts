@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import type { Store } from '../store/store';
 import { buildDag, planStages, resolveTargets, type DagStage } from '../repro/dag';
 import { updateDvcFile } from '../repro/dvcFiles';
-import { ignoreOuts } from '../repro/gitignore';
+import { cacheStageOuts, hashStagePaths, stageRepoPath } from '../repro/stageOuts';
 import { lockStageEntry, renderLockUpdate } from '../repro/lockWriter';
 import { pipelineProblems } from '../repro/ownership';
 import { missingParamsMessage } from '../repro/paramValues';
 import { createReproIO } from '../repro/reproIO';
 import { ReproError, type RunnerIO } from '../repro/runner';
-import { formatProblem, type HashKind, type LockedPath } from '../repro/types';
+import { formatProblem, type LockedPath } from '../repro/types';
 import { loadWorkspacePipelines, type WorkspaceProject } from '../repro/workspacePipelines';
 import type { LockEntry } from '../formats/dvcLock';
 import type { PyValue } from '../python/pyFloat';
@@ -48,29 +48,15 @@ export interface ExpSaveResult {
 }
 
 function repoPath(stage: DagStage, written: string): string {
-  const r = resolveInRepo(stage.project, stage.def.wdir === '.' ? written : `${stage.def.wdir}/${written}`);
-  if (!r.ok) throw new ExpUsageError(`stage '${stage.address}': ${r.reason}`);
-  return r.path;
+  return stageRepoPath(stage, written, (reason) => new ExpUsageError(reason));
 }
 
 /** Hashes like the runner: a DVC 2 entry whose file did not change keeps its legacy hash. */
-async function hashPaths(io: RunnerIO, stage: DagStage, paths: string[], what: string, previous: LockEntry[] = []): Promise<LockedPath[]> {
-  const out: LockedPath[] = [];
-  for (const p of paths) {
-    const rel = repoPath(stage, p);
-    const old = previous.find((e) => e.path === p);
-    if (old?.hashKind === 'md5-dos2unix' && old.md5) {
-      const legacy = await io.hash(rel, 'md5-dos2unix');
-      if (legacy && legacy.md5 === old.md5) {
-        out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' });
-        continue;
-      }
-    }
-    const hash = await io.hash(rel, 'md5' as HashKind);
-    if (!hash) throw new ExpUsageError(`failed to save experiment: ${what} '${p}' of stage '${stage.address}' does not exist`);
-    out.push({ path: p, hash, kind: 'md5' });
-  }
-  return out;
+function hashPaths(io: RunnerIO, stage: DagStage, paths: string[], what: string, previous: LockEntry[] = []): Promise<LockedPath[]> {
+  return hashStagePaths(io, stage, paths, previous, {
+    path: (reason) => new ExpUsageError(reason),
+    missing: (p) => new ExpUsageError(`failed to save experiment: ${what} '${p}' of stage '${stage.address}' does not exist`),
+  });
 }
 
 /** Stage.save + Stage.commit for one pipeline stage; returns its lock entry. */
@@ -101,14 +87,7 @@ async function commitStage(root: string, io: RunnerIO, stage: DagStage, project:
     'output',
     previous?.outs,
   );
-  await ignoreOuts(
-    root,
-    def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
-  );
-  for (const o of def.outs) {
-    const locked = outs.find((x) => x.path === o.path)!;
-    if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
-  }
+  await cacheStageOuts(root, io, stage, def.outs, outs, (reason) => new ExpUsageError(reason));
   const entry = lockStageEntry({ cmd: def.cmd, deps, params, outs });
   const abs = join(root, ...project.lockPath.split('/'));
   let before: string | undefined;
@@ -135,14 +114,7 @@ async function commitSource(root: string, io: RunnerIO, stage: DagStage): Promis
   );
   const recorded = src.lock.stages[src.file].outs;
   if (outs.every((o) => recorded.find((e) => e.path === o.path)?.md5 === o.hash.md5)) return;
-  await ignoreOuts(
-    root,
-    src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
-  );
-  for (const o of src.def.outs) {
-    const locked = outs.find((x) => x.path === o.path)!;
-    if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
-  }
+  await cacheStageOuts(root, io, stage, src.def.outs, outs, (reason) => new ExpUsageError(reason));
   updateDvcFile(join(root, ...src.file.split('/')), outs);
 }
 

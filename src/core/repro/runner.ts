@@ -6,7 +6,7 @@
 
 import { join } from 'node:path';
 import type { Store } from '../store/store';
-import { isUnder, resolveInRepo } from '../util/paths';
+import { isUnder } from '../util/paths';
 import { buildDag, planStages, resolveTargets, type Dag, type DagStage } from './dag';
 import { pipelineProblems, removeOut, type Ownership } from './ownership';
 import { sweepReproTemporaries } from './dvcObjectCache';
@@ -17,7 +17,7 @@ import { finishRun, startRun } from './runRecords';
 import { stageStatus, describeChanges, type StatusIO } from './status';
 import { loadWorkspacePipelines, type WorkspaceProject } from './workspacePipelines';
 import { updateDvcFile } from './dvcFiles';
-import { ignoreOuts } from './gitignore';
+import { cacheStageOuts, hashStagePaths, stageRepoPath } from './stageOuts';
 import { missingParamsMessage } from './paramValues';
 import type { LockEntry } from '../formats/dvcLock';
 import {
@@ -57,41 +57,21 @@ function refusal(problems: ReproProblem[]): ReproError {
   return new ReproError(`${head}; nothing was run or removed:\n  ${lines.join('\n  ')}`, problems);
 }
 
-const NEW_KIND: HashKind = 'md5';
-
 function repoPath(stage: DagStage, written: string): string {
-  const r = resolveInRepo(stage.project, stage.def.wdir === '.' ? written : `${stage.def.wdir}/${written}`);
-  if (!r.ok) throw new ReproError(`stage '${stage.address}': ${r.reason}`);
-  return r.path;
+  return stageRepoPath(stage, written, (reason) => new ReproError(reason));
 }
 
-/**
- * DVC 3 keeps a DVC 2 (md5-dos2unix) lock entry as it is while its hash is unchanged and
- * moves it to `hash: md5` only when the file changed; new entries are md5.
- */
-async function hashAll(
+function hashAll(
   io: RunnerIO,
   stage: DagStage,
   paths: string[],
   what: 'dependency' | 'output',
   previous: LockEntry[] = [],
 ): Promise<LockedPath[]> {
-  const out: LockedPath[] = [];
-  for (const p of paths) {
-    const rel = repoPath(stage, p);
-    const old = previous.find((e) => e.path === p);
-    if (old?.hashKind === 'md5-dos2unix' && old.md5) {
-      const legacy = await io.hash(rel, 'md5-dos2unix');
-      if (legacy && legacy.md5 === old.md5) {
-        out.push({ path: p, hash: legacy, kind: 'md5-dos2unix' });
-        continue;
-      }
-    }
-    const hash = await io.hash(rel, NEW_KIND);
-    if (!hash) throw new ReproError(`${what} '${p}' of stage '${stage.address}' does not exist.`);
-    out.push({ path: p, hash, kind: NEW_KIND });
-  }
-  return out;
+  return hashStagePaths(io, stage, paths, previous, {
+    path: (reason) => new ReproError(reason),
+    missing: (p) => new ReproError(`${what} '${p}' of stage '${stage.address}' does not exist.`),
+  });
 }
 
 async function trackedParams(io: RunnerIO, stage: DagStage): Promise<Record<string, Record<string, unknown>>> {
@@ -195,14 +175,7 @@ async function runStage(
       'output',
       previous?.outs,
     );
-    await ignoreOuts(
-      root,
-      def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
-    ); // DVC's Output.ignore(): .gitignore entries for cached outs
-    for (const o of def.outs) {
-      const locked = outs.find((x) => x.path === o.path)!;
-      if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
-    }
+    await cacheStageOuts(root, io, stage, def.outs, outs, (reason) => new ReproError(reason));
     const params = await trackedParams(io, stage);
     await io.writeLockEntry(project.lockPath, def.name, { cmd: def.cmd, deps, params, outs });
     await finish('ok', 0, outs);
@@ -241,14 +214,7 @@ async function commitDataSource(
     'output',
     src.lock.stages[src.file].outs,
   );
-  await ignoreOuts(
-    root,
-    src.def.outs.filter((o) => o.cache).map((o) => repoPath(stage, o.path)),
-  ); // DVC's Output.ignore(), as in runStage
-  for (const o of src.def.outs) {
-    const locked = outs.find((x) => x.path === o.path)!;
-    if (o.cache) await io.putInCache(repoPath(stage, o.path), locked.hash, locked.kind);
-  }
+  await cacheStageOuts(root, io, stage, src.def.outs, outs, (reason) => new ReproError(reason));
   updateDvcFile(join(root, ...src.file.split('/')), outs);
   emit({ type: 'locked', stage: stage.address, lockFile: src.file });
   return { ok: true };
